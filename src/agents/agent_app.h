@@ -1,0 +1,31 @@
+/* agent_app: runs application controller scripts as child processes on the
+ * libuv loop: own session/process group, O_CLOEXEC everywhere, a timeout
+ * after which the whole process group gets SIGTERM, then SIGKILL after
+ * AGENT_APP_KILL_GRACE_USEC, then a "will not die" failure. The last line the
+ * script wrote on stderr/stdout is kept for the failure reason. */
+#pragma once
+#include <stdint.h>
+#include <uv.h>
+
+#include "common/hamr_time.h"
+
+#define AGENT_APP_KILL_GRACE_USEC (2 * USEC_PER_SEC)
+#define AGENT_APP_REASON_LEN 256
+
+typedef struct agent_app_job agent_app_job_t;
+
+/* status: 0 = script exited 0. Otherwise negative: -ETIMEDOUT, -ENOENT (not
+ * runnable), -ECHILD (exit code != 0 or killed by a signal). reason is a
+ * human sentence e.g. "STARTSCRIPT /x exited with status 3: last output line",
+ * "STARTSCRIPT /x timed out after 5.0 s (process group killed)". */
+typedef void (*agent_app_done_cb)(void *userdata, int status, const char *reason);
+
+/* what: "STARTSCRIPT" or "STOPSCRIPT" (used in reasons). env: NULL-terminated
+ * "K=V" strings added to the daemon's environment. The callback runs exactly
+ * once, later, on the loop (never from inside agent_app_run). Returns 0 or
+ * -errno if nothing could be started (callback then not called). */
+int agent_app_run(uv_loop_t *loop, const char *what, const char *script, const char *const *env,
+                  usec_t timeout_usec, agent_app_done_cb cb, void *userdata,
+                  agent_app_job_t **ret_job);
+/* Kill a running job's process group now (SIGKILL); its callback still runs once. */
+void agent_app_cancel(agent_app_job_t *job);

@@ -1,0 +1,218 @@
+/* conf: public API of the configuration module.
+ *
+ * Two layers:
+ *  - conf_db_t: the generic object store (class, name, attribute strings in
+ *    canonical form) driven by the schema table. clmgr edits, the text file,
+ *    query output and help all go through it.
+ *  - hamr_config_t: the compiled, typed, fully verified view used by the
+ *    daemon (timers in usec, references resolved to indexes).
+ */
+#pragma once
+#include <jansson.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/hamr_time.h"
+
+#define CONF_MAX_NODES 64 /* node ids 0..63, one bit each in membership masks */
+#define CONF_MAX_NAME  64
+#define CONF_MAX_RGS   256
+#define CONF_MAX_RG_RES 16 /* service labels or applications per group */
+#define CONF_ERR_LEN   512
+
+typedef enum {
+        CONF_CLASS_CLUSTER = 0,
+        CONF_CLASS_NODE,
+        CONF_CLASS_NETWORK,
+        CONF_CLASS_SERVICE_IP,
+        CONF_CLASS_APPLICATION_CONTROLLER,
+        CONF_CLASS_RESOURCE_GROUP,
+        CONF_CLASS_COUNT
+} conf_class_t;
+
+/* ---- schema (conf_schema.c) ---- */
+
+typedef enum {
+        CONF_T_STRING,   /* free text */
+        CONF_T_NAME,     /* object name rules */
+        CONF_T_SECONDS,  /* fractional seconds */
+        CONF_T_UINT,     /* unsigned integer within [min,max] */
+        CONF_T_IPV4,     /* dotted quad */
+        CONF_T_PATH,     /* absolute path */
+        CONF_T_ENUM,     /* one of enum_values */
+        CONF_T_REF,      /* name of an object of class ref_class */
+        CONF_T_REF_LIST, /* space/comma separated names of ref_class objects, canonical: space separated */
+        CONF_T_ADDR_MAP, /* "node=ipv4 node=ipv4", canonical: space separated */
+} conf_type_t;
+
+enum {
+        CONF_F_REQUIRED = 1 << 0, /* must be given at add */
+        CONF_F_READONLY = 1 << 1, /* set by hamr, never by clmgr (e.g. cluster ID) */
+        CONF_F_RUNTIME = 1 << 2,  /* query-only, filled by the daemon (STATE...) */
+};
+
+typedef struct conf_attr_def {
+        const char *name;        /* upper case, as PowerHA spells it */
+        conf_type_t type;
+        const char *def;         /* default in canonical text, or NULL */
+        unsigned flags;
+        double min, max;         /* CONF_T_SECONDS and CONF_T_UINT bounds */
+        const char *const *enum_values; /* CONF_T_ENUM, NULL-terminated */
+        conf_class_t ref_class;  /* CONF_T_REF, CONF_T_REF_LIST */
+        const char *help;
+} conf_attr_def_t;
+
+typedef struct conf_class_def {
+        const char *name;               /* "resource_group" */
+        const char *const *aliases;     /* extra accepted names ("rg"), NULL-terminated */
+        bool singleton;                 /* cluster */
+        const conf_attr_def_t *attrs;
+        size_t nattrs;
+        const char *help;
+} conf_class_def_t;
+
+const conf_class_def_t *conf_class_def(conf_class_t cls);
+/* Case-insensitive; exact name, alias, or unambiguous prefix. -HAMR_E_BAD_CLASS if none. */
+int conf_class_lookup(const char *s, conf_class_t *ret_cls);
+/* Case-insensitive; exact or unambiguous prefix. Returns attribute index or -HAMR_E_BAD_ATTR. */
+int conf_attr_lookup(conf_class_t cls, const char *s);
+/* Check and canonicalise one value (not references). On error fills err naming
+ * class, attribute, value and what is allowed. ret_canon is malloc'd. */
+int conf_value_check(conf_class_t cls, int attr, const char *value, char **ret_canon, char *err,
+                     size_t errlen);
+
+/* ---- object store (conf_db.c) ---- */
+
+typedef struct conf_object {
+        conf_class_t cls;
+        char name[CONF_MAX_NAME + 1];
+        char **values; /* [class nattrs], NULL = unset (default applies) */
+} conf_object_t;
+
+typedef struct conf_db {
+        uint64_t generation;  /* generation this db was loaded from / is based on */
+        conf_object_t *objs;  /* in insertion order */
+        size_t nobjs;
+} conf_db_t;
+
+typedef struct conf_kv {
+        const char *key;
+        const char *value;
+} conf_kv_t;
+
+conf_db_t *conf_db_new(void);
+void conf_db_free(conf_db_t *db); /* accepts NULL */
+conf_db_t *conf_db_dup(const conf_db_t *db);
+conf_object_t *conf_db_find(const conf_db_t *db, conf_class_t cls, const char *name);
+/* Effective value: set value or schema default (may be NULL). */
+const char *conf_object_get(const conf_object_t *obj, const char *attr_name);
+
+/* add/modify/delete, atomically: on any error the db is unchanged and err names
+ * the object, attribute, value and what is allowed. Checks attribute names,
+ * values, required attributes (add), references to existing objects (add and
+ * modify), and that delete does not leave dangling references. For the
+ * singleton class "cluster", name may be NULL on modify/delete. */
+int conf_db_add(conf_db_t *db, conf_class_t cls, const char *name, const conf_kv_t *kv, size_t nkv,
+                char *err, size_t errlen);
+int conf_db_modify(conf_db_t *db, conf_class_t cls, const char *name, const conf_kv_t *kv,
+                   size_t nkv, char *err, size_t errlen);
+int conf_db_delete(conf_db_t *db, conf_class_t cls, const char *name, char *err, size_t errlen);
+
+/* ---- text file (conf_text.c), parsed with inih ----
+ * Format:   # comment
+ *           [cluster demo]
+ *           HEARTBEAT_FREQUENCY = 1.5
+ *           [resource_group app_rg]
+ *           NODES = n1 n2 n3
+ * The first line written is "# hamr configuration generation N". */
+int conf_db_parse(const char *text, conf_db_t **ret_db, char *err, size_t errlen);
+char *conf_db_format(const conf_db_t *db); /* malloc'd text */
+
+/* ---- output (conf_json.c) ----
+ * One object as a JSON object with NAME first, then every non-runtime
+ * attribute of its class in schema order (effective values, "" if unset).
+ * Uses jansson with JSON_PRESERVE_ORDER when dumped. */
+json_t *conf_object_to_json(const conf_object_t *obj);
+
+/* ---- verification and compiled view (conf_compile.c) ---- */
+
+typedef enum { RG_STARTUP_OHN = 0, RG_STARTUP_OFAN } rg_startup_t;
+typedef enum { RG_FALLOVER_FNPN = 0 } rg_fallover_t;
+typedef enum { RG_FALLBACK_NFB = 0, RG_FALLBACK_FBHPN } rg_fallback_t;
+
+typedef struct conf_node {
+        char name[CONF_MAX_NAME + 1];
+        uint32_t id;             /* 0..CONF_MAX_NODES-1, stable, = repository slot */
+        struct in_addr commpath;
+} conf_node_t;
+
+typedef struct conf_network {
+        char name[CONF_MAX_NAME + 1];
+        unsigned prefix;                     /* PREFIX, 1..32 */
+        struct in_addr addr[CONF_MAX_NODES]; /* by node id; s_addr 0 = node not on it */
+} conf_network_t;
+
+typedef struct conf_service_ip {
+        char name[CONF_MAX_NAME + 1];
+        struct in_addr addr;
+        unsigned prefix;
+        int network; /* index into hamr_config_t.networks */
+} conf_service_ip_t;
+
+typedef struct conf_appctl {
+        char name[CONF_MAX_NAME + 1];
+        char startscript[4096];
+        char stopscript[4096];
+        usec_t start_timeout_usec;
+        usec_t stop_timeout_usec;
+} conf_appctl_t;
+
+typedef struct conf_rg {
+        char name[CONF_MAX_NAME + 1];
+        unsigned nnodes;
+        uint32_t nodes[CONF_MAX_NODES]; /* node ids, priority order, [0] = home */
+        rg_startup_t startup;
+        rg_fallover_t fallover;
+        rg_fallback_t fallback;
+        unsigned nsips;
+        int sips[CONF_MAX_RG_RES]; /* indexes into service_ips */
+        unsigned napps;
+        int apps[CONF_MAX_RG_RES]; /* indexes into appctls, start order */
+} conf_rg_t;
+
+typedef struct hamr_config {
+        uint64_t generation;
+        char cluster_name[CONF_MAX_NAME + 1];
+        uint32_t cluster_id;
+        char repository[4096];
+        usec_t hb_freq_usec;     /* HEARTBEAT_FREQUENCY */
+        usec_t grace_usec;       /* GRACE_PERIOD */
+        usec_t hb_interval_usec; /* HEARTBEAT_INTERVAL */
+        usec_t net_fdt_usec;     /* NETWORK_FAILURE_DETECTION_TIME */
+        uint16_t port;           /* HEARTBEAT_PORT */
+        conf_node_t *nodes;       unsigned nnodes;
+        conf_network_t *networks; unsigned nnetworks;
+        conf_service_ip_t *service_ips; unsigned nservice_ips;
+        conf_appctl_t *appctls;   unsigned nappctls;
+        conf_rg_t *rgs;           unsigned nrgs;
+} hamr_config_t;
+
+/* Whole-configuration check done by `clmgr sync cluster` (and at load):
+ * cluster exists with a name and repository; at least one node; node ids
+ * unique; every node has an address on every network it is listed on and
+ * only configured nodes are listed; service IPs lie inside their network's
+ * prefix and differ from node addresses; group node lists non-empty, no
+ * duplicates, policies combination allowed; timers consistent
+ * (HEARTBEAT_INTERVAL * 3 <= HEARTBEAT_FREQUENCY,
+ * NETWORK_FAILURE_DETECTION_TIME < HEARTBEAT_FREQUENCY + GRACE_PERIOD).
+ * Collects every problem, one per line, into err. */
+int conf_db_verify(const conf_db_t *db, char *err, size_t errlen);
+/* verify + build the typed view. ret owned by caller (hamr_config_free). */
+int conf_compile(const conf_db_t *db, hamr_config_t **ret_cfg, char *err, size_t errlen);
+void hamr_config_free(hamr_config_t *cfg);
+/* lookups on the compiled view: index or -1 */
+int hamr_config_node_by_name(const hamr_config_t *cfg, const char *name);
+int hamr_config_node_by_id(const hamr_config_t *cfg, uint32_t id);
+int hamr_config_rg_by_name(const hamr_config_t *cfg, const char *name);

@@ -1,0 +1,66 @@
+/* repo: the repository disk (a file or block device shared by all nodes).
+ *
+ * Fixed layout, explicit byte order (big-endian), offsets pinned with
+ * static_assert in repo_layout.h:
+ *   0        superblock (4 KiB): magic "HAMRREPO", version, size
+ *   1 MiB    config slot A (1 MiB): header {magic, generation, length,
+ *            checksum (BLAKE2b-128 over generation||length||text)} + text
+ *   2 MiB    config slot B
+ *   3 MiB    staged config (1 MiB), same header; generation = base generation
+ *   4 MiB    node slots: 64 x 4 KiB, slot i belongs to node id i
+ *   4.25 MiB reserved for the tie-breaker lease (issue 3)
+ *   8 MiB    end (minimum size)
+ * A config generation is written to the slot not holding the newest valid
+ * generation, then fdatasync'd; a torn write fails its checksum and readers
+ * keep the previous generation.
+ * Block devices are opened O_DIRECT (aligned buffers) so that other hosts'
+ * writes are seen; regular files use the page cache (the lab shares one host).
+ */
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+#define REPO_MIN_SIZE      (8u << 20)
+#define REPO_SLOT_SIZE     4096u
+#define REPO_SLOT_MAX_BODY 3968u
+#define REPO_MAX_SLOTS     64
+#define REPO_CONFIG_MAX    ((1u << 20) - 4096u)
+
+typedef struct repo repo_t;
+
+/* Create the file if missing (size REPO_MIN_SIZE, zero-filled) or accept an
+ * existing file/device of at least REPO_MIN_SIZE; write the superblock if it
+ * has none. Existing content is kept if already formatted. */
+int repo_format(const char *path);
+/* Open a formatted repository: -ENODATA if no valid superblock. */
+int repo_open(const char *path, repo_t **ret_repo);
+void repo_close(repo_t *repo); /* accepts NULL */
+const char *repo_path(const repo_t *repo);
+
+/* Newest valid generation: ret_text malloc'd, NUL-terminated. -ENOENT if none. */
+int repo_config_read(repo_t *repo, uint64_t *ret_generation, char **ret_text);
+/* Write generation (must be > the newest valid one, else -ESTALE). */
+int repo_config_write(repo_t *repo, uint64_t generation, const char *text, size_t len);
+/* Staged (uncommitted) edits; -ENOENT if none. clear = write empty marker. */
+int repo_staged_read(repo_t *repo, uint64_t *ret_base_generation, char **ret_text);
+int repo_staged_write(repo_t *repo, uint64_t base_generation, const char *text, size_t len);
+int repo_staged_clear(repo_t *repo);
+/* Serialise config writers across processes on one host (fcntl OFD lock on
+ * the config area). Blocks. */
+int repo_config_lock(repo_t *repo);
+void repo_config_unlock(repo_t *repo);
+
+typedef struct repo_slot {
+        uint16_t node_id;
+        uint64_t incarnation;
+        uint64_t seq;          /* increases on every write */
+        uint64_t write_realtime_usec;
+        uint32_t body_len;
+        uint8_t body[REPO_SLOT_MAX_BODY];
+} repo_slot_t;
+
+/* Slot I/O: one pwrite/pread of REPO_SLOT_SIZE. Slot has a checksum; a slot
+ * that fails it or was never written reads as -ENOENT. */
+int repo_slot_write(repo_t *repo, uint16_t node_id, uint64_t incarnation, uint64_t seq,
+                    const void *body, size_t body_len);
+int repo_slot_read(repo_t *repo, uint16_t node_id, repo_slot_t *ret_slot);
