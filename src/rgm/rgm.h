@@ -6,8 +6,9 @@
  * on every change and publishes the targets; each node then acquires the
  * groups targeted at it and releases the ones it holds that are not.
  * The scheduler never targets a group at node B while any other member
- * reports it in a state other than OFFLINE (so a move is release-then-acquire,
- * and S1 holds as long as reports are truthful and non-members hold nothing).
+ * reports it ACQUIRING, ONLINE, RELEASING, ERROR or UNMANAGED (so a move is
+ * release-then-acquire, and S1 holds as long as reports are truthful and
+ * non-members hold nothing).
  */
 #pragma once
 #include <stdbool.h>
@@ -58,15 +59,34 @@ typedef struct rgm_output {
         const char *why; /* static string: reason of this decision, for logs and `clmgr why` later */
 } rgm_output_t;
 
-/* out has cfg->nrgs entries. Rules, per group g:
- *  - a member reports ERROR or UNMANAGED, or RELEASING/ACQUIRING while not
- *    the target: hold (target = that node if it is ONLINE-ish... see rgm_sched.c)
- *  - admin OFFLINE: target none.
- *  - desired node: POL if set and eligible; else the current holder if
- *    eligible, unless FBHPN and a higher-priority eligible node exists; else
- *    if not started: OHN -> home node if eligible, OFAN -> highest-priority
- *    eligible node; if started (fallover): FNPN -> highest-priority eligible
- *    node in the list.
- *  - if some node other than desired holds or is processing the group:
- *    target none (it releases first); otherwise target = desired. */
+/* Computes the target of every group. in (borrowed, not modified) must have
+ * state and ctl for cfg->nrgs groups; out (caller-owned) has cfg->nrgs
+ * entries and is fully written. Pure and deterministic.
+ *
+ * Only members count: a non-member's report is taken as UNKNOWN whatever the
+ * array says (the membership layer guarantees non-members hold nothing), and
+ * eligible is masked with members. Holders are members reporting ACQUIRING,
+ * ONLINE, RELEASING, ERROR or UNMANAGED. Per group g, first match wins:
+ *  1. a member reports UNMANAGED: target none ("unmanaged on node");
+ *  2. a member reports ERROR: target none ("error on node");
+ *  3. more than one holder: target none, all release ("online on more than
+ *     one node");
+ *  4. ctl.admin OFFLINE: target none ("offline by administrator");
+ *  5. desired node, only ever an eligible node of the group's NODES:
+ *     - ctl.pol_node if eligible and listed ("priority override location");
+ *     - else the lone holder if it reports ONLINE or ACQUIRING and is eligible
+ *       and listed ("online on current node"), unless FALLBACK=FBHPN and an
+ *       eligible node earlier in NODES exists: then the highest-priority
+ *       eligible node ("fallback to higher priority node");
+ *     - else if !ctl.started: OHN -> NODES[0] if eligible ("startup on home
+ *       node"), else none ("home node not available"); OFAN -> highest-priority
+ *       eligible node ("startup on first available node");
+ *     - else FNPN -> highest-priority eligible node ("fallover to next
+ *       priority node");
+ *     - none if no node qualifies ("no available node");
+ *  6. desired none: target none. Some holder other than desired: target none
+ *     ("waiting for release"; a move is release-then-acquire). Else desired
+ *     (a lone RELEASING holder that is desired is targeted again).
+ * out.ctl = in ctl, except started = true and last_node = target when the
+ * target reports ONLINE. why is a static string. */
 void rgm_schedule(const rgm_input_t *in, rgm_output_t *out);

@@ -1,0 +1,358 @@
+/* rgm_exec: acquire/release jobs for this node's resource groups. */
+#include "rgm/rgm_exec.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "agents/agent_app.h"
+#include "agents/agent_ipaddr.h"
+#include "common/hamr_alloc.h"
+#include "common/hamr_log.h"
+
+typedef struct group_rt {
+        char name[CONF_MAX_NAME + 1];
+        rg_state_t state;
+        bool job;            /* a job is running */
+        bool acquiring;      /* job kind */
+        bool failed;         /* current job had a failure */
+        bool undoing;        /* acquire failed: undoing done steps */
+        bool error_from_release;
+        int step;            /* next step index */
+        int done_steps;      /* acquire steps completed */
+        uint32_t clear_seen; /* clear_seq at the time of the error */
+        uint32_t clear_last; /* newest clear_seq seen */
+        char reason[MEMB_REASON_LEN];
+        uint64_t token;      /* identifies the running step for async callbacks */
+} group_rt_t;
+
+struct rgm_exec {
+        uv_loop_t *loop;
+        char state_dir[4096];
+        void (*changed)(void *ud);
+        void *ud;
+        const hamr_config_t *cfg;
+        uint16_t self_id;
+        group_rt_t *g; /* [cfg->nrgs] */
+        unsigned ng;
+        uint64_t next_token;
+        bool unmanaged;
+};
+
+/* Async callbacks carry (exec, group name, token), never raw group pointers:
+ * the group table may be rebuilt by a configuration change meanwhile. */
+typedef struct step_ctx {
+        rgm_exec_t *x;
+        char group[CONF_MAX_NAME + 1];
+        uint64_t token;
+} step_ctx_t;
+
+static void run_job(rgm_exec_t *x, unsigned gi);
+
+rgm_exec_t *rgm_exec_new(uv_loop_t *loop, const char *state_dir, void (*changed)(void *ud),
+                         void *ud)
+{
+        rgm_exec_t *x = zalloc(sizeof(*x));
+        x->loop = loop;
+        snprintf(x->state_dir, sizeof(x->state_dir), "%s", state_dir);
+        x->changed = changed;
+        x->ud = ud;
+        return x;
+}
+
+void rgm_exec_free(rgm_exec_t *x)
+{
+        if (!x)
+                return;
+        free(x->g);
+        free(x);
+}
+
+void rgm_exec_set_config(rgm_exec_t *x, const hamr_config_t *cfg, uint16_t self_id)
+{
+        group_rt_t *ng = zcalloc(cfg->nrgs ? cfg->nrgs : 1, sizeof(*ng));
+
+        for (unsigned i = 0; i < cfg->nrgs; i++) {
+                snprintf(ng[i].name, sizeof(ng[i].name), "%s", cfg->rgs[i].name);
+                ng[i].state = RG_S_OFFLINE;
+                for (unsigned j = 0; j < x->ng; j++)
+                        if (!strcmp(x->g[j].name, ng[i].name))
+                                ng[i] = x->g[j];
+        }
+        for (unsigned j = 0; j < x->ng; j++) {
+                bool kept = false;
+                for (unsigned i = 0; i < cfg->nrgs; i++)
+                        kept |= !strcmp(x->g[j].name, cfg->rgs[i].name);
+                if (!kept && x->g[j].state != RG_S_OFFLINE)
+                        log_err("rgm", "group %s removed from configuration while %s here",
+                                x->g[j].name, rg_state_str(x->g[j].state));
+        }
+        free(x->g);
+        x->g = ng;
+        x->ng = cfg->nrgs;
+        x->cfg = cfg;
+        x->self_id = self_id;
+}
+
+static int group_index(rgm_exec_t *x, const char *name)
+{
+        for (unsigned i = 0; i < x->ng; i++)
+                if (!strcmp(x->g[i].name, name))
+                        return (int)i;
+        return -1;
+}
+
+static void set_state(rgm_exec_t *x, unsigned gi, rg_state_t s)
+{
+        group_rt_t *g = &x->g[gi];
+        if (g->state == s)
+                return;
+        log_info("rgm", "group %s %s -> %s%s%s", g->name, rg_state_str(g->state),
+                 rg_state_str(s), s == RG_S_ERROR ? ": " : "", s == RG_S_ERROR ? g->reason : "");
+        g->state = s;
+        x->changed(x->ud);
+}
+
+/* Steps: acquire = sips in order, then apps in order; release = the reverse. */
+static unsigned nsteps(const conf_rg_t *rg)
+{
+        return rg->nsips + rg->napps;
+}
+
+static void finish_job(rgm_exec_t *x, unsigned gi)
+{
+        group_rt_t *g = &x->g[gi];
+
+        g->job = false;
+        if (g->acquiring) {
+                if (g->failed) {
+                        g->error_from_release = false;
+                        g->clear_seen = g->clear_last;
+                        set_state(x, gi, RG_S_ERROR);
+                } else {
+                        set_state(x, gi, x->unmanaged ? RG_S_UNMANAGED : RG_S_ONLINE);
+                }
+        } else {
+                if (g->failed) {
+                        g->error_from_release = true;
+                        g->clear_seen = g->clear_last;
+                        set_state(x, gi, RG_S_ERROR);
+                } else {
+                        set_state(x, gi, RG_S_OFFLINE);
+                }
+        }
+        x->changed(x->ud);
+}
+
+static void step_done(void *ud, int status, const char *reason)
+{
+        step_ctx_t *sc = ud;
+        rgm_exec_t *x = sc->x;
+        int gi = group_index(x, sc->group);
+
+        if (gi >= 0 && x->g[gi].job && x->g[gi].token == sc->token) {
+                group_rt_t *g = &x->g[gi];
+                if (status != 0) {
+                        log_err("rgm", "group %s: %s", g->name, reason);
+                        if (!g->failed)
+                                snprintf(g->reason, sizeof(g->reason), "%s", reason);
+                        g->failed = true;
+                        if (g->acquiring && !g->undoing) {
+                                g->undoing = true;
+                                g->step = (int)nsteps(&x->cfg->rgs[gi]) - g->done_steps;
+                        }
+                }
+                run_job(x, (unsigned)gi);
+        }
+        free(sc);
+}
+
+static void app_env(rgm_exec_t *x, const conf_rg_t *rg, char env[4][4200])
+{
+        snprintf(env[0], 4200, "HAMR_NODE=%s",
+                 x->cfg->nodes[hamr_config_node_by_id(x->cfg, x->self_id)].name);
+        snprintf(env[1], 4200, "HAMR_RG=%s", rg->name);
+        snprintf(env[2], 4200, "HAMR_STATE_DIR=%s", x->state_dir);
+        env[3][0] = '\0';
+}
+
+static int ip_step(rgm_exec_t *x, const conf_rg_t *rg, int sip, bool add, char *reason,
+                   size_t rlen)
+{
+        const conf_service_ip_t *s = &x->cfg->service_ips[sip];
+        struct in_addr local = x->cfg->networks[s->network].addr[x->self_id];
+        char ifname[64];
+        int r;
+
+        r = agent_ipaddr_find_ifname(local, ifname);
+        if (r < 0) {
+                snprintf(reason, rlen, "service_ip %s: no interface holds this node's address on network %s",
+                         s->name, x->cfg->networks[s->network].name);
+                return r;
+        }
+        r = add ? agent_ipaddr_add(ifname, s->addr, s->prefix, 3)
+                : agent_ipaddr_del(ifname, s->addr, s->prefix);
+        if (r < 0)
+                snprintf(reason, rlen, "service_ip %s: %s %s failed: %s", s->name,
+                         add ? "adding" : "removing", ifname, strerror(-r));
+        (void)rg;
+        return r;
+}
+
+/* Run steps until one goes asynchronous or the job ends. Step numbering for
+ * acquire: 0..nsips-1 IPs, then apps. Release and undo walk the same list
+ * backwards: release step k means acquire step (n-1-k). */
+static void run_job(rgm_exec_t *x, unsigned gi)
+{
+        group_rt_t *g = &x->g[gi];
+        const conf_rg_t *rg = &x->cfg->rgs[gi];
+        unsigned n = nsteps(rg);
+
+        for (;;) {
+                bool forward = g->acquiring && !g->undoing;
+                unsigned k;
+
+                if (forward) {
+                        if ((unsigned)g->step >= n)
+                                break;
+                        k = (unsigned)g->step;
+                } else {
+                        if ((unsigned)g->step >= n)
+                                break;
+                        k = n - 1 - (unsigned)g->step;
+                }
+                g->step++;
+                if (k < rg->nsips) {
+                        char reason[MEMB_REASON_LEN];
+                        int r = ip_step(x, rg, rg->sips[k], forward, reason, sizeof(reason));
+                        if (r < 0) {
+                                log_err("rgm", "group %s: %s", g->name, reason);
+                                if (!g->failed)
+                                        snprintf(g->reason, sizeof(g->reason), "%s", reason);
+                                g->failed = true;
+                                if (forward) {
+                                        g->undoing = true;
+                                        g->step = (int)n - g->done_steps;
+                                }
+                                continue;
+                        }
+                        if (forward)
+                                g->done_steps++;
+                        continue;
+                }
+                const conf_appctl_t *app = &x->cfg->appctls[rg->apps[k - rg->nsips]];
+                char envbuf[4][4200];
+                const char *env[4] = {envbuf[0], envbuf[1], envbuf[2], NULL};
+                step_ctx_t *sc = zalloc(sizeof(*sc));
+                int r;
+
+                app_env(x, rg, envbuf);
+                sc->x = x;
+                snprintf(sc->group, sizeof(sc->group), "%s", g->name);
+                sc->token = g->token = ++x->next_token;
+                if (forward)
+                        g->done_steps++; /* counted before it runs: undo must stop it too */
+                r = agent_app_run(x->loop, forward ? "STARTSCRIPT" : "STOPSCRIPT",
+                                  forward ? app->startscript : app->stopscript, env,
+                                  forward ? app->start_timeout_usec : app->stop_timeout_usec,
+                                  step_done, sc, NULL);
+                if (r == 0)
+                        return; /* continues in step_done */
+                free(sc);
+                char reason[MEMB_REASON_LEN];
+                snprintf(reason, sizeof(reason), "%s %s of application_controller %s cannot run: %s",
+                         forward ? "STARTSCRIPT" : "STOPSCRIPT",
+                         forward ? app->startscript : app->stopscript, app->name, strerror(-r));
+                log_err("rgm", "group %s: %s", g->name, reason);
+                if (!g->failed)
+                        snprintf(g->reason, sizeof(g->reason), "%s", reason);
+                g->failed = true;
+                if (forward) {
+                        g->done_steps--; /* it never started */
+                        g->undoing = true;
+                        g->step = (int)n - g->done_steps;
+                }
+        }
+        finish_job(x, gi);
+}
+
+static void start_job(rgm_exec_t *x, unsigned gi, bool acquire)
+{
+        group_rt_t *g = &x->g[gi];
+
+        g->job = true;
+        g->acquiring = acquire;
+        g->failed = false;
+        g->undoing = false;
+        g->step = 0;
+        g->done_steps = 0;
+        g->reason[0] = '\0';
+        set_state(x, gi, acquire ? RG_S_ACQUIRING : RG_S_RELEASING);
+        run_job(x, gi);
+}
+
+void rgm_exec_reconcile(rgm_exec_t *x, const rgm_exec_input_t *in)
+{
+        if (!x->cfg)
+                return;
+        for (unsigned gi = 0; gi < x->ng; gi++) {
+                group_rt_t *g = &x->g[gi];
+                uint16_t target = in->targets_valid ? in->target[gi] : RGM_NO_NODE;
+                bool want_here = in->targets_valid && target == x->self_id;
+
+                if (in->targets_valid)
+                        g->clear_last = in->clear_seq[gi];
+                if (g->job)
+                        continue;
+                if (g->state == RG_S_ERROR && in->targets_valid && g->clear_last != g->clear_seen) {
+                        /* the administrator acted on the group: retry from a clean slate */
+                        g->reason[0] = '\0';
+                        set_state(x, gi, g->error_from_release ? RG_S_ONLINE : RG_S_OFFLINE);
+                }
+                if (g->state == RG_S_UNMANAGED && !x->unmanaged)
+                        set_state(x, gi, RG_S_ONLINE);
+                if (x->unmanaged)
+                        continue;
+                if (g->state == RG_S_ONLINE) {
+                        /* Without quorum, release at once. With targets not
+                         * (yet) valid, keep what we have. */
+                        bool release = !in->may_hold ||
+                                       in->services != SVC_ACTIVE ||
+                                       (in->targets_valid && target != x->self_id);
+                        if (release)
+                                start_job(x, gi, false);
+                } else if (g->state == RG_S_OFFLINE) {
+                        if (want_here && in->may_hold && in->services == SVC_ACTIVE)
+                                start_job(x, gi, true);
+                }
+        }
+}
+
+unsigned rgm_exec_busy_count(const rgm_exec_t *x)
+{
+        unsigned n = 0;
+        for (unsigned i = 0; i < x->ng; i++)
+                if (x->g[i].job || x->g[i].state == RG_S_ONLINE ||
+                    (x->g[i].state == RG_S_ERROR && x->g[i].error_from_release))
+                        n++;
+        return n;
+}
+
+void rgm_exec_fill_status(const rgm_exec_t *x, memb_status_t *st)
+{
+        st->ngroups = x->ng;
+        for (unsigned i = 0; i < x->ng && i < CONF_MAX_RGS; i++) {
+                st->gstate[i] = (uint8_t)x->g[i].state;
+                st->gclear[i] = x->g[i].clear_last;
+                snprintf(st->gerror[i], MEMB_REASON_LEN, "%s", x->g[i].reason);
+        }
+}
+
+void rgm_exec_set_unmanaged(rgm_exec_t *x, bool unmanaged)
+{
+        x->unmanaged = unmanaged;
+        for (unsigned i = 0; i < x->ng; i++) {
+                if (unmanaged && x->g[i].state == RG_S_ONLINE)
+                        set_state(x, i, RG_S_UNMANAGED);
+        }
+}
