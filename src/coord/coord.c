@@ -1,0 +1,335 @@
+/* coord: administrator intents and scheduling on the coordinator. */
+#include "coord/coord.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "common/hamr_alloc.h"
+#include "common/hamr_error.h"
+#include "common/hamr_log.h"
+#include "rgm/rgm.h"
+
+static const memb_status_t *status_of(const memb_t *m, const memb_status_t *self_status, int id)
+{
+        return id == m->self ? self_status : memb_peer_status(m, (uint16_t)id);
+}
+
+static void publish(memb_t *m)
+{
+        m->view.pub_seq++;
+}
+
+/* Groups list a new generation may have reordered: reset control state when
+ * the view's group table does not belong to this generation. */
+static void adopt_generation(memb_t *m, const hamr_config_t *cfg)
+{
+        memb_view_t *v = &m->view;
+
+        if (v->generation == cfg->generation && v->ngroups == cfg->nrgs)
+                return;
+        /* Keep control state of groups by name is not possible without the old
+         * table; groups that are online keep running (holder rule), others
+         * start fresh, which is what a PowerHA sync of new groups does. */
+        v->generation = cfg->generation;
+        v->ngroups = cfg->nrgs;
+        for (unsigned g = 0; g < cfg->nrgs; g++) {
+                v->target[g] = RGM_NO_NODE;
+                v->ctl[g] = (rgm_ctl_t){.admin = RGM_ADMIN_AUTO,
+                                        .pol_node = RGM_NO_NODE,
+                                        .last_node = RGM_NO_NODE,
+                                        .started = true};
+        }
+}
+
+bool coord_update(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_status_t *self_status,
+                  usec_t now)
+{
+        static uint8_t state[CONF_MAX_RGS * CONF_MAX_NODES];
+        static rgm_output_t out[CONF_MAX_RGS];
+        memb_view_t *v = &m->view;
+        memb_view_t before;
+        uint64_t eligible = 0;
+        hamr_config_t eff;
+        conf_rg_t *rgs = NULL;
+
+        if (!cfg || !memb_is_coordinator(m, now) || !m->have_view || v->coord != m->self)
+                return false;
+        before = *v;
+        adopt_generation(m, cfg);
+
+        /* Nodes that finished stopping. */
+        for (int i = 0; i < CONF_MAX_NODES; i++) {
+                const memb_status_t *st = status_of(m, self_status, i);
+                if (!(v->members & (1ULL << i)) || !st)
+                        continue;
+                if ((v->want[i] == WANT_STOP_OFFLINE || v->want[i] == WANT_STOP_MOVE) &&
+                    st->services == SVC_INACTIVE)
+                        v->want[i] = WANT_INACTIVE;
+                if (v->want[i] == WANT_ACTIVE && st->services == SVC_ACTIVE &&
+                    st->generation == cfg->generation)
+                        eligible |= 1ULL << i;
+        }
+
+        v->targets_valid = memb_quorate(m, now) && memb_view_agreed(m, cfg->generation) &&
+                           self_status->generation == cfg->generation;
+        if (v->targets_valid) {
+                memset(state, RG_S_UNKNOWN, sizeof(state));
+                for (int i = 0; i < CONF_MAX_NODES; i++) {
+                        const memb_status_t *st = status_of(m, self_status, i);
+                        if (!(v->members & (1ULL << i)) || !st)
+                                continue;
+                        for (unsigned g = 0; g < cfg->nrgs && g < st->ngroups; g++)
+                                state[g * CONF_MAX_NODES + i] = st->gstate[g];
+                }
+                eff = *cfg;
+                if (v->home_only) {
+                        /* `clmgr start cluster -o home`: groups not yet started
+                         * come online on their home node only. */
+                        rgs = zcalloc(cfg->nrgs, sizeof(*rgs));
+                        memcpy(rgs, cfg->rgs, cfg->nrgs * sizeof(*rgs));
+                        for (unsigned g = 0; g < cfg->nrgs; g++)
+                                rgs[g].startup = RG_STARTUP_OHN;
+                        eff.rgs = rgs;
+                }
+                rgm_input_t in = {.cfg = &eff,
+                                  .members = v->members,
+                                  .eligible = eligible,
+                                  .state = state,
+                                  .ctl = v->ctl};
+                rgm_schedule(&in, out);
+                for (unsigned g = 0; g < cfg->nrgs; g++) {
+                        if (v->target[g] != out[g].target)
+                                log_info("coord", "group %s target %d -> %d (%s)",
+                                         cfg->rgs[g].name, v->target[g] == RGM_NO_NODE ? -1 : v->target[g],
+                                         out[g].target == RGM_NO_NODE ? -1 : out[g].target,
+                                         out[g].why ? out[g].why : "");
+                        v->target[g] = out[g].target;
+                        v->ctl[g] = out[g].ctl;
+                }
+                free(rgs);
+        }
+        if (memcmp(&before, v, sizeof(before)) != 0) {
+                publish(m);
+                return true;
+        }
+        (void)c;
+        return false;
+}
+
+static int node_list(const hamr_config_t *cfg, json_t *arr, uint64_t *ret_mask, char *err,
+                     size_t errlen)
+{
+        uint64_t mask = 0;
+        size_t i;
+        json_t *it;
+
+        if (!arr || json_is_null(arr)) {
+                for (unsigned n = 0; n < cfg->nnodes; n++)
+                        mask |= 1ULL << cfg->nodes[n].id;
+                *ret_mask = mask;
+                return 0;
+        }
+        json_array_foreach(arr, i, it) {
+                int n = hamr_config_node_by_name(cfg, json_string_value(it) ? json_string_value(it) : "");
+                if (n < 0) {
+                        snprintf(err, errlen, "node \"%s\" does not exist",
+                                 json_string_value(it) ? json_string_value(it) : "?");
+                        return -HAMR_E_NOT_FOUND;
+                }
+                mask |= 1ULL << cfg->nodes[n].id;
+        }
+        *ret_mask = mask;
+        return 0;
+}
+
+static bool holds(rg_state_t s)
+{
+        return s == RG_S_ONLINE || s == RG_S_ACQUIRING;
+}
+
+static int cmd_start(coord_t *c, memb_t *m, const hamr_config_t *cfg, json_t *req, char *err,
+                     size_t errlen)
+{
+        memb_view_t *v = &m->view;
+        uint64_t mask;
+        bool all = !json_is_array(json_object_get(req, "nodes"));
+        int r = node_list(cfg, json_object_get(req, "nodes"), &mask, err, errlen);
+
+        if (r < 0)
+                return r;
+        for (int i = 0; i < CONF_MAX_NODES; i++) {
+                if (!(mask & (1ULL << i)))
+                        continue;
+                v->want[i] = WANT_ACTIVE;
+                for (unsigned g = 0; g < cfg->nrgs; g++)
+                        if (c->stopped_by[g] == i && v->ctl[g].admin == RGM_ADMIN_OFFLINE) {
+                                v->ctl[g].admin = RGM_ADMIN_AUTO;
+                                v->ctl[g].started = false;
+                                c->stopped_by[g] = RGM_NO_NODE;
+                        }
+        }
+        if (all) {
+                /* A cluster start runs every group's startup policy again. */
+                for (unsigned g = 0; g < cfg->nrgs; g++) {
+                        v->ctl[g].admin = RGM_ADMIN_AUTO;
+                        v->ctl[g].pol_node = RGM_NO_NODE;
+                        v->ctl[g].started = false;
+                        v->clear_seq[g]++;
+                        c->stopped_by[g] = RGM_NO_NODE;
+                }
+                v->home_only = json_is_true(json_object_get(req, "home_only"));
+        }
+        return 0;
+}
+
+static int cmd_stop(coord_t *c, memb_t *m, const hamr_config_t *cfg,
+                    const memb_status_t *self_status, json_t *req, char *err, size_t errlen)
+{
+        memb_view_t *v = &m->view;
+        const char *manage = json_string_value(json_object_get(req, "manage"));
+        uint8_t want;
+        uint64_t mask;
+        int r = node_list(cfg, json_object_get(req, "nodes"), &mask, err, errlen);
+
+        if (r < 0)
+                return r;
+        if (!manage || !strcasecmp(manage, "offline"))
+                want = WANT_STOP_OFFLINE;
+        else if (!strcasecmp(manage, "move"))
+                want = WANT_STOP_MOVE;
+        else if (!strcasecmp(manage, "unmanage"))
+                want = WANT_UNMANAGE;
+        else {
+                snprintf(err, errlen,
+                         "cluster: MANAGE=\"%s\" is not allowed; allowed: offline, move, unmanage",
+                         manage);
+                return -HAMR_E_BAD_VALUE;
+        }
+        for (int i = 0; i < CONF_MAX_NODES; i++) {
+                const memb_status_t *st = status_of(m, self_status, i);
+                if (!(mask & (1ULL << i)))
+                        continue;
+                v->want[i] = want;
+                if (want != WANT_STOP_OFFLINE || !st)
+                        continue;
+                for (unsigned g = 0; g < cfg->nrgs && g < st->ngroups; g++)
+                        if (holds(st->gstate[g]) || v->target[g] == i) {
+                                v->ctl[g].admin = RGM_ADMIN_OFFLINE;
+                                c->stopped_by[g] = (uint16_t)i;
+                        }
+        }
+        return 0;
+}
+
+static int group_list(const hamr_config_t *cfg, json_t *arr, int *ret, unsigned *ret_n, char *err,
+                      size_t errlen)
+{
+        size_t i;
+        json_t *it;
+        unsigned n = 0;
+
+        if (!json_is_array(arr) || json_array_size(arr) == 0) {
+                snprintf(err, errlen, "resource_group: a group name is required");
+                return -HAMR_E_MISSING;
+        }
+        json_array_foreach(arr, i, it) {
+                const char *name = json_string_value(it) ? json_string_value(it) : "";
+                int g = hamr_config_rg_by_name(cfg, name);
+                if (g < 0) {
+                        snprintf(err, errlen, "resource_group \"%s\" does not exist", name);
+                        return -HAMR_E_NOT_FOUND;
+                }
+                if (n < CONF_MAX_RGS)
+                        ret[n++] = g;
+        }
+        *ret_n = n;
+        return 0;
+}
+
+static bool rg_has_node(const conf_rg_t *rg, uint32_t id)
+{
+        for (unsigned k = 0; k < rg->nnodes; k++)
+                if (rg->nodes[k] == id)
+                        return true;
+        return false;
+}
+
+int coord_command(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_status_t *self_status,
+                  json_t *req, char *err, size_t errlen)
+{
+        static int groups[CONF_MAX_RGS];
+        const char *op = json_string_value(json_object_get(req, "op"));
+        const char *node = json_string_value(json_object_get(req, "node"));
+        memb_view_t *v = &m->view;
+        unsigned ng = 0;
+        int nidx = -1, r;
+
+        if (!cfg) {
+                snprintf(err, errlen, "cluster is not configured (run clmgr add cluster, then clmgr sync cluster)");
+                return -HAMR_E_NOT_CONFIGURED;
+        }
+        if (!memb_quorate(m, now_usec())) {
+                snprintf(err, errlen, "no quorum: this view cannot change cluster state");
+                return -HAMR_E_NO_QUORUM;
+        }
+        adopt_generation(m, cfg);
+        if (!op)
+                op = "";
+        if (!strcmp(op, "start"))
+                r = cmd_start(c, m, cfg, req, err, errlen);
+        else if (!strcmp(op, "stop"))
+                r = cmd_stop(c, m, cfg, self_status, req, err, errlen);
+        else {
+                r = group_list(cfg, json_object_get(req, "groups"), groups, &ng, err, errlen);
+                if (r < 0)
+                        return r;
+                if (node) {
+                        nidx = hamr_config_node_by_name(cfg, node);
+                        if (nidx < 0) {
+                                snprintf(err, errlen, "node \"%s\" does not exist", node);
+                                return -HAMR_E_NOT_FOUND;
+                        }
+                }
+                for (unsigned k = 0; k < ng; k++) {
+                        const conf_rg_t *rg = &cfg->rgs[groups[k]];
+                        if (nidx >= 0 && !rg_has_node(rg, cfg->nodes[nidx].id)) {
+                                snprintf(err, errlen,
+                                         "resource_group \"%s\": node \"%s\" is not in its NODES (%u nodes)",
+                                         rg->name, node, rg->nnodes);
+                                return -HAMR_E_BAD_VALUE;
+                        }
+                }
+                if (!strcmp(op, "rg_move") && nidx < 0) {
+                        snprintf(err, errlen, "move resource_group: NODE=<node> is required");
+                        return -HAMR_E_MISSING;
+                }
+                if (nidx >= 0 && (!(v->members & (1ULL << cfg->nodes[nidx].id)) ||
+                                  v->want[cfg->nodes[nidx].id] != WANT_ACTIVE)) {
+                        snprintf(err, errlen, "node \"%s\": cluster services are not ONLINE there",
+                                 node);
+                        return -HAMR_E_BUSY;
+                }
+                for (unsigned k = 0; k < ng; k++) {
+                        rgm_ctl_t *ctl = &v->ctl[groups[k]];
+                        if (!strcmp(op, "rg_offline")) {
+                                ctl->admin = RGM_ADMIN_OFFLINE;
+                        } else if (!strcmp(op, "rg_online") || !strcmp(op, "rg_move")) {
+                                ctl->admin = RGM_ADMIN_AUTO;
+                                if (nidx >= 0)
+                                        ctl->pol_node = (uint16_t)cfg->nodes[nidx].id;
+                                ctl->started = true;
+                        } else {
+                                snprintf(err, errlen, "unknown operation \"%s\"", op);
+                                return -HAMR_E_BAD_VALUE;
+                        }
+                        v->clear_seq[groups[k]]++;
+                        c->stopped_by[groups[k]] = RGM_NO_NODE;
+                }
+                r = 0;
+        }
+        if (r == 0) {
+                log_info("coord", "command %s accepted", op);
+                publish(m);
+        }
+        return r;
+}

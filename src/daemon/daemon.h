@@ -1,0 +1,83 @@
+/* daemon: hamrd's state and the seams between its files. hamrd is wiring:
+ * logic lives in the module libraries (conf, wire, repo, topo, memb, coord,
+ * rgm, agents, api). */
+#pragma once
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "api/api.h"
+#include "conf/conf.h"
+#include "coord/coord.h"
+#include "memb/memb.h"
+#include "repo/repo.h"
+#include "rgm/rgm_exec.h"
+#include "topo/topo.h"
+#include "wire/wire.h"
+
+#define HAMRD_MAX_FORWARDS 32
+
+typedef struct forward {
+        bool used;
+        uint32_t req_id;
+        uint32_t conn_id;
+        char *text; /* request JSON */
+        usec_t deadline;
+        usec_t last_send;
+} forward_t;
+
+typedef struct hamrd {
+        uv_loop_t *loop;
+        char node_name[CONF_MAX_NAME + 1];
+        char repo_path[4096];
+        char key_path[4096];
+        char socket_path[4096];
+        char state_dir[4096];
+        uint64_t incarnation;
+
+        repo_t *repo;          /* NULL until the repository is formatted */
+        conf_db_t *db;         /* active (committed) configuration, NULL if none */
+        hamr_config_t *cfg;    /* compiled active configuration */
+        bool member;           /* this node is in cfg */
+        uint16_t self_id;
+
+        wire_ctx_t *wire;
+        memb_t *memb;
+        coord_t coord;
+        rgm_exec_t *exec;
+        topo_t *topo;
+        api_t *api;
+
+        svc_state_t services;
+        memb_status_t *status; /* own, sent in heartbeats */
+        uint64_t status_seq;
+        uint64_t sent_pub_seq;
+        uint64_t sent_view_id;
+        bool dirty;            /* own status changed: send now */
+
+        uv_timer_t tick;
+        uv_idle_t kick;        /* runs one step soon after an event */
+        bool kick_armed;
+        usec_t last_tick_usec;
+
+        uint32_t next_req_id;
+        forward_t fwd[HAMRD_MAX_FORWARDS];
+} hamrd_t;
+
+/* daemon_loop.c */
+void hamrd_loop_init(hamrd_t *d);
+void hamrd_kick(hamrd_t *d);           /* run a step soon */
+void hamrd_send_to(hamrd_t *d, uint16_t node_id, wire_type_t type, const void *body, size_t len);
+void hamrd_apply_config(hamrd_t *d);   /* after d->cfg changed */
+
+/* daemon_config.c */
+int hamrd_config_load(hamrd_t *d, char *err, size_t errlen); /* from the repository */
+void hamrd_config_request(hamrd_t *d, uint32_t conn_id, json_t *req);
+
+/* daemon_api.c */
+void hamrd_on_request(void *ud, uint32_t conn_id, json_t *req);
+void hamrd_on_command(hamrd_t *d, uint16_t from, const uint8_t *body, size_t len);
+void hamrd_on_reply(hamrd_t *d, const uint8_t *body, size_t len);
+void hamrd_forwards_tick(hamrd_t *d);
+json_t *hamrd_status_json(hamrd_t *d);

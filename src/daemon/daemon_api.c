@@ -1,0 +1,328 @@
+/* daemon_api: clmgr requests. Configuration requests are served here (the
+ * repository holds the one copy); runtime requests go to the coordinator,
+ * over the network when another node coordinates; status is built from what
+ * this node knows of every node. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/hamr_alloc.h"
+#include "common/hamr_buf.h"
+#include "common/hamr_error.h"
+#include "common/hamr_log.h"
+#include "daemon/daemon.h"
+
+#define FORWARD_TIMEOUT_USEC (5 * USEC_PER_SEC)
+#define FORWARD_RESEND_USEC  (300 * USEC_PER_MSEC)
+
+static const memb_status_t *status_of(hamrd_t *d, uint16_t id)
+{
+        return id == d->self_id ? d->status : memb_peer_status(d->memb, id);
+}
+
+static bool stable(hamrd_t *d, usec_t now)
+{
+        const memb_view_t *v = &d->memb->view;
+
+        if (!memb_quorate(d->memb, now) || !v->targets_valid || v->ngroups != d->cfg->nrgs)
+                return false;
+        for (unsigned g = 0; g < d->cfg->nrgs; g++) {
+                for (int i = 0; i < CONF_MAX_NODES; i++) {
+                        const memb_status_t *st;
+                        if (!(v->members & (1ULL << i)) || !(st = status_of(d, (uint16_t)i)) ||
+                            g >= st->ngroups)
+                                continue;
+                        rg_state_t s = st->gstate[g];
+                        if (s == RG_S_ACQUIRING || s == RG_S_RELEASING)
+                                return false;
+                        if (v->target[g] == i && s != RG_S_ONLINE)
+                                return false;
+                        if (v->target[g] != i && s == RG_S_ONLINE)
+                                return false;
+                }
+        }
+        for (int i = 0; i < CONF_MAX_NODES; i++) {
+                const memb_status_t *st;
+                if (!(v->members & (1ULL << i)) || !(st = status_of(d, (uint16_t)i)))
+                        continue;
+                if (st->services == SVC_STOPPING)
+                        return false;
+                if (v->want[i] == WANT_ACTIVE && st->services != SVC_ACTIVE)
+                        return false;
+        }
+        return true;
+}
+
+json_t *hamrd_status_json(hamrd_t *d)
+{
+        usec_t now = now_usec();
+        json_t *root = json_object(), *cl = json_object(), *nodes = json_array(),
+               *groups = json_array(), *members = json_array();
+        uint64_t reach;
+        const memb_view_t *v = &d->memb->view;
+        bool any_active = false;
+
+        json_object_set_new(root, "ok", json_true());
+        if (!d->cfg || !d->member) {
+                json_object_set_new(cl, "NAME", json_string(d->cfg ? d->cfg->cluster_name : ""));
+                json_object_set_new(cl, "STATE", json_string("NOT_CONFIGURED"));
+                json_object_set_new(cl, "LOCAL_NODE", json_string(d->node_name));
+                json_object_set_new(root, "cluster", cl);
+                json_object_set_new(root, "nodes", nodes);
+                json_object_set_new(root, "groups", groups);
+                json_decref(members);
+                return root;
+        }
+        reach = memb_reach(d->memb, now);
+        for (unsigned i = 0; i < d->cfg->nnodes; i++) {
+                const conf_node_t *n = &d->cfg->nodes[i];
+                const memb_peer_t *p = &d->memb->peers[n->id];
+                const memb_status_t *st = status_of(d, (uint16_t)n->id);
+                bool up = reach & (1ULL << n->id);
+                char paths[32] = "";
+                json_t *o = json_object();
+
+                if (n->id == d->self_id)
+                        snprintf(paths, sizeof(paths), "local");
+                else
+                        snprintf(paths, sizeof(paths), "%s%s%s",
+                                 p->last_net_usec && now - p->last_net_usec < memb_timeout(d->memb) ? "net" : "",
+                                 p->last_net_usec && now - p->last_net_usec < memb_timeout(d->memb) &&
+                                 p->last_disk_usec && now - p->last_disk_usec < memb_timeout(d->memb) ? "," : "",
+                                 p->last_disk_usec && now - p->last_disk_usec < memb_timeout(d->memb) ? "disk" : "");
+                json_object_set_new(o, "NAME", json_string(n->name));
+                json_object_set_new(o, "STATE", json_string(up && st ? svc_state_str(st->services) : "DOWN"));
+                json_object_set_new(o, "REACHABLE", json_boolean(up));
+                json_object_set_new(o, "PATHS", json_string(paths));
+                json_array_append_new(nodes, o);
+                if (up && st && st->services != SVC_INACTIVE)
+                        any_active = true;
+                if (d->memb->have_view && (v->members & (1ULL << n->id)))
+                        json_array_append_new(members, json_string(n->name));
+        }
+        for (unsigned g = 0; g < d->cfg->nrgs; g++) {
+                const conf_rg_t *rg = &d->cfg->rgs[g];
+                json_t *o = json_object(), *per = json_object();
+                const char *cur = "", *gstate = "OFFLINE", *error = "";
+                int target = -1;
+
+                if (d->memb->have_view && v->targets_valid && v->ngroups == d->cfg->nrgs &&
+                    v->target[g] != RGM_NO_NODE)
+                        target = hamr_config_node_by_id(d->cfg, v->target[g]);
+                for (unsigned k = 0; k < rg->nnodes; k++) {
+                        int ni = hamr_config_node_by_id(d->cfg, rg->nodes[k]);
+                        const memb_status_t *st = status_of(d, (uint16_t)rg->nodes[k]);
+                        const char *s = "OFFLINE";
+                        if (!(reach & (1ULL << rg->nodes[k])) || !st || st->generation != d->cfg->generation ||
+                            g >= st->ngroups) {
+                                s = (reach & (1ULL << rg->nodes[k])) ? "UNKNOWN" : "OFFLINE";
+                        } else {
+                                rg_state_t rs = st->gstate[g];
+                                s = rg_state_str(rs);
+                                if (rs == RG_S_ONLINE || rs == RG_S_ACQUIRING || rs == RG_S_RELEASING ||
+                                    rs == RG_S_UNMANAGED) {
+                                        cur = d->cfg->nodes[ni].name;
+                                        gstate = s;
+                                } else if (rs == RG_S_ERROR && !*cur) {
+                                        gstate = "ERROR";
+                                        cur = d->cfg->nodes[ni].name;
+                                        error = st->gerror[g];
+                                }
+                        }
+                        json_object_set_new(per, d->cfg->nodes[ni].name, json_string(s));
+                }
+                json_object_set_new(o, "NAME", json_string(rg->name));
+                json_object_set_new(o, "STATE", json_string(gstate));
+                json_object_set_new(o, "CURRENT_NODE", json_string(cur));
+                json_object_set_new(o, "TARGET", json_string(target >= 0 ? d->cfg->nodes[target].name : ""));
+                json_object_set_new(o, "NODES", per);
+                json_object_set_new(o, "ERROR", json_string(error));
+                json_array_append_new(groups, o);
+        }
+        uint16_t coord = memb_coordinator(d->memb, now);
+        int ci = hamr_config_node_by_id(d->cfg, coord);
+        json_object_set_new(cl, "NAME", json_string(d->cfg->cluster_name));
+        json_object_set_new(cl, "STATE", json_string(!any_active ? "OFFLINE"
+                                                     : stable(d, now) ? "STABLE" : "UNSTABLE"));
+        json_object_set_new(cl, "GENERATION", json_integer((json_int_t)d->cfg->generation));
+        json_object_set_new(cl, "COORDINATOR", json_string(ci >= 0 ? d->cfg->nodes[ci].name : ""));
+        json_object_set_new(cl, "VIEW", json_integer((json_int_t)(d->memb->have_view ? v->view_id : 0)));
+        json_object_set_new(cl, "MEMBERS", members);
+        json_object_set_new(cl, "QUORUM", json_boolean(memb_quorate(d->memb, now)));
+        json_object_set_new(cl, "LOCAL_NODE", json_string(d->node_name));
+        json_object_set_new(root, "cluster", cl);
+        json_object_set_new(root, "nodes", nodes);
+        json_object_set_new(root, "groups", groups);
+        return root;
+}
+
+static json_t *run_command(hamrd_t *d, json_t *req)
+{
+        char err[CONF_ERR_LEN] = "";
+        int r = coord_command(&d->coord, d->memb, d->cfg, d->status, req, err, sizeof(err));
+
+        if (r < 0)
+                return json_pack("{s:b, s:s, s:i}", "ok", 0, "error", err[0] ? err : hamr_strerror(r),
+                                 "rc", hamr_error_to_clmgr_rc(r));
+        hamrd_kick(d);
+        return json_pack("{s:b}", "ok", 1);
+}
+
+static void send_forward(hamrd_t *d, forward_t *f, uint16_t coord)
+{
+        uint8_t buf[WIRE_MAX_BODY];
+        bufw_t w;
+
+        bufw_init(&w, buf, sizeof(buf));
+        bufw_u32(&w, f->req_id);
+        bufw_str(&w, f->text);
+        if (!w.overflow)
+                hamrd_send_to(d, coord, WIRE_T_COMMAND, buf, w.len);
+        f->last_send = now_usec();
+}
+
+static void runtime_request(hamrd_t *d, uint32_t conn, json_t *req)
+{
+        usec_t now = now_usec();
+        uint16_t coord;
+        forward_t *f = NULL;
+
+        if (!d->cfg || !d->member) {
+                api_reply_error(d->api, conn, CLMGR_RC_ERROR,
+                                "cluster is not configured on this node (clmgr add cluster ..., then clmgr sync cluster)");
+                return;
+        }
+        coord = memb_coordinator(d->memb, now);
+        if (coord == d->self_id) {
+                api_reply(d->api, conn, run_command(d, req));
+                return;
+        }
+        for (int i = 0; i < HAMRD_MAX_FORWARDS; i++)
+                if (!d->fwd[i].used) {
+                        f = &d->fwd[i];
+                        break;
+                }
+        if (!f) {
+                api_reply_error(d->api, conn, CLMGR_RC_ERROR, "too many requests in progress");
+                return;
+        }
+        f->used = true;
+        f->req_id = ++d->next_req_id;
+        f->conn_id = conn;
+        f->text = json_dumps(req, JSON_COMPACT);
+        f->deadline = now + FORWARD_TIMEOUT_USEC;
+        send_forward(d, f, coord);
+}
+
+void hamrd_forwards_tick(hamrd_t *d)
+{
+        usec_t now = now_usec();
+
+        for (int i = 0; i < HAMRD_MAX_FORWARDS; i++) {
+                forward_t *f = &d->fwd[i];
+                if (!f->used)
+                        continue;
+                if (now >= f->deadline) {
+                        api_reply_error(d->api, f->conn_id, CLMGR_RC_ERROR,
+                                        "the coordinator did not answer (no quorum or network trouble)");
+                        free(f->text);
+                        memset(f, 0, sizeof(*f));
+                } else if (now - f->last_send >= FORWARD_RESEND_USEC && d->cfg) {
+                        uint16_t coord = memb_coordinator(d->memb, now);
+                        if (coord == d->self_id) {
+                                json_t *req = json_loads(f->text, 0, NULL);
+                                api_reply(d->api, f->conn_id, run_command(d, req));
+                                json_decref(req);
+                                free(f->text);
+                                memset(f, 0, sizeof(*f));
+                        } else {
+                                send_forward(d, f, coord);
+                        }
+                }
+        }
+}
+
+/* Commands are idempotent apart from clear_seq bumps, so a resent command
+ * that runs twice does no harm. */
+void hamrd_on_command(hamrd_t *d, uint16_t from, const uint8_t *body, size_t len)
+{
+        static char text[WIRE_MAX_BODY];
+        uint8_t out[WIRE_MAX_BODY];
+        bufr_t r;
+        bufw_t w;
+        uint32_t req_id;
+        json_t *req, *rep;
+        char *reptext;
+
+        bufr_init(&r, body, len);
+        req_id = bufr_u32(&r);
+        bufr_str(&r, text, sizeof(text));
+        if (r.error || !(req = json_loads(text, 0, NULL)))
+                return;
+        if (!json_is_object(req)) {
+                json_decref(req);
+                return;
+        }
+        if (memb_is_coordinator(d->memb, now_usec()))
+                rep = run_command(d, req);
+        else
+                rep = json_pack("{s:b, s:s, s:i}", "ok", 0, "error",
+                                "this node is not the coordinator any more; retry", "rc", 1);
+        json_decref(req);
+        reptext = json_dumps(rep, JSON_COMPACT);
+        json_decref(rep);
+        bufw_init(&w, out, sizeof(out));
+        bufw_u32(&w, req_id);
+        bufw_str(&w, reptext ? reptext : "{}");
+        free(reptext);
+        if (!w.overflow)
+                hamrd_send_to(d, from, WIRE_T_REPLY, out, w.len);
+}
+
+void hamrd_on_reply(hamrd_t *d, const uint8_t *body, size_t len)
+{
+        static char text[WIRE_MAX_BODY];
+        bufr_t r;
+        uint32_t req_id;
+
+        bufr_init(&r, body, len);
+        req_id = bufr_u32(&r);
+        bufr_str(&r, text, sizeof(text));
+        if (r.error)
+                return;
+        for (int i = 0; i < HAMRD_MAX_FORWARDS; i++) {
+                forward_t *f = &d->fwd[i];
+                if (!f->used || f->req_id != req_id)
+                        continue;
+                json_t *rep = json_loads(text, 0, NULL);
+                if (rep)
+                        api_reply(d->api, f->conn_id, rep);
+                free(f->text);
+                memset(f, 0, sizeof(*f));
+                return;
+        }
+}
+
+void hamrd_on_request(void *ud, uint32_t conn, json_t *req)
+{
+        hamrd_t *d = ud;
+        const char *op = json_string_value(json_object_get(req, "op"));
+
+        if (!op) {
+                api_reply_error(d->api, conn, CLMGR_RC_INVALID, "request has no \"op\"");
+                return;
+        }
+        if (!strcmp(op, "status")) {
+                api_reply(d->api, conn, hamrd_status_json(d));
+        } else if (!strcmp(op, "add") || !strcmp(op, "modify") || !strcmp(op, "delete") ||
+                   !strcmp(op, "query") || !strcmp(op, "sync") || !strcmp(op, "verify")) {
+                hamrd_config_request(d, conn, req);
+        } else if (!strcmp(op, "start") || !strcmp(op, "stop") || !strcmp(op, "rg_online") ||
+                   !strcmp(op, "rg_offline") || !strcmp(op, "rg_move")) {
+                runtime_request(d, conn, req);
+        } else {
+                char err[128];
+                snprintf(err, sizeof(err), "unknown operation \"%s\"", op);
+                api_reply_error(d->api, conn, CLMGR_RC_INVALID, err);
+        }
+}

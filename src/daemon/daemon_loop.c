@@ -1,0 +1,368 @@
+/* daemon_loop: the heartbeat tick, message receipt, disk rounds, services
+ * state transitions and the reconcile step that ties memb, coord and rgm. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/hamr_alloc.h"
+#include "common/hamr_buf.h"
+#include "common/hamr_log.h"
+#include "daemon/daemon.h"
+
+static void step(hamrd_t *d);
+
+static usec_t interval(const hamrd_t *d)
+{
+        return d->cfg ? d->cfg->hb_interval_usec : 200 * USEC_PER_MSEC;
+}
+
+void hamrd_send_to(hamrd_t *d, uint16_t node_id, wire_type_t type, const void *body, size_t len)
+{
+        static uint8_t pkt[WIRE_MAX_PACKET];
+        struct in_addr sent[8];
+        unsigned nsent = 0;
+        size_t plen;
+        int n;
+
+        if (!d->cfg || !d->wire || (n = hamr_config_node_by_id(d->cfg, node_id)) < 0)
+                return;
+        if (wire_seal(d->wire, type, body, len, pkt, sizeof(pkt), &plen) < 0)
+                return;
+        /* the same packet over every network the node is on, and its COMMPATH */
+        for (unsigned k = 0; k <= d->cfg->nnetworks; k++) {
+                struct in_addr a = k < d->cfg->nnetworks ? d->cfg->networks[k].addr[node_id]
+                                                         : d->cfg->nodes[n].commpath;
+                bool dup = a.s_addr == 0;
+                for (unsigned j = 0; j < nsent && !dup; j++)
+                        dup = sent[j].s_addr == a.s_addr;
+                if (dup || nsent >= 8)
+                        continue;
+                sent[nsent++] = a;
+                struct sockaddr_in to = {.sin_family = AF_INET, .sin_addr = a,
+                                         .sin_port = htons(d->cfg->port)};
+                topo_send(d->topo, &to, pkt, plen);
+        }
+}
+
+static void send_all(hamrd_t *d, wire_type_t type, const void *body, size_t len)
+{
+        for (unsigned i = 0; i < d->cfg->nnodes; i++)
+                if (d->cfg->nodes[i].id != d->self_id)
+                        hamrd_send_to(d, (uint16_t)d->cfg->nodes[i].id, type, body, len);
+}
+
+static void build_status(hamrd_t *d, usec_t now)
+{
+        memb_status_t *st = d->status;
+
+        st->generation = d->cfg->generation;
+        st->services = (uint8_t)d->services;
+        st->reach = memb_reach(d->memb, now);
+        st->view_id = d->memb->view.view_id;
+        st->view_coord = d->memb->have_view ? d->memb->view.coord : 0;
+        st->view_members = d->memb->have_view ? d->memb->view.members : 0;
+        st->quorate = memb_quorate(d->memb, now);
+        rgm_exec_fill_status(d->exec, st);
+}
+
+/* Send our status (and the view, if we coordinate) on the network, and hand
+ * the same bodies to the disk worker. */
+static void publish(hamrd_t *d, usec_t now)
+{
+        static uint8_t sbuf[WIRE_MAX_BODY], vbuf[WIRE_MAX_BODY], slot[REPO_SLOT_MAX_BODY];
+        int slen, vlen = 0;
+        bool coord = d->memb->have_view && d->memb->view.coord == d->self_id &&
+                     memb_is_coordinator(d->memb, now);
+        bufw_t w;
+
+        d->status->status_seq = ++d->status_seq;
+        build_status(d, now);
+        slen = memb_status_encode(d->status, sbuf, sizeof(sbuf));
+        if (slen < 0)
+                return;
+        send_all(d, WIRE_T_HEARTBEAT, sbuf, (size_t)slen);
+        if (coord) {
+                vlen = memb_view_encode(&d->memb->view, vbuf, sizeof(vbuf));
+                if (vlen > 0)
+                        send_all(d, WIRE_T_VIEW, vbuf, (size_t)vlen);
+                d->sent_pub_seq = d->memb->view.pub_seq;
+                d->sent_view_id = d->memb->view.view_id;
+        }
+        bufw_init(&w, slot, sizeof(slot));
+        bufw_u16(&w, (uint16_t)slen);
+        bufw_bytes(&w, sbuf, (size_t)slen);
+        bufw_u16(&w, (uint16_t)(vlen > 0 ? vlen : 0));
+        if (vlen > 0)
+                bufw_bytes(&w, vbuf, (size_t)vlen);
+        if (w.overflow) { /* too large for a slot: status only */
+                bufw_init(&w, slot, sizeof(slot));
+                bufw_u16(&w, (uint16_t)slen);
+                bufw_bytes(&w, sbuf, (size_t)slen);
+                bufw_u16(&w, 0);
+        }
+        if (!w.overflow)
+                topo_disk_set_body(d->topo, d->incarnation, slot, w.len);
+        d->dirty = false;
+}
+
+static void set_services(hamrd_t *d, svc_state_t s)
+{
+        if (d->services == s)
+                return;
+        log_info("daemon", "cluster services %s -> %s", svc_state_str(d->services),
+                 svc_state_str(s));
+        if (d->services == SVC_UNMANAGED)
+                rgm_exec_set_unmanaged(d->exec, false);
+        d->services = s;
+        if (s == SVC_UNMANAGED)
+                rgm_exec_set_unmanaged(d->exec, true);
+        d->dirty = true;
+}
+
+/* Follow what the coordinator wants of our services. */
+static void services_step(hamrd_t *d, bool quorate)
+{
+        uint8_t want;
+
+        if (!d->memb->have_view || !quorate)
+                return;
+        want = d->memb->view.want[d->self_id];
+        switch (d->services) {
+        case SVC_INACTIVE:
+                if (want == WANT_ACTIVE)
+                        set_services(d, SVC_ACTIVE);
+                break;
+        case SVC_ACTIVE:
+                if (want == WANT_STOP_OFFLINE || want == WANT_STOP_MOVE || want == WANT_INACTIVE)
+                        set_services(d, SVC_STOPPING);
+                else if (want == WANT_UNMANAGE)
+                        set_services(d, SVC_UNMANAGED);
+                break;
+        case SVC_STOPPING:
+                if (rgm_exec_busy_count(d->exec) == 0)
+                        set_services(d, SVC_INACTIVE);
+                break;
+        case SVC_UNMANAGED:
+                if (want == WANT_ACTIVE)
+                        set_services(d, SVC_ACTIVE);
+                break;
+        default:
+                break;
+        }
+}
+
+static void step(hamrd_t *d)
+{
+        usec_t now = now_usec();
+        bool quorate, targets_valid;
+        memb_view_t *v = &d->memb->view;
+
+        if (!d->cfg || !d->member)
+                return;
+        memb_expire(d->memb, now);
+        if (memb_is_coordinator(d->memb, now)) {
+                if (memb_coordinator_tick(d->memb, now))
+                        d->dirty = true;
+                build_status(d, now);
+                if (coord_update(&d->coord, d->memb, d->cfg, d->status, now))
+                        d->dirty = true;
+        }
+        quorate = memb_quorate(d->memb, now);
+        services_step(d, quorate);
+        targets_valid = quorate && v->targets_valid && v->generation == d->cfg->generation &&
+                        v->ngroups == d->cfg->nrgs;
+        rgm_exec_input_t in = {
+                .may_hold = quorate && (d->services == SVC_ACTIVE || d->services == SVC_STOPPING),
+                .targets_valid = targets_valid,
+                .services = d->services,
+                .target = v->target,
+                .clear_seq = v->clear_seq,
+        };
+        rgm_exec_reconcile(d->exec, &in);
+        services_step(d, quorate);
+        if (d->dirty || (d->memb->have_view && v->coord == d->self_id &&
+                         (v->pub_seq != d->sent_pub_seq || v->view_id != d->sent_view_id)))
+                publish(d, now);
+}
+
+static void on_kick(uv_idle_t *h)
+{
+        hamrd_t *d = h->data;
+        uv_idle_stop(h);
+        d->kick_armed = false;
+        step(d);
+}
+
+void hamrd_kick(hamrd_t *d)
+{
+        if (d->kick_armed)
+                return;
+        d->kick_armed = true;
+        uv_idle_start(&d->kick, on_kick);
+}
+
+static void on_tick(uv_timer_t *t)
+{
+        hamrd_t *d = t->data;
+        usec_t now = now_usec();
+
+        if (d->cfg && d->last_tick_usec && now - d->last_tick_usec > memb_timeout(d->memb)) {
+                /* Our own loop was stalled past the detection time: the
+                 * others may already have taken our groups. Drop the view
+                 * so that we hold nothing until a coordinator counts us in. */
+                log_err("daemon", "event loop stalled for %llu ms: leaving the view",
+                        (unsigned long long)((now - d->last_tick_usec) / USEC_PER_MSEC));
+                d->memb->have_view = false;
+        }
+        d->last_tick_usec = now;
+        if (d->cfg && d->member) {
+                step(d);
+                publish(d, now); /* the periodic heartbeat */
+        }
+        hamrd_forwards_tick(d);
+}
+
+static void on_packet(void *ud, const uint8_t *pkt, size_t len, const struct sockaddr_in *from)
+{
+        static uint8_t body[WIRE_MAX_BODY];
+        static memb_status_t st;
+        static memb_view_t view;
+        hamrd_t *d = ud;
+        wire_msg_t msg;
+        usec_t now = now_usec();
+
+        (void)from;
+        if (!d->wire || !d->member || wire_open(d->wire, pkt, len, body, &msg, NULL) < 0)
+                return;
+        switch (msg.type) {
+        case WIRE_T_HEARTBEAT:
+                if (memb_status_decode(msg.body, msg.body_len, &st) == 0) {
+                        bool was_up = memb_reach(d->memb, now) & (1ULL << msg.sender);
+                        if (memb_on_status(d->memb, msg.sender, msg.incarnation, &st,
+                                           MEMB_PATH_NET, now) || !was_up)
+                                hamrd_kick(d);
+                }
+                break;
+        case WIRE_T_VIEW:
+                if (memb_view_decode(msg.body, msg.body_len, &view) == 0) {
+                        d->memb->peers[msg.sender].last_net_usec = now;
+                        if (memb_on_view(d->memb, msg.sender, &view, now))
+                                hamrd_kick(d);
+                        d->dirty |= d->status->view_id != d->memb->view.view_id;
+                }
+                break;
+        case WIRE_T_COMMAND:
+                hamrd_on_command(d, msg.sender, msg.body, msg.body_len);
+                break;
+        case WIRE_T_REPLY:
+                hamrd_on_reply(d, msg.body, msg.body_len);
+                break;
+        default:
+                break;
+        }
+}
+
+static void on_disk(void *ud, const repo_slot_t *slots, uint64_t present, uint64_t gen, int io_err)
+{
+        static memb_status_t st;
+        static memb_view_t view;
+        hamrd_t *d = ud;
+        usec_t now = now_usec();
+        bool changed = false;
+
+        if (io_err)
+                log_debug("daemon", "repository I/O error: %s", strerror(-io_err));
+        if (d->cfg && gen > d->cfg->generation) {
+                char err[CONF_ERR_LEN];
+                if (hamrd_config_load(d, err, sizeof(err)) < 0)
+                        log_err("daemon", "new configuration generation %llu not applied: %s",
+                                (unsigned long long)gen, err);
+        } else if (!d->cfg && gen > 0) {
+                char err[CONF_ERR_LEN];
+                hamrd_config_load(d, err, sizeof(err));
+        }
+        if (!d->cfg || !d->member)
+                return;
+        for (int i = 0; i < REPO_MAX_SLOTS; i++) {
+                if (!(present & (1ULL << i)) || i == d->self_id)
+                        continue;
+                const repo_slot_t *s = &slots[i];
+                bufr_t r;
+                uint16_t slen, vlen;
+
+                memb_on_disk_seq(d->memb, (uint16_t)i, s->incarnation, s->seq, now);
+                bufr_init(&r, s->body, s->body_len);
+                slen = bufr_u16(&r);
+                if (r.error || slen > s->body_len - 2)
+                        continue;
+                if (memb_status_decode(s->body + 2, slen, &st) == 0)
+                        changed |= memb_on_status(d->memb, (uint16_t)i, s->incarnation, &st,
+                                                  MEMB_PATH_DISK, now);
+                r.pos = 2u + slen;
+                vlen = bufr_u16(&r);
+                if (!r.error && vlen > 0 && vlen <= s->body_len - r.pos &&
+                    memb_view_decode(s->body + r.pos, vlen, &view) == 0)
+                        changed |= memb_on_view(d->memb, (uint16_t)i, &view, now);
+        }
+        if (changed)
+                hamrd_kick(d);
+}
+
+void hamrd_apply_config(hamrd_t *d)
+{
+        uint64_t mask = 0;
+        int n;
+
+        n = hamr_config_node_by_name(d->cfg, d->node_name);
+        d->member = n >= 0;
+        if (!d->member) {
+                log_warn("daemon", "node %s is not in configuration generation %llu",
+                         d->node_name, (unsigned long long)d->cfg->generation);
+                return;
+        }
+        d->self_id = (uint16_t)d->cfg->nodes[n].id;
+        for (unsigned i = 0; i < d->cfg->nnodes; i++)
+                mask |= 1ULL << d->cfg->nodes[i].id;
+        if (!d->wire) {
+                uint8_t key[WIRE_KEY_LEN];
+                int r = wire_key_load(d->key_path, key);
+                if (r < 0) {
+                        log_err("daemon", "cluster key %s: %s", d->key_path, strerror(-r));
+                        d->member = false;
+                        return;
+                }
+                d->wire = wire_ctx_new(key, d->cfg->cluster_id, d->self_id, d->incarnation);
+                memset(key, 0, sizeof(key));
+        }
+        wire_ctx_set_cluster_id(d->wire, d->cfg->cluster_id);
+        wire_ctx_set_senders(d->wire, mask & ~(1ULL << d->self_id));
+        memb_set_config(d->memb, d->cfg, d->self_id);
+        rgm_exec_set_config(d->exec, d->cfg, d->self_id);
+        if (topo_bind(d->topo, d->cfg->port) < 0)
+                log_err("daemon", "cannot bind UDP port %u", d->cfg->port);
+        topo_disk_config(d->topo, d->repo, d->self_id, mask, d->cfg->hb_interval_usec);
+        uv_timer_start(&d->tick, on_tick, 0, interval(d) / USEC_PER_MSEC ? interval(d) / USEC_PER_MSEC : 1);
+        d->dirty = true;
+        hamrd_kick(d);
+        log_info("daemon", "configuration generation %llu applied (node id %u)",
+                 (unsigned long long)d->cfg->generation, d->self_id);
+}
+
+static void exec_changed(void *ud)
+{
+        hamrd_t *d = ud;
+        d->dirty = true;
+        hamrd_kick(d);
+}
+
+void hamrd_loop_init(hamrd_t *d)
+{
+        d->topo = topo_new(d->loop, on_packet, on_disk, d);
+        d->exec = rgm_exec_new(d->loop, d->state_dir, exec_changed, d);
+        uv_timer_init(d->loop, &d->tick);
+        d->tick.data = d;
+        uv_idle_init(d->loop, &d->kick);
+        d->kick.data = d;
+        /* before a configuration exists: still poll the repository for one */
+        uv_timer_start(&d->tick, on_tick, 0, 200);
+}

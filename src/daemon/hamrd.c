@@ -1,0 +1,130 @@
+/* hamrd: command line, start-up and shutdown of the cluster daemon. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/hamr_alloc.h"
+#include "common/hamr_log.h"
+#include "daemon/daemon.h"
+
+static uv_signal_t sig_term, sig_int;
+
+static void usage(FILE *f)
+{
+        fputs("usage: hamrd --node NAME [--repository PATH] [--key PATH] [--socket PATH]\n"
+              "             [--state-dir DIR] [--debug]\n"
+              "  --node        this node's name in the cluster configuration (default: hostname)\n"
+              "  --repository  repository disk or file (default /var/lib/hamr/repository)\n"
+              "  --key         cluster key file, 32 bytes, mode 0600 (default /etc/hamr/cluster.key)\n"
+              "  --socket      control socket (default /run/hamr/hamrd.sock)\n"
+              "  --state-dir   local state directory (default /var/lib/hamr)\n",
+              f);
+}
+
+static void on_signal(uv_signal_t *s, int signum)
+{
+        hamrd_t *d = s->data;
+        log_info("daemon", "signal %d: exiting (resources are left as they are)", signum);
+        api_stop(d->api);
+        uv_stop(d->loop);
+}
+
+static void mkdir_p(const char *path)
+{
+        char tmp[4096];
+        snprintf(tmp, sizeof(tmp), "%s", path);
+        for (char *p = tmp + 1; *p; p++)
+                if (*p == '/') {
+                        *p = '\0';
+                        mkdir(tmp, 0700);
+                        *p = '/';
+                }
+        mkdir(tmp, 0700);
+}
+
+static void parent_dir(const char *path, char *out, size_t outlen)
+{
+        snprintf(out, outlen, "%s", path);
+        char *slash = strrchr(out, '/');
+        if (slash && slash != out)
+                *slash = '\0';
+}
+
+int main(int argc, char **argv)
+{
+        static const struct option opts[] = {
+                {"node", required_argument, NULL, 'n'},
+                {"repository", required_argument, NULL, 'r'},
+                {"key", required_argument, NULL, 'k'},
+                {"socket", required_argument, NULL, 's'},
+                {"state-dir", required_argument, NULL, 'd'},
+                {"debug", no_argument, NULL, 'D'},
+                {"help", no_argument, NULL, 'h'},
+                {NULL, 0, NULL, 0},
+        };
+        hamrd_t *d = zalloc(sizeof(*d));
+        char err[CONF_ERR_LEN], dir[4096];
+        int c, r;
+
+        gethostname(d->node_name, sizeof(d->node_name) - 1);
+        snprintf(d->repo_path, sizeof(d->repo_path), "/var/lib/hamr/repository");
+        snprintf(d->key_path, sizeof(d->key_path), "/etc/hamr/cluster.key");
+        snprintf(d->socket_path, sizeof(d->socket_path), "/run/hamr/hamrd.sock");
+        snprintf(d->state_dir, sizeof(d->state_dir), "/var/lib/hamr");
+        while ((c = getopt_long(argc, argv, "n:r:k:s:d:Dh", opts, NULL)) != -1) {
+                switch (c) {
+                case 'n': snprintf(d->node_name, sizeof(d->node_name), "%s", optarg); break;
+                case 'r': snprintf(d->repo_path, sizeof(d->repo_path), "%s", optarg); break;
+                case 'k': snprintf(d->key_path, sizeof(d->key_path), "%s", optarg); break;
+                case 's': snprintf(d->socket_path, sizeof(d->socket_path), "%s", optarg); break;
+                case 'd': snprintf(d->state_dir, sizeof(d->state_dir), "%s", optarg); break;
+                case 'D': hamr_log_set_level(LOG_LVL_DEBUG); break;
+                case 'h': usage(stdout); return 0;
+                default: usage(stderr); return 2;
+                }
+        }
+        hamr_log_set_ident(d->node_name);
+        umask(077);
+        mkdir_p(d->state_dir);
+        parent_dir(d->socket_path, dir, sizeof(dir));
+        mkdir_p(dir);
+        signal(SIGPIPE, SIG_IGN);
+        /* Heartbeats must not wait for page-ins on a loaded machine. */
+        if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
+                log_warn("daemon", "mlockall failed: %s", strerror(errno));
+
+        /* A new incarnation for every start: later than any previous one. */
+        d->incarnation = realtime_usec();
+        d->loop = uv_default_loop();
+        d->status = zalloc(sizeof(*d->status));
+        d->memb = memb_new(0, d->incarnation);
+        memset(d->coord.stopped_by, 0xff, sizeof(d->coord.stopped_by));
+        hamrd_loop_init(d);
+
+        r = hamrd_config_load(d, err, sizeof(err));
+        if (r < 0 && r != -ENODATA && r != -ENOENT)
+                log_err("daemon", "configuration not loaded: %s", err);
+
+        r = api_start(d->loop, d->socket_path, hamrd_on_request, d, &d->api);
+        if (r < 0) {
+                log_err("daemon", "cannot listen on %s: %s", d->socket_path, uv_strerror(r));
+                return 1;
+        }
+        uv_signal_init(d->loop, &sig_term);
+        uv_signal_init(d->loop, &sig_int);
+        sig_term.data = sig_int.data = d;
+        uv_signal_start(&sig_term, on_signal, SIGTERM);
+        uv_signal_start(&sig_int, on_signal, SIGINT);
+        log_info("daemon", "hamrd started node=%s incarnation=%llu", d->node_name,
+                 (unsigned long long)d->incarnation);
+        uv_run(d->loop, UV_RUN_DEFAULT);
+        topo_free(d->topo);
+        repo_close(d->repo);
+        return 0;
+}

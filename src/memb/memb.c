@@ -1,0 +1,251 @@
+/* memb: liveness per path, coordinator choice, view formation and acceptance, quorum. */
+#include "memb/memb.h"
+
+#include <string.h>
+
+#include "common/hamr_alloc.h"
+#include "common/hamr_log.h"
+
+memb_t *memb_new(uint16_t self, uint64_t incarnation)
+{
+        memb_t *m = zalloc(sizeof(*m));
+        m->self = self;
+        m->incarnation = incarnation;
+        return m;
+}
+
+void memb_free(memb_t *m)
+{
+        free(m);
+}
+
+void memb_set_config(memb_t *m, const hamr_config_t *cfg, uint16_t self)
+{
+        uint64_t mask = 0;
+
+        m->cfg = cfg;
+        m->self = self;
+        for (unsigned i = 0; cfg && i < cfg->nnodes; i++)
+                mask |= 1ULL << cfg->nodes[i].id;
+        for (int i = 0; i < CONF_MAX_NODES; i++)
+                if (!(mask & (1ULL << i)))
+                        memset(&m->peers[i], 0, sizeof(m->peers[i]));
+        m->configured = mask;
+}
+
+usec_t memb_timeout(const memb_t *m)
+{
+        if (!m->cfg)
+                return 2 * USEC_PER_SEC;
+        return m->cfg->hb_freq_usec + m->cfg->grace_usec;
+}
+
+static void new_incarnation(memb_peer_t *p, uint64_t incarnation)
+{
+        if (p->incarnation == incarnation)
+                return;
+        /* A new life: nothing it reported before holds any more. */
+        p->incarnation = incarnation;
+        p->have_status = false;
+        p->disk_seq = 0;
+}
+
+bool memb_on_status(memb_t *m, uint16_t from, uint64_t incarnation, const memb_status_t *st,
+                    memb_path_t path, usec_t now)
+{
+        memb_peer_t *p;
+
+        if (from >= CONF_MAX_NODES || from == m->self || !(m->configured & (1ULL << from)))
+                return false;
+        p = &m->peers[from];
+        if (incarnation < p->incarnation)
+                return false;
+        new_incarnation(p, incarnation);
+        if (path == MEMB_PATH_NET)
+                p->last_net_usec = now;
+        if (st->view_id > m->max_view_id_seen)
+                m->max_view_id_seen = st->view_id;
+        if (p->have_status && st->status_seq <= p->status.status_seq)
+                return false;
+        p->status = *st;
+        p->have_status = true;
+        return true;
+}
+
+void memb_on_disk_seq(memb_t *m, uint16_t from, uint64_t incarnation, uint64_t seq, usec_t now)
+{
+        memb_peer_t *p;
+
+        if (from >= CONF_MAX_NODES || from == m->self || !(m->configured & (1ULL << from)))
+                return;
+        p = &m->peers[from];
+        if (incarnation < p->incarnation)
+                return;
+        new_incarnation(p, incarnation);
+        if (seq != p->disk_seq) {
+                /* First sighting only records the seq: a slot left by a dead
+                 * node must advance before it counts as a heartbeat. */
+                if (p->disk_seq != 0)
+                        p->last_disk_usec = now;
+                p->disk_seq = seq;
+        }
+}
+
+static bool peer_up(const memb_t *m, int id, usec_t now)
+{
+        const memb_peer_t *p = &m->peers[id];
+        usec_t last = p->last_net_usec > p->last_disk_usec ? p->last_net_usec : p->last_disk_usec;
+        return last != 0 && now - last < memb_timeout(m);
+}
+
+uint64_t memb_reach(const memb_t *m, usec_t now)
+{
+        uint64_t r = 1ULL << m->self;
+
+        for (int i = 0; i < CONF_MAX_NODES; i++)
+                if ((m->configured & (1ULL << i)) && i != m->self && peer_up(m, i, now))
+                        r |= 1ULL << i;
+        return r;
+}
+
+uint16_t memb_coordinator(const memb_t *m, usec_t now)
+{
+        /* The reachable node with the newest view coordinates (ties: lowest
+         * id). A node that just started has no control state yet; it first
+         * accepts the running view, and only then may take over. */
+        uint64_t reach = memb_reach(m, now);
+        uint64_t best_view = 0;
+        int best = -1;
+
+        for (int i = 0; i < CONF_MAX_NODES; i++) { /* ascending: ties keep the lowest id */
+                uint64_t vid;
+                if (!(reach & (1ULL << i)))
+                        continue;
+                if (i == m->self)
+                        vid = m->view.view_id;
+                else
+                        vid = m->peers[i].have_status ? m->peers[i].status.view_id : 0;
+                if (best < 0 || vid > best_view) {
+                        best = i;
+                        best_view = vid;
+                }
+        }
+        return (uint16_t)best;
+}
+
+bool memb_is_coordinator(const memb_t *m, usec_t now)
+{
+        return memb_coordinator(m, now) == m->self;
+}
+
+bool memb_on_view(memb_t *m, uint16_t from, const memb_view_t *v, usec_t now)
+{
+        if (v->view_id > m->max_view_id_seen)
+                m->max_view_id_seen = v->view_id;
+        if (from == m->self || v->coord != from || memb_coordinator(m, now) != from)
+                return false;
+        if (!(v->members & (1ULL << m->self)) || v->incarnations[m->self] != m->incarnation) {
+                /* The coordinator no longer counts this life of ours in. */
+                if (m->have_view && m->view.coord == from && v->view_id >= m->view.view_id)
+                        m->have_view = false;
+                return false;
+        }
+        if (m->have_view && m->view.coord == from) {
+                if (v->view_id < m->view.view_id)
+                        return false;
+                if (v->view_id == m->view.view_id && v->pub_seq <= m->view.pub_seq) {
+                        if (v->pub_seq == m->view.pub_seq)
+                                m->view_heard_usec = now;
+                        return false;
+                }
+        }
+        if (!m->have_view || m->view.view_id != v->view_id)
+                log_info("memb", "view accepted view=%llu coord=%u members=0x%llx",
+                         (unsigned long long)v->view_id, v->coord,
+                         (unsigned long long)v->members);
+        m->view = *v;
+        m->have_view = true;
+        m->view_heard_usec = now;
+        return true;
+}
+
+bool memb_coordinator_tick(memb_t *m, usec_t now)
+{
+        uint64_t reach = memb_reach(m, now);
+        bool need = !m->have_view || m->view.coord != m->self || m->view.members != reach;
+
+        for (int i = 0; !need && i < CONF_MAX_NODES; i++) {
+                if (!(reach & (1ULL << i)))
+                        continue;
+                uint64_t inc = i == m->self ? m->incarnation : m->peers[i].incarnation;
+                if (m->view.incarnations[i] != inc)
+                        need = true;
+        }
+        if (!need)
+                return false;
+        if (!m->have_view)
+                memset(&m->view, 0, sizeof(m->view));
+        m->view.view_id = (m->max_view_id_seen > m->view.view_id ? m->max_view_id_seen
+                                                                  : m->view.view_id) + 1;
+        m->max_view_id_seen = m->view.view_id;
+        m->view.pub_seq = 1;
+        m->view.coord = m->self;
+        m->view.members = reach;
+        memset(m->view.incarnations, 0, sizeof(m->view.incarnations));
+        for (int i = 0; i < CONF_MAX_NODES; i++)
+                if (reach & (1ULL << i))
+                        m->view.incarnations[i] =
+                                i == m->self ? m->incarnation : m->peers[i].incarnation;
+        m->view.targets_valid = false;
+        m->have_view = true;
+        m->view_heard_usec = now;
+        log_info("memb", "view formed view=%llu coord=%u members=0x%llx",
+                 (unsigned long long)m->view.view_id, m->self, (unsigned long long)reach);
+        return true;
+}
+
+void memb_expire(memb_t *m, usec_t now)
+{
+        if (!m->have_view || m->view.coord == m->self)
+                return;
+        if (now - m->view_heard_usec >= memb_timeout(m) ||
+            memb_coordinator(m, now) != m->view.coord) {
+                log_info("memb", "view lost view=%llu coord=%u",
+                         (unsigned long long)m->view.view_id, m->view.coord);
+                m->have_view = false;
+        }
+}
+
+bool memb_quorate(const memb_t *m, usec_t now)
+{
+        unsigned n;
+
+        if (!m->cfg || !m->have_view || !(m->view.members & (1ULL << m->self)))
+                return false;
+        if (m->view.coord != m->self && now - m->view_heard_usec >= memb_timeout(m))
+                return false;
+        n = (unsigned)__builtin_popcountll(m->view.members & m->configured);
+        return 2 * n > m->cfg->nnodes;
+}
+
+bool memb_view_agreed(const memb_t *m, uint64_t gen)
+{
+        if (!m->have_view)
+                return false;
+        for (int i = 0; i < CONF_MAX_NODES; i++) {
+                if (!(m->view.members & (1ULL << i)) || i == m->self)
+                        continue;
+                const memb_peer_t *p = &m->peers[i];
+                if (!p->have_status || p->incarnation != m->view.incarnations[i] ||
+                    p->status.view_id != m->view.view_id || p->status.generation != gen)
+                        return false;
+        }
+        return true;
+}
+
+const memb_status_t *memb_peer_status(const memb_t *m, uint16_t id)
+{
+        if (id >= CONF_MAX_NODES || !m->peers[id].have_status)
+                return NULL;
+        return &m->peers[id].status;
+}

@@ -1,0 +1,71 @@
+/* memb: who is alive (over every path), which view this node is in, who
+ * coordinates, and whether the view is quorate.
+ *
+ * A peer is up while some path (authenticated UDP message, or its repository
+ * slot advancing) was heard within HEARTBEAT_FREQUENCY + GRACE_PERIOD.
+ * The coordinator is the lowest node id this node can reach. The coordinator
+ * forms a view (view id = highest seen + 1, members = the nodes it reaches,
+ * with their incarnations) and publishes it; the others accept a view from
+ * the node they believe is coordinator, if it is not older than what they have
+ * and includes them. A view is quorate when its members are a strict majority
+ * of the configured nodes. Pure logic: no I/O, time passed in. */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/hamr_time.h"
+#include "conf/conf.h"
+#include "memb/memb_msg.h"
+
+typedef enum { MEMB_PATH_NET = 0, MEMB_PATH_DISK } memb_path_t;
+
+typedef struct memb_peer {
+        uint64_t incarnation;
+        usec_t last_net_usec;  /* 0 = never */
+        usec_t last_disk_usec; /* 0 = never */
+        uint64_t disk_seq;
+        bool have_status;
+        memb_status_t status;  /* newest by status_seq within the incarnation */
+} memb_peer_t;
+
+typedef struct memb {
+        const hamr_config_t *cfg; /* borrowed; NULL while unconfigured */
+        uint16_t self;
+        uint64_t incarnation;
+        uint64_t configured;      /* bit per configured node id */
+        memb_peer_t peers[CONF_MAX_NODES];
+        memb_view_t view;         /* accepted (or, on the coordinator, own) view */
+        bool have_view;
+        usec_t view_heard_usec;
+        uint64_t max_view_id_seen;
+} memb_t;
+
+memb_t *memb_new(uint16_t self, uint64_t incarnation);
+void memb_free(memb_t *m);
+/* New configuration: forget peers that are no longer configured. */
+void memb_set_config(memb_t *m, const hamr_config_t *cfg, uint16_t self);
+usec_t memb_timeout(const memb_t *m);
+
+/* A peer's status arrived over `path` (already authenticated). Returns true
+ * if it was newer than what we had. */
+bool memb_on_status(memb_t *m, uint16_t from, uint64_t incarnation, const memb_status_t *st,
+                    memb_path_t path, usec_t now);
+/* A peer's repository slot was read with this seq (liveness only). */
+void memb_on_disk_seq(memb_t *m, uint16_t from, uint64_t incarnation, uint64_t seq, usec_t now);
+/* A view arrived from `from`. Returns true if accepted (new id or pub_seq). */
+bool memb_on_view(memb_t *m, uint16_t from, const memb_view_t *v, usec_t now);
+
+uint64_t memb_reach(const memb_t *m, usec_t now);
+uint16_t memb_coordinator(const memb_t *m, usec_t now);
+bool memb_is_coordinator(const memb_t *m, usec_t now);
+/* On the coordinator: form a new view if reach or incarnations changed.
+ * Control fields (want, ctl, target...) are carried over from the current
+ * view; targets_valid is cleared. Returns true if a new view was formed. */
+bool memb_coordinator_tick(memb_t *m, usec_t now);
+/* Drop a view from another coordinator that went silent. */
+void memb_expire(memb_t *m, usec_t now);
+bool memb_quorate(const memb_t *m, usec_t now);
+/* Every member reports the current view id and generation `gen`. */
+bool memb_view_agreed(const memb_t *m, uint64_t gen);
+/* Status of a member (self's is not stored here): NULL if none. */
+const memb_status_t *memb_peer_status(const memb_t *m, uint16_t id);

@@ -1,0 +1,141 @@
+/* memb_msg: encoders and decoders for HEARTBEAT (node status) and VIEW bodies. */
+#include "memb/memb_msg.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "common/hamr_buf.h"
+
+const char *svc_state_str(svc_state_t s)
+{
+        static const char *names[] = {"OFFLINE", "ONLINE", "STOPPING", "UNMANAGED"};
+        return s < SVC_COUNT ? names[s] : "UNKNOWN";
+}
+
+int memb_status_encode(const memb_status_t *st, void *buf, size_t cap)
+{
+        bufw_t w;
+
+        bufw_init(&w, buf, cap);
+        bufw_u8(&w, MEMB_MSG_VERSION);
+        bufw_u64(&w, st->status_seq);
+        bufw_u64(&w, st->generation);
+        bufw_u8(&w, st->services);
+        bufw_u64(&w, st->reach);
+        bufw_u64(&w, st->view_id);
+        bufw_u16(&w, st->view_coord);
+        bufw_u64(&w, st->view_members);
+        bufw_u8(&w, st->quorate);
+        bufw_u32(&w, st->ngroups);
+        for (uint32_t g = 0; g < st->ngroups && g < CONF_MAX_RGS; g++) {
+                bufw_u8(&w, st->gstate[g]);
+                bufw_u32(&w, st->gclear[g]);
+                bufw_str(&w, st->gstate[g] == RG_S_ERROR ? st->gerror[g] : "");
+        }
+        return w.overflow ? -EMSGSIZE : (int)w.len;
+}
+
+int memb_status_decode(const void *buf, size_t len, memb_status_t *ret)
+{
+        static memb_status_t st; /* large; decoded single-threaded on the loop */
+        bufr_t r;
+
+        memset(&st, 0, sizeof(st));
+        bufr_init(&r, buf, len);
+        if (bufr_u8(&r) != MEMB_MSG_VERSION)
+                return -EBADMSG;
+        st.status_seq = bufr_u64(&r);
+        st.generation = bufr_u64(&r);
+        st.services = bufr_u8(&r);
+        st.reach = bufr_u64(&r);
+        st.view_id = bufr_u64(&r);
+        st.view_coord = bufr_u16(&r);
+        st.view_members = bufr_u64(&r);
+        st.quorate = bufr_u8(&r) != 0;
+        st.ngroups = bufr_u32(&r);
+        if (r.error || st.services >= SVC_COUNT || st.ngroups > CONF_MAX_RGS)
+                return -EBADMSG;
+        for (uint32_t g = 0; g < st.ngroups; g++) {
+                st.gstate[g] = bufr_u8(&r);
+                st.gclear[g] = bufr_u32(&r);
+                bufr_str(&r, st.gerror[g], MEMB_REASON_LEN);
+                if (st.gstate[g] >= RG_S_COUNT)
+                        return -EBADMSG;
+        }
+        if (r.error || r.pos != len)
+                return -EBADMSG;
+        *ret = st;
+        return 0;
+}
+
+int memb_view_encode(const memb_view_t *v, void *buf, size_t cap)
+{
+        bufw_t w;
+
+        bufw_init(&w, buf, cap);
+        bufw_u8(&w, MEMB_MSG_VERSION);
+        bufw_u64(&w, v->view_id);
+        bufw_u64(&w, v->pub_seq);
+        bufw_u16(&w, v->coord);
+        bufw_u64(&w, v->members);
+        for (int i = 0; i < CONF_MAX_NODES; i++)
+                if (v->members & (1ULL << i))
+                        bufw_u64(&w, v->incarnations[i]);
+        bufw_u64(&w, v->generation);
+        bufw_u8(&w, (uint8_t)(v->targets_valid | (v->home_only << 1)));
+        bufw_bytes(&w, v->want, CONF_MAX_NODES);
+        bufw_u32(&w, v->ngroups);
+        for (uint32_t g = 0; g < v->ngroups && g < CONF_MAX_RGS; g++) {
+                bufw_u16(&w, v->target[g]);
+                bufw_u8(&w, v->ctl[g].admin);
+                bufw_u16(&w, v->ctl[g].pol_node);
+                bufw_u16(&w, v->ctl[g].last_node);
+                bufw_u8(&w, v->ctl[g].started);
+                bufw_u32(&w, v->clear_seq[g]);
+        }
+        return w.overflow ? -EMSGSIZE : (int)w.len;
+}
+
+int memb_view_decode(const void *buf, size_t len, memb_view_t *ret)
+{
+        static memb_view_t v;
+        bufr_t r;
+        uint8_t flags;
+
+        memset(&v, 0, sizeof(v));
+        bufr_init(&r, buf, len);
+        if (bufr_u8(&r) != MEMB_MSG_VERSION)
+                return -EBADMSG;
+        v.view_id = bufr_u64(&r);
+        v.pub_seq = bufr_u64(&r);
+        v.coord = bufr_u16(&r);
+        v.members = bufr_u64(&r);
+        for (int i = 0; i < CONF_MAX_NODES; i++)
+                if (v.members & (1ULL << i))
+                        v.incarnations[i] = bufr_u64(&r);
+        v.generation = bufr_u64(&r);
+        flags = bufr_u8(&r);
+        v.targets_valid = flags & 1;
+        v.home_only = (flags >> 1) & 1;
+        bufr_bytes(&r, v.want, CONF_MAX_NODES);
+        v.ngroups = bufr_u32(&r);
+        if (r.error || v.coord >= CONF_MAX_NODES || v.ngroups > CONF_MAX_RGS)
+                return -EBADMSG;
+        for (int i = 0; i < CONF_MAX_NODES; i++)
+                if (v.want[i] >= WANT_COUNT)
+                        return -EBADMSG;
+        for (uint32_t g = 0; g < v.ngroups; g++) {
+                v.target[g] = bufr_u16(&r);
+                v.ctl[g].admin = bufr_u8(&r);
+                v.ctl[g].pol_node = bufr_u16(&r);
+                v.ctl[g].last_node = bufr_u16(&r);
+                v.ctl[g].started = bufr_u8(&r) != 0;
+                v.clear_seq[g] = bufr_u32(&r);
+                if (v.ctl[g].admin > RGM_ADMIN_OFFLINE)
+                        return -EBADMSG;
+        }
+        if (r.error || r.pos != len)
+                return -EBADMSG;
+        *ret = v;
+        return 0;
+}

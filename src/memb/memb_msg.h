@@ -1,0 +1,73 @@
+/* memb_msg: bodies of the HEARTBEAT and VIEW messages, sent over UDP and
+ * written into repository slots. Encoded with hamr_buf (big-endian); the
+ * decoders take untrusted input (after wire authentication) and are fuzzed. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf/conf.h"
+#include "rgm/rgm.h"
+
+#define MEMB_MSG_VERSION 1
+#define MEMB_REASON_LEN  200
+
+/* State of cluster services on a node (what `clmgr start/stop` controls). */
+typedef enum {
+        SVC_INACTIVE = 0, /* daemon up, services stopped: holds nothing */
+        SVC_ACTIVE,       /* may host groups */
+        SVC_STOPPING,     /* releasing its groups before going INACTIVE */
+        SVC_UNMANAGED,    /* stopped with MANAGE=unmanage: resources left as they are */
+        SVC_COUNT
+} svc_state_t;
+const char *svc_state_str(svc_state_t s);
+
+/* What the coordinator wants each node's services to be. */
+typedef enum {
+        WANT_INACTIVE = 0,
+        WANT_ACTIVE,
+        WANT_STOP_OFFLINE, /* stop, groups go offline */
+        WANT_STOP_MOVE,    /* stop, groups move to other nodes */
+        WANT_UNMANAGE,     /* stop, leave resources running */
+        WANT_COUNT
+} svc_want_t;
+
+/* A node's status: its heartbeat body. */
+typedef struct memb_status {
+        uint64_t status_seq;   /* increases on every change or send; newest wins across paths */
+        uint64_t generation;   /* configuration generation applied */
+        uint8_t services;      /* svc_state_t */
+        uint64_t reach;        /* nodes this node hears (bit per node id, incl. itself) */
+        uint64_t view_id;      /* view accepted, 0 = none */
+        uint16_t view_coord;
+        uint64_t view_members;
+        bool quorate;          /* the node considers itself in a quorate view */
+        uint32_t ngroups;      /* = cfg->nrgs for `generation` */
+        uint8_t gstate[CONF_MAX_RGS];        /* rg_state_t per group index */
+        uint32_t gclear[CONF_MAX_RGS];       /* last clear_seq seen per group (ERROR reset) */
+        char gerror[CONF_MAX_RGS][MEMB_REASON_LEN]; /* reason when ERROR */
+} memb_status_t;
+
+/* The coordinator's view and control state. */
+typedef struct memb_view {
+        uint64_t view_id;
+        uint64_t pub_seq;       /* bumped on every change the coordinator publishes */
+        uint16_t coord;
+        uint64_t members;
+        uint64_t incarnations[CONF_MAX_NODES]; /* members' incarnations when formed */
+        uint64_t generation;
+        bool targets_valid;     /* false while the coordinator gathers reports */
+        bool home_only;         /* current start asked for home nodes only (-o home) */
+        uint8_t want[CONF_MAX_NODES]; /* svc_want_t per node id */
+        uint32_t ngroups;
+        uint16_t target[CONF_MAX_RGS];
+        rgm_ctl_t ctl[CONF_MAX_RGS];
+        uint32_t clear_seq[CONF_MAX_RGS]; /* bumped by admin online/offline/move: clears ERROR */
+} memb_view_t;
+
+/* Encode into buf (cap bytes); returns length or -EMSGSIZE. */
+int memb_status_encode(const memb_status_t *st, void *buf, size_t cap);
+/* Decode; -EBADMSG on malformed input (ret untouched on failure). */
+int memb_status_decode(const void *buf, size_t len, memb_status_t *ret);
+int memb_view_encode(const memb_view_t *v, void *buf, size_t cap);
+int memb_view_decode(const void *buf, size_t len, memb_view_t *ret);
