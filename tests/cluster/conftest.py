@@ -1,0 +1,102 @@
+"""Shared fixtures for the cluster tests: one 3-node lab cluster reused by
+every test that can leave it healthy (tests restore what they break)."""
+import os
+import sys
+import threading
+import time
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "lab"))
+
+import hamrlab  # noqa: E402
+
+
+def pytest_addoption(parser):
+    parser.addoption("--build", default=os.path.join(ROOT, "build"),
+                     help="meson build directory holding hamrd and clmgr")
+
+
+@pytest.fixture(scope="session")
+def build_dir(request):
+    d = os.path.abspath(request.config.getoption("--build"))
+    if not os.path.exists(os.path.join(d, "src", "daemon", "hamrd")):
+        pytest.skip(f"hamrd not built in {d}")
+    return d
+
+
+def require_root():
+    if os.geteuid() != 0:
+        pytest.skip("the lab needs root")
+
+
+@pytest.fixture(scope="session")
+def cluster(build_dir):
+    """A started 3-node cluster (fast timers) with web_rg on n1."""
+    require_root()
+    lab = hamrlab.Lab(nodes=3, build_dir=build_dir, profile="fast")
+    try:
+        lab.setup()
+        lab.start_all()
+        lab.configure()
+        lab.clmgr("n1", "start", "cluster")
+        lab.wait_group_online("web_rg", "n1", timeout=60)
+        yield lab
+    finally:
+        lab.cleanup()
+
+
+class S1Sampler:
+    """Samples every powered-on node's addresses and web app in the
+    background and records any moment where two nodes hold the group."""
+
+    def __init__(self, lab, interval=0.05):
+        self.lab = lab
+        self.interval = interval
+        self.samples = 0
+        self.violations = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        deadline = time.monotonic() + 600  # bounded even if never stopped
+        while not self._stop.is_set() and time.monotonic() < deadline:
+            sample = self.lab.s1_sample()
+            self.samples += 1
+            ip = [n for n, s in sample.items() if s["ip"]]
+            app = [n for n, s in sample.items() if s["app"]]
+            if len(ip) > 1 or len(app) > 1:
+                self.violations.append((time.monotonic(), sample))
+            self._stop.wait(self.interval)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(timeout=30)
+        assert self.samples > 0, "the S1 sampler took no sample"
+        assert not self.violations, f"S1 violated: {self.violations[:3]}"
+
+
+@pytest.fixture
+def s1(cluster):
+    return lambda: S1Sampler(cluster)
+
+
+def restore(lab, home="n1"):
+    """Bring the shared cluster back: every node up and active, web_rg on n1."""
+    for n in lab.node_names:
+        if lab.is_crashed(n):
+            lab.restart(n)
+    for n in lab.node_names:
+        lab.restore_link(n)
+    first = lab.node_names[0]
+    lab.wait_for(lambda: all(x["STATE"] != "DOWN" for x in lab.status(first)["nodes"]),
+                 60, what="all nodes reachable")
+    lab.clmgr(first, "start", "cluster", timeout=120)
+    if lab.owner_of("web_rg") != home:
+        lab.clmgr(first, "move", "resource_group", "web_rg", f"NODE={home}", timeout=120)
+    lab.wait_group_online("web_rg", home, timeout=60)

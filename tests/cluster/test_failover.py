@@ -1,0 +1,234 @@
+"""Failover, administration and policy behaviour of a 3-node lab cluster.
+Every scenario samples S1 (never the service IP or the application on two
+nodes) while it runs."""
+import json
+import os
+import socket
+import struct
+import time
+
+import pytest
+
+from conftest import restore
+
+WEB = "web_rg"
+
+
+def test_start_cluster_group_on_home_node_and_client_answers(cluster):
+    assert cluster.owner_of(WEB) == "n1"
+    body = cluster.wait_for(lambda: cluster.client_get(), 30, what="client answer")
+    assert "node n1" in body
+    st = cluster.status("n2")
+    assert st["cluster"]["STATE"] == "STABLE"
+    assert st["cluster"]["QUORUM"] is True
+    assert [n["STATE"] for n in st["nodes"]] == ["ONLINE"] * 3
+    grp = [g for g in st["groups"] if g["NAME"] == WEB][0]
+    assert grp["NODES"] == {"n1": "ONLINE", "n2": "OFFLINE", "n3": "OFFLINE"}
+
+
+def test_crash_owner_fails_over_to_next_node(cluster, s1):
+    with s1():
+        cluster.crash("n1")
+        owner = cluster.wait_for(lambda: cluster.owner_of(WEB, via="n2") == "n2" and "n2",
+                                 60, what="web_rg online on n2")
+        body = cluster.wait_for(lambda: cluster.client_get(), 30, what="client answer after failover")
+        assert "node n2" in body
+        st = cluster.status("n2")
+        states = {n["NAME"]: n["STATE"] for n in st["nodes"]}
+        assert states["n1"] == "DOWN"
+    assert owner == "n2"
+    restore(cluster)
+
+
+def test_crashed_node_restarts_and_rejoins(cluster):
+    cluster.crash("n3")
+    cluster.wait_for(lambda: {n["NAME"]: n["STATE"] for n in cluster.status("n1")["nodes"]}["n3"] == "DOWN",
+                     30, what="n3 seen DOWN")
+    cluster.restart("n3")
+    cluster.wait_for(lambda: {n["NAME"]: n["STATE"] for n in cluster.status("n1")["nodes"]}["n3"] == "ONLINE",
+                     60, what="n3 back ONLINE (cluster services restarted on rejoin)")
+    assert cluster.owner_of(WEB) == "n1"  # no needless move
+
+
+def test_stop_owner_with_move_moves_the_group(cluster, s1):
+    with s1():
+        cluster.clmgr("n2", "stop", "node", "n1", "MANAGE=move", timeout=120)
+        cluster.wait_group_online(WEB, "n2", timeout=60)
+        st = cluster.status("n3")
+        assert {n["NAME"]: n["STATE"] for n in st["nodes"]}["n1"] == "OFFLINE"
+        assert not cluster.node_has_ip("n1", cluster.service_ip)
+    restore(cluster)
+
+
+def test_stop_owner_with_offline_takes_the_group_offline(cluster, s1):
+    with s1():
+        cluster.clmgr("n3", "stop", "node", "n1", "MANAGE=offline", timeout=120)
+        cluster.wait_for(lambda: _group(cluster, "n2")["STATE"] == "OFFLINE", 60,
+                         what="web_rg OFFLINE")
+        time.sleep(1.0)  # and it stays offline: nobody takes it
+        assert _group(cluster, "n2")["STATE"] == "OFFLINE"
+        assert cluster.client_get() is None
+    restore(cluster)
+
+
+def test_stop_cluster_graceful_short_form(cluster):
+    cluster.clmgr("n2", "stop", "cluster", "-m", "graceful", timeout=120)
+    st = cluster.status("n2")
+    assert [n["STATE"] for n in st["nodes"]] == ["OFFLINE"] * 3
+    assert _group(cluster, "n2")["STATE"] == "OFFLINE"
+    cluster.clmgr("n2", "start", "cluster", "-o", "home", timeout=120)
+    cluster.wait_group_online(WEB, "n1", timeout=60)
+
+
+def test_clmgr_move_and_online_offline(cluster, s1):
+    with s1():
+        r = cluster.clmgr("n3", "move", "resource_group", WEB, "NODE=n3", timeout=120)
+        assert r.returncode == 0
+        cluster.wait_group_online(WEB, "n3", timeout=60)
+        assert "node n3" in cluster.wait_for(lambda: cluster.client_get(), 30, what="answer from n3")
+        cluster.clmgr("n1", "offline", "resource_group", WEB, timeout=120)
+        assert _group(cluster, "n1")["STATE"] == "OFFLINE"
+        cluster.clmgr("n1", "online", "resource_group", WEB, "NODE=n1", timeout=120)
+        cluster.wait_group_online(WEB, "n1", timeout=60)
+    restore(cluster)
+
+
+def test_move_to_unknown_node_is_refused(cluster):
+    r = cluster.clmgr("n1", "move", "resource_group", WEB, "NODE=n9", check=False)
+    assert r.returncode != 0
+    assert "n9" in r.stderr
+    assert cluster.owner_of(WEB) == "n1"
+
+
+def _group(lab, via, name=WEB):
+    return [g for g in lab.status(via)["groups"] if g["NAME"] == name][0]
+
+
+def _add_ip_group(lab, name, ip, fallback):
+    lab.clmgr("n1", "add", "service_ip", f"{name}_ip", f"ADDRESS={ip}", "NETWORK=net_ether_01")
+    lab.clmgr("n1", "add", "resource_group", name, "NODES=n1 n2 n3", "STARTUP=OHN",
+              "FALLOVER=FNPN", f"FALLBACK={fallback}", f"SERVICE_LABEL={name}_ip")
+    lab.clmgr("n1", "sync", "cluster")
+    lab.clmgr("n1", "online", "resource_group", name, timeout=120)
+    lab.wait_group_online(name, "n1", timeout=60)
+
+
+def _delete_group(lab, name):
+    lab.clmgr("n1", "offline", "resource_group", name, timeout=120)
+    lab.clmgr("n1", "delete", "resource_group", name)
+    lab.clmgr("n1", "delete", "service_ip", f"{name}_ip")
+    lab.clmgr("n1", "sync", "cluster")
+
+
+@pytest.mark.parametrize("fallback,expect_home", [("FBHPN", True), ("NFB", False)])
+def test_fallback_policy_when_home_node_returns(cluster, fallback, expect_home):
+    name = "fb_rg" if expect_home else "nfb_rg"
+    ip = "198.18.0.61" if expect_home else "198.18.0.62"
+    _add_ip_group(cluster, name, ip, fallback)
+    try:
+        cluster.crash("n1")
+        cluster.wait_group_online(name, "n2", timeout=60, via="n2")
+        cluster.restart("n1")
+        cluster.wait_for(lambda: {n["NAME"]: n["STATE"] for n in cluster.status("n2")["nodes"]}["n1"] == "ONLINE",
+                         60, what="n1 rejoined")
+        if expect_home:
+            cluster.wait_group_online(name, "n1", timeout=60)
+        else:
+            time.sleep(2.0)
+            assert cluster.owner_of(name, via="n2") == "n2"
+    finally:
+        restore(cluster)
+        _delete_group(cluster, name)
+
+
+def test_failing_start_script_gives_error_with_reason(cluster):
+    app = os.path.join(cluster.lab_dir, "app", "fail_start.sh")
+    cluster.clmgr("n1", "add", "application_controller", "badapp", f"STARTSCRIPT={app}",
+                  f"STOPSCRIPT={app}", "START_TIMEOUT=10", "STOP_TIMEOUT=10")
+    cluster.clmgr("n1", "add", "resource_group", "bad_rg", "NODES=n2 n3", "APPLICATIONS=badapp")
+    cluster.clmgr("n1", "sync", "cluster")
+    try:
+        r = cluster.clmgr("n1", "online", "resource_group", "bad_rg", check=False, timeout=120)
+        assert r.returncode != 0
+        g = _group(cluster, "n1", "bad_rg")
+        assert g["STATE"] == "ERROR"
+        assert "STARTSCRIPT" in g["ERROR"] and "status 3" in g["ERROR"]
+        assert "cannot start" in g["ERROR"]  # the script's own last line
+        q = cluster.clmgr("n3", "query", "resource_group", "bad_rg").stdout
+        assert 'STATE="ERROR"' in q
+        text = cluster.clmgr("n3", "status").stdout
+        assert "ERROR" in text and "status 3" in text
+        assert cluster.owner_of(WEB) == "n1"  # other groups untouched
+    finally:
+        cluster.clmgr("n1", "offline", "resource_group", "bad_rg", timeout=120, check=False)
+        cluster.clmgr("n1", "delete", "resource_group", "bad_rg")
+        cluster.clmgr("n1", "delete", "application_controller", "badapp")
+        cluster.clmgr("n1", "sync", "cluster")
+
+
+def test_packets_without_the_key_change_nothing(cluster):
+    before = cluster.status("n2")
+    rejected_before = before["cluster"]["WIRE"]["rejected"]
+    cluster_id = int(json.loads(cluster.clmgr("n1", "-j", "query", "cluster").stdout)[0]["ID"])
+    # Well-formed headers claiming to be n1's new life, with a status body
+    # that is not sealed with the cluster key, plus plain garbage.
+    pkts = []
+    for seq in range(1, 50):
+        hdr = struct.pack(">IBBHIQQI", 0x484D5231, 1, 1, 0, cluster_id, 2**62, seq, 64)
+        pkts.append(hdr + os.urandom(24 + 64 + 16))
+    pkts.append(b"\x00" * 10)
+    pkts.append(os.urandom(3000))
+    targets = [cluster.addr(n) for n in cluster.node_names]
+    cluster.send_udp_from_client(targets, 6190, pkts)
+    time.sleep(1.0)
+    after = cluster.status("n2")
+    rejected_after = after["cluster"]["WIRE"]["rejected"]
+    assert rejected_after["auth"] >= rejected_before["auth"] + 49
+    assert rejected_after["short"] >= rejected_before["short"] + 1
+    assert after["cluster"]["VIEW"] == before["cluster"]["VIEW"]
+    assert [n["STATE"] for n in after["nodes"]] == ["ONLINE"] * 3
+    assert cluster.owner_of(WEB) == "n1"
+
+
+def test_bad_clmgr_input_is_refused_and_changes_nothing(cluster):
+    before = cluster.clmgr("n1", "-j", "query", "resource_group", WEB).stdout
+    cases = [
+        (["add", "resourcegroupx", "x"], "resourcegroupx"),
+        (["modify", "resource_group", WEB, "STARTUP=SOMETIMES"], "SOMETIMES"),
+        (["modify", "resource_group", WEB, "COLOUR=blue"], "COLOUR"),
+        (["modify", "resource_group", WEB, "NODES=n1 n9"], "n9"),
+        (["modify", "resource_group", "no_such_rg", "STARTUP=OHN"], "no_such_rg"),
+        (["modify", "cluster", "HEARTBEAT_FREQUENCY=abc"], "HEARTBEAT_FREQUENCY"),
+        (["delete", "service_ip", "websvc"], "websvc"),
+        (["frobnicate", "cluster"], "frobnicate"),
+    ]
+    for args, word in cases:
+        r = cluster.clmgr("n2", *args, check=False)
+        assert r.returncode != 0, args
+        assert word in r.stderr, (args, r.stderr)
+    # nothing staged, nothing changed
+    assert cluster.clmgr("n3", "-j", "query", "resource_group", WEB).stdout == before
+    r = cluster.clmgr("n1", "sync", "cluster")
+    assert cluster.owner_of(WEB) == "n1"
+
+
+def test_case_insensitive_and_runbook_short_forms(cluster):
+    out = cluster.clmgr("n2", "QueRY", "Resource_Group", WEB).stdout
+    assert f'NAME="{WEB}"' in out and 'STARTUP="OHN"' in out
+    out = cluster.clmgr("n2", "-c", "q", "rg").stdout.splitlines()
+    assert out[0].startswith("#NAME:")
+    cluster.clmgr("n3", "set", "fallback", "-g", WEB, "-m", "never")
+    assert 'FALLBACK="NFB"' in cluster.clmgr("n1", "query", "rg", WEB).stdout
+    cluster.clmgr("n3", "set", "failover", "-g", WEB, "-m", "next")
+    assert 'FALLOVER="FNPN"' in cluster.clmgr("n1", "query", "rg", WEB).stdout
+    cluster.clmgr("n1", "modify", "cluster", "HEARTBEAT_FREQUENCY=0.4", "GRACE_PERIOD=0.1",
+                  "NETWORK_FAILURE_DETECTION_TIME=0.3")
+    gen = cluster.status("n1")["cluster"]["GENERATION"]
+    cluster.clmgr("n1", "sync", "cluster")
+    cluster.wait_for(lambda: all(cluster.status(n)["cluster"]["GENERATION"] == gen + 1
+                                 for n in cluster.node_names), 30, what="new generation everywhere")
+    assert 'HEARTBEAT_FREQUENCY="0.4"' in cluster.clmgr("n3", "query", "cluster").stdout
+    assert cluster.owner_of(WEB) == "n1"  # timers changed live, group untouched
+    cluster.clmgr("n1", "modify", "cluster", "HEARTBEAT_FREQUENCY=0.3",
+                  "NETWORK_FAILURE_DETECTION_TIME=0.2")
+    cluster.clmgr("n1", "sync", "cluster")
