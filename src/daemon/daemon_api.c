@@ -150,6 +150,15 @@ json_t *hamrd_status_json(hamrd_t *d)
         json_object_set_new(cl, "MEMBERS", members);
         json_object_set_new(cl, "QUORUM", json_boolean(memb_quorate(d->memb, now)));
         json_object_set_new(cl, "LOCAL_NODE", json_string(d->node_name));
+        if (d->wire) {
+                json_t *rej = json_object();
+                for (int r = 0; r < WIRE_R_COUNT; r++)
+                        json_object_set_new(rej, wire_reject_str((wire_reject_t)r),
+                                            json_integer((json_int_t)wire_ctx_rejects(d->wire, (wire_reject_t)r)));
+                json_object_set_new(cl, "WIRE", json_pack("{s:I, s:o}", "accepted",
+                                                          (json_int_t)wire_ctx_accepted(d->wire),
+                                                          "rejected", rej));
+        }
         json_object_set_new(root, "cluster", cl);
         json_object_set_new(root, "nodes", nodes);
         json_object_set_new(root, "groups", groups);

@@ -48,6 +48,7 @@ static void new_incarnation(memb_peer_t *p, uint64_t incarnation)
         p->incarnation = incarnation;
         p->have_status = false;
         p->disk_seq = 0;
+        p->view_id_seen = 0;
 }
 
 bool memb_on_status(memb_t *m, uint16_t from, uint64_t incarnation, const memb_status_t *st,
@@ -65,6 +66,8 @@ bool memb_on_status(memb_t *m, uint16_t from, uint64_t incarnation, const memb_s
                 p->last_net_usec = now;
         if (st->view_id > m->max_view_id_seen)
                 m->max_view_id_seen = st->view_id;
+        if (st->view_id > p->view_id_seen)
+                p->view_id_seen = st->view_id;
         if (p->have_status && st->status_seq <= p->status.status_seq)
                 return false;
         p->status = *st;
@@ -124,7 +127,7 @@ uint16_t memb_coordinator(const memb_t *m, usec_t now)
                 if (i == m->self)
                         vid = m->view.view_id;
                 else
-                        vid = m->peers[i].have_status ? m->peers[i].status.view_id : 0;
+                        vid = m->peers[i].view_id_seen;
                 if (best < 0 || vid > best_view) {
                         best = i;
                         best_view = vid;
@@ -142,6 +145,10 @@ bool memb_on_view(memb_t *m, uint16_t from, const memb_view_t *v, usec_t now)
 {
         if (v->view_id > m->max_view_id_seen)
                 m->max_view_id_seen = v->view_id;
+        if (from < CONF_MAX_NODES && from != m->self && (m->configured & (1ULL << from)) &&
+            v->incarnations[from] == m->peers[from].incarnation &&
+            v->view_id > m->peers[from].view_id_seen)
+                m->peers[from].view_id_seen = v->view_id;
         if (from == m->self || v->coord != from || memb_coordinator(m, now) != from)
                 return false;
         if (!(v->members & (1ULL << m->self)) || v->incarnations[m->self] != m->incarnation) {

@@ -24,6 +24,7 @@ typedef struct memb_peer {
         usec_t last_net_usec;  /* 0 = never */
         usec_t last_disk_usec; /* 0 = never */
         uint64_t disk_seq;
+        uint64_t view_id_seen; /* newest view it reported or published */
         bool have_status;
         memb_status_t status;  /* newest by status_seq within the incarnation */
 } memb_peer_t;

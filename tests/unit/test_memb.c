@@ -1,0 +1,311 @@
+/* test_memb: membership messages and rules (liveness per path, coordinator
+ * choice, view formation/acceptance, quorum), with time passed in. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "memb/memb.h"
+
+#define MS (USEC_PER_MSEC)
+
+static hamr_config_t cfg3;
+static conf_node_t nodes3[3];
+
+static void setup_cfg(void)
+{
+        memset(&cfg3, 0, sizeof(cfg3));
+        for (int i = 0; i < 3; i++) {
+                memset(&nodes3[i], 0, sizeof(nodes3[i]));
+                nodes3[i].id = (uint32_t)i;
+                snprintf(nodes3[i].name, sizeof(nodes3[i].name), "n%d", i + 1);
+        }
+        cfg3.nodes = nodes3;
+        cfg3.nnodes = 3;
+        cfg3.hb_freq_usec = 300 * MS;
+        cfg3.grace_usec = 100 * MS;
+        cfg3.hb_interval_usec = 50 * MS;
+        cfg3.generation = 1;
+}
+
+static memb_status_t st_with_view(uint64_t seq, uint64_t view_id)
+{
+        memb_status_t st;
+        memset(&st, 0, sizeof(st));
+        st.status_seq = seq;
+        st.generation = 1;
+        st.view_id = view_id;
+        return st;
+}
+
+static void test_status_roundtrip(void **state)
+{
+        static memb_status_t a, b;
+        uint8_t buf[8192];
+        int n;
+
+        (void)state;
+        memset(&a, 0, sizeof(a));
+        a.status_seq = 42;
+        a.generation = 7;
+        a.services = SVC_ACTIVE;
+        a.reach = 0x7;
+        a.view_id = 9;
+        a.view_coord = 1;
+        a.view_members = 0x6;
+        a.quorate = true;
+        a.ngroups = 3;
+        a.gstate[0] = RG_S_ONLINE;
+        a.gstate[1] = RG_S_ERROR;
+        a.gclear[1] = 5;
+        snprintf(a.gerror[1], MEMB_REASON_LEN, "STARTSCRIPT /x exited with status 3");
+        n = memb_status_encode(&a, buf, sizeof(buf));
+        assert_true(n > 0);
+        assert_int_equal(memb_status_decode(buf, (size_t)n, &b), 0);
+        assert_int_equal(b.status_seq, 42);
+        assert_int_equal(b.services, SVC_ACTIVE);
+        assert_int_equal(b.gstate[0], RG_S_ONLINE);
+        assert_string_equal(b.gerror[1], "STARTSCRIPT /x exited with status 3");
+        assert_true(b.quorate);
+        /* every truncation and a trailing byte are rejected */
+        for (int len = 0; len < n; len++)
+                assert_int_equal(memb_status_decode(buf, (size_t)len, &b), -EBADMSG);
+        buf[n] = 0;
+        assert_int_equal(memb_status_decode(buf, (size_t)n + 1, &b), -EBADMSG);
+        /* out-of-range enum values are rejected */
+        a.services = SVC_COUNT;
+        n = memb_status_encode(&a, buf, sizeof(buf));
+        assert_int_equal(memb_status_decode(buf, (size_t)n, &b), -EBADMSG);
+        assert_int_equal(memb_status_encode(&a, buf, 10), -EMSGSIZE);
+}
+
+static void test_view_roundtrip(void **state)
+{
+        static memb_view_t a, b;
+        uint8_t buf[16384];
+        int n;
+
+        (void)state;
+        memset(&a, 0, sizeof(a));
+        a.view_id = 3;
+        a.pub_seq = 11;
+        a.coord = 1;
+        a.members = 0x6;
+        a.incarnations[1] = 100;
+        a.incarnations[2] = 200;
+        a.generation = 4;
+        a.targets_valid = true;
+        a.want[1] = WANT_ACTIVE;
+        a.ngroups = 2;
+        a.target[0] = 2;
+        a.target[1] = RGM_NO_NODE;
+        a.ctl[0].pol_node = 2;
+        a.ctl[0].started = true;
+        a.clear_seq[1] = 9;
+        n = memb_view_encode(&a, buf, sizeof(buf));
+        assert_true(n > 0);
+        assert_int_equal(memb_view_decode(buf, (size_t)n, &b), 0);
+        assert_memory_equal(&a, &b, sizeof(a));
+        for (int len = 0; len < n; len++)
+                assert_int_equal(memb_view_decode(buf, (size_t)len, &b), -EBADMSG);
+}
+
+static void test_liveness_and_quorum(void **state)
+{
+        memb_t *m;
+        memb_status_t st = st_with_view(1, 0);
+        usec_t t = 1000 * MS;
+
+        (void)state;
+        setup_cfg();
+        m = memb_new(0, 10);
+        memb_set_config(m, &cfg3, 0);
+        assert_int_equal(memb_reach(m, t), 0x1);
+        assert_true(memb_coordinator_tick(m, t));
+        assert_false(memb_quorate(m, t)); /* 1 of 3 */
+
+        memb_on_status(m, 1, 11, &st, MEMB_PATH_NET, t);
+        memb_on_status(m, 2, 12, &st, MEMB_PATH_NET, t);
+        assert_int_equal(memb_reach(m, t), 0x7);
+        assert_true(memb_is_coordinator(m, t));
+        assert_true(memb_coordinator_tick(m, t));
+        assert_int_equal(m->view.members, 0x7);
+        assert_true(memb_quorate(m, t));
+        assert_false(memb_coordinator_tick(m, t)); /* nothing changed */
+
+        /* node 2 silent for less than HEARTBEAT_FREQUENCY + GRACE_PERIOD: still up */
+        t += 350 * MS;
+        st.status_seq++;
+        memb_on_status(m, 1, 11, &st, MEMB_PATH_NET, t);
+        assert_int_equal(memb_reach(m, t), 0x7);
+        /* past it: down; 2 of 3 is still a majority */
+        t += 100 * MS;
+        assert_int_equal(memb_reach(m, t), 0x3);
+        assert_true(memb_coordinator_tick(m, t));
+        assert_true(memb_quorate(m, t));
+        /* node 1 gone too: alone, no quorum */
+        t += 500 * MS;
+        assert_int_equal(memb_reach(m, t), 0x1);
+        memb_coordinator_tick(m, t);
+        assert_false(memb_quorate(m, t));
+        memb_free(m);
+}
+
+static void test_disk_path_keeps_peer_alive(void **state)
+{
+        memb_t *m;
+        usec_t t = 1000 * MS;
+
+        (void)state;
+        setup_cfg();
+        m = memb_new(0, 10);
+        memb_set_config(m, &cfg3, 0);
+        /* a slot seen once (maybe left by a dead node) is not a heartbeat */
+        memb_on_disk_seq(m, 1, 11, 5, t);
+        assert_int_equal(memb_reach(m, t), 0x1);
+        /* advancing slots are */
+        for (int i = 0; i < 20; i++) {
+                t += 50 * MS;
+                memb_on_disk_seq(m, 1, 11, 6 + (uint64_t)i, t);
+                assert_int_equal(memb_reach(m, t), 0x3);
+        }
+        /* a slot that stops advancing goes silent */
+        t += 50 * MS;
+        memb_on_disk_seq(m, 1, 11, 25, t);
+        t += 450 * MS;
+        memb_on_disk_seq(m, 1, 11, 25, t);
+        assert_int_equal(memb_reach(m, t), 0x1);
+        memb_free(m);
+}
+
+static void test_fresh_node_does_not_take_over(void **state)
+{
+        memb_t *m;
+        memb_status_t st1 = st_with_view(1, 5), st2 = st_with_view(1, 5);
+        static memb_view_t v;
+        usec_t t = 1000 * MS;
+
+        (void)state;
+        setup_cfg();
+        m = memb_new(0, 10); /* node 0 just restarted, knows no view */
+        memb_set_config(m, &cfg3, 0);
+        memb_on_status(m, 1, 11, &st1, MEMB_PATH_NET, t);
+        memb_on_status(m, 2, 12, &st2, MEMB_PATH_NET, t);
+        assert_int_equal(memb_coordinator(m, t), 1); /* newest view wins over lowest id */
+        assert_false(memb_is_coordinator(m, t));
+
+        memset(&v, 0, sizeof(v));
+        v.view_id = 6;
+        v.pub_seq = 1;
+        v.coord = 1;
+        v.members = 0x7;
+        v.incarnations[0] = 10;
+        v.incarnations[1] = 11;
+        v.incarnations[2] = 12;
+        v.want[0] = WANT_ACTIVE;
+        assert_true(memb_on_view(m, 1, &v, t));
+        assert_true(memb_quorate(m, t));
+        /* an older publication of the same view is ignored */
+        v.pub_seq = 0;
+        assert_false(memb_on_view(m, 1, &v, t));
+        /* once it holds the newest view, the lowest id coordinates and keeps
+         * the control state it adopted */
+        assert_int_equal(memb_coordinator(m, t), 0);
+        assert_true(memb_coordinator_tick(m, t));
+        assert_int_equal(m->view.view_id, 7);
+        assert_int_equal(m->view.want[0], WANT_ACTIVE);
+        memb_free(m);
+}
+
+static void test_view_from_others(void **state)
+{
+        memb_t *m;
+        memb_status_t st = st_with_view(1, 0);
+        static memb_view_t v;
+        usec_t t = 1000 * MS;
+
+        (void)state;
+        setup_cfg();
+        m = memb_new(2, 12);
+        memb_set_config(m, &cfg3, 2);
+        st.view_id = 3; /* node 0 reports the newest view */
+        memb_on_status(m, 0, 10, &st, MEMB_PATH_NET, t);
+        st.view_id = 0;
+        memb_on_status(m, 1, 11, &st, MEMB_PATH_NET, t);
+        memset(&v, 0, sizeof(v));
+        v.view_id = 2;
+        v.pub_seq = 1;
+        v.coord = 1; /* an older competing view: node 0 coordinates */
+        v.members = 0x7;
+        v.incarnations[0] = 10;
+        v.incarnations[1] = 11;
+        v.incarnations[2] = 12;
+        assert_false(memb_on_view(m, 1, &v, t));
+        assert_int_equal(memb_coordinator(m, t), 0);
+        v.coord = 0;
+        assert_false(memb_on_view(m, 1, &v, t)); /* sender must be the coordinator */
+        v.view_id = 4;
+        assert_true(memb_on_view(m, 0, &v, t));
+        assert_true(memb_quorate(m, t));
+        /* a view for an earlier life of ours is not ours */
+        v.view_id = 5;
+        v.incarnations[2] = 1;
+        assert_false(memb_on_view(m, 0, &v, t));
+        assert_false(m->have_view);
+        assert_false(memb_quorate(m, t));
+        /* a view that excludes us drops ours at once */
+        v.incarnations[2] = 12;
+        v.view_id = 6;
+        assert_true(memb_on_view(m, 0, &v, t));
+        v.view_id = 7;
+        v.members = 0x3;
+        assert_false(memb_on_view(m, 0, &v, t));
+        assert_false(memb_quorate(m, t));
+        /* a coordinator that goes silent: the view expires */
+        v.view_id = 8;
+        v.members = 0x7;
+        assert_true(memb_on_view(m, 0, &v, t));
+        st.status_seq = 2;
+        memb_on_status(m, 0, 10, &st, MEMB_PATH_NET, t + 300 * MS);
+        memb_on_status(m, 1, 11, &st, MEMB_PATH_NET, t + 300 * MS);
+        memb_expire(m, t + 450 * MS);
+        assert_false(memb_quorate(m, t + 450 * MS));
+        memb_free(m);
+}
+
+static void test_stale_incarnation_ignored(void **state)
+{
+        memb_t *m;
+        memb_status_t st = st_with_view(5, 0);
+        usec_t t = 1000 * MS;
+
+        (void)state;
+        setup_cfg();
+        m = memb_new(0, 10);
+        memb_set_config(m, &cfg3, 0);
+        assert_true(memb_on_status(m, 1, 20, &st, MEMB_PATH_NET, t));
+        st.status_seq = 100;
+        assert_false(memb_on_status(m, 1, 19, &st, MEMB_PATH_NET, t)); /* older life */
+        st.status_seq = 1;
+        assert_true(memb_on_status(m, 1, 21, &st, MEMB_PATH_NET, t)); /* new life, seq restarts */
+        assert_false(memb_on_status(m, 7, 21, &st, MEMB_PATH_NET, t)); /* not configured */
+        memb_free(m);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_status_roundtrip),
+                cmocka_unit_test(test_view_roundtrip),
+                cmocka_unit_test(test_liveness_and_quorum),
+                cmocka_unit_test(test_disk_path_keeps_peer_alive),
+                cmocka_unit_test(test_fresh_node_does_not_take_over),
+                cmocka_unit_test(test_view_from_others),
+                cmocka_unit_test(test_stale_incarnation_ignored),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
