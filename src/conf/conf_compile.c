@@ -1,1 +1,579 @@
-/* placeholder: being written */
+/* conf_compile: whole-configuration verification (`clmgr verify/sync`) and
+ * the compiled, typed view (hamr_config_t) the daemon runs on. One builder
+ * does both: it fills a hamr_config_t and records every problem it meets. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/hamr_alloc.h"
+#include "common/hamr_error.h"
+#include "conf/conf_internal.h"
+
+#define LABEL_LEN (CONF_MAX_NAME + 64)
+
+typedef struct problems {
+        char *err;
+        size_t errlen;
+        size_t used;
+        unsigned n;
+        int rc; /* code of the first problem */
+} problems_t;
+
+static void problem(problems_t *p, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void problem(problems_t *p, int rc, const char *fmt, ...)
+{
+        va_list ap;
+
+        if (p->n++ == 0)
+                p->rc = rc;
+        if (!p->err || p->errlen == 0 || p->used + 1 >= p->errlen)
+                return;
+        if (p->used > 0)
+                p->err[p->used++] = '\n';
+        va_start(ap, fmt);
+        vsnprintf(p->err + p->used, p->errlen - p->used, fmt, ap);
+        va_end(ap);
+        p->used += strlen(p->err + p->used);
+}
+
+static const char *label(char *buf, const conf_object_t *o)
+{
+        conf_label(buf, LABEL_LEN, o->cls, o->name);
+        return buf;
+}
+
+static const char *get(const conf_object_t *o, const char *attr)
+{
+        return conf_object_get(o, attr);
+}
+
+/* Index of the named object among the objects of its class (insertion order), or -1. */
+static int class_index(const conf_db_t *db, conf_class_t cls, const char *name)
+{
+        int k = 0;
+
+        for (size_t i = 0; i < db->nobjs; i++) {
+                if (db->objs[i].cls != cls)
+                        continue;
+                if (strcmp(db->objs[i].name, name) == 0)
+                        return k;
+                k++;
+        }
+        return -1;
+}
+
+static size_t count_or_one(const conf_db_t *db, conf_class_t cls)
+{
+        size_t n = 0;
+
+        for (size_t i = 0; i < db->nobjs; i++)
+                n += db->objs[i].cls == cls;
+        return n ? n : 1;
+}
+
+static usec_t seconds(const conf_object_t *o, const char *attr)
+{
+        usec_t u = 0;
+
+        (void)parse_seconds(get(o, attr), &u);
+        return u;
+}
+
+static unsigned long uint_of(const conf_object_t *o, const char *attr)
+{
+        const char *v = get(o, attr);
+
+        return v ? strtoul(v, NULL, 10) : 0;
+}
+
+static struct in_addr ipv4_of(const char *s)
+{
+        struct in_addr a = {0};
+
+        if (s)
+                (void)inet_pton(AF_INET, s, &a);
+        return a;
+}
+
+static const char *fmt_usec(char *buf, size_t len, usec_t u)
+{
+        snprintf(buf, len, "%g", (double)u / 1e6);
+        return buf;
+}
+
+static bool same_subnet(struct in_addr a, struct in_addr b, unsigned prefix)
+{
+        uint32_t mask = prefix == 0 ? 0 : htonl(~0U << (32 - prefix));
+
+        return (a.s_addr & mask) == (b.s_addr & mask);
+}
+
+static int enum_index(const conf_object_t *o, const char *attr)
+{
+        const conf_class_def_t *cd = conf_class_def(o->cls);
+        int a = conf_attr_lookup(o->cls, attr);
+        const char *v = get(o, attr);
+
+        for (int i = 0; v && cd->attrs[a].enum_values[i]; i++)
+                if (strcmp(cd->attrs[a].enum_values[i], v) == 0)
+                        return i;
+        return 0;
+}
+
+/* Generic checks every object gets: name, duplicates, values, required, references. */
+static void check_objects(const conf_db_t *db, problems_t *p)
+{
+        char lb[LABEL_LEN], msg[CONF_ERR_LEN];
+
+        for (size_t i = 0; i < db->nobjs; i++) {
+                const conf_object_t *o = &db->objs[i];
+                const conf_class_def_t *cd = conf_class_def(o->cls);
+
+                if (!conf_name_valid(o->name))
+                        problem(p, -HAMR_E_BAD_VALUE, "%s: NAME=\"%s\" is not allowed; allowed: %s",
+                                cd->name, o->name, conf_name_rule);
+                for (size_t j = 0; j < i; j++)
+                        if (db->objs[j].cls == o->cls && strcmp(db->objs[j].name, o->name) == 0)
+                                problem(p, -HAMR_E_EXISTS, "%s is defined twice", label(lb, o));
+                for (size_t a = 0; a < cd->nattrs; a++) {
+                        const conf_attr_def_t *ad = &cd->attrs[a];
+                        _cleanup_free_ char *canon = NULL;
+
+                        if (!o->values[a]) {
+                                if (ad->flags & (CONF_F_REQUIRED | CONF_F_READONLY))
+                                        problem(p, -HAMR_E_MISSING, "%s: %s is missing",
+                                                label(lb, o), ad->name);
+                                continue;
+                        }
+                        if (ad->flags & CONF_F_RUNTIME)
+                                problem(p, -HAMR_E_BAD_VALUE,
+                                        "%s: %s is runtime state and must not be stored",
+                                        label(lb, o), ad->name);
+                        else if (conf_value_check_obj(o->cls, o->name, (int)a, o->values[a], &canon,
+                                                      msg, sizeof(msg)) < 0)
+                                problem(p, -HAMR_E_BAD_VALUE, "%s", msg);
+                }
+                if (conf_object_check_refs(db, o, msg, sizeof(msg)) < 0)
+                        problem(p, -HAMR_E_REFERENCE, "%s", msg);
+        }
+}
+
+static void build_cluster(const conf_db_t *db, hamr_config_t *cfg, problems_t *p)
+{
+        const conf_object_t *c = conf_db_find(db, CONF_CLASS_CLUSTER, NULL);
+        char lb[LABEL_LEN], b1[32], b2[32], b3[32];
+
+        if (!c) {
+                problem(p, -HAMR_E_NOT_CONFIGURED,
+                        "cluster is not configured; add it with REPOSITORY set");
+                return;
+        }
+        snprintf(cfg->cluster_name, sizeof(cfg->cluster_name), "%s", c->name);
+        cfg->cluster_id = (uint32_t)uint_of(c, "ID");
+        snprintf(cfg->repository, sizeof(cfg->repository), "%s",
+                 get(c, "REPOSITORY") ? get(c, "REPOSITORY") : "");
+        cfg->hb_freq_usec = seconds(c, "HEARTBEAT_FREQUENCY");
+        cfg->grace_usec = seconds(c, "GRACE_PERIOD");
+        cfg->hb_interval_usec = seconds(c, "HEARTBEAT_INTERVAL");
+        cfg->net_fdt_usec = seconds(c, "NETWORK_FAILURE_DETECTION_TIME");
+        cfg->port = (uint16_t)uint_of(c, "HEARTBEAT_PORT");
+        if (cfg->hb_interval_usec * 3 > cfg->hb_freq_usec)
+                problem(p, -HAMR_E_BAD_VALUE,
+                        "%s: HEARTBEAT_INTERVAL=\"%s\" is too long for HEARTBEAT_FREQUENCY=\"%s\"; "
+                        "allowed: HEARTBEAT_INTERVAL * 3 <= HEARTBEAT_FREQUENCY (at most %s)",
+                        label(lb, c), fmt_usec(b1, sizeof(b1), cfg->hb_interval_usec),
+                        fmt_usec(b2, sizeof(b2), cfg->hb_freq_usec),
+                        fmt_usec(b3, sizeof(b3), cfg->hb_freq_usec / 3));
+        if (cfg->net_fdt_usec >= cfg->hb_freq_usec + cfg->grace_usec)
+                problem(p, -HAMR_E_BAD_VALUE,
+                        "%s: NETWORK_FAILURE_DETECTION_TIME=\"%s\" is too long for "
+                        "HEARTBEAT_FREQUENCY=\"%s\" and GRACE_PERIOD=\"%s\"; allowed: less than "
+                        "HEARTBEAT_FREQUENCY + GRACE_PERIOD",
+                        label(lb, c), fmt_usec(b1, sizeof(b1), cfg->net_fdt_usec),
+                        fmt_usec(b2, sizeof(b2), cfg->hb_freq_usec),
+                        fmt_usec(b3, sizeof(b3), cfg->grace_usec));
+}
+
+static void build_nodes(const conf_db_t *db, hamr_config_t *cfg, problems_t *p)
+{
+        const conf_object_t *owner[CONF_MAX_NODES] = {NULL};
+        char lb[LABEL_LEN];
+
+        cfg->nodes = zcalloc(CONF_MAX_NODES, sizeof(conf_node_t));
+        for (size_t i = 0; i < db->nobjs; i++) {
+                const conf_object_t *o = &db->objs[i];
+                conf_node_t *n;
+                unsigned long id;
+
+                if (o->cls != CONF_CLASS_NODE)
+                        continue;
+                id = uint_of(o, "ID");
+                if (!get(o, "ID") || id >= CONF_MAX_NODES)
+                        continue; /* reported by check_objects */
+                if (owner[id]) {
+                        problem(p, -HAMR_E_BAD_VALUE,
+                                "%s: ID=\"%lu\" is not allowed: node \"%s\" already has it; "
+                                "allowed: a node id not used by another node",
+                                label(lb, o), id, owner[id]->name);
+                        continue;
+                }
+                owner[id] = o;
+                n = &cfg->nodes[cfg->nnodes++];
+                snprintf(n->name, sizeof(n->name), "%s", o->name);
+                n->id = (uint32_t)id;
+                n->commpath = ipv4_of(get(o, "COMMPATH"));
+        }
+        if (cfg->nnodes == 0)
+                problem(p, -HAMR_E_MISSING, "no node is configured; add at least one node");
+}
+
+/* True if a is the COMMPATH or a network address of cfg->nodes[k]. */
+static bool node_has_addr(const hamr_config_t *cfg, unsigned k, struct in_addr a)
+{
+        if (cfg->nodes[k].commpath.s_addr == a.s_addr)
+                return true;
+        for (unsigned w = 0; w < cfg->nnetworks; w++)
+                if (cfg->networks[w].addr[cfg->nodes[k].id].s_addr == a.s_addr)
+                        return true;
+        return false;
+}
+
+static const char *node_name(const hamr_config_t *cfg, uint32_t id)
+{
+        int k = hamr_config_node_by_id(cfg, id);
+
+        return k >= 0 ? cfg->nodes[k].name : "?";
+}
+
+static void build_networks(const conf_db_t *db, hamr_config_t *cfg, problems_t *p)
+{
+        bool listed[CONF_MAX_NODES] = {false};
+        char tok[CONF_MAX_TOKEN], abuf[INET_ADDRSTRLEN];
+
+        cfg->networks = zcalloc(count_or_one(db, CONF_CLASS_NETWORK), sizeof(conf_network_t));
+        for (size_t i = 0; i < db->nobjs; i++) {
+                const conf_object_t *o = &db->objs[i];
+                conf_network_t *nw;
+
+                if (o->cls != CONF_CLASS_NETWORK)
+                        continue;
+                nw = &cfg->networks[cfg->nnetworks++];
+                snprintf(nw->name, sizeof(nw->name), "%s", o->name);
+                nw->prefix = (unsigned)uint_of(o, "PREFIX");
+                for (const char *q = get(o, "INTERFACES");
+                     q && (q = conf_next_token(q, tok, sizeof(tok)));) {
+                        char *eq = strchr(tok, '=');
+                        int k;
+
+                        if (!eq)
+                                continue;
+                        *eq = '\0';
+                        k = hamr_config_node_by_name(cfg, tok);
+                        if (k < 0)
+                                continue; /* dangling reference, reported already */
+                        nw->addr[cfg->nodes[k].id] = ipv4_of(eq + 1);
+                        listed[cfg->nodes[k].id] = true;
+                }
+        }
+        for (unsigned k = 0; k < cfg->nnodes && cfg->nnetworks > 0; k++)
+                if (!listed[cfg->nodes[k].id])
+                        cfg->networks[0].addr[cfg->nodes[k].id] = cfg->nodes[k].commpath;
+        /* an address belongs to one node: compare commpaths and network addresses */
+        for (unsigned k = 0; k < cfg->nnodes; k++) {
+                for (unsigned m = k + 1; m < cfg->nnodes; m++) {
+                        struct in_addr a = cfg->nodes[m].commpath;
+                        bool clash = node_has_addr(cfg, k, a);
+
+                        for (unsigned w = 0; w < cfg->nnetworks && !clash; w++) {
+                                a = cfg->networks[w].addr[cfg->nodes[m].id];
+                                clash = a.s_addr && node_has_addr(cfg, k, a);
+                        }
+                        if (!clash)
+                                continue;
+                        inet_ntop(AF_INET, &a, abuf, sizeof(abuf));
+                        problem(p, -HAMR_E_BAD_VALUE,
+                                "node \"%s\": address %s is also used by node \"%s\"; allowed: "
+                                "an address used by one node only",
+                                cfg->nodes[m].name, abuf, cfg->nodes[k].name);
+                }
+        }
+}
+
+static bool is_node_addr(const hamr_config_t *cfg, struct in_addr a, const char **ret_node)
+{
+        for (unsigned k = 0; k < cfg->nnodes; k++) {
+                if (node_has_addr(cfg, k, a)) {
+                        *ret_node = cfg->nodes[k].name;
+                        return true;
+                }
+        }
+        return false;
+}
+
+static void build_service_ips(const conf_db_t *db, hamr_config_t *cfg, problems_t *p)
+{
+        char lb[LABEL_LEN];
+
+        cfg->service_ips =
+            zcalloc(count_or_one(db, CONF_CLASS_SERVICE_IP), sizeof(conf_service_ip_t));
+        for (size_t i = 0; i < db->nobjs; i++) {
+                const conf_object_t *o = &db->objs[i];
+                const conf_network_t *nw;
+                conf_service_ip_t *s;
+                const char *nodename;
+                bool inside = false, any = false;
+
+                if (o->cls != CONF_CLASS_SERVICE_IP)
+                        continue;
+                s = &cfg->service_ips[cfg->nservice_ips++];
+                snprintf(s->name, sizeof(s->name), "%s", o->name);
+                s->addr = ipv4_of(get(o, "ADDRESS"));
+                s->network =
+                    get(o, "NETWORK") ? class_index(db, CONF_CLASS_NETWORK, get(o, "NETWORK")) : -1;
+                if (s->network < 0)
+                        continue; /* reported by check_objects */
+                nw = &cfg->networks[s->network];
+                s->prefix = get(o, "PREFIX") ? (unsigned)uint_of(o, "PREFIX") : nw->prefix;
+                for (unsigned k = 0; k < cfg->nnodes; k++) {
+                        struct in_addr na = nw->addr[cfg->nodes[k].id];
+
+                        any |= na.s_addr != 0;
+                        inside |= na.s_addr != 0 && same_subnet(na, s->addr, nw->prefix);
+                }
+                if (!any)
+                        problem(p, -HAMR_E_BAD_VALUE,
+                                "%s: NETWORK=\"%s\" has no node addresses; allowed: a network "
+                                "with nodes on it (INTERFACES, or the first network)",
+                                label(lb, o), nw->name);
+                else if (!inside)
+                        problem(p, -HAMR_E_BAD_VALUE,
+                                "%s: ADDRESS=\"%s\" is outside network \"%s\" (PREFIX %u) of "
+                                "every node address on it; allowed: an address in the /%u "
+                                "subnet of a node address on network \"%s\"",
+                                label(lb, o), get(o, "ADDRESS"), nw->name, nw->prefix, nw->prefix,
+                                nw->name);
+                if (s->addr.s_addr && is_node_addr(cfg, s->addr, &nodename))
+                        problem(p, -HAMR_E_BAD_VALUE,
+                                "%s: ADDRESS=\"%s\" is an address of node \"%s\"; allowed: an "
+                                "address no node uses",
+                                label(lb, o), get(o, "ADDRESS"), nodename);
+                for (unsigned j = 0; j + 1 < cfg->nservice_ips; j++)
+                        if (cfg->service_ips[j].addr.s_addr == s->addr.s_addr)
+                                problem(p, -HAMR_E_BAD_VALUE,
+                                        "%s: ADDRESS=\"%s\" is also the address of service_ip "
+                                        "\"%s\"; allowed: an address used by one service_ip only",
+                                        label(lb, o), get(o, "ADDRESS"), cfg->service_ips[j].name);
+        }
+}
+
+static void build_appctls(const conf_db_t *db, hamr_config_t *cfg)
+{
+        cfg->appctls =
+            zcalloc(count_or_one(db, CONF_CLASS_APPLICATION_CONTROLLER), sizeof(conf_appctl_t));
+        for (size_t i = 0; i < db->nobjs; i++) {
+                const conf_object_t *o = &db->objs[i];
+                conf_appctl_t *a;
+
+                if (o->cls != CONF_CLASS_APPLICATION_CONTROLLER)
+                        continue;
+                a = &cfg->appctls[cfg->nappctls++];
+                snprintf(a->name, sizeof(a->name), "%s", o->name);
+                snprintf(a->startscript, sizeof(a->startscript), "%s",
+                         get(o, "STARTSCRIPT") ? get(o, "STARTSCRIPT") : "");
+                snprintf(a->stopscript, sizeof(a->stopscript), "%s",
+                         get(o, "STOPSCRIPT") ? get(o, "STOPSCRIPT") : "");
+                a->start_timeout_usec = seconds(o, "START_TIMEOUT");
+                a->stop_timeout_usec = seconds(o, "STOP_TIMEOUT");
+        }
+}
+
+/* Allowed policy combinations, by startup policy (bit masks of enum values). */
+static const struct {
+        unsigned fallover, fallback;
+} policy_ok[] = {
+    [RG_STARTUP_OHN] = {1u << RG_FALLOVER_FNPN, 1u << RG_FALLBACK_NFB | 1u << RG_FALLBACK_FBHPN},
+    [RG_STARTUP_OFAN] = {1u << RG_FALLOVER_FNPN, 1u << RG_FALLBACK_NFB | 1u << RG_FALLBACK_FBHPN},
+};
+
+/* Resolves the names of a REF_LIST attribute of class cls into indexes;
+ * each object may belong to one group only (owner[] holds group indexes+1). */
+static unsigned resolve_members(const conf_db_t *db, const hamr_config_t *cfg,
+                                const conf_object_t *o, const char *attr, conf_class_t cls,
+                                int *out, unsigned *owner, problems_t *p)
+{
+        char tok[CONF_MAX_TOKEN], lb[LABEL_LEN];
+        unsigned n = 0;
+
+        for (const char *q = get(o, attr); q && (q = conf_next_token(q, tok, sizeof(tok)));) {
+                int idx = class_index(db, cls, tok);
+
+                if (idx < 0 || n >= CONF_MAX_RG_RES)
+                        continue; /* reported by check_objects */
+                if (owner[idx] && owner[idx] != cfg->nrgs)
+                        problem(p, -HAMR_E_BAD_VALUE,
+                                "%s: %s=\"%s\" is not allowed: %s \"%s\" already belongs to "
+                                "resource_group \"%s\"; allowed: at most one resource group per %s",
+                                label(lb, o), attr, get(o, attr), conf_class_def(cls)->name, tok,
+                                cfg->rgs[owner[idx] - 1].name, conf_class_def(cls)->name);
+                else
+                        owner[idx] = cfg->nrgs;
+                out[n++] = idx;
+        }
+        return n;
+}
+
+static void build_rgs(const conf_db_t *db, hamr_config_t *cfg, problems_t *p)
+{
+        _cleanup_free_ unsigned *sip_owner = zcalloc(cfg->nservice_ips + 1, sizeof(unsigned));
+        _cleanup_free_ unsigned *app_owner = zcalloc(cfg->nappctls + 1, sizeof(unsigned));
+        char tok[CONF_MAX_TOKEN], lb[LABEL_LEN];
+
+        cfg->rgs = zcalloc(count_or_one(db, CONF_CLASS_RESOURCE_GROUP), sizeof(conf_rg_t));
+        for (size_t i = 0; i < db->nobjs; i++) {
+                const conf_object_t *o = &db->objs[i];
+                conf_rg_t *r;
+
+                if (o->cls != CONF_CLASS_RESOURCE_GROUP)
+                        continue;
+                r = &cfg->rgs[cfg->nrgs++];
+                snprintf(r->name, sizeof(r->name), "%s", o->name);
+                for (const char *q = get(o, "NODES");
+                     q && (q = conf_next_token(q, tok, sizeof(tok)));) {
+                        int k = hamr_config_node_by_name(cfg, tok);
+                        bool dup = false;
+
+                        for (unsigned j = 0; k >= 0 && j < r->nnodes; j++)
+                                dup |= r->nodes[j] == cfg->nodes[k].id;
+                        if (k < 0 || dup || r->nnodes >= CONF_MAX_NODES)
+                                continue; /* reported by check_objects */
+                        r->nodes[r->nnodes++] = cfg->nodes[k].id;
+                }
+                if (r->nnodes == 0 && get(o, "NODES"))
+                        problem(p, -HAMR_E_MISSING,
+                                "%s: NODES=\"%s\" names no configured node; allowed: at least "
+                                "one node",
+                                label(lb, o), get(o, "NODES"));
+                r->startup = (rg_startup_t)enum_index(o, "STARTUP");
+                r->fallover = (rg_fallover_t)enum_index(o, "FALLOVER");
+                r->fallback = (rg_fallback_t)enum_index(o, "FALLBACK");
+                if (!(policy_ok[r->startup].fallover & (1u << r->fallover)) ||
+                    !(policy_ok[r->startup].fallback & (1u << r->fallback)))
+                        problem(p, -HAMR_E_BAD_VALUE,
+                                "%s: STARTUP=\"%s\" FALLOVER=\"%s\" FALLBACK=\"%s\" is not an "
+                                "allowed combination; allowed: STARTUP OHN or OFAN with FALLOVER "
+                                "FNPN and FALLBACK NFB or FBHPN",
+                                label(lb, o), get(o, "STARTUP"), get(o, "FALLOVER"),
+                                get(o, "FALLBACK"));
+                r->nsips = resolve_members(db, cfg, o, "SERVICE_LABEL", CONF_CLASS_SERVICE_IP,
+                                           r->sips, sip_owner, p);
+                r->napps =
+                    resolve_members(db, cfg, o, "APPLICATIONS", CONF_CLASS_APPLICATION_CONTROLLER,
+                                    r->apps, app_owner, p);
+                for (unsigned s = 0; s < r->nsips; s++) {
+                        const conf_service_ip_t *sip = &cfg->service_ips[r->sips[s]];
+
+                        if (sip->network < 0)
+                                continue;
+                        for (unsigned k = 0; k < r->nnodes; k++)
+                                if (!cfg->networks[sip->network].addr[r->nodes[k]].s_addr)
+                                        problem(p, -HAMR_E_BAD_VALUE,
+                                                "%s: NODES=\"%s\" is not allowed: node \"%s\" has "
+                                                "no address on network \"%s\" of SERVICE_LABEL "
+                                                "\"%s\"; allowed: nodes listed in that network's "
+                                                "INTERFACES",
+                                                label(lb, o), get(o, "NODES"),
+                                                node_name(cfg, r->nodes[k]),
+                                                cfg->networks[sip->network].name, sip->name);
+                }
+        }
+}
+
+static hamr_config_t *build(const conf_db_t *db, problems_t *p)
+{
+        hamr_config_t *cfg = zalloc(sizeof(hamr_config_t));
+
+        cfg->generation = db->generation;
+        check_objects(db, p);
+        build_cluster(db, cfg, p);
+        build_nodes(db, cfg, p);
+        build_networks(db, cfg, p);
+        build_service_ips(db, cfg, p);
+        build_appctls(db, cfg);
+        build_rgs(db, cfg, p);
+        return cfg;
+}
+
+int conf_db_verify(const conf_db_t *db, char *err, size_t errlen)
+{
+        problems_t p = {.err = err, .errlen = errlen};
+
+        if (err && errlen)
+                err[0] = '\0';
+        if (!db) {
+                conf_errf(err, errlen, "no configuration");
+                return -EINVAL;
+        }
+        hamr_config_free(build(db, &p));
+        return p.n ? p.rc : 0;
+}
+
+int conf_compile(const conf_db_t *db, hamr_config_t **ret_cfg, char *err, size_t errlen)
+{
+        problems_t p = {.err = err, .errlen = errlen};
+        hamr_config_t *cfg;
+
+        if (err && errlen)
+                err[0] = '\0';
+        if (!db || !ret_cfg) {
+                conf_errf(err, errlen, "no configuration");
+                return -EINVAL;
+        }
+        cfg = build(db, &p);
+        if (p.n) {
+                hamr_config_free(cfg);
+                return p.rc;
+        }
+        *ret_cfg = cfg;
+        return 0;
+}
+
+void hamr_config_free(hamr_config_t *cfg)
+{
+        if (!cfg)
+                return;
+        free(cfg->nodes);
+        free(cfg->networks);
+        free(cfg->service_ips);
+        free(cfg->appctls);
+        free(cfg->rgs);
+        free(cfg);
+}
+
+int hamr_config_node_by_name(const hamr_config_t *cfg, const char *name)
+{
+        for (unsigned k = 0; cfg && name && k < cfg->nnodes; k++)
+                if (strcmp(cfg->nodes[k].name, name) == 0)
+                        return (int)k;
+        return -1;
+}
+
+int hamr_config_node_by_id(const hamr_config_t *cfg, uint32_t id)
+{
+        for (unsigned k = 0; cfg && k < cfg->nnodes; k++)
+                if (cfg->nodes[k].id == id)
+                        return (int)k;
+        return -1;
+}
+
+int hamr_config_rg_by_name(const hamr_config_t *cfg, const char *name)
+{
+        for (unsigned k = 0; cfg && name && k < cfg->nrgs; k++)
+                if (strcmp(cfg->rgs[k].name, name) == 0)
+                        return (int)k;
+        return -1;
+}

@@ -1,1 +1,641 @@
-/* placeholder: being written */
+/* conf_schema: the one schema table (classes, attributes, types, defaults,
+ * ranges, help) and everything driven by it alone: class and attribute
+ * lookup, value checking and canonicalisation, object names and list items. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/hamr_alloc.h"
+#include "common/hamr_error.h"
+#include "conf/conf_internal.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- the table ---- */
+
+/* clang-format off */
+
+static const char *const enum_net_type[] = { "ether", NULL };
+static const char *const enum_startup[] = { "OHN", "OFAN", NULL };
+static const char *const enum_fallover[] = { "FNPN", NULL };
+static const char *const enum_fallback[] = { "NFB", "FBHPN", NULL };
+
+/* For CONF_T_REF_LIST and CONF_T_ADDR_MAP, max (when non-zero) is the most
+ * items the list may hold. */
+static const conf_attr_def_t cluster_attrs[] = {
+        { "REPOSITORY", CONF_T_PATH, NULL, CONF_F_REQUIRED, 0, 0, NULL, 0,
+          "Repository disk or file shared by all nodes (absolute path); holds the "
+          "authoritative configuration and the disk heartbeat." },
+        { "HEARTBEAT_FREQUENCY", CONF_T_SECONDS, "1.5", 0, 0.1, 600, NULL, 0,
+          "Node failure detection timeout in seconds: a node not heard from for this "
+          "long (plus GRACE_PERIOD) is declared down." },
+        { "GRACE_PERIOD", CONF_T_SECONDS, "0.5", 0, 0, 600, NULL, 0,
+          "Node failure detection grace period in seconds, added to HEARTBEAT_FREQUENCY "
+          "before a silent node is declared down." },
+        { "HEARTBEAT_INTERVAL", CONF_T_SECONDS, "0.2", 0, 0.01, 10, NULL, 0,
+          "hamr extension: interval in seconds between heartbeats sent on every network; "
+          "at most a third of HEARTBEAT_FREQUENCY." },
+        { "NETWORK_FAILURE_DETECTION_TIME", CONF_T_SECONDS, "1", 0, 0.1, 590, NULL, 0,
+          "Seconds without heartbeats on a network interface before it is declared down; "
+          "less than HEARTBEAT_FREQUENCY + GRACE_PERIOD." },
+        { "HEARTBEAT_PORT", CONF_T_UINT, "6190", 0, 1024, 65535, NULL, 0,
+          "UDP port used for heartbeats and cluster messages." },
+        { "ID", CONF_T_UINT, NULL, CONF_F_READONLY, 1, 4294967295.0, NULL, 0,
+          "Cluster id, a random nonzero number chosen when the cluster is added." },
+        { "STATE", CONF_T_STRING, NULL, CONF_F_RUNTIME, 0, 0, NULL, 0,
+          "Cluster state (query only)." },
+};
+
+static const conf_attr_def_t node_attrs[] = {
+        { "COMMPATH", CONF_T_IPV4, NULL, CONF_F_REQUIRED, 0, 0, NULL, 0,
+          "IPv4 address hamr uses to reach the node. A node listed on no network's "
+          "INTERFACES uses this address on the first network." },
+        { "ID", CONF_T_UINT, NULL, CONF_F_READONLY, 0, CONF_MAX_NODES - 1, NULL, 0,
+          "Node id (0-63), the lowest unused one when the node is added; also its "
+          "repository slot." },
+        { "STATE", CONF_T_STRING, NULL, CONF_F_RUNTIME, 0, 0, NULL, 0,
+          "Node state (query only)." },
+};
+
+static const conf_attr_def_t network_attrs[] = {
+        { "TYPE", CONF_T_ENUM, "ether", 0, 0, 0, enum_net_type, 0, "Network type." },
+        { "PREFIX", CONF_T_UINT, "24", 0, 1, 32, NULL, 0,
+          "Prefix length of the network's subnet; service IPs must lie in it." },
+        { "INTERFACES", CONF_T_ADDR_MAP, NULL, 0, 0, CONF_MAX_NODES, NULL, CONF_CLASS_NODE,
+          "Node addresses on this network as NODE=IPV4 pairs separated by spaces, e.g. "
+          "\"n1=198.18.0.11 n2=198.18.0.12\". A node listed on no network's INTERFACES "
+          "uses its COMMPATH on the first network." },
+};
+
+static const conf_attr_def_t service_ip_attrs[] = {
+        { "ADDRESS", CONF_T_IPV4, NULL, CONF_F_REQUIRED, 0, 0, NULL, 0,
+          "The service IPv4 address itself (hamr has no IP label resolution, so the "
+          "address is stored explicitly)." },
+        { "PREFIX", CONF_T_UINT, NULL, 0, 1, 32, NULL, 0,
+          "Prefix length the address is configured with; default: the network's PREFIX." },
+        { "NETWORK", CONF_T_REF, NULL, CONF_F_REQUIRED, 0, 0, NULL, CONF_CLASS_NETWORK,
+          "Network the address is brought up on." },
+};
+
+static const conf_attr_def_t appctl_attrs[] = {
+        { "STARTSCRIPT", CONF_T_PATH, NULL, CONF_F_REQUIRED, 0, 0, NULL, 0,
+          "Absolute path of the script run to start the application." },
+        { "STOPSCRIPT", CONF_T_PATH, NULL, CONF_F_REQUIRED, 0, 0, NULL, 0,
+          "Absolute path of the script run to stop the application." },
+        { "START_TIMEOUT", CONF_T_SECONDS, "60", 0, 0.1, 3600, NULL, 0,
+          "Seconds the start script may run before it is killed and counted as failed." },
+        { "STOP_TIMEOUT", CONF_T_SECONDS, "60", 0, 0.1, 3600, NULL, 0,
+          "Seconds the stop script may run before it is killed and counted as failed." },
+};
+
+static const conf_attr_def_t rg_attrs[] = {
+        { "NODES", CONF_T_REF_LIST, NULL, CONF_F_REQUIRED, 0, CONF_MAX_NODES, NULL,
+          CONF_CLASS_NODE,
+          "Participating nodes in priority order (first = home node), separated by "
+          "spaces or commas." },
+        { "STARTUP", CONF_T_ENUM, "OHN", 0, 0, 0, enum_startup, 0,
+          "Startup policy: OHN online on home node only, OFAN online on first available "
+          "node." },
+        { "FALLOVER", CONF_T_ENUM, "FNPN", 0, 0, 0, enum_fallover, 0,
+          "Fallover policy: FNPN fallover to next priority node in the list." },
+        { "FALLBACK", CONF_T_ENUM, "FBHPN", 0, 0, 0, enum_fallback, 0,
+          "Fallback policy: FBHPN fall back to a higher priority node when it joins, NFB "
+          "never fall back." },
+        { "SERVICE_LABEL", CONF_T_REF_LIST, NULL, 0, 0, CONF_MAX_RG_RES, NULL,
+          CONF_CLASS_SERVICE_IP, "Service IPs brought up with the group." },
+        { "APPLICATIONS", CONF_T_REF_LIST, NULL, 0, 0, CONF_MAX_RG_RES, NULL,
+          CONF_CLASS_APPLICATION_CONTROLLER,
+          "Application controllers, started in this order and stopped in reverse." },
+        { "STATE", CONF_T_STRING, NULL, CONF_F_RUNTIME, 0, 0, NULL, 0,
+          "Group state (query only)." },
+        { "CURRENT_NODE", CONF_T_STRING, NULL, CONF_F_RUNTIME, 0, 0, NULL, 0,
+          "Node the group is online on (query only)." },
+};
+
+static const char *const no_aliases[] = { NULL };
+static const char *const network_aliases[] = { "net", NULL };
+static const char *const sip_aliases[] = { "sip", "serviceip", NULL };
+static const char *const ac_aliases[] = { "ac", "app", NULL };
+static const char *const rg_aliases[] = { "rg", NULL };
+
+static const conf_class_def_t classes[CONF_CLASS_COUNT] = {
+        [CONF_CLASS_CLUSTER] = { "cluster", no_aliases, true, cluster_attrs, N(cluster_attrs),
+                                 "The cluster: repository and failure detection timers." },
+        [CONF_CLASS_NODE] = { "node", no_aliases, false, node_attrs, N(node_attrs),
+                              "A cluster node (at most 64)." },
+        [CONF_CLASS_NETWORK] = { "network", network_aliases, false, network_attrs,
+                                 N(network_attrs), "An IP network the nodes share." },
+        [CONF_CLASS_SERVICE_IP] = { "service_ip", sip_aliases, false, service_ip_attrs,
+                                    N(service_ip_attrs),
+                                    "A service IP address that moves with its resource group." },
+        [CONF_CLASS_APPLICATION_CONTROLLER] = { "application_controller", ac_aliases, false,
+                                                appctl_attrs, N(appctl_attrs),
+                                                "Start and stop scripts of an application." },
+        [CONF_CLASS_RESOURCE_GROUP] = { "resource_group", rg_aliases, false, rg_attrs,
+                                        N(rg_attrs),
+                                        "Resources kept online together on one node." },
+};
+
+/* clang-format on */
+
+const char conf_name_rule[] =
+    "1 to 64 characters from A-Z, a-z, 0-9 and _, not starting with a digit";
+
+/* ---- small helpers ---- */
+
+void conf_errf(char *err, size_t errlen, const char *fmt, ...)
+{
+        va_list ap;
+
+        if (!err || errlen == 0)
+                return;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+}
+
+void conf_label(char *buf, size_t len, conf_class_t cls, const char *name)
+{
+        if (name)
+                snprintf(buf, len, "%s \"%s\"", classes[cls].name, name);
+        else
+                snprintf(buf, len, "%s", classes[cls].name);
+}
+
+bool conf_name_valid(const char *name)
+{
+        size_t n;
+
+        if (!name || !name[0] || isdigit((unsigned char)name[0]))
+                return false;
+        for (n = 0; name[n]; n++)
+                if (n >= CONF_MAX_NAME || !(isalnum((unsigned char)name[n]) || name[n] == '_'))
+                        return false;
+        return true;
+}
+
+static bool is_sep(char c)
+{
+        return c == ' ' || c == '\t' || c == ',';
+}
+
+const char *conf_next_token(const char *p, char *tok, size_t toklen)
+{
+        size_t n = 0;
+
+        while (*p && is_sep(*p))
+                p++;
+        if (!*p)
+                return NULL;
+        for (; *p && !is_sep(*p); p++)
+                if (n + 1 < toklen)
+                        tok[n++] = *p;
+        tok[n] = '\0';
+        return p;
+}
+
+size_t conf_count_tokens(const char *p)
+{
+        char tok[CONF_MAX_TOKEN];
+        size_t n = 0;
+
+        while (p && (p = conf_next_token(p, tok, sizeof(tok))))
+                n++;
+        return n;
+}
+
+/* ---- lookups ---- */
+
+const conf_class_def_t *conf_class_def(conf_class_t cls)
+{
+        if ((unsigned)cls >= CONF_CLASS_COUNT)
+                return NULL;
+        return &classes[cls];
+}
+
+static bool has_prefix_ci(const char *full, const char *prefix)
+{
+        return strncasecmp(full, prefix, strlen(prefix)) == 0;
+}
+
+int conf_class_lookup(const char *s, conf_class_t *ret_cls)
+{
+        int found = -1;
+
+        if (!s || !*s)
+                return -HAMR_E_BAD_CLASS;
+        for (int c = 0; c < CONF_CLASS_COUNT; c++) {
+                if (strcasecmp(classes[c].name, s) == 0)
+                        goto found_exact;
+                for (const char *const *a = classes[c].aliases; *a; a++)
+                        if (strcasecmp(*a, s) == 0)
+                                goto found_exact;
+                continue;
+        found_exact:
+                *ret_cls = (conf_class_t)c;
+                return 0;
+        }
+        for (int c = 0; c < CONF_CLASS_COUNT; c++) {
+                bool match = has_prefix_ci(classes[c].name, s);
+
+                for (const char *const *a = classes[c].aliases; *a && !match; a++)
+                        match = has_prefix_ci(*a, s);
+                if (!match)
+                        continue;
+                if (found >= 0)
+                        return -HAMR_E_BAD_CLASS; /* ambiguous */
+                found = c;
+        }
+        if (found < 0)
+                return -HAMR_E_BAD_CLASS;
+        *ret_cls = (conf_class_t)found;
+        return 0;
+}
+
+int conf_attr_lookup(conf_class_t cls, const char *s)
+{
+        const conf_class_def_t *cd = conf_class_def(cls);
+        int found = -1;
+
+        if (!cd || !s || !*s)
+                return -HAMR_E_BAD_ATTR;
+        for (size_t i = 0; i < cd->nattrs; i++)
+                if (strcasecmp(cd->attrs[i].name, s) == 0)
+                        return (int)i;
+        for (size_t i = 0; i < cd->nattrs; i++) {
+                if (!has_prefix_ci(cd->attrs[i].name, s))
+                        continue;
+                if (found >= 0)
+                        return -HAMR_E_BAD_ATTR;
+                found = (int)i;
+        }
+        return found >= 0 ? found : -HAMR_E_BAD_ATTR;
+}
+
+int conf_attr_lookup_err(conf_class_t cls, const char *objname, const char *s, char *err,
+                         size_t errlen)
+{
+        const conf_class_def_t *cd = &classes[cls];
+        char label[CONF_MAX_NAME + 64], list[1024] = "";
+        bool ambiguous = false;
+        int a = conf_attr_lookup(cls, s);
+
+        if (a >= 0)
+                return a;
+        /* ambiguous prefix: list the candidates; unknown: list them all */
+        for (size_t i = 0; s && *s && i < cd->nattrs; i++)
+                if (has_prefix_ci(cd->attrs[i].name, s))
+                        ambiguous = true;
+        for (size_t i = 0; i < cd->nattrs; i++) {
+                if (ambiguous && !has_prefix_ci(cd->attrs[i].name, s))
+                        continue;
+                size_t used = strlen(list);
+                snprintf(list + used, sizeof(list) - used, "%s%s", used ? ", " : "",
+                         cd->attrs[i].name);
+        }
+        conf_label(label, sizeof(label), cls, objname);
+        if (ambiguous)
+                conf_errf(err, errlen,
+                          "%s: attribute \"%s\" is ambiguous for class %s; matches: %s", label, s,
+                          cd->name, list);
+        else
+                conf_errf(err, errlen, "%s: attribute \"%s\" is unknown for class %s; known: %s",
+                          label, s ? s : "", cd->name, list);
+        return -HAMR_E_BAD_ATTR;
+}
+
+/* ---- value checking ---- */
+
+/* Strict seconds: digits, optional '.', at most 6 significant decimals. */
+static bool parse_seconds_strict(const char *s, usec_t *ret)
+{
+        unsigned long long ip = 0, frac = 0;
+        size_t ndig = 0, nfrac = 0, lastnz = 0;
+        const char *p = s;
+
+        for (; isdigit((unsigned char)*p); p++, ndig++) {
+                ip = ip * 10 + (unsigned long long)(*p - '0');
+                if (ip > 10000000ULL)
+                        return false;
+        }
+        if (*p == '.') {
+                p++;
+                for (; isdigit((unsigned char)*p); p++, nfrac++) {
+                        if (*p != '0')
+                                lastnz = nfrac + 1;
+                        if (nfrac < 6)
+                                frac = frac * 10 + (unsigned long long)(*p - '0');
+                }
+                if (lastnz > 6)
+                        return false;
+                for (size_t i = nfrac; i < 6; i++)
+                        frac *= 10;
+        }
+        if (*p || ndig + nfrac == 0)
+                return false;
+        *ret = ip * USEC_PER_SEC + frac;
+        return true;
+}
+
+static char *format_seconds(usec_t u)
+{
+        char buf[64];
+        size_t n;
+
+        if (u % USEC_PER_SEC == 0) {
+                snprintf(buf, sizeof(buf), "%llu", (unsigned long long)(u / USEC_PER_SEC));
+                return zstrdup(buf);
+        }
+        snprintf(buf, sizeof(buf), "%llu.%06llu", (unsigned long long)(u / USEC_PER_SEC),
+                 (unsigned long long)(u % USEC_PER_SEC));
+        n = strlen(buf);
+        while (buf[n - 1] == '0')
+                buf[--n] = '\0';
+        return zstrdup(buf);
+}
+
+static bool parse_uint_strict(const char *s, unsigned long long *ret)
+{
+        unsigned long long v = 0;
+        size_t n = 0;
+
+        for (; isdigit((unsigned char)s[n]); n++) {
+                v = v * 10 + (unsigned long long)(s[n] - '0');
+                if (v > 0xffffffffULL)
+                        return false;
+        }
+        if (n == 0 || s[n])
+                return false;
+        *ret = v;
+        return true;
+}
+
+static bool parse_ipv4(const char *s, struct in_addr *ret)
+{
+        struct in_addr a;
+
+        if (inet_pton(AF_INET, s, &a) != 1 || a.s_addr == 0)
+                return false;
+        *ret = a;
+        return true;
+}
+
+static bool path_valid(const char *s)
+{
+        if (s[0] != '/' || strlen(s) > CONF_MAX_PATH)
+                return false;
+        for (const char *p = s; *p; p++)
+                if (isspace((unsigned char)*p) || *p == '"' || *p == ';')
+                        return false;
+        return true;
+}
+
+/* Describes what an attribute allows, for messages. */
+static void describe_allowed(const conf_attr_def_t *ad, char *buf, size_t len)
+{
+        size_t used = 0;
+
+        switch (ad->type) {
+        case CONF_T_STRING:
+                snprintf(buf, len, "text without quotes, ';' or control characters");
+                break;
+        case CONF_T_NAME:
+                snprintf(buf, len, "%s", conf_name_rule);
+                break;
+        case CONF_T_SECONDS:
+                snprintf(buf, len, "seconds with at most 6 decimals (e.g. 1.5), from %g to %g",
+                         ad->min, ad->max);
+                break;
+        case CONF_T_UINT:
+                snprintf(buf, len, "an integer from %.0f to %.0f", ad->min, ad->max);
+                break;
+        case CONF_T_IPV4:
+                snprintf(buf, len, "an IPv4 address in dotted-quad form, e.g. 198.18.0.11");
+                break;
+        case CONF_T_PATH:
+                snprintf(buf, len,
+                         "an absolute path starting with / (at most %d characters, no spaces, "
+                         "quotes or ';')",
+                         CONF_MAX_PATH);
+                break;
+        case CONF_T_ENUM:
+                buf[0] = '\0';
+                for (const char *const *e = ad->enum_values; *e; e++) {
+                        snprintf(buf + used, len - used, "%s%s", used ? ", " : "", *e);
+                        used = strlen(buf);
+                }
+                break;
+        case CONF_T_REF:
+                snprintf(buf, len, "the name of a %s (%s)", classes[ad->ref_class].name,
+                         conf_name_rule);
+                break;
+        case CONF_T_REF_LIST:
+                snprintf(buf, len,
+                         "up to %.0f %s names separated by spaces or commas, each listed once (%s)",
+                         ad->max, classes[ad->ref_class].name, conf_name_rule);
+                break;
+        case CONF_T_ADDR_MAP:
+                snprintf(buf, len,
+                         "up to %.0f %s=IPV4 pairs separated by spaces, each %s and address listed "
+                         "once, e.g. \"n1=198.18.0.11 n2=198.18.0.12\"",
+                         ad->max, classes[ad->ref_class].name, classes[ad->ref_class].name);
+                break;
+        }
+}
+
+static size_t longest_item(const char *v)
+{
+        size_t best = 0, n;
+
+        for (const char *p = v; *p; p += n ? n : 1) {
+                n = strcspn(p, " \t,");
+                if (n > best)
+                        best = n;
+        }
+        return best;
+}
+
+/* Checks and canonicalises a REF_LIST or ADDR_MAP value; on failure writes
+ * the reason into why. */
+static bool list_valid(const conf_attr_def_t *ad, const char *v, char *why, size_t whylen,
+                       char **ret_canon)
+{
+        const char *cname = classes[ad->ref_class].name;
+        char tok[CONF_MAX_TOKEN], item[CONF_MAX_TOKEN];
+        size_t n = 0, cap = strlen(v) + 1, used = 0;
+        _cleanup_free_ char *canon = zalloc(cap);
+        const char *p = v;
+
+        if (longest_item(v) >= sizeof(tok) - 1) {
+                snprintf(why, whylen, "an item is too long");
+                return false;
+        }
+        while ((p = conf_next_token(p, tok, sizeof(tok)))) {
+                char *eq = strchr(tok, '='), abuf[INET_ADDRSTRLEN] = "";
+                struct in_addr a;
+
+                if (ad->type == CONF_T_ADDR_MAP) {
+                        if (!eq) {
+                                snprintf(why, whylen, "\"%s\" is not %s=IPV4", tok, cname);
+                                return false;
+                        }
+                        *eq = '\0';
+                        if (!parse_ipv4(eq + 1, &a)) {
+                                snprintf(why, whylen, "\"%s\" is not an IPv4 address", eq + 1);
+                                return false;
+                        }
+                        inet_ntop(AF_INET, &a, abuf, sizeof(abuf));
+                }
+                if (!conf_name_valid(tok)) {
+                        snprintf(why, whylen, "\"%s\" is not a valid %s name", tok, cname);
+                        return false;
+                }
+                for (const char *q = canon; (q = conf_next_token(q, item, sizeof(item)));) {
+                        char *ieq = strchr(item, '=');
+
+                        if (ieq)
+                                *ieq = '\0';
+                        if (strcmp(item, tok) == 0) {
+                                snprintf(why, whylen, "%s \"%s\" is listed twice", cname, tok);
+                                return false;
+                        }
+                        if (ieq && strcmp(ieq + 1, abuf) == 0) {
+                                snprintf(why, whylen, "address %s is listed twice", abuf);
+                                return false;
+                        }
+                }
+                if (ad->max > 0 && ++n > (size_t)ad->max) {
+                        snprintf(why, whylen, "more than %.0f items", ad->max);
+                        return false;
+                }
+                /* a canonical item is never longer than its input item */
+                snprintf(canon + used, cap - used, "%s%s%s%s", used ? " " : "", tok, eq ? "=" : "",
+                         abuf);
+                used = strlen(canon);
+        }
+        if (used == 0) {
+                snprintf(why, whylen, "the list is empty");
+                return false;
+        }
+        *ret_canon = canon;
+        canon = NULL;
+        return true;
+}
+
+int conf_value_check_obj(conf_class_t cls, const char *objname, int attr, const char *value,
+                         char **ret_canon, char *err, size_t errlen)
+{
+        const conf_class_def_t *cd = conf_class_def(cls);
+        const conf_attr_def_t *ad;
+        char label[CONF_MAX_NAME + 64], allowed[512], why[256] = "";
+        _cleanup_free_ char *v = NULL;
+        char *canon = NULL;
+        unsigned long long u;
+        usec_t us;
+        struct in_addr a;
+        size_t len;
+
+        if (!cd || attr < 0 || (size_t)attr >= cd->nattrs) {
+                conf_errf(err, errlen, "%s: attribute index %d is unknown", cd ? cd->name : "?",
+                          attr);
+                return -HAMR_E_BAD_ATTR;
+        }
+        ad = &cd->attrs[attr];
+        conf_label(label, sizeof(label), cls, objname);
+        describe_allowed(ad, allowed, sizeof(allowed));
+
+        /* trim surrounding blanks */
+        if (!value)
+                value = "";
+        while (isspace((unsigned char)*value))
+                value++;
+        v = zstrdup(value);
+        len = strlen(v);
+        while (len > 0 && isspace((unsigned char)v[len - 1]))
+                v[--len] = '\0';
+        for (size_t i = 0; i < len; i++)
+                if (iscntrl((unsigned char)v[i]))
+                        goto bad;
+        if (len == 0)
+                goto bad;
+
+        switch (ad->type) {
+        case CONF_T_STRING:
+                if (strpbrk(v, "\";"))
+                        goto bad;
+                canon = zstrdup(v);
+                break;
+        case CONF_T_NAME:
+        case CONF_T_REF:
+                if (!conf_name_valid(v))
+                        goto bad;
+                canon = zstrdup(v);
+                break;
+        case CONF_T_SECONDS:
+                if (!parse_seconds_strict(v, &us))
+                        goto bad;
+                if (us < (usec_t)(ad->min * 1e6 + 0.5) || us > (usec_t)(ad->max * 1e6 + 0.5)) {
+                        conf_errf(err, errlen,
+                                  "%s: %s=\"%s\" is out of range; allowed: %g to %g seconds", label,
+                                  ad->name, v, ad->min, ad->max);
+                        return -HAMR_E_BAD_VALUE;
+                }
+                canon = format_seconds(us);
+                break;
+        case CONF_T_UINT:
+                if (!parse_uint_strict(v, &u))
+                        goto bad;
+                if ((double)u < ad->min || (double)u > ad->max) {
+                        conf_errf(err, errlen,
+                                  "%s: %s=\"%s\" is out of range; allowed: %.0f to %.0f", label,
+                                  ad->name, v, ad->min, ad->max);
+                        return -HAMR_E_BAD_VALUE;
+                }
+                canon = zalloc(24);
+                snprintf(canon, 24, "%llu", u);
+                break;
+        case CONF_T_IPV4:
+                if (!parse_ipv4(v, &a))
+                        goto bad;
+                canon = zalloc(INET_ADDRSTRLEN);
+                inet_ntop(AF_INET, &a, canon, INET_ADDRSTRLEN);
+                break;
+        case CONF_T_PATH:
+                if (!path_valid(v))
+                        goto bad;
+                canon = zstrdup(v);
+                break;
+        case CONF_T_ENUM:
+                for (const char *const *e = ad->enum_values; *e; e++)
+                        if (strcasecmp(*e, v) == 0)
+                                canon = zstrdup(*e);
+                if (!canon)
+                        goto bad;
+                break;
+        case CONF_T_REF_LIST:
+        case CONF_T_ADDR_MAP:
+                if (!list_valid(ad, v, why, sizeof(why), &canon))
+                        goto bad;
+                break;
+        }
+        *ret_canon = canon;
+        return 0;
+bad:
+        if (why[0])
+                conf_errf(err, errlen, "%s: %s=\"%s\" is not allowed (%s); allowed: %s", label,
+                          ad->name, v, why, allowed);
+        else
+                conf_errf(err, errlen, "%s: %s=\"%s\" is not allowed; allowed: %s", label, ad->name,
+                          v, allowed);
+        return -HAMR_E_BAD_VALUE;
+}
+
+int conf_value_check(conf_class_t cls, int attr, const char *value, char **ret_canon, char *err,
+                     size_t errlen)
+{
+        return conf_value_check_obj(cls, NULL, attr, value, ret_canon, err, errlen);
+}

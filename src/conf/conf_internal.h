@@ -1,0 +1,64 @@
+/* conf_internal: helpers shared by the conf_*.c files; not part of the public API. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "conf/conf.h"
+
+#define CONF_MAX_PATH  4095 /* longest PATH value; compiled buffers are 4096 */
+#define CONF_MAX_TOKEN 128  /* longest list item ("name" or "name=ipv4") */
+
+/* Formats into err (if err and errlen are non-zero); always NUL-terminates. */
+void conf_errf(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Writes "class \"name\"" (or just "class" when name is NULL) into buf. */
+void conf_label(char *buf, size_t len, conf_class_t cls, const char *name);
+
+/* True if name follows the object naming rule (1-64 of [A-Za-z0-9_], not
+ * starting with a digit). */
+bool conf_name_valid(const char *name);
+extern const char conf_name_rule[]; /* the rule in words, for messages */
+
+/* Like conf_value_check, but the message names the object (objname may be NULL). */
+int conf_value_check_obj(conf_class_t cls, const char *objname, int attr, const char *value,
+                         char **ret_canon, char *err, size_t errlen);
+
+/* Like conf_attr_lookup, with a message naming the object, the attribute and
+ * the known attributes (or the ambiguous matches). */
+int conf_attr_lookup_err(conf_class_t cls, const char *objname, const char *s, char *err,
+                         size_t errlen);
+
+/* Splits list values: skips separators (space, tab, comma), copies the next
+ * item into tok. Returns the position after it, or NULL at the end of the
+ * list. An item longer than toklen-1 is truncated (callers validate length
+ * first; canonical values never have such items). */
+const char *conf_next_token(const char *p, char *tok, size_t toklen);
+
+/* Number of items of a list value. */
+size_t conf_count_tokens(const char *p);
+
+/* Builds the values array for one object from kv (attr names checked, values
+ * checked and canonicalised, "" unsets; READONLY attributes accepted only if
+ * allow_readonly; RUNTIME never). values must hold nattrs entries, already
+ * initialised (NULL or owned strings); on error it may be partly updated and
+ * the caller frees it. */
+int conf_values_apply(conf_class_t cls, const char *objname, char **values, const conf_kv_t *kv,
+                      size_t nkv, bool allow_readonly, bool is_add, char *err, size_t errlen);
+
+/* Inserts a new object (name checked, duplicates and singleton refused,
+ * required attributes checked, node ids unique, class limits) without
+ * checking references or assigning ids. Takes ownership of values on success
+ * only. */
+int conf_db_insert(conf_db_t *db, conf_class_t cls, const char *name, char **values, char *err,
+                   size_t errlen);
+
+/* Gives every node without ID the lowest unused id and the cluster a random
+ * nonzero ID if it has none. */
+void conf_db_assign_ids(conf_db_t *db);
+
+/* Checks that every reference of obj names an existing object in db. */
+int conf_object_check_refs(const conf_db_t *db, const conf_object_t *obj, char *err, size_t errlen);
+
+/* Frees the values of one object (not the object itself). */
+void conf_values_free(conf_class_t cls, char **values);
