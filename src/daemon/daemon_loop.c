@@ -215,6 +215,11 @@ static void on_tick(uv_timer_t *t)
                 d->memb->have_view = false;
         }
         d->last_tick_usec = now;
+        if (!d->repo) {
+                /* not formatted yet when we started: keep looking for it */
+                char err[CONF_ERR_LEN];
+                hamrd_config_load(d, err, sizeof(err));
+        }
         if (d->cfg && d->member) {
                 step(d);
                 publish(d, now); /* the periodic heartbeat */

@@ -190,8 +190,9 @@ bool memb_coordinator_tick(memb_t *m, usec_t now)
         }
         if (!need)
                 return false;
-        if (!m->have_view)
-                memset(&m->view, 0, sizeof(m->view));
+        /* The control state (wants, group control, clear seqs) of the last
+         * view we accepted carries over, even if that view has expired: it
+         * is the cluster's state, not the old coordinator's. */
         m->view.view_id = (m->max_view_id_seen > m->view.view_id ? m->max_view_id_seen
                                                                   : m->view.view_id) + 1;
         m->max_view_id_seen = m->view.view_id;

@@ -1,0 +1,26 @@
+/* cli_client: clmgr's I/O edge: one JSON request/reply over hamrd's unix
+ * socket, and the clutils.log invocation line. */
+#pragma once
+#include <jansson.h>
+#include <stddef.h>
+
+#include "common/hamr_time.h"
+
+#define CLI_DEFAULT_SOCKET   "/run/hamr/hamrd.sock"
+#define CLI_DEFAULT_LOG_PATH "/var/log/hamr/clutils.log"
+
+/* $HAMR_SOCKET or the default path (static or environment storage). */
+const char *cli_client_socket_path(void);
+
+/* Connects to path, writes req (borrowed) and a newline, reads one reply
+ * line within timeout_usec. *ret_reply (owned by caller) is the parsed reply
+ * object. On failure returns a negative errno (-EPROTO: malformed reply,
+ * -ETIMEDOUT) and writes a message to err: "cannot reach hamrd at PATH: ..."
+ * when the connection could not be made, other text otherwise. */
+int cli_client_call(const char *path, json_t *req, usec_t timeout_usec, json_t **ret_reply,
+                    char *err, size_t errlen);
+
+/* Appends one line (time, uid, pid, transaction id, argv) to
+ * $HAMR_CLUTILS_LOG or /var/log/hamr/clutils.log, creating the directory.
+ * Best effort: failures are ignored. trans_id may be NULL. */
+void cli_client_log_invocation(int argc, char *const argv[], const char *trans_id);

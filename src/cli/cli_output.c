@@ -1,0 +1,520 @@
+/* cli_output: formats daemon replies for people (PowerHA ATTR="value"
+ * records, clRGinfo tables) and scripts (-c/-d delimited, -j JSON), and prints
+ * usage and help. Writes only to the FILE* it is given. */
+#include "cli/cli_output.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/hamr_alloc.h"
+
+#define DUMP_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+#define RULE       "-----------------------------------------------------------------------------"
+
+static void print_json(FILE *f, json_t *v)
+{
+        char *s = json_dumps(v, DUMP_FLAGS | JSON_ENCODE_ANY);
+
+        if (s) {
+                fprintf(f, "%s\n", s);
+                free(s);
+        }
+}
+
+/* A value as clmgr shows it: strings as is, lists space separated. malloc'd. */
+static char *value_text(json_t *v)
+{
+        char *out = NULL;
+        size_t len = 0, i;
+        json_t *e;
+        FILE *f;
+
+        switch (json_typeof(v)) {
+        case JSON_STRING:
+                return zstrdup(json_string_value(v));
+        case JSON_INTEGER: {
+                char buf[32];
+                snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+                return zstrdup(buf);
+        }
+        case JSON_REAL: {
+                char buf[64];
+                snprintf(buf, sizeof(buf), "%g", json_real_value(v));
+                return zstrdup(buf);
+        }
+        case JSON_TRUE:
+                return zstrdup("true");
+        case JSON_FALSE:
+                return zstrdup("false");
+        case JSON_NULL:
+                return zstrdup("");
+        case JSON_ARRAY:
+                f = open_memstream(&out, &len);
+                if (!f)
+                        abort();
+                json_array_foreach(v, i, e)
+                {
+                        char *t = value_text(e);
+                        fprintf(f, "%s%s", i ? " " : "", t);
+                        free(t);
+                }
+                fclose(f);
+                return out;
+        default: {
+                char *s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+                return s ? s : zstrdup("");
+        }
+        }
+}
+
+static bool attr_wanted(const struct cli_opts *o, const char *key)
+{
+        if (!o->attrs)
+                return true;
+        for (char **a = o->attrs; *a; a++)
+                if (fnmatch(*a, key, FNM_CASEFOLD) == 0)
+                        return true;
+        return false;
+}
+
+/* The objects of a query reply with only the wanted attributes, in reply order. */
+static json_t *filtered_objects(const struct cli_opts *o, json_t *objects)
+{
+        json_t *out = json_array();
+        size_t i;
+        json_t *obj;
+
+        json_array_foreach(objects, i, obj)
+        {
+                json_t *copy = json_object();
+                const char *key;
+                json_t *v;
+
+                json_object_foreach(obj, key, v) if (attr_wanted(o, key))
+                    json_object_set(copy, key, v);
+                json_array_append_new(out, copy);
+        }
+        return out;
+}
+
+int cli_output_query(FILE *f, const struct cli_opts *o, json_t *reply)
+{
+        json_t *objects = json_object_get(reply, "objects");
+        json_t *objs, *obj, *header;
+        const char *key;
+        json_t *v;
+        size_t i, k;
+
+        if (!json_is_array(objects))
+                return -EPROTO;
+        objs = filtered_objects(o, objects);
+        switch (o->format) {
+        case CLI_FMT_JSON:
+                print_json(f, objs);
+                break;
+        case CLI_FMT_DELIM:
+                /* Header: every attribute in order of first appearance. */
+                header = json_array();
+                json_array_foreach(objs, i, obj)
+                {
+                        json_object_foreach(obj, key, v)
+                        {
+                                bool seen = false;
+                                json_t *h;
+
+                                json_array_foreach(header, k, h) seen =
+                                    seen || strcmp(json_string_value(h), key) == 0;
+                                if (!seen)
+                                        json_array_append_new(header, json_string(key));
+                        }
+                }
+                if (!o->no_header && json_array_size(objs) > 0) {
+                        json_t *h;
+
+                        fputc('#', f);
+                        json_array_foreach(header, k, h)
+                            fprintf(f, "%s%s", k ? o->delim : "", json_string_value(h));
+                        fputc('\n', f);
+                }
+                json_array_foreach(objs, i, obj)
+                {
+                        json_t *h;
+
+                        json_array_foreach(header, k, h)
+                        {
+                                json_t *val = json_object_get(obj, json_string_value(h));
+                                char *t = val ? value_text(val) : zstrdup("");
+
+                                fprintf(f, "%s%s", k ? o->delim : "", t);
+                                free(t);
+                        }
+                        fputc('\n', f);
+                }
+                json_decref(header);
+                break;
+        case CLI_FMT_TEXT:
+        default:
+                json_array_foreach(objs, i, obj)
+                {
+                        if (i)
+                                fputc('\n', f);
+                        json_object_foreach(obj, key, v)
+                        {
+                                char *t = value_text(v);
+                                fprintf(f, "%s=\"%s\"\n", key, t);
+                                free(t);
+                        }
+                }
+                break;
+        }
+        json_decref(objs);
+        return 0;
+}
+
+static bool group_shown(json_t *filter, const char *name)
+{
+        size_t i;
+        json_t *v;
+
+        if (!filter)
+                return true;
+        json_array_foreach(filter, i, v) if (strcmp(json_string_value(v), name) == 0) return true;
+        return false;
+}
+
+static const char *str_or(json_t *obj, const char *key, const char *dflt)
+{
+        const char *s = json_string_value(json_object_get(obj, key));
+        return s && *s ? s : dflt;
+}
+
+static void print_cluster_line(FILE *f, json_t *cluster)
+{
+        json_t *view = json_object_get(cluster, "VIEW");
+        json_t *quorum = json_object_get(cluster, "QUORUM");
+        json_t *members = json_object_get(cluster, "MEMBERS");
+        char *m = members ? value_text(members) : zstrdup("");
+
+        fprintf(f, "Cluster: %s  State: %s  Coordinator: %s  View: ", str_or(cluster, "NAME", "-"),
+                str_or(cluster, "STATE", "-"), str_or(cluster, "COORDINATOR", "-"));
+        if (json_is_integer(view))
+                fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(view));
+        else
+                fputc('-', f);
+        fprintf(f, "  Members: %s  Quorum: %s\n", *m ? m : "-",
+                json_is_boolean(quorum) ? (json_is_true(quorum) ? "yes" : "no") : "-");
+        free(m);
+}
+
+static void print_status_text(FILE *f, json_t *status, json_t *filter)
+{
+        json_t *nodes = json_object_get(status, "nodes");
+        json_t *groups = json_object_get(status, "groups");
+        int width = 8;
+        size_t i;
+        json_t *n, *g;
+
+        print_cluster_line(f, json_object_get(status, "cluster"));
+        json_array_foreach(nodes, i, n)
+        {
+                int len = (int)strlen(str_or(n, "NAME", "-"));
+                if (len > width)
+                        width = len;
+        }
+        fprintf(f, "%-*s %s\n", width, "Node", "State");
+        json_array_foreach(nodes, i, n)
+            fprintf(f, "%-*s %s\n", width, str_or(n, "NAME", "-"), str_or(n, "STATE", "-"));
+        fprintf(f, "%s\n%-30s %-28s %s\n%s\n", RULE, "Group Name", "Group State", "Node", RULE);
+        json_array_foreach(groups, i, g)
+        {
+                const char *name = str_or(g, "NAME", "-");
+                json_t *per_node = json_object_get(g, "NODES");
+                const char *err = str_or(g, "ERROR", NULL);
+
+                if (!group_shown(filter, name))
+                        continue;
+                if (json_object_size(per_node) > 0) {
+                        const char *node;
+                        json_t *state;
+                        bool first = true;
+
+                        json_object_foreach(per_node, node, state)
+                        {
+                                char *t = value_text(state);
+                                fprintf(f, "%-30s %-28s %s\n", first ? name : "", t, node);
+                                free(t);
+                                first = false;
+                        }
+                } else {
+                        fprintf(f, "%-30s %-28s %s\n", name, str_or(g, "STATE", "-"),
+                                str_or(g, "CURRENT_NODE", ""));
+                }
+                if (err)
+                        fprintf(f, "  error: %s\n", err);
+        }
+}
+
+static void print_status_delim(FILE *f, const char *d, json_t *status, json_t *filter)
+{
+        size_t i;
+        json_t *g;
+
+        json_array_foreach(json_object_get(status, "groups"), i, g)
+        {
+                const char *name = str_or(g, "NAME", "");
+                json_t *per_node = json_object_get(g, "NODES");
+                const char *node;
+                json_t *state;
+
+                if (!group_shown(filter, name))
+                        continue;
+                if (json_object_size(per_node) == 0) {
+                        fprintf(f, "%s%s%s%s%s\n", name, d, str_or(g, "STATE", ""), d,
+                                str_or(g, "CURRENT_NODE", ""));
+                        continue;
+                }
+                json_object_foreach(per_node, node, state)
+                {
+                        char *t = value_text(state);
+                        fprintf(f, "%s%s%s%s%s\n", name, d, t, d, node);
+                        free(t);
+                }
+        }
+}
+
+int cli_output_status(FILE *f, const struct cli_opts *o, json_t *status, json_t *group_filter)
+{
+        if (!json_is_object(status))
+                return -EPROTO;
+        switch (o->format) {
+        case CLI_FMT_JSON:
+                if (group_filter) {
+                        json_t *copy = json_deep_copy(status), *groups = json_array();
+                        size_t i;
+                        json_t *g;
+
+                        json_array_foreach(json_object_get(status, "groups"), i,
+                                           g) if (group_shown(group_filter, str_or(g, "NAME", "")))
+                            json_array_append(groups, g);
+                        json_object_set_new(copy, "groups", groups);
+                        print_json(f, copy);
+                        json_decref(copy);
+                } else {
+                        print_json(f, status);
+                }
+                break;
+        case CLI_FMT_DELIM:
+                print_status_delim(f, o->delim ? o->delim : ":", status, group_filter);
+                break;
+        case CLI_FMT_TEXT:
+        default:
+                print_status_text(f, status, group_filter);
+                break;
+        }
+        return 0;
+}
+
+static void print_warnings(FILE *f, json_t *reply)
+{
+        size_t i;
+        json_t *w;
+
+        json_array_foreach(json_object_get(reply, "warnings"), i, w) if (json_is_string(w))
+            fprintf(f, "WARNING: %s\n", json_string_value(w));
+}
+
+int cli_output_reply(FILE *f, const struct cli_cmd *cmd, json_t *reply)
+{
+        switch (cmd->show) {
+        case CLI_SHOW_QUERY:
+                return cli_output_query(f, &cmd->opts, reply);
+        case CLI_SHOW_STATUS:
+                return cli_output_status(f, &cmd->opts, reply, cmd->group_filter);
+        case CLI_SHOW_SYNC:
+        case CLI_SHOW_VERIFY:
+                if (cmd->opts.format == CLI_FMT_JSON) {
+                        print_json(f, reply);
+                        return 0;
+                }
+                print_warnings(f, reply);
+                if (cmd->show == CLI_SHOW_VERIFY) {
+                        fprintf(f, "Verification passed.\n");
+                } else {
+                        json_t *gen = json_object_get(reply, "generation");
+
+                        if (json_is_integer(gen))
+                                fprintf(f,
+                                        "Synchronization complete: configuration generation "
+                                        "%" JSON_INTEGER_FORMAT " is active.\n",
+                                        json_integer_value(gen));
+                        else
+                                fprintf(f, "Synchronization complete.\n");
+                }
+                return 0;
+        case CLI_SHOW_NONE:
+        default:
+                if (cmd->opts.format == CLI_FMT_JSON && cmd->wait.kind == CLI_WAIT_NONE)
+                        print_json(f, reply);
+                return 0;
+        }
+}
+
+static const struct cli_action_def *find_action(const char *name)
+{
+        size_t n;
+        const struct cli_action_def *acts = cli_actions(&n);
+
+        for (size_t i = 0; name && i < n; i++)
+                if (strcmp(acts[i].name, name) == 0)
+                        return &acts[i];
+        return NULL;
+}
+
+static void print_main_usage(FILE *f)
+{
+        size_t n;
+        const struct cli_action_def *acts = cli_actions(&n);
+
+        fprintf(f, "usage: clmgr [-c|-d DELIM] [-S] [-j] [-v] [-a ATTR,...] [-T ID] <ACTION> "
+                   "<CLASS> [<NAME>] [ATTR=VALUE ...]\n"
+                   "       clmgr <ACTION>                list the CLASSes of an ACTION\n"
+                   "       clmgr <ACTION> <CLASS> -h     help for an ACTION and CLASS\n"
+                   "       clRGinfo [-s] [-j] [<resource_group> ...]   same as clmgr status\n\n"
+                   "ACTIONs (case-insensitive; aliases and unambiguous prefixes accepted):\n");
+        for (size_t i = 0; i < n; i++) {
+                char al[80] = "";
+                size_t len = 0;
+
+                for (const char *const *a = acts[i].aliases; *a; a++)
+                        len += (size_t)snprintf(al + len, sizeof(al) - len, "%s%s", len ? ", " : "",
+                                                *a);
+                fprintf(f, "  %-8s %-28s %s\n", acts[i].name, al, acts[i].help);
+        }
+        fprintf(f,
+                "\nFlags: -c colon-separated, -d DELIM delimited, -S no header, -j JSON,\n"
+                "       -a ATTR,... only these attributes, -T ID transaction id for clutils.log.\n"
+                "Return codes: 0 ok, 1 error, 2 not found, 3 missing input, 4 invalid input, 5 "
+                "dependency.\n");
+}
+
+static void print_classes(FILE *f, const struct cli_action_def *a)
+{
+        fprintf(f, "usage: clmgr %s <CLASS> ...\n\nCLASSes for \"%s\":\n", a->name, a->name);
+        for (const char *const *c = a->classes; *c; c++)
+                fprintf(f, "  %s\n", *c);
+}
+
+static void print_help(FILE *f, const struct cli_cmd *cmd)
+{
+        const struct cli_action_def *a = find_action(cmd->action);
+        const char *cls = cmd->class_name;
+        enum cli_rt_class rt = cls ? cli_runtime_class(cls) : CLI_RT_NONE;
+        const char *t = "  TIMEOUT=<seconds> bounds the wait for the result (default 120).\n";
+
+        if (!a) {
+                print_main_usage(f);
+                return;
+        }
+        if (strcmp(a->name, "status") == 0) {
+                fprintf(f,
+                        "usage: clmgr [-c|-d DELIM] [-j] status [<resource_group> ...]\n"
+                        "       clmgr view status\n"
+                        "       clRGinfo [-s|-c] [-j] [<resource_group> ...]\n"
+                        "Shows the cluster, the state of cluster services on each node and where\n"
+                        "each resource group is; -c/-s prints group:state:node lines.\n");
+                return;
+        }
+        if (!cls) {
+                fprintf(f, "%s: %s\n", a->name, a->help);
+                print_classes(f, a);
+                return;
+        }
+        if (strcmp(a->name, "online") == 0 && rt == CLI_RT_RG)
+                fprintf(f,
+                        "usage: clmgr online resource_group <RG>[,<RG>...] [NODE=<node>] "
+                        "[TIMEOUT=<s>]\n"
+                        "  Brings the groups online (on NODE, else where policy puts them) and "
+                        "waits.\n%s",
+                        t);
+        else if (strcmp(a->name, "offline") == 0 && rt == CLI_RT_RG)
+                fprintf(f,
+                        "usage: clmgr offline resource_group <RG>[,<RG>...] [TIMEOUT=<s>]\n"
+                        "  Takes the groups offline and waits.\n%s",
+                        t);
+        else if (strcmp(a->name, "move") == 0)
+                fprintf(
+                    f,
+                    "usage: clmgr move resource_group <RG>[,<RG>...] NODE=<node> [TIMEOUT=<s>]\n"
+                    "  Moves the groups to NODE and waits until they are ONLINE there.\n%s",
+                    t);
+        else if (strcmp(a->name, "online") == 0 && (rt == CLI_RT_CLUSTER || rt == CLI_RT_NODE))
+                fprintf(f,
+                        "usage: clmgr online %s [WHEN=now] [MANAGE=auto] [TIMEOUT=<s>] [-o home]\n"
+                        "  Starts cluster services and waits until the nodes are ONLINE and the\n"
+                        "  cluster is STABLE. -o home: groups are acquired on their home node "
+                        "only.\n%s",
+                        rt == CLI_RT_CLUSTER ? "cluster" : "node <node>[,<node>...]", t);
+        else if (strcmp(a->name, "offline") == 0 && (rt == CLI_RT_CLUSTER || rt == CLI_RT_NODE))
+                fprintf(f,
+                        "usage: clmgr offline %s [MANAGE=offline|move|unmanage] [-m "
+                        "graceful|takeover|forced] [TIMEOUT=<s>]\n"
+                        "  offline/graceful: groups go offline; move/takeover: other nodes acquire "
+                        "them;\n"
+                        "  unmanage/forced: resources keep running, groups become UNMANAGED.\n%s",
+                        rt == CLI_RT_CLUSTER ? "cluster" : "node <node>[,<node>...]", t);
+        else if (strcmp(a->name, "sync") == 0 || strcmp(a->name, "verify") == 0)
+                fprintf(f, "usage: clmgr %s cluster\n  %s\n", a->name, a->help);
+        else if (strcmp(a->name, "modify") == 0 &&
+                 (strcasecmp(cls, "failover") == 0 || strcasecmp(cls, "fallover") == 0))
+                fprintf(f,
+                        "usage: clmgr modify failover -g <RG>[,<RG>...] -m next|dynamic|offline\n"
+                        "  Sets FALLOVER (FNPN, FUDNP, BO) and synchronizes.\n");
+        else if (strcmp(a->name, "modify") == 0 && strcasecmp(cls, "fallback") == 0)
+                fprintf(f, "usage: clmgr modify fallback -g <RG>[,<RG>...] -m never|higher|home\n"
+                           "  Sets FALLBACK (NFB, FBHPN) and synchronizes.\n");
+        else if (strcmp(a->name, "add") == 0)
+                fprintf(f, "usage: clmgr add %s <NAME> ATTR=VALUE ...\n", cls);
+        else if (strcmp(a->name, "modify") == 0)
+                fprintf(f,
+                        "usage: clmgr modify %s %sATTR=VALUE ...\n"
+                        "  Changes are staged; they take effect at 'clmgr sync cluster'.\n",
+                        cls, rt == CLI_RT_CLUSTER ? "" : "<NAME> ");
+        else if (strcmp(a->name, "delete") == 0)
+                fprintf(f, "usage: clmgr delete %s%s\n", cls,
+                        rt == CLI_RT_CLUSTER ? "" : " <NAME>");
+        else if (strcmp(a->name, "query") == 0)
+                fprintf(f, "usage: clmgr [-c|-d DELIM] [-S] [-j] [-a ATTR,...] query %s [<NAME>]\n",
+                        cls);
+        else
+                print_classes(f, a);
+        if (strcmp(a->name, "add") == 0 || strcmp(a->name, "modify") == 0)
+                fprintf(f,
+                        "  Attribute names and values are checked by hamrd (case-insensitive,\n"
+                        "  unambiguous prefixes accepted); 'clmgr query %s' shows them.\n",
+                        cls);
+}
+
+void cli_output_usage(FILE *f, const struct cli_cmd *cmd)
+{
+        switch (cmd->kind) {
+        case CLI_KIND_LIST_CLASSES: {
+                const struct cli_action_def *a = find_action(cmd->action);
+                if (a)
+                        print_classes(f, a);
+                else
+                        print_main_usage(f);
+                break;
+        }
+        case CLI_KIND_HELP:
+                print_help(f, cmd);
+                break;
+        case CLI_KIND_LIST_ACTIONS:
+        case CLI_KIND_RUN:
+        default:
+                print_main_usage(f);
+                break;
+        }
+}

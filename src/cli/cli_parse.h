@@ -1,0 +1,116 @@
+/* cli_parse: clmgr's pure argument parser (argv -> requests, output options
+ * and wait condition), the action table, and the wait-condition evaluator
+ * over a status reply. No I/O here. */
+#pragma once
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/hamr_time.h"
+
+#define CLI_DEFAULT_TIMEOUT_USEC (120 * USEC_PER_SEC)
+#define CLI_PROGRAM_CLRGINFO     "clRGinfo"
+
+enum cli_format {
+        CLI_FMT_TEXT = 0, /* ATTR="value" lines / clRGinfo tables */
+        CLI_FMT_DELIM,    /* -c or -d DELIM */
+        CLI_FMT_JSON,     /* -j */
+};
+
+struct cli_opts {
+        enum cli_format format;
+        char *delim;    /* CLI_FMT_DELIM: ":" for -c, else -d's value; owned */
+        bool no_header; /* -S */
+        bool verbose;   /* -v */
+        char **attrs;   /* -a: NULL-terminated patterns (case-insensitive), or NULL = all; owned */
+        char *trans_id; /* -T, or NULL; owned */
+};
+
+enum cli_kind {
+        CLI_KIND_RUN = 0,      /* send cmd->requests in order, show, then wait */
+        CLI_KIND_LIST_ACTIONS, /* no action given: print the actions */
+        CLI_KIND_LIST_CLASSES, /* action without class: print its classes */
+        CLI_KIND_HELP,         /* -h: print help for action (and class) */
+};
+
+enum cli_show {
+        CLI_SHOW_NONE = 0, /* add, modify, delete, runtime ops: print nothing for the reply */
+        CLI_SHOW_QUERY,    /* reply {"objects":[...]} */
+        CLI_SHOW_STATUS,   /* reply is a status */
+        CLI_SHOW_SYNC,     /* reply {"generation":G} */
+        CLI_SHOW_VERIFY,
+};
+
+enum cli_wait_kind {
+        CLI_WAIT_NONE = 0,
+        CLI_WAIT_START,      /* nodes ONLINE, cluster STABLE */
+        CLI_WAIT_STOP,       /* nodes OFFLINE/UNMANAGED/DOWN, cluster STABLE/OFFLINE */
+        CLI_WAIT_RG_ONLINE,  /* groups ONLINE (on node if given); ERROR fails */
+        CLI_WAIT_RG_OFFLINE, /* groups OFFLINE */
+        CLI_WAIT_RG_MOVE,    /* groups ONLINE on node; ERROR fails */
+};
+
+struct cli_wait {
+        enum cli_wait_kind kind;
+        json_t *names; /* array of node names (start/stop; NULL = all) or group names; owned */
+        char *node;    /* rg_online / rg_move target node, or NULL; owned */
+        usec_t timeout_usec; /* 0 = do not wait */
+        json_t
+            *stale; /* groups found in ERROR before the request ({name:true}); see cli_wait_prime */
+};
+
+struct cli_cmd {
+        enum cli_kind kind;
+        struct cli_opts opts;
+        const char *action;   /* canonical action name (static), or NULL */
+        char *class_name;     /* class as typed, or NULL; owned */
+        json_t *requests;     /* array of request objects sent in order; owned */
+        enum cli_show show;   /* how to print the last reply */
+        json_t *group_filter; /* status: array of group names to show, or NULL = all; owned */
+        struct cli_wait wait;
+        int rc;      /* after a failed parse: clmgr exit code (3 or 4) */
+        char *error; /* after a failed parse: message without "ERROR: "; owned */
+};
+
+/* Classes clmgr itself understands (for the runtime actions). */
+enum cli_rt_class { CLI_RT_NONE = -1, CLI_RT_CLUSTER = 0, CLI_RT_NODE, CLI_RT_RG };
+
+struct cli_action_def {
+        const char *name;
+        const char *const *aliases; /* NULL-terminated */
+        const char *const *classes; /* classes listed by "clmgr ACTION", NULL-terminated */
+        const char *help;
+};
+
+/* The action table (static storage), *ret_n entries. */
+const struct cli_action_def *cli_actions(size_t *ret_n);
+
+/* Case-insensitive exact name or unambiguous prefix of cluster, node,
+ * resource_group, or the alias rg. */
+enum cli_rt_class cli_runtime_class(const char *s);
+
+/* Parses argv (argv[0] = program name; basename "clRGinfo" means "status").
+ * cmd is out: always initialised (cli_cmd_clear() it afterwards, also on
+ * failure). Returns 0, or -EINVAL with cmd->rc and cmd->error set.
+ * argv is not retained. */
+int cli_parse(int argc, char *const argv[], struct cli_cmd *cmd);
+/* Frees what cmd owns and zeroes it. Accepts NULL. */
+void cli_cmd_clear(struct cli_cmd *cmd);
+
+enum cli_wait_result {
+        CLI_WAIT_PENDING = 0,
+        CLI_WAIT_DONE,
+        CLI_WAIT_FAILED,
+};
+
+/* Remembers which of w's groups are in ERROR in status (a reply taken before
+ * the request) so that check ignores those stale errors until the group has
+ * been seen in another state. status is borrowed; NULL is allowed. */
+void cli_wait_prime(struct cli_wait *w, json_t *status);
+/* Evaluates w (in-out: stale errors are forgotten once outgrown) against a
+ * status reply (borrowed). *ret_text (malloc'd, caller frees) is the
+ * confirmation (DONE), the error lines (FAILED) or what was observed and
+ * is still missing (PENDING). */
+enum cli_wait_result cli_wait_check(struct cli_wait *w, json_t *status, char **ret_text);
+/* One line saying what w waits for, malloc'd. */
+char *cli_wait_goal(const struct cli_wait *w);

@@ -1,0 +1,397 @@
+/* cli_parse_build: builds the protocol requests (docs/control-protocol.md)
+ * for each action once cli_parse.c has split argv into action, class, name,
+ * ATTR=VALUE pairs and flags; also chooses how to show the reply and what to
+ * wait for. Pure. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli/cli_parse_internal.h"
+#include "common/hamr_alloc.h"
+#include "common/hamr_error.h"
+
+static json_t *new_request(const char *op)
+{
+        json_t *req = json_object();
+        json_object_set_new(req, "op", json_string(op));
+        return req;
+}
+
+static void add_request(struct cli_cmd *cmd, json_t *req)
+{
+        json_array_append_new(cmd->requests, req);
+}
+
+static char *join_names(json_t *arr)
+{
+        char *out = NULL;
+        size_t len = 0, i;
+        json_t *v;
+        FILE *f = open_memstream(&out, &len);
+
+        if (!f)
+                return zstrdup("?");
+        json_array_foreach(arr, i, v) fprintf(f, "%s%s", i ? "," : "", json_string_value(v));
+        fclose(f);
+        return out;
+}
+
+/* modify {failover|fallback} -g RG[,RG] -m POLICY: one modify per group, then sync. */
+static int build_policy_shortform(struct cli_cmd *cmd, const struct cli_flags *fl, const char *name,
+                                  json_t *attrs, bool fallback)
+{
+        const char *what = fallback ? "modify fallback" : "modify failover";
+        const char *attr = fallback ? "FALLBACK" : "FALLOVER";
+        const char *code = NULL, *groups_s = fl->g ? fl->g : name;
+        json_t *groups;
+        size_t i;
+        json_t *g;
+        int r;
+
+        r = cli_reject_flags(cmd, fl, "mg", what);
+        if (r < 0)
+                return r;
+        if (json_object_size(attrs) > 0)
+                return cli_fail(cmd, CLMGR_RC_INVALID,
+                                "%s: unexpected ATTR=VALUE (use -g <group> -m <policy>)", what);
+        if (!groups_s)
+                return cli_fail(cmd, CLMGR_RC_MISSING, "%s: -g <resource_group> is required", what);
+        if (!fl->m)
+                return cli_fail(cmd, CLMGR_RC_MISSING, "%s: -m <policy> is required (%s)", what,
+                                fallback ? "never, higher, home" : "next");
+        if (!fallback) {
+                if (strcasecmp(fl->m, "next") == 0 || strcasecmp(fl->m, "FNPN") == 0)
+                        code = "FNPN";
+                else if (strcasecmp(fl->m, "dynamic") == 0 || strcasecmp(fl->m, "FUDNP") == 0)
+                        code = "FUDNP";
+                else if (strcasecmp(fl->m, "offline") == 0 || strcasecmp(fl->m, "BO") == 0)
+                        code = "BO";
+        } else {
+                if (strcasecmp(fl->m, "never") == 0 || strcasecmp(fl->m, "NFB") == 0)
+                        code = "NFB";
+                else if (strcasecmp(fl->m, "higher") == 0 || strcasecmp(fl->m, "home") == 0 ||
+                         strcasecmp(fl->m, "FBHPN") == 0)
+                        code = "FBHPN";
+        }
+        if (!code)
+                return cli_fail(cmd, CLMGR_RC_INVALID, "%s: unknown policy -m %s (allowed: %s)",
+                                what, fl->m,
+                                fallback ? "never (NFB), higher or home (FBHPN)"
+                                         : "next (FNPN), dynamic (FUDNP), offline (BO)");
+        groups = cli_split_names(groups_s);
+        if (json_array_size(groups) == 0) {
+                json_decref(groups);
+                return cli_fail(cmd, CLMGR_RC_MISSING, "%s: -g <resource_group> is required", what);
+        }
+        json_array_foreach(groups, i, g)
+        {
+                json_t *req = new_request("modify");
+                json_object_set_new(req, "class", json_string("resource_group"));
+                json_object_set(req, "name", g);
+                json_object_set_new(req, "attrs", json_pack("{ss}", attr, code));
+                add_request(cmd, req);
+        }
+        json_decref(groups);
+        add_request(cmd, new_request("sync"));
+        cmd->show = CLI_SHOW_SYNC;
+        return 0;
+}
+
+int cli_build_crud(struct cli_cmd *cmd, enum cli_action act, const struct cli_flags *fl,
+                   const char *name, json_t *attrs)
+{
+        static const char *const ops[] = {[CLI_ACT_ADD] = "add",
+                                          [CLI_ACT_QUERY] = "query",
+                                          [CLI_ACT_MODIFY] = "modify",
+                                          [CLI_ACT_DELETE] = "delete"};
+        const char *cls = cmd->class_name;
+        json_t *req;
+        int r;
+
+        if (act == CLI_ACT_MODIFY &&
+            (strcasecmp(cls, "failover") == 0 || strcasecmp(cls, "fallover") == 0))
+                return build_policy_shortform(cmd, fl, name, attrs, false);
+        if (act == CLI_ACT_MODIFY && strcasecmp(cls, "fallback") == 0)
+                return build_policy_shortform(cmd, fl, name, attrs, true);
+        r = cli_reject_flags(cmd, fl, "", ops[act]);
+        if (r < 0)
+                return r;
+        if (act == CLI_ACT_ADD && !name)
+                return cli_fail(cmd, CLMGR_RC_MISSING,
+                                "add %s: a name is required (clmgr add %s <NAME> ATTR=VALUE ...)",
+                                cls, cls);
+        if ((act == CLI_ACT_QUERY || act == CLI_ACT_DELETE) && json_object_size(attrs) > 0)
+                return cli_fail(cmd, CLMGR_RC_INVALID,
+                                "%s %s: takes no ATTR=VALUE arguments (got %s=...)", ops[act], cls,
+                                json_object_iter_key(json_object_iter(attrs)));
+        req = new_request(ops[act]);
+        json_object_set_new(req, "class", json_string(cls));
+        json_object_set_new(req, "name", name ? json_string(name) : json_null());
+        if (act == CLI_ACT_ADD || act == CLI_ACT_MODIFY)
+                json_object_set(req, "attrs", attrs);
+        add_request(cmd, req);
+        if (act == CLI_ACT_QUERY)
+                cmd->show = CLI_SHOW_QUERY;
+        return 0;
+}
+
+/* Runtime attributes (MANAGE, WHEN, TIMEOUT, NODE, NODES): case-insensitive,
+ * exact or unambiguous prefix among allowed[]. NODES means the same as NODE.
+ * Returns the canonical name or NULL. */
+static const char *runtime_attr(const char *key, const char *const allowed[])
+{
+        const char *found = NULL;
+
+        for (const char *const *a = allowed; *a; a++) {
+                const char *canon = strcmp(*a, "NODES") == 0 ? "NODE" : *a;
+
+                if (strcasecmp(key, *a) == 0)
+                        return canon;
+                if (!cli_has_prefix_ci(*a, key) || (found && strcmp(found, canon) == 0))
+                        continue;
+                if (found)
+                        return NULL;
+                found = canon;
+        }
+        return found;
+}
+
+struct rt_args {
+        const char *when, *manage, *node;
+        bool have_node;
+};
+
+static int parse_runtime_attrs(struct cli_cmd *cmd, json_t *attrs, const char *const allowed[],
+                               const char *allowed_text, const char *what, struct rt_args *ra)
+{
+        const char *key;
+        json_t *val;
+
+        json_object_foreach(attrs, key, val)
+        {
+                const char *canon = runtime_attr(key, allowed);
+                const char *v = json_string_value(val);
+
+                if (!canon)
+                        return cli_fail(cmd, CLMGR_RC_INVALID,
+                                        "%s: attribute '%s' is not supported (allowed: %s)", what,
+                                        key, allowed_text);
+                if (strcmp(canon, "TIMEOUT") == 0) {
+                        if (parse_seconds(v, &cmd->wait.timeout_usec) < 0)
+                                return cli_fail(cmd, CLMGR_RC_INVALID,
+                                                "%s: TIMEOUT=%s: expected a number of seconds",
+                                                what, v);
+                } else if (strcmp(canon, "WHEN") == 0) {
+                        ra->when = v;
+                } else if (strcmp(canon, "MANAGE") == 0) {
+                        ra->manage = v;
+                } else {
+                        ra->node = v;
+                        ra->have_node = true;
+                }
+        }
+        if (ra->when && strcasecmp(ra->when, "now") != 0)
+                return cli_fail(cmd, CLMGR_RC_INVALID,
+                                "%s: WHEN=%s is not supported (allowed: now)", what, ra->when);
+        return 0;
+}
+
+static const char *stop_manage(const char *s)
+{
+        static const char *const map[][2] = {
+            {"offline", "offline"},  {"move", "move"},     {"unmanage", "unmanage"},
+            {"graceful", "offline"}, {"takeover", "move"}, {"forced", "unmanage"},
+        };
+        for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+                if (strcasecmp(s, map[i][0]) == 0)
+                        return map[i][1];
+        return NULL;
+}
+
+int cli_build_start_stop(struct cli_cmd *cmd, enum cli_action act, enum cli_rt_class rt,
+                         const struct cli_flags *fl, const char *name, json_t *attrs)
+{
+        static const char *const allowed[] = {"WHEN", "MANAGE", "TIMEOUT", NULL};
+        bool start = act == CLI_ACT_ONLINE;
+        char what[64];
+        struct rt_args ra = {0};
+        json_t *nodes = NULL, *req;
+        int r;
+
+        snprintf(what, sizeof(what), "%s %s", start ? "online" : "offline",
+                 rt == CLI_RT_CLUSTER ? "cluster" : "node");
+        r = cli_reject_flags(cmd, fl, start ? "o" : "m", what);
+        if (r < 0)
+                return r;
+        if (rt == CLI_RT_CLUSTER && name)
+                return cli_fail(cmd, CLMGR_RC_INVALID,
+                                "%s: unexpected argument '%s' (for some nodes only use: clmgr %s "
+                                "node <node>[,<node>...])",
+                                what, name, start ? "online" : "offline");
+        if (rt == CLI_RT_NODE) {
+                nodes = name ? cli_split_names(name) : json_array();
+                if (json_array_size(nodes) == 0) {
+                        json_decref(nodes);
+                        return cli_fail(cmd, CLMGR_RC_MISSING, "%s: a node name is required", what);
+                }
+        }
+        cmd->wait.timeout_usec = CLI_DEFAULT_TIMEOUT_USEC;
+        r = parse_runtime_attrs(cmd, attrs, allowed, "WHEN, MANAGE, TIMEOUT", what, &ra);
+        if (r < 0)
+                goto err;
+        if (start) {
+                bool home = false;
+
+                if (ra.manage && strcasecmp(ra.manage, "auto") != 0) {
+                        r = cli_fail(cmd, CLMGR_RC_INVALID,
+                                     "%s: MANAGE=%s is not supported (allowed: auto)", what,
+                                     ra.manage);
+                        goto err;
+                }
+                if (fl->o) {
+                        if (strcasecmp(fl->o, "home") != 0) {
+                                r = cli_fail(cmd, CLMGR_RC_INVALID,
+                                             "%s: unknown option -o %s (allowed: home)", what,
+                                             fl->o);
+                                goto err;
+                        }
+                        home = true;
+                }
+                req = new_request("start");
+                json_object_set(req, "nodes", nodes ? nodes : json_null());
+                json_object_set_new(req, "home_only", json_boolean(home));
+                cmd->wait.kind = CLI_WAIT_START;
+        } else {
+                const char *manage = "offline";
+
+                if (ra.manage && fl->m && stop_manage(ra.manage) && stop_manage(fl->m) &&
+                    strcmp(stop_manage(ra.manage), stop_manage(fl->m)) != 0) {
+                        r = cli_fail(cmd, CLMGR_RC_INVALID, "%s: MANAGE=%s conflicts with -m %s",
+                                     what, ra.manage, fl->m);
+                        goto err;
+                }
+                if (ra.manage || fl->m) {
+                        const char *given = fl->m ? fl->m : ra.manage;
+
+                        manage = stop_manage(given);
+                        if (!manage) {
+                                r = cli_fail(cmd, CLMGR_RC_INVALID,
+                                             "%s: unknown stop mode '%s' (allowed: offline or "
+                                             "graceful, move or takeover, unmanage or forced)",
+                                             what, given);
+                                goto err;
+                        }
+                }
+                req = new_request("stop");
+                json_object_set(req, "nodes", nodes ? nodes : json_null());
+                json_object_set_new(req, "manage", json_string(manage));
+                cmd->wait.kind = CLI_WAIT_STOP;
+        }
+        add_request(cmd, req);
+        cmd->wait.names = nodes; /* reference handed over */
+        return 0;
+err:
+        json_decref(nodes);
+        return r;
+}
+
+int cli_build_rg(struct cli_cmd *cmd, enum cli_action act, const struct cli_flags *fl,
+                 const char *name, json_t *attrs)
+{
+        static const char *const allowed[] = {"NODE", "NODES", "TIMEOUT", NULL};
+        static const char *const names[] = {
+            [CLI_ACT_ONLINE] = "online", [CLI_ACT_OFFLINE] = "offline", [CLI_ACT_MOVE] = "move"};
+        char what[64];
+        struct rt_args ra = {0};
+        json_t *groups, *node_list = NULL, *req;
+        const char *node = NULL;
+        int r;
+
+        snprintf(what, sizeof(what), "%s resource_group", names[act]);
+        r = cli_reject_flags(cmd, fl, "", what);
+        if (r < 0)
+                return r;
+        groups = name ? cli_split_names(name) : json_array();
+        if (json_array_size(groups) == 0) {
+                json_decref(groups);
+                return cli_fail(cmd, CLMGR_RC_MISSING, "%s: a resource group name is required",
+                                what);
+        }
+        cmd->wait.timeout_usec = CLI_DEFAULT_TIMEOUT_USEC;
+        r = parse_runtime_attrs(cmd, attrs, allowed, "NODE, NODES, TIMEOUT", what, &ra);
+        if (r < 0)
+                goto out;
+        if (ra.have_node) {
+                node_list = cli_split_names(ra.node);
+                if (json_array_size(node_list) == 1 &&
+                    strcasecmp(json_string_value(json_array_get(node_list, 0)), "ALL") == 0) {
+                        if (act == CLI_ACT_MOVE) {
+                                r = cli_fail(cmd, CLMGR_RC_INVALID,
+                                             "%s: NODE=ALL is not valid for move", what);
+                                goto out;
+                        }
+                } else if (json_array_size(node_list) > 1) {
+                        char *j = join_names(node_list);
+                        r = cli_fail(cmd, CLMGR_RC_INVALID,
+                                     "%s: only one node can be given (got %s)", what, j);
+                        free(j);
+                        goto out;
+                } else if (json_array_size(node_list) == 1) {
+                        if (act == CLI_ACT_OFFLINE) {
+                                r = cli_fail(cmd, CLMGR_RC_INVALID,
+                                             "%s: NODE is not supported (a group is taken offline "
+                                             "wherever it is online)",
+                                             what);
+                                goto out;
+                        }
+                        node = json_string_value(json_array_get(node_list, 0));
+                }
+        }
+        if (act == CLI_ACT_MOVE && !node) {
+                r = cli_fail(cmd, CLMGR_RC_MISSING, "move resource_group: NODE=<node> is required");
+                goto out;
+        }
+        req = new_request(act == CLI_ACT_ONLINE    ? "rg_online"
+                          : act == CLI_ACT_OFFLINE ? "rg_offline"
+                                                   : "rg_move");
+        json_object_set(req, "groups", groups);
+        if (act != CLI_ACT_OFFLINE)
+                json_object_set_new(req, "node", node ? json_string(node) : json_null());
+        add_request(cmd, req);
+        cmd->wait.kind = act == CLI_ACT_ONLINE    ? CLI_WAIT_RG_ONLINE
+                         : act == CLI_ACT_OFFLINE ? CLI_WAIT_RG_OFFLINE
+                                                  : CLI_WAIT_RG_MOVE;
+        cmd->wait.names = json_incref(groups);
+        cmd->wait.node = node ? zstrdup(node) : NULL;
+out:
+        json_decref(node_list);
+        json_decref(groups);
+        return r;
+}
+
+int cli_build_sync_verify(struct cli_cmd *cmd, enum cli_action act, const struct cli_flags *fl,
+                          const char *name, json_t *attrs)
+{
+        const char *op = act == CLI_ACT_SYNC ? "sync" : "verify";
+        int r;
+
+        if (cli_runtime_class(cmd->class_name) != CLI_RT_CLUSTER)
+                return cli_fail(cmd, CLMGR_RC_INVALID,
+                                "%s: class '%s' is not supported (allowed: cluster)", op,
+                                cmd->class_name);
+        r = cli_reject_flags(cmd, fl, "", op);
+        if (r < 0)
+                return r;
+        if (name)
+                return cli_fail(cmd, CLMGR_RC_INVALID, "%s cluster: unexpected argument '%s'", op,
+                                name);
+        if (json_object_size(attrs) > 0)
+                return cli_fail(cmd, CLMGR_RC_INVALID,
+                                "%s cluster: attribute '%s' is not supported", op,
+                                json_object_iter_key(json_object_iter(attrs)));
+        add_request(cmd, new_request(op));
+        cmd->show = act == CLI_ACT_SYNC ? CLI_SHOW_SYNC : CLI_SHOW_VERIFY;
+        return 0;
+}

@@ -1,0 +1,202 @@
+/* clmgr: main of the hamr command-line tool (also run as clRGinfo): parse,
+ * send the request(s) to the local hamrd, print the reply, and for runtime
+ * operations poll status until the effect is visible or TIMEOUT passes. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli_client.h"
+#include "cli/cli_output.h"
+#include "cli/cli_parse.h"
+#include "common/hamr_alloc.h"
+#include "common/hamr_error.h"
+
+#define REQUEST_TIMEOUT_USEC     (300 * USEC_PER_SEC)
+#define STATUS_CALL_TIMEOUT_USEC (10 * USEC_PER_SEC)
+#define POLL_INTERVAL_USEC       (100 * USEC_PER_MSEC)
+
+/* clmgr exit code of a reply: 0 if ok, else its rc (1 if absent or odd). */
+static int reply_rc(json_t *reply)
+{
+        json_t *rc;
+
+        if (json_is_true(json_object_get(reply, "ok")))
+                return CLMGR_RC_OK;
+        rc = json_object_get(reply, "rc");
+        if (json_is_integer(rc) && json_integer_value(rc) > 0 && json_integer_value(rc) < 126)
+                return (int)json_integer_value(rc);
+        return CLMGR_RC_ERROR;
+}
+
+static const char *reply_error(json_t *reply)
+{
+        const char *e = json_string_value(json_object_get(reply, "error"));
+        return e && *e ? e : "hamrd refused the request without saying why";
+}
+
+static void sleep_usec(usec_t us)
+{
+        struct timespec ts = {.tv_sec = (time_t)(us / USEC_PER_SEC),
+                              .tv_nsec = (long)(us % USEC_PER_SEC) * 1000};
+        while (nanosleep(&ts, &ts) < 0)
+                ;
+}
+
+/* Prints text with every line indented by two spaces. */
+static void print_indented(FILE *f, const char *text)
+{
+        fputs("  ", f);
+        for (const char *p = text; *p; p++) {
+                fputc(*p, f);
+                if (*p == '\n')
+                        fputs("  ", f);
+        }
+        fputc('\n', f);
+}
+
+static int wait_for(struct cli_cmd *cmd, const char *path)
+{
+        struct cli_wait *w = &cmd->wait;
+        usec_t deadline = now_usec() + w->timeout_usec;
+        json_t *req = json_pack("{ss}", "op", "status");
+        char *last = NULL, err[1024];
+        int rc = CLMGR_RC_ERROR;
+
+        if (w->timeout_usec == 0) {
+                printf("request accepted (TIMEOUT=0: not waiting for the result)\n");
+                json_decref(req);
+                return CLMGR_RC_OK;
+        }
+        for (;;) {
+                usec_t now = now_usec(), left = deadline > now ? deadline - now : 0;
+                usec_t call_timeout = left < USEC_PER_SEC               ? USEC_PER_SEC
+                                      : left > STATUS_CALL_TIMEOUT_USEC ? STATUS_CALL_TIMEOUT_USEC
+                                                                        : left;
+                json_t *st = NULL;
+                char *text = NULL;
+                int r;
+
+                r = cli_client_call(path, req, call_timeout, &st, err, sizeof(err));
+                if (r == 0 && reply_rc(st) == CLMGR_RC_OK) {
+                        enum cli_wait_result res = cli_wait_check(w, st, &text);
+
+                        if (res == CLI_WAIT_DONE) {
+                                printf("%s\n", text);
+                                rc = CLMGR_RC_OK;
+                        } else if (res == CLI_WAIT_FAILED) {
+                                fprintf(stderr, "%s\n", text);
+                                rc = CLMGR_RC_ERROR;
+                        }
+                        if (res != CLI_WAIT_PENDING) {
+                                free(text);
+                                json_decref(st);
+                                break;
+                        }
+                } else if (r == 0) {
+                        if (asprintf(&text, "status request failed: %s", reply_error(st)) < 0)
+                                text = NULL;
+                } else {
+                        text = zstrdup(err);
+                }
+                json_decref(st);
+                if (text) {
+                        free(last);
+                        last = text;
+                }
+                now = now_usec();
+                if (now >= deadline) {
+                        char *goal = cli_wait_goal(w);
+
+                        fprintf(stderr,
+                                "ERROR: timed out after %g s waiting for %s; last observed:\n",
+                                (double)w->timeout_usec / (double)USEC_PER_SEC, goal);
+                        print_indented(stderr, last ? last : "nothing (no status answer)");
+                        free(goal);
+                        rc = CLMGR_RC_ERROR;
+                        break;
+                }
+                sleep_usec(deadline - now < POLL_INTERVAL_USEC ? deadline - now
+                                                               : POLL_INTERVAL_USEC);
+        }
+        free(last);
+        json_decref(req);
+        return rc;
+}
+
+static int run(struct cli_cmd *cmd)
+{
+        const char *path = cli_client_socket_path();
+        json_t *reply = NULL, *req;
+        char err[1024];
+        size_t i;
+        int rc = CLMGR_RC_OK;
+
+        if (cmd->wait.kind >= CLI_WAIT_RG_ONLINE && cmd->wait.timeout_usec > 0) {
+                /* Remember groups already in ERROR so an old error is not taken for the answer. */
+                json_t *st = NULL, *status_req = json_pack("{ss}", "op", "status");
+
+                if (cli_client_call(path, status_req, STATUS_CALL_TIMEOUT_USEC, &st, err,
+                                    sizeof(err)) == 0 &&
+                    reply_rc(st) == CLMGR_RC_OK)
+                        cli_wait_prime(&cmd->wait, st);
+                json_decref(st);
+                json_decref(status_req);
+        }
+        json_array_foreach(cmd->requests, i, req)
+        {
+                json_decref(reply);
+                reply = NULL;
+                if (cmd->opts.verbose) {
+                        char *s = json_dumps(req, JSON_COMPACT);
+                        fprintf(stderr, "clmgr: request %s\n", s ? s : "?");
+                        free(s);
+                }
+                if (cli_client_call(path, req, REQUEST_TIMEOUT_USEC, &reply, err, sizeof(err)) <
+                    0) {
+                        fprintf(stderr, "ERROR: %s\n", err);
+                        return CLMGR_RC_ERROR;
+                }
+                rc = reply_rc(reply);
+                if (rc != CLMGR_RC_OK) {
+                        fprintf(stderr, "ERROR: %s\n", reply_error(reply));
+                        goto out;
+                }
+        }
+        if (cli_output_reply(stdout, cmd, reply) < 0) {
+                fprintf(stderr, "ERROR: unexpected reply from hamrd\n");
+                rc = CLMGR_RC_ERROR;
+                goto out;
+        }
+        fflush(stdout);
+        if (cmd->wait.kind != CLI_WAIT_NONE)
+                rc = wait_for(cmd, path);
+out:
+        json_decref(reply);
+        return rc;
+}
+
+int main(int argc, char *argv[])
+{
+        struct cli_cmd cmd;
+        int rc;
+
+        if (cli_parse(argc, argv, &cmd) < 0) {
+                cli_client_log_invocation(argc, argv, cmd.opts.trans_id);
+                fprintf(stderr, "ERROR: %s\n", cmd.error);
+                rc = cmd.rc;
+                goto out;
+        }
+        cli_client_log_invocation(argc, argv, cmd.opts.trans_id);
+        if (cmd.kind != CLI_KIND_RUN) {
+                cli_output_usage(stdout, &cmd);
+                rc = CLMGR_RC_OK;
+                goto out;
+        }
+        rc = run(&cmd);
+out:
+        cli_cmd_clear(&cmd);
+        if (fflush(stdout) != 0 && rc == CLMGR_RC_OK)
+                rc = CLMGR_RC_ERROR;
+        return rc;
+}

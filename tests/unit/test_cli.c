@@ -1,0 +1,828 @@
+/* test_cli: clmgr's pure parts: argv -> request JSON and wait condition,
+ * wait evaluation over canned status replies, and the output formatter. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cli/cli_output.h"
+#include "cli/cli_parse.h"
+
+#define PARSE(cmd, ...) parse_args((cmd), (const char *[]){"clmgr", __VA_ARGS__, NULL})
+
+static int parse_args(struct cli_cmd *cmd, const char **args)
+{
+        int argc = 0;
+
+        while (args[argc])
+                argc++;
+        return cli_parse(argc, (char *const *)args, cmd);
+}
+
+static void expect_json(json_t *got, const char *want_text)
+{
+        json_error_t err;
+        json_t *want = json_loads(want_text, JSON_DECODE_ANY, &err);
+
+        if (!want)
+                fail_msg("bad expected JSON '%s': %s", want_text, err.text);
+        if (!json_equal(want, got)) {
+                char *g = json_dumps(got, JSON_COMPACT | JSON_ENCODE_ANY);
+                fail_msg("JSON mismatch\n  want %s\n  got  %s", want_text, g ? g : "(null)");
+        }
+        json_decref(want);
+}
+
+/* Parses args (must succeed) and compares the requests. */
+#define EXPECT_REQ(want, ...)                                                                      \
+        do {                                                                                       \
+                struct cli_cmd c_;                                                                 \
+                int r_ = PARSE(&c_, __VA_ARGS__);                                                  \
+                if (r_ < 0)                                                                        \
+                        fail_msg("parse failed: %s", c_.error);                                    \
+                assert_int_equal(c_.kind, CLI_KIND_RUN);                                           \
+                expect_json(c_.requests, want);                                                    \
+                cli_cmd_clear(&c_);                                                                \
+        } while (0)
+
+/* Parses args (must fail) with rc and a message containing needle. */
+#define EXPECT_ERR(want_rc, needle, ...)                                                           \
+        do {                                                                                       \
+                struct cli_cmd c_;                                                                 \
+                assert_int_equal(PARSE(&c_, __VA_ARGS__), -EINVAL);                                \
+                assert_int_equal(c_.rc, (want_rc));                                                \
+                assert_non_null(c_.error);                                                         \
+                if (!strstr(c_.error, (needle)))                                                   \
+                        fail_msg("error '%s' lacks '%s'", c_.error, (needle));                     \
+                cli_cmd_clear(&c_);                                                                \
+        } while (0)
+
+static void test_listing_and_help(void **state)
+{
+        struct cli_cmd c;
+
+        (void)state;
+        assert_int_equal(PARSE(&c, NULL), 0);
+        assert_int_equal(c.kind, CLI_KIND_LIST_ACTIONS);
+        cli_cmd_clear(&c);
+        assert_int_equal(PARSE(&c, "help"), 0);
+        assert_int_equal(c.kind, CLI_KIND_LIST_ACTIONS);
+        cli_cmd_clear(&c);
+        assert_int_equal(PARSE(&c, "online"), 0);
+        assert_int_equal(c.kind, CLI_KIND_LIST_CLASSES);
+        assert_string_equal(c.action, "online");
+        cli_cmd_clear(&c);
+        assert_int_equal(PARSE(&c, "online", "cluster", "-h"), 0);
+        assert_int_equal(c.kind, CLI_KIND_HELP);
+        assert_int_equal(json_array_size(c.requests), 0);
+        cli_cmd_clear(&c);
+        assert_int_equal(PARSE(&c, "mv", "rg", "-h"), 0);
+        assert_int_equal(c.kind, CLI_KIND_HELP);
+        assert_string_equal(c.action, "move");
+        assert_string_equal(c.class_name, "rg");
+        cli_cmd_clear(&c);
+}
+
+static void test_query(void **state)
+{
+        struct cli_cmd c;
+
+        (void)state;
+        EXPECT_REQ("[{\"op\":\"query\",\"class\":\"cLUsteR\",\"name\":null}]", "QueRY", "cLUsteR");
+        EXPECT_REQ("[{\"op\":\"query\",\"class\":\"rg\",\"name\":null}]", "q", "rg");
+        EXPECT_REQ("[{\"op\":\"query\",\"class\":\"node\",\"name\":\"n1\"}]", "ls", "node", "n1");
+        EXPECT_REQ("[{\"op\":\"query\",\"class\":\"node\",\"name\":null}]", "get", "node");
+        EXPECT_REQ("[{\"op\":\"query\",\"class\":\"node\",\"name\":null}]", "list", "node");
+        EXPECT_REQ("[{\"op\":\"query\",\"class\":\"node\",\"name\":null}]", "SHOW", "node");
+        EXPECT_REQ("[{\"op\":\"query\",\"class\":\"node\",\"name\":null}]", "que", "node");
+        assert_int_equal(PARSE(&c, "query", "rg", "web_rg"), 0);
+        assert_int_equal(c.show, CLI_SHOW_QUERY);
+        assert_int_equal(c.wait.kind, CLI_WAIT_NONE);
+        cli_cmd_clear(&c);
+        EXPECT_ERR(4, "STATE", "query", "rg", "web_rg", "STATE=ONLINE");
+}
+
+static void test_add_modify_delete(void **state)
+{
+        (void)state;
+        EXPECT_REQ("[{\"op\":\"add\",\"class\":\"resource_group\",\"name\":\"web_rg\","
+                   "\"attrs\":{\"NODES\":\"n1 n2\",\"STARTUP\":\"OHN\",\"FALLBACK\":\"NFB\"}}]",
+                   "add", "resource_group", "web_rg", "NODES=\"n1 n2\"", "STARTUP=OHN",
+                   "FALLBACK=NFB");
+        EXPECT_REQ("[{\"op\":\"add\",\"class\":\"cluster\",\"name\":\"demo\",\"attrs\":{\"NODES\":"
+                   "\"n1,n2\"}}]",
+                   "mk", "cluster", "demo", "NODES=n1,n2");
+        EXPECT_REQ("[{\"op\":\"add\",\"class\":\"application_controller\",\"name\":\"app\","
+                   "\"attrs\":{\"STARTSCRIPT\":\"/opt/app start\",\"x\":\"\"}}]",
+                   "create", "application_controller", "app", "STARTSCRIPT='/opt/app start'", "x=");
+        EXPECT_REQ("[{\"op\":\"add\",\"class\":\"node\",\"name\":\"n3\",\"attrs\":{}}]", "make",
+                   "node", "n3");
+        EXPECT_REQ("[{\"op\":\"add\",\"class\":\"node\",\"name\":\"n3\",\"attrs\":{}}]", "a",
+                   "node", "n3");
+        EXPECT_ERR(3, "name is required", "add", "cluster", "NODES=n1");
+        /* Singleton cluster: modify without a name; a plain staged modify. */
+        EXPECT_REQ("[{\"op\":\"modify\",\"class\":\"cluster\",\"name\":null,\"attrs\":"
+                   "{\"HEARTBEAT_FREQUENCY\":\"10\",\"GRACE_PERIOD\":\"5\",\"NETWORK_FAILURE_"
+                   "DETECTION_TIME\":\"7.5\"}}]",
+                   "modify", "cluster", "HEARTBEAT_FREQUENCY=10", "GRACE_PERIOD=5",
+                   "NETWORK_FAILURE_DETECTION_TIME=7.5");
+        EXPECT_REQ("[{\"op\":\"modify\",\"class\":\"rg\",\"name\":\"web_rg\",\"attrs\":{"
+                   "\"fallback\":\"NFB\"}}]",
+                   "ch", "rg", "web_rg", "fallback=NFB");
+        EXPECT_REQ("[{\"op\":\"modify\",\"class\":\"node\",\"name\":\"n1\",\"attrs\":{\"COMMPATH\":"
+                   "\"10.0.0.1\"}}]",
+                   "set", "node", "n1", "COMMPATH=10.0.0.1");
+        EXPECT_REQ(
+            "[{\"op\":\"modify\",\"class\":\"node\",\"name\":\"n1\",\"attrs\":{\"A\":\"b=c\"}}]",
+            "change", "node", "n1", "A=b=c");
+        EXPECT_REQ(
+            "[{\"op\":\"modify\",\"class\":\"node\",\"name\":\"n1\",\"attrs\":{\"A\":\"1\"}}]",
+            "mod", "node", "n1", "A=1");
+        EXPECT_REQ("[{\"op\":\"delete\",\"class\":\"rg\",\"name\":\"web_rg\"}]", "rm", "rg",
+                   "web_rg");
+        EXPECT_REQ("[{\"op\":\"delete\",\"class\":\"rg\",\"name\":\"web_rg\"}]", "delete", "rg",
+                   "web_rg");
+        EXPECT_REQ("[{\"op\":\"delete\",\"class\":\"rg\",\"name\":\"web_rg\"}]", "de", "rg",
+                   "web_rg");
+        EXPECT_REQ("[{\"op\":\"delete\",\"class\":\"rg\",\"name\":\"web_rg\"}]", "erase", "rg",
+                   "web_rg");
+        EXPECT_REQ("[{\"op\":\"delete\",\"class\":\"rg\",\"name\":\"web_rg\"}]", "remove", "rg",
+                   "web_rg");
+        EXPECT_REQ("[{\"op\":\"delete\",\"class\":\"rg\",\"name\":\"web_rg\"}]", "REM", "rg",
+                   "web_rg");
+        EXPECT_REQ("[{\"op\":\"delete\",\"class\":\"cluster\",\"name\":null}]", "delete",
+                   "cluster");
+        EXPECT_ERR(4, "NODES", "delete", "cluster", "NODES=ALL");
+}
+
+static void test_sync_verify(void **state)
+{
+        struct cli_cmd c;
+
+        (void)state;
+        EXPECT_REQ("[{\"op\":\"sync\"}]", "sync", "cluster");
+        EXPECT_REQ("[{\"op\":\"sync\"}]", "sy", "CL");
+        EXPECT_REQ("[{\"op\":\"verify\"}]", "ve", "cluster");
+        EXPECT_REQ("[{\"op\":\"verify\"}]", "verify", "cluster");
+        assert_int_equal(PARSE(&c, "sync", "cluster"), 0);
+        assert_int_equal(c.show, CLI_SHOW_SYNC);
+        cli_cmd_clear(&c);
+        EXPECT_ERR(4, "FIX", "sync", "cluster", "FIX=yes");
+        EXPECT_ERR(4, "node", "sync", "node");
+}
+
+static void test_start(void **state)
+{
+        struct cli_cmd c;
+
+        (void)state;
+        assert_int_equal(PARSE(&c, "online", "cluster"), 0);
+        expect_json(c.requests, "[{\"op\":\"start\",\"nodes\":null,\"home_only\":false}]");
+        assert_int_equal(c.wait.kind, CLI_WAIT_START);
+        assert_null(c.wait.names);
+        assert_int_equal(c.wait.timeout_usec, CLI_DEFAULT_TIMEOUT_USEC);
+        assert_int_equal(c.show, CLI_SHOW_NONE);
+        cli_cmd_clear(&c);
+        EXPECT_REQ("[{\"op\":\"start\",\"nodes\":null,\"home_only\":true}]", "start", "cluster",
+                   "-o", "home");
+        EXPECT_REQ("[{\"op\":\"start\",\"nodes\":null,\"home_only\":true}]", "start", "-o", "home",
+                   "cluster");
+        EXPECT_REQ("[{\"op\":\"start\",\"nodes\":null,\"home_only\":true}]", "-o", "HOME", "start",
+                   "cluster");
+        EXPECT_REQ("[{\"op\":\"start\",\"nodes\":null,\"home_only\":false}]", "online", "cluster",
+                   "WHEN=now", "MANAGE=auto");
+        EXPECT_REQ("[{\"op\":\"start\",\"nodes\":null,\"home_only\":false}]", "on", "c", "when=NOW",
+                   "man=auto");
+        assert_int_equal(PARSE(&c, "start", "node", "n1,n2", "TIMEOUT=30"), 0);
+        expect_json(c.requests,
+                    "[{\"op\":\"start\",\"nodes\":[\"n1\",\"n2\"],\"home_only\":false}]");
+        expect_json(c.wait.names, "[\"n1\",\"n2\"]");
+        assert_int_equal(c.wait.timeout_usec, 30 * USEC_PER_SEC);
+        cli_cmd_clear(&c);
+        assert_int_equal(PARSE(&c, "start", "cluster", "timeout=0.5"), 0);
+        assert_int_equal(c.wait.timeout_usec, USEC_PER_SEC / 2);
+        cli_cmd_clear(&c);
+        EXPECT_ERR(3, "node name is required", "online", "node");
+        EXPECT_ERR(4, "MANAGE=manual", "online", "cluster", "MANAGE=manual");
+        EXPECT_ERR(4, "WHEN=restart", "online", "cluster", "WHEN=restart");
+        EXPECT_ERR(4, "-o away", "start", "cluster", "-o", "away");
+        EXPECT_ERR(4, "TIMEOUT=abc", "start", "cluster", "TIMEOUT=abc");
+        EXPECT_ERR(4, "FORCE", "start", "cluster", "FORCE=true");
+        EXPECT_ERR(4, "demo", "start", "cluster", "demo");
+        EXPECT_ERR(4, "-m", "start", "cluster", "-m", "graceful");
+        EXPECT_ERR(4, "site", "online", "site", "s1");
+}
+
+static void test_stop(void **state)
+{
+        struct cli_cmd c;
+
+        (void)state;
+        assert_int_equal(PARSE(&c, "offline", "cluster"), 0);
+        expect_json(c.requests, "[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"offline\"}]");
+        assert_int_equal(c.wait.kind, CLI_WAIT_STOP);
+        cli_cmd_clear(&c);
+        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"offline\"}]", "stop", "cluster",
+                   "-m", "graceful");
+        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"move\"}]", "stop", "cluster",
+                   "-m", "takeover");
+        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"unmanage\"}]", "stop", "cluster",
+                   "-mforced");
+        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"move\"}]", "offline", "cluster",
+                   "MANAGE=move");
+        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"move\"}]", "off", "cluster",
+                   "MANAGE=move", "-m", "takeover");
+        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":[\"n2\"],\"manage\":\"unmanage\"}]", "off", "node",
+                   "n2", "MANAGE=unmanage");
+        assert_int_equal(PARSE(&c, "stop", "node", "n1,n3", "-m", "offline"), 0);
+        expect_json(c.requests,
+                    "[{\"op\":\"stop\",\"nodes\":[\"n1\",\"n3\"],\"manage\":\"offline\"}]");
+        expect_json(c.wait.names, "[\"n1\",\"n3\"]");
+        cli_cmd_clear(&c);
+        EXPECT_ERR(4, "bogus", "stop", "cluster", "-m", "bogus");
+        EXPECT_ERR(4, "conflicts", "stop", "cluster", "MANAGE=move", "-m", "forced");
+        EXPECT_ERR(4, "-o", "stop", "cluster", "-o", "home");
+        EXPECT_ERR(3, "-m requires a value", "stop", "cluster", "-m");
+}
+
+static void test_rg_runtime(void **state)
+{
+        struct cli_cmd c;
+
+        (void)state;
+        assert_int_equal(PARSE(&c, "online", "rg", "web_rg"), 0);
+        expect_json(c.requests, "[{\"op\":\"rg_online\",\"groups\":[\"web_rg\"],\"node\":null}]");
+        assert_int_equal(c.wait.kind, CLI_WAIT_RG_ONLINE);
+        assert_null(c.wait.node);
+        cli_cmd_clear(&c);
+        assert_int_equal(PARSE(&c, "online", "resource_group", "web_rg,db_rg", "NODE=n2"), 0);
+        expect_json(c.requests,
+                    "[{\"op\":\"rg_online\",\"groups\":[\"web_rg\",\"db_rg\"],\"node\":\"n2\"}]");
+        expect_json(c.wait.names, "[\"web_rg\",\"db_rg\"]");
+        assert_string_equal(c.wait.node, "n2");
+        cli_cmd_clear(&c);
+        EXPECT_REQ("[{\"op\":\"rg_online\",\"groups\":[\"web\"],\"node\":\"n3\"}]", "on",
+                   "RESOURCE", "web", "NODES=n3");
+        EXPECT_REQ("[{\"op\":\"rg_online\",\"groups\":[\"web\"],\"node\":null}]", "start", "res",
+                   "web", "NODES=ALL");
+        EXPECT_ERR(4, "only one node", "online", "rg", "web", "NODES=n1,n2");
+        EXPECT_ERR(3, "resource group name is required", "online", "rg");
+        assert_int_equal(PARSE(&c, "offline", "rg", "web_rg"), 0);
+        expect_json(c.requests, "[{\"op\":\"rg_offline\",\"groups\":[\"web_rg\"]}]");
+        assert_int_equal(c.wait.kind, CLI_WAIT_RG_OFFLINE);
+        cli_cmd_clear(&c);
+        EXPECT_REQ("[{\"op\":\"rg_offline\",\"groups\":[\"a\",\"b\"]}]", "stop", "rg", "a,b",
+                   "NODES=all");
+        EXPECT_ERR(4, "NODE", "offline", "rg", "web", "NODE=n1");
+
+        assert_int_equal(PARSE(&c, "mv", "rg", "web_rg", "NODE=n2"), 0);
+        expect_json(c.requests, "[{\"op\":\"rg_move\",\"groups\":[\"web_rg\"],\"node\":\"n2\"}]");
+        assert_int_equal(c.wait.kind, CLI_WAIT_RG_MOVE);
+        assert_string_equal(c.wait.node, "n2");
+        cli_cmd_clear(&c);
+        EXPECT_REQ("[{\"op\":\"rg_move\",\"groups\":[\"web_rg\"],\"node\":\"n2\"}]", "MoVe",
+                   "RESource_GroUp", "web_rg", "nODe=n2");
+        EXPECT_REQ("[{\"op\":\"rg_move\",\"groups\":[\"w\"],\"node\":\"n1\"}]", "mo", "rg", "w",
+                   "NOD=n1", "TIMEOUT=5");
+        assert_int_equal(PARSE(&c, "move", "rg", "web_rg"), -EINVAL);
+        assert_int_equal(c.rc, 3);
+        assert_string_equal(c.error, "move resource_group: NODE=<node> is required");
+        assert_int_equal(json_array_size(c.requests), 0);
+        cli_cmd_clear(&c);
+        EXPECT_ERR(4, "node", "move", "node", "n1", "NODE=n2");
+        EXPECT_ERR(4, "SITE", "move", "rg", "web", "SITE=s2");
+}
+
+static void test_runbook_short_forms(void **state)
+{
+        struct cli_cmd c;
+
+        (void)state;
+        assert_int_equal(PARSE(&c, "set", "failover", "-g", "web_rg", "-m", "next"), 0);
+        expect_json(c.requests,
+                    "[{\"op\":\"modify\",\"class\":\"resource_group\",\"name\":\"web_rg\","
+                    "\"attrs\":{\"FALLOVER\":\"FNPN\"}},{\"op\":\"sync\"}]");
+        assert_int_equal(c.show, CLI_SHOW_SYNC);
+        assert_int_equal(c.wait.kind, CLI_WAIT_NONE);
+        cli_cmd_clear(&c);
+        EXPECT_REQ("[{\"op\":\"modify\",\"class\":\"resource_group\",\"name\":\"web_rg\","
+                   "\"attrs\":{\"FALLBACK\":\"NFB\"}},{\"op\":\"sync\"}]",
+                   "set", "fallback", "-g", "web_rg", "-m", "never");
+        EXPECT_REQ("[{\"op\":\"modify\",\"class\":\"resource_group\",\"name\":\"web_rg\","
+                   "\"attrs\":{\"FALLBACK\":\"FBHPN\"}},{\"op\":\"sync\"}]",
+                   "set", "fallback", "-g", "web_rg", "-m", "higher");
+        EXPECT_REQ("[{\"op\":\"modify\",\"class\":\"resource_group\",\"name\":\"web_rg\","
+                   "\"attrs\":{\"FALLBACK\":\"FBHPN\"}},{\"op\":\"sync\"}]",
+                   "modify", "FallBack", "-m", "home", "-g", "web_rg");
+        EXPECT_REQ("[{\"op\":\"modify\",\"class\":\"resource_group\",\"name\":\"a\",\"attrs\":{"
+                   "\"FALLOVER\":\"FNPN\"}},"
+                   "{\"op\":\"modify\",\"class\":\"resource_group\",\"name\":\"b\",\"attrs\":{"
+                   "\"FALLOVER\":\"FNPN\"}},"
+                   "{\"op\":\"sync\"}]",
+                   "set", "failover", "-g", "a,b", "-m", "next");
+        /* The other runbook forms. */
+        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"offline\"}]", "stop", "cluster",
+                   "-m", "graceful");
+        EXPECT_REQ("[{\"op\":\"start\",\"nodes\":null,\"home_only\":true}]", "start", "cluster",
+                   "-o", "home");
+        EXPECT_ERR(3, "-g", "set", "failover", "-m", "next");
+        EXPECT_ERR(3, "-m", "set", "fallback", "-g", "web_rg");
+        EXPECT_ERR(4, "sideways", "set", "fallback", "-g", "web_rg", "-m", "sideways");
+        EXPECT_ERR(4, "-m", "modify", "rg", "web_rg", "-m", "next");
+}
+
+static void test_errors(void **state)
+{
+        struct cli_cmd c;
+
+        (void)state;
+        assert_int_equal(PARSE(&c, "frobnicate", "cluster"), -EINVAL);
+        assert_int_equal(c.rc, 4);
+        assert_non_null(strstr(c.error, "frobnicate"));
+        assert_int_equal(json_array_size(c.requests), 0);
+        cli_cmd_clear(&c);
+        EXPECT_ERR(4, "'NODES'", "add", "rg", "web_rg", "NODES");
+        EXPECT_ERR(4, "'=n1'", "add", "rg", "web_rg", "=n1");
+        EXPECT_ERR(4, "'extra'", "query", "rg", "web_rg", "extra");
+        EXPECT_ERR(4, "ambiguous action 'st'", "st", "cluster");
+        EXPECT_ERR(4, "-x", "-x", "query", "rg");
+        EXPECT_ERR(4, "-q", "-q", "query", "rg");
+        EXPECT_ERR(3, "-d", "query", "rg", "-d");
+        EXPECT_ERR(4, "log", "view", "log", "hacmp.out");
+}
+
+static void test_flags(void **state)
+{
+        struct cli_cmd c;
+
+        (void)state;
+        assert_int_equal(PARSE(&c, "-c", "query", "node"), 0);
+        assert_int_equal(c.opts.format, CLI_FMT_DELIM);
+        assert_string_equal(c.opts.delim, ":");
+        assert_false(c.opts.no_header);
+        cli_cmd_clear(&c);
+        assert_int_equal(PARSE(&c, "-d", "|", "-S", "query", "node"), 0);
+        assert_string_equal(c.opts.delim, "|");
+        assert_true(c.opts.no_header);
+        cli_cmd_clear(&c);
+        assert_int_equal(PARSE(&c, "-cS", "-d,", "q", "node"), 0);
+        assert_string_equal(c.opts.delim, ",");
+        assert_true(c.opts.no_header);
+        cli_cmd_clear(&c);
+        assert_int_equal(PARSE(&c, "-j", "-v", "-T", "42", "-a", "NAME,state", "q", "rg", "web"),
+                         0);
+        assert_int_equal(c.opts.format, CLI_FMT_JSON);
+        assert_true(c.opts.verbose);
+        assert_string_equal(c.opts.trans_id, "42");
+        assert_string_equal(c.opts.attrs[0], "NAME");
+        assert_string_equal(c.opts.attrs[1], "state");
+        assert_null(c.opts.attrs[2]);
+        cli_cmd_clear(&c);
+        /* Output flags after the class are accepted too. */
+        assert_int_equal(PARSE(&c, "query", "rg", "-j"), 0);
+        assert_int_equal(c.opts.format, CLI_FMT_JSON);
+        cli_cmd_clear(&c);
+        /* "--" ends the flags. */
+        EXPECT_REQ("[{\"op\":\"query\",\"class\":\"node\",\"name\":\"-odd\"}]", "query", "node",
+                   "--", "-odd");
+}
+
+static void test_status_forms(void **state)
+{
+        struct cli_cmd c;
+        const char *rginfo[] = {"/usr/sbin/clRGinfo", "-s", "web_rg", NULL};
+
+        (void)state;
+        assert_int_equal(PARSE(&c, "status"), 0);
+        expect_json(c.requests, "[{\"op\":\"status\"}]");
+        assert_int_equal(c.show, CLI_SHOW_STATUS);
+        assert_null(c.group_filter);
+        cli_cmd_clear(&c);
+        EXPECT_REQ("[{\"op\":\"status\"}]", "view", "status");
+        EXPECT_REQ("[{\"op\":\"status\"}]", "VI", "stat");
+        EXPECT_REQ("[{\"op\":\"status\"}]", "stat");
+        assert_int_equal(parse_args(&c, rginfo), 0);
+        assert_int_equal(c.kind, CLI_KIND_RUN);
+        expect_json(c.requests, "[{\"op\":\"status\"}]");
+        assert_int_equal(c.opts.format, CLI_FMT_DELIM);
+        expect_json(c.group_filter, "[\"web_rg\"]");
+        cli_cmd_clear(&c);
+        rginfo[1] = "-h";
+        assert_int_equal(parse_args(&c, rginfo), 0);
+        assert_int_equal(c.kind, CLI_KIND_HELP);
+        cli_cmd_clear(&c);
+}
+
+/* ---- wait conditions ---- */
+
+static json_t *load(const char *text)
+{
+        json_error_t err;
+        json_t *j = json_loads(text, 0, &err);
+
+        if (!j)
+                fail_msg("bad JSON: %s", err.text);
+        return j;
+}
+
+static enum cli_wait_result check(struct cli_wait *w, const char *status, char **ret_text)
+{
+        json_t *st = load(status);
+        enum cli_wait_result r = cli_wait_check(w, st, ret_text);
+
+        json_decref(st);
+        return r;
+}
+
+#define CL(state) "\"cluster\":{\"NAME\":\"demo\",\"STATE\":\"" state "\"}"
+
+static void test_wait_start_stop(void **state)
+{
+        struct cli_cmd c;
+        char *t;
+
+        (void)state;
+        assert_int_equal(PARSE(&c, "start", "cluster"), 0);
+        assert_int_equal(
+            check(&c.wait,
+                  "{" CL("STABLE") ",\"nodes\":[{\"NAME\":\"n1\",\"STATE\":\"ONLINE\"},"
+                                   "{\"NAME\":\"n2\",\"STATE\":\"ONLINE\"}],\"groups\":[]}",
+                  &t),
+            CLI_WAIT_DONE);
+        assert_string_equal(t, "cluster services are ONLINE on n1 n2; cluster \"demo\" is STABLE");
+        free(t);
+        assert_int_equal(
+            check(&c.wait,
+                  "{" CL("UNSTABLE") ",\"nodes\":[{\"NAME\":\"n1\",\"STATE\":\"ONLINE\"},"
+                                     "{\"NAME\":\"n2\",\"STATE\":\"OFFLINE\"}]}",
+                  &t),
+            CLI_WAIT_PENDING);
+        assert_non_null(strstr(t, "node n2 is OFFLINE"));
+        assert_non_null(strstr(t, "cluster \"demo\" is UNSTABLE"));
+        free(t);
+        /* All nodes: an unreachable node cannot be started and is reported, not waited for. */
+        assert_int_equal(
+            check(&c.wait,
+                  "{" CL("STABLE") ",\"nodes\":[{\"NAME\":\"n1\",\"STATE\":\"ONLINE\"},"
+                                   "{\"NAME\":\"n3\",\"STATE\":\"DOWN\"}]}",
+                  &t),
+            CLI_WAIT_DONE);
+        assert_non_null(strstr(t, "DOWN, not started: n3"));
+        free(t);
+        cli_cmd_clear(&c);
+
+        assert_int_equal(PARSE(&c, "start", "node", "n2"), 0);
+        assert_int_equal(
+            check(&c.wait,
+                  "{" CL("STABLE") ",\"nodes\":[{\"NAME\":\"n1\",\"STATE\":\"ONLINE\"},"
+                                   "{\"NAME\":\"n2\",\"STATE\":\"DOWN\"}]}",
+                  &t),
+            CLI_WAIT_PENDING);
+        free(t);
+        cli_cmd_clear(&c);
+
+        assert_int_equal(PARSE(&c, "stop", "cluster"), 0);
+        assert_int_equal(
+            check(&c.wait,
+                  "{" CL("OFFLINE") ",\"nodes\":[{\"NAME\":\"n1\",\"STATE\":\"OFFLINE\"},"
+                                    "{\"NAME\":\"n2\",\"STATE\":\"UNMANAGED\"},{\"NAME\":\"n3\","
+                                    "\"STATE\":\"DOWN\"}]}",
+                  &t),
+            CLI_WAIT_DONE);
+        assert_string_equal(
+            t, "cluster services are stopped on n1 (OFFLINE) n2 (UNMANAGED) n3 (DOWN); "
+               "cluster \"demo\" is OFFLINE");
+        free(t);
+        assert_int_equal(
+            check(&c.wait,
+                  "{" CL("UNSTABLE") ",\"nodes\":[{\"NAME\":\"n1\",\"STATE\":\"STOPPING\"}]}", &t),
+            CLI_WAIT_PENDING);
+        assert_non_null(strstr(t, "node n1 is STOPPING"));
+        free(t);
+        t = cli_wait_goal(&c.wait);
+        assert_non_null(strstr(t, "all nodes"));
+        free(t);
+        cli_cmd_clear(&c);
+}
+
+#define GROUP(state, cur, nodes, err)                                                              \
+        "{" CL("STABLE") ",\"nodes\":[],\"groups\":[{\"NAME\":\"web_rg\",\"STATE\":\"" state "\"," \
+                         "\"CURRENT_NODE\":\"" cur "\",\"TARGET\":\"\",\"NODES\":{" nodes          \
+                         "},\"ERROR\":\"" err "\"}]}"
+
+static void test_wait_groups(void **state)
+{
+        struct cli_cmd c;
+        char *t;
+
+        (void)state;
+        assert_int_equal(PARSE(&c, "online", "rg", "web_rg"), 0);
+        assert_int_equal(
+            check(&c.wait, GROUP("ONLINE", "n1", "\"n1\":\"ONLINE\",\"n2\":\"OFFLINE\"", ""), &t),
+            CLI_WAIT_DONE);
+        assert_string_equal(t, "resource_group \"web_rg\" is ONLINE on n1");
+        free(t);
+        assert_int_equal(check(&c.wait, GROUP("ACQUIRING", "n1", "\"n1\":\"ACQUIRING\"", ""), &t),
+                         CLI_WAIT_PENDING);
+        assert_non_null(strstr(t, "ACQUIRING on n1"));
+        free(t);
+        assert_int_equal(check(&c.wait,
+                               GROUP("ERROR", "", "\"n1\":\"ERROR\",\"n2\":\"OFFLINE\"",
+                                     "start script exited 1"),
+                               &t),
+                         CLI_WAIT_FAILED);
+        assert_string_equal(t, "resource_group web_rg: ERROR on n1: start script exited 1");
+        free(t);
+        cli_cmd_clear(&c);
+
+        /* An ERROR seen before the request is not the answer until the group changed. */
+        assert_int_equal(PARSE(&c, "online", "rg", "web_rg", "NODE=n2"), 0);
+        {
+                json_t *before = load(GROUP("ERROR", "", "\"n1\":\"ERROR\"", "old"));
+                cli_wait_prime(&c.wait, before);
+                json_decref(before);
+        }
+        assert_int_equal(check(&c.wait, GROUP("ERROR", "", "\"n1\":\"ERROR\"", "old"), &t),
+                         CLI_WAIT_PENDING);
+        free(t);
+        assert_int_equal(check(&c.wait, GROUP("ONLINE", "n1", "\"n1\":\"ONLINE\"", ""), &t),
+                         CLI_WAIT_PENDING);
+        assert_non_null(strstr(t, "want ONLINE on n2"));
+        free(t);
+        assert_int_equal(check(&c.wait, GROUP("ERROR", "", "\"n2\":\"ERROR\"", "new"), &t),
+                         CLI_WAIT_FAILED);
+        assert_string_equal(t, "resource_group web_rg: ERROR on n2: new");
+        free(t);
+        cli_cmd_clear(&c);
+
+        assert_int_equal(PARSE(&c, "move", "rg", "web_rg", "NODE=n2"), 0);
+        assert_int_equal(check(&c.wait, GROUP("ONLINE", "n1", "\"n1\":\"ONLINE\"", ""), &t),
+                         CLI_WAIT_PENDING);
+        free(t);
+        assert_int_equal(
+            check(&c.wait, GROUP("ONLINE", "n2", "\"n1\":\"OFFLINE\",\"n2\":\"ONLINE\"", ""), &t),
+            CLI_WAIT_DONE);
+        assert_string_equal(t, "resource_group \"web_rg\" is ONLINE on n2");
+        free(t);
+        t = cli_wait_goal(&c.wait);
+        assert_string_equal(t, "resource_group web_rg to be ONLINE on n2");
+        free(t);
+        cli_cmd_clear(&c);
+
+        assert_int_equal(PARSE(&c, "offline", "rg", "web_rg"), 0);
+        assert_int_equal(check(&c.wait, GROUP("RELEASING", "n1", "\"n1\":\"RELEASING\"", ""), &t),
+                         CLI_WAIT_PENDING);
+        free(t);
+        assert_int_equal(check(&c.wait, GROUP("OFFLINE", "", "\"n1\":\"OFFLINE\"", ""), &t),
+                         CLI_WAIT_DONE);
+        assert_string_equal(t, "resource_group \"web_rg\" is OFFLINE");
+        free(t);
+        cli_cmd_clear(&c);
+}
+
+/* ---- output ---- */
+
+static const char *const status_json =
+    "{\"ok\":true,\"cluster\":{\"NAME\":\"demo\",\"STATE\":\"STABLE\",\"GENERATION\":3,"
+    "\"COORDINATOR\":\"n1\",\"VIEW\":7,\"MEMBERS\":[\"n1\",\"n2\",\"n3\"],\"QUORUM\":true,\"LOCAL_"
+    "NODE\":\"n2\"},"
+    "\"nodes\":[{\"NAME\":\"n1\",\"STATE\":\"ONLINE\",\"REACHABLE\":true,\"PATHS\":\"net,disk\"},"
+    "{\"NAME\":\"n2\",\"STATE\":\"ONLINE\",\"REACHABLE\":true,\"PATHS\":\"net,disk\"},"
+    "{\"NAME\":\"n3\",\"STATE\":\"DOWN\",\"REACHABLE\":false,\"PATHS\":\"\"}],"
+    "\"groups\":[{\"NAME\":\"web_rg\",\"STATE\":\"ONLINE\",\"CURRENT_NODE\":\"n1\",\"TARGET\":"
+    "\"n1\","
+    "\"NODES\":{\"n1\":\"ONLINE\",\"n2\":\"OFFLINE\",\"n3\":\"OFFLINE\"},\"ERROR\":\"\"},"
+    "{\"NAME\":\"db_rg\",\"STATE\":\"ERROR\",\"CURRENT_NODE\":\"\",\"TARGET\":\"n2\","
+    "\"NODES\":{\"n2\":\"ERROR\",\"n1\":\"OFFLINE\"},\"ERROR\":\"start script exited 1\"}]}";
+
+/* Runs fn on a memstream and returns the text (malloc'd). */
+#define CAPTURE(text, call)                                                                        \
+        do {                                                                                       \
+                size_t len_;                                                                       \
+                FILE *f = open_memstream(&(text), &len_);                                          \
+                assert_non_null(f);                                                                \
+                assert_int_equal((call), 0);                                                       \
+                fclose(f);                                                                         \
+        } while (0)
+
+static void test_output_status(void **state)
+{
+        struct cli_opts o = {0};
+        json_t *st = load(status_json), *back;
+        char *text = NULL;
+
+        (void)state;
+        CAPTURE(text, cli_output_status(f, &o, st, NULL));
+        assert_string_equal(
+            text, "Cluster: demo  State: STABLE  Coordinator: n1  View: 7  Members: n1 n2 n3  "
+                  "Quorum: yes\n"
+                  "Node     State\n"
+                  "n1       ONLINE\n"
+                  "n2       ONLINE\n"
+                  "n3       DOWN\n"
+                  "-----------------------------------------------------------------------------\n"
+                  "Group Name                     Group State                  Node\n"
+                  "-----------------------------------------------------------------------------\n"
+                  "web_rg                         ONLINE                       n1\n"
+                  "                               OFFLINE                      n2\n"
+                  "                               OFFLINE                      n3\n"
+                  "db_rg                          ERROR                        n2\n"
+                  "                               OFFLINE                      n1\n"
+                  "  error: start script exited 1\n");
+        free(text);
+
+        o.format = CLI_FMT_DELIM;
+        o.delim = ":";
+        CAPTURE(text, cli_output_status(f, &o, st, NULL));
+        assert_string_equal(text, "web_rg:ONLINE:n1\nweb_rg:OFFLINE:n2\nweb_rg:OFFLINE:n3\n"
+                                  "db_rg:ERROR:n2\ndb_rg:OFFLINE:n1\n");
+        free(text);
+
+        /* Group filter (clRGinfo web_rg). */
+        {
+                json_t *filter = load("[\"db_rg\"]");
+                CAPTURE(text, cli_output_status(f, &o, st, filter));
+                assert_string_equal(text, "db_rg:ERROR:n2\ndb_rg:OFFLINE:n1\n");
+                free(text);
+                json_decref(filter);
+        }
+
+        o.format = CLI_FMT_JSON;
+        CAPTURE(text, cli_output_status(f, &o, st, NULL));
+        back = load(text);
+        assert_true(json_equal(back, st));
+        assert_non_null(strstr(text, "\n  \"cluster\": {")); /* pretty, two-space indent */
+        json_decref(back);
+        free(text);
+
+        o.format = CLI_FMT_TEXT;
+        {
+                json_t *empty = load("{\"ok\":true,\"cluster\":{\"STATE\":\"NOT_CONFIGURED\"},"
+                                     "\"nodes\":[],\"groups\":[]}");
+                CAPTURE(text, cli_output_status(f, &o, empty, NULL));
+                assert_non_null(
+                    strstr(text, "Cluster: -  State: NOT_CONFIGURED  Coordinator: -  View: -  "
+                                 "Members: -  Quorum: -\n"));
+                free(text);
+                json_decref(empty);
+        }
+        {
+                json_t *bad = json_array();
+                FILE *f = fopen("/dev/null", "w");
+                assert_int_equal(cli_output_status(f, &o, bad, NULL), -EPROTO);
+                fclose(f);
+                json_decref(bad);
+        }
+        json_decref(st);
+}
+
+static const char *const query_json =
+    "{\"ok\":true,\"objects\":["
+    "{\"NAME\":\"web_rg\",\"NODES\":\"n1 "
+    "n2\",\"STARTUP\":\"OHN\",\"ZED\":[\"a\",\"b\"],\"STATE\":\"ONLINE\",\"VIEW\":3},"
+    "{\"NAME\":\"db_rg\",\"NODES\":\"n2 "
+    "n1\",\"STARTUP\":\"OFAN\",\"ZED\":[],\"STATE\":\"OFFLINE\",\"VIEW\":4}]}";
+
+static void test_output_query(void **state)
+{
+        struct cli_opts o = {0};
+        json_t *q = load(query_json), *back;
+        char *text = NULL;
+        char *attrs[] = {"name", "State", NULL};
+
+        (void)state;
+        CAPTURE(text, cli_output_query(f, &o, q));
+        assert_string_equal(text,
+                            "NAME=\"web_rg\"\nNODES=\"n1 n2\"\nSTARTUP=\"OHN\"\nZED=\"a "
+                            "b\"\nSTATE=\"ONLINE\"\nVIEW=\"3\"\n"
+                            "\n"
+                            "NAME=\"db_rg\"\nNODES=\"n2 "
+                            "n1\"\nSTARTUP=\"OFAN\"\nZED=\"\"\nSTATE=\"OFFLINE\"\nVIEW=\"4\"\n");
+        free(text);
+
+        o.format = CLI_FMT_DELIM;
+        o.delim = ":";
+        CAPTURE(text, cli_output_query(f, &o, q));
+        assert_string_equal(text, "#NAME:NODES:STARTUP:ZED:STATE:VIEW\n"
+                                  "web_rg:n1 n2:OHN:a b:ONLINE:3\n"
+                                  "db_rg:n2 n1:OFAN::OFFLINE:4\n");
+        free(text);
+
+        o.delim = "|";
+        o.no_header = true;
+        o.attrs = attrs;
+        CAPTURE(text, cli_output_query(f, &o, q));
+        assert_string_equal(text, "web_rg|ONLINE\ndb_rg|OFFLINE\n");
+        free(text);
+
+        o.format = CLI_FMT_TEXT;
+        CAPTURE(text, cli_output_query(f, &o, q));
+        assert_string_equal(
+            text, "NAME=\"web_rg\"\nSTATE=\"ONLINE\"\n\nNAME=\"db_rg\"\nSTATE=\"OFFLINE\"\n");
+        free(text);
+
+        o.format = CLI_FMT_JSON;
+        CAPTURE(text, cli_output_query(f, &o, q));
+        back = load(text);
+        expect_json(back, "[{\"NAME\":\"web_rg\",\"STATE\":\"ONLINE\"},{\"NAME\":\"db_rg\","
+                          "\"STATE\":\"OFFLINE\"}]");
+        json_decref(back);
+        free(text);
+
+        o.attrs = NULL;
+        CAPTURE(text, cli_output_query(f, &o, q));
+        back = load(text);
+        assert_true(json_equal(back, json_object_get(q, "objects")));
+        /* reply order is kept */
+        assert_true(strstr(text, "\"STARTUP\"") < strstr(text, "\"ZED\""));
+        assert_true(strstr(text, "\"ZED\"") < strstr(text, "\"STATE\""));
+        json_decref(back);
+        free(text);
+
+        {
+                json_t *bad = load("{\"ok\":true}");
+                FILE *f = fopen("/dev/null", "w");
+                assert_int_equal(cli_output_query(f, &o, bad), -EPROTO);
+                fclose(f);
+                json_decref(bad);
+        }
+        json_decref(q);
+}
+
+static void test_output_reply_and_usage(void **state)
+{
+        struct cli_cmd c;
+        json_t *r = load("{\"ok\":true,\"generation\":5}");
+        char *text = NULL;
+
+        (void)state;
+        assert_int_equal(PARSE(&c, "set", "failover", "-g", "web_rg", "-m", "next"), 0);
+        CAPTURE(text, cli_output_reply(f, &c, r));
+        assert_non_null(strstr(text, "generation 5"));
+        free(text);
+        cli_cmd_clear(&c);
+        json_decref(r);
+
+        assert_int_equal(PARSE(&c, NULL), 0);
+        {
+                size_t len;
+                FILE *f = open_memstream(&text, &len);
+                cli_output_usage(f, &c);
+                fclose(f);
+        }
+        assert_non_null(strstr(text, "usage: clmgr"));
+        assert_non_null(strstr(text, "mv, mo"));
+        free(text);
+        cli_cmd_clear(&c);
+
+        assert_int_equal(PARSE(&c, "move"), 0);
+        {
+                size_t len;
+                FILE *f = open_memstream(&text, &len);
+                cli_output_usage(f, &c);
+                fclose(f);
+        }
+        assert_non_null(strstr(text, "resource_group"));
+        free(text);
+        cli_cmd_clear(&c);
+
+        assert_int_equal(PARSE(&c, "stop", "cluster", "-h"), 0);
+        {
+                size_t len;
+                FILE *f = open_memstream(&text, &len);
+                cli_output_usage(f, &c);
+                fclose(f);
+        }
+        assert_non_null(strstr(text, "graceful"));
+        free(text);
+        cli_cmd_clear(&c);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_listing_and_help),
+            cmocka_unit_test(test_query),
+            cmocka_unit_test(test_add_modify_delete),
+            cmocka_unit_test(test_sync_verify),
+            cmocka_unit_test(test_start),
+            cmocka_unit_test(test_stop),
+            cmocka_unit_test(test_rg_runtime),
+            cmocka_unit_test(test_runbook_short_forms),
+            cmocka_unit_test(test_errors),
+            cmocka_unit_test(test_flags),
+            cmocka_unit_test(test_status_forms),
+            cmocka_unit_test(test_wait_start_stop),
+            cmocka_unit_test(test_wait_groups),
+            cmocka_unit_test(test_output_status),
+            cmocka_unit_test(test_output_query),
+            cmocka_unit_test(test_output_reply_and_usage),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
