@@ -62,6 +62,17 @@ int hamrd_config_load(hamrd_t *d, char *err, size_t errlen)
         return 0;
 }
 
+/* Under the repository lock: apply any generation another node committed
+ * that our disk poll has not brought in yet, so edits and syncs build on
+ * the newest one. */
+static void catch_up(hamrd_t *d)
+{
+        char err[CONF_ERR_LEN];
+
+        if (hamrd_config_load(d, err, sizeof(err)) < 0 && err[0])
+                log_debug("daemon", "catch up: %s", err);
+}
+
 /* The configuration being edited: staged edits if any are based on the
  * active generation, else a copy of the active one, else empty. */
 static conf_db_t *editable_db(hamrd_t *d, bool *ret_staged)
@@ -193,6 +204,7 @@ static void edit(hamrd_t *d, uint32_t conn, const char *op, json_t *req)
                          d->key_path);
         }
         repo_config_lock(d->repo);
+        catch_up(d);
         db = editable_db(d, &staged);
         if (!strcmp(op, "add"))
                 r = conf_db_add(db, cls, name, kv, nkv, err, sizeof(err));
@@ -268,6 +280,7 @@ static void sync_cluster(hamrd_t *d, uint32_t conn, bool verify_only)
                 return;
         }
         repo_config_lock(d->repo);
+        catch_up(d);
         db = editable_db(d, &staged);
         r = conf_compile(db, &next, err, sizeof(err));
         if (r == 0)
