@@ -38,14 +38,15 @@ def main():
             print("    " + r.stdout.rstrip().replace("\n", "\n    "), flush=True)
         return r
 
-    lab.clmgr = clmgr
     try:
         say(f"Building a lab: 3 nodes (network namespaces n1..n3 on bridge {lab.prefix}-b0), "
             "a client, a shared repository file")
         lab.setup()
         lab.start_all()
         say("Defining the cluster with clmgr (PowerHA syntax), then sync")
+        lab.clmgr = clmgr  # echo the commands configure() runs
         lab.configure()
+        lab.clmgr = real_clmgr
         say("Starting cluster services on every node")
         clmgr("n2", "start", "cluster")
         owner = lab.wait_group_online("web_rg", timeout=60)

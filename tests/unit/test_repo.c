@@ -1,0 +1,670 @@
+/* test_repo: unit tests for src/repo on a temporary file (format/open, config
+ * generations and torn writes, staged area, node slots, locking, threads). */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "repo/repo.h"
+
+#define MIB        (1u << 20)
+#define OFF_A      (1 * MIB)
+#define OFF_B      (2 * MIB)
+#define OFF_STAGED (3 * MIB)
+#define OFF_SLOTS  (4 * MIB)
+
+typedef struct {
+        char path[64];
+        repo_t *repo;
+} fx_t;
+
+/* Fresh formatted repository, opened. */
+static int setup(void **state)
+{
+        fx_t *f = calloc(1, sizeof(*f));
+        int fd;
+
+        assert_non_null(f);
+        strcpy(f->path, "/tmp/hamr-test-repo-XXXXXX");
+        fd = mkstemp(f->path);
+        assert_true(fd >= 0);
+        close(fd);
+        unlink(f->path); /* repo_format creates it */
+        assert_int_equal(repo_format(f->path), 0);
+        assert_int_equal(repo_open(f->path, &f->repo), 0);
+        *state = f;
+        return 0;
+}
+
+/* Only a path that does not exist yet. */
+static int setup_path(void **state)
+{
+        fx_t *f = calloc(1, sizeof(*f));
+        int fd;
+
+        assert_non_null(f);
+        strcpy(f->path, "/tmp/hamr-test-repo-XXXXXX");
+        fd = mkstemp(f->path);
+        assert_true(fd >= 0);
+        close(fd);
+        unlink(f->path);
+        *state = f;
+        return 0;
+}
+
+static int teardown(void **state)
+{
+        fx_t *f = *state;
+
+        repo_close(f->repo);
+        unlink(f->path);
+        free(f);
+        return 0;
+}
+
+static void raw_read(const char *path, uint64_t off, void *buf, size_t n)
+{
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+        assert_true(fd >= 0);
+        assert_int_equal(pread(fd, buf, n, (off_t)off), (ssize_t)n);
+        close(fd);
+}
+
+static void raw_write(const char *path, uint64_t off, const void *buf, size_t n)
+{
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+        assert_true(fd >= 0);
+        assert_int_equal(pwrite(fd, buf, n, (off_t)off), (ssize_t)n);
+        close(fd);
+}
+
+static void raw_flip(const char *path, uint64_t off)
+{
+        uint8_t b;
+
+        raw_read(path, off, &b, 1);
+        b ^= 0x40;
+        raw_write(path, off, &b, 1);
+}
+
+static uint64_t raw_be64(const char *path, uint64_t off)
+{
+        uint8_t b[8];
+        uint64_t v = 0;
+
+        raw_read(path, off, b, 8);
+        for (int i = 0; i < 8; i++)
+                v = (v << 8) | b[i];
+        return v;
+}
+
+static void make_file(const char *path, size_t size, int fill)
+{
+        int fd = open(path, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
+        uint8_t *buf = malloc(size ? size : 1);
+
+        assert_true(fd >= 0);
+        memset(buf, fill, size);
+        assert_int_equal(write(fd, buf, size), (ssize_t)size);
+        free(buf);
+        close(fd);
+}
+
+static void expect_config(repo_t *repo, uint64_t want_gen, const char *want_text)
+{
+        uint64_t gen = 0;
+        char *text = NULL;
+
+        assert_int_equal(repo_config_read(repo, &gen, &text), 0);
+        assert_int_equal(gen, want_gen);
+        assert_string_equal(text, want_text);
+        free(text);
+}
+
+static void write_config(repo_t *repo, uint64_t gen, const char *text)
+{
+        assert_int_equal(repo_config_write(repo, gen, text, strlen(text)), 0);
+}
+
+static void test_format_open(void **state)
+{
+        fx_t *f = *state;
+        struct stat st;
+        char magic[9] = {0};
+
+        assert_int_equal(repo_open(f->path, &f->repo), -ENOENT);
+        assert_int_equal(repo_format(f->path), 0);
+        assert_int_equal(stat(f->path, &st), 0);
+        assert_true(S_ISREG(st.st_mode));
+        assert_int_equal(st.st_size, REPO_MIN_SIZE);
+        raw_read(f->path, 0, magic, 8);
+        assert_string_equal(magic, "HAMRREPO");
+        assert_int_equal(raw_be64(f->path, 12), REPO_MIN_SIZE);
+
+        assert_int_equal(repo_open(f->path, &f->repo), 0);
+        assert_string_equal(repo_path(f->repo), f->path);
+        write_config(f->repo, 1, "cluster one");
+        assert_int_equal(repo_slot_write(f->repo, 2, 1, 1, "hb", 2), 0);
+
+        /* Formatting again keeps everything. */
+        assert_int_equal(repo_format(f->path), 0);
+        expect_config(f->repo, 1, "cluster one");
+        repo_close(f->repo);
+        assert_int_equal(repo_open(f->path, &f->repo), 0);
+        expect_config(f->repo, 1, "cluster one");
+        {
+                repo_slot_t s;
+                assert_int_equal(repo_slot_read(f->repo, 2, &s), 0);
+                assert_int_equal(s.seq, 1);
+        }
+        repo_close(NULL);
+}
+
+static void test_bigger_file(void **state)
+{
+        fx_t *f = *state;
+
+        make_file(f->path, REPO_MIN_SIZE + 3 * 4096, 0);
+        assert_int_equal(repo_format(f->path), 0);
+        assert_int_equal(raw_be64(f->path, 12), REPO_MIN_SIZE + 3 * 4096);
+        assert_int_equal(repo_open(f->path, &f->repo), 0);
+        write_config(f->repo, 1, "x");
+        expect_config(f->repo, 1, "x");
+}
+
+static void test_unformatted(void **state)
+{
+        fx_t *f = *state;
+
+        make_file(f->path, 0, 0);
+        assert_int_equal(repo_open(f->path, &f->repo), -ENODATA);
+        make_file(f->path, 100, 0);
+        assert_int_equal(repo_open(f->path, &f->repo), -ENODATA);
+        make_file(f->path, REPO_MIN_SIZE, 0);
+        assert_int_equal(repo_open(f->path, &f->repo), -ENODATA);
+
+        /* Valid superblock, then one bit flipped in it. */
+        assert_int_equal(repo_format(f->path), 0);
+        for (uint64_t off = 0; off < 36; off += 7) {
+                raw_flip(f->path, off);
+                assert_int_equal(repo_open(f->path, &f->repo), -ENODATA);
+                raw_flip(f->path, off);
+                assert_int_equal(repo_open(f->path, &f->repo), 0);
+                repo_close(f->repo);
+                f->repo = NULL;
+        }
+        /* Formatted, then truncated below the minimum size. */
+        assert_int_equal(truncate(f->path, REPO_MIN_SIZE / 2), 0);
+        assert_int_equal(repo_open(f->path, &f->repo), -ENODATA);
+        assert_null(f->repo);
+}
+
+static void test_small_refused(void **state)
+{
+        fx_t *f = *state;
+        struct stat st;
+
+        make_file(f->path, REPO_MIN_SIZE - 4096, 0);
+        assert_int_equal(repo_format(f->path), -ENOSPC);
+        assert_int_equal(stat(f->path, &st), 0);
+        assert_int_equal(st.st_size, REPO_MIN_SIZE - 4096);
+        assert_int_equal(repo_open(f->path, &f->repo), -ENODATA);
+        make_file(f->path, 0, 0);
+        assert_int_equal(repo_format(f->path), -ENOSPC);
+}
+
+static void test_format_wipes_stale(void **state)
+{
+        fx_t *f = *state;
+        repo_t *old;
+        uint64_t gen;
+        char *text;
+        repo_slot_t s;
+
+        /* A disk that held a repository whose superblock was lost: its
+         * config and slots must not resurface after formatting. */
+        assert_int_equal(repo_format(f->path), 0);
+        assert_int_equal(repo_open(f->path, &old), 0);
+        write_config(old, 9, "stale");
+        assert_int_equal(repo_staged_write(old, 9, "stale edit", 10), 0);
+        assert_int_equal(repo_slot_write(old, 1, 1, 1, "old", 3), 0);
+        repo_close(old);
+        raw_flip(f->path, 0);
+
+        assert_int_equal(repo_format(f->path), 0);
+        assert_int_equal(repo_open(f->path, &f->repo), 0);
+        assert_int_equal(repo_config_read(f->repo, &gen, &text), -ENOENT);
+        assert_int_equal(repo_staged_read(f->repo, &gen, &text), -ENOENT);
+        assert_int_equal(repo_slot_read(f->repo, 1, &s), -ENOENT);
+}
+
+static void test_config_alternates(void **state)
+{
+        fx_t *f = *state;
+        uint64_t gen = 77;
+        char *text = NULL;
+
+        assert_int_equal(repo_config_read(f->repo, &gen, &text), -ENOENT);
+        assert_int_equal(gen, 77);
+        assert_null(text);
+
+        write_config(f->repo, 1, "gen one");
+        assert_int_equal(raw_be64(f->path, OFF_A + 8), 1);
+        expect_config(f->repo, 1, "gen one");
+
+        write_config(f->repo, 2, "gen two");
+        assert_int_equal(raw_be64(f->path, OFF_A + 8), 1);
+        assert_int_equal(raw_be64(f->path, OFF_B + 8), 2);
+        expect_config(f->repo, 2, "gen two");
+
+        write_config(f->repo, 3, "gen three");
+        assert_int_equal(raw_be64(f->path, OFF_A + 8), 3);
+        assert_int_equal(raw_be64(f->path, OFF_B + 8), 2);
+        expect_config(f->repo, 3, "gen three");
+
+        /* Generations may skip. */
+        write_config(f->repo, 10, "gen ten");
+        assert_int_equal(raw_be64(f->path, OFF_B + 8), 10);
+        expect_config(f->repo, 10, "gen ten");
+        {
+                char hdr[4];
+                raw_read(f->path, OFF_A, hdr, 4);
+                assert_memory_equal(hdr, "HCFG", 4);
+        }
+}
+
+static void test_config_stale(void **state)
+{
+        fx_t *f = *state;
+
+        write_config(f->repo, 5, "five");
+        assert_int_equal(repo_config_write(f->repo, 5, "again", 5), -ESTALE);
+        assert_int_equal(repo_config_write(f->repo, 4, "older", 5), -ESTALE);
+        assert_int_equal(repo_config_write(f->repo, 0, "zero", 4), -ESTALE);
+        expect_config(f->repo, 5, "five");
+        write_config(f->repo, 6, "six");
+        assert_int_equal(repo_config_write(f->repo, 5, "five", 4), -ESTALE);
+        expect_config(f->repo, 6, "six");
+}
+
+static void test_config_sizes(void **state)
+{
+        fx_t *f = *state;
+        char *big = malloc(REPO_CONFIG_MAX + 1);
+        uint64_t gen;
+        char *text;
+
+        assert_non_null(big);
+        for (size_t i = 0; i < REPO_CONFIG_MAX; i++)
+                big[i] = (char)('a' + i % 26);
+        big[REPO_CONFIG_MAX] = '\0';
+
+        assert_int_equal(repo_config_write(f->repo, 1, big, REPO_CONFIG_MAX), 0);
+        assert_int_equal(repo_config_read(f->repo, &gen, &text), 0);
+        assert_int_equal(gen, 1);
+        assert_int_equal(strlen(text), REPO_CONFIG_MAX);
+        assert_memory_equal(text, big, REPO_CONFIG_MAX);
+        free(text);
+
+        assert_int_equal(repo_config_write(f->repo, 2, big, REPO_CONFIG_MAX + 1), -EFBIG);
+        assert_int_equal(repo_config_write(f->repo, 2, NULL, 1), -EINVAL);
+
+        /* Empty text is a valid generation. */
+        assert_int_equal(repo_config_write(f->repo, 2, NULL, 0), 0);
+        expect_config(f->repo, 2, "");
+        /* Odd sizes around the block boundary. */
+        assert_int_equal(repo_config_write(f->repo, 3, big, 4096), 0);
+        assert_int_equal(repo_config_write(f->repo, 4, big, 4097), 0);
+        assert_int_equal(repo_config_read(f->repo, &gen, &text), 0);
+        assert_int_equal(gen, 4);
+        assert_int_equal(strlen(text), 4097);
+        free(text);
+        free(big);
+}
+
+static void test_config_torn(void **state)
+{
+        fx_t *f = *state;
+
+        write_config(f->repo, 1, "first generation");
+        write_config(f->repo, 2, "second generation");
+        /* Torn text in the newer slot (B). */
+        raw_flip(f->path, OFF_B + 4096 + 3);
+        expect_config(f->repo, 1, "first generation");
+
+        /* Next write goes to the torn slot, keeping generation 1 safe;
+         * generation 2 may be reused since it was never valid. */
+        write_config(f->repo, 2, "second, again");
+        assert_int_equal(raw_be64(f->path, OFF_A + 8), 1);
+        expect_config(f->repo, 2, "second, again");
+
+        /* Torn header fields: generation, length, checksum. */
+        raw_flip(f->path, OFF_B + 15);
+        expect_config(f->repo, 1, "first generation");
+        raw_flip(f->path, OFF_B + 15);
+        raw_flip(f->path, OFF_B + 19);
+        expect_config(f->repo, 1, "first generation");
+        raw_flip(f->path, OFF_B + 19);
+        raw_flip(f->path, OFF_B + 30);
+        expect_config(f->repo, 1, "first generation");
+        raw_flip(f->path, OFF_B + 30);
+        expect_config(f->repo, 2, "second, again");
+
+        /* Half-written: text of the new generation never reached the disk. */
+        write_config(f->repo, 3, "third generation");
+        raw_write(f->path, OFF_A + 4096, "second, again\0\0\0", 16);
+        expect_config(f->repo, 2, "second, again");
+}
+
+static void test_config_both_corrupt(void **state)
+{
+        fx_t *f = *state;
+        uint64_t gen;
+        char *text = NULL;
+
+        write_config(f->repo, 1, "one");
+        write_config(f->repo, 2, "two");
+        raw_flip(f->path, OFF_A + 4096);
+        raw_flip(f->path, OFF_B + 4096);
+        assert_int_equal(repo_config_read(f->repo, &gen, &text), -ENOENT);
+        assert_null(text);
+        /* With nothing valid, any generation may be written (to slot A). */
+        write_config(f->repo, 1, "fresh");
+        assert_int_equal(raw_be64(f->path, OFF_A + 8), 1);
+        expect_config(f->repo, 1, "fresh");
+}
+
+static void test_staged(void **state)
+{
+        fx_t *f = *state;
+        uint64_t base = 99;
+        char *text = NULL;
+
+        assert_int_equal(repo_staged_read(f->repo, &base, &text), -ENOENT);
+        assert_int_equal(base, 99);
+        write_config(f->repo, 3, "committed");
+
+        assert_int_equal(repo_staged_write(f->repo, 3, "edit one", 8), 0);
+        assert_int_equal(repo_staged_read(f->repo, &base, &text), 0);
+        assert_int_equal(base, 3);
+        assert_string_equal(text, "edit one");
+        free(text);
+        assert_int_equal(repo_staged_write(f->repo, 3, "edit two", 8), 0);
+        assert_int_equal(repo_staged_read(f->repo, &base, &text), 0);
+        assert_string_equal(text, "edit two");
+        free(text);
+        expect_config(f->repo, 3, "committed");
+
+        assert_int_equal(repo_staged_clear(f->repo), 0);
+        text = NULL;
+        assert_int_equal(repo_staged_read(f->repo, &base, &text), -ENOENT);
+        assert_null(text);
+        {
+                uint8_t hdr[4];
+                raw_read(f->path, OFF_STAGED, hdr, 4);
+                assert_memory_equal(hdr, "\0\0\0\0", 4);
+        }
+        expect_config(f->repo, 3, "committed");
+
+        /* Corrupt staged text reads as none. */
+        assert_int_equal(repo_staged_write(f->repo, 3, "edit three", 10), 0);
+        raw_flip(f->path, OFF_STAGED + 4096 + 1);
+        assert_int_equal(repo_staged_read(f->repo, &base, &text), -ENOENT);
+        assert_int_equal(repo_staged_write(f->repo, 3, NULL, REPO_CONFIG_MAX + 1), -EFBIG);
+}
+
+static void test_slot_roundtrip(void **state)
+{
+        fx_t *f = *state;
+        repo_slot_t s;
+        uint8_t body[REPO_SLOT_MAX_BODY];
+        struct timespec ts;
+        uint64_t before, after;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        before = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+        assert_int_equal(repo_slot_write(f->repo, 3, 7, 9, "abc", 3), 0);
+        clock_gettime(CLOCK_REALTIME, &ts);
+        after = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+
+        memset(&s, 0xee, sizeof(s));
+        assert_int_equal(repo_slot_read(f->repo, 3, &s), 0);
+        assert_int_equal(s.node_id, 3);
+        assert_int_equal(s.incarnation, 7);
+        assert_int_equal(s.seq, 9);
+        assert_int_equal(s.body_len, 3);
+        assert_memory_equal(s.body, "abc", 3);
+        assert_int_equal(s.body[3], 0);
+        assert_true(s.write_realtime_usec >= before && s.write_realtime_usec <= after + 1);
+
+        for (size_t i = 0; i < sizeof(body); i++)
+                body[i] = (uint8_t)(i * 7);
+        assert_int_equal(repo_slot_write(f->repo, 63, 1, 2, body, sizeof(body)), 0);
+        assert_int_equal(repo_slot_read(f->repo, 63, &s), 0);
+        assert_int_equal(s.body_len, REPO_SLOT_MAX_BODY);
+        assert_memory_equal(s.body, body, sizeof(body));
+        assert_int_equal(repo_slot_write(f->repo, 0, 1, 1, NULL, 0), 0);
+        assert_int_equal(repo_slot_read(f->repo, 0, &s), 0);
+        assert_int_equal(s.body_len, 0);
+
+        /* Rewrites replace; neighbours untouched. */
+        assert_int_equal(repo_slot_write(f->repo, 3, 7, 10, "de", 2), 0);
+        assert_int_equal(repo_slot_read(f->repo, 3, &s), 0);
+        assert_int_equal(s.seq, 10);
+        assert_int_equal(s.body_len, 2);
+        assert_memory_equal(s.body, "de", 2);
+        assert_int_equal(s.body[2], 0);
+        assert_int_equal(repo_slot_read(f->repo, 63, &s), 0);
+        assert_int_equal(s.seq, 2);
+
+        assert_int_equal(repo_slot_write(f->repo, 64, 1, 1, "x", 1), -EINVAL);
+        assert_int_equal(repo_slot_write(f->repo, UINT16_MAX, 1, 1, "x", 1), -EINVAL);
+        assert_int_equal(repo_slot_read(f->repo, REPO_MAX_SLOTS, &s), -EINVAL);
+        assert_int_equal(repo_slot_write(f->repo, 1, 1, 1, body, sizeof(body) + 1), -EMSGSIZE);
+        /* Config untouched by slot traffic. */
+        {
+                uint64_t gen;
+                char *text;
+                assert_int_equal(repo_config_read(f->repo, &gen, &text), -ENOENT);
+        }
+}
+
+static void test_slot_corrupt(void **state)
+{
+        fx_t *f = *state;
+        repo_slot_t s;
+
+        for (uint16_t i = 0; i < REPO_MAX_SLOTS; i++)
+                assert_int_equal(repo_slot_read(f->repo, i, &s), -ENOENT);
+
+        assert_int_equal(repo_slot_write(f->repo, 5, 1, 1, "body!", 5), 0);
+        /* Every byte of header and body is covered. */
+        for (uint64_t off = 0; off < 52 + 5; off++) {
+                raw_flip(f->path, OFF_SLOTS + 5 * 4096 + off);
+                assert_int_equal(repo_slot_read(f->repo, 5, &s), -ENOENT);
+                raw_flip(f->path, OFF_SLOTS + 5 * 4096 + off);
+                assert_int_equal(repo_slot_read(f->repo, 5, &s), 0);
+        }
+        /* Bytes past the body are not. */
+        raw_flip(f->path, OFF_SLOTS + 5 * 4096 + 52 + 5);
+        assert_int_equal(repo_slot_read(f->repo, 5, &s), 0);
+
+        /* A valid slot copied into another node's position is refused. */
+        {
+                uint8_t blk[4096];
+                raw_read(f->path, OFF_SLOTS + 5 * 4096, blk, sizeof(blk));
+                raw_write(f->path, OFF_SLOTS + 6 * 4096, blk, sizeof(blk));
+                assert_int_equal(repo_slot_read(f->repo, 6, &s), -ENOENT);
+        }
+}
+
+static void test_two_handles(void **state)
+{
+        fx_t *f = *state;
+        repo_t *other;
+        repo_slot_t s;
+        uint64_t gen;
+        char *text;
+
+        assert_int_equal(repo_open(f->path, &other), 0);
+        write_config(f->repo, 1, "from one");
+        expect_config(other, 1, "from one");
+        write_config(other, 2, "from two");
+        expect_config(f->repo, 2, "from two");
+        assert_int_equal(repo_config_write(f->repo, 2, "late", 4), -ESTALE);
+
+        assert_int_equal(repo_staged_write(other, 2, "staged", 6), 0);
+        assert_int_equal(repo_staged_read(f->repo, &gen, &text), 0);
+        assert_string_equal(text, "staged");
+        free(text);
+
+        assert_int_equal(repo_slot_write(f->repo, 1, 3, 4, "n1", 2), 0);
+        assert_int_equal(repo_slot_write(other, 2, 5, 6, "n2", 2), 0);
+        assert_int_equal(repo_slot_read(other, 1, &s), 0);
+        assert_int_equal(s.seq, 4);
+        assert_int_equal(repo_slot_read(f->repo, 2, &s), 0);
+        assert_int_equal(s.seq, 6);
+        repo_close(other);
+}
+
+/* Lock state of the config area as another open file description sees it. */
+static short probe_lock(const char *path)
+{
+        struct flock fl = {
+            .l_type = F_WRLCK,
+            .l_whence = SEEK_SET,
+            .l_start = MIB,
+            .l_len = 3 * MIB,
+        };
+        int fd = open(path, O_RDWR | O_CLOEXEC);
+
+        assert_true(fd >= 0);
+        assert_int_equal(fcntl(fd, F_OFD_GETLK, &fl), 0);
+        close(fd);
+        return fl.l_type;
+}
+
+typedef struct {
+        repo_t *repo;
+        atomic_int got;
+} lock_arg_t;
+
+static void *lock_thread(void *p)
+{
+        lock_arg_t *a = p;
+
+        if (repo_config_lock(a->repo) == 0)
+                atomic_store(&a->got, 1);
+        return NULL;
+}
+
+static void test_lock(void **state)
+{
+        fx_t *f = *state;
+        lock_arg_t a = {.got = 0};
+        pthread_t t;
+        struct timespec ms100 = {0, 100 * 1000 * 1000};
+
+        assert_int_equal(probe_lock(f->path), F_UNLCK);
+        assert_int_equal(repo_config_lock(f->repo), 0);
+        assert_int_equal(probe_lock(f->path), F_WRLCK);
+        repo_config_unlock(f->repo);
+        assert_int_equal(probe_lock(f->path), F_UNLCK);
+        repo_config_unlock(f->repo); /* unlocking twice is harmless */
+
+        /* A second handle blocks until the first unlocks. */
+        assert_int_equal(repo_open(f->path, &a.repo), 0);
+        assert_int_equal(repo_config_lock(f->repo), 0);
+        assert_int_equal(pthread_create(&t, NULL, lock_thread, &a), 0);
+        nanosleep(&ms100, NULL);
+        assert_int_equal(atomic_load(&a.got), 0);
+        repo_config_unlock(f->repo);
+        assert_int_equal(pthread_join(t, NULL), 0);
+        assert_int_equal(atomic_load(&a.got), 1);
+        assert_int_equal(probe_lock(f->path), F_WRLCK);
+        /* Closing a handle drops its lock. */
+        repo_close(a.repo);
+        assert_int_equal(probe_lock(f->path), F_UNLCK);
+}
+
+typedef struct {
+        repo_t *repo;
+        atomic_int failures;
+        atomic_int stop;
+} hb_arg_t;
+
+static void *heartbeat_thread(void *p)
+{
+        hb_arg_t *a = p;
+        repo_slot_t s;
+        char body[64];
+
+        for (uint64_t seq = 1; !atomic_load(&a->stop) && seq < 100000; seq++) {
+                int n = snprintf(body, sizeof(body), "heartbeat %llu", (unsigned long long)seq);
+                if (repo_slot_write(a->repo, 4, 1, seq, body, (size_t)n) != 0 ||
+                    repo_slot_read(a->repo, 4, &s) != 0 || s.seq != seq ||
+                    memcmp(s.body, body, (size_t)n) != 0)
+                        atomic_fetch_add(&a->failures, 1);
+        }
+        return NULL;
+}
+
+static void test_threads(void **state)
+{
+        fx_t *f = *state;
+        hb_arg_t a = {.repo = f->repo};
+        pthread_t t;
+        char text[64];
+
+        /* Slot I/O on one thread, config I/O on another, one repo_t. */
+        assert_int_equal(pthread_create(&t, NULL, heartbeat_thread, &a), 0);
+        for (uint64_t gen = 1; gen <= 100; gen++) {
+                snprintf(text, sizeof(text), "config generation %llu", (unsigned long long)gen);
+                write_config(f->repo, gen, text);
+                expect_config(f->repo, gen, text);
+        }
+        atomic_store(&a.stop, 1);
+        assert_int_equal(pthread_join(t, NULL), 0);
+        assert_int_equal(atomic_load(&a.failures), 0);
+}
+
+#define T(fn)  cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define TP(fn) cmocka_unit_test_setup_teardown(fn, setup_path, teardown)
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+            TP(test_format_open),
+            TP(test_bigger_file),
+            TP(test_unformatted),
+            TP(test_small_refused),
+            TP(test_format_wipes_stale),
+            T(test_config_alternates),
+            T(test_config_stale),
+            T(test_config_sizes),
+            T(test_config_torn),
+            T(test_config_both_corrupt),
+            T(test_staged),
+            T(test_slot_roundtrip),
+            T(test_slot_corrupt),
+            T(test_two_handles),
+            T(test_lock),
+            T(test_threads),
+        };
+
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
