@@ -43,8 +43,28 @@ def cluster(build_dir):
         lab.clmgr("n1", "start", "cluster")
         lab.wait_group_online("web_rg", "n1", timeout=60)
         yield lab
+        check_sanitizer_reports(lab)
     finally:
         lab.cleanup()
+
+
+SANITIZER_MARKERS = ("AddressSanitizer", "LeakSanitizer", "UndefinedBehaviorSanitizer",
+                     "runtime error:")
+
+
+def check_sanitizer_reports(lab):
+    """Fail the run if any daemon printed a sanitizer report (ASan builds)."""
+    found = []
+    for n in lab.node_names:
+        path = lab.node(n).log
+        try:
+            with open(path, errors="replace") as f:
+                text = f.read()
+        except OSError:
+            continue
+        if any(m in text for m in SANITIZER_MARKERS):
+            found.append(f"--- {n} ({path})\n{text[-4000:]}")
+    assert not found, "sanitizer reports in hamrd logs:\n" + "\n".join(found)
 
 
 class S1Sampler:
