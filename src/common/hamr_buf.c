@@ -83,7 +83,8 @@ uint64_t bufr_u64(bufr_t *r) { return get_be(r, 8); }
 void bufr_str(bufr_t *r, char *out, size_t outcap)
 {
         uint16_t n = bufr_u16(r);
-        if (r->error || n >= outcap || n > r->len - r->pos) {
+        /* an embedded NUL would hide bytes from every reader: malformed */
+        if (r->error || n >= outcap || n > r->len - r->pos || memchr(r->data + r->pos, 0, n)) {
                 r->error = true;
                 if (outcap)
                         out[0] = '\0';

@@ -33,5 +33,6 @@ uint16_t bufr_u16(bufr_t *r);
 uint32_t bufr_u32(bufr_t *r);
 uint64_t bufr_u64(bufr_t *r);
 void bufr_bytes(bufr_t *r, void *p, size_t n);
-/* reads a bufw_str into out (NUL-terminated); error if it does not fit */
+/* reads a bufw_str into out (NUL-terminated); error if it does not fit or
+ * contains a NUL byte */
 void bufr_str(bufr_t *r, char *out, size_t outcap);

@@ -59,7 +59,9 @@ int memb_status_decode(const void *buf, size_t len, memb_status_t *ret)
                 st.gstate[g] = bufr_u8(&r);
                 st.gclear[g] = bufr_u32(&r);
                 bufr_str(&r, st.gerror[g], MEMB_REASON_LEN);
-                if (st.gstate[g] >= RG_S_COUNT)
+                /* canonical form: a reason only for a group in ERROR */
+                if (st.gstate[g] >= RG_S_COUNT ||
+                    (st.gstate[g] != RG_S_ERROR && st.gerror[g][0] != '\0'))
                         return -EBADMSG;
         }
         if (r.error || r.pos != len)
