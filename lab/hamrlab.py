@@ -54,10 +54,10 @@ MAX_NODES = 233
 
 PROFILES = {
     'fast': {
-        'HEARTBEAT_FREQUENCY': '0.3',
-        'GRACE_PERIOD': '0.1',
-        'HEARTBEAT_INTERVAL': '0.05',
-        'NETWORK_FAILURE_DETECTION_TIME': '0.2',
+        'HEARTBEAT_FREQUENCY': '0.2',
+        'GRACE_PERIOD': '0.05',
+        'HEARTBEAT_INTERVAL': '0.04',
+        'NETWORK_FAILURE_DETECTION_TIME': '0.15',
     },
     'default': {},
 }

@@ -44,7 +44,7 @@ echo "$pid" > "$pidfile"
 echo "$(now) start $HAMR_NODE pid $pid rg ${HAMR_RG:-}" >> "$owners"
 
 i=0
-while [ $i -lt 200 ]; do          # 200 x 50 ms = 10 s
+while [ $i -lt 1000 ]; do         # 1000 x 10 ms = 10 s
     if answers; then
         exit 0
     fi
@@ -53,7 +53,7 @@ while [ $i -lt 200 ]; do          # 200 x 50 ms = 10 s
         rm -f "$pidfile"
         exit 1
     fi
-    sleep 0.05
+    sleep 0.01
     i=$((i + 1))
 done
 echo "webapp_start: web app (pid $pid) does not answer on port $port after 10 s" >&2

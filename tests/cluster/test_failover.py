@@ -229,6 +229,5 @@ def test_case_insensitive_and_runbook_short_forms(cluster):
                                  for n in cluster.node_names), 30, what="new generation everywhere")
     assert 'HEARTBEAT_FREQUENCY="0.4"' in cluster.clmgr("n3", "query", "cluster").stdout
     assert cluster.owner_of(WEB) == "n1"  # timers changed live, group untouched
-    cluster.clmgr("n1", "modify", "cluster", "HEARTBEAT_FREQUENCY=0.3",
-                  "NETWORK_FAILURE_DETECTION_TIME=0.2")
+    cluster.clmgr("n1", "modify", "cluster", *[f"{k}={v}" for k, v in cluster.timers.items()])
     cluster.clmgr("n1", "sync", "cluster")
