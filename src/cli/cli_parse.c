@@ -301,17 +301,6 @@ int cli_reject_flags(struct cli_cmd *cmd, const struct cli_flags *fl, const char
         return 0;
 }
 
-static json_t *new_request(const char *op)
-{
-        json_t *req = json_object();
-        json_object_set_new(req, "op", json_string(op));
-        return req;
-}
-
-static void add_request(struct cli_cmd *cmd, json_t *req)
-{
-        json_array_append_new(cmd->requests, req);
-}
 
 static int build_status(struct cli_cmd *cmd, char *const pos[], int npos)
 {
@@ -326,7 +315,7 @@ static int build_status(struct cli_cmd *cmd, char *const pos[], int npos)
                 json_array_extend(cmd->group_filter, names);
                 json_decref(names);
         }
-        add_request(cmd, new_request("status"));
+        cli_add_request(cmd, cli_new_request("status"));
         cmd->show = CLI_SHOW_STATUS;
         return 0;
 }

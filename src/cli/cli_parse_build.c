@@ -12,14 +12,14 @@
 #include "common/hamr_alloc.h"
 #include "common/hamr_error.h"
 
-static json_t *new_request(const char *op)
+json_t *cli_new_request(const char *op)
 {
         json_t *req = json_object();
         json_object_set_new(req, "op", json_string(op));
         return req;
 }
 
-static void add_request(struct cli_cmd *cmd, json_t *req)
+void cli_add_request(struct cli_cmd *cmd, json_t *req)
 {
         json_array_append_new(cmd->requests, req);
 }
@@ -87,14 +87,14 @@ static int build_policy_shortform(struct cli_cmd *cmd, const struct cli_flags *f
         }
         json_array_foreach(groups, i, g)
         {
-                json_t *req = new_request("modify");
+                json_t *req = cli_new_request("modify");
                 json_object_set_new(req, "class", json_string("resource_group"));
                 json_object_set(req, "name", g);
                 json_object_set_new(req, "attrs", json_pack("{ss}", attr, code));
-                add_request(cmd, req);
+                cli_add_request(cmd, req);
         }
         json_decref(groups);
-        add_request(cmd, new_request("sync"));
+        cli_add_request(cmd, cli_new_request("sync"));
         cmd->show = CLI_SHOW_SYNC;
         return 0;
 }
@@ -126,12 +126,12 @@ int cli_build_crud(struct cli_cmd *cmd, enum cli_action act, const struct cli_fl
                 return cli_fail(cmd, CLMGR_RC_INVALID,
                                 "%s %s: takes no ATTR=VALUE arguments (got %s=...)", ops[act], cls,
                                 json_object_iter_key(json_object_iter(attrs)));
-        req = new_request(ops[act]);
+        req = cli_new_request(ops[act]);
         json_object_set_new(req, "class", json_string(cls));
         json_object_set_new(req, "name", name ? json_string(name) : json_null());
         if (act == CLI_ACT_ADD || act == CLI_ACT_MODIFY)
                 json_object_set(req, "attrs", attrs);
-        add_request(cmd, req);
+        cli_add_request(cmd, req);
         if (act == CLI_ACT_QUERY)
                 cmd->show = CLI_SHOW_QUERY;
         return 0;
@@ -259,7 +259,7 @@ int cli_build_start_stop(struct cli_cmd *cmd, enum cli_action act, enum cli_rt_c
                         }
                         home = true;
                 }
-                req = new_request("start");
+                req = cli_new_request("start");
                 json_object_set(req, "nodes", nodes ? nodes : json_null());
                 json_object_set_new(req, "home_only", json_boolean(home));
                 cmd->wait.kind = CLI_WAIT_START;
@@ -284,12 +284,12 @@ int cli_build_start_stop(struct cli_cmd *cmd, enum cli_action act, enum cli_rt_c
                                 goto err;
                         }
                 }
-                req = new_request("stop");
+                req = cli_new_request("stop");
                 json_object_set(req, "nodes", nodes ? nodes : json_null());
                 json_object_set_new(req, "manage", json_string(manage));
                 cmd->wait.kind = CLI_WAIT_STOP;
         }
-        add_request(cmd, req);
+        cli_add_request(cmd, req);
         cmd->wait.names = nodes; /* reference handed over */
         return 0;
 err:
@@ -353,13 +353,13 @@ int cli_build_rg(struct cli_cmd *cmd, enum cli_action act, const struct cli_flag
                 r = cli_fail(cmd, CLMGR_RC_MISSING, "move resource_group: NODE=<node> is required");
                 goto out;
         }
-        req = new_request(act == CLI_ACT_ONLINE    ? "rg_online"
+        req = cli_new_request(act == CLI_ACT_ONLINE    ? "rg_online"
                           : act == CLI_ACT_OFFLINE ? "rg_offline"
                                                    : "rg_move");
         json_object_set(req, "groups", groups);
         if (act != CLI_ACT_OFFLINE)
                 json_object_set_new(req, "node", node ? json_string(node) : json_null());
-        add_request(cmd, req);
+        cli_add_request(cmd, req);
         cmd->wait.kind = act == CLI_ACT_ONLINE    ? CLI_WAIT_RG_ONLINE
                          : act == CLI_ACT_OFFLINE ? CLI_WAIT_RG_OFFLINE
                                                   : CLI_WAIT_RG_MOVE;
@@ -391,7 +391,7 @@ int cli_build_sync_verify(struct cli_cmd *cmd, enum cli_action act, const struct
                 return cli_fail(cmd, CLMGR_RC_INVALID,
                                 "%s cluster: attribute '%s' is not supported", op,
                                 json_object_iter_key(json_object_iter(attrs)));
-        add_request(cmd, new_request(op));
+        cli_add_request(cmd, cli_new_request(op));
         cmd->show = act == CLI_ACT_SYNC ? CLI_SHOW_SYNC : CLI_SHOW_VERIFY;
         return 0;
 }

@@ -52,3 +52,7 @@ int cli_build_rg(struct cli_cmd *cmd, enum cli_action act, const struct cli_flag
                  const char *name, json_t *attrs);
 int cli_build_sync_verify(struct cli_cmd *cmd, enum cli_action act, const struct cli_flags *fl,
                           const char *name, json_t *attrs);
+
+/* A request object {"op": op} (new reference); append one to cmd's list. */
+json_t *cli_new_request(const char *op);
+void cli_add_request(struct cli_cmd *cmd, json_t *req);

@@ -109,6 +109,21 @@ static void reply_rc(hamrd_t *d, uint32_t conn, int r, const char *err)
                                 err && *err ? err : hamr_strerror(r));
 }
 
+/* Class name as typed -> class; on error replies to conn. */
+static int resolve_class(hamrd_t *d, uint32_t conn, const char *cname, conf_class_t *ret_cls)
+{
+        char err[CONF_ERR_LEN];
+        int r = conf_class_lookup(cname ? cname : "", ret_cls);
+
+        if (r < 0) {
+                snprintf(err, sizeof(err),
+                         "class \"%s\" is unknown; known: cluster, node, network, service_ip, application_controller, resource_group",
+                         cname ? cname : "");
+                reply_rc(d, conn, r, err);
+        }
+        return r;
+}
+
 static int kv_from_json(json_t *attrs, conf_kv_t *kv, size_t cap, size_t *ret_n)
 {
         const char *k;
@@ -159,13 +174,9 @@ static void edit(hamrd_t *d, uint32_t conn, const char *op, json_t *req)
         bool staged;
         int r;
 
-        r = conf_class_lookup(cname ? cname : "", &cls);
-        if (r < 0) {
-                snprintf(err, sizeof(err), "class \"%s\" is unknown; known: cluster, node, network, service_ip, application_controller, resource_group",
-                         cname ? cname : "");
-                reply_rc(d, conn, r, err);
+        r = resolve_class(d, conn, cname, &cls);
+        if (r < 0)
                 return;
-        }
         if (kv_from_json(json_object_get(req, "attrs"), kv, 64, &nkv) < 0) {
                 reply_rc(d, conn, -HAMR_E_BAD_VALUE, "attributes must be NAME=value strings (at most 64)");
                 return;
@@ -357,13 +368,9 @@ static void query(hamrd_t *d, uint32_t conn, json_t *req)
         json_t *objs, *status;
         int r, found = 0;
 
-        r = conf_class_lookup(cname ? cname : "", &cls);
-        if (r < 0) {
-                snprintf(err, sizeof(err), "class \"%s\" is unknown; known: cluster, node, network, service_ip, application_controller, resource_group",
-                         cname ? cname : "");
-                reply_rc(d, conn, r, err);
+        r = resolve_class(d, conn, cname, &cls);
+        if (r < 0)
                 return;
-        }
         db = editable_db(d, &staged);
         objs = json_array();
         status = hamrd_status_json(d);
