@@ -54,10 +54,10 @@ MAX_NODES = 233
 
 PROFILES = {
     'fast': {
-        'HEARTBEAT_FREQUENCY': '0.2',
+        'HEARTBEAT_FREQUENCY': '0.15',
         'GRACE_PERIOD': '0.05',
-        'HEARTBEAT_INTERVAL': '0.04',
-        'NETWORK_FAILURE_DETECTION_TIME': '0.15',
+        'HEARTBEAT_INTERVAL': '0.03',
+        'NETWORK_FAILURE_DETECTION_TIME': '0.1',
     },
     'default': {},
 }

@@ -19,30 +19,57 @@ static int open_repo(hamrd_t *d)
         return repo_open(d->repo_path, &d->repo);
 }
 
-int hamrd_config_load(hamrd_t *d, char *err, size_t errlen)
+/* The copy this node applied, kept in its state directory (written to a
+ * temporary file, fsync'd and renamed, so it is never torn). */
+static void cache_write(hamrd_t *d, const char *text)
 {
-        _cleanup_free_ char *text = NULL;
+        char path[4200], tmp[4300];
+        FILE *f;
+
+        snprintf(path, sizeof(path), "%s/applied.conf", d->state_dir);
+        snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+        f = fopen(tmp, "we");
+        if (!f)
+                goto fail;
+        if (fputs(text, f) < 0 || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+                fclose(f);
+                goto fail;
+        }
+        if (fclose(f) != 0 || rename(tmp, path) != 0)
+                goto fail;
+        return;
+fail:
+        log_warn("daemon", "cannot write the applied configuration cache %s: %s", path,
+                 strerror(errno));
+}
+
+static char *cache_read(hamrd_t *d)
+{
+        char path[4200];
+        FILE *f;
+        char *text = NULL;
+        size_t cap = 0;
+        ssize_t n;
+
+        snprintf(path, sizeof(path), "%s/applied.conf", d->state_dir);
+        f = fopen(path, "re");
+        if (!f)
+                return NULL;
+        n = getdelim(&text, &cap, '\0', f);
+        fclose(f);
+        if (n <= 0) {
+                free(text);
+                return NULL;
+        }
+        return text;
+}
+
+static int apply_text(hamrd_t *d, const char *text, uint64_t gen, char *err, size_t errlen)
+{
         conf_db_t *db = NULL;
         hamr_config_t *cfg = NULL;
-        uint64_t gen;
-        int r;
+        int r = conf_db_parse(text, &db, err, errlen);
 
-        err[0] = '\0';
-        r = open_repo(d);
-        if (r < 0) {
-                snprintf(err, errlen, "repository %s: %s", d->repo_path, strerror(-r));
-                return r;
-        }
-        if (!d->cfg) /* keep polling the repository for a first generation */
-                topo_disk_config(d->topo, d->repo, 0, 0, 200 * USEC_PER_MSEC);
-        r = repo_config_read(d->repo, &gen, &text);
-        if (r < 0) {
-                snprintf(err, errlen, "no configuration on the repository yet");
-                return r;
-        }
-        if (d->cfg && gen <= d->cfg->generation)
-                return 0;
-        r = conf_db_parse(text, &db, err, errlen);
         if (r == 0) {
                 db->generation = gen;
                 r = conf_compile(db, &cfg, err, errlen);
@@ -60,6 +87,57 @@ int hamrd_config_load(hamrd_t *d, char *err, size_t errlen)
         hamrd_apply_config(d);
         hamr_config_free(old);
         return 0;
+}
+
+/* At start-up only: the repository cannot be read, but this node applied a
+ * configuration before. Use it so that the node can still take part (over
+ * the network) until the repository is back. */
+static int load_cached(hamrd_t *d, char *err, size_t errlen)
+{
+        _cleanup_free_ char *text = cache_read(d);
+        conf_db_t *db = NULL;
+        uint64_t gen;
+        int r;
+
+        if (!text)
+                return -ENOENT;
+        r = conf_db_parse(text, &db, err, errlen);
+        if (r < 0)
+                return r;
+        gen = db->generation;
+        conf_db_free(db);
+        log_warn("daemon", "repository %s unreadable: using the cached configuration generation %llu",
+                 d->repo_path, (unsigned long long)gen);
+        return apply_text(d, text, gen, err, errlen);
+}
+
+int hamrd_config_load(hamrd_t *d, char *err, size_t errlen)
+{
+        _cleanup_free_ char *text = NULL;
+        uint64_t gen;
+        int r;
+
+        err[0] = '\0';
+        r = open_repo(d);
+        if (r < 0) {
+                snprintf(err, errlen, "repository %s: %s", d->repo_path, strerror(-r));
+                if (!d->cfg && load_cached(d, err, errlen) == 0)
+                        return 0;
+                return r;
+        }
+        if (!d->cfg) /* keep polling the repository for a first generation */
+                topo_disk_config(d->topo, d->repo, 0, 0, 200 * USEC_PER_MSEC);
+        r = repo_config_read(d->repo, &gen, &text);
+        if (r < 0) {
+                snprintf(err, errlen, "no configuration on the repository yet");
+                return r;
+        }
+        if (d->cfg && gen <= d->cfg->generation)
+                return 0;
+        r = apply_text(d, text, gen, err, errlen);
+        if (r == 0)
+                cache_write(d, text);
+        return r;
 }
 
 /* Under the repository lock: apply any generation another node committed

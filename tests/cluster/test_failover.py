@@ -231,3 +231,30 @@ def test_case_insensitive_and_runbook_short_forms(cluster):
     assert cluster.owner_of(WEB) == "n1"  # timers changed live, group untouched
     cluster.clmgr("n1", "modify", "cluster", *[f"{k}={v}" for k, v in cluster.timers.items()])
     cluster.clmgr("n1", "sync", "cluster")
+
+
+def test_node_restarts_from_its_cached_configuration(cluster):
+    """Each node caches the generation it applied; a node whose repository
+    cannot be read at start-up still joins with that copy."""
+    nd = cluster.node("n3")
+    gen = cluster.status("n1")["cluster"]["GENERATION"]
+    cluster.wait_for(lambda: cluster.status("n3")["cluster"]["GENERATION"] == gen, 30,
+                     what="n3 applied the newest generation")
+    cached = open(os.path.join(nd.state_dir, "applied.conf")).read()
+    assert f"generation {gen}" in cached
+    cluster.stop_daemon("n3")
+    saved = list(cluster.daemon_args)
+    cluster.daemon_args += ["--repository", "/nonexistent/hamr-repository"]
+    try:
+        cluster.start_daemon("n3")
+        cluster.wait_for(lambda: {n["NAME"]: n["STATE"] for n in cluster.status("n1")["nodes"]}["n3"] == "ONLINE",
+                         60, what="n3 back ONLINE from its cached configuration")
+        assert cluster.status("n3")["cluster"]["GENERATION"] == gen
+        assert "cached configuration" in cluster.log_tail("n3", 50)
+    finally:
+        cluster.daemon_args[:] = saved
+        cluster.stop_daemon("n3")
+        cluster.start_daemon("n3")
+        cluster.wait_for(lambda: {n["NAME"]: n["STATE"] for n in cluster.status("n1")["nodes"]}["n3"] == "ONLINE",
+                         60, what="n3 back ONLINE")
+    assert cluster.owner_of(WEB) == "n1"
