@@ -1,0 +1,227 @@
+/* test_coord: the coordinator's handling of administrator requests and its
+ * scheduling gate (targets only in a quorate view where every member has
+ * reported the current view and generation). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/hamr_error.h"
+#include "coord/coord.h"
+
+#define MS (USEC_PER_MSEC)
+
+static hamr_config_t cfg;
+static conf_node_t nodes[3];
+static conf_rg_t rg;
+static memb_status_t self_st, peer_st;
+
+static memb_t *cluster_of_three(coord_t *c, usec_t now)
+{
+        memb_t *m;
+
+        memset(&cfg, 0, sizeof(cfg));
+        for (int i = 0; i < 3; i++) {
+                memset(&nodes[i], 0, sizeof(nodes[i]));
+                nodes[i].id = (uint32_t)i;
+                snprintf(nodes[i].name, sizeof(nodes[i].name), "n%d", i + 1);
+        }
+        memset(&rg, 0, sizeof(rg));
+        snprintf(rg.name, sizeof(rg.name), "web_rg");
+        rg.nnodes = 3;
+        rg.nodes[0] = 0;
+        rg.nodes[1] = 1;
+        rg.nodes[2] = 2;
+        cfg.nodes = nodes;
+        cfg.nnodes = 3;
+        cfg.rgs = &rg;
+        cfg.nrgs = 1;
+        cfg.generation = 1;
+        cfg.hb_freq_usec = 300 * MS;
+        cfg.grace_usec = 100 * MS;
+        memset(c->stopped_by, 0xff, sizeof(c->stopped_by));
+
+        m = memb_new(0, 10);
+        memb_set_config(m, &cfg, 0);
+        memset(&peer_st, 0, sizeof(peer_st));
+        peer_st.status_seq = 1;
+        peer_st.generation = 1;
+        memb_on_status(m, 1, 11, &peer_st, MEMB_PATH_NET, now);
+        memb_on_status(m, 2, 12, &peer_st, MEMB_PATH_NET, now);
+        memb_coordinator_tick(m, now);
+        memset(&self_st, 0, sizeof(self_st));
+        self_st.generation = 1;
+        self_st.ngroups = 1;
+        return m;
+}
+
+/* every member reports the current view with the given services/group state */
+static void all_report(memb_t *m, usec_t now, uint8_t services, uint8_t gstate_n1)
+{
+        peer_st.status_seq++;
+        peer_st.view_id = m->view.view_id;
+        peer_st.services = services;
+        peer_st.ngroups = 1;
+        peer_st.gstate[0] = RG_S_OFFLINE;
+        memb_on_status(m, 1, 11, &peer_st, MEMB_PATH_NET, now);
+        memb_on_status(m, 2, 12, &peer_st, MEMB_PATH_NET, now);
+        self_st.view_id = m->view.view_id;
+        self_st.services = services;
+        self_st.gstate[0] = gstate_n1;
+}
+
+static int command(coord_t *c, memb_t *m, const char *json, char *err)
+{
+        json_t *req = json_loads(json, 0, NULL);
+        int r;
+        assert_non_null(req);
+        r = coord_command(c, m, &cfg, &self_st, req, err, CONF_ERR_LEN);
+        json_decref(req);
+        return r;
+}
+
+static void test_start_then_schedule(void **state)
+{
+        coord_t c;
+        char err[CONF_ERR_LEN];
+        usec_t now = now_usec();
+        memb_t *m = cluster_of_three(&c, now);
+
+        (void)state;
+        /* not every member has reported the view: no targets yet */
+        assert_false(m->view.targets_valid);
+        assert_int_equal(command(&c, m, "{\"op\":\"start\"}", err), 0);
+        for (int i = 0; i < 3; i++)
+                assert_int_equal(m->view.want[i], WANT_ACTIVE);
+        coord_update(&c, m, &cfg, &self_st, now);
+        assert_false(m->view.targets_valid);
+        all_report(m, now, SVC_ACTIVE, RG_S_OFFLINE);
+        uint64_t pub = m->view.pub_seq;
+        assert_true(coord_update(&c, m, &cfg, &self_st, now));
+        assert_true(m->view.pub_seq > pub);
+        assert_true(m->view.targets_valid);
+        assert_int_equal(m->view.target[0], 0); /* OHN: home node n1 */
+        memb_free(m);
+}
+
+static void test_bad_requests_change_nothing(void **state)
+{
+        coord_t c;
+        char err[CONF_ERR_LEN];
+        usec_t now = now_usec();
+        memb_t *m = cluster_of_three(&c, now);
+        static memb_view_t before;
+
+        (void)state;
+        all_report(m, now, SVC_ACTIVE, RG_S_ONLINE);
+        assert_int_equal(command(&c, m, "{\"op\":\"start\"}", err), 0);
+        coord_update(&c, m, &cfg, &self_st, now);
+        before = m->view;
+
+        assert_int_equal(command(&c, m, "{\"op\":\"rg_move\",\"groups\":[\"nope\"],\"node\":\"n2\"}", err),
+                         -HAMR_E_NOT_FOUND);
+        assert_non_null(strstr(err, "nope"));
+        assert_int_equal(command(&c, m, "{\"op\":\"rg_move\",\"groups\":[\"web_rg\"],\"node\":\"n9\"}", err),
+                         -HAMR_E_NOT_FOUND);
+        assert_non_null(strstr(err, "n9"));
+        assert_int_equal(command(&c, m, "{\"op\":\"rg_move\",\"groups\":[\"web_rg\"]}", err),
+                         -HAMR_E_MISSING);
+        assert_int_equal(command(&c, m, "{\"op\":\"stop\",\"manage\":\"sideways\"}", err),
+                         -HAMR_E_BAD_VALUE);
+        assert_non_null(strstr(err, "sideways"));
+        assert_int_equal(command(&c, m, "{\"op\":\"stop\",\"nodes\":[\"n7\"]}", err), -HAMR_E_NOT_FOUND);
+        assert_int_equal(command(&c, m, "{\"op\":\"rg_online\",\"groups\":[]}", err), -HAMR_E_MISSING);
+        assert_memory_equal(&before, &m->view, sizeof(before));
+        memb_free(m);
+}
+
+static void test_stop_offline_and_restart_node(void **state)
+{
+        coord_t c;
+        char err[CONF_ERR_LEN];
+        usec_t now = now_usec();
+        memb_t *m = cluster_of_three(&c, now);
+
+        (void)state;
+        all_report(m, now, SVC_ACTIVE, RG_S_ONLINE);
+        assert_int_equal(command(&c, m, "{\"op\":\"start\"}", err), 0);
+        coord_update(&c, m, &cfg, &self_st, now);
+        assert_int_equal(m->view.target[0], 0);
+        /* graceful stop of the owner: group taken offline, not moved */
+        assert_int_equal(command(&c, m, "{\"op\":\"stop\",\"nodes\":[\"n1\"],\"manage\":\"offline\"}", err), 0);
+        assert_int_equal(m->view.want[0], WANT_STOP_OFFLINE);
+        assert_int_equal(m->view.ctl[0].admin, RGM_ADMIN_OFFLINE);
+        coord_update(&c, m, &cfg, &self_st, now);
+        assert_int_equal(m->view.target[0], RGM_NO_NODE);
+        /* starting that node again brings the group back by policy */
+        self_st.gstate[0] = RG_S_OFFLINE;
+        self_st.services = SVC_INACTIVE;
+        coord_update(&c, m, &cfg, &self_st, now);
+        assert_int_equal(m->view.want[0], WANT_INACTIVE);
+        assert_int_equal(command(&c, m, "{\"op\":\"start\",\"nodes\":[\"n1\"]}", err), 0);
+        assert_int_equal(m->view.ctl[0].admin, RGM_ADMIN_AUTO);
+        self_st.services = SVC_ACTIVE;
+        coord_update(&c, m, &cfg, &self_st, now);
+        assert_int_equal(m->view.target[0], 0);
+        memb_free(m);
+}
+
+static void test_move_needs_active_node_and_sets_pol(void **state)
+{
+        coord_t c;
+        char err[CONF_ERR_LEN];
+        usec_t now = now_usec();
+        memb_t *m = cluster_of_three(&c, now);
+
+        (void)state;
+        all_report(m, now, SVC_ACTIVE, RG_S_ONLINE);
+        /* services not started anywhere: a move target must have them ONLINE */
+        assert_int_equal(command(&c, m, "{\"op\":\"rg_move\",\"groups\":[\"web_rg\"],\"node\":\"n2\"}", err),
+                         -HAMR_E_BUSY);
+        assert_int_equal(command(&c, m, "{\"op\":\"start\"}", err), 0);
+        coord_update(&c, m, &cfg, &self_st, now);
+        uint32_t clear = m->view.clear_seq[0];
+        assert_int_equal(command(&c, m, "{\"op\":\"rg_move\",\"groups\":[\"web_rg\"],\"node\":\"n2\"}", err), 0);
+        assert_int_equal(m->view.ctl[0].pol_node, 1);
+        assert_true(m->view.clear_seq[0] > clear);
+        coord_update(&c, m, &cfg, &self_st, now);
+        assert_int_equal(m->view.target[0], RGM_NO_NODE); /* n1 releases first */
+        self_st.gstate[0] = RG_S_OFFLINE;
+        coord_update(&c, m, &cfg, &self_st, now);
+        assert_int_equal(m->view.target[0], 1);
+        memb_free(m);
+}
+
+static void test_no_quorum_refuses(void **state)
+{
+        coord_t c;
+        char err[CONF_ERR_LEN];
+        usec_t now = now_usec();
+        memb_t *m = cluster_of_three(&c, now);
+
+        (void)state;
+        /* both peers silent past the detection time: alone */
+        usec_t later = now + 2 * USEC_PER_SEC;
+        memb_coordinator_tick(m, later);
+        assert_false(memb_quorate(m, later));
+        /* coord_command checks quorum at the real clock: use a view of one */
+        m->view.members = 0x1;
+        assert_int_equal(command(&c, m, "{\"op\":\"start\"}", err), -HAMR_E_NO_QUORUM);
+        assert_non_null(strstr(err, "quorum"));
+        memb_free(m);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_start_then_schedule),
+                cmocka_unit_test(test_bad_requests_change_nothing),
+                cmocka_unit_test(test_stop_offline_and_restart_node),
+                cmocka_unit_test(test_move_needs_active_node_and_sets_pol),
+                cmocka_unit_test(test_no_quorum_refuses),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
