@@ -112,7 +112,6 @@ bool coord_update(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
                 publish(m);
                 return true;
         }
-        (void)c;
         return false;
 }
 

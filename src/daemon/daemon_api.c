@@ -82,14 +82,13 @@ json_t *hamrd_status_json(hamrd_t *d)
                 char paths[32] = "";
                 json_t *o = json_object();
 
+                bool net = p->last_net_usec && now - p->last_net_usec < memb_timeout(d->memb);
+                bool disk = p->last_disk_usec && now - p->last_disk_usec < memb_timeout(d->memb);
                 if (n->id == d->self_id)
                         snprintf(paths, sizeof(paths), "local");
                 else
-                        snprintf(paths, sizeof(paths), "%s%s%s",
-                                 p->last_net_usec && now - p->last_net_usec < memb_timeout(d->memb) ? "net" : "",
-                                 p->last_net_usec && now - p->last_net_usec < memb_timeout(d->memb) &&
-                                 p->last_disk_usec && now - p->last_disk_usec < memb_timeout(d->memb) ? "," : "",
-                                 p->last_disk_usec && now - p->last_disk_usec < memb_timeout(d->memb) ? "disk" : "");
+                        snprintf(paths, sizeof(paths), "%s%s%s", net ? "net" : "",
+                                 net && disk ? "," : "", disk ? "disk" : "");
                 json_object_set_new(o, "NAME", json_string(n->name));
                 json_object_set_new(o, "STATE", json_string(up && st ? svc_state_str(st->services) : "DOWN"));
                 json_object_set_new(o, "REACHABLE", json_boolean(up));
