@@ -9,6 +9,12 @@
 #include "common/hamr_log.h"
 #include "rgm/rgm.h"
 
+void coord_init(coord_t *c)
+{
+        memset(c, 0, sizeof(*c));
+        memset(c->stopped_by, 0xff, sizeof(c->stopped_by));
+}
+
 static const memb_status_t *status_of(const memb_t *m, const memb_status_t *self_status, int id)
 {
         return id == m->self ? self_status : memb_peer_status(m, (uint16_t)id);
@@ -46,6 +52,7 @@ bool coord_update(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
 {
         static uint8_t state[CONF_MAX_RGS * CONF_MAX_NODES];
         static rgm_output_t out[CONF_MAX_RGS];
+        static bool pending[CONF_MAX_RGS], changed[CONF_MAX_RGS];
         memb_view_t *v = &m->view;
         memb_view_t before;
         uint64_t eligible = 0;
@@ -74,12 +81,17 @@ bool coord_update(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
                            self_status->generation == cfg->generation;
         if (v->targets_valid) {
                 memset(state, RG_S_UNKNOWN, sizeof(state));
+                memset(pending, 0, sizeof(pending));
                 for (int i = 0; i < CONF_MAX_NODES; i++) {
                         const memb_status_t *st = status_of(m, self_status, i);
                         if (!(v->members & (1ULL << i)) || !st)
                                 continue;
-                        for (unsigned g = 0; g < cfg->nrgs && g < st->ngroups; g++)
+                        for (unsigned g = 0; g < cfg->nrgs && g < st->ngroups; g++) {
                                 state[g * CONF_MAX_NODES + i] = st->gstate[g];
+                                if (c->target_view[g] == v->view_id &&
+                                    st->view_pub_seq < c->target_pub[g])
+                                        pending[g] = true;
+                        }
                 }
                 eff = *cfg;
                 if (v->home_only) {
@@ -98,11 +110,15 @@ bool coord_update(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
                                   .ctl = v->ctl};
                 rgm_schedule(&in, out);
                 for (unsigned g = 0; g < cfg->nrgs; g++) {
+                        changed[g] = false;
+                        if (pending[g])
+                                continue; /* a member has not answered the last target change */
                         if (v->target[g] != out[g].target)
                                 log_info("coord", "group %s target %d -> %d (%s)",
                                          cfg->rgs[g].name, v->target[g] == RGM_NO_NODE ? -1 : v->target[g],
                                          out[g].target == RGM_NO_NODE ? -1 : out[g].target,
                                          out[g].why ? out[g].why : "");
+                        changed[g] = v->target[g] != out[g].target;
                         v->target[g] = out[g].target;
                         v->ctl[g] = out[g].ctl;
                 }
@@ -110,6 +126,11 @@ bool coord_update(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
         }
         if (memcmp(&before, v, sizeof(before)) != 0) {
                 publish(m);
+                for (unsigned g = 0; v->targets_valid && g < cfg->nrgs; g++)
+                        if (changed[g]) {
+                                c->target_view[g] = v->view_id;
+                                c->target_pub[g] = v->pub_seq;
+                        }
                 return true;
         }
         return false;

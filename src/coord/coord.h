@@ -12,7 +12,16 @@
 
 typedef struct coord {
         uint16_t stopped_by[CONF_MAX_RGS]; /* node whose MANAGE=offline stop took the group offline */
+        /* Publication (view id, pub_seq) that last changed each group's
+         * target: until every member has answered it, the group's target is
+         * not changed again (a report older than the target may hide an
+         * acquisition in progress). */
+        uint64_t target_view[CONF_MAX_RGS];
+        uint64_t target_pub[CONF_MAX_RGS];
 } coord_t;
+
+/* Initial state: no stop recorded, no target change pending. */
+void coord_init(coord_t *c);
 
 /* Recompute the control part of m->view (coordinator only, quorate view).
  * self_status is this node's own status. Returns true if anything published

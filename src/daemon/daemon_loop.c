@@ -58,8 +58,9 @@ static void build_status(hamrd_t *d, usec_t now)
         st->generation = d->cfg->generation;
         st->services = (uint8_t)d->services;
         st->reach = memb_reach(d->memb, now);
-        st->view_id = d->memb->view.view_id;
-        st->view_coord = d->memb->have_view ? d->memb->view.coord : 0;
+        st->view_id = d->memb->view.view_id; /* the last view accepted, even if expired */
+        st->view_pub_seq = d->memb->view.pub_seq;
+        st->view_coord = d->memb->view.coord;
         st->view_members = d->memb->have_view ? d->memb->view.members : 0;
         st->quorate = memb_quorate(d->memb, now);
         rgm_exec_fill_status(d->exec, st);
@@ -251,9 +252,10 @@ static void on_packet(void *ud, const uint8_t *pkt, size_t len, const struct soc
         case WIRE_T_VIEW:
                 if (memb_view_decode(msg.body, msg.body_len, &view) == 0) {
                         d->memb->peers[msg.sender].last_net_usec = now;
-                        if (memb_on_view(d->memb, msg.sender, &view, now))
+                        if (memb_on_view(d->memb, msg.sender, &view, now)) {
+                                d->dirty = true; /* answer this publication promptly */
                                 hamrd_kick(d);
-                        d->dirty |= d->status->view_id != d->memb->view.view_id;
+                        }
                 }
                 break;
         case WIRE_T_COMMAND:
@@ -306,8 +308,11 @@ static void on_disk(void *ud, const repo_slot_t *slots, uint64_t present, uint64
                 r.pos = 2u + slen;
                 vlen = bufr_u16(&r);
                 if (!r.error && vlen > 0 && vlen <= s->body_len - r.pos &&
-                    memb_view_decode(s->body + r.pos, vlen, &view) == 0)
-                        changed |= memb_on_view(d->memb, (uint16_t)i, &view, now);
+                    memb_view_decode(s->body + r.pos, vlen, &view) == 0 &&
+                    memb_on_view(d->memb, (uint16_t)i, &view, now)) {
+                        d->dirty = true;
+                        changed = true;
+                }
         }
         if (changed)
                 hamrd_kick(d);

@@ -136,7 +136,7 @@ int main(int argc, char **argv)
         d->loop = uv_default_loop();
         d->status = zalloc(sizeof(*d->status));
         d->memb = memb_new(0, d->incarnation);
-        memset(d->coord.stopped_by, 0xff, sizeof(d->coord.stopped_by));
+        coord_init(&d->coord);
         hamrd_loop_init(d);
 
         r = hamrd_config_load(d, err, sizeof(err));

@@ -68,6 +68,12 @@ bool memb_on_status(memb_t *m, uint16_t from, uint64_t incarnation, const memb_s
                 m->max_view_id_seen = st->view_id;
         if (st->view_id > p->view_id_seen)
                 p->view_id_seen = st->view_id;
+        /* the view also tells who formed it: credit its coordinator, so that
+         * a follower's report is not taken for a view of the follower's own */
+        if (st->view_coord < CONF_MAX_NODES && st->view_coord != m->self &&
+            (m->configured & (1ULL << st->view_coord)) &&
+            st->view_id > m->peers[st->view_coord].view_id_seen)
+                m->peers[st->view_coord].view_id_seen = st->view_id;
         if (p->have_status && st->status_seq <= p->status.status_seq)
                 return false;
         p->status = *st;
@@ -181,6 +187,9 @@ bool memb_coordinator_tick(memb_t *m, usec_t now)
         uint64_t reach = memb_reach(m, now);
         bool need = !m->have_view || m->view.coord != m->self || m->view.members != reach;
 
+        if (!need)
+                m->view_heard_usec = now; /* our own view is fresh while we coordinate it */
+
         for (int i = 0; !need && i < CONF_MAX_NODES; i++) {
                 if (!(reach & (1ULL << i)))
                         continue;
@@ -214,8 +223,19 @@ bool memb_coordinator_tick(memb_t *m, usec_t now)
 
 void memb_expire(memb_t *m, usec_t now)
 {
-        if (!m->have_view || m->view.coord == m->self)
+        if (!m->have_view)
                 return;
+        if (m->view.coord == m->self) {
+                /* Stepped down (another node now coordinates): keep the view
+                 * until the new coordinator's view arrives, for at most the
+                 * detection time; no needless release on a handover. */
+                if (!memb_is_coordinator(m, now) && now - m->view_heard_usec >= memb_timeout(m)) {
+                        log_info("memb", "view given up view=%llu (stepped down)",
+                                 (unsigned long long)m->view.view_id);
+                        m->have_view = false;
+                }
+                return;
+        }
         if (now - m->view_heard_usec >= memb_timeout(m) ||
             memb_coordinator(m, now) != m->view.coord) {
                 log_info("memb", "view lost view=%llu coord=%u",
@@ -230,10 +250,35 @@ bool memb_quorate(const memb_t *m, usec_t now)
 
         if (!m->cfg || !m->have_view || !(m->view.members & (1ULL << m->self)))
                 return false;
-        if (m->view.coord != m->self && now - m->view_heard_usec >= memb_timeout(m))
+        if (now - m->view_heard_usec >= memb_timeout(m) &&
+            (m->view.coord != m->self || !memb_is_coordinator(m, now)))
+                return false;
+        if (memb_view_conflict(m, now))
                 return false;
         n = (unsigned)__builtin_popcountll(m->view.members & m->configured);
         return 2 * n > m->cfg->nnodes;
+}
+
+bool memb_view_conflict(const memb_t *m, usec_t now)
+{
+        uint16_t coord = memb_coordinator(m, now);
+
+        for (int i = 0; i < CONF_MAX_NODES; i++) {
+                const memb_peer_t *p = &m->peers[i];
+                if (!(m->view.members & (1ULL << i)) || i == m->self || !p->have_status ||
+                    p->incarnation != m->view.incarnations[i])
+                        continue;
+                const memb_status_t *st = &p->status;
+                bool ours = st->view_id == m->view.view_id && st->view_coord == m->view.coord;
+                /* A member of our view now follows another view, not older
+                 * than ours, formed by a node we do not take as coordinator:
+                 * two coordinators. Whoever holds groups must not count on
+                 * this view any more. */
+                if (!ours && st->view_id >= m->view.view_id && st->view_coord != coord &&
+                    st->view_coord != m->view.coord)
+                        return true;
+        }
+        return false;
 }
 
 bool memb_view_agreed(const memb_t *m, uint64_t gen)
@@ -245,7 +290,8 @@ bool memb_view_agreed(const memb_t *m, uint64_t gen)
                         continue;
                 const memb_peer_t *p = &m->peers[i];
                 if (!p->have_status || p->incarnation != m->view.incarnations[i] ||
-                    p->status.view_id != m->view.view_id || p->status.generation != gen)
+                    p->status.view_id != m->view.view_id ||
+                    p->status.view_coord != m->view.coord || p->status.generation != gen)
                         return false;
         }
         return true;

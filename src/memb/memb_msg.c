@@ -23,6 +23,7 @@ int memb_status_encode(const memb_status_t *st, void *buf, size_t cap)
         bufw_u8(&w, st->services);
         bufw_u64(&w, st->reach);
         bufw_u64(&w, st->view_id);
+        bufw_u64(&w, st->view_pub_seq);
         bufw_u16(&w, st->view_coord);
         bufw_u64(&w, st->view_members);
         bufw_u8(&w, st->quorate);
@@ -49,6 +50,7 @@ int memb_status_decode(const void *buf, size_t len, memb_status_t *ret)
         st.services = bufr_u8(&r);
         st.reach = bufr_u64(&r);
         st.view_id = bufr_u64(&r);
+        st.view_pub_seq = bufr_u64(&r);
         st.view_coord = bufr_u16(&r);
         st.view_members = bufr_u64(&r);
         st.quorate = bufr_u8(&r) != 0;

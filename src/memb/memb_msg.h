@@ -39,6 +39,7 @@ typedef struct memb_status {
         uint8_t services;      /* svc_state_t */
         uint64_t reach;        /* nodes this node hears (bit per node id, incl. itself) */
         uint64_t view_id;      /* view accepted, 0 = none */
+        uint64_t view_pub_seq; /* publication of that view this status answers */
         uint16_t view_coord;
         uint64_t view_members;
         bool quorate;          /* the node considers itself in a quorate view */

@@ -42,7 +42,7 @@ static memb_t *cluster_of_three(coord_t *c, usec_t now)
         cfg.generation = 1;
         cfg.hb_freq_usec = 300 * MS;
         cfg.grace_usec = 100 * MS;
-        memset(c->stopped_by, 0xff, sizeof(c->stopped_by));
+        coord_init(c);
 
         m = memb_new(0, 10);
         memb_set_config(m, &cfg, 0);
@@ -63,14 +63,28 @@ static void all_report(memb_t *m, usec_t now, uint8_t services, uint8_t gstate_n
 {
         peer_st.status_seq++;
         peer_st.view_id = m->view.view_id;
+        peer_st.view_pub_seq = m->view.pub_seq;
+        peer_st.view_coord = m->view.coord;
         peer_st.services = services;
         peer_st.ngroups = 1;
         peer_st.gstate[0] = RG_S_OFFLINE;
         memb_on_status(m, 1, 11, &peer_st, MEMB_PATH_NET, now);
         memb_on_status(m, 2, 12, &peer_st, MEMB_PATH_NET, now);
         self_st.view_id = m->view.view_id;
+        self_st.view_pub_seq = m->view.pub_seq;
+        self_st.view_coord = m->view.coord;
         self_st.services = services;
         self_st.gstate[0] = gstate_n1;
+}
+
+/* every member answers the newest publication, states unchanged */
+static void ack(memb_t *m, usec_t now)
+{
+        peer_st.status_seq++;
+        peer_st.view_pub_seq = m->view.pub_seq;
+        memb_on_status(m, 1, 11, &peer_st, MEMB_PATH_NET, now);
+        memb_on_status(m, 2, 12, &peer_st, MEMB_PATH_NET, now);
+        self_st.view_pub_seq = m->view.pub_seq;
 }
 
 static int command(coord_t *c, memb_t *m, const char *json, char *err)
@@ -154,6 +168,7 @@ static void test_stop_offline_and_restart_node(void **state)
         assert_int_equal(command(&c, m, "{\"op\":\"stop\",\"nodes\":[\"n1\"],\"manage\":\"offline\"}", err), 0);
         assert_int_equal(m->view.want[0], WANT_STOP_OFFLINE);
         assert_int_equal(m->view.ctl[0].admin, RGM_ADMIN_OFFLINE);
+        ack(m, now);
         coord_update(&c, m, &cfg, &self_st, now);
         assert_int_equal(m->view.target[0], RGM_NO_NODE);
         /* starting that node again brings the group back by policy */
@@ -164,6 +179,7 @@ static void test_stop_offline_and_restart_node(void **state)
         assert_int_equal(command(&c, m, "{\"op\":\"start\",\"nodes\":[\"n1\"]}", err), 0);
         assert_int_equal(m->view.ctl[0].admin, RGM_ADMIN_AUTO);
         self_st.services = SVC_ACTIVE;
+        ack(m, now);
         coord_update(&c, m, &cfg, &self_st, now);
         assert_int_equal(m->view.target[0], 0);
         memb_free(m);
@@ -183,6 +199,7 @@ static void test_move_needs_active_node_and_sets_pol(void **state)
                          -HAMR_E_BUSY);
         assert_int_equal(command(&c, m, "{\"op\":\"start\"}", err), 0);
         coord_update(&c, m, &cfg, &self_st, now);
+        ack(m, now);
         uint32_t clear = m->view.clear_seq[0];
         assert_int_equal(command(&c, m, "{\"op\":\"rg_move\",\"groups\":[\"web_rg\"],\"node\":\"n2\"}", err), 0);
         assert_int_equal(m->view.ctl[0].pol_node, 1);
@@ -190,6 +207,40 @@ static void test_move_needs_active_node_and_sets_pol(void **state)
         coord_update(&c, m, &cfg, &self_st, now);
         assert_int_equal(m->view.target[0], RGM_NO_NODE); /* n1 releases first */
         self_st.gstate[0] = RG_S_OFFLINE;
+        ack(m, now);
+        coord_update(&c, m, &cfg, &self_st, now);
+        assert_int_equal(m->view.target[0], 1);
+        memb_free(m);
+}
+
+/* Found by the spin model: a report older than the last target change may
+ * hide an acquisition in progress, so the target does not move again until
+ * every member has answered that publication. */
+static void test_target_waits_for_answers(void **state)
+{
+        coord_t c;
+        char err[CONF_ERR_LEN];
+        usec_t now = now_usec();
+        memb_t *m = cluster_of_three(&c, now);
+
+        (void)state;
+        rg.startup = RG_STARTUP_OFAN;
+        all_report(m, now, SVC_ACTIVE, RG_S_OFFLINE);
+        self_st.services = SVC_INACTIVE; /* n1's services not started yet */
+        assert_int_equal(command(&c, m, "{\"op\":\"start\"}", err), 0);
+        coord_update(&c, m, &cfg, &self_st, now);
+        assert_int_equal(m->view.target[0], 1); /* n2: highest eligible */
+        /* n1 becomes eligible; n2's report still predates the target */
+        self_st.services = SVC_ACTIVE;
+        self_st.view_pub_seq = m->view.pub_seq;
+        coord_update(&c, m, &cfg, &self_st, now);
+        assert_int_equal(m->view.target[0], 1); /* unchanged: n2 may be acquiring */
+        /* n2 answers: it is acquiring; the target stays (NFB keeps the holder) */
+        peer_st.status_seq++;
+        peer_st.view_pub_seq = m->view.pub_seq;
+        memb_on_status(m, 2, 12, &peer_st, MEMB_PATH_NET, now);
+        peer_st.gstate[0] = RG_S_ACQUIRING;
+        memb_on_status(m, 1, 11, &peer_st, MEMB_PATH_NET, now);
         coord_update(&c, m, &cfg, &self_st, now);
         assert_int_equal(m->view.target[0], 1);
         memb_free(m);
@@ -221,6 +272,7 @@ int main(void)
                 cmocka_unit_test(test_bad_requests_change_nothing),
                 cmocka_unit_test(test_stop_offline_and_restart_node),
                 cmocka_unit_test(test_move_needs_active_node_and_sets_pol),
+                cmocka_unit_test(test_target_waits_for_answers),
                 cmocka_unit_test(test_no_quorum_refuses),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -296,6 +296,86 @@ static void test_stale_incarnation_ignored(void **state)
         memb_free(m);
 }
 
+/* Found by the spin model: two coordinators may form views with the same id.
+ * Agreement needs members to report *this* coordinator's view, and a member
+ * that follows a view of a coordinator we do not recognise ends our quorum. */
+static void test_agreement_and_conflict(void **state)
+{
+        memb_t *m;
+        memb_status_t st = st_with_view(1, 0);
+        usec_t t = 1000 * MS;
+
+        (void)state;
+        setup_cfg();
+        m = memb_new(1, 11); /* node 1 coordinates {1,2}: it does not hear node 0 */
+        memb_set_config(m, &cfg3, 1);
+        memb_on_status(m, 2, 12, &st, MEMB_PATH_NET, t);
+        assert_true(memb_is_coordinator(m, t));
+        assert_true(memb_coordinator_tick(m, t));
+        assert_int_equal(m->view.view_id, 1);
+        assert_int_equal(m->view.members, 0x6);
+        /* node 2 reports a view 1 too, but formed by node 0: no agreement */
+        st.status_seq++;
+        st.view_id = 1;
+        st.view_coord = 0;
+        memb_on_status(m, 2, 12, &st, MEMB_PATH_NET, t);
+        assert_false(memb_view_agreed(m, 1));
+        /* and that is a conflict: node 1 must not count on its view */
+        assert_true(memb_view_conflict(m, t));
+        assert_false(memb_quorate(m, t));
+        /* node 2 reports our view: agreed, quorate */
+        st.status_seq++;
+        st.view_coord = 1;
+        memb_on_status(m, 2, 12, &st, MEMB_PATH_NET, t);
+        assert_true(memb_view_agreed(m, 1));
+        assert_false(memb_view_conflict(m, t));
+        assert_true(memb_quorate(m, t));
+        memb_free(m);
+}
+
+/* A coordinator that hands over to a lower id node (which adopted its view)
+ * keeps its view until the new coordinator's view arrives, for at most the
+ * detection time: no needless release. */
+static void test_handover_keeps_quorum(void **state)
+{
+        memb_t *m;
+        memb_status_t st = st_with_view(1, 0);
+        usec_t t = 1000 * MS;
+
+        (void)state;
+        setup_cfg();
+        m = memb_new(1, 11);
+        memb_set_config(m, &cfg3, 1);
+        st.view_id = 3;
+        st.view_coord = 1;
+        memb_on_status(m, 2, 12, &st, MEMB_PATH_NET, t);
+        memb_coordinator_tick(m, t); /* view 4 {1,2} */
+        /* node 0 (restarted) is heard and adopts view 4 of node 1 */
+        t += 50 * MS;
+        st.status_seq++;
+        st.view_id = 4;
+        memb_on_status(m, 0, 10, &st, MEMB_PATH_NET, t);
+        memb_on_status(m, 2, 12, &st, MEMB_PATH_NET, t);
+        assert_int_equal(memb_coordinator(m, t), 0); /* tie on view 4: lowest id */
+        memb_expire(m, t);
+        assert_true(memb_quorate(m, t)); /* still in its view */
+        /* node 2 already follows node 0's new view 5: handover, not conflict */
+        st.status_seq++;
+        st.view_id = 5;
+        st.view_coord = 0;
+        memb_on_status(m, 2, 12, &st, MEMB_PATH_NET, t);
+        assert_false(memb_view_conflict(m, t));
+        assert_true(memb_quorate(m, t));
+        /* no view from node 0 within the detection time: given up */
+        t += 450 * MS;
+        st.status_seq++;
+        memb_on_status(m, 0, 10, &st, MEMB_PATH_NET, t);
+        memb_on_status(m, 2, 12, &st, MEMB_PATH_NET, t);
+        memb_expire(m, t);
+        assert_false(memb_quorate(m, t));
+        memb_free(m);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -306,6 +386,8 @@ int main(void)
                 cmocka_unit_test(test_fresh_node_does_not_take_over),
                 cmocka_unit_test(test_view_from_others),
                 cmocka_unit_test(test_stale_incarnation_ignored),
+                cmocka_unit_test(test_agreement_and_conflict),
+                cmocka_unit_test(test_handover_keeps_quorum),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
