@@ -113,6 +113,17 @@ bool coord_update(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
                         changed[g] = false;
                         if (pending[g])
                                 continue; /* a member has not answered the last target change */
+                        /* Revoke before grant: a target never moves from one
+                         * node to another in one publication. Once every
+                         * member has answered the revoke (target none), the
+                         * old target, which acts only on its newest view,
+                         * can no longer acquire under the old grant (found
+                         * by the model with late status messages). */
+                        if (v->target[g] != RGM_NO_NODE && out[g].target != RGM_NO_NODE &&
+                            out[g].target != v->target[g]) {
+                                out[g].target = RGM_NO_NODE;
+                                out[g].why = "revoking the previous target first";
+                        }
                         if (v->target[g] != out[g].target)
                                 log_info("coord", "group %s target %d -> %d (%s)",
                                          cfg->rgs[g].name, v->target[g] == RGM_NO_NODE ? -1 : v->target[g],

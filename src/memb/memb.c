@@ -68,12 +68,6 @@ bool memb_on_status(memb_t *m, uint16_t from, uint64_t incarnation, const memb_s
                 m->max_view_id_seen = st->view_id;
         if (st->view_id > p->view_id_seen)
                 p->view_id_seen = st->view_id;
-        /* the view also tells who formed it: credit its coordinator, so that
-         * a follower's report is not taken for a view of the follower's own */
-        if (st->view_coord < CONF_MAX_NODES && st->view_coord != m->self &&
-            (m->configured & (1ULL << st->view_coord)) &&
-            st->view_id > m->peers[st->view_coord].view_id_seen)
-                m->peers[st->view_coord].view_id_seen = st->view_id;
         if (p->have_status && st->status_seq <= p->status.status_seq)
                 return false;
         p->status = *st;
@@ -130,10 +124,20 @@ uint16_t memb_coordinator(const memb_t *m, usec_t now)
                 uint64_t vid;
                 if (!(reach & (1ULL << i)))
                         continue;
-                if (i == m->self)
-                        vid = m->view.view_id;
-                else
-                        vid = m->peers[i].view_id_seen;
+                vid = i == m->self ? m->view.view_id : m->peers[i].view_id_seen;
+                /* A view also counts for the node that formed it, while a
+                 * reachable member still holds it: a follower's report is
+                 * not taken for a view of the follower's own (found by the
+                 * model: stored credits outlived their views and deadlocked
+                 * the choice after a coordinator restart). */
+                for (int j = 0; j < CONF_MAX_NODES; j++) {
+                        const memb_peer_t *q = &m->peers[j];
+                        if (j == m->self || !(reach & (1ULL << j)) || !q->have_status ||
+                            !q->status.view_members || q->status.view_coord != i)
+                                continue;
+                        if (q->status.view_id > vid)
+                                vid = q->status.view_id;
+                }
                 if (best < 0 || vid > best_view) {
                         best = i;
                         best_view = vid;
@@ -292,6 +296,12 @@ bool memb_view_agreed(const memb_t *m, uint64_t gen)
                 if (!p->have_status || p->incarnation != m->view.incarnations[i] ||
                     p->status.view_id != m->view.view_id ||
                     p->status.view_coord != m->view.coord || p->status.generation != gen)
+                        return false;
+                /* Closed view: no member hears a node outside it. A node
+                 * we have not heard (yet) may be alive and holding groups
+                 * (found by the model: a restarted coordinator that heard
+                 * only some nodes scheduled around a live holder). */
+                if (p->status.reach & ~m->view.members)
                         return false;
         }
         return true;

@@ -69,7 +69,8 @@ bool memb_quorate(const memb_t *m, usec_t now);
 /* A member of our view reports a view (not older than ours, not ours)
  * formed by a node we do not take as coordinator. */
 bool memb_view_conflict(const memb_t *m, usec_t now);
-/* Every member reports the current view (id and coordinator) and generation `gen`. */
+/* Every member reports the current view (id and coordinator) and generation
+ * `gen`, and hears no node outside the view (closed view). */
 bool memb_view_agreed(const memb_t *m, uint64_t gen);
 /* Status of a member (self's is not stored here): NULL if none. */
 const memb_status_t *memb_peer_status(const memb_t *m, uint16_t id);

@@ -246,6 +246,35 @@ static void test_target_waits_for_answers(void **state)
         memb_free(m);
 }
 
+/* Model findings 5-6: a target never moves from one node to another in one
+ * publication: it is revoked first, and granted again only after every
+ * member has answered the revoke. */
+static void test_revoke_before_grant(void **state)
+{
+        coord_t c;
+        char err[CONF_ERR_LEN];
+        usec_t now = now_usec();
+        memb_t *m = cluster_of_three(&c, now);
+
+        (void)state;
+        rg.startup = RG_STARTUP_OFAN;
+        all_report(m, now, SVC_ACTIVE, RG_S_OFFLINE);
+        self_st.services = SVC_INACTIVE;
+        assert_int_equal(command(&c, m, "{\"op\":\"start\"}", err), 0);
+        coord_update(&c, m, &cfg, &self_st, now);
+        assert_int_equal(m->view.target[0], 1); /* n2 */
+        ack(m, now);                            /* everyone answered; n2 not acquiring yet */
+        self_st.services = SVC_ACTIVE;          /* n1 (home, higher priority) becomes eligible */
+        coord_update(&c, m, &cfg, &self_st, now);
+        assert_int_equal(m->view.target[0], RGM_NO_NODE); /* revoked, not moved */
+        coord_update(&c, m, &cfg, &self_st, now);
+        assert_int_equal(m->view.target[0], RGM_NO_NODE); /* still waiting for answers */
+        ack(m, now);
+        coord_update(&c, m, &cfg, &self_st, now);
+        assert_int_equal(m->view.target[0], 0);
+        memb_free(m);
+}
+
 static void test_no_quorum_refuses(void **state)
 {
         coord_t c;
@@ -273,6 +302,7 @@ int main(void)
                 cmocka_unit_test(test_stop_offline_and_restart_node),
                 cmocka_unit_test(test_move_needs_active_node_and_sets_pol),
                 cmocka_unit_test(test_target_waits_for_answers),
+                cmocka_unit_test(test_revoke_before_grant),
                 cmocka_unit_test(test_no_quorum_refuses),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

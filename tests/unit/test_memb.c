@@ -363,7 +363,9 @@ static void test_handover_keeps_quorum(void **state)
         st.status_seq++;
         st.view_id = 5;
         st.view_coord = 0;
+        st.view_members = 0x7; /* node 2 holds node 0's view: credited to node 0 */
         memb_on_status(m, 2, 12, &st, MEMB_PATH_NET, t);
+        assert_int_equal(memb_coordinator(m, t), 0);
         assert_false(memb_view_conflict(m, t));
         assert_true(memb_quorate(m, t));
         /* no view from node 0 within the detection time: given up */
@@ -373,6 +375,62 @@ static void test_handover_keeps_quorum(void **state)
         memb_on_status(m, 2, 12, &st, MEMB_PATH_NET, t);
         memb_expire(m, t);
         assert_false(memb_quorate(m, t));
+        memb_free(m);
+}
+
+/* Model finding 4: after the coordinator restarts, the others' reports of
+ * its expired view must not make its new life look like the coordinator. */
+static void test_no_credit_from_expired_views(void **state)
+{
+        memb_t *m;
+        memb_status_t st = st_with_view(1, 1), fresh = st_with_view(1, 0);
+        usec_t t = 1000 * MS;
+
+        (void)state;
+        setup_cfg();
+        m = memb_new(1, 11);
+        memb_set_config(m, &cfg3, 1);
+        m->view.view_id = 1; /* node 1 held view 1 of node 0, now expired */
+        m->view.coord = 0;
+        st.view_coord = 0;
+        st.view_members = 0; /* node 2 no longer holds it either */
+        memb_on_status(m, 0, 20, &fresh, MEMB_PATH_NET, t); /* node 0's new life... */
+        memb_on_status(m, 2, 12, &st, MEMB_PATH_NET, t);     /* ...then node 2's report */
+        assert_int_equal(memb_coordinator(m, t), 1);
+        /* while node 2 still holds node 0's view, it counts for node 0 */
+        st.status_seq++;
+        st.view_members = 0x7;
+        memb_on_status(m, 2, 12, &st, MEMB_PATH_NET, t);
+        assert_int_equal(memb_coordinator(m, t), 0);
+        memb_free(m);
+}
+
+/* Model finding 7: a view is agreed only when closed: no member hears a node
+ * outside it (that node may be alive and holding groups). */
+static void test_agreement_needs_closed_view(void **state)
+{
+        memb_t *m;
+        memb_status_t st = st_with_view(1, 0);
+        usec_t t = 1000 * MS;
+
+        (void)state;
+        setup_cfg();
+        m = memb_new(0, 10); /* node 0 hears node 2 only */
+        memb_set_config(m, &cfg3, 0);
+        memb_on_status(m, 2, 12, &st, MEMB_PATH_NET, t);
+        memb_coordinator_tick(m, t);
+        assert_int_equal(m->view.members, 0x5);
+        st.status_seq++;
+        st.view_id = m->view.view_id;
+        st.view_coord = 0;
+        st.view_members = 0x5;
+        st.reach = 0x7; /* node 2 hears node 1 */
+        memb_on_status(m, 2, 12, &st, MEMB_PATH_NET, t);
+        assert_false(memb_view_agreed(m, 1));
+        st.status_seq++;
+        st.reach = 0x5;
+        memb_on_status(m, 2, 12, &st, MEMB_PATH_NET, t);
+        assert_true(memb_view_agreed(m, 1));
         memb_free(m);
 }
 
@@ -388,6 +446,8 @@ int main(void)
                 cmocka_unit_test(test_stale_incarnation_ignored),
                 cmocka_unit_test(test_agreement_and_conflict),
                 cmocka_unit_test(test_handover_keeps_quorum),
+                cmocka_unit_test(test_no_credit_from_expired_views),
+                cmocka_unit_test(test_agreement_needs_closed_view),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
