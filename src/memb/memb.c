@@ -130,7 +130,11 @@ uint16_t memb_coordinator(const memb_t *m, usec_t now)
                  * not taken for a view of the follower's own (found by the
                  * model: stored credits outlived their views and deadlocked
                  * the choice after a coordinator restart). */
-                for (int j = 0; j < CONF_MAX_NODES; j++) {
+                /* Never for ourselves: others' reports may name a view of
+                 * our previous life, and a fresh life has no control state
+                 * (model finding 8: a restarted coordinator took over with
+                 * an empty state and stopped every node's services). */
+                for (int j = 0; i != m->self && j < CONF_MAX_NODES; j++) {
                         const memb_peer_t *q = &m->peers[j];
                         if (j == m->self || !(reach & (1ULL << j)) || !q->have_status ||
                             !q->status.view_members || q->status.view_coord != i)

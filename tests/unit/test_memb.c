@@ -405,6 +405,26 @@ static void test_no_credit_from_expired_views(void **state)
         memb_free(m);
 }
 
+/* Model finding 8: a restarted node is not credited with its previous
+ * life's view by the others' reports: it must not coordinate. */
+static void test_restarted_node_not_self_credited(void **state)
+{
+        memb_t *m;
+        memb_status_t st = st_with_view(1, 1);
+        usec_t t = 1000 * MS;
+
+        (void)state;
+        setup_cfg();
+        m = memb_new(0, 20); /* node 0's new life: no view */
+        memb_set_config(m, &cfg3, 0);
+        st.view_coord = 0; /* nodes 1 and 2 still hold view 1 of node 0's old life */
+        st.view_members = 0x7;
+        memb_on_status(m, 1, 11, &st, MEMB_PATH_NET, t);
+        memb_on_status(m, 2, 12, &st, MEMB_PATH_NET, t);
+        assert_int_not_equal(memb_coordinator(m, t), 0);
+        memb_free(m);
+}
+
 /* Model finding 7: a view is agreed only when closed: no member hears a node
  * outside it (that node may be alive and holding groups). */
 static void test_agreement_needs_closed_view(void **state)
@@ -448,6 +468,7 @@ int main(void)
                 cmocka_unit_test(test_handover_keeps_quorum),
                 cmocka_unit_test(test_no_credit_from_expired_views),
                 cmocka_unit_test(test_agreement_needs_closed_view),
+                cmocka_unit_test(test_restarted_node_not_self_credited),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
