@@ -213,23 +213,32 @@ static void test_move_needs_active_node_and_sets_pol(void **state)
         memb_free(m);
 }
 
+/* OFAN group, n1's services not started yet, cluster started: the group is
+ * granted to n2 (the highest-priority eligible node). */
+static memb_t *granted_to_n2(coord_t *c, usec_t now)
+{
+        char err[CONF_ERR_LEN];
+        memb_t *m = cluster_of_three(c, now);
+
+        rg.startup = RG_STARTUP_OFAN;
+        all_report(m, now, SVC_ACTIVE, RG_S_OFFLINE);
+        self_st.services = SVC_INACTIVE;
+        assert_int_equal(command(c, m, "{\"op\":\"start\"}", err), 0);
+        coord_update(c, m, &cfg, &self_st, now);
+        assert_int_equal(m->view.target[0], 1);
+        return m;
+}
+
 /* Found by the spin model: a report older than the last target change may
  * hide an acquisition in progress, so the target does not move again until
  * every member has answered that publication. */
 static void test_target_waits_for_answers(void **state)
 {
         coord_t c;
-        char err[CONF_ERR_LEN];
         usec_t now = now_usec();
-        memb_t *m = cluster_of_three(&c, now);
+        memb_t *m = granted_to_n2(&c, now);
 
         (void)state;
-        rg.startup = RG_STARTUP_OFAN;
-        all_report(m, now, SVC_ACTIVE, RG_S_OFFLINE);
-        self_st.services = SVC_INACTIVE; /* n1's services not started yet */
-        assert_int_equal(command(&c, m, "{\"op\":\"start\"}", err), 0);
-        coord_update(&c, m, &cfg, &self_st, now);
-        assert_int_equal(m->view.target[0], 1); /* n2: highest eligible */
         /* n1 becomes eligible; n2's report still predates the target */
         self_st.services = SVC_ACTIVE;
         self_st.view_pub_seq = m->view.pub_seq;
@@ -252,17 +261,10 @@ static void test_target_waits_for_answers(void **state)
 static void test_revoke_before_grant(void **state)
 {
         coord_t c;
-        char err[CONF_ERR_LEN];
         usec_t now = now_usec();
-        memb_t *m = cluster_of_three(&c, now);
+        memb_t *m = granted_to_n2(&c, now);
 
         (void)state;
-        rg.startup = RG_STARTUP_OFAN;
-        all_report(m, now, SVC_ACTIVE, RG_S_OFFLINE);
-        self_st.services = SVC_INACTIVE;
-        assert_int_equal(command(&c, m, "{\"op\":\"start\"}", err), 0);
-        coord_update(&c, m, &cfg, &self_st, now);
-        assert_int_equal(m->view.target[0], 1); /* n2 */
         ack(m, now);                            /* everyone answered; n2 not acquiring yet */
         self_st.services = SVC_ACTIVE;          /* n1 (home, higher priority) becomes eligible */
         coord_update(&c, m, &cfg, &self_st, now);
