@@ -52,12 +52,26 @@ CLIENT_IP = '198.18.0.100'
 APP_PORT = 8080
 MAX_NODES = 233
 
+# Timer profiles. Each keeps the fence relation hamr enforces at sync:
+# WATCHDOG_TIMEOUT + fence margin (max(0.05, detection/10)) + 2 * HEARTBEAT_INTERVAL
+# <= HEARTBEAT_FREQUENCY + GRACE_PERIOD (detection).
 PROFILES = {
+    # benchmarks and demo: 0.25 s detection, 25 ms heartbeats, 0.1 s watchdog
     'fast': {
-        'HEARTBEAT_FREQUENCY': '0.15',
+        'HEARTBEAT_FREQUENCY': '0.2',
         'GRACE_PERIOD': '0.05',
-        'HEARTBEAT_INTERVAL': '0.03',
+        'HEARTBEAT_INTERVAL': '0.025',
         'NETWORK_FAILURE_DETECTION_TIME': '0.1',
+        'WATCHDOG_TIMEOUT': '0.1',
+    },
+    # cluster tests: fast, with room for sanitizer builds on a loaded 2-core
+    # machine (0.5 s detection, 0.25 s watchdog)
+    'test': {
+        'HEARTBEAT_FREQUENCY': '0.4',
+        'GRACE_PERIOD': '0.1',
+        'HEARTBEAT_INTERVAL': '0.05',
+        'NETWORK_FAILURE_DETECTION_TIME': '0.3',
+        'WATCHDOG_TIMEOUT': '0.25',
     },
     'default': {},
 }

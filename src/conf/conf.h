@@ -182,6 +182,9 @@ typedef struct conf_rg {
         int apps[CONF_MAX_RG_RES]; /* indexes into appctls, start order */
 } conf_rg_t;
 
+/* DEADMAN_MODE: a (assert: the watchdog resets the node), e (event only). */
+typedef enum { DMS_MODE_ASSERT = 0, DMS_MODE_EVENT } dms_mode_t;
+
 typedef struct hamr_config {
         uint64_t generation;
         char cluster_name[CONF_MAX_NAME + 1];
@@ -192,6 +195,8 @@ typedef struct hamr_config {
         usec_t hb_interval_usec; /* HEARTBEAT_INTERVAL */
         usec_t net_fdt_usec;     /* NETWORK_FAILURE_DETECTION_TIME */
         uint16_t port;           /* HEARTBEAT_PORT */
+        dms_mode_t deadman_mode; /* DEADMAN_MODE */
+        usec_t watchdog_usec;    /* WATCHDOG_TIMEOUT */
         conf_node_t *nodes;       unsigned nnodes;
         conf_network_t *networks; unsigned nnetworks;
         conf_service_ip_t *service_ips; unsigned nservice_ips;
@@ -206,12 +211,19 @@ typedef struct hamr_config {
  * prefix and differ from node addresses; group node lists non-empty, no
  * duplicates, policies combination allowed; timers consistent
  * (HEARTBEAT_INTERVAL * 3 <= HEARTBEAT_FREQUENCY,
- * NETWORK_FAILURE_DETECTION_TIME < HEARTBEAT_FREQUENCY + GRACE_PERIOD).
+ * NETWORK_FAILURE_DETECTION_TIME < HEARTBEAT_FREQUENCY + GRACE_PERIOD,
+ * WATCHDOG_TIMEOUT + fence margin + 2 * HEARTBEAT_INTERVAL <= detection time).
  * Collects every problem, one per line, into err. */
 int conf_db_verify(const conf_db_t *db, char *err, size_t errlen);
 /* verify + build the typed view. ret owned by caller (hamr_config_free). */
 int conf_compile(const conf_db_t *db, hamr_config_t **ret_cfg, char *err, size_t errlen);
 void hamr_config_free(hamr_config_t *cfg);
+/* Detection time: HEARTBEAT_FREQUENCY + GRACE_PERIOD. */
+usec_t hamr_config_detection(const hamr_config_t *cfg);
+/* Fence margin: what the watchdog needs beyond its timeout to take effect
+ * (reset latency, clock rate differences): a tenth of the detection time,
+ * at least 50 ms. */
+usec_t hamr_config_fence_margin(const hamr_config_t *cfg);
 /* lookups on the compiled view: index or -1 */
 int hamr_config_node_by_name(const hamr_config_t *cfg, const char *name);
 int hamr_config_node_by_id(const hamr_config_t *cfg, uint32_t id);

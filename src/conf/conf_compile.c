@@ -182,6 +182,8 @@ static void build_cluster(const conf_db_t *db, hamr_config_t *cfg, problems_t *p
         cfg->hb_interval_usec = seconds(c, "HEARTBEAT_INTERVAL");
         cfg->net_fdt_usec = seconds(c, "NETWORK_FAILURE_DETECTION_TIME");
         cfg->port = (uint16_t)uint_of(c, "HEARTBEAT_PORT");
+        cfg->deadman_mode = (dms_mode_t)enum_index(c, "DEADMAN_MODE");
+        cfg->watchdog_usec = seconds(c, "WATCHDOG_TIMEOUT");
         if (cfg->hb_interval_usec * 3 > cfg->hb_freq_usec)
                 problem(p, -HAMR_E_BAD_VALUE,
                         "%s: HEARTBEAT_INTERVAL=\"%s\" is too long for HEARTBEAT_FREQUENCY=\"%s\"; "
@@ -197,6 +199,36 @@ static void build_cluster(const conf_db_t *db, hamr_config_t *cfg, problems_t *p
                         label(lb, c), fmt_usec(b1, sizeof(b1), cfg->net_fdt_usec),
                         fmt_usec(b2, sizeof(b2), cfg->hb_freq_usec),
                         fmt_usec(b3, sizeof(b3), cfg->grace_usec));
+        if (cfg->watchdog_usec + hamr_config_fence_margin(cfg) + 2 * cfg->hb_interval_usec >
+            hamr_config_detection(cfg)) {
+                usec_t d = hamr_config_detection(cfg);
+                usec_t rest = hamr_config_fence_margin(cfg) + 2 * cfg->hb_interval_usec;
+                char b4[32], b5[32];
+                /* Takeover waits for certainty: a node that stops hearing a
+                 * quorum must be reset by its watchdog before the others can
+                 * declare it down (docs/safety.md). */
+                problem(p, -HAMR_E_BAD_VALUE,
+                        "%s: WATCHDOG_TIMEOUT=\"%s\" is too long for HEARTBEAT_FREQUENCY=\"%s\" and "
+                        "GRACE_PERIOD=\"%s\"; allowed: WATCHDOG_TIMEOUT + fence margin (%s) + "
+                        "2 * HEARTBEAT_INTERVAL <= HEARTBEAT_FREQUENCY + GRACE_PERIOD, "
+                        "so WATCHDOG_TIMEOUT at most %s (or raise HEARTBEAT_FREQUENCY)",
+                        label(lb, c), fmt_usec(b1, sizeof(b1), cfg->watchdog_usec),
+                        fmt_usec(b2, sizeof(b2), cfg->hb_freq_usec),
+                        fmt_usec(b3, sizeof(b3), cfg->grace_usec),
+                        fmt_usec(b4, sizeof(b4), hamr_config_fence_margin(cfg)),
+                        fmt_usec(b5, sizeof(b5), d > rest ? d - rest : 0));
+        }
+}
+
+usec_t hamr_config_detection(const hamr_config_t *cfg)
+{
+        return cfg->hb_freq_usec + cfg->grace_usec;
+}
+
+usec_t hamr_config_fence_margin(const hamr_config_t *cfg)
+{
+        usec_t m = hamr_config_detection(cfg) / 10;
+        return m < 50 * USEC_PER_MSEC ? 50 * USEC_PER_MSEC : m;
 }
 
 static void build_nodes(const conf_db_t *db, hamr_config_t *cfg, problems_t *p)

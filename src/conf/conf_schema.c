@@ -23,6 +23,7 @@ static const char *const enum_net_type[] = { "ether", NULL };
 static const char *const enum_startup[] = { "OHN", "OFAN", NULL };
 static const char *const enum_fallover[] = { "FNPN", NULL };
 static const char *const enum_fallback[] = { "NFB", "FBHPN", NULL };
+static const char *const enum_deadman[] = { "a", "e", NULL };
 
 /* For CONF_T_REF_LIST and CONF_T_ADDR_MAP, max (when non-zero) is the most
  * items the list may hold. */
@@ -42,6 +43,15 @@ static const conf_attr_def_t cluster_attrs[] = {
         { "NETWORK_FAILURE_DETECTION_TIME", CONF_T_SECONDS, "1", 0, 0.1, 590, NULL, 0,
           "Seconds without heartbeats on a network interface before it is declared down; "
           "less than HEARTBEAT_FREQUENCY + GRACE_PERIOD." },
+        { "DEADMAN_MODE", CONF_T_ENUM, "a", 0, 0, 0, enum_deadman, 0,
+          "Deadman switch mode (CAA deadman_mode): a (assert) resets a node through its "
+          "watchdog when its event loop hangs or it holds groups without quorum past the "
+          "fence deadline; e (event) only raises and shows an event." },
+        { "WATCHDOG_TIMEOUT", CONF_T_SECONDS, "1", 0, 0.01, 60, NULL, 0,
+          "hamr extension: watchdog timeout in seconds (hamrd --watchdog device). "
+          "WATCHDOG_TIMEOUT + fence margin + 2 * HEARTBEAT_INTERVAL must not exceed "
+          "HEARTBEAT_FREQUENCY + GRACE_PERIOD (fence margin: a tenth of that, at least "
+          "0.05)." },
         { "HEARTBEAT_PORT", CONF_T_UINT, "6190", 0, 1024, 65535, NULL, 0,
           "UDP port used for heartbeats and cluster messages." },
         { "ID", CONF_T_UINT, NULL, CONF_F_READONLY, 1, 4294967295.0, NULL, 0,

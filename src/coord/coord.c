@@ -77,6 +77,23 @@ bool coord_update(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
                         eligible |= 1ULL << i;
         }
 
+        /* Selective fallover: a node whose service network is worse than
+         * that of another eligible member (no carrier, or hears nobody
+         * while the others hear each other) may not host groups with
+         * service IPs; its groups move after it released them. */
+        uint8_t best_net = 0;
+        uint64_t net_down = 0;
+        for (int i = 0; i < CONF_MAX_NODES; i++) {
+                const memb_status_t *st = status_of(m, self_status, i);
+                if ((eligible & (1ULL << i)) && st && st->net > best_net)
+                        best_net = st->net;
+        }
+        for (int i = 0; i < CONF_MAX_NODES; i++) {
+                const memb_status_t *st = status_of(m, self_status, i);
+                if ((eligible & (1ULL << i)) && st && st->net < best_net)
+                        net_down |= 1ULL << i;
+        }
+
         v->targets_valid = memb_quorate(m, now) && memb_view_agreed(m, cfg->generation) &&
                            self_status->generation == cfg->generation;
         if (v->targets_valid) {
@@ -106,6 +123,7 @@ bool coord_update(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
                 rgm_input_t in = {.cfg = &eff,
                                   .members = v->members,
                                   .eligible = eligible,
+                                  .net_down = net_down,
                                   .state = state,
                                   .ctl = v->ctl};
                 rgm_schedule(&in, out);

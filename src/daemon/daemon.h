@@ -10,6 +10,7 @@
 #include "api/api.h"
 #include "conf/conf.h"
 #include "coord/coord.h"
+#include "dms/dms.h"
 #include "memb/memb.h"
 #include "repo/repo.h"
 #include "rgm/rgm_exec.h"
@@ -34,6 +35,7 @@ typedef struct hamrd {
         char key_path[4096];
         char socket_path[4096];
         char state_dir[4096];
+        char watchdog_path[4096]; /* --watchdog, "" = none */
         uint64_t incarnation;
 
         repo_t *repo;          /* NULL until the repository is formatted */
@@ -48,7 +50,12 @@ typedef struct hamrd {
         rgm_exec_t *exec;
         topo_t *topo;
         api_t *api;
+        dms_t *dms;
 
+        usec_t disk_ok_usec;   /* last disk round without I/O error */
+        usec_t net_check_usec; /* last link carrier check */
+        bool carrier;          /* every network interface of this node has carrier */
+        usec_t hold_deadline;  /* memb_hold_deadline at the last step */
         svc_state_t services;
         memb_status_t *status; /* own, sent in heartbeats */
         uint64_t status_seq;

@@ -67,7 +67,12 @@ json_t *hamrd_status_json(hamrd_t *d)
                 json_object_set_new(cl, "NAME", json_string(d->cfg ? d->cfg->cluster_name : ""));
                 json_object_set_new(cl, "STATE", json_string("NOT_CONFIGURED"));
                 json_object_set_new(cl, "LOCAL_NODE", json_string(d->node_name));
-                json_object_set_new(root, "cluster", cl);
+                json_t *dm = dms_status_json(d->dms, now);
+        usec_t h = d->hold_deadline;
+        json_object_set_new(dm, "HOLD_DEADLINE_IN", h == USEC_INFINITY ? json_null()
+                                : json_real(((double)(int64_t)(h - now)) / USEC_PER_SEC));
+        json_object_set_new(cl, "DEADMAN", dm);
+        json_object_set_new(root, "cluster", cl);
                 json_object_set_new(root, "nodes", nodes);
                 json_object_set_new(root, "groups", groups);
                 json_decref(members);
@@ -93,6 +98,15 @@ json_t *hamrd_status_json(hamrd_t *d)
                 json_object_set_new(o, "STATE", json_string(up && st ? svc_state_str(st->services) : "DOWN"));
                 json_object_set_new(o, "REACHABLE", json_boolean(up));
                 json_object_set_new(o, "PATHS", json_string(paths));
+                /* the node's own view of its service network and of the
+                 * repository, as it last reported them */
+                static const char *net_names[] = {"DOWN (no carrier)", "DOWN (no peer heard)", "UP"};
+                json_object_set_new(o, "NETWORK", json_string(up && st && st->net < NET_COUNT
+                                                              ? net_names[st->net] : "UNKNOWN"));
+                json_object_set_new(o, "REPOSITORY", json_string(up && st ? (st->disk_ok ? "UP" : "DOWN")
+                                                                 : "UNKNOWN"));
+                json_object_set_new(o, "MEMBER", json_boolean(d->memb->have_view &&
+                                                              (v->members & (1ULL << n->id))));
                 json_array_append_new(nodes, o);
                 if (up && st && st->services != SVC_INACTIVE)
                         any_active = true;
@@ -158,6 +172,11 @@ json_t *hamrd_status_json(hamrd_t *d)
                                                           (json_int_t)wire_ctx_accepted(d->wire),
                                                           "rejected", rej));
         }
+        json_t *dm = dms_status_json(d->dms, now);
+        usec_t h = d->hold_deadline;
+        json_object_set_new(dm, "HOLD_DEADLINE_IN", h == USEC_INFINITY ? json_null()
+                                : json_real(((double)(int64_t)(h - now)) / USEC_PER_SEC));
+        json_object_set_new(cl, "DEADMAN", dm);
         json_object_set_new(root, "cluster", cl);
         json_object_set_new(root, "nodes", nodes);
         json_object_set_new(root, "groups", groups);

@@ -1,6 +1,8 @@
 /* daemon_loop: the heartbeat tick, message receipt, disk rounds, services
  * state transitions and the reconcile step that ties memb, coord and rgm. */
 #include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -51,6 +53,57 @@ static void send_all(hamrd_t *d, wire_type_t type, const void *body, size_t len)
                         hamrd_send_to(d, (uint16_t)d->cfg->nodes[i].id, type, body, len);
 }
 
+/* Carrier of the interfaces holding this node's network addresses (a cut
+ * cable, a veth whose peer is down), checked every few heartbeats. */
+static bool links_have_carrier(hamrd_t *d)
+{
+        struct ifaddrs *ifa, *i;
+        bool ok = true;
+
+        if (getifaddrs(&ifa) < 0)
+                return true; /* unknown: do not move groups on our own failure */
+        for (unsigned k = 0; k < d->cfg->nnetworks; k++) {
+                struct in_addr a = d->cfg->networks[k].addr[d->self_id];
+                if (!a.s_addr)
+                        continue;
+                for (i = ifa; i; i = i->ifa_next)
+                        if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET &&
+                            ((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr == a.s_addr &&
+                            !((i->ifa_flags & IFF_UP) && (i->ifa_flags & IFF_RUNNING)))
+                                ok = false;
+        }
+        freeifaddrs(ifa);
+        return ok;
+}
+
+/* This node's service network as it sees it (selective fallover). */
+static memb_net_t net_state(hamrd_t *d, usec_t now)
+{
+        if (now - d->net_check_usec >= d->cfg->hb_interval_usec * 2 || !d->net_check_usec) {
+                d->carrier = links_have_carrier(d);
+                d->net_check_usec = now;
+        }
+        if (!d->carrier)
+                return NET_NO_CARRIER;
+        return memb_net_heard(d->memb, d->cfg->net_fdt_usec, now) ? NET_OK : NET_SILENT;
+}
+
+/* The earliest time at which the others could act on our groups without
+ * us (memb_hold_deadline), with the tie-breaker lease. */
+static usec_t hold_deadline(hamrd_t *d)
+{
+        d->hold_deadline = memb_hold_deadline(d->memb);
+        return d->hold_deadline;
+}
+
+/* We may hold groups only while the watchdog could still fire before the
+ * hold deadline (so that we are released or reset before a takeover). */
+static bool fence_ok(hamrd_t *d, usec_t now)
+{
+        return dms_may_pet(1, now, hold_deadline(d), d->cfg->watchdog_usec,
+                           hamr_config_fence_margin(d->cfg));
+}
+
 static void build_status(hamrd_t *d, usec_t now)
 {
         memb_status_t *st = d->status;
@@ -63,6 +116,9 @@ static void build_status(hamrd_t *d, usec_t now)
         st->view_coord = d->memb->view.coord;
         st->view_members = d->memb->have_view ? d->memb->view.members : 0;
         st->quorate = memb_quorate(d->memb, now);
+        st->net = (uint8_t)net_state(d, now);
+        st->disk_ok = d->repo && d->disk_ok_usec && now - d->disk_ok_usec < memb_timeout(d->memb);
+        memb_fill_echo(d->memb, st);
         rgm_exec_fill_status(d->exec, st);
 }
 
@@ -77,6 +133,7 @@ static void publish(hamrd_t *d, usec_t now)
         bufw_t w;
 
         d->status->status_seq = ++d->status_seq;
+        memb_note_sent(d->memb, d->status_seq, now);
         build_status(d, now);
         slen = memb_status_encode(d->status, sbuf, sizeof(sbuf));
         if (slen < 0)
@@ -173,7 +230,8 @@ static void step(hamrd_t *d)
         targets_valid = quorate && v->targets_valid && v->generation == d->cfg->generation &&
                         v->ngroups == d->cfg->nrgs;
         rgm_exec_input_t in = {
-                .may_hold = quorate && (d->services == SVC_ACTIVE || d->services == SVC_STOPPING),
+                .may_hold = quorate && fence_ok(d, now) &&
+                            (d->services == SVC_ACTIVE || d->services == SVC_STOPPING),
                 .targets_valid = targets_valid,
                 .services = d->services,
                 .target = v->target,
@@ -202,6 +260,24 @@ void hamrd_kick(hamrd_t *d)
         uv_idle_start(&d->kick, on_kick);
 }
 
+/* The deadman switch is petted from the tick only: a stalled loop does
+ * not pet. Holding nothing, always; holding something, only while the
+ * watchdog would still fire before the hold deadline. */
+static void pet(hamrd_t *d, usec_t now)
+{
+        unsigned busy = rgm_exec_busy_count(d->exec);
+        bool ok = dms_may_pet(busy, now, hold_deadline(d), d->cfg->watchdog_usec,
+                              hamr_config_fence_margin(d->cfg));
+        static char why[160];
+
+        if (!ok)
+                snprintf(why, sizeof(why),
+                         "holding %u groups and not heard by a quorum (hold deadline %lld ms ago or "
+                         "too close)", busy,
+                         (long long)((int64_t)(now - d->hold_deadline) / (int64_t)USEC_PER_MSEC));
+        dms_step(d->dms, ok, ok ? NULL : why, now);
+}
+
 static void on_tick(uv_timer_t *t)
 {
         hamrd_t *d = t->data;
@@ -224,6 +300,7 @@ static void on_tick(uv_timer_t *t)
         if (d->cfg && d->member) {
                 step(d);
                 publish(d, now); /* the periodic heartbeat */
+                pet(d, now);
         }
         hamrd_forwards_tick(d);
 }
@@ -279,6 +356,8 @@ static void on_disk(void *ud, const repo_slot_t *slots, uint64_t present, uint64
 
         if (io_err)
                 log_debug("daemon", "repository I/O error: %s", strerror(-io_err));
+        else
+                d->disk_ok_usec = now;
         if (d->cfg && gen > d->cfg->generation) {
                 char err[CONF_ERR_LEN];
                 if (hamrd_config_load(d, err, sizeof(err)) < 0)
@@ -347,6 +426,7 @@ void hamrd_apply_config(hamrd_t *d)
         wire_ctx_set_cluster_id(d->wire, d->cfg->cluster_id);
         wire_ctx_set_senders(d->wire, mask & ~(1ULL << d->self_id));
         memb_set_config(d->memb, d->cfg, d->self_id);
+        dms_configure(d->dms, d->cfg->deadman_mode, d->cfg->watchdog_usec, now_usec());
         rgm_exec_set_config(d->exec, d->cfg, d->self_id);
         if (topo_bind(d->topo, d->cfg->port) < 0)
                 log_err("daemon", "cannot bind UDP port %u", d->cfg->port);

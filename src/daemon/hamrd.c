@@ -21,12 +21,14 @@ static uv_signal_t sig_term, sig_int;
 static void usage(FILE *f)
 {
         fputs("usage: hamrd --node NAME [--repository PATH] [--key PATH] [--socket PATH]\n"
-              "             [--state-dir DIR] [--debug] [--realtime]\n"
+              "             [--state-dir DIR] [--watchdog PATH] [--debug] [--realtime]\n"
               "  --node        this node's name in the cluster configuration (default: hostname)\n"
               "  --repository  repository disk or file (default /var/lib/hamr/repository)\n"
               "  --key         cluster key file, 32 bytes, mode 0600 (default /etc/hamr/cluster.key)\n"
               "  --socket      control socket (default /run/hamr/hamrd.sock)\n"
-              "  --state-dir   local state directory (default /var/lib/hamr)\n",
+              "  --state-dir   local state directory (default /var/lib/hamr)\n"
+              "  --watchdog    deadman switch device: /dev/watchdog (resets this machine when\n"
+              "                not petted!) or a lab emulator FIFO (default: none, events only)\n",
               f);
 }
 
@@ -95,6 +97,7 @@ int main(int argc, char **argv)
                 {"key", required_argument, NULL, 'k'},
                 {"socket", required_argument, NULL, 's'},
                 {"state-dir", required_argument, NULL, 'd'},
+                {"watchdog", required_argument, NULL, 'w'},
                 {"debug", no_argument, NULL, 'D'},
                 {"realtime", no_argument, NULL, 'R'},
                 {"help", no_argument, NULL, 'h'},
@@ -110,13 +113,14 @@ int main(int argc, char **argv)
         snprintf(d->key_path, sizeof(d->key_path), "/etc/hamr/cluster.key");
         snprintf(d->socket_path, sizeof(d->socket_path), "/run/hamr/hamrd.sock");
         snprintf(d->state_dir, sizeof(d->state_dir), "/var/lib/hamr");
-        while ((c = getopt_long(argc, argv, "n:r:k:s:d:Dh", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "n:r:k:s:d:w:Dh", opts, NULL)) != -1) {
                 switch (c) {
                 case 'n': snprintf(d->node_name, sizeof(d->node_name), "%s", optarg); break;
                 case 'r': snprintf(d->repo_path, sizeof(d->repo_path), "%s", optarg); break;
                 case 'k': snprintf(d->key_path, sizeof(d->key_path), "%s", optarg); break;
                 case 's': snprintf(d->socket_path, sizeof(d->socket_path), "%s", optarg); break;
                 case 'd': snprintf(d->state_dir, sizeof(d->state_dir), "%s", optarg); break;
+                case 'w': snprintf(d->watchdog_path, sizeof(d->watchdog_path), "%s", optarg); break;
                 case 'D': hamr_log_set_level(LOG_LVL_DEBUG); break;
                 case 'R': realtime = true; break;
                 case 'h': usage(stdout); return 0;
@@ -136,6 +140,10 @@ int main(int argc, char **argv)
         d->loop = uv_default_loop();
         d->status = zalloc(sizeof(*d->status));
         d->memb = memb_new(0, d->incarnation);
+        d->dms = dms_new(d->watchdog_path);
+        if (!d->watchdog_path[0])
+                log_warn("dms", "no watchdog device (--watchdog): the deadman switch only raises "
+                                "events; a hung node is not reset");
         coord_init(&d->coord);
         hamrd_loop_init(d);
 
@@ -156,6 +164,13 @@ int main(int argc, char **argv)
         log_info("daemon", "hamrd started node=%s incarnation=%llu", d->node_name,
                  (unsigned long long)d->incarnation);
         uv_run(d->loop, UV_RUN_DEFAULT);
+        if (d->exec && rgm_exec_busy_count(d->exec) > 0)
+                /* Like PowerHA's cluster manager: leaving while holding
+                 * groups halts the node (the others will take them). */
+                log_err("dms", "exiting while holding %u groups: the watchdog stays armed",
+                        rgm_exec_busy_count(d->exec));
+        else
+                dms_free(d->dms);
         topo_free(d->topo);
         repo_close(d->repo);
         return 0;

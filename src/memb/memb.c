@@ -1,6 +1,7 @@
 /* memb: liveness per path, coordinator choice, view formation and acceptance, quorum. */
 #include "memb/memb.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/hamr_alloc.h"
@@ -49,6 +50,36 @@ static void new_incarnation(memb_peer_t *p, uint64_t incarnation)
         p->have_status = false;
         p->disk_seq = 0;
         p->view_id_seen = 0;
+        p->echo_usec = 0;
+}
+
+void memb_note_sent(memb_t *m, uint64_t seq, usec_t now)
+{
+        m->sent_seq[seq % MEMB_SENT_RING] = seq;
+        m->sent_usec[seq % MEMB_SENT_RING] = now;
+}
+
+/* Send time of our status `seq` of this life, 0 if unknown (too old). */
+static usec_t sent_time(const memb_t *m, uint64_t inc, uint64_t seq)
+{
+        if (inc != m->incarnation || seq == 0 || m->sent_seq[seq % MEMB_SENT_RING] != seq)
+                return 0;
+        return m->sent_usec[seq % MEMB_SENT_RING];
+}
+
+void memb_fill_echo(const memb_t *m, memb_status_t *st)
+{
+        for (int i = 0; i < CONF_MAX_NODES; i++) {
+                const memb_peer_t *p = &m->peers[i];
+                bool have = i != m->self && (m->configured & (1ULL << i)) && p->have_status;
+                st->echo_inc[i] = have ? p->incarnation : 0;
+                st->echo_seq[i] = have ? p->status.status_seq : 0;
+        }
+}
+
+void memb_set_lease(memb_t *m, usec_t until)
+{
+        m->lease_until = until;
 }
 
 bool memb_on_status(memb_t *m, uint16_t from, uint64_t incarnation, const memb_status_t *st,
@@ -70,6 +101,11 @@ bool memb_on_status(memb_t *m, uint16_t from, uint64_t incarnation, const memb_s
                 p->view_id_seen = st->view_id;
         if (p->have_status && st->status_seq <= p->status.status_seq)
                 return false;
+        {
+                usec_t t = sent_time(m, st->echo_inc[m->self], st->echo_seq[m->self]);
+                if (t > p->echo_usec)
+                        p->echo_usec = t;
+        }
         p->status = *st;
         p->have_status = true;
         return true;
@@ -316,4 +352,48 @@ const memb_status_t *memb_peer_status(const memb_t *m, uint16_t id)
         if (id >= CONF_MAX_NODES || !m->peers[id].have_status)
                 return NULL;
         return &m->peers[id].status;
+}
+
+static int cmp_usec(const void *a, const void *b)
+{
+        usec_t x = *(const usec_t *)a, y = *(const usec_t *)b;
+        return x < y ? -1 : x > y;
+}
+
+usec_t memb_hold_deadline(const memb_t *m)
+{
+        usec_t e[CONF_MAX_NODES];
+        unsigned n, k = 0, maj, half;
+        usec_t d = memb_timeout(m), h_maj, h_half;
+
+        if (!m->cfg)
+                return 0;
+        n = m->cfg->nnodes;
+        for (int i = 0; i < CONF_MAX_NODES; i++)
+                if ((m->configured & (1ULL << i)) && i != m->self)
+                        e[k++] = m->peers[i].echo_usec; /* 0: never heard us */
+        qsort(e, k, sizeof(e[0]), cmp_usec);
+        maj = n / 2 + 1;
+        /* a majority of peers without us: all must have stopped hearing
+         * us, the adversary picks those with the oldest echoes */
+        h_maj = k >= maj ? e[maj - 1] + d : USEC_INFINITY;
+        if (n % 2 || n < 2)
+                return h_maj;
+        half = n / 2;
+        /* exactly half without us needs the lease: not before ours ends */
+        h_half = e[half - 1] + d;
+        if (m->lease_until > h_half)
+                h_half = m->lease_until;
+        return h_half < h_maj ? h_half : h_maj;
+}
+
+bool memb_net_heard(const memb_t *m, usec_t within, usec_t now)
+{
+        for (int i = 0; i < CONF_MAX_NODES; i++) {
+                const memb_peer_t *p = &m->peers[i];
+                if (i != m->self && (m->configured & (1ULL << i)) && p->last_net_usec &&
+                    now - p->last_net_usec < within)
+                        return true;
+        }
+        return false;
 }

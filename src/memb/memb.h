@@ -27,7 +27,10 @@ typedef struct memb_peer {
         uint64_t view_id_seen; /* newest view it reported or published */
         bool have_status;
         memb_status_t status;  /* newest by status_seq within the incarnation */
+        usec_t echo_usec;      /* send time of our newest status it echoed (0 = none) */
 } memb_peer_t;
+
+#define MEMB_SENT_RING 1024 /* own status send times kept for echoes */
 
 typedef struct memb {
         const hamr_config_t *cfg; /* borrowed; NULL while unconfigured */
@@ -39,6 +42,9 @@ typedef struct memb {
         bool have_view;
         usec_t view_heard_usec;
         uint64_t max_view_id_seen;
+        usec_t lease_until;       /* tie-breaker lease held until (0 = not held) */
+        uint64_t sent_seq[MEMB_SENT_RING];
+        usec_t sent_usec[MEMB_SENT_RING];
 } memb_t;
 
 memb_t *memb_new(uint16_t self, uint64_t incarnation);
@@ -72,5 +78,21 @@ bool memb_view_conflict(const memb_t *m, usec_t now);
 /* Every member reports the current view (id and coordinator) and generation
  * `gen`, and hears no node outside the view (closed view). */
 bool memb_view_agreed(const memb_t *m, uint64_t gen);
+/* Our own status `seq` was sent at `now` (for echoes). */
+void memb_note_sent(memb_t *m, uint64_t seq, usec_t now);
+/* Fill st's echo fields from the newest status of each peer. */
+void memb_fill_echo(const memb_t *m, memb_status_t *st);
+/* The tie-breaker lease is held until `until` (0: not held). */
+void memb_set_lease(memb_t *m, usec_t until);
+/* Hold deadline: the earliest time at which a quorate view without this
+ * node could exist and act, from the peers' echoes: a view is used only
+ * once it is closed (no member hears us), so each of its members must have
+ * gone the detection time without hearing us. The adversarial view is the
+ * smallest set of peers able to be quorate (a majority; with an even node
+ * count half plus the lease, unless we hold the lease ourselves) with the
+ * oldest echoes. USEC_INFINITY when no such set exists (one-node cluster). */
+usec_t memb_hold_deadline(const memb_t *m);
+/* Network path: a peer was heard on the network within `within`. */
+bool memb_net_heard(const memb_t *m, usec_t within, usec_t now);
 /* Status of a member (self's is not stored here): NULL if none. */
 const memb_status_t *memb_peer_status(const memb_t *m, uint16_t id);

@@ -27,6 +27,21 @@ int memb_status_encode(const memb_status_t *st, void *buf, size_t cap)
         bufw_u16(&w, st->view_coord);
         bufw_u64(&w, st->view_members);
         bufw_u8(&w, st->quorate);
+        bufw_u8(&w, st->net);
+        bufw_u8(&w, st->disk_ok);
+        {
+                uint8_t n = 0;
+                for (int i = 0; i < CONF_MAX_NODES; i++)
+                        n += st->echo_seq[i] != 0;
+                bufw_u8(&w, n);
+                for (int i = 0; i < CONF_MAX_NODES; i++) {
+                        if (!st->echo_seq[i])
+                                continue;
+                        bufw_u8(&w, (uint8_t)i);
+                        bufw_u64(&w, st->echo_inc[i]);
+                        bufw_u64(&w, st->echo_seq[i]);
+                }
+        }
         bufw_u32(&w, st->ngroups);
         for (uint32_t g = 0; g < st->ngroups && g < CONF_MAX_RGS; g++) {
                 bufw_u8(&w, st->gstate[g]);
@@ -54,8 +69,27 @@ int memb_status_decode(const void *buf, size_t len, memb_status_t *ret)
         st.view_coord = bufr_u16(&r);
         st.view_members = bufr_u64(&r);
         st.quorate = bufr_u8(&r) != 0;
+        st.net = bufr_u8(&r);
+        st.disk_ok = bufr_u8(&r) != 0;
+        {
+                uint8_t n = bufr_u8(&r);
+                int prev = -1;
+                if (n > CONF_MAX_NODES)
+                        return -EBADMSG;
+                for (unsigned k = 0; k < n; k++) {
+                        uint8_t id = bufr_u8(&r);
+                        /* canonical: ascending ids, nonzero seqs */
+                        if (r.error || id >= CONF_MAX_NODES || (int)id <= prev)
+                                return -EBADMSG;
+                        prev = id;
+                        st.echo_inc[id] = bufr_u64(&r);
+                        st.echo_seq[id] = bufr_u64(&r);
+                        if (!r.error && st.echo_seq[id] == 0)
+                                return -EBADMSG;
+                }
+        }
         st.ngroups = bufr_u32(&r);
-        if (r.error || st.services >= SVC_COUNT || st.ngroups > CONF_MAX_RGS)
+        if (r.error || st.services >= SVC_COUNT || st.ngroups > CONF_MAX_RGS || st.net >= NET_COUNT)
                 return -EBADMSG;
         for (uint32_t g = 0; g < st.ngroups; g++) {
                 st.gstate[g] = bufr_u8(&r);

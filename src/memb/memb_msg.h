@@ -22,6 +22,15 @@ typedef enum {
 } svc_state_t;
 const char *svc_state_str(svc_state_t s);
 
+/* A node's own view of its service network (selective fallover): ordered,
+ * higher is better. */
+typedef enum {
+        NET_NO_CARRIER = 0, /* an interface of a network has no carrier */
+        NET_SILENT,         /* links up but no peer heard on the network recently */
+        NET_OK,             /* a peer was heard on the network within NFDT */
+        NET_COUNT
+} memb_net_t;
+
 /* What the coordinator wants each node's services to be. */
 typedef enum {
         WANT_INACTIVE = 0,
@@ -43,6 +52,13 @@ typedef struct memb_status {
         uint16_t view_coord;
         uint64_t view_members;
         bool quorate;          /* the node considers itself in a quorate view */
+        uint8_t net;           /* memb_net_t: this node's service network as it sees it */
+        bool disk_ok;          /* its last repository round succeeded */
+        /* Echo: per node id, the newest status (incarnation, status_seq)
+         * received from that node; 0 = none. Lets each node learn when it
+         * was last heard by each peer (memb_hold_deadline). */
+        uint64_t echo_inc[CONF_MAX_NODES];
+        uint64_t echo_seq[CONF_MAX_NODES];
         uint32_t ngroups;      /* = cfg->nrgs for `generation` */
         uint8_t gstate[CONF_MAX_RGS];        /* rg_state_t per group index */
         uint32_t gclear[CONF_MAX_RGS];       /* last clear_seq seen per group (ERROR reset) */

@@ -48,6 +48,10 @@ typedef struct rgm_input {
         const hamr_config_t *cfg;
         uint64_t members;  /* bit per node id: in the current quorate view */
         uint64_t eligible; /* members whose cluster services are active (may host groups) */
+        /* members whose service network is worse than another eligible
+         * member's (selective fallover): they may not host groups with
+         * service IPs; 0 = none */
+        uint64_t net_down;
         /* reported state per group and node id: state[g * CONF_MAX_NODES + id] */
         const uint8_t *state;
         const rgm_ctl_t *ctl; /* [cfg->nrgs] */
@@ -62,6 +66,10 @@ typedef struct rgm_output {
 /* Computes the target of every group. in (borrowed, not modified) must have
  * state and ctl for cfg->nrgs groups; out (caller-owned) has cfg->nrgs
  * entries and is fully written. Pure and deterministic.
+ *
+ * Groups with service IPs treat net_down nodes as not eligible (PowerHA's
+ * selective fallover on network failure: a holder whose network is down
+ * loses the group to the next eligible node).
  *
  * Only members count: a non-member's report is taken as UNKNOWN whatever the
  * array says (the membership layer guarantees non-members hold nothing), and

@@ -63,6 +63,8 @@ static void build_view(const rgm_input_t *in, unsigned g, group_view_t *v)
                 if (rg->nodes[i] < CONF_MAX_NODES)
                         v->listed |= BIT(rg->nodes[i]);
         v->ok = v->listed & in->members & in->eligible;
+        if (rg->nsips > 0)
+                v->ok &= ~in->net_down;
 
         for (id = 0; id < CONF_MAX_NODES; id++) {
                 switch (reported(in, g, id)) {

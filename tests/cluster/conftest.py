@@ -35,7 +35,7 @@ def require_root():
 def cluster(build_dir):
     """A started 3-node cluster (fast timers) with web_rg on n1."""
     require_root()
-    lab = hamrlab.Lab(nodes=3, build_dir=build_dir, profile="fast")
+    lab = hamrlab.Lab(nodes=3, build_dir=build_dir, profile="test")
     try:
         lab.setup()
         lab.start_all()

@@ -221,13 +221,13 @@ def test_case_insensitive_and_runbook_short_forms(cluster):
     assert 'FALLBACK="NFB"' in cluster.clmgr("n1", "query", "rg", WEB).stdout
     cluster.clmgr("n3", "set", "failover", "-g", WEB, "-m", "next")
     assert 'FALLOVER="FNPN"' in cluster.clmgr("n1", "query", "rg", WEB).stdout
-    cluster.clmgr("n1", "modify", "cluster", "HEARTBEAT_FREQUENCY=0.4", "GRACE_PERIOD=0.1",
+    cluster.clmgr("n1", "modify", "cluster", "HEARTBEAT_FREQUENCY=0.6", "GRACE_PERIOD=0.1",
                   "NETWORK_FAILURE_DETECTION_TIME=0.3")
     gen = cluster.status("n1")["cluster"]["GENERATION"]
     cluster.clmgr("n1", "sync", "cluster")
     cluster.wait_for(lambda: all(cluster.status(n)["cluster"]["GENERATION"] == gen + 1
                                  for n in cluster.node_names), 30, what="new generation everywhere")
-    assert 'HEARTBEAT_FREQUENCY="0.4"' in cluster.clmgr("n3", "query", "cluster").stdout
+    assert 'HEARTBEAT_FREQUENCY="0.6"' in cluster.clmgr("n3", "query", "cluster").stdout
     assert cluster.owner_of(WEB) == "n1"  # timers changed live, group untouched
     cluster.clmgr("n1", "modify", "cluster", *[f"{k}={v}" for k, v in cluster.timers.items()])
     cluster.clmgr("n1", "sync", "cluster")

@@ -435,7 +435,7 @@ def test_daemon_plumbing_with_fake_binaries(tmp_path):
         cmds = [json.loads(l) for l in open(os.path.join(lab.node('n1').dir, 'clmgr.log'))]
         assert cmds[0][:3] == ['add', 'cluster', 'lab']
         assert 'REPOSITORY=' + lab.repository in cmds[0]
-        assert 'HEARTBEAT_FREQUENCY=0.15' in cmds[0] and 'GRACE_PERIOD=0.05' in cmds[0]
+        assert 'HEARTBEAT_FREQUENCY=0.2' in cmds[0] and 'GRACE_PERIOD=0.05' in cmds[0]
         assert ['add', 'node', 'n2', 'COMMPATH=198.18.0.12'] in cmds
         assert ['add', 'network', 'net_ether_01', 'PREFIX=24',
                 'INTERFACES=n1=198.18.0.11 n2=198.18.0.12'] in cmds

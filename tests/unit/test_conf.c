@@ -697,7 +697,9 @@ static void test_json(void **state)
         assert_string_equal(json_string_value(json_object_get(j, "HEARTBEAT_FREQUENCY")), "1.5");
         assert_string_equal(json_string_value(json_object_get(j, "HEARTBEAT_PORT")), "6190");
         assert_null(json_object_get(j, "STATE"));
-        assert_int_equal(json_object_size(j), 8);
+        assert_string_equal(json_string_value(json_object_get(j, "DEADMAN_MODE")), "a");
+        assert_string_equal(json_string_value(json_object_get(j, "WATCHDOG_TIMEOUT")), "1");
+        assert_int_equal(json_object_size(j), 10);
         json_decref(j);
         assert_null(conf_object_to_json(NULL));
 }
@@ -838,10 +840,26 @@ static void test_verify_errors(void **state)
         assert_non_null(strstr(err,
                                "\ncluster \"demo\": NETWORK_FAILURE_DETECTION_TIME=\"2\" is too "
                                "long for HEARTBEAT_FREQUENCY=\"1.5\" and GRACE_PERIOD=\"0.5\""));
-        assert_int_equal(MOD(db, C, NULL, {"HEARTBEAT_INTERVAL", "0.5"},
+        assert_int_equal(MOD(db, C, NULL, {"HEARTBEAT_INTERVAL", "0.4"},
                              {"NETWORK_FAILURE_DETECTION_TIME", "1.999"}),
                          0);
         assert_int_equal(conf_db_verify(db, err, sizeof(err)), 0);
+
+        /* takeover waits for certainty: the watchdog must fire before the
+         * others can declare the node down (fence margin 0.2 s at 2 s) */
+        assert_int_equal(MOD(db, C, NULL, {"HEARTBEAT_INTERVAL", "0.2"}, {"WATCHDOG_TIMEOUT", "1.7"}),
+                         0);
+        assert_int_equal(conf_db_verify(db, err, sizeof(err)), -HAMR_E_BAD_VALUE);
+        assert_non_null(strstr(err, "cluster \"demo\": WATCHDOG_TIMEOUT=\"1.7\" is too long for "
+                                    "HEARTBEAT_FREQUENCY=\"1.5\" and GRACE_PERIOD=\"0.5\"; allowed: "
+                                    "WATCHDOG_TIMEOUT + fence margin (0.2) + 2 * HEARTBEAT_INTERVAL "
+                                    "<= HEARTBEAT_FREQUENCY + GRACE_PERIOD, so WATCHDOG_TIMEOUT at "
+                                    "most 1.4"));
+        assert_int_equal(MOD(db, C, NULL, {"WATCHDOG_TIMEOUT", "1.4"}), 0);
+        assert_int_equal(conf_db_verify(db, err, sizeof(err)), 0);
+        assert_int_not_equal(MOD(db, C, NULL, {"DEADMAN_MODE", "x"}), 0);
+        assert_int_equal(MOD(db, C, NULL, {"DEADMAN_MODE", "E"}), 0);
+        assert_string_equal(conf_object_get(conf_db_find(db, C, NULL), "DEADMAN_MODE"), "e");
 
         /* a node on the rg's list without an address on the service label's network */
         add_ok(db, CONF_CLASS_NODE, "n4", KV({"COMMPATH", "198.18.0.14"}));

@@ -454,6 +454,123 @@ static void test_agreement_needs_closed_view(void **state)
         memb_free(m);
 }
 
+
+/* Echoes: a peer's status names our newest status it heard; the hold
+ * deadline is the time a quorate view without us could act on our groups. */
+static void test_echo_roundtrip_and_hold_deadline(void **state)
+{
+        static memb_status_t a, b;
+        uint8_t buf[8192];
+        memb_t *m;
+        usec_t t0 = 1000 * USEC_PER_SEC, d;
+        int n;
+
+        (void)state;
+        setup_cfg();
+        memset(&a, 0, sizeof(a));
+        a.status_seq = 1;
+        a.net = NET_OK;
+        a.disk_ok = true;
+        a.echo_inc[0] = 77;
+        a.echo_seq[0] = 5;
+        a.echo_inc[2] = 99;
+        a.echo_seq[2] = 1;
+        n = memb_status_encode(&a, buf, sizeof(buf));
+        assert_true(n > 0);
+        assert_int_equal(memb_status_decode(buf, (size_t)n, &b), 0);
+        assert_int_equal(b.echo_inc[0], 77);
+        assert_int_equal(b.echo_seq[0], 5);
+        assert_int_equal(b.echo_seq[1], 0);
+        assert_int_equal(b.echo_seq[2], 1);
+        assert_int_equal(b.net, NET_OK);
+        assert_true(b.disk_ok);
+        a.net = NET_COUNT;
+        n = memb_status_encode(&a, buf, sizeof(buf));
+        assert_int_equal(memb_status_decode(buf, (size_t)n, &b), -EBADMSG);
+
+        m = memb_new(0, 77);
+        memb_set_config(m, &cfg3, 0);
+        d = memb_timeout(m);
+        /* nobody echoed yet: a majority of peers could act at once */
+        assert_true(memb_hold_deadline(m) < t0);
+        for (uint64_t s = 1; s <= 10; s++)
+                memb_note_sent(m, s, t0 + s * 10 * MS);
+        /* n2 heard our status 8 (sent at t0+80ms), n3 our status 5 */
+        memb_status_t st = st_with_view(1, 0);
+        st.echo_inc[0] = 77;
+        st.echo_seq[0] = 8;
+        assert_true(memb_on_status(m, 1, 5, &st, MEMB_PATH_NET, t0 + 100 * MS));
+        /* {n2,n3} can act only once n2 also stopped hearing us */
+        assert_int_equal(memb_hold_deadline(m), t0 + 80 * MS + d);
+        st.status_seq = 1;
+        st.echo_seq[0] = 5;
+        assert_true(memb_on_status(m, 2, 6, &st, MEMB_PATH_NET, t0 + 100 * MS));
+        /* both peers must stop hearing us: the later echo counts */
+        assert_int_equal(memb_hold_deadline(m), t0 + 80 * MS + d);
+        /* an echo of another life of ours, or a seq we no longer know, is ignored */
+        st.status_seq = 2;
+        st.echo_inc[0] = 76;
+        st.echo_seq[0] = 10;
+        assert_true(memb_on_status(m, 2, 6, &st, MEMB_PATH_NET, t0 + 110 * MS));
+        assert_int_equal(memb_hold_deadline(m), t0 + 80 * MS + d);
+        st.status_seq = 3;
+        st.echo_inc[0] = 77;
+        st.echo_seq[0] = 10 + MEMB_SENT_RING;
+        assert_true(memb_on_status(m, 2, 6, &st, MEMB_PATH_NET, t0 + 120 * MS));
+        assert_int_equal(memb_hold_deadline(m), t0 + 80 * MS + d);
+        /* echoes never go back */
+        st.status_seq = 4;
+        st.echo_seq[0] = 2;
+        assert_true(memb_on_status(m, 1, 5, &st, MEMB_PATH_NET, t0 + 130 * MS));
+        assert_int_equal(memb_hold_deadline(m), t0 + 80 * MS + d);
+        /* a peer's new life has not heard us yet */
+        st.status_seq = 1;
+        st.echo_seq[0] = 0;
+        assert_true(memb_on_status(m, 1, 8, &st, MEMB_PATH_NET, t0 + 140 * MS));
+        assert_int_equal(memb_hold_deadline(m), t0 + 50 * MS + d);
+        /* fill_echo names each peer's newest status */
+        static memb_status_t mine;
+        memb_fill_echo(m, &mine);
+        assert_int_equal(mine.echo_inc[1], 8);
+        assert_int_equal(mine.echo_seq[1], 1);
+        assert_int_equal(mine.echo_inc[2], 6);
+        assert_int_equal(mine.echo_seq[2], 3);
+        assert_int_equal(mine.echo_seq[0], 0);
+        memb_free(m);
+}
+
+/* Two nodes: half without us needs the tie-breaker lease; while we hold
+ * it, the other side cannot act before it ends. One node: nobody can. */
+static void test_hold_deadline_two_and_one_nodes(void **state)
+{
+        usec_t t0 = 1000 * USEC_PER_SEC, d;
+        memb_t *m;
+
+        (void)state;
+        setup_cfg();
+        cfg3.nnodes = 2;
+        m = memb_new(0, 1);
+        memb_set_config(m, &cfg3, 0);
+        d = memb_timeout(m);
+        memb_note_sent(m, 1, t0);
+        memb_status_t st = st_with_view(1, 0);
+        st.echo_inc[0] = 1;
+        st.echo_seq[0] = 1;
+        memb_on_status(m, 1, 3, &st, MEMB_PATH_DISK, t0 + 5 * MS);
+        assert_int_equal(memb_hold_deadline(m), t0 + d);
+        memb_set_lease(m, t0 + 10 * d);
+        assert_int_equal(memb_hold_deadline(m), t0 + 10 * d);
+        memb_set_lease(m, 0);
+        assert_int_equal(memb_hold_deadline(m), t0 + d);
+        memb_free(m);
+
+        cfg3.nnodes = 1;
+        m = memb_new(0, 1);
+        memb_set_config(m, &cfg3, 0);
+        assert_int_equal(memb_hold_deadline(m), USEC_INFINITY);
+        memb_free(m);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -469,6 +586,8 @@ int main(void)
                 cmocka_unit_test(test_no_credit_from_expired_views),
                 cmocka_unit_test(test_agreement_needs_closed_view),
                 cmocka_unit_test(test_restarted_node_not_self_credited),
+                cmocka_unit_test(test_echo_roundtrip_and_hold_deadline),
+                cmocka_unit_test(test_hold_deadline_two_and_one_nodes),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
