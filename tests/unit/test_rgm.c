@@ -6,10 +6,12 @@
  * starts a comment, double quotes group words ("waiting for release").
  *   nodes N[:ID]...            node names; ids 0,1,2... unless given
  *   group G nodes=A,B,C [startup=OHN|OFAN] [fallover=FNPN] [fallback=NFB|FBHPN]
+ *           [sips=N]               (number of service IPs, default 0)
  *   step [label...]            starts a new step; the control state carries
  *                              over from the previous step's output
  *   members N...|-             membership (replaces the previous one)
  *   eligible N...|-            members with cluster services active
+ *   netdown N...|-             members whose service network is down
  *   state G|* N=STATE...       reported state (initially OFFLINE everywhere)
  *   ctl G|* [started=0|1] [pol=N|-] [last=N|-] [admin=auto|offline]
  *   expect G|* [target=N|-] [started=0|1] [last=N|-] [pol=N|-]
@@ -46,7 +48,7 @@ typedef struct scn {
         hamr_config_t cfg;
         conf_node_t nodes[CONF_MAX_NODES];
         conf_rg_t rgs[SCN_MAX_RGS];
-        uint64_t members, eligible;
+        uint64_t members, eligible, net_down;
         uint8_t state[SCN_MAX_RGS * CONF_MAX_NODES];
         rgm_ctl_t ctl[SCN_MAX_RGS];
         rgm_output_t out[SCN_MAX_RGS];
@@ -279,6 +281,8 @@ static int do_group(scn_t *s, tokens_t *t)
                                 rg->startup = RG_STARTUP_OFAN;
                         else
                                 return scn_fail(s, "startup must be OHN or OFAN");
+                } else if (strcmp(t->v[i], "sips") == 0) {
+                        rg->nsips = (unsigned)atoi(v);
                 } else if (strcmp(t->v[i], "fallover") == 0) {
                         if (strcmp(v, "FNPN") != 0)
                                 return scn_fail(s, "fallover must be FNPN");
@@ -388,7 +392,8 @@ static int check_safety(scn_t *s)
                 for (i = 0; i < s->rgs[g].nnodes; i++)
                         listed |= s->rgs[g].nodes[i] == o->target;
                 if (!listed || o->target >= CONF_MAX_NODES ||
-                    !(s->members & s->eligible & BIT(o->target)))
+                    !(s->members & s->eligible & BIT(o->target)) ||
+                    (s->rgs[g].nsips > 0 && (s->net_down & BIT(o->target))))
                         return scn_fail(
                             s, "safety: %s targeted at %s, not an eligible member of its NODES",
                             s->rgs[g].name, node_name(s, o->target));
@@ -412,6 +417,7 @@ static int run(scn_t *s)
         rgm_input_t in = {.cfg = &s->cfg,
                           .members = s->members,
                           .eligible = s->eligible,
+                          .net_down = s->net_down,
                           .state = s->state,
                           .ctl = s->ctl};
 
@@ -480,6 +486,7 @@ static int do_line(scn_t *s, tokens_t *t)
 {
         const char *d = t->v[0];
         bool input = strcmp(d, "members") == 0 || strcmp(d, "eligible") == 0 ||
+                     strcmp(d, "netdown") == 0 ||
                      strcmp(d, "state") == 0 || strcmp(d, "ctl") == 0;
 
         if (input) {
@@ -499,6 +506,8 @@ static int do_line(scn_t *s, tokens_t *t)
                 return do_mask(s, t, &s->members);
         if (strcmp(d, "eligible") == 0)
                 return do_mask(s, t, &s->eligible);
+        if (strcmp(d, "netdown") == 0)
+                return do_mask(s, t, &s->net_down);
         if (strcmp(d, "state") == 0)
                 return do_state(s, t);
         if (strcmp(d, "ctl") == 0)
