@@ -215,6 +215,9 @@ typedef struct hamr_config {
  * WATCHDOG_TIMEOUT + fence margin + 2 * HEARTBEAT_INTERVAL <= detection time).
  * Collects every problem, one per line, into err. */
 int conf_db_verify(const conf_db_t *db, char *err, size_t errlen);
+/* The cluster object's own relations only (timers, fence relation): what
+ * `clmgr modify cluster` checks at once, before the edit is staged. */
+int conf_db_check_cluster(const conf_db_t *db, char *err, size_t errlen);
 /* verify + build the typed view. ret owned by caller (hamr_config_free). */
 int conf_compile(const conf_db_t *db, hamr_config_t **ret_cfg, char *err, size_t errlen);
 void hamr_config_free(hamr_config_t *cfg);

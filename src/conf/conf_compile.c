@@ -554,6 +554,19 @@ int conf_db_verify(const conf_db_t *db, char *err, size_t errlen)
         return p.n ? p.rc : 0;
 }
 
+int conf_db_check_cluster(const conf_db_t *db, char *err, size_t errlen)
+{
+        problems_t p = {.err = err, .errlen = errlen};
+        hamr_config_t cfg = {0};
+
+        if (err && errlen)
+                err[0] = '\0';
+        if (!db || !conf_db_find(db, CONF_CLASS_CLUSTER, NULL))
+                return 0;
+        build_cluster(db, &cfg, &p);
+        return p.n ? p.rc : 0;
+}
+
 int conf_compile(const conf_db_t *db, hamr_config_t **ret_cfg, char *err, size_t errlen)
 {
         problems_t p = {.err = err, .errlen = errlen};

@@ -301,6 +301,10 @@ static void edit(hamrd_t *d, uint32_t conn, const char *op, json_t *req)
                 r = conf_db_modify(db, cls, name, kv, nkv, err, sizeof(err));
         else
                 r = conf_db_delete(db, cls, name, err, sizeof(err));
+        if (r == 0 && cls == CONF_CLASS_CLUSTER && strcmp(op, "delete"))
+                /* timer relations are refused at modify time, not only at
+                 * sync: nothing inconsistent is ever staged */
+                r = conf_db_check_cluster(db, err, sizeof(err));
         if (r == 0) {
                 _cleanup_free_ char *text = conf_db_format(db);
                 r = repo_staged_write(d->repo, db->generation, text, strlen(text));
