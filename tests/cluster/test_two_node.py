@@ -1,0 +1,86 @@
+"""Two-node cluster: the repository is the tie-breaker. When the two nodes
+lose each other, exactly one side keeps or takes the group. S1 is sampled
+throughout every scenario."""
+import time
+
+import pytest
+
+import hamrlab
+from conftest import S1Sampler, check_sanitizer_reports, require_root
+
+WEB = "web_rg"
+
+
+@pytest.fixture(scope="module")
+def duo(build_dir):
+    require_root()
+    lab = hamrlab.Lab(nodes=2, build_dir=build_dir, profile="test")
+    try:
+        lab.setup()
+        lab.start_all()
+        lab.configure()
+        lab.clmgr("n1", "start", "cluster")
+        lab.wait_group_online(WEB, "n1", timeout=60)
+        yield lab
+        check_sanitizer_reports(lab)
+    finally:
+        lab.cleanup()
+
+
+def _restore(lab, home="n1"):
+    for n in lab.node_names:
+        if lab.is_crashed(n):
+            lab.restart(n)
+    lab.heal()
+    for n in lab.node_names:
+        lab.restore_link(n)
+        if hasattr(lab, "repo_fault"):
+            lab.repo_fault(n, "ok")
+    lab.wait_for(lambda: all(x["STATE"] != "DOWN" for x in lab.status("n1")["nodes"]),
+                 60, what="both nodes reachable")
+    lab.clmgr("n1", "start", "cluster", timeout=120)
+    if lab.owner_of(WEB) != home:
+        lab.clmgr("n1", "move", "resource_group", WEB, f"NODE={home}", timeout=120)
+    lab.wait_group_online(WEB, home, timeout=60)
+
+
+def _nodes(lab, via):
+    return {n["NAME"]: n for n in lab.status(via)["nodes"]}
+
+
+def test_owner_link_cut_moves_group_after_release(duo):
+    """Both nodes still hear each other on the disk: the owner, whose link
+    lost carrier, releases first; the other node, whose link is up, takes
+    the group."""
+    with S1Sampler(duo) as s1:
+        t0 = time.monotonic()
+        duo.cut_link("n1")
+        duo.wait_group_online(WEB, "n2", timeout=60, via="n2")
+        settle = time.monotonic() - t0
+        n1 = _nodes(duo, "n2")["n1"]
+        assert n1["MEMBER"] is True and n1["PATHS"] == "disk", n1
+        assert n1["NETWORK"] == "DOWN (no carrier)", n1
+        assert duo.wait_for(lambda: duo.client_get(), 30, what="client answer")
+    assert duo.daemon_running("n1")
+    print(f"2-node link cut: settled in {settle:.2f}s, {s1.samples} S1 samples")
+    _restore(duo)
+
+
+def test_traffic_dropped_between_nodes_one_owner_and_settles(duo):
+    """nftables drops everything between the two nodes, links stay up: they
+    still hear each other through the repository, neither has the network
+    better than the other, so the group stays where it is."""
+    with S1Sampler(duo) as s1:
+        duo.partition(["n1"], ["n2"])
+        time.sleep(3 * 0.5)  # several detection times
+        st = duo.status("n2")
+        assert st["cluster"]["QUORUM"] is True
+        nodes = {n["NAME"]: n for n in st["nodes"]}
+        assert nodes["n1"]["PATHS"] == "disk" and nodes["n1"]["MEMBER"] is True
+        assert duo.owner_of(WEB, via="n2") == "n1"
+        assert duo.owner_of(WEB, via="n1") == "n1"
+        duo.heal()
+        time.sleep(0.5)
+        assert duo.owner_of(WEB) == "n1"
+    assert s1.samples > 10
+    _restore(duo)
