@@ -207,6 +207,19 @@ static void print_cluster_line(FILE *f, json_t *cluster)
         fprintf(f, "  Members: %s  Quorum: %s\n", *m ? m : "-",
                 json_is_boolean(quorum) ? (json_is_true(quorum) ? "yes" : "no") : "-");
         free(m);
+        json_t *repo = json_object_get(cluster, "REPOSITORY");
+        if (json_is_object(repo))
+                fprintf(f, "Repository: %s (%s, %s)\n", str_or(repo, "ACTIVE", "-"),
+                        json_integer_value(json_object_get(repo, "INDEX")) ? "backup" : "primary",
+                        str_or(repo, "STATE", "-"));
+        json_t *dm = json_object_get(cluster, "DEADMAN");
+        if (json_is_object(dm))
+                fprintf(f, "Deadman switch: mode %s, %s, events %" JSON_INTEGER_FORMAT "%s%s\n",
+                        str_or(dm, "MODE", "-"),
+                        json_is_true(json_object_get(dm, "ARMED")) ? "armed" : "not armed",
+                        json_integer_value(json_object_get(dm, "EVENTS")),
+                        str_or(dm, "LAST_EVENT", NULL) ? ", last: " : "",
+                        str_or(dm, "LAST_EVENT", ""));
 }
 
 static void print_status_text(FILE *f, json_t *status, json_t *filter)
@@ -224,9 +237,12 @@ static void print_status_text(FILE *f, json_t *status, json_t *filter)
                 if (len > width)
                         width = len;
         }
-        fprintf(f, "%-*s %s\n", width, "Node", "State");
+        fprintf(f, "%-*s %-10s %-9s %-20s %s\n", width, "Node", "State", "Paths", "Network",
+                "Repository");
         json_array_foreach(nodes, i, n)
-            fprintf(f, "%-*s %s\n", width, str_or(n, "NAME", "-"), str_or(n, "STATE", "-"));
+            fprintf(f, "%-*s %-10s %-9s %-20s %s\n", width, str_or(n, "NAME", "-"),
+                    str_or(n, "STATE", "-"), str_or(n, "PATHS", "-"), str_or(n, "NETWORK", "-"),
+                    str_or(n, "REPOSITORY", "-"));
         fprintf(f, "%s\n%-30s %-28s %s\n%s\n", RULE, "Group Name", "Group State", "Node", RULE);
         json_array_foreach(groups, i, g)
         {

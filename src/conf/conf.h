@@ -18,6 +18,7 @@
 
 #define CONF_MAX_NODES 64 /* node ids 0..63, one bit each in membership masks */
 #define CONF_MAX_NAME  64
+#define CONF_MAX_BACKUP_REPOS 6 /* as PowerHA */
 #define CONF_MAX_RGS   256
 #define CONF_MAX_RG_RES 16 /* service labels or applications per group */
 #define CONF_ERR_LEN   512
@@ -190,6 +191,8 @@ typedef struct hamr_config {
         char cluster_name[CONF_MAX_NAME + 1];
         uint32_t cluster_id;
         char repository[4096];
+        unsigned nbackups;       /* BACKUP_REPOSITORIES */
+        char backups[CONF_MAX_BACKUP_REPOS][4096];
         usec_t hb_freq_usec;     /* HEARTBEAT_FREQUENCY */
         usec_t grace_usec;       /* GRACE_PERIOD */
         usec_t hb_interval_usec; /* HEARTBEAT_INTERVAL */

@@ -163,6 +163,35 @@ static void check_objects(const conf_db_t *db, problems_t *p)
         }
 }
 
+/* BACKUP_REPOSITORIES: absolute paths, at most CONF_MAX_BACKUP_REPOS, none
+ * repeated or equal to REPOSITORY. */
+static void build_backups(const conf_object_t *c, hamr_config_t *cfg, problems_t *p)
+{
+        const char *v = get(c, "BACKUP_REPOSITORIES");
+        char lb[LABEL_LEN];
+        _cleanup_free_ char *copy = zstrdup(v ? v : "");
+        char *save = NULL;
+
+        for (char *tok = strtok_r(copy, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
+                bool dup = !strcmp(tok, cfg->repository);
+                for (unsigned k = 0; k < cfg->nbackups; k++)
+                        dup |= !strcmp(tok, cfg->backups[k]);
+                if (!conf_path_valid(tok) || dup || cfg->nbackups == CONF_MAX_BACKUP_REPOS) {
+                        problem(p, -HAMR_E_BAD_VALUE,
+                                "%s: BACKUP_REPOSITORIES=\"%s\" is not allowed: \"%s\" %s; allowed: "
+                                "up to %d absolute paths separated by spaces, each different from "
+                                "REPOSITORY and from each other",
+                                label(lb, c), v, tok,
+                                dup ? "is listed twice (or is REPOSITORY)"
+                                    : cfg->nbackups == CONF_MAX_BACKUP_REPOS ? "is one too many"
+                                                                             : "is not an absolute path",
+                                CONF_MAX_BACKUP_REPOS);
+                        return;
+                }
+                snprintf(cfg->backups[cfg->nbackups++], sizeof(cfg->backups[0]), "%s", tok);
+        }
+}
+
 static void build_cluster(const conf_db_t *db, hamr_config_t *cfg, problems_t *p)
 {
         const conf_object_t *c = conf_db_find(db, CONF_CLASS_CLUSTER, NULL);
@@ -177,6 +206,7 @@ static void build_cluster(const conf_db_t *db, hamr_config_t *cfg, problems_t *p
         cfg->cluster_id = (uint32_t)uint_of(c, "ID");
         snprintf(cfg->repository, sizeof(cfg->repository), "%s",
                  get(c, "REPOSITORY") ? get(c, "REPOSITORY") : "");
+        build_backups(c, cfg, p);
         cfg->hb_freq_usec = seconds(c, "HEARTBEAT_FREQUENCY");
         cfg->grace_usec = seconds(c, "GRACE_PERIOD");
         cfg->hb_interval_usec = seconds(c, "HEARTBEAT_INTERVAL");

@@ -6,6 +6,8 @@
 #include "conf/conf.h"
 
 #define CONF_MAX_PATH  4095 /* longest PATH value; compiled buffers are 4096 */
+/* An absolute path without blanks, quotes or ';' of at most CONF_MAX_PATH. */
+bool conf_path_valid(const char *s);
 #define CONF_MAX_TOKEN 128  /* longest list item ("name" or "name=ipv4") */
 
 /* Formats into err (if err and errlen are non-zero); always NUL-terminates. */

@@ -31,6 +31,11 @@ static const conf_attr_def_t cluster_attrs[] = {
         { "REPOSITORY", CONF_T_PATH, NULL, CONF_F_REQUIRED, 0, 0, NULL, 0,
           "Repository disk or file shared by all nodes (absolute path); holds the "
           "authoritative configuration and the disk heartbeat." },
+        { "BACKUP_REPOSITORIES", CONF_T_STRING, "", 0, 0, 0, NULL, 0,
+          "Backup repository disks or files (absolute paths separated by spaces, at most "
+          "6, same path on every node). When the active repository fails on every node, "
+          "the cluster switches to the next backup (ARR) and rewrites the configuration "
+          "and the disk heartbeat there." },
         { "HEARTBEAT_FREQUENCY", CONF_T_SECONDS, "1.5", 0, 0.1, 600, NULL, 0,
           "Node failure detection timeout in seconds: a node not heard from for this "
           "long (plus GRACE_PERIOD) is declared down." },
@@ -394,7 +399,7 @@ static bool parse_ipv4(const char *s, struct in_addr *ret)
         return true;
 }
 
-static bool path_valid(const char *s)
+bool conf_path_valid(const char *s)
 {
         if (s[0] != '/' || strlen(s) > CONF_MAX_PATH)
                 return false;
@@ -615,7 +620,7 @@ int conf_value_check_obj(conf_class_t cls, const char *objname, int attr, const 
                 inet_ntop(AF_INET, &a, canon, INET_ADDRSTRLEN);
                 break;
         case CONF_T_PATH:
-                if (!path_valid(v))
+                if (!conf_path_valid(v))
                         goto bad;
                 canon = zstrdup(v);
                 break;

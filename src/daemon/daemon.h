@@ -31,7 +31,11 @@ typedef struct forward {
 typedef struct hamrd {
         uv_loop_t *loop;
         char node_name[CONF_MAX_NAME + 1];
-        char repo_path[4096];
+        char repo_path[4096];   /* --repository: the cluster's REPOSITORY */
+        uint8_t repo_index;     /* active repository: 0 REPOSITORY, k backup k */
+        bool repo_switching;    /* coordinator: preparing a backup */
+        uint32_t repo_bad;      /* backups that could not be prepared */
+        usec_t repo_fail_since; /* coordinator: all members report the active one failing */
         char key_path[4096];
         char socket_path[4096];
         char state_dir[4096];
@@ -81,6 +85,11 @@ void hamrd_apply_config(hamrd_t *d);   /* after d->cfg changed */
 /* daemon_config.c */
 int hamrd_config_load(hamrd_t *d, char *err, size_t errlen); /* from the repository */
 void hamrd_config_request(hamrd_t *d, uint32_t conn_id, json_t *req);
+
+/* daemon_repo.c */
+const char *hamrd_repo_path(const hamrd_t *d, unsigned index);
+void hamrd_repo_step(hamrd_t *d, usec_t now);
+void hamrd_repo_attach(hamrd_t *d); /* daemon_loop.c: hand d->repo to the disk worker */
 
 /* daemon_api.c */
 void hamrd_on_request(void *ud, uint32_t conn_id, json_t *req);

@@ -67,12 +67,7 @@ json_t *hamrd_status_json(hamrd_t *d)
                 json_object_set_new(cl, "NAME", json_string(d->cfg ? d->cfg->cluster_name : ""));
                 json_object_set_new(cl, "STATE", json_string("NOT_CONFIGURED"));
                 json_object_set_new(cl, "LOCAL_NODE", json_string(d->node_name));
-                json_t *dm = dms_status_json(d->dms, now);
-        usec_t h = d->hold_deadline;
-        json_object_set_new(dm, "HOLD_DEADLINE_IN", h == USEC_INFINITY ? json_null()
-                                : json_real(((double)(int64_t)(h - now)) / USEC_PER_SEC));
-        json_object_set_new(cl, "DEADMAN", dm);
-        json_object_set_new(root, "cluster", cl);
+                json_object_set_new(root, "cluster", cl);
                 json_object_set_new(root, "nodes", nodes);
                 json_object_set_new(root, "groups", groups);
                 json_decref(members);
@@ -177,6 +172,10 @@ json_t *hamrd_status_json(hamrd_t *d)
         json_object_set_new(dm, "HOLD_DEADLINE_IN", h == USEC_INFINITY ? json_null()
                                 : json_real(((double)(int64_t)(h - now)) / USEC_PER_SEC));
         json_object_set_new(cl, "DEADMAN", dm);
+        json_object_set_new(cl, "REPOSITORY",
+                            json_pack("{s:s, s:i, s:s, s:i}", "ACTIVE", hamrd_repo_path(d, d->repo_index),
+                                      "INDEX", d->repo_index, "STATE", d->status->disk_ok ? "UP" : "DOWN",
+                                      "BACKUPS", d->cfg->nbackups));
         json_object_set_new(root, "cluster", cl);
         json_object_set_new(root, "nodes", nodes);
         json_object_set_new(root, "groups", groups);

@@ -118,6 +118,7 @@ static void build_status(hamrd_t *d, usec_t now)
         st->quorate = memb_quorate(d->memb, now);
         st->net = (uint8_t)net_state(d, now);
         st->disk_ok = d->repo && d->disk_ok_usec && now - d->disk_ok_usec < memb_timeout(d->memb);
+        st->repo_index = d->repo_index;
         memb_fill_echo(d->memb, st);
         rgm_exec_fill_status(d->exec, st);
 }
@@ -225,6 +226,7 @@ static void step(hamrd_t *d)
                 if (coord_update(&d->coord, d->memb, d->cfg, d->status, now))
                         d->dirty = true;
         }
+        hamrd_repo_step(d, now);
         quorate = memb_quorate(d->memb, now);
         services_step(d, quorate);
         targets_valid = quorate && v->targets_valid && v->generation == d->cfg->generation &&
@@ -381,9 +383,15 @@ static void on_disk(void *ud, const repo_slot_t *slots, uint64_t present, uint64
                 slen = bufr_u16(&r);
                 if (r.error || slen > s->body_len - 2)
                         continue;
-                if (memb_status_decode(s->body + 2, slen, &st) == 0)
-                        changed |= memb_on_status(d->memb, (uint16_t)i, s->incarnation, &st,
-                                                  MEMB_PATH_DISK, now);
+                if (memb_status_decode(s->body + 2, slen, &st) == 0 &&
+                    memb_on_status(d->memb, (uint16_t)i, s->incarnation, &st, MEMB_PATH_DISK, now)) {
+                        /* Newer than what the network brought: the disk is
+                         * this peer's live path. Answer at once, so that
+                         * its echo of us comes back within a few rounds
+                         * (its hold deadline depends on it). */
+                        d->dirty = true;
+                        changed = true;
+                }
                 r.pos = 2u + slen;
                 vlen = bufr_u16(&r);
                 if (!r.error && vlen > 0 && vlen <= s->body_len - r.pos &&
@@ -395,6 +403,15 @@ static void on_disk(void *ud, const repo_slot_t *slots, uint64_t present, uint64
         }
         if (changed)
                 hamrd_kick(d);
+}
+
+void hamrd_repo_attach(hamrd_t *d)
+{
+        uint64_t mask = 0;
+
+        for (unsigned i = 0; i < d->cfg->nnodes; i++)
+                mask |= 1ULL << d->cfg->nodes[i].id;
+        topo_disk_config(d->topo, d->repo, d->self_id, mask, d->cfg->hb_interval_usec);
 }
 
 void hamrd_apply_config(hamrd_t *d)
@@ -430,7 +447,7 @@ void hamrd_apply_config(hamrd_t *d)
         rgm_exec_set_config(d->exec, d->cfg, d->self_id);
         if (topo_bind(d->topo, d->cfg->port) < 0)
                 log_err("daemon", "cannot bind UDP port %u", d->cfg->port);
-        topo_disk_config(d->topo, d->repo, d->self_id, mask, d->cfg->hb_interval_usec);
+        hamrd_repo_attach(d);
         uv_timer_start(&d->tick, on_tick, 0, interval(d) / USEC_PER_MSEC ? interval(d) / USEC_PER_MSEC : 1);
         d->dirty = true;
         hamrd_kick(d);

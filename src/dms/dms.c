@@ -26,6 +26,7 @@ struct dms {
         usec_t max_gap;   /* longest interval between two pets */
         uint64_t pets;
         bool lapsed;      /* an event was raised for the current lapse */
+        char unsafe[160]; /* why the last step did not pet ("" if it did) */
         uint64_t events;
         char last_event[200];
 };
@@ -180,13 +181,16 @@ void dms_step(dms_t *d, bool pet, const char *why, usec_t now)
                          "no pet for %llu ms (timeout %llu ms): %s",
                          (unsigned long long)((now - d->last_pet) / USEC_PER_MSEC),
                          (unsigned long long)(d->timeout / USEC_PER_MSEC),
-                         pet ? "event loop stalled" : why ? why : "not safe to hold");
+                         d->unsafe[0] ? d->unsafe : !pet && why ? why : "event loop stalled");
                 log_err("dms", "DEADMAN EVENT (mode %s%s): %s",
                         d->mode == DMS_MODE_ASSERT ? "a" : "e",
                         d->armed ? "" : ", no watchdog armed", d->last_event);
         }
-        if (!pet)
+        if (!pet) {
+                snprintf(d->unsafe, sizeof(d->unsafe), "%s", why ? why : "not safe to hold");
                 return;
+        }
+        d->unsafe[0] = '\0';
         if (d->pets > 0 && now - d->last_pet > d->max_gap)
                 d->max_gap = now - d->last_pet;
         d->last_pet = now;

@@ -29,6 +29,7 @@ int memb_status_encode(const memb_status_t *st, void *buf, size_t cap)
         bufw_u8(&w, st->quorate);
         bufw_u8(&w, st->net);
         bufw_u8(&w, st->disk_ok);
+        bufw_u8(&w, st->repo_index);
         {
                 uint8_t n = 0;
                 for (int i = 0; i < CONF_MAX_NODES; i++)
@@ -71,6 +72,7 @@ int memb_status_decode(const void *buf, size_t len, memb_status_t *ret)
         st.quorate = bufr_u8(&r) != 0;
         st.net = bufr_u8(&r);
         st.disk_ok = bufr_u8(&r) != 0;
+        st.repo_index = bufr_u8(&r);
         {
                 uint8_t n = bufr_u8(&r);
                 int prev = -1;
@@ -89,7 +91,8 @@ int memb_status_decode(const void *buf, size_t len, memb_status_t *ret)
                 }
         }
         st.ngroups = bufr_u32(&r);
-        if (r.error || st.services >= SVC_COUNT || st.ngroups > CONF_MAX_RGS || st.net >= NET_COUNT)
+        if (r.error || st.services >= SVC_COUNT || st.ngroups > CONF_MAX_RGS || st.net >= NET_COUNT ||
+            st.repo_index > CONF_MAX_BACKUP_REPOS)
                 return -EBADMSG;
         for (uint32_t g = 0; g < st.ngroups; g++) {
                 st.gstate[g] = bufr_u8(&r);
@@ -122,6 +125,7 @@ int memb_view_encode(const memb_view_t *v, void *buf, size_t cap)
         bufw_u64(&w, v->generation);
         bufw_u8(&w, (uint8_t)(v->targets_valid | (v->home_only << 1)));
         bufw_bytes(&w, v->want, CONF_MAX_NODES);
+        bufw_u8(&w, v->repo_index);
         bufw_u32(&w, v->ngroups);
         for (uint32_t g = 0; g < v->ngroups && g < CONF_MAX_RGS; g++) {
                 bufw_u16(&w, v->target[g]);
@@ -156,8 +160,10 @@ int memb_view_decode(const void *buf, size_t len, memb_view_t *ret)
         v.targets_valid = flags & 1;
         v.home_only = (flags >> 1) & 1;
         bufr_bytes(&r, v.want, CONF_MAX_NODES);
+        v.repo_index = bufr_u8(&r);
         v.ngroups = bufr_u32(&r);
-        if (r.error || v.coord >= CONF_MAX_NODES || v.ngroups > CONF_MAX_RGS)
+        if (r.error || v.coord >= CONF_MAX_NODES || v.ngroups > CONF_MAX_RGS ||
+            v.repo_index > CONF_MAX_BACKUP_REPOS)
                 return -EBADMSG;
         for (int i = 0; i < CONF_MAX_NODES; i++)
                 if (v.want[i] >= WANT_COUNT)

@@ -53,7 +53,8 @@ typedef struct memb_status {
         uint64_t view_members;
         bool quorate;          /* the node considers itself in a quorate view */
         uint8_t net;           /* memb_net_t: this node's service network as it sees it */
-        bool disk_ok;          /* its last repository round succeeded */
+        bool disk_ok;          /* its repository rounds succeed (within the detection time) */
+        uint8_t repo_index;    /* repository it uses: 0 REPOSITORY, k BACKUP_REPOSITORIES[k-1] */
         /* Echo: per node id, the newest status (incarnation, status_seq)
          * received from that node; 0 = none. Lets each node learn when it
          * was last heard by each peer (memb_hold_deadline). */
@@ -76,6 +77,7 @@ typedef struct memb_view {
         bool targets_valid;     /* false while the coordinator gathers reports */
         bool home_only;         /* current start asked for home nodes only (-o home) */
         uint8_t want[CONF_MAX_NODES]; /* svc_want_t per node id */
+        uint8_t repo_index;     /* active repository (ARR): 0 REPOSITORY, k backup k */
         uint32_t ngroups;
         uint16_t target[CONF_MAX_RGS];
         rgm_ctl_t ctl[CONF_MAX_RGS];

@@ -699,7 +699,7 @@ static void test_json(void **state)
         assert_null(json_object_get(j, "STATE"));
         assert_string_equal(json_string_value(json_object_get(j, "DEADMAN_MODE")), "a");
         assert_string_equal(json_string_value(json_object_get(j, "WATCHDOG_TIMEOUT")), "1");
-        assert_int_equal(json_object_size(j), 10);
+        assert_int_equal(json_object_size(j), 11);
         json_decref(j);
         assert_null(conf_object_to_json(NULL));
 }
@@ -860,6 +860,22 @@ static void test_verify_errors(void **state)
         assert_int_not_equal(MOD(db, C, NULL, {"DEADMAN_MODE", "x"}), 0);
         assert_int_equal(MOD(db, C, NULL, {"DEADMAN_MODE", "E"}), 0);
         assert_string_equal(conf_object_get(conf_db_find(db, C, NULL), "DEADMAN_MODE"), "e");
+
+        /* backup repositories (ARR) */
+        assert_int_equal(MOD(db, C, NULL, {"BACKUP_REPOSITORIES", "/dev/b1 /dev/b2"}), 0);
+        assert_int_equal(conf_db_check_cluster(db, err, sizeof(err)), 0);
+        assert_int_equal(MOD(db, C, NULL, {"BACKUP_REPOSITORIES", "/dev/b1 relative"}), 0);
+        assert_int_equal(conf_db_check_cluster(db, err, sizeof(err)), -HAMR_E_BAD_VALUE);
+        assert_non_null(strstr(err, "BACKUP_REPOSITORIES=\"/dev/b1 relative\" is not allowed: "
+                                    "\"relative\" is not an absolute path"));
+        assert_int_equal(MOD(db, C, NULL, {"BACKUP_REPOSITORIES", "/dev/b1 /dev/b1"}), 0);
+        assert_int_equal(conf_db_check_cluster(db, err, sizeof(err)), -HAMR_E_BAD_VALUE);
+        assert_non_null(strstr(err, "is listed twice"));
+        assert_int_equal(MOD(db, C, NULL, {"BACKUP_REPOSITORIES", "/a /b /c /d /e /f /g"}), 0);
+        assert_int_equal(conf_db_check_cluster(db, err, sizeof(err)), -HAMR_E_BAD_VALUE);
+        assert_non_null(strstr(err, "\"/g\" is one too many"));
+        assert_int_equal(MOD(db, C, NULL, {"BACKUP_REPOSITORIES", ""}), 0);
+        assert_int_equal(conf_db_verify(db, err, sizeof(err)), 0);
 
         /* a node on the rg's list without an address on the service label's network */
         add_ok(db, CONF_CLASS_NODE, "n4", KV({"COMMPATH", "198.18.0.14"}));

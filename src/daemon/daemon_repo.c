@@ -1,0 +1,165 @@
+/* daemon_repo: the active repository and automatic repository replacement
+ * (ARR). The coordinator switches the cluster to the next backup repository
+ * (BACKUP_REPOSITORIES) once every member has reported the active one
+ * failing (I/O errors, or no disk round completed: a hang) for the
+ * detection time. It prepares the backup off the loop (formats it unless it
+ * already holds a repository, and writes the applied configuration
+ * generation there), then publishes the new index in the view; every node
+ * follows the view and moves its disk heartbeat and configuration I/O to
+ * it. Groups are not touched: the network keeps the view quorate. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/hamr_alloc.h"
+#include "common/hamr_log.h"
+#include "daemon/daemon.h"
+
+typedef struct prepare_job {
+        uv_work_t req;
+        hamrd_t *d;
+        uint8_t index;
+        char path[4096];
+        char *text;
+        uint64_t generation;
+        int result;
+} prepare_job_t;
+
+const char *hamrd_repo_path(const hamrd_t *d, unsigned index)
+{
+        if (index == 0 || !d->cfg || index > d->cfg->nbackups)
+                return d->repo_path;
+        return d->cfg->backups[index - 1];
+}
+
+/* Worker thread: make the backup a repository holding our generation. */
+static void prepare_work(uv_work_t *req)
+{
+        prepare_job_t *j = req->data;
+        repo_t *repo = NULL;
+        uint64_t gen = 0;
+        char *text = NULL;
+        int r;
+
+        r = repo_open(j->path, &repo);
+        if (r < 0) {
+                r = repo_format(j->path);
+                if (r == 0)
+                        r = repo_open(j->path, &repo);
+        }
+        if (r == 0 && (repo_config_read(repo, &gen, &text) < 0 || gen < j->generation))
+                r = repo_config_write(repo, j->generation, j->text, strlen(j->text));
+        free(text);
+        repo_close(repo);
+        j->result = r;
+}
+
+static void prepare_done(uv_work_t *req, int status)
+{
+        prepare_job_t *j = req->data;
+        hamrd_t *d = j->d;
+        memb_view_t *v = &d->memb->view;
+
+        d->repo_switching = false;
+        if (status == 0 && j->result == 0 && d->memb->have_view && v->coord == d->self_id) {
+                log_info("daemon", "ARR: repository %s prepared (generation %llu): switching the cluster to it",
+                         j->path, (unsigned long long)j->generation);
+                v->repo_index = j->index;
+                v->pub_seq++;
+                d->dirty = true;
+                hamrd_kick(d);
+        } else {
+                log_err("daemon", "ARR: backup repository %s cannot be used: %s", j->path,
+                        strerror(-(j->result ? j->result : status)));
+                d->repo_bad |= 1u << j->index;
+        }
+        free(j->text);
+        free(j);
+}
+
+/* Coordinator: every member (self included) reports the active repository
+ * failing, continuously for the detection time. */
+static bool active_repo_failed(hamrd_t *d, usec_t now)
+{
+        const memb_view_t *v = &d->memb->view;
+
+        for (int i = 0; i < CONF_MAX_NODES; i++) {
+                const memb_status_t *st = i == d->self_id ? d->status : memb_peer_status(d->memb, (uint16_t)i);
+                if (!(v->members & (1ULL << i)))
+                        continue;
+                if (!st || st->disk_ok || st->repo_index != v->repo_index) {
+                        d->repo_fail_since = 0;
+                        return false;
+                }
+        }
+        if (!d->repo_fail_since)
+                d->repo_fail_since = now;
+        return now - d->repo_fail_since >= memb_timeout(d->memb);
+}
+
+static void start_switch(hamrd_t *d)
+{
+        const memb_view_t *v = &d->memb->view;
+        unsigned next = v->repo_index + 1;
+        prepare_job_t *j;
+
+        while (next <= d->cfg->nbackups && (d->repo_bad & (1u << next)))
+                next++;
+        if (next > d->cfg->nbackups || !d->db)
+                return;
+        j = zalloc(sizeof(*j));
+        j->d = d;
+        j->index = (uint8_t)next;
+        snprintf(j->path, sizeof(j->path), "%s", hamrd_repo_path(d, next));
+        j->text = conf_db_format(d->db);
+        j->generation = d->cfg->generation;
+        j->req.data = j;
+        log_warn("daemon", "ARR: repository %s failed on every member: preparing backup %s",
+                 hamrd_repo_path(d, v->repo_index), j->path);
+        if (uv_queue_work(d->loop, &j->req, prepare_work, prepare_done) == 0)
+                d->repo_switching = true;
+        else {
+                free(j->text);
+                free(j);
+        }
+}
+
+/* Follow the view's active repository. */
+static void follow(hamrd_t *d)
+{
+        uint8_t want = d->memb->view.repo_index;
+        repo_t *repo = NULL;
+        const char *path = hamrd_repo_path(d, want);
+        int r;
+
+        if (want == d->repo_index && d->repo)
+                return;
+        if (want > d->cfg->nbackups)
+                return; /* a configuration without that backup: wait for the generation */
+        r = repo_open(path, &repo);
+        if (r < 0) {
+                log_err("daemon", "ARR: cannot open the active repository %s: %s", path, strerror(-r));
+                return;
+        }
+        /* The previous handle stays open: the disk worker may still be
+         * inside an I/O on it (a hung disk), and closing it is not needed. */
+        log_warn("daemon", "repository switched to %s (%s)", path,
+                 want ? "backup" : "REPOSITORY");
+        d->repo = repo;
+        d->repo_index = want;
+        d->disk_ok_usec = 0;
+        hamrd_repo_attach(d);
+        d->dirty = true;
+}
+
+void hamrd_repo_step(hamrd_t *d, usec_t now)
+{
+        const memb_view_t *v = &d->memb->view;
+
+        if (!d->cfg || !d->memb->have_view || !memb_quorate(d->memb, now))
+                return;
+        follow(d);
+        if (v->coord == d->self_id && memb_is_coordinator(d->memb, now) && !d->repo_switching &&
+            v->repo_index < d->cfg->nbackups && active_repo_failed(d, now))
+                start_switch(d);
+}
