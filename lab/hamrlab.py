@@ -4,7 +4,10 @@ Each node is a network namespace (plus, for processes started in it, a new
 mount and UTS namespace) and a cgroup v2 directory.  The nodes and a client
 namespace hang on one bridge that plays the service network.  Faults: crash
 (cgroup.kill + link down), hang (cgroup.freeze), link cut, one-way or
-two-way drops (nftables inside the node namespaces), application kill.
+two-way drops (nftables inside the node namespaces), application kill,
+repository error or hang per node (lab/repofs, a FUSE filesystem that gives
+every node its own path to the one repository file).  A watchdog emulator
+(lab/wdemu.py) powers off a node whose hamrd stops petting its FIFO.
 
 Safety rules kept here:
   * only our own namespaces, bridge, veths and cgroups are created; every
@@ -31,6 +34,7 @@ import secrets
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import threading
 import time
@@ -40,6 +44,8 @@ LAB_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO_DIR = os.path.dirname(LAB_DIR)
 APP_DIR = os.path.join(LAB_DIR, 'app')
 PROBE = os.path.join(LAB_DIR, 'probe.py')
+WDEMU = os.path.join(LAB_DIR, 'wdemu.py')
+REPO_MODES = ('ok', 'error', 'hang')
 PYTHON = '/usr/bin/python3'
 RUN_ROOT = '/run/hamrlab'
 DEFAULT_BUILD_DIR = os.environ.get('HAMR_BUILD_DIR', os.path.join(REPO_DIR, 'build'))
@@ -82,6 +88,8 @@ IP = shutil.which('ip', path=_SYS_PATH) or 'ip'
 UNSHARE = shutil.which('unshare', path=_SYS_PATH) or 'unshare'
 NSENTER = shutil.which('nsenter', path=_SYS_PATH) or 'nsenter'
 NFT = shutil.which('nft', path=_SYS_PATH) or 'nft'
+FUSERMOUNT = shutil.which('fusermount3', path=_SYS_PATH) or 'fusermount3'
+MNT_DETACH = 2
 
 
 class LabError(RuntimeError):
@@ -238,6 +246,309 @@ def _cg_rmtree(cg, timeout=5.0):
         time.sleep(0.02)
 
 
+def _cg_kill_start(cg):
+    """Start killing every process of cgroup cg (recursive); does not wait."""
+    try:
+        _write(os.path.join(cg, 'cgroup.kill'), '1')
+    except OSError:
+        for pid in _cg_procs(cg):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+def _stop_pid(proc, timeout=5.0):
+    """SIGTERM our child `proc` (a Popen), wait, then SIGKILL.  True when reaped."""
+    if proc is None:
+        return True
+    if proc.poll() is None:
+        try:
+            proc.send_signal(signal.SIGTERM)
+        except OSError:
+            pass
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            try:
+                proc.kill()
+            except OSError:
+                pass
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                return False
+    return True
+
+
+def _unescape_mount(path):
+    return re.sub(r'\\([0-7]{3})', lambda m: chr(int(m.group(1), 8)), path)
+
+
+def _mounts_under(top):
+    """Mount points (this mount namespace) at or below directory `top`, deepest first."""
+    top = os.path.abspath(top)
+    out = []
+    for line in _read('/proc/self/mountinfo').splitlines():
+        f = line.split()
+        if len(f) < 5:
+            continue
+        mp = _unescape_mount(f[4])
+        if mp == top or mp.startswith(top + '/'):
+            out.append(mp)
+    return sorted(set(out), key=len, reverse=True)
+
+
+def _unmount_under(top):
+    """Detach every mount at or below `top` (umount2 MNT_DETACH, then
+    fusermount3 -u -z).  Returns the mount points still there."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for mp in _mounts_under(top):
+        if libc.umount2(mp.encode(), MNT_DETACH) != 0:
+            _run([FUSERMOUNT, '-u', '-z', mp], check=False, timeout=10)
+    return _mounts_under(top)
+
+
+def _flush_addrs_ip(ns, keep_addr):
+    """Delete every address of eth0 in netns `ns` except keep_addr (IPv4)
+    and the link-local IPv6 ones, with ip(8)."""
+    cmds = []
+    for link in _ip_json('addr', 'show', 'dev', 'eth0', ns=ns):
+        for a in link.get('addr_info', []):
+            loc = a.get('local')
+            if a.get('family') == 'inet' and loc != keep_addr:
+                cmds.append('addr del %s/%s dev eth0' % (loc, a.get('prefixlen')))
+            elif a.get('family') == 'inet6' and a.get('scope') != 'link':
+                cmds.append('addr del %s/%s dev eth0' % (loc, a.get('prefixlen')))
+    if cmds:
+        _ip_batch(cmds, ns=ns, check=False)
+
+
+# --------------------------------------------------------------------------
+# rtnetlink without ip(8): used by the watchdog emulator to power a node off
+# within a few milliseconds
+
+NLMSG = struct.Struct('=IHHII')         # len, type, flags, seq, pid
+IFINFOMSG = struct.Struct('=BxHiII')    # family, type, index, flags, change
+IFADDRMSG = struct.Struct('=BBBBi')     # family, prefixlen, flags, scope, index
+RTATTR = struct.Struct('=HH')           # len, type
+NLMSG_ERROR, NLMSG_DONE = 2, 3
+RTM_NEWLINK, RTM_GETLINK = 16, 18
+RTM_NEWADDR, RTM_DELADDR, RTM_GETADDR = 20, 21, 22
+NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP = 0x1, 0x4, 0x300
+IFLA_IFNAME = 3
+IFA_ADDRESS, IFA_LOCAL = 1, 2
+RT_SCOPE_LINK = 253
+IFF_UP = 0x1
+
+
+def _nl_align(n):
+    return (n + 3) & ~3
+
+
+def _rtattr(kind, payload):
+    return RTATTR.pack(RTATTR.size + len(payload), kind) + payload + bytes(
+        _nl_align(len(payload)) - len(payload))
+
+
+def _rtattrs(data):
+    attrs = {}
+    off = 0
+    while off + RTATTR.size <= len(data):
+        ln, kind = RTATTR.unpack_from(data, off)
+        if ln < RTATTR.size:
+            break
+        attrs[kind] = data[off + RTATTR.size:off + ln]
+        off += _nl_align(ln)
+    return attrs
+
+
+def socket_in_netns(ns_path, family, type, proto=0, timeout=5.0):
+    """A socket created in the network namespace ns_path (by a short-lived
+    thread that setns()es, so the caller's namespace never changes)."""
+    res = {}
+
+    def run():
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            fd = os.open(ns_path, os.O_RDONLY | os.O_CLOEXEC)
+            try:
+                if libc.setns(fd, CLONE_NEWNET) != 0:
+                    e = ctypes.get_errno()
+                    raise OSError(e, 'setns(%s): %s' % (ns_path, os.strerror(e)))
+            finally:
+                os.close(fd)
+            res['sock'] = socket.socket(family, type, proto)
+        except BaseException as e:  # noqa: BLE001 - re-raised below
+            res['error'] = e
+    t = threading.Thread(target=run, daemon=True, name='setns')
+    t.start()
+    t.join(timeout)
+    if 'error' in res:
+        raise res['error']
+    if 'sock' not in res:
+        raise LabError('could not create a socket in %s' % ns_path)
+    return res['sock']
+
+
+class RtNetlink:
+    """A NETLINK_ROUTE socket, in the namespace of ns_path (None: ours)."""
+
+    def __init__(self, ns_path=None, timeout=2.0):
+        if ns_path:
+            self.sock = socket_in_netns(ns_path, socket.AF_NETLINK, socket.SOCK_RAW, 0)
+        else:
+            self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)
+        self.sock.bind((0, 0))
+        self.sock.settimeout(timeout)
+        self.seq = int(time.monotonic() * 1000) & 0xffffff
+        self._index = {}
+
+    def close(self):
+        self.sock.close()
+
+    def _msg(self, kind, flags, body):
+        self.seq += 1
+        return self.seq, NLMSG.pack(NLMSG.size + len(body), kind, flags, self.seq, 0) + body
+
+    def _messages(self):
+        data = self.sock.recv(1 << 16)
+        off = 0
+        while off + NLMSG.size <= len(data):
+            ln, kind, _flags, seq, _pid = NLMSG.unpack_from(data, off)
+            if ln < NLMSG.size:
+                return
+            yield kind, seq, data[off + NLMSG.size:off + ln]
+            off += _nl_align(ln)
+
+    def _transact(self, msgs):
+        """Send (kind, body) requests in one datagram, each with an ACK;
+        raise OSError on the first error."""
+        seqs = set()
+        buf = b''
+        for kind, body in msgs:
+            seq, m = self._msg(kind, NLM_F_REQUEST | NLM_F_ACK, body)
+            seqs.add(seq)
+            buf += m
+        if not buf:
+            return
+        self.sock.send(buf)
+        err = None
+        for _ in range(10 * len(seqs) + 10):      # bounded
+            if not seqs:
+                break
+            for kind, seq, payload in self._messages():
+                if kind == NLMSG_ERROR and seq in seqs:
+                    seqs.discard(seq)
+                    code = struct.unpack_from('=i', payload)[0]
+                    if code < 0 and err is None:
+                        err = OSError(-code, os.strerror(-code))
+        if err:
+            raise err
+        if seqs:
+            raise OSError(errno.ETIMEDOUT, 'netlink: no answer')
+
+    def _dump(self, kind, body, want):
+        seq, m = self._msg(kind, NLM_F_REQUEST | NLM_F_DUMP, body)
+        self.sock.send(m)
+        out = []
+        for _ in range(1000):                     # bounded
+            for k, s, payload in self._messages():
+                if s != seq:
+                    continue
+                if k == NLMSG_DONE:
+                    return out
+                if k == NLMSG_ERROR:
+                    code = struct.unpack_from('=i', payload)[0]
+                    if code < 0:
+                        raise OSError(-code, os.strerror(-code))
+                    return out
+                if k == want:
+                    out.append(payload)
+        raise OSError(errno.ETIMEDOUT, 'netlink dump did not end')
+
+    def link_index(self, name):
+        """ifindex of link `name` in this socket's namespace (cached)."""
+        if name not in self._index:
+            seq, m = self._msg(RTM_GETLINK, NLM_F_REQUEST,
+                               IFINFOMSG.pack(0, 0, 0, 0, 0)
+                               + _rtattr(IFLA_IFNAME, name.encode() + b'\0'))
+            self.sock.send(m)
+            for _ in range(100):
+                for k, s, payload in self._messages():
+                    if s != seq:
+                        continue
+                    if k == NLMSG_ERROR:
+                        code = struct.unpack_from('=i', payload)[0]
+                        raise OSError(-code, 'netlink: link %s: %s' % (name, os.strerror(-code)))
+                    if k == RTM_NEWLINK:
+                        self._index[name] = IFINFOMSG.unpack_from(payload)[2]
+                        return self._index[name]
+            raise OSError(errno.ETIMEDOUT, 'netlink: no answer for link %s' % name)
+        return self._index[name]
+
+    def link_set_down(self, name):
+        self._transact([(RTM_NEWLINK, IFINFOMSG.pack(0, 0, self.link_index(name), 0, IFF_UP))])
+
+    def addrs(self, name):
+        """[(family, prefixlen, scope, {attr: bytes})] of link `name`."""
+        idx = self.link_index(name)
+        out = []
+        for p in self._dump(RTM_GETADDR, IFADDRMSG.pack(0, 0, 0, 0, 0), RTM_NEWADDR):
+            fam, plen, _fl, scope, index = IFADDRMSG.unpack_from(p)
+            if index == idx:
+                out.append((fam, plen, scope, _rtattrs(p[IFADDRMSG.size:])))
+        return out
+
+    def flush_addrs(self, name, keep_addr):
+        """Delete every address of `name` but keep_addr (IPv4) and the IPv6
+        link-local ones; returns how many were deleted."""
+        idx = self.link_index(name)
+        keep = socket.inet_aton(keep_addr)
+        msgs = []
+        for fam, plen, scope, attrs in self.addrs(name):
+            local = attrs.get(IFA_LOCAL, attrs.get(IFA_ADDRESS))
+            if fam == socket.AF_INET and local == keep:
+                continue
+            if fam == socket.AF_INET6 and scope == RT_SCOPE_LINK:
+                continue
+            if fam not in (socket.AF_INET, socket.AF_INET6):
+                continue
+            body = IFADDRMSG.pack(fam, plen, 0, 0, idx)
+            for k in (IFA_LOCAL, IFA_ADDRESS):
+                if k in attrs:
+                    body += _rtattr(k, attrs[k])
+            msgs.append((RTM_DELADDR, body))
+        self._transact(msgs)
+        return len(msgs)
+
+
+def power_off(cgroup, veth, ns, keep_addr, host_nl=None, node_nl=None):
+    """What a power cut does to a lab node (shared by Lab.crash and the
+    watchdog emulator): cgroup.kill of the node cgroup (not waited for),
+    thaw it, host-side veth down, every address of the node's eth0 deleted
+    except keep_addr (its boot address) and IPv6 link-local ones.
+    host_nl/node_nl: RtNetlink sockets in the host and node namespaces, to
+    do the network part without running ip(8); ip(8) is the fallback."""
+    _cg_kill_start(cgroup)
+    try:
+        _write(os.path.join(cgroup, 'cgroup.freeze'), '0')
+    except OSError:
+        pass
+    try:
+        if host_nl is None:
+            raise OSError('no netlink socket')
+        host_nl.link_set_down(veth)
+    except OSError:
+        _ip('link', 'set', 'dev', veth, 'down')
+    try:
+        if node_nl is None:
+            raise OSError('no netlink socket')
+        node_nl.flush_addrs('eth0', keep_addr)
+    except OSError:
+        _flush_addrs_ip(ns, keep_addr)
+
+
 def _listify(v):
     if isinstance(v, (list, tuple)):
         return ' '.join(str(x) for x in v)
@@ -355,9 +666,11 @@ class _NetnsSockets:
 def teardown_prefix(prefix, timeout=10.0):
     """Remove everything a lab with this prefix may have created.
 
-    Kills the lab cgroup (only processes the lab put there), deletes links and
-    namespaces whose names start with '<prefix>-', removes the cgroups and
-    the run dir.  Returns a list of problems (empty when all is gone).
+    Kills the lab cgroup (only processes the lab put there: node processes,
+    the repository filesystem and the watchdog emulator), deletes links and
+    namespaces whose names start with '<prefix>-', detaches the repository
+    filesystem's mount, removes the cgroups and the run dir.  Returns a list
+    of problems (empty when all is gone).
     """
     if not PREFIX_RE.match(prefix or ''):
         raise ValueError('refusing to tear down odd prefix %r' % (prefix,))
@@ -394,7 +707,12 @@ def teardown_prefix(prefix, timeout=10.0):
     if cgtop and not _cg_rmtree(cgtop, timeout=timeout / 2):
         problems.append('cgroup %s still there' % cgtop)
     rd = os.path.join(RUN_ROOT, prefix)
-    if os.path.isdir(rd):
+    # the repository filesystem (hamr-repofs, killed with the cgroup above):
+    # detach its mount before removing the run dir, never walk into it
+    left = _unmount_under(rd) if os.path.isdir(rd) else []
+    if left:
+        problems.append('still mounted: %s' % ', '.join(left))
+    elif os.path.isdir(rd):
         shutil.rmtree(rd, ignore_errors=True)
         if os.path.exists(rd):
             problems.append('run dir %s still there' % rd)
@@ -534,8 +852,10 @@ class Node:
         self.sock = os.path.join(self.dir, 'hamrd.sock')
         self.log = os.path.join(self.dir, 'hamrd.log')
         self.cgroup = os.path.join(lab.cgroup, self.name)
+        self.watchdog = os.path.join(self.dir, 'watchdog')   # FIFO served by wdemu.py
         self.proc = None        # hamrd Popen
-        self.powered = True     # False after crash() until restart()
+        self.powered = True     # False after crash() (or a watchdog firing) until restart()
+        self.powered_on_at = 0.0  # monotonic time of the last restart()
         self.mac = None
 
     def __repr__(self):
@@ -546,7 +866,7 @@ class Lab:
     """An N-node lab.  Use as a context manager, or call setup()/cleanup()."""
 
     def __init__(self, nodes=3, build_dir=None, profile='fast', prefix=None,
-                 daemon_args=(), keep=False):
+                 daemon_args=(), keep=False, watchdog=None):
         if profile not in PROFILES:
             raise ValueError('profile must be one of %s' % sorted(PROFILES))
         if not 1 <= nodes <= MAX_NODES:
@@ -557,6 +877,9 @@ class Lab:
         self.timers = dict(PROFILES[profile])
         self.daemon_args = list(daemon_args)
         self.keep = keep
+        # pass --watchdog <fifo> to hamrd (HAMR_LAB_WATCHDOG=0 turns it off)
+        self.watchdog = (os.environ.get('HAMR_LAB_WATCHDOG', '1') != '0'
+                         if watchdog is None else bool(watchdog))
         self.prefix = prefix or self._new_prefix()
         if not PREFIX_RE.match(self.prefix):
             raise ValueError('bad prefix %r' % self.prefix)
@@ -567,6 +890,16 @@ class Lab:
         self.owners_log = os.path.join(self.run_dir, 'app-owners.log')
         self.cgroup = os.path.join(cgroup2_root(), 'hamrlab-' + self.prefix)
         self.client_cgroup = os.path.join(self.cgroup, 'client')
+        self.tools_cgroup = os.path.join(self.cgroup, 'tools')   # repofs, wdemu
+        self.repofs_bin = os.path.join(self.build_dir, 'lab', 'repofs', 'hamr-repofs')
+        self.repofs_dir = os.path.join(self.run_dir, 'repofs')
+        self.repofs_log = os.path.join(self.run_dir, 'repofs.log')
+        self.repofs_proc = None  # hamr-repofs Popen while it serves repofs_dir
+        self.watchdog_log = os.path.join(self.run_dir, 'watchdog.log')
+        self.wdemu_log = os.path.join(self.run_dir, 'wdemu.log')
+        self.wdemu_proc = None
+        self._wd_offset = 0      # bytes of watchdog.log already parsed
+        self._wd_records = []    # [(time, node, ms)]
         self.bridge = self.prefix + '-b0'
         self.client_ns = self.prefix + '-cl'
         self.client_veth = self.client_ns
@@ -610,8 +943,10 @@ class Lab:
         return list(self.nodes)
 
     def is_crashed(self, name):
-        """True between crash(name) and restart(name)."""
-        return not self.node(name).powered
+        """True between crash(name) (or a watchdog firing) and restart(name)."""
+        nd = self.node(name)
+        self._sync_watchdog()
+        return not nd.powered
 
     def node(self, name):
         try:
@@ -632,6 +967,115 @@ class Lab:
     def ns(self, name):
         """Network namespace name of node `name` ('client' for the client)."""
         return self.client_ns if name == 'client' else self.node(name).ns
+
+    # ----------------------------------------------------------- repository
+    def repo_path(self, name):
+        """The repository path node `name` uses (hamrd --repository):
+        run_dir/repofs/<name> when hamr-repofs serves the lab, else the
+        shared file lab.repository."""
+        self.node(name)
+        if self.repofs_proc is not None:
+            return os.path.join(self.repofs_dir, name)
+        return self.repository
+
+    def _repofs_alive(self):
+        return self.repofs_proc is not None and self.repofs_proc.poll() is None
+
+    def _repofs_control(self, text):
+        if not self._repofs_alive():
+            raise LabError('no repository filesystem in this lab (hamr-repofs not built in %s?)'
+                           % self.build_dir)
+        fd = os.open(os.path.join(self.repofs_dir, '.control'), os.O_WRONLY | os.O_CLOEXEC)
+        try:
+            os.write(fd, text.encode())
+        finally:
+            os.close(fd)
+
+    def _repo_names(self, name):
+        if name == 'all':
+            return list(self.nodes)
+        names = [name] if isinstance(name, str) else list(name)
+        for n in names:
+            self.node(n)
+        return names
+
+    def repo_fault(self, name, mode):
+        """Set the repository mode of node `name` (a node, a list of nodes, or
+        'all'): 'ok'; 'error' (open/read/write fail with EIO at once); 'hang'
+        (read/write block until the mode changes; a SIGKILLed caller is
+        released).  Every named node changes at the same instant."""
+        if mode not in REPO_MODES:
+            raise ValueError('mode must be one of %s' % (REPO_MODES,))
+        names = self._repo_names(name)
+        try:
+            self._repofs_control(''.join('%s %s\n' % (n, mode) for n in names))
+        except OSError as e:
+            raise LabError('repo_fault %s %s: %s' % (name, mode, e)) from None
+
+    def repo_mode(self, name):
+        """Current repository mode ('ok'|'error'|'hang') of node `name`."""
+        self.node(name)
+        if not self._repofs_alive():
+            raise LabError('no repository filesystem in this lab')
+        for line in _read(os.path.join(self.repofs_dir, '.control')).splitlines():
+            parts = line.split()
+            if len(parts) == 2 and parts[0] == name:
+                return parts[1]
+        raise LabError('hamr-repofs does not know %s' % name)
+
+    # ------------------------------------------------------------- watchdog
+    def watchdog_path(self, name):
+        """The FIFO hamrd on node `name` gets as --watchdog."""
+        return self.node(name).watchdog
+
+    def watchdog_fired(self, name=None):
+        """[(monotonic time, node, ms since last pet)] of every firing of the
+        watchdog emulator (of node `name` only if given)."""
+        self._sync_watchdog()
+        with self._lock:
+            return [r for r in self._wd_records if name is None or r[1] == name]
+
+    def _sync_watchdog(self):
+        """Read new firings from watchdog.log; a firing after the node's
+        last power-on powers it off (the emulator killed it like crash())."""
+        with self._lock:
+            try:
+                with open(self.watchdog_log, 'rb') as f:
+                    f.seek(self._wd_offset)
+                    data = f.read(1 << 20)
+            except OSError:
+                return
+            end = data.rfind(b'\n')
+            if end < 0:
+                return
+            self._wd_offset += end + 1
+            for line in data[:end].decode('utf-8', 'replace').splitlines():
+                parts = line.split()
+                if len(parts) < 4 or parts[2] != 'fired':
+                    continue
+                try:
+                    rec = (float(parts[0]), parts[1], float(parts[3]))
+                except ValueError:
+                    continue
+                self._wd_records.append(rec)
+                nd = self.nodes.get(rec[1])
+                if nd is not None and rec[0] >= nd.powered_on_at:
+                    nd.powered = False
+
+    def _wd_disarm(self, nd):
+        """Write the magic close 'V' into node nd's watchdog FIFO (the
+        emulator disarms): a deliberate stop or crash is no firing."""
+        try:
+            fd = os.open(nd.watchdog, os.O_WRONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        except OSError:
+            return False     # no emulator (ENXIO) or no FIFO
+        try:
+            os.write(fd, b'V')
+            return True
+        except OSError:
+            return False
+        finally:
+            os.close(fd)
 
     # ---------------------------------------------------------------- setup
     def __enter__(self):
@@ -694,8 +1138,10 @@ class Lab:
         # cgroups
         os.mkdir(self.cgroup)
         os.mkdir(self.client_cgroup)
+        os.mkdir(self.tools_cgroup)
         for nd in self.nodes.values():
             os.mkdir(nd.cgroup)
+            os.mkfifo(nd.watchdog, 0o600)
         # network
         b = self.bridge
         host = ['link add name %s type bridge stp_state 0 forward_delay 0 mcast_snooping 0' % b,
@@ -722,6 +1168,58 @@ class Lab:
         for nd in self.nodes.values():
             links = _ip_json('link', 'show', 'dev', 'eth0', ns=nd.ns)
             nd.mac = links[0].get('address') if links else None
+        # tools (lab cgroup 'tools', a leaf): the repository filesystem and
+        # the watchdog emulator.  Both before any node process: a node's
+        # mount namespace copies the mount table when it is created.
+        self._start_repofs()
+        self._start_wdemu()
+
+    def _start_repofs(self, timeout=10):
+        """Serve run_dir/repofs/<node> -> repository.img through hamr-repofs.
+        Without the binary (older build dir) or /dev/fuse, every node uses
+        repository.img directly and repo_fault() is not available."""
+        if not os.access(self.repofs_bin, os.X_OK) or not os.path.exists('/dev/fuse'):
+            return False
+        os.mkdir(self.repofs_dir, 0o700)
+        argv = [self.repofs_bin, self.repofs_dir] + [
+            '%s=%s' % (n, self.repository) for n in self.nodes]
+        with open(self.repofs_log, 'ab') as log:
+            p = self._spawn(self.tools_cgroup, argv, stdout=log, stderr=subprocess.STDOUT)
+        self.repofs_proc = p
+        try:
+            self.wait_for(lambda: p.poll() is not None or os.path.ismount(self.repofs_dir),
+                          timeout, interval=0.01, what='hamr-repofs mounted')
+        except TimeoutError:
+            raise LabError('hamr-repofs: %s not mounted after %ss\n%s' % (
+                self.repofs_dir, timeout, _read(self.repofs_log)[-2000:])) from None
+        if p.poll() is not None:
+            raise LabError('hamr-repofs exited with %s\n%s' % (
+                p.returncode, _read(self.repofs_log)[-2000:]))
+        return True
+
+    def _start_wdemu(self, timeout=10):
+        """One watchdog emulator (lab/wdemu.py) serving every node's FIFO."""
+        cfg = os.path.join(self.run_dir, 'wdemu.json')
+        ready = os.path.join(self.run_dir, 'wdemu.ready')
+        _write(cfg, json.dumps({
+            'run_dir': self.run_dir, 'log': self.watchdog_log, 'ready': ready,
+            'nodes': {nd.name: {'fifo': nd.watchdog, 'cgroup': nd.cgroup, 'veth': nd.veth,
+                                'ns': nd.ns, 'netns_path': os.path.join(netns_dir(), nd.ns),
+                                'addr': nd.addr} for nd in self.nodes.values()}},
+            indent=1) + '\n')
+        with open(self.wdemu_log, 'ab') as log:
+            p = self._spawn(self.tools_cgroup, [PYTHON, WDEMU, cfg], stdout=log,
+                            stderr=subprocess.STDOUT)
+        self.wdemu_proc = p
+        try:
+            self.wait_for(lambda: p.poll() is not None or os.path.exists(ready), timeout,
+                          interval=0.01, what='watchdog emulator ready')
+        except TimeoutError:
+            raise LabError('wdemu.py not ready after %ss\n%s' % (
+                timeout, _read(self.wdemu_log)[-2000:])) from None
+        if p.poll() is not None:
+            raise LabError('wdemu.py exited with %s\n%s' % (
+                p.returncode, _read(self.wdemu_log)[-2000:]))
 
     @staticmethod
     def _write_key(path, key):
@@ -758,15 +1256,36 @@ class Lab:
         if self.keep:
             _LIVE.discard(self)
             return problems
-        # 1. everything we started lives in our cgroup: kill it
+        # 0. the watchdog emulator first: nothing may fire during cleanup
+        if not _stop_pid(self.wdemu_proc):
+            problems.append('wdemu.py (pid %d) did not exit' % self.wdemu_proc.pid)
+        # 1. let blocked repository I/O drain (it also ends with SIGKILL)
+        if self._repofs_alive():
+            try:
+                self._repofs_control('all ok\n')
+            except (OSError, LabError) as e:
+                problems.append('repofs: %s' % e)
+        # 2. everything we started lives in our cgroup: kill the nodes and the
+        #    client, then stop the repository filesystem, then the rest
         for d, _s, _f in os.walk(self.cgroup) if os.path.isdir(self.cgroup) else ():
             try:
                 _write(os.path.join(d, 'cgroup.freeze'), '0')
             except OSError:
                 pass
+        for cg in [nd.cgroup for nd in self.nodes.values()] + [self.client_cgroup]:
+            _cg_kill_start(cg)
+        for cg in [nd.cgroup for nd in self.nodes.values()] + [self.client_cgroup]:
+            if not _cg_kill(cg, timeout=5):
+                problems.append('cgroup %s not empty after kill' % cg)
+        if not _stop_pid(self.repofs_proc):
+            problems.append('hamr-repofs (pid %d) did not exit' % self.repofs_proc.pid)
+        if os.path.isdir(self.repofs_dir):
+            left = _unmount_under(self.repofs_dir)
+            if left:
+                problems.append('still mounted: %s' % ', '.join(left))
         if not _cg_kill(self.cgroup, timeout=5):
             problems.append('cgroup not empty after kill')
-        # 2. processes not in the cgroup (should be none): by pid, then reap
+        # 3. processes not in the cgroup (should be none): by pid, then reap
         for p in self._procs:
             if p.poll() is None:
                 try:
@@ -779,14 +1298,14 @@ class Lab:
                 p.wait(max(0.01, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 problems.append('pid %d did not exit' % p.pid)
-        # 3. namespace socket threads (they hold the namespaces)
+        # 4. namespace socket threads (they hold the namespaces)
         for s in self._sockets.values():
             s.stop()
         self._sockets.clear()
         if self._pool:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
-        # 4. links, namespaces, cgroups, run dir by prefix
+        # 5. links, namespaces, cgroups, mounts, run dir by prefix
         try:
             problems += teardown_prefix(self.prefix)
         except Exception as e:  # noqa: BLE001
@@ -862,14 +1381,18 @@ class Lab:
             raise LabError('hamrd already running on %s (pid %d)' % (name, nd.proc.pid))
         if not os.access(self.hamrd, os.X_OK):
             raise FileNotFoundError('hamrd not built: %s' % self.hamrd)
+        self._sync_watchdog()
         if not nd.powered:
             raise LabError('%s is crashed (powered off): use restart()' % name)
         try:
             os.unlink(nd.sock)   # stale socket of a killed daemon
         except FileNotFoundError:
             pass
-        argv = [self.hamrd, '--node', nd.name, '--repository', self.repository,
-                '--key', nd.key, '--socket', nd.sock, '--state-dir', nd.state_dir] + self.daemon_args
+        argv = [self.hamrd, '--node', nd.name, '--repository', self.repo_path(name),
+                '--key', nd.key, '--socket', nd.sock, '--state-dir', nd.state_dir]
+        if self.watchdog:
+            argv += ['--watchdog', nd.watchdog]
+        argv += self.daemon_args
         env = self.node_env(name)
         env.pop('HAMR_RG', None)
         env['HAMR_SOCKET'] = nd.sock
@@ -891,6 +1414,7 @@ class Lab:
         return nd.proc
 
     def start_all(self, wait=True, timeout=10):
+        self._sync_watchdog()
         for name, nd in self.nodes.items():
             if nd.powered and not self.daemon_running(name):
                 self.start_daemon(name, wait=False)
@@ -907,6 +1431,7 @@ class Lab:
         """SIGTERM hamrd (by pid), wait, then kill what is left in the node cgroup."""
         nd = self.node(name)
         p = nd.proc
+        self._wd_disarm(nd)
         if p is not None and p.poll() is None:
             try:
                 p.send_signal(signal.SIGTERM)
@@ -918,14 +1443,18 @@ class Lab:
                 pass
         if not _cg_kill(nd.cgroup, timeout=5):
             raise LabError('cgroup of %s not empty after kill' % name)
+        self._wd_disarm(nd)      # again: a T written while it was stopping
         if p is not None:
             try:
                 p.wait(5)
             except subprocess.TimeoutExpired:
                 raise LabError('hamrd on %s (pid %d) did not die' % (name, p.pid)) from None
+        self._sync_watchdog()
         return p.returncode if p is not None else None
 
     def stop_all(self, timeout=10):
+        for nd in self.nodes.values():
+            self._wd_disarm(nd)
         for name in self.running_nodes():
             nd = self.node(name)
             try:
@@ -985,7 +1514,7 @@ class Lab:
             self.start_all()
         n = node or self.running_nodes()[0]
         allnodes = ' '.join(self.nodes)
-        cmds = [['add', 'cluster', cluster_name, 'REPOSITORY=%s' % self.repository]
+        cmds = [['add', 'cluster', cluster_name, 'REPOSITORY=%s' % self.repo_path(n)]
                 + ['%s=%s' % kv for kv in self.timers.items()]]
         for nd in self.nodes.values():
             cmds.append(['add', 'node', nd.name, 'COMMPATH=%s' % nd.addr])
@@ -1055,6 +1584,7 @@ class Lab:
         return self.clmgr(n, 'start', 'cluster')
 
     def _status_node(self):
+        self._sync_watchdog()
         for n in self.running_nodes():
             nd = self.node(n)
             if nd.powered and _cg_events(nd.cgroup).get('frozen') != '1':
@@ -1114,17 +1644,18 @@ class Lab:
     # --------------------------------------------------------------- faults
     def crash(self, name, timeout=5):
         """Power off: kill the whole node cgroup, link down, drop every
-        address but the boot one."""
+        address but the boot one (power_off()).  Disarms the node's watchdog
+        first: a deliberate crash is never reported as a firing."""
         nd = self.node(name)
+        self._wd_disarm(nd)      # a deliberate crash is no watchdog firing
+        power_off(nd.cgroup, nd.veth, nd.ns, nd.addr)
+        nd.powered = False
         if not _cg_kill(nd.cgroup, timeout=timeout):
             raise LabError('crash %s: cgroup not empty: %s' % (name, _cg_procs(nd.cgroup)))
-        try:
-            _write(os.path.join(nd.cgroup, 'cgroup.freeze'), '0')
-        except OSError:
-            pass
-        _ip('link', 'set', 'dev', nd.veth, 'down')
-        nd.powered = False
+        self._wd_disarm(nd)
+        # a process may have added an address while it was being killed
         self._flush_addrs(nd)
+        self._sync_watchdog()
         if nd.proc is not None:
             try:
                 nd.proc.wait(timeout)
@@ -1132,22 +1663,15 @@ class Lab:
                 raise LabError('hamrd on %s (pid %d) not reaped' % (name, nd.proc.pid)) from None
 
     def _flush_addrs(self, nd):
-        cmds = []
-        for link in _ip_json('addr', 'show', 'dev', 'eth0', ns=nd.ns):
-            for a in link.get('addr_info', []):
-                loc = a.get('local')
-                if a.get('family') == 'inet' and loc != nd.addr:
-                    cmds.append('addr del %s/%s dev eth0' % (loc, a.get('prefixlen')))
-                elif a.get('family') == 'inet6' and a.get('scope') != 'link':
-                    cmds.append('addr del %s/%s dev eth0' % (loc, a.get('prefixlen')))
-        if cmds:
-            _ip_batch(cmds, ns=nd.ns, check=False)
+        _flush_addrs_ip(nd.ns, nd.addr)
 
     def restart(self, name, daemon=True, wait=True):
         """Power on after crash(): link up, then start hamrd (if daemon)."""
         nd = self.node(name)
+        self._sync_watchdog()    # older firings must not power it off again
         _ip('link', 'set', 'dev', nd.veth, 'up')
         nd.powered = True
+        nd.powered_on_at = time.monotonic()
         if daemon:
             return self.start_daemon(name, wait=wait)
         return None
@@ -1325,6 +1849,7 @@ class Lab:
     def s1_sample(self, ip=None):
         """{node: {'ip': bool, 'app': bool}} for powered-on nodes (concurrently)."""
         ip = ip or self.service_ip
+        self._sync_watchdog()
         names = [n for n, nd in self.nodes.items() if nd.powered]
         ex = self._executor()
         fi = {n: ex.submit(self.node_has_ip, n, ip) for n in names}

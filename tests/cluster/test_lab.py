@@ -2,12 +2,17 @@
 
 Run as root:  /usr/bin/python3 -m pytest -q tests/cluster/test_lab.py
 """
+import errno
+import fcntl
 import json
 import os
 import signal
 import socket
+import stat
+import struct
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -36,6 +41,7 @@ def leftovers(prefix):
     rd = os.path.join(hamrlab.RUN_ROOT, prefix)
     if os.path.exists(rd):
         left.append('run dir ' + rd)
+    left += ['mount ' + m for m in hamrlab._mounts_under(rd)]
     return left
 
 
@@ -312,6 +318,291 @@ def test_crash_and_power_on(lab):
     lab.wait_for(lambda: not lab.app_on('n3'), 5, what='app killed')
 
 
+# ---------------------------------------------------------------------------
+# repository filesystem (lab/repofs, hamr-repofs)
+
+def need_repofs(lab):
+    if lab.repofs_proc is None:
+        pytest.skip('hamr-repofs not built in %s' % lab.build_dir)
+
+
+OFF = 3 << 20    # a scratch area of the repository, away from block 0
+
+
+def test_repofs_layout_and_sharing(lab):
+    need_repofs(lab)
+    assert os.path.ismount(lab.repofs_dir)
+    for n in lab.node_names:
+        assert lab.repo_path(n) == os.path.join(lab.run_dir, 'repofs', n)
+        assert os.stat(lab.repo_path(n)).st_size == 8 << 20
+        assert lab.repo_mode(n) == 'ok'
+    data = os.urandom(4096)
+    a = os.open(lab.repo_path('n1'), os.O_RDWR)
+    b = os.open(lab.repo_path('n2'), os.O_RDWR)
+    try:
+        assert os.pread(b, 4096, OFF) == bytes(4096)   # b has read (and could cache) it
+        os.pwrite(a, data, OFF)
+        assert os.pread(b, 4096, OFF) == data          # no stale cache: direct_io
+        with open(lab.repository, 'rb') as f:          # the one backing file
+            f.seek(OFF)
+            assert f.read(4096) == data
+        # and from inside node n3's own mount namespace
+        p = lab.run_in_node('n3', [PY, '-c', (
+            'import os,sys; fd=os.open(sys.argv[1], os.O_RDONLY); '
+            'sys.stdout.write(os.pread(fd, 4096, %d).hex())' % OFF), lab.repo_path('n3')],
+            stdout=subprocess.PIPE, text=True)
+        assert p.communicate(timeout=10)[0] == data.hex()
+        os.pwrite(a, bytes(4096), OFF)
+    finally:
+        os.close(a)
+        os.close(b)
+
+
+def test_repofs_error_one_node(lab):
+    need_repofs(lab)
+    fd1 = os.open(lab.repo_path('n1'), os.O_RDWR)
+    try:
+        lab.repo_fault('n1', 'error')
+        assert lab.repo_mode('n1') == 'error' and lab.repo_mode('n2') == 'ok'
+        t = time.monotonic()
+        for op in (lambda: os.pread(fd1, 512, 0), lambda: os.pwrite(fd1, b'x', OFF),
+                   lambda: os.open(lab.repo_path('n1'), os.O_RDWR)):
+            with pytest.raises(OSError) as e:
+                op()
+            assert e.value.errno == errno.EIO
+        assert time.monotonic() - t < 2          # at once, no hang
+        for n in ('n2', 'n3'):
+            fd = os.open(lab.repo_path(n), os.O_RDWR)
+            assert os.pread(fd, 512, 0) == bytes(512)
+            os.close(fd)
+    finally:
+        lab.repo_fault('n1', 'ok')
+    assert os.pread(fd1, 512, 0) == bytes(512)   # the same open works again
+    os.close(fd1)
+    # several nodes at once, 'all', bad input
+    lab.repo_fault(['n2', 'n3'], 'error')
+    assert [lab.repo_mode(n) for n in lab.node_names] == ['ok', 'error', 'error']
+    lab.repo_fault('all', 'ok')
+    assert [lab.repo_mode(n) for n in lab.node_names] == ['ok', 'ok', 'ok']
+    with pytest.raises(ValueError):
+        lab.repo_fault('n1', 'slow')
+    with pytest.raises(KeyError):
+        lab.repo_fault('n9', 'error')
+
+
+def test_repofs_hang_one_node(lab):
+    need_repofs(lab)
+    fd1 = os.open(lab.repo_path('n1'), os.O_RDWR)
+    fd2 = os.open(lab.repo_path('n2'), os.O_RDWR)
+    results = {}
+
+    def reader(key):
+        t = time.monotonic()
+        try:
+            results[key] = (os.pread(fd1, 512, 0), time.monotonic() - t)
+        except OSError as e:
+            results[key] = (e.errno, time.monotonic() - t)
+
+    try:
+        lab.repo_fault('n1', 'hang')
+        th = threading.Thread(target=reader, args=('first',), daemon=True)
+        th.start()
+        time.sleep(0.5)
+        assert th.is_alive() and 'first' not in results      # blocked
+        assert os.pread(fd2, 512, 0) == bytes(512)            # n2 is not affected
+        lab.repo_fault('n1', 'ok')
+        th.join(10)
+        assert results['first'][0] == bytes(512) and results['first'][1] >= 0.4
+        # hang, then error: the blocked request fails with EIO
+        lab.repo_fault('n1', 'hang')
+        th = threading.Thread(target=reader, args=('second',), daemon=True)
+        th.start()
+        time.sleep(0.3)
+        assert th.is_alive()
+        lab.repo_fault('n1', 'error')
+        th.join(10)
+        assert results['second'][0] == errno.EIO
+        # a process blocked on a hung repository still dies when its node crashes
+        lab.repo_fault('n3', 'hang')
+        p = lab.run_in_node('n3', [PY, '-c', (
+            'import os,sys; fd=os.open(sys.argv[1], os.O_RDONLY); print("open", flush=True); '
+            'os.pread(fd, 512, 0); print("read", flush=True)'), lab.repo_path('n3')],
+            stdout=subprocess.PIPE, text=True)
+        assert p.stdout.readline().strip() == 'open'
+        time.sleep(0.3)
+        assert p.poll() is None
+        t = time.monotonic()
+        lab.crash('n3')
+        assert time.monotonic() - t < 5
+        assert wait_exit(p, 5) == -signal.SIGKILL
+        lab.restart('n3', daemon=False)
+    finally:
+        lab.repo_fault('all', 'ok')
+        os.close(fd1)
+        os.close(fd2)
+
+
+def ofd_lock(fd, kind, wait=False):
+    cmd = fcntl.F_OFD_SETLKW if wait else fcntl.F_OFD_SETLK
+    fcntl.fcntl(fd, cmd, struct.pack('hhqqi4x', kind, os.SEEK_SET, 4096, 4096, 0))
+
+
+def test_repofs_ofd_locks_across_names(lab):
+    need_repofs(lab)
+    a = os.open(lab.repo_path('n1'), os.O_RDWR)
+    b = os.open(lab.repo_path('n2'), os.O_RDWR)
+    try:
+        ofd_lock(a, fcntl.F_WRLCK)
+        with pytest.raises(OSError) as e:
+            ofd_lock(b, fcntl.F_WRLCK)
+        assert e.value.errno == errno.EAGAIN
+        d = os.dup(a)          # closing another descriptor keeps an OFD lock
+        os.close(d)
+        with pytest.raises(OSError):
+            ofd_lock(b, fcntl.F_WRLCK)
+        # a waiter through n2 gets the lock once n1 unlocks
+        got = []
+        th = threading.Thread(target=lambda: (ofd_lock(b, fcntl.F_WRLCK, wait=True),
+                                              got.append(time.monotonic())), daemon=True)
+        th.start()
+        time.sleep(0.3)
+        assert not got
+        t = time.monotonic()
+        ofd_lock(a, fcntl.F_UNLCK)
+        th.join(10)
+        assert got and got[0] >= t
+        with pytest.raises(OSError):
+            ofd_lock(a, fcntl.F_WRLCK)
+        ofd_lock(b, fcntl.F_UNLCK)
+        ofd_lock(a, fcntl.F_WRLCK)
+    finally:
+        os.close(a)
+        os.close(b)
+    # closing the holder releases its lock (asynchronously: FUSE release)
+    c = os.open(lab.repo_path('n3'), os.O_RDWR)
+    try:
+        def try_lock():
+            try:
+                ofd_lock(c, fcntl.F_WRLCK)
+                return True
+            except BlockingIOError:
+                return False
+        lab.wait_for(try_lock, 5, interval=0.01, what='lock free after close')
+    finally:
+        os.close(c)
+
+
+# ---------------------------------------------------------------------------
+# watchdog emulator (lab/wdemu.py)
+
+class Petter:
+    """Writes to a node's watchdog FIFO like hamrd does."""
+
+    def __init__(self, lab, name):
+        self.fd = os.open(lab.watchdog_path(name), os.O_WRONLY | os.O_NONBLOCK)
+        self.last = None
+        self.max_gap = 0.0
+
+    def write(self, data):
+        os.write(self.fd, data)
+        now = time.monotonic()
+        if self.last is not None:
+            self.max_gap = max(self.max_gap, now - self.last)
+        self.last = now
+
+    def pet_for(self, seconds, every=0.01):
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            self.write(b'k')
+            time.sleep(every)
+
+    def close(self):
+        os.close(self.fd)
+
+
+def test_watchdog_fires_like_crash(lab):
+    n = 'n2'
+    assert stat_is_fifo(lab.watchdog_path(n))
+    extra = lab.extra_service_ip(3)
+    p = lab.run_in_node(n, ['sleep', '100'])
+    lab.wait_for(lambda: p.pid in lab.cgroup_pids(n), 5, what='sleep in n2 cgroup')
+    subprocess.run(['ip', '-n', lab.ns(n), 'addr', 'add', extra + '/24', 'dev', 'eth0'],
+                   check=True)
+    before = len(lab.watchdog_fired())
+    w = Petter(lab, n)
+    try:
+        w.write(b'T1')          # "T100\n" split over two writes
+        time.sleep(0.02)
+        w.write(b'00\n')
+        w.pet_for(0.5)
+        fired = lab.watchdog_fired(n)
+        # petted every 10 ms: no firing (unless this process itself stalled > 100 ms)
+        assert not fired or w.max_gap >= 0.095, fired
+        if fired:
+            pytest.skip('the test process stalled %.0f ms while petting' % (w.max_gap * 1000))
+        w.write(b'k')
+        last = w.last
+        rec = lab.wait_for(lambda: lab.watchdog_fired(n), 5, interval=0.01,
+                           what='watchdog firing')[-1]
+    finally:
+        w.close()
+    assert rec[1] == n
+    assert last + 0.1 - 0.002 <= rec[0] <= last + 0.1 + 0.2, (rec, last)
+    assert 100 <= rec[2] < 300
+    assert len(lab.watchdog_fired()) == before + 1
+    # what crash() does
+    assert wait_exit(p, 5) == -signal.SIGKILL
+    lab.wait_for(lambda: lab.cgroup_pids(n) == [], 5, what='n2 cgroup empty')
+    assert lab.node_addrs(n) == [lab.addr(n)]
+    assert not lab.link_up(n)
+    assert lab.is_crashed(n) and n not in lab.s1_sample()
+    with open(os.path.join(lab.run_dir, 'watchdog.log')) as f:
+        line = f.read().splitlines()[-1].split()
+    assert line[1:3] == [n, 'fired'] and float(line[0]) == pytest.approx(rec[0], abs=1e-5)
+    lab.restart(n, daemon=False)
+    assert not lab.is_crashed(n) and lab.link_up(n)
+    time.sleep(0.3)
+    assert len(lab.watchdog_fired(n)) == 1 and not lab.is_crashed(n)   # disarmed after firing
+
+
+def stat_is_fifo(path):
+    mode = os.stat(path).st_mode
+    return stat.S_ISFIFO(mode) and (mode & 0o777) == 0o600
+
+
+def test_watchdog_magic_close_and_deliberate_stops(lab):
+    before = len(lab.watchdog_fired())
+    # V disarms
+    w = Petter(lab, 'n1')
+    try:
+        w.write(b'T100\n')
+        w.pet_for(0.1)
+        w.write(b'V')
+        time.sleep(0.5)
+        assert len(lab.watchdog_fired()) == before
+        # re-armed by T, then a deliberate crash(): not a firing
+        w.write(b'T100\n')
+        w.pet_for(0.1)
+    finally:
+        w.close()
+    lab.crash('n1')
+    time.sleep(0.5)
+    assert len(lab.watchdog_fired()) == before
+    lab.restart('n1', daemon=False)
+    # stop_daemon() disarms too (no hamrd here: the FIFO is armed by hand)
+    w = Petter(lab, 'n3')
+    try:
+        w.write(b'T100\n')
+    finally:
+        w.close()
+    lab.stop_daemon('n3')
+    time.sleep(0.5)
+    assert len(lab.watchdog_fired()) == before
+    assert not lab.is_crashed('n1') and not lab.is_crashed('n3')
+    assert lab.link_up('n1') and lab.link_up('n3')
+
+
+
 def test_wait_for():
     assert hamrlab.Lab.wait_for(lambda: 7, 1) == 7
     t = time.monotonic()
@@ -328,6 +619,10 @@ def test_no_binaries_clear_error(tmp_path):
             lab.start_daemon('n1')
         with pytest.raises(FileNotFoundError, match='clmgr not built'):
             lab.clmgr('n1', 'status')
+        # no hamr-repofs: the shared file, and no repository faults
+        assert lab.repo_path('n1') == lab.repository
+        with pytest.raises(hamrlab.LabError, match='no repository filesystem'):
+            lab.repo_fault('n1', 'error')
 
 
 def test_cleanup_leaves_nothing():
@@ -340,6 +635,12 @@ def test_cleanup_leaves_nothing():
         lab.hang('n2')
         lab.socket('client').close()          # a netns socket thread exists
         start_app(lab, 'n1')
+        if lab.repofs_proc is not None:       # a reader blocked on a hung repository
+            lab.repo_fault('n1', 'hang')
+            p3 = lab.run_in_node('n1', [PY, '-c', 'import sys; open(sys.argv[1], "rb").read(9)',
+                                        lab.repo_path('n1')])
+            time.sleep(0.2)
+            assert p3.poll() is None
         assert leftovers(prefix)
     assert leftovers(prefix) == []
     assert p1.poll() is not None and p2.poll() is not None
@@ -376,6 +677,7 @@ import argparse, json, os, signal, socket, sys, time
 ap = argparse.ArgumentParser()
 for o in ('--node', '--repository', '--key', '--socket', '--state-dir'):
     ap.add_argument(o, required=True)
+ap.add_argument('--watchdog')
 a = ap.parse_args()
 s = socket.socket(socket.AF_UNIX)
 s.bind(a.socket)
@@ -416,6 +718,10 @@ def test_daemon_plumbing_with_fake_binaries(tmp_path):
         f.parent.mkdir(parents=True, exist_ok=True)
         f.write_text(text)
         f.chmod(0o755)
+    repofs = os.path.join(hamrlab.DEFAULT_BUILD_DIR, 'lab', 'repofs', 'hamr-repofs')
+    if os.access(repofs, os.X_OK):      # the per-node repository paths too
+        (tmp_path / 'lab' / 'repofs').mkdir(parents=True)
+        (tmp_path / 'lab' / 'repofs' / 'hamr-repofs').symlink_to(repofs)
     with hamrlab.Lab(nodes=2, build_dir=str(tmp_path)) as lab:
         lab.start_all()
         assert lab.running_nodes() == ['n1', 'n2']
@@ -423,7 +729,8 @@ def test_daemon_plumbing_with_fake_binaries(tmp_path):
             nd = lab.node(n)
             info = json.load(open(os.path.join(nd.state_dir, 'fake.json')))
             assert info['node'] == n and info['hostname'] == n
-            assert info['repository'] == lab.repository and info['key'] == nd.key
+            assert info['repository'] == lab.repo_path(n) and info['key'] == nd.key
+            assert info['watchdog'] == lab.watchdog_path(n)
             assert info['socket'] == nd.sock == info['env_socket']
             assert info['state_dir'] == nd.state_dir
             assert info['pid'] == nd.proc.pid            # no wrapper process left
@@ -434,7 +741,7 @@ def test_daemon_plumbing_with_fake_binaries(tmp_path):
         lab.configure()
         cmds = [json.loads(l) for l in open(os.path.join(lab.node('n1').dir, 'clmgr.log'))]
         assert cmds[0][:3] == ['add', 'cluster', 'lab']
-        assert 'REPOSITORY=' + lab.repository in cmds[0]
+        assert 'REPOSITORY=' + lab.repo_path('n1') in cmds[0]
         assert 'HEARTBEAT_FREQUENCY=0.2' in cmds[0] and 'GRACE_PERIOD=0.05' in cmds[0]
         assert ['add', 'node', 'n2', 'COMMPATH=198.18.0.12'] in cmds
         assert ['add', 'network', 'net_ether_01', 'PREFIX=24',
