@@ -8,7 +8,8 @@
  *   2 MiB    config slot B
  *   3 MiB    staged config (1 MiB), same header; generation = base generation
  *   4 MiB    node slots: 64 x 4 KiB, slot i belongs to node id i
- *   4.25 MiB reserved for the tie-breaker lease (issue 3)
+ *   4.25 MiB tie-breaker lease (4 KiB): {magic, version, owner, incarnation,
+ *            counter, checksum}; rest of the reserved area up to 8 MiB unused
  *   8 MiB    end (minimum size)
  * A config generation is written to the slot not holding the newest valid
  * generation, then fdatasync'd; a torn write fails its checksum and readers
@@ -64,3 +65,22 @@ typedef struct repo_slot {
 int repo_slot_write(repo_t *repo, uint16_t node_id, uint64_t incarnation, uint64_t seq,
                     const void *body, size_t body_len);
 int repo_slot_read(repo_t *repo, uint16_t node_id, repo_slot_t *ret_slot);
+
+/* The tie-breaker lease record (see src/lease for the protocol). */
+#define REPO_LEASE_NONE 0xffffu /* owner of a free (released) lease */
+
+typedef struct repo_lease_rec {
+        uint16_t owner;       /* node id < REPO_MAX_SLOTS, or REPO_LEASE_NONE */
+        uint64_t incarnation; /* the owner's incarnation */
+        uint64_t counter;     /* incremented by every write */
+} repo_lease_rec_t;
+
+/* One pread of the lease block into ret (out, written only on success).
+ * -ENOENT: never written (all zero; callers treat it as free, counter 0);
+ * -EBADMSG: not a valid record (bad magic, version, owner or checksum:
+ * foreign data or a torn write; callers must not treat it as free);
+ * other -errno: I/O error. Thread-safe (own buffer). */
+int repo_lease_read(repo_t *repo, repo_lease_rec_t *ret);
+/* One whole-block pwrite of rec (in); no fdatasync, like slots.
+ * -EINVAL if rec->owner is neither a slot id nor REPO_LEASE_NONE. */
+int repo_lease_write(repo_t *repo, const repo_lease_rec_t *rec);

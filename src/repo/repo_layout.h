@@ -1,6 +1,6 @@
 /* repo_layout: private to src/repo. On-disk offsets and header layouts of the
  * repository (pinned with static_assert), the repo_t handle, and the aligned
- * I/O helpers shared by repo.c, repo_config.c and repo_slot.c. */
+ * I/O helpers shared by repo.c, repo_config.c, repo_slot.c and repo_lease.c. */
 #pragma once
 #include <assert.h>
 #include <stdbool.h>
@@ -105,6 +105,34 @@ static_assert(REPO_SLOT_OFF_BODYLEN == REPO_SLOT_OFF_TIME + 8, "write time is u6
 static_assert(REPO_SLOT_OFF_CKSUM == REPO_SLOT_OFF_BODYLEN + 4, "body_len is u32");
 static_assert(REPO_SLOT_OFF_BODY == REPO_SLOT_OFF_CKSUM + REPO_CKSUM_LEN, "slot header length");
 static_assert(REPO_SLOT_OFF_BODY + REPO_SLOT_MAX_BODY <= REPO_SLOT_SIZE, "body fits the slot");
+
+/* Tie-breaker lease (one block at REPO_OFF_LEASE; the record fits in the
+ * first 512-byte sector so that a write is never seen half done, and the
+ * rest of the block stays zero):
+ *   0  u32 magic "HLSE"
+ *   4  u16 version
+ *   6  u16 owner node id (REPO_LEASE_NONE: free)
+ *   8  u64 owner incarnation
+ *   16 u64 counter
+ *   24 16 bytes BLAKE2b-128 over bytes 0..23 */
+#define REPO_LEASE_MAGIC       0x484c5345u /* "HLSE" */
+#define REPO_LEASE_VERSION     1u
+#define REPO_LEASE_OFF_MAGIC   0u
+#define REPO_LEASE_OFF_VERSION 4u
+#define REPO_LEASE_OFF_OWNER   6u
+#define REPO_LEASE_OFF_INC     8u
+#define REPO_LEASE_OFF_COUNTER 16u
+#define REPO_LEASE_OFF_CKSUM   24u
+#define REPO_LEASE_LEN         40u
+static_assert(REPO_LEASE_OFF_VERSION == REPO_LEASE_OFF_MAGIC + 4, "magic is u32");
+static_assert(REPO_LEASE_OFF_OWNER == REPO_LEASE_OFF_VERSION + 2, "version is u16");
+static_assert(REPO_LEASE_OFF_INC == REPO_LEASE_OFF_OWNER + 2, "owner is u16");
+static_assert(REPO_LEASE_OFF_COUNTER == REPO_LEASE_OFF_INC + 8, "incarnation is u64");
+static_assert(REPO_LEASE_OFF_CKSUM == REPO_LEASE_OFF_COUNTER + 8, "counter is u64");
+static_assert(REPO_LEASE_LEN == REPO_LEASE_OFF_CKSUM + REPO_CKSUM_LEN, "lease record length");
+static_assert(REPO_LEASE_LEN <= 512, "lease record fits one sector");
+static_assert(REPO_OFF_LEASE % REPO_BLOCK == 0, "lease block aligned");
+static_assert(REPO_OFF_LEASE + REPO_BLOCK <= REPO_OFF_END, "lease block inside the layout");
 
 /* One open repository. Immutable after repo_open except for the lock state,
  * which only the config (main) thread touches; slot and config I/O allocate

@@ -1,6 +1,8 @@
-/* topo: UDP heartbeat socket on the loop and the disk heartbeat worker thread. */
+/* topo: UDP heartbeat socket on the loop and the disk heartbeat worker thread
+ * (slot write, slot reads, config generation, tie-breaker lease rounds). */
 #include "topo/topo.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -9,6 +11,8 @@
 
 #include "common/hamr_alloc.h"
 #include "common/hamr_log.h"
+
+static_assert(LEASE_OWNER_NONE == REPO_LEASE_NONE, "one 'free' owner id on disk and in lease");
 
 struct topo {
         uv_loop_t *loop;
@@ -35,6 +39,14 @@ struct topo {
         uint64_t config_generation;
         int io_error;
         bool result_ready;
+        /* lease parameters (loop -> worker) */
+        bool lease_want;
+        uint16_t lease_self;
+        uint64_t lease_inc;
+        lease_timing_t lease_timing;
+        /* lease state published by the worker (worker -> loop) */
+        usec_t lease_until; /* 0 = not held */
+        uint16_t lease_owner_seen;
 
         pthread_t thread;
         bool thread_started;
@@ -114,6 +126,90 @@ static void on_async(uv_async_t *a)
         t->dcb(t->ud, slots, present, gen, err);
 }
 
+/* Round period: half the heartbeat interval, at least 5 ms. */
+static usec_t round_period(usec_t interval)
+{
+        usec_t p = (interval ? interval : 200 * USEC_PER_MSEC) / 2;
+
+        return p < 5 * USEC_PER_MSEC ? 5 * USEC_PER_MSEC : p;
+}
+
+/* Worker: hands the lease state to the loop (under the lock, no I/O). Only
+ * while the loop still wants the lease for the same identity. */
+static void lease_publish(topo_t *t, const lease_t *ls)
+{
+        usec_t until = 0;
+        bool held = lease_held(ls, now_usec(), &until);
+
+        pthread_mutex_lock(&t->lock);
+        if (held && t->lease_want && t->lease_self == ls->self && t->lease_inc == ls->incarnation)
+                t->lease_until = until;
+        else
+                t->lease_until = 0;
+        t->lease_owner_seen = lease_owner_seen(ls);
+        pthread_mutex_unlock(&t->lock);
+}
+
+static lease_read_result_t lease_result(int r)
+{
+        switch (r) {
+        case 0:
+                return LEASE_READ_OK;
+        case -ENOENT:
+                return LEASE_READ_EMPTY;
+        case -EBADMSG:
+                return LEASE_READ_INVALID;
+        default:
+                return LEASE_READ_FAILED;
+        }
+}
+
+/* Worker: one lease round on repo: read (if wanted), state machine, and the
+ * write it asks for, at once. The state is published before the write too,
+ * so that a release or a loss is visible before the block changes. */
+static void lease_step(topo_t *t, repo_t *repo, lease_t *ls, bool want, const lease_timing_t *tm)
+{
+        lease_read_t rd = {.result = LEASE_READ_FAILED};
+        repo_lease_rec_t rec;
+        lease_rec_t w;
+        lease_state_t before = ls->state;
+        bool was_held = lease_held(ls, now_usec(), NULL), write;
+
+        if (want) {
+                int r;
+                rd.start = now_usec();
+                r = repo_lease_read(repo, &rec);
+                rd.result = lease_result(r);
+                if (r == 0)
+                        rd.rec = (lease_rec_t){rec.owner, rec.incarnation, rec.counter};
+        }
+        write = lease_round(ls, want, want ? &rd : NULL, now_usec(), tm, &w);
+        lease_publish(t, ls);
+        if (write) {
+                repo_lease_rec_t out = {w.owner, w.incarnation, w.counter};
+                usec_t start = now_usec(), end;
+                int r = repo_lease_write(repo, &out);
+                end = now_usec();
+                lease_write_done(ls, r == 0, start, end);
+                lease_publish(t, ls);
+        }
+        if (ls->state != before) {
+                usec_t now = now_usec(), until = 0;
+                bool held = lease_held(ls, now, &until);
+                if (held && !was_held)
+                        log_info("topo", "tie-breaker lease acquired valid_ms=%llu",
+                                 (unsigned long long)((until - now) / USEC_PER_MSEC));
+                else if (!held && was_held)
+                        log_info("topo", "tie-breaker lease %s owner_seen=%u",
+                                 !want                              ? "released"
+                                 : lease_owner_seen(ls) == ls->self ? "expired"
+                                                                    : "lost",
+                                 lease_owner_seen(ls));
+                log_debug("topo", "lease %s -> %s", lease_state_str(before),
+                          lease_state_str(ls->state));
+        }
+}
+
 static void *worker(void *arg)
 {
         topo_t *t = arg;
@@ -122,6 +218,11 @@ static void *worker(void *arg)
         uint64_t seq = 0;
         usec_t last_cfg_check = 0;
         uint64_t gen = 0;
+        lease_t ls;
+        repo_t *lease_repo = NULL; /* the repository ls refers to */
+        bool timing_bad = false;
+
+        lease_init(&ls, 0, 0);
 
         pthread_mutex_lock(&t->lock);
         while (!t->stop) {
@@ -130,6 +231,11 @@ static void *worker(void *arg)
                 uint64_t mask = t->read_mask, inc = t->incarnation, present = 0;
                 size_t len = t->body_len;
                 usec_t interval = t->interval_usec, start;
+                usec_t period = round_period(interval);
+                bool lease_want = t->lease_want;
+                uint16_t lease_self = t->lease_self;
+                uint64_t lease_inc = t->lease_inc;
+                lease_timing_t tm = t->lease_timing;
                 int err = 0;
 
                 memcpy(body, t->body, len);
@@ -157,6 +263,29 @@ static void *worker(void *arg)
                                 last_cfg_check = start;
                         }
                 }
+                if (repo != lease_repo || lease_self != ls.self || lease_inc != ls.incarnation) {
+                        /* another disk or identity: what we held there is
+                         * dropped (it expires by itself), start afresh */
+                        lease_init(&ls, lease_self, lease_inc);
+                        lease_repo = repo;
+                        lease_publish(t, &ls);
+                }
+                if (lease_want && lease_timing_check(&tm, period) < 0) {
+                        if (!timing_bad)
+                                log_err("topo",
+                                        "tie-breaker lease not claimed: timing does not "
+                                        "fit expire_ms=%llu settle_ms=%llu round_ms=%llu "
+                                        "(need 10*(2*round+3*settle) <= 9*expire)",
+                                        (unsigned long long)(tm.expire / USEC_PER_MSEC),
+                                        (unsigned long long)(tm.settle / USEC_PER_MSEC),
+                                        (unsigned long long)(period / USEC_PER_MSEC));
+                        timing_bad = true;
+                        lease_want = false;
+                } else if (lease_want) {
+                        timing_bad = false;
+                }
+                if (repo && (lease_want || lease_busy(&ls)))
+                        lease_step(t, repo, &ls, lease_want, &tm);
 
                 pthread_mutex_lock(&t->lock);
                 if (repo && !t->stop) {
@@ -168,7 +297,7 @@ static void *worker(void *arg)
                         uv_async_send(&t->async);
                 }
                 /* sleep until the next round (or a config change/stop wakes us) */
-                usec_t deadline = start + (interval ? interval : 200 * USEC_PER_MSEC);
+                usec_t deadline = start + period;
                 struct timespec ts;
                 clock_gettime(CLOCK_MONOTONIC, &ts);
                 usec_t now = (usec_t)ts.tv_sec * USEC_PER_SEC + (usec_t)ts.tv_nsec / 1000;
@@ -197,6 +326,7 @@ topo_t *topo_new(uv_loop_t *loop, topo_packet_cb pcb, topo_disk_cb dcb, void *ud
         t->dcb = dcb;
         t->ud = ud;
         t->slots = zcalloc(REPO_MAX_SLOTS, sizeof(repo_slot_t));
+        t->lease_owner_seen = LEASE_OWNER_UNKNOWN;
         pthread_mutex_init(&t->lock, NULL);
         pthread_condattr_init(&ca);
         pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -232,6 +362,39 @@ void topo_disk_set_body(topo_t *t, uint64_t incarnation, const void *body, size_
         memcpy(t->body, body, len);
         t->body_len = len;
         pthread_mutex_unlock(&t->lock);
+}
+
+void topo_disk_lease(topo_t *t, bool want, uint16_t self_id, uint64_t incarnation, usec_t expire,
+                     usec_t settle)
+{
+        pthread_mutex_lock(&t->lock);
+        if (want != t->lease_want || self_id != t->lease_self || incarnation != t->lease_inc)
+                pthread_cond_signal(&t->cond); /* release or claim without waiting a round */
+        if (!want || self_id != t->lease_self || incarnation != t->lease_inc)
+                t->lease_until = 0; /* not held for the caller from now on */
+        t->lease_want = want;
+        t->lease_self = self_id;
+        t->lease_inc = incarnation;
+        t->lease_timing = (lease_timing_t){.expire = expire, .settle = settle};
+        pthread_mutex_unlock(&t->lock);
+}
+
+bool topo_lease_held(topo_t *t, usec_t now, usec_t *ret_until, uint16_t *ret_owner_seen)
+{
+        usec_t until;
+        uint16_t owner;
+
+        pthread_mutex_lock(&t->lock);
+        until = t->lease_until;
+        owner = t->lease_owner_seen;
+        pthread_mutex_unlock(&t->lock);
+        if (ret_owner_seen)
+                *ret_owner_seen = owner;
+        if (until == 0 || now >= until)
+                return false;
+        if (ret_until)
+                *ret_until = until;
+        return true;
 }
 
 void topo_free(topo_t *t)

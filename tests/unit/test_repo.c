@@ -1,5 +1,6 @@
 /* test_repo: unit tests for src/repo on a temporary file (format/open, config
- * generations and torn writes, staged area, node slots, locking, threads). */
+ * generations and torn writes, staged area, node slots, the lease block,
+ * locking, threads). */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 
 #include "repo/repo.h"
 
@@ -24,6 +26,7 @@
 #define OFF_B      (2 * MIB)
 #define OFF_STAGED (3 * MIB)
 #define OFF_SLOTS  (4 * MIB)
+#define OFF_LEASE  (4 * MIB + 256 * 1024)
 
 typedef struct {
         char path[64];
@@ -242,6 +245,7 @@ static void test_format_wipes_stale(void **state)
         write_config(old, 9, "stale");
         assert_int_equal(repo_staged_write(old, 9, "stale edit", 10), 0);
         assert_int_equal(repo_slot_write(old, 1, 1, 1, "old", 3), 0);
+        assert_int_equal(repo_lease_write(old, &(repo_lease_rec_t){1, 1, 5}), 0);
         repo_close(old);
         raw_flip(f->path, 0);
 
@@ -250,6 +254,10 @@ static void test_format_wipes_stale(void **state)
         assert_int_equal(repo_config_read(f->repo, &gen, &text), -ENOENT);
         assert_int_equal(repo_staged_read(f->repo, &gen, &text), -ENOENT);
         assert_int_equal(repo_slot_read(f->repo, 1, &s), -ENOENT);
+        {
+                repo_lease_rec_t l;
+                assert_int_equal(repo_lease_read(f->repo, &l), -ENOENT);
+        }
 }
 
 static void test_config_alternates(void **state)
@@ -541,6 +549,116 @@ static void test_two_handles(void **state)
         repo_close(other);
 }
 
+static void expect_lease(repo_t *repo, uint16_t owner, uint64_t inc, uint64_t counter)
+{
+        repo_lease_rec_t l;
+
+        memset(&l, 0xee, sizeof(l));
+        assert_int_equal(repo_lease_read(repo, &l), 0);
+        assert_int_equal(l.owner, owner);
+        assert_int_equal(l.incarnation, inc);
+        assert_int_equal(l.counter, counter);
+}
+
+static void test_lease_roundtrip(void **state)
+{
+        fx_t *f = *state;
+        repo_lease_rec_t l = {.owner = 77, .incarnation = 88, .counter = 99};
+        uint8_t blk[4096], zero[4096] = {0};
+
+        /* formatted: never written, and ret untouched */
+        assert_int_equal(repo_lease_read(f->repo, &l), -ENOENT);
+        assert_int_equal(l.owner, 77);
+        assert_int_equal(l.counter, 99);
+
+        assert_int_equal(
+            repo_lease_write(f->repo, &(repo_lease_rec_t){3, 0x0102030405060708ULL, 1}), 0);
+        expect_lease(f->repo, 3, 0x0102030405060708ULL, 1);
+        /* pinned layout: magic, version, owner, incarnation, counter, big-endian */
+        raw_read(f->path, OFF_LEASE, blk, sizeof(blk));
+        assert_memory_equal(blk, "HLSE", 4);
+        assert_int_equal(blk[4], 0);
+        assert_int_equal(blk[5], 1);
+        assert_int_equal(blk[6], 0);
+        assert_int_equal(blk[7], 3);
+        assert_int_equal(raw_be64(f->path, OFF_LEASE + 8), 0x0102030405060708ULL);
+        assert_int_equal(raw_be64(f->path, OFF_LEASE + 16), 1);
+        assert_memory_equal(blk + 40, zero, sizeof(blk) - 40); /* one sector holds it all */
+
+        /* rewrites replace; free (NONE) and the highest slot id are valid owners */
+        assert_int_equal(repo_lease_write(f->repo, &(repo_lease_rec_t){REPO_LEASE_NONE, 0, 2}), 0);
+        expect_lease(f->repo, REPO_LEASE_NONE, 0, 2);
+        assert_int_equal(repo_lease_write(f->repo, &(repo_lease_rec_t){63, 9, UINT64_MAX}), 0);
+        expect_lease(f->repo, 63, 9, UINT64_MAX);
+        assert_int_equal(repo_lease_write(f->repo, &(repo_lease_rec_t){REPO_MAX_SLOTS, 1, 1}),
+                         -EINVAL);
+        assert_int_equal(repo_lease_write(f->repo, &(repo_lease_rec_t){0xfffe, 1, 1}), -EINVAL);
+        assert_int_equal(repo_lease_write(f->repo, NULL), -EINVAL);
+        expect_lease(f->repo, 63, 9, UINT64_MAX);
+
+        /* neighbours: the last node slot and the lease do not overlap */
+        assert_int_equal(repo_slot_write(f->repo, 63, 1, 5, "last", 4), 0);
+        expect_lease(f->repo, 63, 9, UINT64_MAX);
+        assert_int_equal(repo_lease_write(f->repo, &(repo_lease_rec_t){1, 1, 1}), 0);
+        {
+                repo_slot_t s;
+                assert_int_equal(repo_slot_read(f->repo, 63, &s), 0);
+                assert_int_equal(s.seq, 5);
+        }
+        /* a second handle sees it (what another node reads) */
+        {
+                repo_t *other;
+                assert_int_equal(repo_open(f->path, &other), 0);
+                expect_lease(other, 1, 1, 1);
+                assert_int_equal(repo_lease_write(other, &(repo_lease_rec_t){2, 4, 2}), 0);
+                repo_close(other);
+        }
+        expect_lease(f->repo, 2, 4, 2);
+}
+
+static void test_lease_corrupt(void **state)
+{
+        fx_t *f = *state;
+        repo_lease_rec_t l;
+        uint8_t blk[4096], zero[4096] = {0};
+
+        assert_int_equal(repo_lease_write(f->repo, &(repo_lease_rec_t){5, 6, 7}), 0);
+        /* every byte of the record is covered: invalid, never "free" */
+        for (uint64_t off = 0; off < 40; off++) {
+                raw_flip(f->path, OFF_LEASE + off);
+                assert_int_equal(repo_lease_read(f->repo, &l), -EBADMSG);
+                raw_flip(f->path, OFF_LEASE + off);
+                expect_lease(f->repo, 5, 6, 7);
+        }
+        /* bytes past the record are not */
+        raw_flip(f->path, OFF_LEASE + 40);
+        raw_flip(f->path, OFF_LEASE + 4095);
+        expect_lease(f->repo, 5, 6, 7);
+        /* an owner id that is neither a node nor NONE, with a valid checksum,
+         * is refused too (record written by hand) */
+        raw_read(f->path, OFF_LEASE, blk, sizeof(blk));
+        blk[6] = 0xff;
+        blk[7] = 0xfe;
+        assert_int_equal(crypto_generichash(blk + 24, 16, blk, 24, NULL, 0), 0);
+        raw_write(f->path, OFF_LEASE, blk, sizeof(blk));
+        assert_int_equal(repo_lease_read(f->repo, &l), -EBADMSG);
+        blk[7] = 0xff; /* the same by hand with NONE reads fine: the checksum is right */
+        assert_int_equal(crypto_generichash(blk + 24, 16, blk, 24, NULL, 0), 0);
+        raw_write(f->path, OFF_LEASE, blk, sizeof(blk));
+        expect_lease(f->repo, REPO_LEASE_NONE, 6, 7);
+        /* a node slot copied into the lease block */
+        assert_int_equal(repo_slot_write(f->repo, 5, 6, 7, "x", 1), 0);
+        raw_read(f->path, OFF_SLOTS + 5 * 4096, blk, sizeof(blk));
+        raw_write(f->path, OFF_LEASE, blk, sizeof(blk));
+        assert_int_equal(repo_lease_read(f->repo, &l), -EBADMSG);
+        /* zeroed again (as formatted): never written */
+        raw_write(f->path, OFF_LEASE, zero, sizeof(zero));
+        assert_int_equal(repo_lease_read(f->repo, &l), -ENOENT);
+        /* only an all-zero record counts as never written */
+        raw_flip(f->path, OFF_LEASE + 2);
+        assert_int_equal(repo_lease_read(f->repo, &l), -EBADMSG);
+}
+
 /* Lock state of the config area as another open file description sees it. */
 static short probe_lock(const char *path)
 {
@@ -662,6 +780,8 @@ int main(void)
             T(test_slot_roundtrip),
             T(test_slot_corrupt),
             T(test_two_handles),
+            T(test_lease_roundtrip),
+            T(test_lease_corrupt),
             T(test_lock),
             T(test_threads),
         };
