@@ -85,7 +85,12 @@ bool coord_update(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
         uint64_t net_down = 0;
         for (int i = 0; i < CONF_MAX_NODES; i++) {
                 const memb_status_t *st = status_of(m, self_status, i);
-                if ((eligible & (1ULL << i)) && st && st->net > best_net)
+                /* only a current report proves a better network: heard
+                 * within half the network detection time, so that a node
+                 * that just went silent cannot outrank the node that
+                 * stopped hearing it */
+                if ((eligible & (1ULL << i)) && st && st->net > best_net &&
+                    memb_heard_within(m, (uint16_t)i, cfg->net_fdt_usec / 2, now))
                         best_net = st->net;
         }
         for (int i = 0; i < CONF_MAX_NODES; i++) {

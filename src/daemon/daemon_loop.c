@@ -88,6 +88,53 @@ static memb_net_t net_state(hamrd_t *d, usec_t now)
         return memb_net_heard(d->memb, d->cfg->net_fdt_usec, now) ? NET_OK : NET_SILENT;
 }
 
+/* Groups this node holds or is busy with, as a member reports them. */
+static unsigned held_groups(const memb_status_t *st)
+{
+        unsigned n = 0;
+        for (unsigned g = 0; g < st->ngroups && g < CONF_MAX_RGS; g++)
+                n += st->gstate[g] == RG_S_ONLINE || st->gstate[g] == RG_S_ACQUIRING ||
+                     st->gstate[g] == RG_S_RELEASING || st->gstate[g] == RG_S_ERROR;
+        return n;
+}
+
+/* Tie-breaker lease (clusters with an even number of nodes): wanted by one
+ * member of the view, the one holding the most groups among those whose
+ * repository works (ties: lowest id), so that when the two halves lose each
+ * other the half that keeps the lease is the one that would otherwise have
+ * to stop the most. Lease timing: T = 0.9 x detection time (a dead
+ * holder's lease is taken within the detection time), settle S = one disk
+ * round (the longest write must stay below it). */
+static void lease_step(hamrd_t *d, usec_t now)
+{
+        const memb_view_t *v = &d->memb->view;
+        usec_t until = 0, det = memb_timeout(d->memb);
+        usec_t round = d->cfg->hb_interval_usec / 2, settle;
+        bool want = false;
+        int best = -1;
+        unsigned best_n = 0;
+
+        if (d->cfg->nnodes % 2 == 0 && d->memb->have_view && (v->members & (1ULL << d->self_id))) {
+                for (int i = 0; i < CONF_MAX_NODES; i++) {
+                        const memb_status_t *st = i == d->self_id ? d->status
+                                                                  : memb_peer_status(d->memb, (uint16_t)i);
+                        unsigned n;
+                        if (!(v->members & (1ULL << i)) || !st || (i != d->self_id && !st->disk_ok))
+                                continue;
+                        n = held_groups(st);
+                        if (best < 0 || n > best_n) {
+                                best = i;
+                                best_n = n;
+                        }
+                }
+                want = best == d->self_id;
+        }
+        settle = round > 10 * USEC_PER_MSEC ? round : 10 * USEC_PER_MSEC;
+        topo_disk_lease(d->topo, want, d->self_id, d->incarnation, det * 9 / 10, settle);
+        topo_lease_held(d->topo, now, &until, NULL);
+        memb_set_lease(d->memb, until);
+}
+
 /* The earliest time at which the others could act on our groups without
  * us (memb_hold_deadline), with the tie-breaker lease. */
 static usec_t hold_deadline(hamrd_t *d)
@@ -219,6 +266,7 @@ static void step(hamrd_t *d)
         if (!d->cfg || !d->member)
                 return;
         memb_expire(d->memb, now);
+        lease_step(d, now);
         if (memb_is_coordinator(d->memb, now)) {
                 if (memb_coordinator_tick(d->memb, now))
                         d->dirty = true;

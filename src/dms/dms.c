@@ -171,6 +171,8 @@ void dms_step(dms_t *d, bool pet, const char *why, usec_t now)
 {
         if (d->timeout == 0)
                 return;
+        if (now < d->last_pet) /* `now` taken before a configuration restarted the clock */
+                now = d->last_pet;
         if (now - d->last_pet > d->timeout && !d->lapsed) {
                 /* The watchdog would have fired (or has: then we are not
                  * running). In mode a with a working device this line is

@@ -300,7 +300,8 @@ bool memb_quorate(const memb_t *m, usec_t now)
         if (memb_view_conflict(m, now))
                 return false;
         n = (unsigned)__builtin_popcountll(m->view.members & m->configured);
-        return 2 * n > m->cfg->nnodes;
+        /* a majority, or exactly half with the tie-breaker lease */
+        return 2 * n > m->cfg->nnodes || (2 * n == m->cfg->nnodes && m->lease_until > now);
 }
 
 bool memb_view_conflict(const memb_t *m, usec_t now)
@@ -385,6 +386,20 @@ usec_t memb_hold_deadline(const memb_t *m)
         if (m->lease_until > h_half)
                 h_half = m->lease_until;
         return h_half < h_maj ? h_half : h_maj;
+}
+
+bool memb_heard_within(const memb_t *m, uint16_t id, usec_t within, usec_t now)
+{
+        const memb_peer_t *p;
+        usec_t last;
+
+        if (id == m->self)
+                return true;
+        if (id >= CONF_MAX_NODES)
+                return false;
+        p = &m->peers[id];
+        last = p->last_net_usec > p->last_disk_usec ? p->last_net_usec : p->last_disk_usec;
+        return last && now - last < within;
 }
 
 bool memb_net_heard(const memb_t *m, usec_t within, usec_t now)

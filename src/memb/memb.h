@@ -8,7 +8,8 @@
  * with their incarnations) and publishes it; the others accept a view from
  * the node they believe is coordinator, if it is not older than what they have
  * and includes them. A view is quorate when its members are a strict majority
- * of the configured nodes. Pure logic: no I/O, time passed in. */
+ * of the configured nodes, or exactly half while this node holds the
+ * repository tie-breaker lease (memb_set_lease). Pure logic: no I/O, time passed in. */
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
@@ -92,6 +93,8 @@ void memb_set_lease(memb_t *m, usec_t until);
  * count half plus the lease, unless we hold the lease ourselves) with the
  * oldest echoes. USEC_INFINITY when no such set exists (one-node cluster). */
 usec_t memb_hold_deadline(const memb_t *m);
+/* A peer was heard on any path within `within` (self: always). */
+bool memb_heard_within(const memb_t *m, uint16_t id, usec_t within, usec_t now);
 /* Network path: a peer was heard on the network within `within`. */
 bool memb_net_heard(const memb_t *m, usec_t within, usec_t now);
 /* Status of a member (self's is not stored here): NULL if none. */

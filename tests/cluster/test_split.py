@@ -86,3 +86,142 @@ def test_watchdog_timeout_too_long_is_refused(cluster):
     r = cluster.clmgr("n2", "modify", "cluster", "HEARTBEAT_FREQUENCY=0.25", check=False)
     assert r.returncode != 0 and "WATCHDOG_TIMEOUT" in r.stdout + r.stderr
     assert 'HEARTBEAT_FREQUENCY="0.4"' in cluster.clmgr("n1", "query", "cluster").stdout
+
+
+def _takeover_time(lab, node, via, timeout=60):
+    """Monotonic time at which `via` first reports WEB online on `node`."""
+    lab.wait_group_online(WEB, node, timeout=timeout, via=via)
+    return time.monotonic()
+
+
+def test_owner_hang_watchdog_fires_before_takeover(cluster, s1):
+    """The owner freezes: its watchdog fires (the lab node is reset) and the
+    group moves only after that; the thawed node touches nothing."""
+    assert cluster.owner_of(WEB) == "n1"
+    with s1():
+        t0 = time.monotonic()
+        cluster.hang("n1")
+        t_up = _takeover_time(cluster, "n2", via="n2")
+        fired = cluster.wait_for(lambda: cluster.watchdog_fired("n1"), 30, what="n1 watchdog fired")
+        t_fire = fired[-1][0]
+        assert t0 < t_fire < t_up, (t0, t_fire, t_up)
+        cluster.thaw("n1")
+        time.sleep(0.5)
+        assert not cluster.node_has_ip("n1", cluster.service_ip)
+        assert not cluster.daemon_running("n1")
+    print(f"hang: fired {t_fire - t0:.3f}s after the freeze, group answered on n2 "
+          f"{t_up - t0:.3f}s after")
+    # the reset node rejoins with a new incarnation and brings nothing back
+    cluster.restart("n1")
+    cluster.wait_for(lambda: _node(cluster, "n2", "n1")["STATE"] == "ONLINE", 60, what="n1 rejoined")
+    time.sleep(0.5)
+    assert cluster.owner_of(WEB) == "n2"
+    restore(cluster)
+
+
+def test_owner_cut_from_network_and_disk_releases_before_takeover(cluster, s1):
+    """The owner loses the network and the repository at once: nobody hears
+    it, it hears nobody. Its hold deadline passes, so it releases (or its
+    watchdog fires) before the survivors may take over."""
+    assert cluster.owner_of(WEB) == "n1"
+    with s1():
+        t0 = time.monotonic()
+        cluster.cut_link("n1")
+        cluster.repo_fault("n1", "error")
+        t_up = _takeover_time(cluster, "n2", via="n2")
+        cluster.wait_for(lambda: not cluster.node_has_ip("n1", cluster.service_ip), 10,
+                         what="n1 released")
+        ev = [(e[1], e[2]) for e in cluster.owners()]
+        last_stop = max(i for i, e in enumerate(ev) if e == ("stop", "n1"))
+        last_start = max(i for i, e in enumerate(ev) if e == ("start", "n2"))
+        fired = cluster.watchdog_fired("n1")
+        assert last_stop < last_start or fired, ev[-6:]
+    print(f"isolated owner: group answered on n2 {t_up - t0:.3f}s after the cut "
+          f"({'fenced' if fired else 'released'})")
+    cluster.repo_fault("n1", "ok")
+    cluster.restore_link("n1")
+    restore(cluster)
+
+
+def test_one_way_partition_without_disk_no_double_owner(cluster, s1):
+    """The owner's frames are dropped at the others (it still hears them) and
+    it lost the repository: the others declare it down; it learns from their
+    stale echoes that it is not heard and releases in time."""
+    assert cluster.owner_of(WEB) == "n1"
+    with s1():
+        cluster.repo_fault("n1", "error")
+        cluster.block("n1", "n2", oneway=True)
+        cluster.block("n1", "n3", oneway=True)
+        cluster.wait_group_online(WEB, "n2", timeout=60, via="n2")
+        cluster.wait_for(lambda: not cluster.node_has_ip("n1", cluster.service_ip), 10,
+                         what="n1 released")
+        time.sleep(1.0)  # settles: stays on n2
+        assert cluster.owner_of(WEB, via="n3") == "n2"
+    cluster.heal()
+    cluster.repo_fault("n1", "ok")
+    restore(cluster)
+
+
+def test_one_way_partition_with_disk_keeps_owner(cluster, s1):
+    """Frames from the owner are dropped one way, the repository works: the
+    owner is alive on the disk and still hears the others on the network,
+    so nothing moves and the cluster settles."""
+    with s1():
+        cluster.block("n1", "n2", oneway=True)
+        cluster.block("n1", "n3", oneway=True)
+        time.sleep(1.5)
+        assert cluster.owner_of(WEB, via="n2") == "n1"
+        assert _node(cluster, "n2", "n1")["PATHS"] == "disk"
+    cluster.heal()
+
+
+def test_partition_heals_without_needless_restart(cluster, s1):
+    """n3 is cut off from network and disk, then comes back: the group on
+    n1 is never stopped or restarted."""
+    pid = cluster.app_pid("n1")
+    assert pid
+    with s1():
+        cluster.cut_link("n3")
+        cluster.repo_fault("n3", "error")
+        cluster.wait_for(lambda: _node(cluster, "n1", "n3")["STATE"] == "DOWN", 30, what="n3 DOWN")
+        assert cluster.status("n1")["cluster"]["QUORUM"] is True
+        cluster.repo_fault("n3", "ok")
+        cluster.restore_link("n3")
+        cluster.wait_for(lambda: _node(cluster, "n1", "n3")["MEMBER"], 60, what="n3 member again")
+        time.sleep(0.5)
+    assert cluster.app_pid("n1") == pid
+    assert cluster.owner_of(WEB) == "n1"
+    restore(cluster)
+
+
+def test_repository_lost_everywhere_majority_holds(cluster):
+    """All nodes lose the repository, the network is healthy: the majority
+    holds and no group moves or restarts."""
+    pid = cluster.app_pid("n1")
+    fired = len(cluster.watchdog_fired())
+    cluster.repo_fault("all", "error")
+    try:
+        cluster.wait_for(lambda: all(n["REPOSITORY"] == "DOWN" for n in cluster.status("n2")["nodes"]),
+                         30, what="repository DOWN everywhere")
+        time.sleep(1.0)
+        st = cluster.status("n2")
+        assert st["cluster"]["QUORUM"] is True
+        assert cluster.owner_of(WEB) == "n1" and cluster.app_pid("n1") == pid
+        assert len(cluster.watchdog_fired()) == fired
+    finally:
+        cluster.repo_fault("all", "ok")
+    cluster.wait_for(lambda: all(n["REPOSITORY"] == "UP" for n in cluster.status("n2")["nodes"]),
+                     30, what="repository back")
+
+
+def test_repository_hang_on_one_node_changes_nothing(cluster):
+    pid = cluster.app_pid("n1")
+    cluster.repo_fault("n2", "hang")
+    try:
+        cluster.wait_for(lambda: _node(cluster, "n1", "n2")["REPOSITORY"] == "DOWN", 30,
+                         what="n2 repository DOWN")
+        assert _node(cluster, "n1", "n2")["MEMBER"] is True
+        assert cluster.owner_of(WEB) == "n1" and cluster.app_pid("n1") == pid
+    finally:
+        cluster.repo_fault("n2", "ok")
+    cluster.wait_for(lambda: _node(cluster, "n1", "n2")["REPOSITORY"] == "UP", 30, what="n2 repository UP")

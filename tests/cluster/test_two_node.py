@@ -84,3 +84,44 @@ def test_traffic_dropped_between_nodes_one_owner_and_settles(duo):
         assert duo.owner_of(WEB) == "n1"
     assert s1.samples > 10
     _restore(duo)
+
+
+def test_owner_loses_network_and_disk_other_takes_over(duo):
+    """The owner (which holds the tie-breaker lease) loses network and
+    repository: it cannot renew the lease nor hear its peer, releases (or
+    is fenced); the other node takes the lease after it expired and then
+    the group."""
+    with S1Sampler(duo) as s1:
+        t0 = time.monotonic()
+        duo.cut_link("n1")
+        duo.repo_fault("n1", "error")
+        duo.wait_group_online(WEB, "n2", timeout=60, via="n2")
+        settle = time.monotonic() - t0
+        st = duo.status("n2")
+        assert st["cluster"]["QUORUM"] is True and st["cluster"]["MEMBERS"] == ["n2"]
+        duo.wait_for(lambda: not duo.node_has_ip("n1", duo.service_ip), 10, what="n1 released")
+    print(f"2-node owner isolated: group on n2 {settle:.2f}s after the cut, {s1.samples} S1 samples")
+    duo.repo_fault("n1", "ok")
+    duo.restore_link("n1")
+    _restore(duo)
+
+
+def test_other_node_loses_network_and_disk_owner_keeps_group(duo):
+    """The node without the group is isolated: the owner keeps quorum with
+    the tie-breaker lease and the group is never stopped."""
+    pid = duo.app_pid("n1")
+    fired = len(duo.watchdog_fired())
+    with S1Sampler(duo):
+        duo.cut_link("n2")
+        duo.repo_fault("n2", "error")
+        duo.wait_for(lambda: _nodes(duo, "n1")["n2"]["STATE"] == "DOWN", 30, what="n2 DOWN")
+        time.sleep(1.0)
+        st = duo.status("n1")
+        assert st["cluster"]["QUORUM"] is True and st["cluster"]["MEMBERS"] == ["n1"]
+        assert duo.app_pid("n1") == pid and duo.owner_of(WEB, via="n1") == "n1"
+        assert not duo.status("n2")["cluster"]["QUORUM"]
+    assert len([f for f in duo.watchdog_fired() if f[1] == "n1"]) == len(
+        [f for f in duo.watchdog_fired()[:fired] if f[1] == "n1"])
+    duo.repo_fault("n2", "ok")
+    duo.restore_link("n2")
+    _restore(duo)
