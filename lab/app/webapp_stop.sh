@@ -16,6 +16,11 @@ is_webapp() {
 }
 now() { local up _; read -r up _ < /proc/uptime; echo "$up"; }
 
+# fault injection for the lab: a stop that fails and leaves the app running
+if [ -e "$HAMR_STATE_DIR/webapp.stop-fails" ]; then
+    echo "webapp_stop: failing on purpose ($HAMR_STATE_DIR/webapp.stop-fails)" >&2
+    exit 1
+fi
 [ -f "$pidfile" ] || exit 0
 pid=$(cat "$pidfile" 2>/dev/null || true)
 if [ -n "$pid" ] && is_webapp "$pid"; then

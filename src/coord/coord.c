@@ -99,6 +99,33 @@ bool coord_update(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
                         net_down |= 1ULL << i;
         }
 
+        /* Poison pill: a member whose service network is down and which
+         * failed to release a group with service IPs (ERROR) can neither
+         * serve nor give the group up; it is alive (on the disk), so the
+         * others would wait for it for ever. Order it to reset itself
+         * through the view (read from the coordinator's slot; the
+         * coordinator may order itself); once it has left the view its
+         * groups fall over. A node that left the view (reset, restarted)
+         * is wanted active again. */
+        for (int i = 0; i < CONF_MAX_NODES; i++) {
+                const memb_status_t *st = status_of(m, self_status, i);
+                if (!(v->members & (1ULL << i))) {
+                        if (v->want[i] == WANT_FENCE)
+                                v->want[i] = WANT_ACTIVE;
+                        continue;
+                }
+                if (!(net_down & (1ULL << i)) || !st || v->want[i] == WANT_FENCE)
+                        continue;
+                for (unsigned g = 0; g < cfg->nrgs && g < st->ngroups; g++)
+                        if (st->gstate[g] == RG_S_ERROR && cfg->rgs[g].nsips > 0) {
+                                log_warn("coord", "node %d: network down and group %s stuck in ERROR: "
+                                                  "poison pill (reset through the watchdog)",
+                                         i, cfg->rgs[g].name);
+                                v->want[i] = WANT_FENCE;
+                                break;
+                        }
+        }
+
         v->targets_valid = memb_quorate(m, now) && memb_view_agreed(m, cfg->generation) &&
                            self_status->generation == cfg->generation;
         if (v->targets_valid) {

@@ -320,6 +320,11 @@ static void pet(hamrd_t *d, usec_t now)
                               hamr_config_fence_margin(d->cfg));
         static char why[160];
 
+        if (d->memb->have_view && d->memb->view.want[d->self_id] == WANT_FENCE &&
+            memb_quorate(d->memb, now)) {
+                dms_step(d->dms, false, "poison pill from the coordinator", now);
+                return;
+        }
         if (!ok)
                 snprintf(why, sizeof(why),
                          "holding %u groups and not heard by a quorum (hold deadline %lld ms ago or "

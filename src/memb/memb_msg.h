@@ -38,6 +38,7 @@ typedef enum {
         WANT_STOP_OFFLINE, /* stop, groups go offline */
         WANT_STOP_MOVE,    /* stop, groups move to other nodes */
         WANT_UNMANAGE,     /* stop, leave resources running */
+        WANT_FENCE,        /* poison pill: stop petting the watchdog (reset) */
         WANT_COUNT
 } svc_want_t;
 

@@ -2,6 +2,7 @@
 through the disk path, the deadman switch (hang, isolation, mode e) and
 partitions. S1 (never the service IP or the application on two nodes) is
 sampled throughout every scenario."""
+import os
 import time
 
 import pytest
@@ -225,3 +226,27 @@ def test_repository_hang_on_one_node_changes_nothing(cluster):
     finally:
         cluster.repo_fault("n2", "ok")
     cluster.wait_for(lambda: _node(cluster, "n1", "n2")["REPOSITORY"] == "UP", 30, what="n2 repository UP")
+
+
+def test_poison_pill_for_owner_that_cannot_release(cluster, s1):
+    """The owner loses its network and its stop script fails: the group is
+    stuck in ERROR on a node that is alive on the disk. The coordinator
+    sends it a poison pill through the view; its watchdog resets it and the
+    group falls over."""
+    flag = os.path.join(cluster.node("n1").state_dir, "webapp.stop-fails")
+    open(flag, "w").close()
+    try:
+        with s1():
+            t0 = time.monotonic()
+            cluster.cut_link("n1")
+            fired = cluster.wait_for(lambda: cluster.watchdog_fired("n1"), 60, what="n1 reset")
+            cluster.wait_group_online(WEB, "n2", timeout=60, via="n2")
+            t_up = time.monotonic()
+            assert fired[-1][0] < t_up
+            assert "poison pill" in open(cluster.node("n2").log).read() + open(cluster.node("n3").log).read() \
+                or "poison pill" in open(cluster.node("n1").log).read()
+    finally:
+        os.unlink(flag)
+    print(f"poison pill: group answered on n2 {t_up - t0:.2f}s after the owner's link was cut")
+    cluster.restore_link("n1")
+    restore(cluster)

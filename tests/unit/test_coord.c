@@ -296,6 +296,57 @@ static void test_no_quorum_refuses(void **state)
         memb_free(m);
 }
 
+
+/* Selective fallover and the poison pill: n1 (coordinator, holder) reports
+ * no carrier while n2 and n3, heard just now, report the network up: the
+ * group is revoked from n1. When n1 reports the group in ERROR (its release
+ * failed), it is ordered to reset itself; once it has left the view it is
+ * wanted active again. A stale report cannot outrank: not heard within
+ * half the network detection time, n2's "up" does not count. */
+static void test_selective_fallover_and_poison_pill(void **state)
+{
+        coord_t c;
+        char err[CONF_ERR_LEN];
+        usec_t now = now_usec();
+        memb_t *m = cluster_of_three(&c, now);
+
+        (void)state;
+        rg.nsips = 1;
+        cfg.net_fdt_usec = 200 * MS;
+        assert_int_equal(command(&c, m, "{\"op\":\"start\"}", err), 0);
+        all_report(m, now, SVC_ACTIVE, RG_S_ONLINE);
+        peer_st.net = NET_OK;
+        self_st.net = NET_OK;
+        ack(m, now);
+        coord_update(&c, m, &cfg, &self_st, now);
+        ack(m, now);
+        coord_update(&c, m, &cfg, &self_st, now);
+        assert_int_equal(m->view.target[0], 0);
+        /* n1 loses carrier; n2 and n3 were heard 150 ms ago: too old */
+        self_st.net = NET_NO_CARRIER;
+        coord_update(&c, m, &cfg, &self_st, now + 150 * MS);
+        assert_int_equal(m->view.target[0], 0);
+        /* fresh reports: revoke from n1 (release first) */
+        ack(m, now + 160 * MS);
+        coord_update(&c, m, &cfg, &self_st, now + 160 * MS);
+        assert_int_equal(m->view.target[0], RGM_NO_NODE);
+        assert_int_equal(m->view.want[0], WANT_ACTIVE);
+        /* the release fails: poison pill */
+        self_st.gstate[0] = RG_S_ERROR;
+        ack(m, now + 170 * MS);
+        coord_update(&c, m, &cfg, &self_st, now + 170 * MS);
+        assert_int_equal(m->view.want[0], WANT_FENCE);
+        assert_int_equal(m->view.want[1], WANT_ACTIVE);
+        /* a node that left the view is wanted active again */
+        m->view.members &= ~1ULL;
+        m->view.want[1] = WANT_FENCE;
+        m->view.members &= ~2ULL;
+        coord_update(&c, m, &cfg, &self_st, now + 180 * MS);
+        assert_int_equal(m->view.want[1], WANT_ACTIVE);
+        rg.nsips = 0;
+        memb_free(m);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -306,6 +357,7 @@ int main(void)
                 cmocka_unit_test(test_target_waits_for_answers),
                 cmocka_unit_test(test_revoke_before_grant),
                 cmocka_unit_test(test_no_quorum_refuses),
+                cmocka_unit_test(test_selective_fallover_and_poison_pill),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
