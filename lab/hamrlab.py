@@ -46,6 +46,7 @@ APP_DIR = os.path.join(LAB_DIR, 'app')
 PROBE = os.path.join(LAB_DIR, 'probe.py')
 WDEMU = os.path.join(LAB_DIR, 'wdemu.py')
 REPO_MODES = ('ok', 'error', 'hang')
+DISKS = ('repo', 'backup1')   # shared disks: the repository and one backup
 PYTHON = '/usr/bin/python3'
 RUN_ROOT = '/run/hamrlab'
 DEFAULT_BUILD_DIR = os.environ.get('HAMR_BUILD_DIR', os.path.join(REPO_DIR, 'build'))
@@ -886,6 +887,12 @@ class Lab:
         self.owner_pid = os.getpid()
         self.run_dir = os.path.join(RUN_ROOT, self.prefix)
         self.repository = os.path.join(self.run_dir, 'repository.img')
+        # a backup repository disk (ARR), served like the repository
+        self.backup = os.path.join(self.run_dir, 'backup1.img')
+        # the disks as every node sees them: the same paths on every node
+        # (like a shared LUN), bind-mounted from the node's hamr-repofs
+        # names inside the node's own mount namespace
+        self.disk_dir = os.path.join(self.run_dir, 'disk')
         self.key = os.path.join(self.run_dir, 'cluster.key')
         self.owners_log = os.path.join(self.run_dir, 'app-owners.log')
         self.cgroup = os.path.join(cgroup2_root(), 'hamrlab-' + self.prefix)
@@ -991,22 +998,46 @@ class Lab:
         finally:
             os.close(fd)
 
-    def _repo_names(self, name):
+    def disk_path(self, disk='repo'):
+        """Path of a shared disk ('repo' or 'backup1') as every node's
+        processes see it: the same path on every node, bound to that node's
+        hamr-repofs name (so faults stay per node).  Without hamr-repofs:
+        the image files themselves."""
+        if disk not in DISKS:
+            raise ValueError('disk must be one of %s' % (DISKS,))
+        if self.repofs_proc is None:
+            return self.repository if disk == 'repo' else self.backup
+        return os.path.join(self.disk_dir, disk)
+
+    def _disk_binds(self, name):
+        """sh prefix that binds the node's repofs names over disk_dir."""
+        if self.repofs_proc is None:
+            return []
+        args = []
+        for disk in DISKS:
+            src = self.repo_path(name) if disk == 'repo' else self.repo_path(name) + '.' + disk
+            args += [src, os.path.join(self.disk_dir, disk)]
+        script = ' && '.join('mount --bind "$%d" "$%d"' % (2 * i + 1, 2 * i + 2)
+                             for i in range(len(DISKS)))
+        return ['/bin/sh', '-c', script + ' && shift %d && exec "$@"' % (2 * len(DISKS)), 'sh'] + args
+
+    def _repo_names(self, name, disk='repo'):
         if name == 'all':
-            return list(self.nodes)
-        names = [name] if isinstance(name, str) else list(name)
+            names = list(self.nodes)
+        else:
+            names = [name] if isinstance(name, str) else list(name)
         for n in names:
             self.node(n)
-        return names
+        return names if disk == 'repo' else ['%s.%s' % (n, disk) for n in names]
 
-    def repo_fault(self, name, mode):
+    def repo_fault(self, name, mode, disk='repo'):
         """Set the repository mode of node `name` (a node, a list of nodes, or
         'all'): 'ok'; 'error' (open/read/write fail with EIO at once); 'hang'
         (read/write block until the mode changes; a SIGKILLed caller is
         released).  Every named node changes at the same instant."""
         if mode not in REPO_MODES:
             raise ValueError('mode must be one of %s' % (REPO_MODES,))
-        names = self._repo_names(name)
+        names = self._repo_names(name, disk)
         try:
             self._repofs_control(''.join('%s %s\n' % (n, mode) for n in names))
         except OSError as e:
@@ -1181,8 +1212,18 @@ class Lab:
         if not os.access(self.repofs_bin, os.X_OK) or not os.path.exists('/dev/fuse'):
             return False
         os.mkdir(self.repofs_dir, 0o700)
+        for img in (self.backup,):
+            fd = os.open(img, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                os.ftruncate(fd, 8 << 20)
+            finally:
+                os.close(fd)
+        os.mkdir(self.disk_dir, 0o700)
+        for disk in DISKS:
+            open(os.path.join(self.disk_dir, disk), 'a').close()   # bind mount targets
         argv = [self.repofs_bin, self.repofs_dir] + [
-            '%s=%s' % (n, self.repository) for n in self.nodes]
+            '%s=%s' % (n, self.repository) for n in self.nodes] + [
+            '%s.backup1=%s' % (n, self.backup) for n in self.nodes]
         with open(self.repofs_log, 'ab') as log:
             p = self._spawn(self.tools_cgroup, argv, stdout=log, stderr=subprocess.STDOUT)
         self.repofs_proc = p
@@ -1388,7 +1429,8 @@ class Lab:
             os.unlink(nd.sock)   # stale socket of a killed daemon
         except FileNotFoundError:
             pass
-        argv = [self.hamrd, '--node', nd.name, '--repository', self.repo_path(name),
+        argv = self._disk_binds(name) + [
+                self.hamrd, '--node', nd.name, '--repository', self.disk_path('repo'),
                 '--key', nd.key, '--socket', nd.sock, '--state-dir', nd.state_dir]
         if self.watchdog:
             argv += ['--watchdog', nd.watchdog]
@@ -1514,7 +1556,7 @@ class Lab:
             self.start_all()
         n = node or self.running_nodes()[0]
         allnodes = ' '.join(self.nodes)
-        cmds = [['add', 'cluster', cluster_name, 'REPOSITORY=%s' % self.repo_path(n)]
+        cmds = [['add', 'cluster', cluster_name, 'REPOSITORY=%s' % self.disk_path('repo')]
                 + ['%s=%s' % kv for kv in self.timers.items()]]
         for nd in self.nodes.values():
             cmds.append(['add', 'node', nd.name, 'COMMPATH=%s' % nd.addr])

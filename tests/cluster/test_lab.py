@@ -729,7 +729,8 @@ def test_daemon_plumbing_with_fake_binaries(tmp_path):
             nd = lab.node(n)
             info = json.load(open(os.path.join(nd.state_dir, 'fake.json')))
             assert info['node'] == n and info['hostname'] == n
-            assert info['repository'] == lab.repo_path(n) and info['key'] == nd.key
+            # the same repository path on every node, bound to the node's own repofs name
+            assert info['repository'] == lab.disk_path('repo') and info['key'] == nd.key
             assert info['watchdog'] == lab.watchdog_path(n)
             assert info['socket'] == nd.sock == info['env_socket']
             assert info['state_dir'] == nd.state_dir
@@ -741,7 +742,7 @@ def test_daemon_plumbing_with_fake_binaries(tmp_path):
         lab.configure()
         cmds = [json.loads(l) for l in open(os.path.join(lab.node('n1').dir, 'clmgr.log'))]
         assert cmds[0][:3] == ['add', 'cluster', 'lab']
-        assert 'REPOSITORY=' + lab.repo_path('n1') in cmds[0]
+        assert 'REPOSITORY=' + lab.disk_path('repo') in cmds[0]
         assert 'HEARTBEAT_FREQUENCY=0.2' in cmds[0] and 'GRACE_PERIOD=0.05' in cmds[0]
         assert ['add', 'node', 'n2', 'COMMPATH=198.18.0.12'] in cmds
         assert ['add', 'network', 'net_ether_01', 'PREFIX=24',
