@@ -206,16 +206,7 @@ def _cg_kill(cg, timeout=5.0):
     """Kill every process of cgroup cg (recursive) and wait until it is empty."""
     if not os.path.isdir(cg):
         return True
-    try:
-        _write(os.path.join(cg, 'cgroup.kill'), '1')
-    except OSError:
-        # kernels before 5.14: SIGKILL each member (they are ours: the lab
-        # put them there), frozen ones die too under cgroup v2.
-        for pid in _cg_procs(cg):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
+    _cg_kill_start(cg)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if not _cg_procs(cg):
@@ -252,6 +243,8 @@ def _cg_kill_start(cg):
     try:
         _write(os.path.join(cg, 'cgroup.kill'), '1')
     except OSError:
+        # kernels before 5.14: SIGKILL each member (they are ours: the lab
+        # put them there), frozen ones die too under cgroup v2.
         for pid in _cg_procs(cg):
             try:
                 os.kill(pid, signal.SIGKILL)

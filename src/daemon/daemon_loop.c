@@ -131,6 +131,7 @@ static void lease_step(hamrd_t *d, usec_t now)
         }
         settle = round > 10 * USEC_PER_MSEC ? round : 10 * USEC_PER_MSEC;
         topo_disk_lease(d->topo, want, d->self_id, d->incarnation, det * 9 / 10, settle);
+        topo_disk_lease_observe(d->topo, d->cfg->nnodes % 2 == 0);
         topo_lease_held(d->topo, now, &until, NULL);
         memb_set_lease(d->memb, until);
 }

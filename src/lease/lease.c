@@ -151,13 +151,13 @@ static lease_state_t watch_round(lease_t *l, const round_in_t *in)
         lease_rec_t claim;
         uint64_t base;
 
-        if (!in->want) {
+        if (!in->want && !(l->observe && rd)) {
                 l->observing = false;
                 return LEASE_IDLE;
         }
         if (!rd || rd->result == LEASE_READ_FAILED) {
                 l->observing = false;
-                return LEASE_WATCH;
+                return in->want ? LEASE_WATCH : LEASE_IDLE;
         }
         if (!l->observing || l->seen_result != rd->result ||
             (rd->result == LEASE_READ_OK && !rec_eq(&l->seen, &rd->rec))) {
@@ -167,6 +167,8 @@ static lease_state_t watch_round(lease_t *l, const round_in_t *in)
                     rd->result == LEASE_READ_OK ? rd->rec : (lease_rec_t){LEASE_OWNER_NONE, 0, 0};
                 l->seen_since = in->now;
         }
+        if (!in->want)
+                return LEASE_IDLE; /* observing only: the observation is kept */
         if (!read_free(rd) &&
             (rd->start < l->seen_since || rd->start - l->seen_since < l->timing.expire))
                 return LEASE_WATCH;
@@ -181,9 +183,16 @@ static lease_state_t watch_round(lease_t *l, const round_in_t *in)
 
 static lease_state_t idle_round(lease_t *l, const round_in_t *in)
 {
-        if (!in->want)
+        if (!in->want && !l->observe)
                 return LEASE_IDLE;
         return watch_round(l, in);
+}
+
+void lease_set_observe(lease_t *l, bool observe)
+{
+        l->observe = observe;
+        if (!observe && l->state == LEASE_IDLE)
+                l->observing = false;
 }
 
 static lease_state_t held_round(lease_t *l, const round_in_t *in);

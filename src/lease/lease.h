@@ -81,8 +81,13 @@ typedef struct lease {
         usec_t claim_start;  /* SETTLING: start of the claim write */
         usec_t held_until;   /* 0 = not held */
         uint16_t owner_seen; /* owner in the last good read */
+        bool observe;        /* not wanted: keep observing (never claim), so
+                              * that a later claim of a dead holder's record
+                              * need not wait T from then */
 } lease_t;
 
+/* Observe the record while not wanting the lease (reads only, no writes). */
+void lease_set_observe(lease_t *l, bool observe);
 /* Start IDLE, not held, for this node id and incarnation. */
 void lease_init(lease_t *l, uint16_t self, uint64_t incarnation);
 /* 0 if T, S and the round period P fit the rules above, else -EINVAL. */

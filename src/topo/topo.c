@@ -41,6 +41,7 @@ struct topo {
         bool result_ready;
         /* lease parameters (loop -> worker) */
         bool lease_want;
+        bool lease_observe; /* read the lease every round even when not wanted */
         uint16_t lease_self;
         uint64_t lease_inc;
         lease_timing_t lease_timing;
@@ -167,7 +168,8 @@ static lease_read_result_t lease_result(int r)
 /* Worker: one lease round on repo: read (if wanted), state machine, and the
  * write it asks for, at once. The state is published before the write too,
  * so that a release or a loss is visible before the block changes. */
-static void lease_step(topo_t *t, repo_t *repo, lease_t *ls, bool want, const lease_timing_t *tm)
+static void lease_step(topo_t *t, repo_t *repo, lease_t *ls, bool want, bool observe,
+                       const lease_timing_t *tm)
 {
         lease_read_t rd = {.result = LEASE_READ_FAILED};
         repo_lease_rec_t rec;
@@ -175,7 +177,8 @@ static void lease_step(topo_t *t, repo_t *repo, lease_t *ls, bool want, const le
         lease_state_t before = ls->state;
         bool was_held = lease_held(ls, now_usec(), NULL), write;
 
-        if (want) {
+        lease_set_observe(ls, observe);
+        if (want || observe) {
                 int r;
                 rd.start = now_usec();
                 r = repo_lease_read(repo, &rec);
@@ -183,7 +186,7 @@ static void lease_step(topo_t *t, repo_t *repo, lease_t *ls, bool want, const le
                 if (r == 0)
                         rd.rec = (lease_rec_t){rec.owner, rec.incarnation, rec.counter};
         }
-        write = lease_round(ls, want, want ? &rd : NULL, now_usec(), tm, &w);
+        write = lease_round(ls, want, want || observe ? &rd : NULL, now_usec(), tm, &w);
         lease_publish(t, ls);
         if (write) {
                 repo_lease_rec_t out = {w.owner, w.incarnation, w.counter};
@@ -232,7 +235,7 @@ static void *worker(void *arg)
                 size_t len = t->body_len;
                 usec_t interval = t->interval_usec, start;
                 usec_t period = round_period(interval);
-                bool lease_want = t->lease_want;
+                bool lease_want = t->lease_want, lease_observe = t->lease_observe;
                 uint16_t lease_self = t->lease_self;
                 uint64_t lease_inc = t->lease_inc;
                 lease_timing_t tm = t->lease_timing;
@@ -284,8 +287,8 @@ static void *worker(void *arg)
                 } else if (lease_want) {
                         timing_bad = false;
                 }
-                if (repo && (lease_want || lease_busy(&ls)))
-                        lease_step(t, repo, &ls, lease_want, &tm);
+                if (repo && (lease_want || lease_observe || lease_busy(&ls)))
+                        lease_step(t, repo, &ls, lease_want, lease_observe, &tm);
 
                 pthread_mutex_lock(&t->lock);
                 if (repo && !t->stop) {
@@ -376,6 +379,13 @@ void topo_disk_lease(topo_t *t, bool want, uint16_t self_id, uint64_t incarnatio
         t->lease_self = self_id;
         t->lease_inc = incarnation;
         t->lease_timing = (lease_timing_t){.expire = expire, .settle = settle};
+        pthread_mutex_unlock(&t->lock);
+}
+
+void topo_disk_lease_observe(topo_t *t, bool observe)
+{
+        pthread_mutex_lock(&t->lock);
+        t->lease_observe = observe;
         pthread_mutex_unlock(&t->lock);
 }
 

@@ -52,4 +52,8 @@ void topo_disk_lease(topo_t *t, bool want, uint16_t self_id, uint64_t incarnatio
  * only when held. *ret_owner_seen (out, may be NULL): the owner in the last
  * good read (node id, LEASE_OWNER_NONE or LEASE_OWNER_UNKNOWN), always
  * written. */
+/* Keep reading the lease block while it is not wanted (a node that may
+ * have to take a dead holder's lease then knows for how long it has been
+ * unchanged). */
+void topo_disk_lease_observe(topo_t *t, bool observe);
 bool topo_lease_held(topo_t *t, usec_t now, usec_t *ret_until, uint16_t *ret_owner_seen);

@@ -31,21 +31,31 @@ def require_root():
         pytest.skip("the lab needs root")
 
 
-@pytest.fixture(scope="session")
-def cluster(build_dir):
-    """A started 3-node cluster (fast timers) with web_rg on n1."""
+def started_lab(build_dir, nodes=3, extra_commands=(), need_repofs=False):
+    """Generator for a fixture: a started lab cluster (test timers) with
+    web_rg online on n1; checks the sanitizer reports and cleans up.
+    extra_commands: clmgr argument lists, or a function of the lab giving them."""
     require_root()
-    lab = hamrlab.Lab(nodes=3, build_dir=build_dir, profile="test")
+    lab = hamrlab.Lab(nodes=nodes, build_dir=build_dir, profile="test")
     try:
         lab.setup()
+        if need_repofs and lab.repofs_proc is None:
+            pytest.skip("hamr-repofs not built")
         lab.start_all()
-        lab.configure()
+        lab.configure(extra_commands=extra_commands(lab) if callable(extra_commands)
+                      else extra_commands)
         lab.clmgr("n1", "start", "cluster")
         lab.wait_group_online("web_rg", "n1", timeout=60)
         yield lab
         check_sanitizer_reports(lab)
     finally:
         lab.cleanup()
+
+
+@pytest.fixture(scope="session")
+def cluster(build_dir):
+    """The shared 3-node cluster, reused by every test that restores it."""
+    yield from started_lab(build_dir)
 
 
 SANITIZER_MARKERS = ("AddressSanitizer", "LeakSanitizer", "UndefinedBehaviorSanitizer",

@@ -5,29 +5,15 @@ import time
 
 import pytest
 
-import hamrlab
-from conftest import S1Sampler, check_sanitizer_reports, require_root
+from conftest import S1Sampler, started_lab
 
 WEB = "web_rg"
 
 
 @pytest.fixture(scope="module")
 def trio(build_dir):
-    require_root()
-    lab = hamrlab.Lab(nodes=3, build_dir=build_dir, profile="test")
-    try:
-        lab.setup()
-        if lab.repofs_proc is None:
-            pytest.skip("hamr-repofs not built")
-        lab.start_all()
-        lab.configure(extra_commands=[["modify", "cluster",
-                                       "BACKUP_REPOSITORIES=" + lab.disk_path("backup1")]])
-        lab.clmgr("n1", "start", "cluster")
-        lab.wait_group_online(WEB, "n1", timeout=60)
-        yield lab
-        check_sanitizer_reports(lab)
-    finally:
-        lab.cleanup()
+    yield from started_lab(build_dir, need_repofs=True, extra_commands=lambda lab: [
+        ["modify", "cluster", "BACKUP_REPOSITORIES=" + lab.disk_path("backup1")]])
 
 
 def _repo(lab, n):

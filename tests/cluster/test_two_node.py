@@ -5,26 +5,14 @@ import time
 
 import pytest
 
-import hamrlab
-from conftest import S1Sampler, check_sanitizer_reports, require_root
+from conftest import S1Sampler, started_lab
 
 WEB = "web_rg"
 
 
 @pytest.fixture(scope="module")
 def duo(build_dir):
-    require_root()
-    lab = hamrlab.Lab(nodes=2, build_dir=build_dir, profile="test")
-    try:
-        lab.setup()
-        lab.start_all()
-        lab.configure()
-        lab.clmgr("n1", "start", "cluster")
-        lab.wait_group_online(WEB, "n1", timeout=60)
-        yield lab
-        check_sanitizer_reports(lab)
-    finally:
-        lab.cleanup()
+    yield from started_lab(build_dir, nodes=2)
 
 
 def _restore(lab, home="n1"):

@@ -62,7 +62,7 @@ static bool round_io(lease_t *l, disk_t *d, bool want, usec_t t, usec_t write_du
         lease_read_t rd = disk_read(d, t);
         lease_rec_t w;
 
-        if (!lease_round(l, want, want ? &rd : NULL, t, &TM, &w))
+        if (!lease_round(l, want, want || l->observe ? &rd : NULL, t, &TM, &w))
                 return false;
         if (write_ok)
                 disk_put(d, w);
@@ -243,6 +243,49 @@ static void test_takeover_dead_holder(void **state)
         acquire(&b, &d, &t, 10);
         assert_true(t >= a_until);
         assert_false(held(&a, t));
+}
+
+
+/* Observing while not wanting: a node that has seen a dead holder's record
+ * unchanged for T claims it in the first round it wants it; it never
+ * writes while only observing, and a renewing holder restarts its clock. */
+static void test_observe_then_claim(void **state)
+{
+        lease_t a, b;
+        disk_t d = {0};
+        usec_t t = 1000 * MS, a_until = 0, first_seen;
+
+        (void)state;
+        lease_init(&a, 1, 1);
+        lease_init(&b, 2, 1);
+        lease_set_observe(&b, true);
+        acquire(&a, &d, &t, 10);
+        for (int i = 0; i < 5; i++) {
+                t += P_;
+                round_ok(&a, &d, true, t);
+                assert_false(round_ok(&b, &d, false, t)); /* observing: no write */
+        }
+        assert_true(lease_held(&a, t, &a_until));
+        /* a dies; b keeps observing without wanting it */
+        t += P_;
+        first_seen = t;
+        while (t < first_seen + T_ + 2 * P_) {
+                assert_false(round_ok(&b, &d, false, t));
+                assert_int_equal(b.state, LEASE_IDLE);
+                t += P_;
+        }
+        /* now b wants it: the record has been unchanged for more than T */
+        assert_true(round_ok(&b, &d, true, t));
+        assert_true(t > a_until);
+        assert_int_equal(d.rec.owner, 2);
+        acquire(&b, &d, &t, 10);
+        /* without observing, the same situation waits T again */
+        lease_t c;
+        lease_init(&c, 3, 1);
+        t += T_ + 2 * P_;
+        assert_false(round_ok(&c, &d, false, t));
+        assert_false(round_ok(&c, &d, true, t + P_));
+        assert_int_equal(c.state, LEASE_WATCH);
 }
 
 /* A live holder renewing every round is never taken over, nor is a holder
