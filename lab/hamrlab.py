@@ -60,7 +60,7 @@ APP_PORT = 8080
 MAX_NODES = 233
 
 # Timer profiles. Each keeps the fence relation hamr enforces at sync:
-# WATCHDOG_TIMEOUT + fence margin (max(0.05, detection/10)) + 2 * HEARTBEAT_INTERVAL
+# WATCHDOG_TIMEOUT + fence margin (max(0.05, detection/10)) + 3 * HEARTBEAT_INTERVAL
 # <= HEARTBEAT_FREQUENCY + GRACE_PERIOD (detection).
 PROFILES = {
     # benchmarks and demo: 0.25 s detection, 25 ms heartbeats, 0.1 s watchdog

@@ -215,7 +215,7 @@ typedef struct hamr_config {
  * duplicates, policies combination allowed; timers consistent
  * (HEARTBEAT_INTERVAL * 3 <= HEARTBEAT_FREQUENCY,
  * NETWORK_FAILURE_DETECTION_TIME < HEARTBEAT_FREQUENCY + GRACE_PERIOD,
- * WATCHDOG_TIMEOUT + fence margin + 2 * HEARTBEAT_INTERVAL <= detection time).
+ * WATCHDOG_TIMEOUT + fence margin + 3 * HEARTBEAT_INTERVAL <= detection time).
  * Collects every problem, one per line, into err. */
 int conf_db_verify(const conf_db_t *db, char *err, size_t errlen);
 /* The cluster object's own relations only (timers, fence relation): what

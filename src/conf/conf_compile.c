@@ -229,10 +229,10 @@ static void build_cluster(const conf_db_t *db, hamr_config_t *cfg, problems_t *p
                         label(lb, c), fmt_usec(b1, sizeof(b1), cfg->net_fdt_usec),
                         fmt_usec(b2, sizeof(b2), cfg->hb_freq_usec),
                         fmt_usec(b3, sizeof(b3), cfg->grace_usec));
-        if (cfg->watchdog_usec + hamr_config_fence_margin(cfg) + 2 * cfg->hb_interval_usec >
+        if (cfg->watchdog_usec + hamr_config_fence_margin(cfg) + 3 * cfg->hb_interval_usec >
             hamr_config_detection(cfg)) {
                 usec_t d = hamr_config_detection(cfg);
-                usec_t rest = hamr_config_fence_margin(cfg) + 2 * cfg->hb_interval_usec;
+                usec_t rest = hamr_config_fence_margin(cfg) + 3 * cfg->hb_interval_usec;
                 char b4[32], b5[32];
                 /* Takeover waits for certainty: a node that stops hearing a
                  * quorum must be reset by its watchdog before the others can
@@ -240,7 +240,7 @@ static void build_cluster(const conf_db_t *db, hamr_config_t *cfg, problems_t *p
                 problem(p, -HAMR_E_BAD_VALUE,
                         "%s: WATCHDOG_TIMEOUT=\"%s\" is too long for HEARTBEAT_FREQUENCY=\"%s\" and "
                         "GRACE_PERIOD=\"%s\"; allowed: WATCHDOG_TIMEOUT + fence margin (%s) + "
-                        "2 * HEARTBEAT_INTERVAL <= HEARTBEAT_FREQUENCY + GRACE_PERIOD, "
+                        "3 * HEARTBEAT_INTERVAL <= HEARTBEAT_FREQUENCY + GRACE_PERIOD, "
                         "so WATCHDOG_TIMEOUT at most %s (or raise HEARTBEAT_FREQUENCY)",
                         label(lb, c), fmt_usec(b1, sizeof(b1), cfg->watchdog_usec),
                         fmt_usec(b2, sizeof(b2), cfg->hb_freq_usec),

@@ -54,7 +54,7 @@ static const conf_attr_def_t cluster_attrs[] = {
           "fence deadline; e (event) only raises and shows an event." },
         { "WATCHDOG_TIMEOUT", CONF_T_SECONDS, "1", 0, 0.01, 60, NULL, 0,
           "hamr extension: watchdog timeout in seconds (hamrd --watchdog device). "
-          "WATCHDOG_TIMEOUT + fence margin + 2 * HEARTBEAT_INTERVAL must not exceed "
+          "WATCHDOG_TIMEOUT + fence margin + 3 * HEARTBEAT_INTERVAL must not exceed "
           "HEARTBEAT_FREQUENCY + GRACE_PERIOD (fence margin: a tenth of that, at least "
           "0.05)." },
         { "HEARTBEAT_PORT", CONF_T_UINT, "6190", 0, 1024, 65535, NULL, 0,

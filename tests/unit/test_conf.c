@@ -840,7 +840,7 @@ static void test_verify_errors(void **state)
         assert_non_null(strstr(err,
                                "\ncluster \"demo\": NETWORK_FAILURE_DETECTION_TIME=\"2\" is too "
                                "long for HEARTBEAT_FREQUENCY=\"1.5\" and GRACE_PERIOD=\"0.5\""));
-        assert_int_equal(MOD(db, C, NULL, {"HEARTBEAT_INTERVAL", "0.4"},
+        assert_int_equal(MOD(db, C, NULL, {"HEARTBEAT_INTERVAL", "0.25"},
                              {"NETWORK_FAILURE_DETECTION_TIME", "1.999"}),
                          0);
         assert_int_equal(conf_db_verify(db, err, sizeof(err)), 0);
@@ -852,10 +852,10 @@ static void test_verify_errors(void **state)
         assert_int_equal(conf_db_verify(db, err, sizeof(err)), -HAMR_E_BAD_VALUE);
         assert_non_null(strstr(err, "cluster \"demo\": WATCHDOG_TIMEOUT=\"1.7\" is too long for "
                                     "HEARTBEAT_FREQUENCY=\"1.5\" and GRACE_PERIOD=\"0.5\"; allowed: "
-                                    "WATCHDOG_TIMEOUT + fence margin (0.2) + 2 * HEARTBEAT_INTERVAL "
+                                    "WATCHDOG_TIMEOUT + fence margin (0.2) + 3 * HEARTBEAT_INTERVAL "
                                     "<= HEARTBEAT_FREQUENCY + GRACE_PERIOD, so WATCHDOG_TIMEOUT at "
-                                    "most 1.4"));
-        assert_int_equal(MOD(db, C, NULL, {"WATCHDOG_TIMEOUT", "1.4"}), 0);
+                                    "most 1.2"));
+        assert_int_equal(MOD(db, C, NULL, {"WATCHDOG_TIMEOUT", "1.2"}), 0);
         assert_int_equal(conf_db_verify(db, err, sizeof(err)), 0);
         assert_int_not_equal(MOD(db, C, NULL, {"DEADMAN_MODE", "x"}), 0);
         assert_int_equal(MOD(db, C, NULL, {"DEADMAN_MODE", "E"}), 0);
