@@ -1081,6 +1081,7 @@ int main(void)
             cmocka_unit_test(test_acquire_free),
             cmocka_unit_test(test_acquire_released),
             cmocka_unit_test(test_takeover_dead_holder),
+            cmocka_unit_test(test_observe_then_claim),
             cmocka_unit_test(test_live_holder_kept),
             cmocka_unit_test(test_release),
             cmocka_unit_test(test_release_lapsed),
