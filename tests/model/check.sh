@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Check the membership/takeover model with spin: S1 and the view-id bound
-# (safety run), then liveness (LTL "live", weak fairness). Exit 1 on any error
-# or on an incomplete search. Usage: tests/model/check.sh [extra spin -D flags]
+# (safety run), then liveness (LTL "live", weak fairness); then the timed
+# fencing model hamr_fence.pml (S1 must verify in its CI configurations, and
+# its negative configurations must show a violation). Exit 1 on any error,
+# on an incomplete search or on a negative configuration without violation. Usage: tests/model/check.sh [extra spin -D flags]
 # (extra flags, e.g. -DHANG, are for experiments: see README.md).
 set -euo pipefail
 
@@ -51,7 +53,40 @@ gcc -O2 -w -DNFAIR=6 -DVECTORSZ=1024 -o pan_live live/pan.c
 ./pan_live -a -f -m"$depth" -w24 -N live >live.out 2>&1 || true
 verdict "live (LTL, weak fairness)" live.out
 
+# Fencing rule (hamr_fence.pml, timed): fixed configurations, independent of
+# the extra flags above. $1 = expect (verify | violate), $2 = name, rest = -D flags.
+fence() {
+        local expect=$1 name=$2 out
+        shift 2
+        out="fence$(echo "$*" | tr -c 'A-Za-z0-9' _).out"
+        mkdir -p fence && cp "$here/hamr_fence.pml" fence/
+        if ! (cd fence && spin -a "$@" hamr_fence.pml >spin.out 2>&1 &&
+              gcc -O2 -w -DSAFETY -DNOCLAIM -o pan pan.c >>spin.out 2>&1); then
+                cat fence/spin.out >&2
+                fail=1
+                return
+        fi
+        (cd fence && ./pan -m"$depth" -w24 >"../$out" 2>&1) || true
+        if [ "$expect" = verify ]; then
+                verdict "fence: $name" "$out"
+        elif grep -q 'assertion violated' "$out"; then
+                echo "spin: fence: $name: violation found, as it must ($(grep -m1 'assertion violated' "$out" | sed 's/^pan:[0-9]*: //'))"
+        else
+                echo "spin: fence: $name: NO violation found, but one must be" >&2
+                grep -E 'errors:|states, stored|Search not completed|out of memory' "$out" >&2 || true
+                fail=1
+        fi
+}
+fence verify  "S1, N = 3"                                   # CI: must verify
+fence verify  "S1, N = 2 + lease"                 -DN2
+fence verify  "D < W + M: S1, and nobody ever acquires" -DBADTIMING -DREACHHOLD
+fence violate "takeover reachable (sanity)"       -DREACH
+fence violate "takeover reachable (sanity), N = 2" -DN2 -DREACH
+fence violate "holder ignores its deadline"       -DNOFENCE
+fence violate "holder ignores its deadline, N = 2" -DN2 -DNOFENCE
+
 if [ "$fail" -ne 0 ]; then
         echo "spin: model check failed; reproduce with: cd tests/model && spin -a $* $model && gcc -DSAFETY -DNOCLAIM -o pan pan.c && ./pan && spin -t $model | grep MSC" >&2
+        echo "spin: (fence lines: the same with hamr_fence.pml and the -D flags of the failing line)" >&2
         exit 1
 fi
