@@ -46,7 +46,7 @@ APP_DIR = os.path.join(LAB_DIR, 'app')
 PROBE = os.path.join(LAB_DIR, 'probe.py')
 WDEMU = os.path.join(LAB_DIR, 'wdemu.py')
 REPO_MODES = ('ok', 'error', 'hang')
-DISKS = ('repo', 'backup1')   # shared disks: the repository and one backup
+DISKS = ('repo', 'backup1', 'backup2')   # shared disks: the repository and two backups
 PYTHON = '/usr/bin/python3'
 RUN_ROOT = '/run/hamrlab'
 DEFAULT_BUILD_DIR = os.environ.get('HAMR_BUILD_DIR', os.path.join(REPO_DIR, 'build'))
@@ -880,8 +880,9 @@ class Lab:
         self.owner_pid = os.getpid()
         self.run_dir = os.path.join(RUN_ROOT, self.prefix)
         self.repository = os.path.join(self.run_dir, 'repository.img')
-        # a backup repository disk (ARR), served like the repository
+        # backup repository disks (ARR), served like the repository
         self.backup = os.path.join(self.run_dir, 'backup1.img')
+        self.backups = [self.backup, os.path.join(self.run_dir, 'backup2.img')]
         # the disks as every node sees them: the same paths on every node
         # (like a shared LUN), bind-mounted from the node's hamr-repofs
         # names inside the node's own mount namespace
@@ -992,14 +993,14 @@ class Lab:
             os.close(fd)
 
     def disk_path(self, disk='repo'):
-        """Path of a shared disk ('repo' or 'backup1') as every node's
+        """Path of a shared disk ('repo', 'backup1', 'backup2') as every node's
         processes see it: the same path on every node, bound to that node's
         hamr-repofs name (so faults stay per node).  Without hamr-repofs:
         the image files themselves."""
         if disk not in DISKS:
             raise ValueError('disk must be one of %s' % (DISKS,))
         if self.repofs_proc is None:
-            return self.repository if disk == 'repo' else self.backup
+            return self.repository if disk == 'repo' else self.backups[int(disk[-1]) - 1]
         return os.path.join(self.disk_dir, disk)
 
     def _disk_binds(self, name):
@@ -1205,7 +1206,7 @@ class Lab:
         if not os.access(self.repofs_bin, os.X_OK) or not os.path.exists('/dev/fuse'):
             return False
         os.mkdir(self.repofs_dir, 0o700)
-        for img in (self.backup,):
+        for img in self.backups:
             fd = os.open(img, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             try:
                 os.ftruncate(fd, 8 << 20)
@@ -1216,7 +1217,8 @@ class Lab:
             open(os.path.join(self.disk_dir, disk), 'a').close()   # bind mount targets
         argv = [self.repofs_bin, self.repofs_dir] + [
             '%s=%s' % (n, self.repository) for n in self.nodes] + [
-            '%s.backup1=%s' % (n, self.backup) for n in self.nodes]
+            '%s.backup%d=%s' % (n, k + 1, img) for n in self.nodes
+            for k, img in enumerate(self.backups)]
         with open(self.repofs_log, 'ab') as log:
             p = self._spawn(self.tools_cgroup, argv, stdout=log, stderr=subprocess.STDOUT)
         self.repofs_proc = p
@@ -1287,6 +1289,9 @@ class Lab:
 
     def _cleanup(self):
         problems = []
+        for nl, _lock in getattr(self, '_nl', {}).values():   # S1 sampler sockets
+            nl.close()
+        self._nl = {}
         if self.keep:
             _LIVE.discard(self)
             return problems
@@ -1881,15 +1886,37 @@ class Lab:
                     max_workers=min(64, 2 * self.n + 2), thread_name_prefix='hamrlab')
             return self._pool
 
+    def _has_ip_nl(self, name, ip):
+        """node_has_ip over a cached rtnetlink socket in the node's netns
+        (a few hundred microseconds instead of running `ip`)."""
+        with self._lock:
+            if not hasattr(self, '_nl'):
+                self._nl = {}
+            if name not in self._nl:
+                self._nl[name] = (RtNetlink(os.path.join(netns_dir(), self.ns(name))),
+                                  threading.Lock())
+            nl, lock = self._nl[name]
+        want = socket.inet_aton(ip)
+        try:
+            with lock:
+                addrs = nl.addrs('eth0')
+        except (OSError, LabError, ValueError):
+            with self._lock:
+                self._nl.pop(name, None)
+            return self.node_has_ip(name, ip)
+        return any(fam == socket.AF_INET and want in (attrs.get(1), attrs.get(2))
+                   for fam, _plen, _scope, attrs in addrs)
+
     def s1_sample(self, ip=None):
-        """{node: {'ip': bool, 'app': bool}} for powered-on nodes (concurrently)."""
+        """{node: {'ip': bool, 'app': bool}} for powered-on nodes: the
+        service address configured in the node's namespace, and the web
+        app's own ownership record (its pid file naming a live webapp
+        process: true on a hung or cut-off node too)."""
         ip = ip or self.service_ip
         self._sync_watchdog()
         names = [n for n, nd in self.nodes.items() if nd.powered]
-        ex = self._executor()
-        fi = {n: ex.submit(self.node_has_ip, n, ip) for n in names}
-        fa = {n: ex.submit(self.app_on, n) for n in names}
-        return {n: {'ip': fi[n].result(10), 'app': fa[n].result(10)} for n in names}
+        return {n: {'ip': self._has_ip_nl(n, ip), 'app': self.app_pid(n) is not None}
+                for n in names}
 
     @staticmethod
     def assert_s1(sample):

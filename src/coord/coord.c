@@ -95,7 +95,12 @@ bool coord_update(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
         }
         for (int i = 0; i < CONF_MAX_NODES; i++) {
                 const memb_status_t *st = status_of(m, self_status, i);
-                if ((eligible & (1ULL << i)) && st && st->net < best_net)
+                bool worse = (eligible & (1ULL << i)) && st && st->net < best_net;
+                if (!worse)
+                        c->net_worse_since[i] = 0;
+                else if (!c->net_worse_since[i])
+                        c->net_worse_since[i] = now;
+                if (worse && now - c->net_worse_since[i] >= cfg->net_fdt_usec)
                         net_down |= 1ULL << i;
         }
 

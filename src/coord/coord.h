@@ -18,6 +18,12 @@ typedef struct coord {
          * acquisition in progress). */
         uint64_t target_view[CONF_MAX_RGS];
         uint64_t target_pub[CONF_MAX_RGS];
+        /* Since when each node's service network has been worse than the
+         * best eligible member's (0: it is not). Selective fallover acts
+         * only once that has lasted NETWORK_FAILURE_DETECTION_TIME, so the
+         * moment a peer comes back (it hears us before we hear it) does not
+         * move groups. */
+        usec_t net_worse_since[CONF_MAX_NODES];
 } coord_t;
 
 /* Initial state: no stop recorded, no target change pending. */

@@ -51,8 +51,16 @@ struct topo {
 
         pthread_t thread;
         bool thread_started;
+        /* A worker stuck in I/O on a hung disk is replaced when the
+         * repository changes (ARR): the current worker is the one whose
+         * generation matches; an older one exits once its I/O returns and
+         * publishes nothing. */
+        unsigned worker_gen;
+        bool in_io;         /* the current worker is inside a disk round */
         uv_async_t async;
 };
+
+static __thread unsigned my_gen; /* generation of the worker running on this thread */
 
 static void on_recv(uv_udp_t *h, ssize_t n, const uv_buf_t *buf, const struct sockaddr *addr,
                     unsigned flags)
@@ -143,6 +151,10 @@ static void lease_publish(topo_t *t, const lease_t *ls)
         bool held = lease_held(ls, now_usec(), &until);
 
         pthread_mutex_lock(&t->lock);
+        if (my_gen != t->worker_gen) { /* replaced: publish nothing */
+                pthread_mutex_unlock(&t->lock);
+                return;
+        }
         if (held && t->lease_want && t->lease_self == ls->self && t->lease_inc == ls->incarnation)
                 t->lease_until = until;
         else
@@ -213,9 +225,15 @@ static void lease_step(topo_t *t, repo_t *repo, lease_t *ls, bool want, bool obs
         }
 }
 
+typedef struct worker_arg {
+        topo_t *t;
+        unsigned gen;
+} worker_arg_t;
+
 static void *worker(void *arg)
 {
-        topo_t *t = arg;
+        worker_arg_t *wa = arg;
+        topo_t *t = wa->t;
         static __thread repo_slot_t slots[REPO_MAX_SLOTS];
         uint8_t body[REPO_SLOT_MAX_BODY];
         uint64_t seq = 0;
@@ -226,9 +244,11 @@ static void *worker(void *arg)
         bool timing_bad = false;
 
         lease_init(&ls, 0, 0);
+        my_gen = wa->gen;
+        free(wa);
 
         pthread_mutex_lock(&t->lock);
-        while (!t->stop) {
+        while (!t->stop && my_gen == t->worker_gen) {
                 repo_t *repo = t->repo;
                 uint16_t self = t->self_id;
                 uint64_t mask = t->read_mask, inc = t->incarnation, present = 0;
@@ -242,6 +262,7 @@ static void *worker(void *arg)
                 int err = 0;
 
                 memcpy(body, t->body, len);
+                t->in_io = repo != NULL;
                 pthread_mutex_unlock(&t->lock);
 
                 start = now_usec();
@@ -291,6 +312,9 @@ static void *worker(void *arg)
                         lease_step(t, repo, &ls, lease_want, lease_observe, &tm);
 
                 pthread_mutex_lock(&t->lock);
+                if (my_gen != t->worker_gen)
+                        break; /* replaced while in I/O: the new worker owns the results */
+                t->in_io = false;
                 if (repo && !t->stop) {
                         memcpy(t->slots, slots, sizeof(slots));
                         t->present = present;
@@ -319,6 +343,25 @@ static void *worker(void *arg)
         return NULL;
 }
 
+/* Under t->lock (or before the first worker exists). */
+static void start_worker(topo_t *t)
+{
+        worker_arg_t *wa = zalloc(sizeof(*wa));
+
+        wa->t = t;
+        wa->gen = ++t->worker_gen;
+        if (t->thread_started)
+                pthread_detach(t->thread); /* the old worker exits by itself */
+        t->in_io = false;
+        if (pthread_create(&t->thread, NULL, worker, wa) == 0) {
+                t->thread_started = true;
+        } else {
+                free(wa);
+                t->thread_started = false;
+                log_err("topo", "cannot start the disk heartbeat thread");
+        }
+}
+
 topo_t *topo_new(uv_loop_t *loop, topo_packet_cb pcb, topo_disk_cb dcb, void *ud)
 {
         topo_t *t = zalloc(sizeof(*t));
@@ -337,10 +380,7 @@ topo_t *topo_new(uv_loop_t *loop, topo_packet_cb pcb, topo_disk_cb dcb, void *ud
         pthread_condattr_destroy(&ca);
         uv_async_init(loop, &t->async, on_async);
         t->async.data = t;
-        if (pthread_create(&t->thread, NULL, worker, t) == 0)
-                t->thread_started = true;
-        else
-                log_err("topo", "cannot start the disk heartbeat thread");
+        start_worker(t);
         return t;
 }
 
@@ -348,6 +388,13 @@ void topo_disk_config(topo_t *t, repo_t *repo, uint16_t self_id, uint64_t read_m
                       usec_t interval_usec)
 {
         pthread_mutex_lock(&t->lock);
+        if (repo != t->repo && t->repo && t->in_io && t->thread_started) {
+                /* the worker is inside I/O on the old repository (perhaps
+                 * a hung disk): a new worker serves the new one */
+                log_warn("topo", "disk worker busy on the previous repository: starting a new one");
+                t->repo = repo;
+                start_worker(t);
+        }
         t->repo = repo;
         t->self_id = self_id;
         t->read_mask = read_mask;

@@ -109,6 +109,8 @@ class S1Sampler:
         self._thread.join(timeout=30)
         assert self.samples > 0, "the S1 sampler took no sample"
         assert not self.violations, f"S1 violated: {self.violations[:3]}"
+        test = os.environ.get("PYTEST_CURRENT_TEST", "?").split(" ")[0]
+        print(f"\nS1: {self.samples} samples, no double owner ({test})")
 
 
 @pytest.fixture
@@ -121,12 +123,18 @@ def restore(lab, home="n1"):
     for n in lab.node_names:
         if lab.is_crashed(n):
             lab.restart(n)
+    lab.heal()
     for n in lab.node_names:
         lab.restore_link(n)
+    if lab.repofs_proc is not None:
+        lab.repo_fault("all", "ok")
     first = lab.node_names[0]
     lab.wait_for(lambda: all(x["STATE"] != "DOWN" for x in lab.status(first)["nodes"]),
                  60, what="all nodes reachable")
-    lab.clmgr(first, "start", "cluster", timeout=120)
+    def start():  # the coordinator may change while nodes rejoin: retry
+        r = lab.clmgr(first, "start", "cluster", timeout=120, check=False)
+        return r.returncode == 0
+    lab.wait_for(start, 60, interval=0.5, what="clmgr start cluster accepted")
     if lab.owner_of("web_rg") != home:
         lab.clmgr(first, "move", "resource_group", "web_rg", f"NODE={home}", timeout=120)
     lab.wait_group_online("web_rg", home, timeout=60)

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from conftest import S1Sampler, started_lab
+from conftest import S1Sampler, restore, started_lab
 
 WEB = "web_rg"
 
@@ -13,23 +13,6 @@ WEB = "web_rg"
 @pytest.fixture(scope="module")
 def duo(build_dir):
     yield from started_lab(build_dir, nodes=2)
-
-
-def _restore(lab, home="n1"):
-    for n in lab.node_names:
-        if lab.is_crashed(n):
-            lab.restart(n)
-    lab.heal()
-    for n in lab.node_names:
-        lab.restore_link(n)
-        if hasattr(lab, "repo_fault"):
-            lab.repo_fault(n, "ok")
-    lab.wait_for(lambda: all(x["STATE"] != "DOWN" for x in lab.status("n1")["nodes"]),
-                 60, what="both nodes reachable")
-    lab.clmgr("n1", "start", "cluster", timeout=120)
-    if lab.owner_of(WEB) != home:
-        lab.clmgr("n1", "move", "resource_group", WEB, f"NODE={home}", timeout=120)
-    lab.wait_group_online(WEB, home, timeout=60)
 
 
 def _nodes(lab, via):
@@ -51,7 +34,7 @@ def test_owner_link_cut_moves_group_after_release(duo):
         assert duo.wait_for(lambda: duo.client_get(), 30, what="client answer")
     assert duo.daemon_running("n1")
     print(f"2-node link cut: settled in {settle:.2f}s, {s1.samples} S1 samples")
-    _restore(duo)
+    restore(duo)
 
 
 def test_traffic_dropped_between_nodes_one_owner_and_settles(duo):
@@ -71,7 +54,7 @@ def test_traffic_dropped_between_nodes_one_owner_and_settles(duo):
         time.sleep(0.5)
         assert duo.owner_of(WEB) == "n1"
     assert s1.samples > 10
-    _restore(duo)
+    restore(duo)
 
 
 def test_owner_loses_network_and_disk_other_takes_over(duo):
@@ -91,7 +74,7 @@ def test_owner_loses_network_and_disk_other_takes_over(duo):
     print(f"2-node owner isolated: group on n2 {settle:.2f}s after the cut, {s1.samples} S1 samples")
     duo.repo_fault("n1", "ok")
     duo.restore_link("n1")
-    _restore(duo)
+    restore(duo)
 
 
 def test_other_node_loses_network_and_disk_owner_keeps_group(duo):
@@ -112,4 +95,4 @@ def test_other_node_loses_network_and_disk_owner_keeps_group(duo):
         [f for f in duo.watchdog_fired()[:fired] if f[1] == "n1"])
     duo.repo_fault("n2", "ok")
     duo.restore_link("n2")
-    _restore(duo)
+    restore(duo)

@@ -326,22 +326,30 @@ static void test_selective_fallover_and_poison_pill(void **state)
         self_st.net = NET_NO_CARRIER;
         coord_update(&c, m, &cfg, &self_st, now + 150 * MS);
         assert_int_equal(m->view.target[0], 0);
-        /* fresh reports: revoke from n1 (release first) */
+        /* fresh reports: n1 is worse, but not yet for the network
+         * detection time (a peer coming back is heard before it hears) */
         ack(m, now + 160 * MS);
         coord_update(&c, m, &cfg, &self_st, now + 160 * MS);
+        assert_int_equal(m->view.target[0], 0);
+        ack(m, now + 300 * MS);
+        coord_update(&c, m, &cfg, &self_st, now + 300 * MS);
+        assert_int_equal(m->view.target[0], 0);
+        /* worse for 200 ms: revoke from n1 (release first) */
+        ack(m, now + 360 * MS);
+        coord_update(&c, m, &cfg, &self_st, now + 360 * MS);
         assert_int_equal(m->view.target[0], RGM_NO_NODE);
         assert_int_equal(m->view.want[0], WANT_ACTIVE);
         /* the release fails: poison pill */
         self_st.gstate[0] = RG_S_ERROR;
-        ack(m, now + 170 * MS);
-        coord_update(&c, m, &cfg, &self_st, now + 170 * MS);
+        ack(m, now + 370 * MS);
+        coord_update(&c, m, &cfg, &self_st, now + 370 * MS);
         assert_int_equal(m->view.want[0], WANT_FENCE);
         assert_int_equal(m->view.want[1], WANT_ACTIVE);
         /* a node that left the view is wanted active again */
         m->view.members &= ~1ULL;
         m->view.want[1] = WANT_FENCE;
         m->view.members &= ~2ULL;
-        coord_update(&c, m, &cfg, &self_st, now + 180 * MS);
+        coord_update(&c, m, &cfg, &self_st, now + 380 * MS);
         assert_int_equal(m->view.want[1], WANT_ACTIVE);
         rg.nsips = 0;
         memb_free(m);
