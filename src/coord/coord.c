@@ -81,27 +81,48 @@ bool coord_update(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
          * that of another eligible member (no carrier, or hears nobody
          * while the others hear each other) may not host groups with
          * service IPs; its groups move after it released them. */
-        uint8_t best_net = 0;
         uint64_t net_down = 0;
         for (int i = 0; i < CONF_MAX_NODES; i++) {
-                const memb_status_t *st = status_of(m, self_status, i);
-                /* only a current report proves a better network: heard
-                 * within half the network detection time, so that a node
-                 * that just went silent cannot outrank the node that
-                 * stopped hearing it */
-                if ((eligible & (1ULL << i)) && st && st->net > best_net &&
-                    memb_heard_within(m, (uint16_t)i, cfg->net_fdt_usec / 2, now))
-                        best_net = st->net;
+                if (!(v->members & (1ULL << i)))
+                        c->member_since[i] = 0;
+                else if (!c->member_since[i])
+                        c->member_since[i] = now;
         }
         for (int i = 0; i < CONF_MAX_NODES; i++) {
                 const memb_status_t *st = status_of(m, self_status, i);
+                uint8_t best_net = 0;
+                if (!(eligible & (1ULL << i)) || !st)
+                        continue;
+                for (int j = 0; j < CONF_MAX_NODES; j++) {
+                        const memb_status_t *o = status_of(m, self_status, j);
+                        uint8_t eff_net;
+                        /* a better network is proven only by a member of
+                         * some standing (not one that just joined and is
+                         * not yet heard both ways), with a current report
+                         * (heard within half the network detection time,
+                         * so that a node that just went silent cannot
+                         * outrank the one that stopped hearing it) */
+                        if (j == i || !(eligible & (1ULL << j)) || !o ||
+                            now - c->member_since[j] < memb_timeout(m) ||
+                            !memb_heard_within(m, (uint16_t)j, cfg->net_fdt_usec / 2, now))
+                                continue;
+                        /* hearing only node i proves i's network works */
+                        eff_net = o->net == NET_OK && !(o->net_heard & ~(1ULL << i)) ? NET_SILENT : o->net;
+                        if (eff_net > best_net)
+                                best_net = eff_net;
+                }
                 bool worse = (eligible & (1ULL << i)) && st && st->net < best_net;
                 if (!worse)
                         c->net_worse_since[i] = 0;
                 else if (!c->net_worse_since[i])
                         c->net_worse_since[i] = now;
-                if (worse && now - c->net_worse_since[i] >= cfg->net_fdt_usec)
+                if (worse && now - c->net_worse_since[i] >= cfg->net_fdt_usec) {
+                        if (!(c->net_down & (1ULL << i)))
+                                log_info("coord", "node %d: service network %s, another member's "
+                                                  "is better: selective fallover",
+                                         i, st->net == NET_NO_CARRIER ? "has no carrier" : "hears nobody");
                         net_down |= 1ULL << i;
+                }
         }
 
         /* Poison pill: a member whose service network is down and which
@@ -131,6 +152,7 @@ bool coord_update(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
                         }
         }
 
+        c->net_down = net_down;
         v->targets_valid = memb_quorate(m, now) && memb_view_agreed(m, cfg->generation) &&
                            self_status->generation == cfg->generation;
         if (v->targets_valid) {

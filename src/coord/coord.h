@@ -24,6 +24,12 @@ typedef struct coord {
          * moment a peer comes back (it hears us before we hear it) does not
          * move groups. */
         usec_t net_worse_since[CONF_MAX_NODES];
+        uint64_t net_down; /* nodes selective fallover currently applies to */
+        /* Since when each node is a member (as this coordinator saw it):
+         * a node counts as having the better network only after the
+         * detection time, so that a rejoining node whose packets are not
+         * yet heard both ways does not pull groups to it. */
+        usec_t member_since[CONF_MAX_NODES];
 } coord_t;
 
 /* Initial state: no stop recorded, no target change pending. */

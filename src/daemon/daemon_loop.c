@@ -165,6 +165,7 @@ static void build_status(hamrd_t *d, usec_t now)
         st->view_members = d->memb->have_view ? d->memb->view.members : 0;
         st->quorate = memb_quorate(d->memb, now);
         st->net = (uint8_t)net_state(d, now);
+        st->net_heard = memb_net_heard(d->memb, d->cfg->net_fdt_usec, now);
         st->disk_ok = d->repo && d->disk_ok_usec && now - d->disk_ok_usec < memb_timeout(d->memb);
         st->repo_index = d->repo_index;
         memb_fill_echo(d->memb, st);

@@ -402,13 +402,15 @@ bool memb_heard_within(const memb_t *m, uint16_t id, usec_t within, usec_t now)
         return last && now - last < within;
 }
 
-bool memb_net_heard(const memb_t *m, usec_t within, usec_t now)
+uint64_t memb_net_heard(const memb_t *m, usec_t within, usec_t now)
 {
+        uint64_t heard = 0;
+
         for (int i = 0; i < CONF_MAX_NODES; i++) {
                 const memb_peer_t *p = &m->peers[i];
                 if (i != m->self && (m->configured & (1ULL << i)) && p->last_net_usec &&
                     now - p->last_net_usec < within)
-                        return true;
+                        heard |= 1ULL << i;
         }
-        return false;
+        return heard;
 }

@@ -95,7 +95,7 @@ void memb_set_lease(memb_t *m, usec_t until);
 usec_t memb_hold_deadline(const memb_t *m);
 /* A peer was heard on any path within `within` (self: always). */
 bool memb_heard_within(const memb_t *m, uint16_t id, usec_t within, usec_t now);
-/* Network path: a peer was heard on the network within `within`. */
-bool memb_net_heard(const memb_t *m, usec_t within, usec_t now);
+/* Network path: the peers heard on the network within `within` (bit per id). */
+uint64_t memb_net_heard(const memb_t *m, usec_t within, usec_t now);
 /* Status of a member (self's is not stored here): NULL if none. */
 const memb_status_t *memb_peer_status(const memb_t *m, uint16_t id);

@@ -28,6 +28,7 @@ int memb_status_encode(const memb_status_t *st, void *buf, size_t cap)
         bufw_u64(&w, st->view_members);
         bufw_u8(&w, st->quorate);
         bufw_u8(&w, st->net);
+        bufw_u64(&w, st->net_heard);
         bufw_u8(&w, st->disk_ok);
         bufw_u8(&w, st->repo_index);
         {
@@ -71,6 +72,7 @@ int memb_status_decode(const void *buf, size_t len, memb_status_t *ret)
         st.view_members = bufr_u64(&r);
         st.quorate = bufr_u8(&r) != 0;
         st.net = bufr_u8(&r);
+        st.net_heard = bufr_u64(&r);
         st.disk_ok = bufr_u8(&r) != 0;
         st.repo_index = bufr_u8(&r);
         {

@@ -54,6 +54,7 @@ typedef struct memb_status {
         uint64_t view_members;
         bool quorate;          /* the node considers itself in a quorate view */
         uint8_t net;           /* memb_net_t: this node's service network as it sees it */
+        uint64_t net_heard;    /* peers it heard on the network within NFDT */
         bool disk_ok;          /* its repository rounds succeed (within the detection time) */
         uint8_t repo_index;    /* repository it uses: 0 REPOSITORY, k BACKUP_REPOSITORIES[k-1] */
         /* Echo: per node id, the newest status (incarnation, status_seq)

@@ -316,12 +316,17 @@ static void test_selective_fallover_and_poison_pill(void **state)
         assert_int_equal(command(&c, m, "{\"op\":\"start\"}", err), 0);
         all_report(m, now, SVC_ACTIVE, RG_S_ONLINE);
         peer_st.net = NET_OK;
+        peer_st.net_heard = 0x7; /* n2 and n3 hear each other (and n1) */
         self_st.net = NET_OK;
         ack(m, now);
         coord_update(&c, m, &cfg, &self_st, now);
         ack(m, now);
         coord_update(&c, m, &cfg, &self_st, now);
         assert_int_equal(m->view.target[0], 0);
+        /* members for long enough (a node that just joined does not count
+         * as having the better network for the detection time) */
+        for (int i = 0; i < 3; i++)
+                c.member_since[i] = now - USEC_PER_SEC;
         /* n1 loses carrier; n2 and n3 were heard 150 ms ago: too old */
         self_st.net = NET_NO_CARRIER;
         coord_update(&c, m, &cfg, &self_st, now + 150 * MS);
