@@ -153,6 +153,10 @@ bool coord_update(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
         }
 
         c->net_down = net_down;
+        /* quorate now (e.g. the lease was taken after the view formed):
+         * the control state is of this view's epoch */
+        if (memb_quorate(m, now))
+                v->ctl_epoch = v->view_id;
         v->targets_valid = memb_quorate(m, now) && memb_view_agreed(m, cfg->generation) &&
                            self_status->generation == cfg->generation;
         if (v->targets_valid) {

@@ -161,6 +161,7 @@ static void build_status(hamrd_t *d, usec_t now)
         st->reach = memb_reach(d->memb, now);
         st->view_id = d->memb->view.view_id; /* the last view accepted, even if expired */
         st->view_pub_seq = d->memb->view.pub_seq;
+        st->view_epoch = d->memb->view.ctl_epoch;
         st->view_coord = d->memb->view.coord;
         st->view_members = d->memb->have_view ? d->memb->view.members : 0;
         st->quorate = memb_quorate(d->memb, now);

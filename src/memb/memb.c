@@ -41,6 +41,12 @@ usec_t memb_timeout(const memb_t *m)
         return m->cfg->hb_freq_usec + m->cfg->grace_usec;
 }
 
+/* Views rank by control-state epoch first, then by id. */
+static bool ranks_above(uint64_t epoch, uint64_t vid, uint64_t epoch2, uint64_t vid2)
+{
+        return epoch > epoch2 || (epoch == epoch2 && vid > vid2);
+}
+
 static void new_incarnation(memb_peer_t *p, uint64_t incarnation)
 {
         if (p->incarnation == incarnation)
@@ -50,6 +56,7 @@ static void new_incarnation(memb_peer_t *p, uint64_t incarnation)
         p->have_status = false;
         p->disk_seq = 0;
         p->view_id_seen = 0;
+        p->epoch_seen = 0;
         p->echo_usec = 0;
 }
 
@@ -97,8 +104,10 @@ bool memb_on_status(memb_t *m, uint16_t from, uint64_t incarnation, const memb_s
                 p->last_net_usec = now;
         if (st->view_id > m->max_view_id_seen)
                 m->max_view_id_seen = st->view_id;
-        if (st->view_id > p->view_id_seen)
+        if (ranks_above(st->view_epoch, st->view_id, p->epoch_seen, p->view_id_seen)) {
                 p->view_id_seen = st->view_id;
+                p->epoch_seen = st->view_epoch;
+        }
         if (p->have_status && st->status_seq <= p->status.status_seq)
                 return false;
         {
@@ -150,17 +159,22 @@ uint64_t memb_reach(const memb_t *m, usec_t now)
 uint16_t memb_coordinator(const memb_t *m, usec_t now)
 {
         /* The reachable node with the newest view coordinates (ties: lowest
-         * id). A node that just started has no control state yet; it first
-         * accepts the running view, and only then may take over. */
+         * id). Views rank by control-state epoch first (the newest quorate
+         * view their control state was published in), then by id: after a
+         * partition heals, the side that kept quorum coordinates, not a
+         * side that formed views of its own without quorum. A node that
+         * just started has no control state yet; it first accepts the
+         * running view, and only then may take over. */
         uint64_t reach = memb_reach(m, now);
-        uint64_t best_view = 0;
+        uint64_t best_view = 0, best_epoch = 0;
         int best = -1;
 
         for (int i = 0; i < CONF_MAX_NODES; i++) { /* ascending: ties keep the lowest id */
-                uint64_t vid;
+                uint64_t vid, epoch;
                 if (!(reach & (1ULL << i)))
                         continue;
                 vid = i == m->self ? m->view.view_id : m->peers[i].view_id_seen;
+                epoch = i == m->self ? m->view.ctl_epoch : m->peers[i].epoch_seen;
                 /* A view also counts for the node that formed it, while a
                  * reachable member still holds it: a follower's report is
                  * not taken for a view of the follower's own (found by the
@@ -175,12 +189,15 @@ uint16_t memb_coordinator(const memb_t *m, usec_t now)
                         if (j == m->self || !(reach & (1ULL << j)) || !q->have_status ||
                             !q->status.view_members || q->status.view_coord != i)
                                 continue;
-                        if (q->status.view_id > vid)
+                        if (ranks_above(q->status.view_epoch, q->status.view_id, epoch, vid)) {
                                 vid = q->status.view_id;
+                                epoch = q->status.view_epoch;
+                        }
                 }
-                if (best < 0 || vid > best_view) {
+                if (best < 0 || ranks_above(epoch, vid, best_epoch, best_view)) {
                         best = i;
                         best_view = vid;
+                        best_epoch = epoch;
                 }
         }
         return (uint16_t)best;
@@ -197,8 +214,11 @@ bool memb_on_view(memb_t *m, uint16_t from, const memb_view_t *v, usec_t now)
                 m->max_view_id_seen = v->view_id;
         if (from < CONF_MAX_NODES && from != m->self && (m->configured & (1ULL << from)) &&
             v->incarnations[from] == m->peers[from].incarnation &&
-            v->view_id > m->peers[from].view_id_seen)
+            ranks_above(v->ctl_epoch, v->view_id, m->peers[from].epoch_seen,
+                        m->peers[from].view_id_seen)) {
                 m->peers[from].view_id_seen = v->view_id;
+                m->peers[from].epoch_seen = v->ctl_epoch;
+        }
         if (from == m->self || v->coord != from || memb_coordinator(m, now) != from)
                 return false;
         if (!(v->members & (1ULL << m->self)) || v->incarnations[m->self] != m->incarnation) {
@@ -258,6 +278,14 @@ bool memb_coordinator_tick(memb_t *m, usec_t now)
                         m->view.incarnations[i] =
                                 i == m->self ? m->incarnation : m->peers[i].incarnation;
         m->view.targets_valid = false;
+        {
+                /* a quorate view starts a new control-state epoch; a view
+                 * without quorum carries the epoch it inherited */
+                unsigned n = (unsigned)__builtin_popcountll(reach & m->configured);
+                if (m->cfg && (2 * n > m->cfg->nnodes ||
+                               (2 * n == m->cfg->nnodes && m->lease_until > now)))
+                        m->view.ctl_epoch = m->view.view_id;
+        }
         m->have_view = true;
         m->view_heard_usec = now;
         log_info("memb", "view formed view=%llu coord=%u members=0x%llx",

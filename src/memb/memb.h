@@ -25,7 +25,8 @@ typedef struct memb_peer {
         usec_t last_net_usec;  /* 0 = never */
         usec_t last_disk_usec; /* 0 = never */
         uint64_t disk_seq;
-        uint64_t view_id_seen; /* newest view it reported or published */
+        uint64_t view_id_seen; /* newest view it reported or published, */
+        uint64_t epoch_seen;   /* ranked by (ctl_epoch, view_id) */
         bool have_status;
         memb_status_t status;  /* newest by status_seq within the incarnation */
         usec_t echo_usec;      /* send time of our newest status it echoed (0 = none) */

@@ -24,6 +24,7 @@ int memb_status_encode(const memb_status_t *st, void *buf, size_t cap)
         bufw_u64(&w, st->reach);
         bufw_u64(&w, st->view_id);
         bufw_u64(&w, st->view_pub_seq);
+        bufw_u64(&w, st->view_epoch);
         bufw_u16(&w, st->view_coord);
         bufw_u64(&w, st->view_members);
         bufw_u8(&w, st->quorate);
@@ -68,6 +69,9 @@ int memb_status_decode(const void *buf, size_t len, memb_status_t *ret)
         st.reach = bufr_u64(&r);
         st.view_id = bufr_u64(&r);
         st.view_pub_seq = bufr_u64(&r);
+        st.view_epoch = bufr_u64(&r);
+        if (st.view_epoch > st.view_id)
+                return -EBADMSG;
         st.view_coord = bufr_u16(&r);
         st.view_members = bufr_u64(&r);
         st.quorate = bufr_u8(&r) != 0;
@@ -119,6 +123,7 @@ int memb_view_encode(const memb_view_t *v, void *buf, size_t cap)
         bufw_u8(&w, MEMB_MSG_VERSION);
         bufw_u64(&w, v->view_id);
         bufw_u64(&w, v->pub_seq);
+        bufw_u64(&w, v->ctl_epoch);
         bufw_u16(&w, v->coord);
         bufw_u64(&w, v->members);
         for (int i = 0; i < CONF_MAX_NODES; i++)
@@ -152,6 +157,9 @@ int memb_view_decode(const void *buf, size_t len, memb_view_t *ret)
                 return -EBADMSG;
         v.view_id = bufr_u64(&r);
         v.pub_seq = bufr_u64(&r);
+        v.ctl_epoch = bufr_u64(&r);
+        if (v.ctl_epoch > v.view_id)
+                return -EBADMSG;
         v.coord = bufr_u16(&r);
         v.members = bufr_u64(&r);
         for (int i = 0; i < CONF_MAX_NODES; i++)

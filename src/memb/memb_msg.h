@@ -50,6 +50,7 @@ typedef struct memb_status {
         uint64_t reach;        /* nodes this node hears (bit per node id, incl. itself) */
         uint64_t view_id;      /* view accepted, 0 = none */
         uint64_t view_pub_seq; /* publication of that view this status answers */
+        uint64_t view_epoch;   /* that view's ctl_epoch */
         uint16_t view_coord;
         uint64_t view_members;
         bool quorate;          /* the node considers itself in a quorate view */
@@ -72,6 +73,11 @@ typedef struct memb_status {
 typedef struct memb_view {
         uint64_t view_id;
         uint64_t pub_seq;       /* bumped on every change the coordinator publishes */
+        /* Id of the newest quorate view this control state was published
+         * in: a partition's side without quorum may form views with higher
+         * ids but carries an older epoch, so the side that kept running
+         * coordinates the merge (memb_coordinator ranks by epoch first). */
+        uint64_t ctl_epoch;
         uint16_t coord;
         uint64_t members;
         uint64_t incarnations[CONF_MAX_NODES]; /* members' incarnations when formed */

@@ -125,6 +125,9 @@ def test_owner_cut_from_network_and_disk_releases_before_takeover(cluster, s1):
     it, it hears nobody. Its hold deadline passes, so it releases (or its
     watchdog fires) before the survivors may take over."""
     assert cluster.owner_of(WEB) == "n1"
+    # no priority override location in force (restore() moves the group
+    # home with one): after the heal the group must stay where it is
+    cluster.clmgr("n1", "start", "cluster")
     with s1():
         t0 = time.monotonic()
         cluster.cut_link("n1")
@@ -140,8 +143,17 @@ def test_owner_cut_from_network_and_disk_releases_before_takeover(cluster, s1):
         assert 0 <= last_stop < last_start or (fired and fired[-1][0] < t_up), (ev[-6:], fired)
     print(f"isolated owner: group answered on n2 {t_up - t0:.3f}s after the cut "
           f"({'fenced' if fired else 'released'})")
-    cluster.repo_fault("n1", "ok")
-    cluster.restore_link("n1")
+    # heal: the side that kept quorum coordinates the merge, nothing restarts
+    pid = cluster.app_pid("n2")
+    with s1():
+        cluster.repo_fault("n1", "ok")
+        if cluster.is_crashed("n1"):
+            cluster.restart("n1")
+        else:
+            cluster.restore_link("n1")
+        cluster.wait_for(lambda: _node(cluster, "n2", "n1")["MEMBER"], 60, what="n1 member again")
+        time.sleep(1.0)
+        assert cluster.owner_of(WEB, via="n1") == "n2" and cluster.app_pid("n2") == pid
     restore(cluster)
 
 

@@ -62,6 +62,7 @@ def test_owner_loses_network_and_disk_other_takes_over(duo):
     repository: it cannot renew the lease nor hear its peer, releases (or
     is fenced); the other node takes the lease after it expired and then
     the group."""
+    duo.clmgr("n1", "start", "cluster")  # no priority override location in force
     with S1Sampler(duo) as s1:
         t0 = time.monotonic()
         duo.cut_link("n1")
@@ -72,8 +73,18 @@ def test_owner_loses_network_and_disk_other_takes_over(duo):
         assert st["cluster"]["QUORUM"] is True and st["cluster"]["MEMBERS"] == ["n2"]
         duo.wait_for(lambda: not duo.node_has_ip("n1", duo.service_ip), 10, what="n1 released")
     print(f"2-node owner isolated: group on n2 {settle:.2f}s after the cut, {s1.samples} S1 samples")
-    duo.repo_fault("n1", "ok")
-    duo.restore_link("n1")
+    # heal: n1 formed views of its own without quorum; the side that kept
+    # quorum coordinates the merge, so the group is not restarted
+    pid = duo.app_pid("n2")
+    with S1Sampler(duo):
+        duo.repo_fault("n1", "ok")
+        if duo.is_crashed("n1"):
+            duo.restart("n1")
+        else:
+            duo.restore_link("n1")
+        duo.wait_for(lambda: _nodes(duo, "n2")["n1"]["MEMBER"], 60, what="n1 member again")
+        time.sleep(1.5)
+        assert duo.owner_of(WEB, via="n1") == "n2" and duo.app_pid("n2") == pid
     restore(duo)
 
 

@@ -66,6 +66,8 @@ byte reach[N];         /* memb_reach(): bit mask of nodes it considers up */
 byte maxseen[N];       /* memb_t.max_view_id_seen */
 bool have[N];          /* memb_t.have_view */
 byte vid[N];           /* memb_t.view.view_id (kept when have_view drops) */
+byte vep[N];           /* view.ctl_epoch: id of the newest quorate view whose
+                        * control state this view carries */
 byte vcoord[N];        /* view.coord */
 byte vmem[N];          /* view.members */
 byte vinc[N];          /* view.incarnations[], bit j = incarnation of j */
@@ -86,6 +88,7 @@ byte tpub[N];          /* coord_t.target_pub[0], 0 unless target_view[0] is
  * sees it: broadcast reliably, read atomically ---- */
 bit  rep_inc[N];
 byte rep_vid[N];
+byte rep_vep[N];       /* status view_epoch */
 byte rep_gs[N];
 byte rep_svc[N];
 byte rep_vcoord[N];    /* status view_coord (kept when have_view drops) */
@@ -125,14 +128,18 @@ hidden byte t_need, t_q, t_tv, t_k, t_m, t_cq, t_sv, t_pend, t_old;
                (((m)>>4)&1) + (((m)>>5)&1) + (((m)>>6)&1) + (((m)>>7)&1))
 #define quorate_mask(m) (2 * PC(m) > N)
 
-/* memb_coordinator()'s vid of candidate k at observer i: own view.view_id
+/* Views rank by (ctl_epoch, view_id): KEY packs both (ids <= MAXV < 16). */
+#define KEY(ep, v) ((ep) * 16 + (v))
+
+/* memb_coordinator()'s key of candidate k at observer i (by KEY, see above;
+ * the comment below says "vid" for it): own view.view_id
  * for k == i, else peers[k].view_id_seen (the view id k reports: the newest
  * status stands for the history), raised to status.view_id of every
  * reachable peer m != i whose newest status has view_members != 0 (it still
  * holds the view) and view_coord == k (fix 4, second round 164878e: computed,
  * not stored). Result in res. */
 inline seen(i, k, res) {
-        res = (k == i -> vid[i] : rep_vid[k]); t_m = 0;
+        res = (k == i -> KEY(vep[i], vid[i]) : KEY(rep_vep[k], rep_vid[k])); t_m = 0;
 #ifdef NOCREDIT
         t_m = N;     /* experiment: fix 4 left out */
 #endif
@@ -146,8 +153,8 @@ inline seen(i, k, res) {
         :: t_m < N ->
                 if
                 :: t_m != i && t_m != k && (reach[i] & BIT(t_m)) &&
-                   rep_vcoord[t_m] == k && rep_vid[t_m] > res && rep_have[t_m] ->
-                        res = rep_vid[t_m]
+                   rep_vcoord[t_m] == k && KEY(rep_vep[t_m], rep_vid[t_m]) > res && rep_have[t_m] ->
+                        res = KEY(rep_vep[t_m], rep_vid[t_m])
                 :: else -> skip
                 fi;
                 t_m++
@@ -221,7 +228,7 @@ inline receive_view(i) {
                         if
                         :: have[i] && vcoord[i] == t_c && vid[t_c] < vid[i] -> skip
                         :: else ->
-                                vid[i] = vid[t_c]; vcoord[i] = t_c; vmem[i] = vmem[t_c];
+                                vid[i] = vid[t_c]; vep[i] = vep[t_c]; vcoord[i] = t_c; vmem[i] = vmem[t_c];
                                 vinc[i] = vinc[t_c]; tvalid[i] = tvalid[t_c]; vpub[i] = vpub[t_c];
                                 target[i] = target[t_c]; vwant[i] = vwant[t_c]; have[i] = true
                         fi
@@ -250,6 +257,9 @@ inline coordinator_tick(i) {
                 vid[i] = (maxseen[i] > vid[i] -> maxseen[i] : vid[i]) + 1;
                 assert(vid[i] <= MAXV);               /* VB */
                 maxseen[i] = vid[i];
+                /* a quorate view starts a control-state epoch; one without
+                 * quorum carries the inherited epoch */
+                if :: quorate_mask(reach[i]) -> vep[i] = vid[i] :: else -> skip fi;
                 vcoord[i] = i; vmem[i] = reach[i];
                 vinc[i] = 0; t_j = 0;
                 do
@@ -406,7 +416,8 @@ inline reconcile(i) {
 
 /* daemon_loop.c publish(): our status, read by every peer */
 inline publish(i) {
-        rep_inc[i] = inc[i]; rep_vid[i] = vid[i]; rep_gs[i] = gs[i]; rep_svc[i] = svc[i];
+        rep_inc[i] = inc[i]; rep_vid[i] = vid[i]; rep_vep[i] = vep[i];
+        rep_gs[i] = gs[i]; rep_svc[i] = svc[i];
         rep_vcoord[i] = vcoord[i];        /* build_status: even if expired */
         rep_vpub[i] = vpub[i];            /* view_pub_seq (fix 1) */
         quorate(i); rep_q[i] = t_q;
@@ -583,13 +594,14 @@ proctype Faults()
                                 :: else -> break
                                 od;
 #endif
-                                vid[j] = 0; vcoord[j] = 0; vmem[j] = 0; vinc[j] = 0;
+                                vid[j] = 0; vep[j] = 0; vcoord[j] = 0; vmem[j] = 0; vinc[j] = 0;
                                 tvalid[j] = false; target[j] = NONE; svc[j] = SVC_IN;
                                 vpub[j] = 0; tpub[j] = 0;    /* coord_init() */
                                 vwant[j] = false;
                                 gs[j] = OFF;
                                 /* its first heartbeat: memb_on_status -> new_incarnation */
-                                rep_inc[j] = 1; rep_vid[j] = 0; rep_gs[j] = OFF; rep_svc[j] = SVC_IN;
+                                rep_inc[j] = 1; rep_vid[j] = 0; rep_vep[j] = 0;
+                                rep_gs[j] = OFF; rep_svc[j] = SVC_IN;
                                 rep_vcoord[j] = 0; rep_vpub[j] = 0; rep_q[j] = false;
                                 rep_have[j] = false; rep_reach[j] = reach[j];
                                 printf("MSC: fault: restart n%d\n", j)
@@ -654,6 +666,7 @@ init {
                         have[i] = true; vid[i] = 1; vcoord[i] = 0; vmem[i] = ALL;
                         vinc[i] = 0; tvalid[i] = false; vwant[i] = true;
                         maxseen[i] = 1; rep_vid[i] = 1; svc[i] = SVC_IN;
+                        vep[i] = 1; rep_vep[i] = 1;
                         vpub[i] = 1; rep_vpub[i] = 1;  /* rep_vcoord = 0 */
                         rep_have[i] = true; rep_reach[i] = ALL;
                         i++

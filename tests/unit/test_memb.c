@@ -354,6 +354,7 @@ static void test_handover_keeps_quorum(void **state)
         t += 50 * MS;
         st.status_seq++;
         st.view_id = 4;
+        st.view_epoch = 4; /* an adopted view carries its control-state epoch */
         memb_on_status(m, 0, 10, &st, MEMB_PATH_NET, t);
         memb_on_status(m, 2, 12, &st, MEMB_PATH_NET, t);
         assert_int_equal(memb_coordinator(m, t), 0); /* tie on view 4: lowest id */
@@ -362,6 +363,7 @@ static void test_handover_keeps_quorum(void **state)
         /* node 2 already follows node 0's new view 5: handover, not conflict */
         st.status_seq++;
         st.view_id = 5;
+        st.view_epoch = 5;
         st.view_coord = 0;
         st.view_members = 0x7; /* node 2 holds node 0's view: credited to node 0 */
         memb_on_status(m, 2, 12, &st, MEMB_PATH_NET, t);
@@ -571,6 +573,40 @@ static void test_hold_deadline_two_and_one_nodes(void **state)
         memb_free(m);
 }
 
+/* Merge after a partition: a node that formed views of its own without
+ * quorum (higher view id, older control-state epoch) does not coordinate
+ * the merged cluster; the side that kept quorum does. */
+static void test_merge_prefers_the_quorate_side(void **state)
+{
+        memb_t *m;
+        memb_status_t st = st_with_view(1, 0);
+        usec_t t = 1000 * MS;
+
+        (void)state;
+        setup_cfg();
+        m = memb_new(0, 10); /* node 0, the lowest id, was cut off alone */
+        memb_set_config(m, &cfg3, 0);
+        m->view.view_id = 2; /* its last quorate view ... */
+        m->view.ctl_epoch = 2;
+        m->max_view_id_seen = 2;
+        m->have_view = true;
+        m->view.coord = 0;
+        m->view.members = 0x7;
+        memb_coordinator_tick(m, t); /* alone: view 3 without quorum */
+        assert_int_equal(m->view.view_id, 3);
+        assert_int_equal(m->view.ctl_epoch, 2);
+        memb_coordinator_tick(m, t); /* no change, no new view */
+        /* heal: nodes 1 and 2 kept quorum in node 1's view 3 (epoch 3) */
+        st.view_id = 3;
+        st.view_epoch = 3;
+        st.view_coord = 1;
+        st.view_members = 0x6;
+        memb_on_status(m, 1, 11, &st, MEMB_PATH_NET, t);
+        memb_on_status(m, 2, 12, &st, MEMB_PATH_NET, t);
+        assert_int_equal(memb_coordinator(m, t), 1);
+        memb_free(m);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -588,6 +624,7 @@ int main(void)
                 cmocka_unit_test(test_restarted_node_not_self_credited),
                 cmocka_unit_test(test_echo_roundtrip_and_hold_deadline),
                 cmocka_unit_test(test_hold_deadline_two_and_one_nodes),
+                cmocka_unit_test(test_merge_prefers_the_quorate_side),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
