@@ -172,6 +172,7 @@ typedef struct conf_appctl {
 
 typedef struct conf_rg {
         char name[CONF_MAX_NAME + 1];
+        uint32_t id;                    /* ID: stable for the group's life, never reused */
         unsigned nnodes;
         uint32_t nodes[CONF_MAX_NODES]; /* node ids, priority order, [0] = home */
         rg_startup_t startup;
@@ -234,3 +235,5 @@ usec_t hamr_config_fence_margin(const hamr_config_t *cfg);
 int hamr_config_node_by_name(const hamr_config_t *cfg, const char *name);
 int hamr_config_node_by_id(const hamr_config_t *cfg, uint32_t id);
 int hamr_config_rg_by_name(const hamr_config_t *cfg, const char *name);
+/* Index of the group with this ID, or -1. */
+int hamr_config_rg_by_id(const hamr_config_t *cfg, uint32_t id);

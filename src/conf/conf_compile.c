@@ -504,6 +504,13 @@ static void build_rgs(const conf_db_t *db, hamr_config_t *cfg, problems_t *p)
                         continue;
                 r = &cfg->rgs[cfg->nrgs++];
                 snprintf(r->name, sizeof(r->name), "%s", o->name);
+                r->id = (uint32_t)uint_of(o, "ID");
+                for (unsigned j = 0; j + 1 < cfg->nrgs; j++)
+                        if (cfg->rgs[j].id == r->id)
+                                problem(p, -HAMR_E_BAD_VALUE,
+                                        "%s: ID=\"%u\" is not allowed: resource_group \"%s\" "
+                                        "already has it; allowed: an id not used by another group",
+                                        label(lb, o), r->id, cfg->rgs[j].name);
                 for (const char *q = get(o, "NODES");
                      q && (q = conf_next_token(q, tok, sizeof(tok)));) {
                         int k = hamr_config_node_by_name(cfg, tok);
@@ -650,5 +657,13 @@ int hamr_config_rg_by_name(const hamr_config_t *cfg, const char *name)
         for (unsigned k = 0; cfg && name && k < cfg->nrgs; k++)
                 if (strcmp(cfg->rgs[k].name, name) == 0)
                         return (int)k;
+        return -1;
+}
+
+int hamr_config_rg_by_id(const hamr_config_t *cfg, uint32_t id)
+{
+        for (unsigned i = 0; cfg && i < cfg->nrgs; i++)
+                if (cfg->rgs[i].id == id)
+                        return (int)i;
         return -1;
 }

@@ -188,8 +188,10 @@ static int check_required(conf_class_t cls, const char *name, char *const *value
 
 static int id_attr(conf_class_t cls)
 {
-        return cls == CONF_CLASS_NODE || cls == CONF_CLASS_CLUSTER ? conf_attr_lookup(cls, "ID")
-                                                                   : -1;
+        return cls == CONF_CLASS_NODE || cls == CONF_CLASS_CLUSTER ||
+                               cls == CONF_CLASS_RESOURCE_GROUP
+                       ? conf_attr_lookup(cls, "ID")
+                       : -1;
 }
 
 /* Checks that an object cls/name may be added to db: name, duplicates,
@@ -287,7 +289,8 @@ static uint32_t random_cluster_id(void)
 void conf_db_assign_ids(conf_db_t *db)
 {
         bool used[CONF_MAX_NODES] = {false};
-        int ida = id_attr(CONF_CLASS_NODE);
+        int ida = id_attr(CONF_CLASS_NODE), rga = id_attr(CONF_CLASS_RESOURCE_GROUP);
+        unsigned long max_rg_id = 0;
 
         for (size_t i = 0; i < db->nobjs; i++) {
                 const conf_object_t *o = &db->objs[i];
@@ -298,7 +301,19 @@ void conf_db_assign_ids(conf_db_t *db)
                         if (id < CONF_MAX_NODES)
                                 used[id] = true;
                 }
+                if (o->cls == CONF_CLASS_RESOURCE_GROUP && o->values[rga]) {
+                        unsigned long id = strtoul(o->values[rga], NULL, 10);
+
+                        if (id > max_rg_id)
+                                max_rg_id = id;
+                }
         }
+        /* Ids given while editing on top of generation G start at (G + 1) *
+         * CONF_MAX_RGS: above every id of every earlier generation, so an id
+         * is never reused, even after the group that had it was deleted (a
+         * deleted group's runtime state is never taken for a new group's). */
+        if (max_rg_id < (db->generation + 1) * CONF_MAX_RGS - 1)
+                max_rg_id = (db->generation + 1) * CONF_MAX_RGS - 1;
         for (size_t i = 0; i < db->nobjs; i++) {
                 conf_object_t *o = &db->objs[i];
                 char buf[24];
@@ -306,6 +321,10 @@ void conf_db_assign_ids(conf_db_t *db)
                 if (o->cls == CONF_CLASS_CLUSTER && !o->values[id_attr(o->cls)]) {
                         snprintf(buf, sizeof(buf), "%u", random_cluster_id());
                         o->values[id_attr(o->cls)] = zstrdup(buf);
+                }
+                if (o->cls == CONF_CLASS_RESOURCE_GROUP && !o->values[rga]) {
+                        snprintf(buf, sizeof(buf), "%lu", ++max_rg_id);
+                        o->values[rga] = zstrdup(buf);
                 }
                 if (o->cls != CONF_CLASS_NODE || o->values[ida])
                         continue;

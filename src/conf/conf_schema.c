@@ -125,6 +125,10 @@ static const conf_attr_def_t rg_attrs[] = {
         { "APPLICATIONS", CONF_T_REF_LIST, NULL, 0, 0, CONF_MAX_RG_RES, NULL,
           CONF_CLASS_APPLICATION_CONTROLLER,
           "Application controllers, started in this order and stopped in reverse." },
+        { "ID", CONF_T_UINT, NULL, CONF_F_READONLY, 1, 4294967295.0, NULL, 0,
+          "Group id, chosen when the group is added (one more than the highest id ever "
+          "used in the configuration) and kept for the group's life: runtime state (offline "
+          "by the administrator, priority override location) is kept by this id." },
         { "STATE", CONF_T_STRING, NULL, CONF_F_RUNTIME, 0, 0, NULL, 0,
           "Group state (query only)." },
         { "CURRENT_NODE", CONF_T_STRING, NULL, CONF_F_RUNTIME, 0, 0, NULL, 0,
