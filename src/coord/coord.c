@@ -25,25 +25,67 @@ static void publish(memb_t *m)
         m->view.pub_seq++;
 }
 
-/* Groups list a new generation may have reordered: reset control state when
- * the view's group table does not belong to this generation. */
-static void adopt_generation(memb_t *m, const hamr_config_t *cfg)
+/* The view's group table in the order of this generation's groups. Control
+ * state (admin OFFLINE, priority override location, startup done, targets,
+ * ERROR clear sequence) and the coordinator's own per-group records follow
+ * each group by its ID across syncs, deletions, renames and reorderings; a
+ * group new to the table starts with its startup policy (as PowerHA brings a
+ * group added by a live change online by its startup policy). */
+static void adopt_generation(coord_t *c, memb_t *m, const hamr_config_t *cfg)
 {
+        static memb_view_t old;
+        static coord_t oldc;
         memb_view_t *v = &m->view;
+        bool same = v->generation == cfg->generation && v->ngroups == cfg->nrgs;
 
-        if (v->generation == cfg->generation && v->ngroups == cfg->nrgs)
+        for (unsigned g = 0; same && g < cfg->nrgs; g++)
+                same = v->gid[g] == cfg->rgs[g].id;
+        if (same)
                 return;
-        /* Keep control state of groups by name is not possible without the old
-         * table; groups that are online keep running (holder rule), others
-         * start fresh, which is what a PowerHA sync of new groups does. */
+        old = *v;
+        oldc = *c;
         v->generation = cfg->generation;
         v->ngroups = cfg->nrgs;
         for (unsigned g = 0; g < cfg->nrgs; g++) {
+                unsigned k = 0;
+
+                while (k < old.ngroups && k < CONF_MAX_RGS && old.gid[k] != cfg->rgs[g].id)
+                        k++;
+                v->gid[g] = cfg->rgs[g].id;
+                if (k < old.ngroups && k < CONF_MAX_RGS) {
+                        v->target[g] = old.target[k];
+                        v->ctl[g] = old.ctl[k];
+                        v->clear_seq[g] = old.clear_seq[k];
+                        c->stopped_by[g] = oldc.stopped_by[k];
+                        c->target_view[g] = oldc.target_view[k];
+                        c->target_pub[g] = oldc.target_pub[k];
+                        continue;
+                }
                 v->target[g] = RGM_NO_NODE;
                 v->ctl[g] = (rgm_ctl_t){.admin = RGM_ADMIN_AUTO,
                                         .pol_node = RGM_NO_NODE,
+                                        .move_node = RGM_NO_NODE,
                                         .last_node = RGM_NO_NODE,
-                                        .started = true};
+                                        .started = false};
+                v->clear_seq[g] = 0;
+                c->stopped_by[g] = RGM_NO_NODE;
+                c->target_view[g] = 0;
+                c->target_pub[g] = 0;
+        }
+}
+
+/* Each member's cluster services are where the coordinator wants them. */
+static bool services_settled(const memb_view_t *v, const memb_status_t *st, int i)
+{
+        switch (v->want[i]) {
+        case WANT_ACTIVE:
+                return st->services == SVC_ACTIVE;
+        case WANT_UNMANAGE:
+                return st->services == SVC_UNMANAGED;
+        case WANT_FENCE:
+                return false;
+        default:
+                return st->services == SVC_INACTIVE;
         }
 }
 
@@ -62,7 +104,7 @@ bool coord_update(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
         if (!cfg || !memb_is_coordinator(m, now) || !m->have_view || v->coord != m->self)
                 return false;
         before = *v;
-        adopt_generation(m, cfg);
+        adopt_generation(c, m, cfg);
 
         /* Nodes that finished stopping. */
         for (int i = 0; i < CONF_MAX_NODES; i++) {
@@ -107,7 +149,8 @@ bool coord_update(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
                             !memb_heard_within(m, (uint16_t)j, cfg->net_fdt_usec / 2, now))
                                 continue;
                         /* hearing only node i proves i's network works */
-                        eff_net = o->net == NET_OK && !(o->net_heard & ~(1ULL << i)) ? NET_SILENT : o->net;
+                        eff_net = o->net == NET_OK && !(o->net_heard & ~(1ULL << i)) ? NET_SILENT
+                                                                                     : o->net;
                         if (eff_net > best_net)
                                 best_net = eff_net;
                 }
@@ -118,9 +161,12 @@ bool coord_update(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
                         c->net_worse_since[i] = now;
                 if (worse && now - c->net_worse_since[i] >= cfg->net_fdt_usec) {
                         if (!(c->net_down & (1ULL << i)))
-                                log_info("coord", "node %d: service network %s, another member's "
-                                                  "is better: selective fallover",
-                                         i, st->net == NET_NO_CARRIER ? "has no carrier" : "hears nobody");
+                                log_info("coord",
+                                         "node %d: service network %s, another member's "
+                                         "is better: selective fallover",
+                                         i,
+                                         st->net == NET_NO_CARRIER ? "has no carrier"
+                                                                   : "hears nobody");
                         net_down |= 1ULL << i;
                 }
         }
@@ -144,8 +190,9 @@ bool coord_update(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
                         continue;
                 for (unsigned g = 0; g < cfg->nrgs && g < st->ngroups; g++)
                         if (st->gstate[g] == RG_S_ERROR && cfg->rgs[g].nsips > 0) {
-                                log_warn("coord", "node %d: network down and group %s stuck in ERROR: "
-                                                  "poison pill (reset through the watchdog)",
+                                log_warn("coord",
+                                         "node %d: network down and group %s stuck in ERROR: "
+                                         "poison pill (reset through the watchdog)",
                                          i, cfg->rgs[g].name);
                                 v->want[i] = WANT_FENCE;
                                 break;
@@ -159,6 +206,17 @@ bool coord_update(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
                 v->ctl_epoch = v->view_id;
         v->targets_valid = memb_quorate(m, now) && memb_view_agreed(m, cfg->generation) &&
                            self_status->generation == cfg->generation;
+        /* STABLE: every group where policy wants it, every member's services
+         * where wanted, and every member heard lately (a target that went
+         * silent is not "online there"). */
+        bool stable = v->targets_valid;
+        for (int i = 0; stable && i < CONF_MAX_NODES; i++) {
+                const memb_status_t *st = status_of(m, self_status, i);
+                if (!(v->members & (1ULL << i)))
+                        continue;
+                stable = st && services_settled(v, st, i) &&
+                         memb_heard_within(m, (uint16_t)i, 4 * cfg->hb_interval_usec, now);
+        }
         if (v->targets_valid) {
                 memset(state, RG_S_UNKNOWN, sizeof(state));
                 memset(pending, 0, sizeof(pending));
@@ -204,18 +262,22 @@ bool coord_update(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
                             out[g].target != v->target[g]) {
                                 out[g].target = RGM_NO_NODE;
                                 out[g].why = "revoking the previous target first";
+                                out[g].settled = false;
                         }
                         if (v->target[g] != out[g].target)
-                                log_info("coord", "group %s target %d -> %d (%s)",
-                                         cfg->rgs[g].name, v->target[g] == RGM_NO_NODE ? -1 : v->target[g],
+                                log_info("coord", "group %s target %d -> %d (%s)", cfg->rgs[g].name,
+                                         v->target[g] == RGM_NO_NODE ? -1 : v->target[g],
                                          out[g].target == RGM_NO_NODE ? -1 : out[g].target,
                                          out[g].why ? out[g].why : "");
                         changed[g] = v->target[g] != out[g].target;
                         v->target[g] = out[g].target;
                         v->ctl[g] = out[g].ctl;
                 }
+                for (unsigned g = 0; g < cfg->nrgs; g++)
+                        stable = stable && !pending[g] && !changed[g] && out[g].settled;
                 free(rgs);
         }
+        v->stable = stable;
         if (memcmp(&before, v, sizeof(before)) != 0) {
                 publish(m);
                 for (unsigned g = 0; v->targets_valid && g < cfg->nrgs; g++)
@@ -241,8 +303,10 @@ static int node_list(const hamr_config_t *cfg, json_t *arr, uint64_t *ret_mask, 
                 *ret_mask = mask;
                 return 0;
         }
-        json_array_foreach(arr, i, it) {
-                int n = hamr_config_node_by_name(cfg, json_string_value(it) ? json_string_value(it) : "");
+        json_array_foreach(arr, i, it)
+        {
+                int n = hamr_config_node_by_name(cfg, json_string_value(it) ? json_string_value(it)
+                                                                            : "");
                 if (n < 0) {
                         snprintf(err, errlen, "node \"%s\" does not exist",
                                  json_string_value(it) ? json_string_value(it) : "?");
@@ -285,6 +349,7 @@ static int cmd_start(coord_t *c, memb_t *m, const hamr_config_t *cfg, json_t *re
                 for (unsigned g = 0; g < cfg->nrgs; g++) {
                         v->ctl[g].admin = RGM_ADMIN_AUTO;
                         v->ctl[g].pol_node = RGM_NO_NODE;
+                        v->ctl[g].move_node = RGM_NO_NODE;
                         v->ctl[g].started = false;
                         v->clear_seq[g]++;
                         c->stopped_by[g] = RGM_NO_NODE;
@@ -344,7 +409,8 @@ static int group_list(const hamr_config_t *cfg, json_t *arr, int *ret, unsigned 
                 snprintf(err, errlen, "resource_group: a group name is required");
                 return -HAMR_E_MISSING;
         }
-        json_array_foreach(arr, i, it) {
+        json_array_foreach(arr, i, it)
+        {
                 const char *name = json_string_value(it) ? json_string_value(it) : "";
                 int g = hamr_config_rg_by_name(cfg, name);
                 if (g < 0) {
@@ -377,14 +443,16 @@ int coord_command(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
         int nidx = -1, r;
 
         if (!cfg) {
-                snprintf(err, errlen, "cluster is not configured (run clmgr add cluster, then clmgr sync cluster)");
+                snprintf(
+                    err, errlen,
+                    "cluster is not configured (run clmgr add cluster, then clmgr sync cluster)");
                 return -HAMR_E_NOT_CONFIGURED;
         }
         if (!memb_quorate(m, now_usec())) {
                 snprintf(err, errlen, "no quorum: this view cannot change cluster state");
                 return -HAMR_E_NO_QUORUM;
         }
-        adopt_generation(m, cfg);
+        adopt_generation(c, m, cfg);
         if (!op)
                 op = "";
         if (!strcmp(op, "start"))
@@ -406,7 +474,8 @@ int coord_command(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
                         const conf_rg_t *rg = &cfg->rgs[groups[k]];
                         if (nidx >= 0 && !rg_has_node(rg, cfg->nodes[nidx].id)) {
                                 snprintf(err, errlen,
-                                         "resource_group \"%s\": node \"%s\" is not in its NODES (%u nodes)",
+                                         "resource_group \"%s\": node \"%s\" is not in its NODES "
+                                         "(%u nodes)",
                                          rg->name, node, rg->nnodes);
                                 return -HAMR_E_BAD_VALUE;
                         }
@@ -426,9 +495,19 @@ int coord_command(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
                         if (!strcmp(op, "rg_offline")) {
                                 ctl->admin = RGM_ADMIN_OFFLINE;
                         } else if (!strcmp(op, "rg_online") || !strcmp(op, "rg_move")) {
+                                const conf_rg_t *rg = &cfg->rgs[groups[k]];
                                 ctl->admin = RGM_ADMIN_AUTO;
-                                if (nidx >= 0)
+                                if (nidx >= 0 && rg->nnodes > 0 &&
+                                    rg->nodes[0] == cfg->nodes[nidx].id) {
+                                        /* to the highest-priority node: a
+                                         * one-shot move that clears the
+                                         * priority override location */
+                                        ctl->pol_node = RGM_NO_NODE;
+                                        ctl->move_node = (uint16_t)cfg->nodes[nidx].id;
+                                } else if (nidx >= 0) {
                                         ctl->pol_node = (uint16_t)cfg->nodes[nidx].id;
+                                        ctl->move_node = RGM_NO_NODE;
+                                }
                                 ctl->started = true;
                         } else {
                                 snprintf(err, errlen, "unknown operation \"%s\"", op);

@@ -24,7 +24,10 @@ static bool stable(hamrd_t *d, usec_t now)
 {
         const memb_view_t *v = &d->memb->view;
 
-        if (!memb_quorate(d->memb, now) || !v->targets_valid || v->ngroups != d->cfg->nrgs)
+        /* the coordinator's judgement (every group where policy wants it,
+         * nothing waiting), checked against the reports this node has */
+        if (!memb_quorate(d->memb, now) || !v->targets_valid || !v->stable ||
+            v->ngroups != d->cfg->nrgs || v->generation != d->cfg->generation)
                 return false;
         for (unsigned g = 0; g < d->cfg->nrgs; g++) {
                 for (int i = 0; i < CONF_MAX_NODES; i++) {
@@ -35,7 +38,7 @@ static bool stable(hamrd_t *d, usec_t now)
                         rg_state_t s = st->gstate[g];
                         if (s == RG_S_ACQUIRING || s == RG_S_RELEASING)
                                 return false;
-                        if (v->target[g] == i && s != RG_S_ONLINE)
+                        if (v->target[g] == i && s != RG_S_ONLINE && s != RG_S_UNMANAGED)
                                 return false;
                         if (v->target[g] != i && s == RG_S_ONLINE)
                                 return false;
@@ -143,6 +146,14 @@ json_t *hamrd_status_json(hamrd_t *d)
                 json_object_set_new(o, "STATE", json_string(gstate));
                 json_object_set_new(o, "CURRENT_NODE", json_string(cur));
                 json_object_set_new(o, "TARGET", json_string(target >= 0 ? d->cfg->nodes[target].name : ""));
+                /* priority override location (clmgr move to a node other
+                 * than the highest-priority one; clRGinfo -p) */
+                int pol = -1;
+                if (d->memb->have_view && v->generation == d->cfg->generation &&
+                    v->ngroups == d->cfg->nrgs && v->ctl[g].pol_node != RGM_NO_NODE)
+                        pol = hamr_config_node_by_id(d->cfg, v->ctl[g].pol_node);
+                json_object_set_new(o, "PRIORITY_OVERRIDE",
+                                    json_string(pol >= 0 ? d->cfg->nodes[pol].name : ""));
                 json_object_set_new(o, "NODES", per);
                 json_object_set_new(o, "ERROR", json_string(error));
                 json_array_append_new(groups, o);

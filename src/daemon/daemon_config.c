@@ -430,8 +430,11 @@ static void add_runtime(hamrd_t *d, conf_class_t cls, json_t *obj, json_t *statu
                 if (!name || strcmp(name, json_string_value(json_object_get(it, "NAME"))))
                         continue;
                 json_object_set(obj, "STATE", json_object_get(it, "STATE"));
-                if (cls == CONF_CLASS_RESOURCE_GROUP)
+                if (cls == CONF_CLASS_RESOURCE_GROUP) {
                         json_object_set(obj, "CURRENT_NODE", json_object_get(it, "CURRENT_NODE"));
+                        json_object_set(obj, "PRIORITY_OVERRIDE",
+                                        json_object_get(it, "PRIORITY_OVERRIDE"));
+                }
                 return;
         }
         json_object_set_new(obj, "STATE", json_string(cls == CONF_CLASS_NODE ? "UNKNOWN" : "OFFLINE"));

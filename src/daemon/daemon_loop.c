@@ -282,8 +282,15 @@ static void step(hamrd_t *d)
         services_step(d, quorate);
         targets_valid = quorate && v->targets_valid && v->generation == d->cfg->generation &&
                         v->ngroups == d->cfg->nrgs;
+        /* Holding depends on what safety needs, not on having a current
+         * view: while the hold deadline allows (no quorate view without us
+         * can act before we are released or reset), a view change (the
+         * coordinator died, a low-id node rejoined, a conflict is being
+         * resolved) leaves our groups alone; targets are followed only when
+         * valid. A node cut off from a quorum sees its echoes age and
+         * releases before the others may take over. */
         rgm_exec_input_t in = {
-                .may_hold = quorate && fence_ok(d, now) &&
+                .may_hold = fence_ok(d, now) &&
                             (d->services == SVC_ACTIVE || d->services == SVC_STOPPING),
                 .targets_valid = targets_valid,
                 .services = d->services,

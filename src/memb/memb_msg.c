@@ -97,8 +97,8 @@ int memb_status_decode(const void *buf, size_t len, memb_status_t *ret)
                 }
         }
         st.ngroups = bufr_u32(&r);
-        if (r.error || st.services >= SVC_COUNT || st.ngroups > CONF_MAX_RGS || st.net >= NET_COUNT ||
-            st.repo_index > CONF_MAX_BACKUP_REPOS)
+        if (r.error || st.services >= SVC_COUNT || st.ngroups > CONF_MAX_RGS ||
+            st.net >= NET_COUNT || st.repo_index > CONF_MAX_BACKUP_REPOS)
                 return -EBADMSG;
         for (uint32_t g = 0; g < st.ngroups; g++) {
                 st.gstate[g] = bufr_u8(&r);
@@ -130,14 +130,16 @@ int memb_view_encode(const memb_view_t *v, void *buf, size_t cap)
                 if (v->members & (1ULL << i))
                         bufw_u64(&w, v->incarnations[i]);
         bufw_u64(&w, v->generation);
-        bufw_u8(&w, (uint8_t)(v->targets_valid | (v->home_only << 1)));
+        bufw_u8(&w, (uint8_t)(v->targets_valid | (v->home_only << 1) | (v->stable << 2)));
         bufw_bytes(&w, v->want, CONF_MAX_NODES);
         bufw_u8(&w, v->repo_index);
         bufw_u32(&w, v->ngroups);
         for (uint32_t g = 0; g < v->ngroups && g < CONF_MAX_RGS; g++) {
+                bufw_u32(&w, v->gid[g]);
                 bufw_u16(&w, v->target[g]);
                 bufw_u8(&w, v->ctl[g].admin);
                 bufw_u16(&w, v->ctl[g].pol_node);
+                bufw_u16(&w, v->ctl[g].move_node);
                 bufw_u16(&w, v->ctl[g].last_node);
                 bufw_u8(&w, v->ctl[g].started);
                 bufw_u32(&w, v->clear_seq[g]);
@@ -169,6 +171,9 @@ int memb_view_decode(const void *buf, size_t len, memb_view_t *ret)
         flags = bufr_u8(&r);
         v.targets_valid = flags & 1;
         v.home_only = (flags >> 1) & 1;
+        v.stable = (flags >> 2) & 1;
+        if (flags >> 3)
+                return -EBADMSG;
         bufr_bytes(&r, v.want, CONF_MAX_NODES);
         v.repo_index = bufr_u8(&r);
         v.ngroups = bufr_u32(&r);
@@ -179,9 +184,11 @@ int memb_view_decode(const void *buf, size_t len, memb_view_t *ret)
                 if (v.want[i] >= WANT_COUNT)
                         return -EBADMSG;
         for (uint32_t g = 0; g < v.ngroups; g++) {
+                v.gid[g] = bufr_u32(&r);
                 v.target[g] = bufr_u16(&r);
                 v.ctl[g].admin = bufr_u8(&r);
                 v.ctl[g].pol_node = bufr_u16(&r);
+                v.ctl[g].move_node = bufr_u16(&r);
                 v.ctl[g].last_node = bufr_u16(&r);
                 v.ctl[g].started = bufr_u8(&r) != 0;
                 v.clear_seq[g] = bufr_u32(&r);

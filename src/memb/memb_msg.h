@@ -9,7 +9,7 @@
 #include "conf/conf.h"
 #include "rgm/rgm.h"
 
-#define MEMB_MSG_VERSION 1
+#define MEMB_MSG_VERSION 2
 #define MEMB_REASON_LEN  200
 
 /* State of cluster services on a node (what `clmgr start/stop` controls). */
@@ -84,9 +84,15 @@ typedef struct memb_view {
         uint64_t generation;
         bool targets_valid;     /* false while the coordinator gathers reports */
         bool home_only;         /* current start asked for home nodes only (-o home) */
+        /* Every group is where policy wants it and nothing is in progress
+         * (coordinator's judgement; what clmgr and scripts wait for). */
+        bool stable;
         uint8_t want[CONF_MAX_NODES]; /* svc_want_t per node id */
         uint8_t repo_index;     /* active repository (ARR): 0 REPOSITORY, k backup k */
         uint32_t ngroups;
+        /* Group ID (conf_rg_t.id) per entry: control state follows its
+         * group across syncs, deletions and renames. */
+        uint32_t gid[CONF_MAX_RGS];
         uint16_t target[CONF_MAX_RGS];
         rgm_ctl_t ctl[CONF_MAX_RGS];
         uint32_t clear_seq[CONF_MAX_RGS]; /* bumped by admin online/offline/move: clears ERROR */

@@ -39,7 +39,11 @@ typedef enum {
  * member in the view message so that a new coordinator carries on. */
 typedef struct rgm_ctl {
         uint8_t admin;      /* rgm_admin_t */
-        uint16_t pol_node;  /* priority override location (clmgr move), node id or RGM_NO_NODE */
+        uint16_t pol_node;  /* priority override location (clmgr move to a node other than the
+                             * highest-priority one), node id or RGM_NO_NODE; kept until a
+                             * move back to the highest-priority node (as PowerHA) */
+        uint16_t move_node; /* one-shot move (clmgr move to the highest-priority node): wanted
+                             * there until online there, then cleared; RGM_NO_NODE if none */
         uint16_t last_node; /* last node it was online on, or RGM_NO_NODE */
         bool started;       /* has been online since the cluster started (startup policy done) */
 } rgm_ctl_t;
@@ -60,6 +64,12 @@ typedef struct rgm_input {
 typedef struct rgm_output {
         uint16_t target; /* node id that should hold the group now, or RGM_NO_NODE */
         rgm_ctl_t ctl;   /* updated control state (started, last_node) */
+        /* The decision is final and carried out: the group is where policy
+         * wants it (online on the target and nowhere else, or offline
+         * everywhere with no target) and nothing waits for a release or a
+         * report. ERROR and UNMANAGED count as settled (they wait for the
+         * administrator, not for the cluster). */
+        bool settled;
         const char *why; /* static string: reason of this decision, for logs and `clmgr why` later */
 } rgm_output_t;
 
@@ -75,13 +85,16 @@ typedef struct rgm_output {
  * array says (the membership layer guarantees non-members hold nothing), and
  * eligible is masked with members. Holders are members reporting ACQUIRING,
  * ONLINE, RELEASING, ERROR or UNMANAGED. Per group g, first match wins:
- *  1. a member reports UNMANAGED: target none ("unmanaged on node");
+ *  1. a member reports UNMANAGED: target that member if it is the only
+ *     holder, else none ("unmanaged on node"): when it resumes management
+ *     the group stays where it runs (nothing is restarted);
  *  2. a member reports ERROR: target none ("error on node");
  *  3. more than one holder: target none, all release ("online on more than
  *     one node");
  *  4. ctl.admin OFFLINE: target none ("offline by administrator");
  *  5. desired node, only ever an eligible node of the group's NODES:
  *     - ctl.pol_node if eligible and listed ("priority override location");
+ *     - ctl.move_node if eligible and listed ("moved by the administrator");
  *     - else the lone holder if it reports ONLINE or ACQUIRING and is eligible
  *       and listed ("online on current node"), unless FALLBACK=FBHPN and an
  *       eligible node earlier in NODES exists: then the highest-priority
@@ -96,5 +109,9 @@ typedef struct rgm_output {
  *     ("waiting for release"; a move is release-then-acquire). Else desired
  *     (a lone RELEASING holder that is desired is targeted again).
  * out.ctl = in ctl, except started = true and last_node = target when the
- * target reports ONLINE. why is a static string. */
+ * target reports ONLINE; move_node cleared once the group is ONLINE there or
+ * when it is no longer an eligible listed node; started = false when no node
+ * of the group's NODES is an eligible member and nobody holds it (cluster
+ * services stopped on all its nodes: its startup policy applies again when
+ * they start, one by one or all at once). why is a static string. */
 void rgm_schedule(const rgm_input_t *in, rgm_output_t *out);

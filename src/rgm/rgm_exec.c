@@ -11,19 +11,20 @@
 #include "common/hamr_log.h"
 
 typedef struct group_rt {
+        uint32_t id; /* conf_rg_t.id: state follows the group across renames */
         char name[CONF_MAX_NAME + 1];
         rg_state_t state;
-        bool job;            /* a job is running */
-        bool acquiring;      /* job kind */
-        bool failed;         /* current job had a failure */
-        bool undoing;        /* acquire failed: undoing done steps */
+        bool job;       /* a job is running */
+        bool acquiring; /* job kind */
+        bool failed;    /* current job had a failure */
+        bool undoing;   /* acquire failed: undoing done steps */
         bool error_from_release;
         int step;            /* next step index */
         int done_steps;      /* acquire steps completed */
         uint32_t clear_seen; /* clear_seq at the time of the error */
         uint32_t clear_last; /* newest clear_seq seen */
         char reason[MEMB_REASON_LEN];
-        uint64_t token;      /* identifies the running step for async callbacks */
+        uint64_t token; /* identifies the running step for async callbacks */
 } group_rt_t;
 
 struct rgm_exec {
@@ -39,11 +40,11 @@ struct rgm_exec {
         bool unmanaged;
 };
 
-/* Async callbacks carry (exec, group name, token), never raw group pointers:
+/* Async callbacks carry (exec, group ID, token), never raw group pointers:
  * the group table may be rebuilt by a configuration change meanwhile. */
 typedef struct step_ctx {
         rgm_exec_t *x;
-        char group[CONF_MAX_NAME + 1];
+        uint32_t group;
         uint64_t token;
 } step_ctx_t;
 
@@ -73,16 +74,17 @@ void rgm_exec_set_config(rgm_exec_t *x, const hamr_config_t *cfg, uint16_t self_
         group_rt_t *ng = zcalloc(cfg->nrgs ? cfg->nrgs : 1, sizeof(*ng));
 
         for (unsigned i = 0; i < cfg->nrgs; i++) {
-                snprintf(ng[i].name, sizeof(ng[i].name), "%s", cfg->rgs[i].name);
+                ng[i].id = cfg->rgs[i].id;
                 ng[i].state = RG_S_OFFLINE;
                 for (unsigned j = 0; j < x->ng; j++)
-                        if (!strcmp(x->g[j].name, ng[i].name))
+                        if (x->g[j].id == ng[i].id)
                                 ng[i] = x->g[j];
+                snprintf(ng[i].name, sizeof(ng[i].name), "%s", cfg->rgs[i].name); /* renamed? */
         }
         for (unsigned j = 0; j < x->ng; j++) {
                 bool kept = false;
                 for (unsigned i = 0; i < cfg->nrgs; i++)
-                        kept |= !strcmp(x->g[j].name, cfg->rgs[i].name);
+                        kept |= x->g[j].id == cfg->rgs[i].id;
                 if (!kept && x->g[j].state != RG_S_OFFLINE)
                         log_err("rgm", "group %s removed from configuration while %s here",
                                 x->g[j].name, rg_state_str(x->g[j].state));
@@ -94,10 +96,10 @@ void rgm_exec_set_config(rgm_exec_t *x, const hamr_config_t *cfg, uint16_t self_
         x->self_id = self_id;
 }
 
-static int group_index(rgm_exec_t *x, const char *name)
+static int group_index(rgm_exec_t *x, uint32_t id)
 {
         for (unsigned i = 0; i < x->ng; i++)
-                if (!strcmp(x->g[i].name, name))
+                if (x->g[i].id == id)
                         return (int)i;
         return -1;
 }
@@ -107,8 +109,8 @@ static void set_state(rgm_exec_t *x, unsigned gi, rg_state_t s)
         group_rt_t *g = &x->g[gi];
         if (g->state == s)
                 return;
-        log_info("rgm", "group %s %s -> %s%s%s", g->name, rg_state_str(g->state),
-                 rg_state_str(s), s == RG_S_ERROR ? ": " : "", s == RG_S_ERROR ? g->reason : "");
+        log_info("rgm", "group %s %s -> %s%s%s", g->name, rg_state_str(g->state), rg_state_str(s),
+                 s == RG_S_ERROR ? ": " : "", s == RG_S_ERROR ? g->reason : "");
         g->state = s;
         x->changed(x->ud);
 }
@@ -176,8 +178,7 @@ static void app_env(rgm_exec_t *x, const conf_rg_t *rg, char env[4][4200])
         env[3][0] = '\0';
 }
 
-static int ip_step(rgm_exec_t *x, const conf_rg_t *rg, int sip, bool add, char *reason,
-                   size_t rlen)
+static int ip_step(rgm_exec_t *x, const conf_rg_t *rg, int sip, bool add, char *reason, size_t rlen)
 {
         const conf_service_ip_t *s = &x->cfg->service_ips[sip];
         struct in_addr local = x->cfg->networks[s->network].addr[x->self_id];
@@ -186,7 +187,8 @@ static int ip_step(rgm_exec_t *x, const conf_rg_t *rg, int sip, bool add, char *
 
         r = agent_ipaddr_find_ifname(local, ifname);
         if (r < 0) {
-                snprintf(reason, rlen, "service_ip %s: no interface holds this node's address on network %s",
+                snprintf(reason, rlen,
+                         "service_ip %s: no interface holds this node's address on network %s",
                          s->name, x->cfg->networks[s->network].name);
                 return r;
         }
@@ -248,7 +250,7 @@ static void run_job(rgm_exec_t *x, unsigned gi)
 
                 app_env(x, rg, envbuf);
                 sc->x = x;
-                snprintf(sc->group, sizeof(sc->group), "%s", g->name);
+                sc->group = g->id;
                 sc->token = g->token = ++x->next_token;
                 if (forward)
                         g->done_steps++; /* counted before it runs: undo must stop it too */
@@ -260,7 +262,8 @@ static void run_job(rgm_exec_t *x, unsigned gi)
                         return; /* continues in step_done */
                 free(sc);
                 char reason[MEMB_REASON_LEN];
-                snprintf(reason, sizeof(reason), "%s %s of application_controller %s cannot run: %s",
+                snprintf(reason, sizeof(reason),
+                         "%s %s of application_controller %s cannot run: %s",
                          forward ? "STARTSCRIPT" : "STOPSCRIPT",
                          forward ? app->startscript : app->stopscript, app->name, strerror(-r));
                 log_err("rgm", "group %s: %s", g->name, reason);
@@ -316,8 +319,7 @@ void rgm_exec_reconcile(rgm_exec_t *x, const rgm_exec_input_t *in)
                 if (g->state == RG_S_ONLINE) {
                         /* Without quorum, release at once. With targets not
                          * (yet) valid, keep what we have. */
-                        bool release = !in->may_hold ||
-                                       in->services != SVC_ACTIVE ||
+                        bool release = !in->may_hold || in->services != SVC_ACTIVE ||
                                        (in->targets_valid && target != x->self_id);
                         if (release)
                                 start_job(x, gi, false);

@@ -18,6 +18,7 @@ static const char WHY_ERROR[] = "error on node";
 static const char WHY_MULTIPLE[] = "online on more than one node";
 static const char WHY_ADMIN_OFFLINE[] = "offline by administrator";
 static const char WHY_POL[] = "priority override location";
+static const char WHY_MOVE[] = "moved by the administrator";
 static const char WHY_FALLBACK[] = "fallback to higher priority node";
 static const char WHY_STAY[] = "online on current node";
 static const char WHY_HOME[] = "startup on home node";
@@ -121,6 +122,10 @@ static uint16_t desired_node(const conf_rg_t *rg, const rgm_ctl_t *ctl, const gr
                 *ret_why = WHY_POL;
                 return ctl->pol_node;
         }
+        if (ctl->move_node < CONF_MAX_NODES && (v->ok & BIT(ctl->move_node))) {
+                *ret_why = WHY_MOVE;
+                return ctl->move_node;
+        }
 
         /* At most one holder here: more were handled by the caller. */
         if (v->active & v->ok) {
@@ -165,7 +170,11 @@ static uint16_t target_node(const rgm_input_t *in, unsigned g, const group_view_
         uint16_t desired;
 
         if (v->unmanaged) {
+                /* Left running by its node: it stays that node's, so that
+                 * resuming management restarts nothing. */
                 *ret_why = WHY_UNMANAGED;
+                if (v->holders == v->unmanaged && !(v->unmanaged & (v->unmanaged - 1)))
+                        return only_bit(v->unmanaged);
                 return RGM_NO_NODE;
         }
         if (v->error) {
@@ -214,10 +223,23 @@ void rgm_schedule(const rgm_input_t *in, rgm_output_t *out)
 
                 out[g].target = target;
                 out[g].why = why;
+                out[g].settled =
+                    why != WHY_WAIT_RELEASE && why != WHY_WAIT_REPORT && why != WHY_MULTIPLE &&
+                    (target == RGM_NO_NODE
+                         ? !(v.holders & ~v.error & ~v.unmanaged)
+                         : v.holders == BIT(target) && (reported(in, g, target) == RG_S_ONLINE ||
+                                                        reported(in, g, target) == RG_S_UNMANAGED));
                 out[g].ctl = in->ctl[g];
                 if (target != RGM_NO_NODE && reported(in, g, target) == RG_S_ONLINE) {
                         out[g].ctl.started = true;
                         out[g].ctl.last_node = target;
+                        if (target == in->ctl[g].move_node)
+                                out[g].ctl.move_node = RGM_NO_NODE; /* the move is done */
                 }
+                if (in->ctl[g].move_node != RGM_NO_NODE &&
+                    (in->ctl[g].move_node >= CONF_MAX_NODES || !(v.ok & BIT(in->ctl[g].move_node))))
+                        out[g].ctl.move_node = RGM_NO_NODE; /* its node went away: forget it */
+                if (!(v.listed & in->members & in->eligible) && !v.holders && !v.unknown)
+                        out[g].ctl.started = false; /* services stopped on all its nodes */
         }
 }

@@ -66,7 +66,7 @@ static void all_report(memb_t *m, usec_t now, uint8_t services, uint8_t gstate_n
         peer_st.view_pub_seq = m->view.pub_seq;
         peer_st.view_coord = m->view.coord;
         peer_st.services = services;
-        peer_st.ngroups = 1;
+        peer_st.ngroups = self_st.ngroups ? self_st.ngroups : 1;
         peer_st.gstate[0] = RG_S_OFFLINE;
         memb_on_status(m, 1, 11, &peer_st, MEMB_PATH_NET, now);
         memb_on_status(m, 2, 12, &peer_st, MEMB_PATH_NET, now);
@@ -135,19 +135,23 @@ static void test_bad_requests_change_nothing(void **state)
         coord_update(&c, m, &cfg, &self_st, now);
         before = m->view;
 
-        assert_int_equal(command(&c, m, "{\"op\":\"rg_move\",\"groups\":[\"nope\"],\"node\":\"n2\"}", err),
-                         -HAMR_E_NOT_FOUND);
+        assert_int_equal(
+            command(&c, m, "{\"op\":\"rg_move\",\"groups\":[\"nope\"],\"node\":\"n2\"}", err),
+            -HAMR_E_NOT_FOUND);
         assert_non_null(strstr(err, "nope"));
-        assert_int_equal(command(&c, m, "{\"op\":\"rg_move\",\"groups\":[\"web_rg\"],\"node\":\"n9\"}", err),
-                         -HAMR_E_NOT_FOUND);
+        assert_int_equal(
+            command(&c, m, "{\"op\":\"rg_move\",\"groups\":[\"web_rg\"],\"node\":\"n9\"}", err),
+            -HAMR_E_NOT_FOUND);
         assert_non_null(strstr(err, "n9"));
         assert_int_equal(command(&c, m, "{\"op\":\"rg_move\",\"groups\":[\"web_rg\"]}", err),
                          -HAMR_E_MISSING);
         assert_int_equal(command(&c, m, "{\"op\":\"stop\",\"manage\":\"sideways\"}", err),
                          -HAMR_E_BAD_VALUE);
         assert_non_null(strstr(err, "sideways"));
-        assert_int_equal(command(&c, m, "{\"op\":\"stop\",\"nodes\":[\"n7\"]}", err), -HAMR_E_NOT_FOUND);
-        assert_int_equal(command(&c, m, "{\"op\":\"rg_online\",\"groups\":[]}", err), -HAMR_E_MISSING);
+        assert_int_equal(command(&c, m, "{\"op\":\"stop\",\"nodes\":[\"n7\"]}", err),
+                         -HAMR_E_NOT_FOUND);
+        assert_int_equal(command(&c, m, "{\"op\":\"rg_online\",\"groups\":[]}", err),
+                         -HAMR_E_MISSING);
         assert_memory_equal(&before, &m->view, sizeof(before));
         memb_free(m);
 }
@@ -165,7 +169,8 @@ static void test_stop_offline_and_restart_node(void **state)
         coord_update(&c, m, &cfg, &self_st, now);
         assert_int_equal(m->view.target[0], 0);
         /* graceful stop of the owner: group taken offline, not moved */
-        assert_int_equal(command(&c, m, "{\"op\":\"stop\",\"nodes\":[\"n1\"],\"manage\":\"offline\"}", err), 0);
+        assert_int_equal(
+            command(&c, m, "{\"op\":\"stop\",\"nodes\":[\"n1\"],\"manage\":\"offline\"}", err), 0);
         assert_int_equal(m->view.want[0], WANT_STOP_OFFLINE);
         assert_int_equal(m->view.ctl[0].admin, RGM_ADMIN_OFFLINE);
         ack(m, now);
@@ -195,13 +200,15 @@ static void test_move_needs_active_node_and_sets_pol(void **state)
         (void)state;
         all_report(m, now, SVC_ACTIVE, RG_S_ONLINE);
         /* services not started anywhere: a move target must have them ONLINE */
-        assert_int_equal(command(&c, m, "{\"op\":\"rg_move\",\"groups\":[\"web_rg\"],\"node\":\"n2\"}", err),
-                         -HAMR_E_BUSY);
+        assert_int_equal(
+            command(&c, m, "{\"op\":\"rg_move\",\"groups\":[\"web_rg\"],\"node\":\"n2\"}", err),
+            -HAMR_E_BUSY);
         assert_int_equal(command(&c, m, "{\"op\":\"start\"}", err), 0);
         coord_update(&c, m, &cfg, &self_st, now);
         ack(m, now);
         uint32_t clear = m->view.clear_seq[0];
-        assert_int_equal(command(&c, m, "{\"op\":\"rg_move\",\"groups\":[\"web_rg\"],\"node\":\"n2\"}", err), 0);
+        assert_int_equal(
+            command(&c, m, "{\"op\":\"rg_move\",\"groups\":[\"web_rg\"],\"node\":\"n2\"}", err), 0);
         assert_int_equal(m->view.ctl[0].pol_node, 1);
         assert_true(m->view.clear_seq[0] > clear);
         coord_update(&c, m, &cfg, &self_st, now);
@@ -210,6 +217,91 @@ static void test_move_needs_active_node_and_sets_pol(void **state)
         ack(m, now);
         coord_update(&c, m, &cfg, &self_st, now);
         assert_int_equal(m->view.target[0], 1);
+        memb_free(m);
+}
+
+/* Control state follows a group by its ID across a sync that deletes an
+ * earlier group and renames this one (found by review: it was indexed by
+ * position and reset by every new generation). */
+static void test_control_state_follows_group_id_across_syncs(void **state)
+{
+        coord_t c;
+        char err[CONF_ERR_LEN];
+        usec_t now = now_usec();
+        memb_t *m = cluster_of_three(&c, now);
+        static conf_rg_t two[2];
+
+        (void)state;
+        two[0] = rg;
+        two[1] = rg;
+        two[0].id = 256;
+        two[1].id = 257;
+        snprintf(two[1].name, sizeof(two[1].name), "db_rg");
+        cfg.rgs = two;
+        cfg.nrgs = 2;
+        self_st.ngroups = 2;
+        all_report(m, now, SVC_ACTIVE, RG_S_OFFLINE);
+        assert_int_equal(command(&c, m, "{\"op\":\"start\"}", err), 0);
+        coord_update(&c, m, &cfg, &self_st, now);
+        ack(m, now);
+        assert_int_equal(command(&c, m, "{\"op\":\"rg_offline\",\"groups\":[\"db_rg\"]}", err), 0);
+        assert_int_equal(m->view.ctl[1].admin, RGM_ADMIN_OFFLINE);
+        uint32_t clear = m->view.clear_seq[1];
+        /* generation 2: web_rg (256) deleted, db_rg (257) renamed, now first */
+        two[0] = two[1];
+        snprintf(two[0].name, sizeof(two[0].name), "db2_rg");
+        cfg.nrgs = 1;
+        cfg.generation = 2;
+        self_st.generation = 2;
+        self_st.ngroups = 1;
+        peer_st.generation = 2;
+        all_report(m, now, SVC_ACTIVE, RG_S_OFFLINE);
+        coord_update(&c, m, &cfg, &self_st, now);
+        assert_int_equal(m->view.generation, 2);
+        assert_int_equal(m->view.ngroups, 1);
+        assert_int_equal(m->view.gid[0], 257);
+        assert_int_equal(m->view.ctl[0].admin, RGM_ADMIN_OFFLINE); /* still offline */
+        assert_int_equal(m->view.clear_seq[0], clear);
+        assert_int_equal(m->view.target[0], RGM_NO_NODE);
+        /* a new group (new ID) starts with its startup policy */
+        two[1] = rg;
+        two[1].id = 512;
+        cfg.nrgs = 2;
+        cfg.generation = 3;
+        self_st.generation = 3;
+        self_st.ngroups = 2;
+        peer_st.generation = 3;
+        all_report(m, now, SVC_ACTIVE, RG_S_OFFLINE);
+        coord_update(&c, m, &cfg, &self_st, now);
+        assert_int_equal(m->view.ctl[0].admin, RGM_ADMIN_OFFLINE);
+        assert_int_equal(m->view.ctl[1].admin, RGM_ADMIN_AUTO);
+        assert_int_equal(m->view.target[1], 0); /* OHN: home node n1 */
+        cfg.rgs = &rg;
+        cfg.nrgs = 1;
+        memb_free(m);
+}
+
+/* A move to the highest-priority node is one-shot: no priority override
+ * location is left behind (PowerHA clears the POL on such a move). */
+static void test_move_home_clears_pol(void **state)
+{
+        coord_t c;
+        char err[CONF_ERR_LEN];
+        usec_t now = now_usec();
+        memb_t *m = cluster_of_three(&c, now);
+
+        (void)state;
+        all_report(m, now, SVC_ACTIVE, RG_S_OFFLINE);
+        assert_int_equal(command(&c, m, "{\"op\":\"start\"}", err), 0);
+        coord_update(&c, m, &cfg, &self_st, now);
+        ack(m, now);
+        assert_int_equal(
+            command(&c, m, "{\"op\":\"rg_move\",\"groups\":[\"web_rg\"],\"node\":\"n3\"}", err), 0);
+        assert_int_equal(m->view.ctl[0].pol_node, 2);
+        assert_int_equal(
+            command(&c, m, "{\"op\":\"rg_move\",\"groups\":[\"web_rg\"],\"node\":\"n1\"}", err), 0);
+        assert_int_equal(m->view.ctl[0].pol_node, RGM_NO_NODE);
+        assert_int_equal(m->view.ctl[0].move_node, 0);
         memb_free(m);
 }
 
@@ -265,8 +357,8 @@ static void test_revoke_before_grant(void **state)
         memb_t *m = granted_to_n2(&c, now);
 
         (void)state;
-        ack(m, now);                            /* everyone answered; n2 not acquiring yet */
-        self_st.services = SVC_ACTIVE;          /* n1 (home, higher priority) becomes eligible */
+        ack(m, now);                   /* everyone answered; n2 not acquiring yet */
+        self_st.services = SVC_ACTIVE; /* n1 (home, higher priority) becomes eligible */
         coord_update(&c, m, &cfg, &self_st, now);
         assert_int_equal(m->view.target[0], RGM_NO_NODE); /* revoked, not moved */
         coord_update(&c, m, &cfg, &self_st, now);
@@ -295,7 +387,6 @@ static void test_no_quorum_refuses(void **state)
         assert_non_null(strstr(err, "quorum"));
         memb_free(m);
 }
-
 
 /* Selective fallover and the poison pill: n1 (coordinator, holder) reports
  * no carrier while n2 and n3, heard just now, report the network up: the
@@ -363,14 +454,16 @@ static void test_selective_fallover_and_poison_pill(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_start_then_schedule),
-                cmocka_unit_test(test_bad_requests_change_nothing),
-                cmocka_unit_test(test_stop_offline_and_restart_node),
-                cmocka_unit_test(test_move_needs_active_node_and_sets_pol),
-                cmocka_unit_test(test_target_waits_for_answers),
-                cmocka_unit_test(test_revoke_before_grant),
-                cmocka_unit_test(test_no_quorum_refuses),
-                cmocka_unit_test(test_selective_fallover_and_poison_pill),
+            cmocka_unit_test(test_start_then_schedule),
+            cmocka_unit_test(test_bad_requests_change_nothing),
+            cmocka_unit_test(test_stop_offline_and_restart_node),
+            cmocka_unit_test(test_move_needs_active_node_and_sets_pol),
+            cmocka_unit_test(test_control_state_follows_group_id_across_syncs),
+            cmocka_unit_test(test_move_home_clears_pol),
+            cmocka_unit_test(test_target_waits_for_answers),
+            cmocka_unit_test(test_revoke_before_grant),
+            cmocka_unit_test(test_no_quorum_refuses),
+            cmocka_unit_test(test_selective_fallover_and_poison_pill),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

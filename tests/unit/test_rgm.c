@@ -13,8 +13,9 @@
  *   eligible N...|-            members with cluster services active
  *   netdown N...|-             members whose service network is down
  *   state G|* N=STATE...       reported state (initially OFFLINE everywhere)
- *   ctl G|* [started=0|1] [pol=N|-] [last=N|-] [admin=auto|offline]
- *   expect G|* [target=N|-] [started=0|1] [last=N|-] [pol=N|-]
+ *   ctl G|* [started=0|1] [pol=N|-] [move=N|-] [last=N|-] [admin=auto|offline]
+ *   expect G|* [target=N|-] [started=0|1] [last=N|-] [pol=N|-] [move=N|-]
+ *              [settled=0|1]
  *              [admin=auto|offline] [why="..."]
  * Inputs persist across steps. The first expect of a step runs the scheduler;
  * inputs may not follow an expect in the same step, and a step with inputs
@@ -299,8 +300,10 @@ static int do_group(scn_t *s, tokens_t *t)
         }
         if (rg->nnodes == 0)
                 return scn_fail(s, "group '%s' has no nodes", rg->name);
-        s->ctl[s->cfg.nrgs] =
-            (rgm_ctl_t){.admin = RGM_ADMIN_AUTO, .pol_node = RGM_NO_NODE, .last_node = RGM_NO_NODE};
+        s->ctl[s->cfg.nrgs] = (rgm_ctl_t){.admin = RGM_ADMIN_AUTO,
+                                          .pol_node = RGM_NO_NODE,
+                                          .move_node = RGM_NO_NODE,
+                                          .last_node = RGM_NO_NODE};
         s->cfg.nrgs++;
         return 0;
 }
@@ -362,6 +365,8 @@ static int do_ctl(scn_t *s, tokens_t *t)
                                 r = parse_bool(s, v, &s->ctl[g].started);
                         else if (strcmp(key, "pol") == 0)
                                 r = parse_node(s, v, &s->ctl[g].pol_node);
+                        else if (strcmp(key, "move") == 0)
+                                r = parse_node(s, v, &s->ctl[g].move_node);
                         else if (strcmp(key, "last") == 0)
                                 r = parse_node(s, v, &s->ctl[g].last_node);
                         else if (strcmp(key, "admin") == 0)
@@ -391,6 +396,11 @@ static int check_safety(scn_t *s)
                         continue;
                 for (i = 0; i < s->rgs[g].nnodes; i++)
                         listed |= s->rgs[g].nodes[i] == o->target;
+                /* the one exception: a group left running by its node's
+                 * unmanage stop stays targeted there (nothing restarts) */
+                if (o->target < CONF_MAX_NODES && (s->members & BIT(o->target)) &&
+                    s->state[g * CONF_MAX_NODES + o->target] == RG_S_UNMANAGED)
+                        continue;
                 if (!listed || o->target >= CONF_MAX_NODES ||
                     !(s->members & s->eligible & BIT(o->target)) ||
                     (s->rgs[g].nsips > 0 && (s->net_down & BIT(o->target))))
@@ -458,6 +468,10 @@ static int do_expect(scn_t *s, tokens_t *t)
                                 got = node_name(s, o->ctl.last_node);
                         else if (strcmp(key, "pol") == 0)
                                 got = node_name(s, o->ctl.pol_node);
+                        else if (strcmp(key, "move") == 0)
+                                got = node_name(s, o->ctl.move_node);
+                        else if (strcmp(key, "settled") == 0)
+                                got = o->settled ? "1" : "0";
                         else if (strcmp(key, "started") == 0)
                                 got = o->ctl.started ? "1" : "0";
                         else if (strcmp(key, "admin") == 0)
@@ -486,8 +500,7 @@ static int do_line(scn_t *s, tokens_t *t)
 {
         const char *d = t->v[0];
         bool input = strcmp(d, "members") == 0 || strcmp(d, "eligible") == 0 ||
-                     strcmp(d, "netdown") == 0 ||
-                     strcmp(d, "state") == 0 || strcmp(d, "ctl") == 0;
+                     strcmp(d, "netdown") == 0 || strcmp(d, "state") == 0 || strcmp(d, "ctl") == 0;
 
         if (input) {
                 if (s->step_exp)
@@ -690,7 +703,8 @@ static void test_garbage_tolerated(void **state)
                         .fallback = RG_FALLBACK_NFB};
         hamr_config_t cfg = {.rgs = &rg, .nrgs = 1};
         uint8_t st[CONF_MAX_NODES] = {0};
-        rgm_ctl_t ctl = {.pol_node = 999, .last_node = RGM_NO_NODE, .started = true};
+        rgm_ctl_t ctl = {
+            .pol_node = 999, .move_node = RGM_NO_NODE, .last_node = RGM_NO_NODE, .started = true};
         rgm_input_t in = {.cfg = &cfg, .members = 0x7, .eligible = 0xff, .state = st, .ctl = &ctl};
         rgm_output_t out;
 
@@ -757,6 +771,8 @@ static void test_determinism(void **state)
                         ctl[g].admin = rnd_next(&x) % 4 == 0 ? RGM_ADMIN_OFFLINE : RGM_ADMIN_AUTO;
                         ctl[g].pol_node =
                             rnd_next(&x) % 3 == 0 ? (uint16_t)(rnd_next(&x) % nn) : RGM_NO_NODE;
+                        ctl[g].move_node =
+                            rnd_next(&x) % 5 == 0 ? (uint16_t)(rnd_next(&x) % nn) : RGM_NO_NODE;
                         ctl[g].last_node = RGM_NO_NODE;
                         ctl[g].started = rnd_next(&x) & 1;
                         for (id = 0; id < CONF_MAX_NODES; id++) {
@@ -791,6 +807,11 @@ static void test_determinism(void **state)
                         assert_ptr_equal(one.why, a[g].why);
                         if (a[g].target == RGM_NO_NODE)
                                 continue;
+                        if (st[g * CONF_MAX_NODES + a[g].target] == RG_S_UNMANAGED) {
+                                /* left running by an unmanage stop: stays */
+                                assert_true(in.members & BIT(a[g].target));
+                                continue;
+                        }
                         assert_true(in.members & in.eligible & BIT(a[g].target));
                         assert_int_equal(ctl[g].admin, RGM_ADMIN_AUTO);
                         for (id = 0; id < CONF_MAX_NODES; id++) {
