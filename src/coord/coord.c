@@ -15,14 +15,38 @@ void coord_init(coord_t *c)
         memset(c->stopped_by, 0xff, sizeof(c->stopped_by));
 }
 
-static const memb_status_t *status_of(const memb_t *m, const memb_status_t *self_status, int id)
+/* Configuration generation node id runs (its membership status; self:
+ * the coordinator's own). */
+static uint64_t generation_of(const memb_t *m, const hamr_config_t *cfg, int id)
 {
-        return id == m->self ? self_status : memb_peer_status(m, (uint16_t)id);
+        const memb_status_t *st;
+
+        if (id == m->self)
+                return cfg->generation;
+        st = memb_peer_status(m, (uint16_t)id);
+        return st ? st->generation : 0;
 }
 
-static void publish(memb_t *m)
+static void publish(cstate_t *cs)
 {
-        m->view.pub_seq++;
+        cs->ctl.ctl_seq++;
+}
+
+/* The control state belongs to the view this node coordinates: a new view
+ * carries the previous control state over (it is the cluster's, not the
+ * old coordinator's) with targets not valid until every member reported. */
+static void adopt_view(cstate_t *cs, const memb_t *m)
+{
+        cstate_ctl_t *k = &cs->ctl;
+
+        if (cs->have_ctl && k->view_id == m->view.view_id && k->coord == m->self)
+                return;
+        k->view_id = m->view.view_id;
+        k->coord = m->self;
+        k->ctl_seq = 1;
+        k->targets_valid = false;
+        k->stable = false;
+        cs->have_ctl = true;
 }
 
 /* The view's group table in the order of this generation's groups. Control
@@ -31,11 +55,11 @@ static void publish(memb_t *m)
  * each group by its ID across syncs, deletions, renames and reorderings; a
  * group new to the table starts with its startup policy (as PowerHA brings a
  * group added by a live change online by its startup policy). */
-static void adopt_generation(coord_t *c, memb_t *m, const hamr_config_t *cfg)
+static void adopt_generation(coord_t *c, cstate_t *cs, const hamr_config_t *cfg)
 {
-        static memb_view_t old;
+        static cstate_ctl_t old;
         static coord_t oldc;
-        memb_view_t *v = &m->view;
+        cstate_ctl_t *v = &cs->ctl;
         bool same = v->generation == cfg->generation && v->ngroups == cfg->nrgs;
 
         for (unsigned g = 0; same && g < cfg->nrgs; g++)
@@ -75,7 +99,7 @@ static void adopt_generation(coord_t *c, memb_t *m, const hamr_config_t *cfg)
 }
 
 /* Each member's cluster services are where the coordinator wants them. */
-static bool services_settled(const memb_view_t *v, const memb_status_t *st, int i)
+static bool services_settled(const cstate_ctl_t *v, const cstate_report_t *st, int i)
 {
         switch (v->want[i]) {
         case WANT_ACTIVE:
@@ -89,33 +113,34 @@ static bool services_settled(const memb_view_t *v, const memb_status_t *st, int 
         }
 }
 
-bool coord_update(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_status_t *self_status,
-                  usec_t now)
+bool coord_update(coord_t *c, const memb_t *m, cstate_t *cs, const hamr_config_t *cfg, usec_t now)
 {
         static uint8_t state[CONF_MAX_RGS * CONF_MAX_NODES];
         static rgm_output_t out[CONF_MAX_RGS];
         static bool pending[CONF_MAX_RGS], changed[CONF_MAX_RGS];
-        memb_view_t *v = &m->view;
-        memb_view_t before;
+        const memb_view_t *mv = &m->view;
+        cstate_ctl_t *v = &cs->ctl;
+        static cstate_ctl_t before;
         uint64_t eligible = 0;
         hamr_config_t eff;
         conf_rg_t *rgs = NULL;
 
-        if (!cfg || !memb_is_coordinator(m, now) || !m->have_view || v->coord != m->self)
+        if (!cfg || !memb_is_coordinator(m, now) || !m->have_view || mv->coord != m->self)
                 return false;
+        adopt_view(cs, m);
         before = *v;
-        adopt_generation(c, m, cfg);
+        adopt_generation(c, cs, cfg);
 
         /* Nodes that finished stopping. */
         for (int i = 0; i < CONF_MAX_NODES; i++) {
-                const memb_status_t *st = status_of(m, self_status, i);
-                if (!(v->members & (1ULL << i)) || !st)
+                const cstate_report_t *st = cstate_report_of(cs, (uint16_t)i);
+                if (!(mv->members & (1ULL << i)) || !st)
                         continue;
                 if ((v->want[i] == WANT_STOP_OFFLINE || v->want[i] == WANT_STOP_MOVE) &&
                     st->services == SVC_INACTIVE)
                         v->want[i] = WANT_INACTIVE;
                 if (v->want[i] == WANT_ACTIVE && st->services == SVC_ACTIVE &&
-                    st->generation == cfg->generation)
+                    generation_of(m, cfg, i) == cfg->generation)
                         eligible |= 1ULL << i;
         }
 
@@ -125,18 +150,18 @@ bool coord_update(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
          * service IPs; its groups move after it released them. */
         uint64_t net_down = 0;
         for (int i = 0; i < CONF_MAX_NODES; i++) {
-                if (!(v->members & (1ULL << i)))
+                if (!(mv->members & (1ULL << i)))
                         c->member_since[i] = 0;
                 else if (!c->member_since[i])
                         c->member_since[i] = now;
         }
         for (int i = 0; i < CONF_MAX_NODES; i++) {
-                const memb_status_t *st = status_of(m, self_status, i);
+                const cstate_report_t *st = cstate_report_of(cs, (uint16_t)i);
                 uint8_t best_net = 0;
                 if (!(eligible & (1ULL << i)) || !st)
                         continue;
                 for (int j = 0; j < CONF_MAX_NODES; j++) {
-                        const memb_status_t *o = status_of(m, self_status, j);
+                        const cstate_report_t *o = cstate_report_of(cs, (uint16_t)j);
                         uint8_t eff_net;
                         /* a better network is proven only by a member of
                          * some standing (not one that just joined and is
@@ -180,16 +205,17 @@ bool coord_update(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
          * groups fall over. A node that left the view (reset, restarted)
          * is wanted active again. */
         for (int i = 0; i < CONF_MAX_NODES; i++) {
-                const memb_status_t *st = status_of(m, self_status, i);
-                if (!(v->members & (1ULL << i))) {
+                const cstate_report_t *st = cstate_report_of(cs, (uint16_t)i);
+                if (!(mv->members & (1ULL << i))) {
                         if (v->want[i] == WANT_FENCE)
                                 v->want[i] = WANT_ACTIVE;
                         continue;
                 }
                 if (!(net_down & (1ULL << i)) || !st || v->want[i] == WANT_FENCE)
                         continue;
-                for (unsigned g = 0; g < cfg->nrgs && g < st->ngroups; g++)
-                        if (st->gstate[g] == RG_S_ERROR && cfg->rgs[g].nsips > 0) {
+                for (unsigned g = 0; g < cfg->nrgs; g++)
+                        if (cstate_group_state(cs, (uint16_t)i, g) == RG_S_ERROR &&
+                            cfg->rgs[g].nsips > 0) {
                                 log_warn("coord",
                                          "node %d: network down and group %s stuck in ERROR: "
                                          "poison pill (reset through the watchdog)",
@@ -200,19 +226,27 @@ bool coord_update(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
         }
 
         c->net_down = net_down;
-        /* quorate now (e.g. the lease was taken after the view formed):
-         * the control state is of this view's epoch */
-        if (memb_quorate(m, now))
-                v->ctl_epoch = v->view_id;
-        v->targets_valid = memb_quorate(m, now) && memb_view_agreed(m, cfg->generation) &&
-                           self_status->generation == cfg->generation;
+        /* Targets only in a quorate, closed view where every member runs
+         * this generation and has reported since it took this view's
+         * control state (its report answers a publication of this view). */
+        v->generation = cfg->generation;
+        v->targets_valid = memb_quorate(m, now) && memb_view_agreed(m, cfg->generation);
+        for (int i = 0; v->targets_valid && i < CONF_MAX_NODES; i++) {
+                const cstate_report_t *st = cstate_report_of(cs, (uint16_t)i);
+                if (mv->members & (1ULL << i))
+                        v->targets_valid = st && (i == m->self || st->ctl_view == v->view_id);
+        }
+        for (int i = 0; i < CONF_MAX_NODES; i++) {
+                const cstate_report_t *st = cstate_report_of(cs, (uint16_t)i);
+                v->report_ack[i] = (mv->members & (1ULL << i)) && st ? st->report_seq : 0;
+        }
         /* STABLE: every group where policy wants it, every member's services
          * where wanted, and every member heard lately (a target that went
          * silent is not "online there"). */
         bool stable = v->targets_valid;
         for (int i = 0; stable && i < CONF_MAX_NODES; i++) {
-                const memb_status_t *st = status_of(m, self_status, i);
-                if (!(v->members & (1ULL << i)))
+                const cstate_report_t *st = cstate_report_of(cs, (uint16_t)i);
+                if (!(mv->members & (1ULL << i)))
                         continue;
                 stable = st && services_settled(v, st, i) &&
                          memb_heard_within(m, (uint16_t)i, 4 * cfg->hb_interval_usec, now);
@@ -221,13 +255,14 @@ bool coord_update(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
                 memset(state, RG_S_UNKNOWN, sizeof(state));
                 memset(pending, 0, sizeof(pending));
                 for (int i = 0; i < CONF_MAX_NODES; i++) {
-                        const memb_status_t *st = status_of(m, self_status, i);
-                        if (!(v->members & (1ULL << i)) || !st)
+                        const cstate_report_t *st = cstate_report_of(cs, (uint16_t)i);
+                        if (!(mv->members & (1ULL << i)) || !st)
                                 continue;
-                        for (unsigned g = 0; g < cfg->nrgs && g < st->ngroups; g++) {
-                                state[g * CONF_MAX_NODES + i] = st->gstate[g];
-                                if (c->target_view[g] == v->view_id &&
-                                    st->view_pub_seq < c->target_pub[g])
+                        for (unsigned g = 0; g < cfg->nrgs; g++) {
+                                state[g * CONF_MAX_NODES + i] =
+                                        (uint8_t)cstate_group_state(cs, (uint16_t)i, g);
+                                if (i != m->self && c->target_view[g] == v->view_id &&
+                                    (st->ctl_view != v->view_id || st->ctl_seq < c->target_pub[g]))
                                         pending[g] = true;
                         }
                 }
@@ -242,7 +277,7 @@ bool coord_update(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
                         eff.rgs = rgs;
                 }
                 rgm_input_t in = {.cfg = &eff,
-                                  .members = v->members,
+                                  .members = mv->members,
                                   .eligible = eligible,
                                   .net_down = net_down,
                                   .state = state,
@@ -278,16 +313,21 @@ bool coord_update(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
                 free(rgs);
         }
         v->stable = stable;
+        /* Report acknowledgements are not a publication (a report answering
+         * a publication must not cause another one): they are sent with
+         * the current ctl_seq. */
+        bool acks = memcmp(before.report_ack, v->report_ack, sizeof(v->report_ack)) != 0;
+        memcpy(before.report_ack, v->report_ack, sizeof(v->report_ack));
         if (memcmp(&before, v, sizeof(before)) != 0) {
-                publish(m);
+                publish(cs);
                 for (unsigned g = 0; v->targets_valid && g < cfg->nrgs; g++)
                         if (changed[g]) {
                                 c->target_view[g] = v->view_id;
-                                c->target_pub[g] = v->pub_seq;
+                                c->target_pub[g] = v->ctl_seq;
                         }
                 return true;
         }
-        return false;
+        return acks;
 }
 
 static int node_list(const hamr_config_t *cfg, json_t *arr, uint64_t *ret_mask, char *err,
@@ -323,10 +363,10 @@ static bool holds(rg_state_t s)
         return s == RG_S_ONLINE || s == RG_S_ACQUIRING;
 }
 
-static int cmd_start(coord_t *c, memb_t *m, const hamr_config_t *cfg, json_t *req, char *err,
+static int cmd_start(coord_t *c, cstate_t *cs, const hamr_config_t *cfg, json_t *req, char *err,
                      size_t errlen)
 {
-        memb_view_t *v = &m->view;
+        cstate_ctl_t *v = &cs->ctl;
         uint64_t mask;
         bool all = !json_is_array(json_object_get(req, "nodes"));
         int r = node_list(cfg, json_object_get(req, "nodes"), &mask, err, errlen);
@@ -359,10 +399,10 @@ static int cmd_start(coord_t *c, memb_t *m, const hamr_config_t *cfg, json_t *re
         return 0;
 }
 
-static int cmd_stop(coord_t *c, memb_t *m, const hamr_config_t *cfg,
-                    const memb_status_t *self_status, json_t *req, char *err, size_t errlen)
+static int cmd_stop(coord_t *c, cstate_t *cs, const hamr_config_t *cfg, json_t *req, char *err,
+                    size_t errlen)
 {
-        memb_view_t *v = &m->view;
+        cstate_ctl_t *v = &cs->ctl;
         const char *manage = json_string_value(json_object_get(req, "manage"));
         uint8_t want;
         uint64_t mask;
@@ -383,14 +423,14 @@ static int cmd_stop(coord_t *c, memb_t *m, const hamr_config_t *cfg,
                 return -HAMR_E_BAD_VALUE;
         }
         for (int i = 0; i < CONF_MAX_NODES; i++) {
-                const memb_status_t *st = status_of(m, self_status, i);
+                const cstate_report_t *st = cstate_report_of(cs, (uint16_t)i);
                 if (!(mask & (1ULL << i)))
                         continue;
                 v->want[i] = want;
                 if (want != WANT_STOP_OFFLINE || !st)
                         continue;
-                for (unsigned g = 0; g < cfg->nrgs && g < st->ngroups; g++)
-                        if (holds(st->gstate[g]) || v->target[g] == i) {
+                for (unsigned g = 0; g < cfg->nrgs; g++)
+                        if (holds(cstate_group_state(cs, (uint16_t)i, g)) || v->target[g] == i) {
                                 v->ctl[g].admin = RGM_ADMIN_OFFLINE;
                                 c->stopped_by[g] = (uint16_t)i;
                         }
@@ -432,13 +472,14 @@ static bool rg_has_node(const conf_rg_t *rg, uint32_t id)
         return false;
 }
 
-int coord_command(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_status_t *self_status,
-                  json_t *req, char *err, size_t errlen)
+int coord_command(coord_t *c, const memb_t *m, cstate_t *cs, const hamr_config_t *cfg, json_t *req,
+                  char *err, size_t errlen)
 {
         static int groups[CONF_MAX_RGS];
         const char *op = json_string_value(json_object_get(req, "op"));
         const char *node = json_string_value(json_object_get(req, "node"));
-        memb_view_t *v = &m->view;
+        const memb_view_t *mv = &m->view;
+        cstate_ctl_t *v = &cs->ctl;
         unsigned ng = 0;
         int nidx = -1, r;
 
@@ -452,13 +493,14 @@ int coord_command(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
                 snprintf(err, errlen, "no quorum: this view cannot change cluster state");
                 return -HAMR_E_NO_QUORUM;
         }
-        adopt_generation(c, m, cfg);
+        adopt_view(cs, m);
+        adopt_generation(c, cs, cfg);
         if (!op)
                 op = "";
         if (!strcmp(op, "start"))
-                r = cmd_start(c, m, cfg, req, err, errlen);
+                r = cmd_start(c, cs, cfg, req, err, errlen);
         else if (!strcmp(op, "stop"))
-                r = cmd_stop(c, m, cfg, self_status, req, err, errlen);
+                r = cmd_stop(c, cs, cfg, req, err, errlen);
         else {
                 r = group_list(cfg, json_object_get(req, "groups"), groups, &ng, err, errlen);
                 if (r < 0)
@@ -484,7 +526,7 @@ int coord_command(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
                         snprintf(err, errlen, "move resource_group: NODE=<node> is required");
                         return -HAMR_E_MISSING;
                 }
-                if (nidx >= 0 && (!(v->members & (1ULL << cfg->nodes[nidx].id)) ||
+                if (nidx >= 0 && (!(mv->members & (1ULL << cfg->nodes[nidx].id)) ||
                                   v->want[cfg->nodes[nidx].id] != WANT_ACTIVE)) {
                         snprintf(err, errlen, "node \"%s\": cluster services are not ONLINE there",
                                  node);
@@ -520,7 +562,7 @@ int coord_command(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_st
         }
         if (r == 0) {
                 log_info("coord", "command %s accepted", op);
-                publish(m);
+                publish(cs);
         }
         return r;
 }

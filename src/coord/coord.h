@@ -1,13 +1,15 @@
 /* coord: the coordinator's control logic. On the node that coordinates the
  * current view it turns administrator intents (start/stop nodes, online,
- * offline and move groups) plus the members' reports into the control part of
- * the published view: wanted service state per node, per-group control state
- * and targets computed by the pure scheduler (rgm_schedule). */
+ * offline and move groups) plus the members' reports into the control state
+ * (cstate_ctl_t, published in the CONTROL message): wanted service state per
+ * node, per-group control state and targets computed by the pure scheduler
+ * (rgm_schedule). */
 #pragma once
 #include <jansson.h>
 #include <stdbool.h>
 
 #include "conf/conf.h"
+#include "cstate/cstate.h"
 #include "memb/memb.h"
 
 typedef struct coord {
@@ -35,14 +37,15 @@ typedef struct coord {
 /* Initial state: no stop recorded, no target change pending. */
 void coord_init(coord_t *c);
 
-/* Recompute the control part of m->view (coordinator only, quorate view).
- * self_status is this node's own status. Returns true if anything published
- * changed (pub_seq was bumped). */
-bool coord_update(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_status_t *self_status,
-                  usec_t now);
+/* Recompute the control state cs->ctl (coordinator of the current view
+ * only) from the membership m and the members' reports in cs (this node's
+ * own report included). Returns true if the control state must be sent:
+ * something published changed (ctl_seq was bumped) or only the report
+ * acknowledgements changed (same ctl_seq). */
+bool coord_update(coord_t *c, const memb_t *m, cstate_t *cs, const hamr_config_t *cfg, usec_t now);
 
 /* Apply a runtime request (op start|stop|rg_online|rg_offline|rg_move, see
- * docs/control-protocol.md) to m->view. Returns 0, or a negative HAMR_E code
- * with err filled. Bumps pub_seq on success. */
-int coord_command(coord_t *c, memb_t *m, const hamr_config_t *cfg, const memb_status_t *self_status,
-                  json_t *req, char *err, size_t errlen);
+ * docs/control-protocol.md) to cs->ctl. Returns 0, or a negative HAMR_E code
+ * with err filled. Bumps ctl_seq on success. */
+int coord_command(coord_t *c, const memb_t *m, cstate_t *cs, const hamr_config_t *cfg, json_t *req,
+                  char *err, size_t errlen);

@@ -10,10 +10,11 @@
 #include "api/api.h"
 #include "conf/conf.h"
 #include "coord/coord.h"
+#include "cstate/cstate.h"
 #include "dms/dms.h"
 #include "memb/memb.h"
 #include "repo/repo.h"
-#include "rgm/rgm_exec.h"
+#include "exec/exec.h"
 #include "topo/topo.h"
 #include "wire/wire.h"
 
@@ -51,7 +52,7 @@ typedef struct hamrd {
         wire_ctx_t *wire;
         memb_t *memb;
         coord_t coord;
-        rgm_exec_t *exec;
+        exec_t *exec;
         topo_t *topo;
         api_t *api;
         dms_t *dms;
@@ -66,6 +67,13 @@ typedef struct hamrd {
         uint64_t sent_pub_seq;
         uint64_t sent_view_id;
         bool dirty;            /* own status changed: send now */
+        /* cluster state (cstate): every node's report and the control state */
+        cstate_t *cs;
+        cstate_report_t report;  /* own, newest (report_seq) */
+        uint64_t report_sent_seq;
+        bool ctl_dirty;          /* coordinator: control state to send now */
+        unsigned quiet_ticks;    /* ticks since the report/control were last sent */
+        uint64_t slot_overflows; /* slot bodies too large for the repository slot */
 
         uv_timer_t tick;
         uv_idle_t kick;        /* runs one step soon after an event */
@@ -81,6 +89,10 @@ void hamrd_loop_init(hamrd_t *d);
 void hamrd_kick(hamrd_t *d);           /* run a step soon */
 void hamrd_send_to(hamrd_t *d, uint16_t node_id, wire_type_t type, const void *body, size_t len);
 void hamrd_apply_config(hamrd_t *d);   /* after d->cfg changed */
+/* Split a repository slot body into its parts (status, view, report,
+ * control; each u16-length-prefixed, 0 = absent). -EBADMSG if malformed. */
+int hamrd_slot_parts(const uint8_t *body, size_t len, const uint8_t *ret_part[4],
+                     size_t ret_len[4]);
 
 /* daemon_config.c */
 int hamrd_config_load(hamrd_t *d, char *err, size_t errlen); /* from the repository */

@@ -15,27 +15,35 @@
 #define FORWARD_TIMEOUT_USEC (5 * USEC_PER_SEC)
 #define FORWARD_RESEND_USEC  (300 * USEC_PER_MSEC)
 
-static const memb_status_t *status_of(hamrd_t *d, uint16_t id)
+static const cstate_report_t *status_of(hamrd_t *d, uint16_t id)
 {
-        return id == d->self_id ? d->status : memb_peer_status(d->memb, id);
+        return cstate_report_of(d->cs, id);
+}
+
+/* The control state of our current view for our generation, or NULL. */
+static const cstate_ctl_t *ctl_of(hamrd_t *d)
+{
+        if (!d->memb->have_view || !cstate_ctl_current(d->cs, d->memb->view.view_id))
+                return NULL;
+        return &d->cs->ctl;
 }
 
 static bool stable(hamrd_t *d, usec_t now)
 {
-        const memb_view_t *v = &d->memb->view;
+        const memb_view_t *mv = &d->memb->view;
+        const cstate_ctl_t *v = ctl_of(d);
 
         /* the coordinator's judgement (every group where policy wants it,
          * nothing waiting), checked against the reports this node has */
-        if (!memb_quorate(d->memb, now) || !v->targets_valid || !v->stable ||
-            v->ngroups != d->cfg->nrgs || v->generation != d->cfg->generation)
+        if (!memb_quorate(d->memb, now) || !v || !v->targets_valid || !v->stable)
                 return false;
         for (unsigned g = 0; g < d->cfg->nrgs; g++) {
                 for (int i = 0; i < CONF_MAX_NODES; i++) {
-                        const memb_status_t *st;
-                        if (!(v->members & (1ULL << i)) || !(st = status_of(d, (uint16_t)i)) ||
-                            g >= st->ngroups)
+                        if (!(mv->members & (1ULL << i)) || !status_of(d, (uint16_t)i))
                                 continue;
-                        rg_state_t s = st->gstate[g];
+                        rg_state_t s = cstate_group_state(d->cs, (uint16_t)i, g);
+                        if (s == RG_S_UNKNOWN)
+                                continue;
                         if (s == RG_S_ACQUIRING || s == RG_S_RELEASING)
                                 return false;
                         if (v->target[g] == i && s != RG_S_ONLINE && s != RG_S_UNMANAGED)
@@ -45,8 +53,8 @@ static bool stable(hamrd_t *d, usec_t now)
                 }
         }
         for (int i = 0; i < CONF_MAX_NODES; i++) {
-                const memb_status_t *st;
-                if (!(v->members & (1ULL << i)) || !(st = status_of(d, (uint16_t)i)))
+                const cstate_report_t *st;
+                if (!(mv->members & (1ULL << i)) || !(st = status_of(d, (uint16_t)i)))
                         continue;
                 if (st->services == SVC_STOPPING)
                         return false;
@@ -63,6 +71,7 @@ json_t *hamrd_status_json(hamrd_t *d)
                *groups = json_array(), *members = json_array();
         uint64_t reach;
         const memb_view_t *v = &d->memb->view;
+        const cstate_ctl_t *ctl;
         bool any_active = false;
 
         json_object_set_new(root, "ok", json_true());
@@ -77,10 +86,11 @@ json_t *hamrd_status_json(hamrd_t *d)
                 return root;
         }
         reach = memb_reach(d->memb, now);
+        ctl = ctl_of(d);
         for (unsigned i = 0; i < d->cfg->nnodes; i++) {
                 const conf_node_t *n = &d->cfg->nodes[i];
                 const memb_peer_t *p = &d->memb->peers[n->id];
-                const memb_status_t *st = status_of(d, (uint16_t)n->id);
+                const cstate_report_t *st = status_of(d, (uint16_t)n->id);
                 bool up = reach & (1ULL << n->id);
                 char paths[32] = "";
                 json_t *o = json_object();
@@ -117,18 +127,15 @@ json_t *hamrd_status_json(hamrd_t *d)
                 const char *cur = "", *gstate = "OFFLINE", *error = "";
                 int target = -1;
 
-                if (d->memb->have_view && v->targets_valid && v->ngroups == d->cfg->nrgs &&
-                    v->target[g] != RGM_NO_NODE)
-                        target = hamr_config_node_by_id(d->cfg, v->target[g]);
+                if (ctl && ctl->targets_valid && ctl->target[g] != RGM_NO_NODE)
+                        target = hamr_config_node_by_id(d->cfg, ctl->target[g]);
                 for (unsigned k = 0; k < rg->nnodes; k++) {
                         int ni = hamr_config_node_by_id(d->cfg, rg->nodes[k]);
-                        const memb_status_t *st = status_of(d, (uint16_t)rg->nodes[k]);
+                        rg_state_t rs = cstate_group_state(d->cs, (uint16_t)rg->nodes[k], g);
                         const char *s = "OFFLINE";
-                        if (!(reach & (1ULL << rg->nodes[k])) || !st || st->generation != d->cfg->generation ||
-                            g >= st->ngroups) {
+                        if (!(reach & (1ULL << rg->nodes[k])) || rs == RG_S_UNKNOWN) {
                                 s = (reach & (1ULL << rg->nodes[k])) ? "UNKNOWN" : "OFFLINE";
                         } else {
-                                rg_state_t rs = st->gstate[g];
                                 s = rg_state_str(rs);
                                 if (rs == RG_S_ONLINE || rs == RG_S_ACQUIRING || rs == RG_S_RELEASING ||
                                     rs == RG_S_UNMANAGED) {
@@ -137,7 +144,7 @@ json_t *hamrd_status_json(hamrd_t *d)
                                 } else if (rs == RG_S_ERROR && !*cur) {
                                         gstate = "ERROR";
                                         cur = d->cfg->nodes[ni].name;
-                                        error = st->gerror[g];
+                                        error = cstate_group_reason(d->cs, (uint16_t)rg->nodes[k], g);
                                 }
                         }
                         json_object_set_new(per, d->cfg->nodes[ni].name, json_string(s));
@@ -149,9 +156,8 @@ json_t *hamrd_status_json(hamrd_t *d)
                 /* priority override location (clmgr move to a node other
                  * than the highest-priority one; clRGinfo -p) */
                 int pol = -1;
-                if (d->memb->have_view && v->generation == d->cfg->generation &&
-                    v->ngroups == d->cfg->nrgs && v->ctl[g].pol_node != RGM_NO_NODE)
-                        pol = hamr_config_node_by_id(d->cfg, v->ctl[g].pol_node);
+                if (ctl && ctl->ctl[g].pol_node != RGM_NO_NODE)
+                        pol = hamr_config_node_by_id(d->cfg, ctl->ctl[g].pol_node);
                 json_object_set_new(o, "PRIORITY_OVERRIDE",
                                     json_string(pol >= 0 ? d->cfg->nodes[pol].name : ""));
                 json_object_set_new(o, "NODES", per);
@@ -185,7 +191,7 @@ json_t *hamrd_status_json(hamrd_t *d)
         json_object_set_new(cl, "DEADMAN", dm);
         json_object_set_new(cl, "REPOSITORY",
                             json_pack("{s:s, s:i, s:s, s:i}", "ACTIVE", hamrd_repo_path(d, d->repo_index),
-                                      "INDEX", d->repo_index, "STATE", d->status->disk_ok ? "UP" : "DOWN",
+                                      "INDEX", d->repo_index, "STATE", d->report.disk_ok ? "UP" : "DOWN",
                                       "BACKUPS", d->cfg->nbackups));
         json_object_set_new(root, "cluster", cl);
         json_object_set_new(root, "nodes", nodes);
@@ -196,7 +202,7 @@ json_t *hamrd_status_json(hamrd_t *d)
 static json_t *run_command(hamrd_t *d, json_t *req)
 {
         char err[CONF_ERR_LEN] = "";
-        int r = coord_command(&d->coord, d->memb, d->cfg, d->status, req, err, sizeof(err));
+        int r = coord_command(&d->coord, d->memb, d->cs, d->cfg, req, err, sizeof(err));
 
         if (r < 0)
                 return json_pack("{s:b, s:s, s:i}", "ok", 0, "error", err[0] ? err : hamr_strerror(r),

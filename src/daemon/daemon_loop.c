@@ -1,5 +1,6 @@
 /* daemon_loop: the heartbeat tick, message receipt, disk rounds, services
- * state transitions and the reconcile step that ties memb, coord and rgm. */
+ * state transitions and the reconcile step that ties memb, cstate, coord
+ * and exec. */
 #include <errno.h>
 #include <ifaddrs.h>
 #include <net/if.h>
@@ -77,7 +78,7 @@ static bool links_have_carrier(hamrd_t *d)
 }
 
 /* This node's service network as it sees it (selective fallover). */
-static memb_net_t net_state(hamrd_t *d, usec_t now)
+static cstate_net_t net_state(hamrd_t *d, usec_t now)
 {
         if (now - d->net_check_usec >= d->cfg->hb_interval_usec * 2 || !d->net_check_usec) {
                 d->carrier = links_have_carrier(d);
@@ -86,16 +87,6 @@ static memb_net_t net_state(hamrd_t *d, usec_t now)
         if (!d->carrier)
                 return NET_NO_CARRIER;
         return memb_net_heard(d->memb, d->cfg->net_fdt_usec, now) ? NET_OK : NET_SILENT;
-}
-
-/* Groups this node holds or is busy with, as a member reports them. */
-static unsigned held_groups(const memb_status_t *st)
-{
-        unsigned n = 0;
-        for (unsigned g = 0; g < st->ngroups && g < CONF_MAX_RGS; g++)
-                n += st->gstate[g] == RG_S_ONLINE || st->gstate[g] == RG_S_ACQUIRING ||
-                     st->gstate[g] == RG_S_RELEASING || st->gstate[g] == RG_S_ERROR;
-        return n;
 }
 
 /* Tie-breaker lease (clusters with an even number of nodes): wanted by one
@@ -116,12 +107,11 @@ static void lease_step(hamrd_t *d, usec_t now)
 
         if (d->cfg->nnodes % 2 == 0 && d->memb->have_view && (v->members & (1ULL << d->self_id))) {
                 for (int i = 0; i < CONF_MAX_NODES; i++) {
-                        const memb_status_t *st = i == d->self_id ? d->status
-                                                                  : memb_peer_status(d->memb, (uint16_t)i);
+                        const cstate_report_t *st = cstate_report_of(d->cs, (uint16_t)i);
                         unsigned n;
                         if (!(v->members & (1ULL << i)) || !st || (i != d->self_id && !st->disk_ok))
                                 continue;
-                        n = held_groups(st);
+                        n = cstate_held_count(d->cs, (uint16_t)i);
                         if (best < 0 || n > best_n) {
                                 best = i;
                                 best_n = n;
@@ -157,7 +147,6 @@ static void build_status(hamrd_t *d, usec_t now)
         memb_status_t *st = d->status;
 
         st->generation = d->cfg->generation;
-        st->services = (uint8_t)d->services;
         st->reach = memb_reach(d->memb, now);
         st->view_id = d->memb->view.view_id; /* the last view accepted, even if expired */
         st->view_pub_seq = d->memb->view.pub_seq;
@@ -165,27 +154,139 @@ static void build_status(hamrd_t *d, usec_t now)
         st->view_coord = d->memb->view.coord;
         st->view_members = d->memb->have_view ? d->memb->view.members : 0;
         st->quorate = memb_quorate(d->memb, now);
-        st->net = (uint8_t)net_state(d, now);
-        st->net_heard = memb_net_heard(d->memb, d->cfg->net_fdt_usec, now);
-        st->disk_ok = d->repo && d->disk_ok_usec && now - d->disk_ok_usec < memb_timeout(d->memb);
-        st->repo_index = d->repo_index;
         memb_fill_echo(d->memb, st);
-        rgm_exec_fill_status(d->exec, st);
 }
 
-/* Send our status (and the view, if we coordinate) on the network, and hand
- * the same bodies to the disk worker. */
-static void publish(hamrd_t *d, usec_t now)
+/* Our report: a new report_seq when anything in it changed (it is then
+ * stored in cstate as our own and sent). */
+static void build_report(hamrd_t *d, usec_t now)
 {
-        static uint8_t sbuf[WIRE_MAX_BODY], vbuf[WIRE_MAX_BODY], slot[REPO_SLOT_MAX_BODY];
-        int slen, vlen = 0;
-        bool coord = d->memb->have_view && d->memb->view.coord == d->self_id &&
-                     memb_is_coordinator(d->memb, now);
+        static cstate_report_t r;
+        static uint8_t a[WIRE_MAX_BODY], b[WIRE_MAX_BODY];
+        int la, lb;
+
+        r.report_seq = d->report.report_seq;
+        r.services = (uint8_t)d->services;
+        r.net = (uint8_t)net_state(d, now);
+        r.net_heard = memb_net_heard(d->memb, d->cfg->net_fdt_usec, now);
+        r.disk_ok = d->repo && d->disk_ok_usec && now - d->disk_ok_usec < memb_timeout(d->memb);
+        r.repo_index = d->repo_index;
+        r.ctl_view = d->cs->have_ctl ? d->cs->ctl.view_id : 0;
+        r.ctl_seq = d->cs->have_ctl ? d->cs->ctl.ctl_seq : 0;
+        exec_fill_report(d->exec, &r);
+        la = cstate_report_encode(&r, CSTATE_REASON_LEN, a, sizeof(a));
+        lb = cstate_report_encode(&d->report, CSTATE_REASON_LEN, b, sizeof(b));
+        if (d->report.report_seq && la == lb && la > 0 && memcmp(a, b, (size_t)la) == 0)
+                return; /* unchanged */
+        r.report_seq = d->report.report_seq + 1;
+        cstate_report_copy(&d->report, &r);
+        cstate_on_report(d->cs, d->self_id, d->incarnation, &r); /* takes r's content */
+        d->dirty = true;
+}
+
+/* Encode our report for a message or a slot: reasons shortened, loudly,
+ * if the whole does not fit. */
+static int encode_report(hamrd_t *d, void *buf, size_t cap)
+{
+        static const size_t caps[] = {CSTATE_REASON_LEN, 64, 16, 0};
+        static usec_t warned;
+
+        for (size_t k = 0; k < sizeof(caps) / sizeof(caps[0]); k++) {
+                int n = cstate_report_encode(&d->report, caps[k], buf, cap);
+                if (n >= 0) {
+                        if (k > 0 && now_usec() - warned > 10 * USEC_PER_SEC) {
+                                warned = now_usec();
+                                log_warn("daemon", "report of %u groups too large for %zu bytes: "
+                                         "error reasons shortened to %zu bytes",
+                                         d->report.ngroups, cap, caps[k]);
+                        }
+                        return n;
+                }
+        }
+        return -EMSGSIZE;
+}
+
+int hamrd_slot_parts(const uint8_t *body, size_t len, const uint8_t *ret_part[4],
+                     size_t ret_len[4])
+{
+        bufr_t r;
+
+        bufr_init(&r, body, len);
+        for (int k = 0; k < 4; k++) {
+                uint16_t n = bufr_u16(&r);
+                if (r.error || n > len - r.pos)
+                        return -EBADMSG;
+                ret_part[k] = body + r.pos;
+                ret_len[k] = n;
+                r.pos += n;
+        }
+        return r.pos == len ? 0 : -EBADMSG;
+}
+
+static bool coordinating(hamrd_t *d, usec_t now)
+{
+        return d->memb->have_view && d->memb->view.coord == d->self_id &&
+               memb_is_coordinator(d->memb, now);
+}
+
+/* The report and the control state are sent when they change, then on
+ * every heartbeat until the other side holds them (the control state names
+ * the newest report the coordinator holds per node; each report names the
+ * control publication it answers), and at least every 8 heartbeats. */
+#define KEEPALIVE_TICKS 8
+
+static bool report_unacked(hamrd_t *d)
+{
+        return !d->cs->have_ctl || d->cs->ctl.report_ack[d->self_id] < d->report.report_seq;
+}
+
+static bool control_unanswered(hamrd_t *d)
+{
+        const cstate_ctl_t *k = &d->cs->ctl;
+
+        for (int i = 0; i < CONF_MAX_NODES; i++) {
+                const cstate_report_t *r;
+                if (!(d->memb->view.members & (1ULL << i)) || i == d->self_id)
+                        continue;
+                r = cstate_report_of(d->cs, (uint16_t)i);
+                if (!r || r->ctl_view != k->view_id || r->ctl_seq < k->ctl_seq)
+                        return true;
+        }
+        return false;
+}
+
+/* Append one u16-length-prefixed part to a slot body. */
+static bool slot_part(bufw_t *w, const void *p, int len)
+{
+        size_t pos = w->len;
+
+        bufw_u16(w, (uint16_t)(len > 0 ? len : 0));
+        if (len > 0)
+                bufw_bytes(w, p, (size_t)len);
+        if (w->overflow) {
+                w->overflow = false;
+                w->len = pos;
+                bufw_u16(w, 0);
+                return false;
+        }
+        return true;
+}
+
+/* Send our status, report, and (if we coordinate) the view and the control
+ * state on the network, and hand the same bodies to the disk worker. */
+static void publish(hamrd_t *d, usec_t now, bool periodic)
+{
+        static uint8_t sbuf[WIRE_MAX_BODY], vbuf[WIRE_MAX_BODY], rbuf[WIRE_MAX_BODY],
+                cbuf[WIRE_MAX_BODY], slot[REPO_SLOT_MAX_BODY];
+        int slen, vlen = 0, rlen, clen = 0;
+        bool coord = coordinating(d, now);
+        bool keepalive = periodic && ++d->quiet_ticks >= KEEPALIVE_TICKS;
         bufw_t w;
 
         d->status->status_seq = ++d->status_seq;
         memb_note_sent(d->memb, d->status_seq, now);
         build_status(d, now);
+        build_report(d, now);
         slen = memb_status_encode(d->status, sbuf, sizeof(sbuf));
         if (slen < 0)
                 return;
@@ -197,17 +298,37 @@ static void publish(hamrd_t *d, usec_t now)
                 d->sent_pub_seq = d->memb->view.pub_seq;
                 d->sent_view_id = d->memb->view.view_id;
         }
+        rlen = encode_report(d, rbuf, sizeof(rbuf));
+        if (rlen > 0 && (d->report_sent_seq != d->report.report_seq || report_unacked(d) ||
+                         keepalive)) {
+                send_all(d, WIRE_T_REPORT, rbuf, (size_t)rlen);
+                d->report_sent_seq = d->report.report_seq;
+        }
+        if (coord && d->cs->have_ctl && d->cs->ctl.view_id == d->memb->view.view_id) {
+                clen = cstate_ctl_encode(&d->cs->ctl, cbuf, sizeof(cbuf));
+                if (clen > 0 && (d->ctl_dirty || control_unanswered(d) || keepalive))
+                        send_all(d, WIRE_T_CONTROL, cbuf, (size_t)clen);
+                d->ctl_dirty = false;
+        }
+        if (keepalive)
+                d->quiet_ticks = 0;
+        /* the slot: status, view, report, control; what does not fit is left
+         * out, loudly (the network still carries it) */
         bufw_init(&w, slot, sizeof(slot));
-        bufw_u16(&w, (uint16_t)slen);
-        bufw_bytes(&w, sbuf, (size_t)slen);
-        bufw_u16(&w, (uint16_t)(vlen > 0 ? vlen : 0));
-        if (vlen > 0)
-                bufw_bytes(&w, vbuf, (size_t)vlen);
-        if (w.overflow) { /* too large for a slot: status only */
-                bufw_init(&w, slot, sizeof(slot));
-                bufw_u16(&w, (uint16_t)slen);
-                bufw_bytes(&w, sbuf, (size_t)slen);
-                bufw_u16(&w, 0);
+        slot_part(&w, sbuf, slen);
+        bool fits = slot_part(&w, vbuf, vlen);
+        fits = slot_part(&w, rbuf, rlen) && fits;
+        fits = slot_part(&w, cbuf, clen) && fits;
+        if (!fits) {
+                static usec_t warned;
+                d->slot_overflows++;
+                if (now - warned > 10 * USEC_PER_SEC) {
+                        warned = now;
+                        log_err("daemon", "repository slot too small (%u bytes) for status %d, "
+                                "view %d, report %d and control %d bytes: parts left out of the "
+                                "disk path (%llu times)", REPO_SLOT_MAX_BODY, slen, vlen, rlen,
+                                clen, (unsigned long long)d->slot_overflows);
+                }
         }
         if (!w.overflow)
                 topo_disk_set_body(d->topo, d->incarnation, slot, w.len);
@@ -221,21 +342,30 @@ static void set_services(hamrd_t *d, svc_state_t s)
         log_info("daemon", "cluster services %s -> %s", svc_state_str(d->services),
                  svc_state_str(s));
         if (d->services == SVC_UNMANAGED)
-                rgm_exec_set_unmanaged(d->exec, false);
+                exec_set_unmanaged(d->exec, false);
         d->services = s;
         if (s == SVC_UNMANAGED)
-                rgm_exec_set_unmanaged(d->exec, true);
+                exec_set_unmanaged(d->exec, true);
         d->dirty = true;
+}
+
+/* The control state of our current view, if we hold it. */
+static const cstate_ctl_t *current_ctl(hamrd_t *d)
+{
+        if (!d->memb->have_view || !d->cs->have_ctl || d->cs->ctl.view_id != d->memb->view.view_id)
+                return NULL;
+        return &d->cs->ctl;
 }
 
 /* Follow what the coordinator wants of our services. */
 static void services_step(hamrd_t *d, bool quorate)
 {
+        const cstate_ctl_t *k = current_ctl(d);
         uint8_t want;
 
-        if (!d->memb->have_view || !quorate)
+        if (!k || !quorate)
                 return;
-        want = d->memb->view.want[d->self_id];
+        want = k->want[d->self_id];
         switch (d->services) {
         case SVC_INACTIVE:
                 if (want == WANT_ACTIVE)
@@ -248,7 +378,7 @@ static void services_step(hamrd_t *d, bool quorate)
                         set_services(d, SVC_UNMANAGED);
                 break;
         case SVC_STOPPING:
-                if (rgm_exec_busy_count(d->exec) == 0)
+                if (exec_busy_count(d->exec) == 0)
                         set_services(d, SVC_INACTIVE);
                 break;
         case SVC_UNMANAGED:
@@ -265,6 +395,7 @@ static void step(hamrd_t *d)
         usec_t now = now_usec();
         bool quorate, targets_valid;
         memb_view_t *v = &d->memb->view;
+        const cstate_ctl_t *k;
 
         if (!d->cfg || !d->member)
                 return;
@@ -273,15 +404,19 @@ static void step(hamrd_t *d)
         if (memb_is_coordinator(d->memb, now)) {
                 if (memb_coordinator_tick(d->memb, now))
                         d->dirty = true;
-                build_status(d, now);
-                if (coord_update(&d->coord, d->memb, d->cfg, d->status, now))
+                if (memb_epoch_step(d->memb, now))
                         d->dirty = true;
+                build_report(d, now);
+                if (coord_update(&d->coord, d->memb, d->cs, d->cfg, now)) {
+                        d->ctl_dirty = true;
+                        d->dirty = true;
+                }
         }
         hamrd_repo_step(d, now);
         quorate = memb_quorate(d->memb, now);
         services_step(d, quorate);
-        targets_valid = quorate && v->targets_valid && v->generation == d->cfg->generation &&
-                        v->ngroups == d->cfg->nrgs;
+        k = current_ctl(d);
+        targets_valid = quorate && k && k->targets_valid && cstate_ctl_current(d->cs, v->view_id);
         /* Holding depends on what safety needs, not on having a current
          * view: while the hold deadline allows (no quorate view without us
          * can act before we are released or reset), a view change (the
@@ -289,19 +424,19 @@ static void step(hamrd_t *d)
          * resolved) leaves our groups alone; targets are followed only when
          * valid. A node cut off from a quorum sees its echoes age and
          * releases before the others may take over. */
-        rgm_exec_input_t in = {
+        exec_input_t in = {
                 .may_hold = fence_ok(d, now) &&
                             (d->services == SVC_ACTIVE || d->services == SVC_STOPPING),
                 .targets_valid = targets_valid,
                 .services = d->services,
-                .target = v->target,
-                .clear_seq = v->clear_seq,
+                .target = targets_valid ? k->target : NULL,
+                .clear_seq = targets_valid ? k->clear_seq : NULL,
         };
-        rgm_exec_reconcile(d->exec, &in);
+        exec_reconcile(d->exec, &in);
         services_step(d, quorate);
         if (d->dirty || (d->memb->have_view && v->coord == d->self_id &&
                          (v->pub_seq != d->sent_pub_seq || v->view_id != d->sent_view_id)))
-                publish(d, now);
+                publish(d, now, false);
 }
 
 static void on_kick(uv_idle_t *h)
@@ -325,13 +460,14 @@ void hamrd_kick(hamrd_t *d)
  * watchdog would still fire before the hold deadline. */
 static void pet(hamrd_t *d, usec_t now)
 {
-        unsigned busy = rgm_exec_busy_count(d->exec);
+        unsigned busy = exec_busy_count(d->exec);
         bool ok = dms_may_pet(busy, now, hold_deadline(d), d->cfg->watchdog_usec,
                               hamr_config_fence_margin(d->cfg));
         static char why[160];
 
-        if (d->memb->have_view && d->memb->view.want[d->self_id] == WANT_FENCE &&
-            memb_quorate(d->memb, now)) {
+        const cstate_ctl_t *k = current_ctl(d);
+
+        if (k && k->want[d->self_id] == WANT_FENCE && memb_quorate(d->memb, now)) {
                 dms_step(d->dms, false, "poison pill from the coordinator", now);
                 return;
         }
@@ -351,7 +487,8 @@ static void on_tick(uv_timer_t *t)
         if (d->cfg && d->last_tick_usec && now - d->last_tick_usec > memb_timeout(d->memb)) {
                 /* Our own loop was stalled past the detection time: the
                  * others may already have taken our groups. Drop the view
-                 * so that we hold nothing until a coordinator counts us in. */
+                 * (its targets are stale); the echoes that arrive now are
+                 * old, so the hold deadline has passed and we release. */
                 log_err("daemon", "event loop stalled for %llu ms: leaving the view",
                         (unsigned long long)((now - d->last_tick_usec) / USEC_PER_MSEC));
                 d->memb->have_view = false;
@@ -364,10 +501,43 @@ static void on_tick(uv_timer_t *t)
         }
         if (d->cfg && d->member) {
                 step(d);
-                publish(d, now); /* the periodic heartbeat */
+                publish(d, now, true); /* the periodic heartbeat */
                 pet(d, now);
         }
         hamrd_forwards_tick(d);
+}
+
+/* A peer's report (network or disk). True if it was newer. */
+static bool on_report(hamrd_t *d, uint16_t from, uint64_t incarnation, const uint8_t *body,
+                      size_t len)
+{
+        cstate_report_t r;
+
+        if (from == d->self_id || cstate_report_decode(body, len, &r) < 0)
+                return false;
+        return cstate_on_report(d->cs, from, incarnation, &r);
+}
+
+/* The coordinator's control state (network or disk). True if accepted: our
+ * report answers it promptly. */
+static bool on_control(hamrd_t *d, uint16_t from, const uint8_t *body, size_t len)
+{
+        static cstate_ctl_t c;
+        const memb_view_t *v = &d->memb->view;
+
+        if (from == d->self_id || !d->memb->have_view || cstate_ctl_decode(body, len, &c) < 0)
+                return false;
+        if (d->cs->have_ctl && d->cs->ctl.view_id == c.view_id && d->cs->ctl.coord == from &&
+            d->cs->ctl.ctl_seq == c.ctl_seq) {
+                /* the same publication: only its report acknowledgements
+                 * may be newer */
+                memcpy(d->cs->ctl.report_ack, c.report_ack, sizeof(c.report_ack));
+                return false;
+        }
+        if (!cstate_on_ctl(d->cs, from, &c, v->view_id, v->coord))
+                return false;
+        d->dirty = true;
+        return true;
 }
 
 static void on_packet(void *ud, const uint8_t *pkt, size_t len, const struct sockaddr_in *from)
@@ -399,6 +569,14 @@ static void on_packet(void *ud, const uint8_t *pkt, size_t len, const struct soc
                                 hamrd_kick(d);
                         }
                 }
+                break;
+        case WIRE_T_REPORT:
+                if (on_report(d, msg.sender, msg.incarnation, msg.body, msg.body_len))
+                        hamrd_kick(d);
+                break;
+        case WIRE_T_CONTROL:
+                if (on_control(d, msg.sender, msg.body, msg.body_len))
+                        hamrd_kick(d);
                 break;
         case WIRE_T_COMMAND:
                 hamrd_on_command(d, msg.sender, msg.body, msg.body_len);
@@ -438,15 +616,15 @@ static void on_disk(void *ud, const repo_slot_t *slots, uint64_t present, uint64
                 if (!(present & (1ULL << i)) || i == d->self_id)
                         continue;
                 const repo_slot_t *s = &slots[i];
-                bufr_t r;
-                uint16_t slen, vlen;
+                const uint8_t *part[4];
+                size_t plen[4];
 
                 memb_on_disk_seq(d->memb, (uint16_t)i, s->incarnation, s->seq, now);
-                bufr_init(&r, s->body, s->body_len);
-                slen = bufr_u16(&r);
-                if (r.error || slen > s->body_len - 2)
+                /* the slot body: status, view, report, control, each with a
+                 * u16 length (0: absent) */
+                if (hamrd_slot_parts(s->body, s->body_len, part, plen) < 0)
                         continue;
-                if (memb_status_decode(s->body + 2, slen, &st) == 0 &&
+                if (plen[0] && memb_status_decode(part[0], plen[0], &st) == 0 &&
                     memb_on_status(d->memb, (uint16_t)i, s->incarnation, &st, MEMB_PATH_DISK, now)) {
                         /* Newer than what the network brought: the disk is
                          * this peer's live path. Answer at once, so that
@@ -455,14 +633,15 @@ static void on_disk(void *ud, const repo_slot_t *slots, uint64_t present, uint64
                         d->dirty = true;
                         changed = true;
                 }
-                r.pos = 2u + slen;
-                vlen = bufr_u16(&r);
-                if (!r.error && vlen > 0 && vlen <= s->body_len - r.pos &&
-                    memb_view_decode(s->body + r.pos, vlen, &view) == 0 &&
+                if (plen[1] && memb_view_decode(part[1], plen[1], &view) == 0 &&
                     memb_on_view(d->memb, (uint16_t)i, &view, now)) {
                         d->dirty = true;
                         changed = true;
                 }
+                if (plen[2] && on_report(d, (uint16_t)i, s->incarnation, part[2], plen[2]))
+                        changed = true;
+                if (plen[3] && on_control(d, (uint16_t)i, part[3], plen[3]))
+                        changed = true;
         }
         if (changed)
                 hamrd_kick(d);
@@ -506,8 +685,9 @@ void hamrd_apply_config(hamrd_t *d)
         wire_ctx_set_cluster_id(d->wire, d->cfg->cluster_id);
         wire_ctx_set_senders(d->wire, mask & ~(1ULL << d->self_id));
         memb_set_config(d->memb, d->cfg, d->self_id);
+        cstate_set_config(d->cs, d->cfg, d->self_id);
         dms_configure(d->dms, d->cfg->deadman_mode, d->cfg->watchdog_usec, now_usec());
-        rgm_exec_set_config(d->exec, d->cfg, d->self_id);
+        exec_set_config(d->exec, d->cfg, d->self_id);
         if (topo_bind(d->topo, d->cfg->port) < 0)
                 log_err("daemon", "cannot bind UDP port %u", d->cfg->port);
         hamrd_repo_attach(d);
@@ -528,7 +708,8 @@ static void exec_changed(void *ud)
 void hamrd_loop_init(hamrd_t *d)
 {
         d->topo = topo_new(d->loop, on_packet, on_disk, d);
-        d->exec = rgm_exec_new(d->loop, d->state_dir, exec_changed, d);
+        d->cs = cstate_new();
+        d->exec = exec_new(d->loop, d->state_dir, exec_changed, d);
         uv_timer_init(d->loop, &d->tick);
         d->tick.data = d;
         uv_idle_init(d->loop, &d->kick);

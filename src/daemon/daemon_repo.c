@@ -61,11 +61,13 @@ static void prepare_done(uv_work_t *req, int status)
         memb_view_t *v = &d->memb->view;
 
         d->repo_switching = false;
-        if (status == 0 && j->result == 0 && d->memb->have_view && v->coord == d->self_id) {
+        if (status == 0 && j->result == 0 && d->memb->have_view && v->coord == d->self_id &&
+            d->cs->have_ctl && d->cs->ctl.view_id == v->view_id) {
                 log_info("daemon", "ARR: repository %s prepared (generation %llu): switching the cluster to it",
                          j->path, (unsigned long long)j->generation);
-                v->repo_index = j->index;
-                v->pub_seq++;
+                d->cs->ctl.repo_index = j->index;
+                d->cs->ctl.ctl_seq++; /* published in the control state */
+                d->ctl_dirty = true;
                 d->dirty = true;
                 hamrd_kick(d);
         } else {
@@ -84,10 +86,10 @@ static bool active_repo_failed(hamrd_t *d, usec_t now)
         const memb_view_t *v = &d->memb->view;
 
         for (int i = 0; i < CONF_MAX_NODES; i++) {
-                const memb_status_t *st = i == d->self_id ? d->status : memb_peer_status(d->memb, (uint16_t)i);
+                const cstate_report_t *st = cstate_report_of(d->cs, (uint16_t)i);
                 if (!(v->members & (1ULL << i)))
                         continue;
-                if (!st || st->disk_ok || st->repo_index != v->repo_index) {
+                if (!st || st->disk_ok || st->repo_index != d->cs->ctl.repo_index) {
                         d->repo_fail_since = 0;
                         return false;
                 }
@@ -99,8 +101,7 @@ static bool active_repo_failed(hamrd_t *d, usec_t now)
 
 static void start_switch(hamrd_t *d)
 {
-        const memb_view_t *v = &d->memb->view;
-        unsigned next = v->repo_index + 1;
+        unsigned next = d->cs->ctl.repo_index + 1u;
         prepare_job_t *j;
 
         while (next <= d->cfg->nbackups && (d->repo_bad & (1u << next)))
@@ -115,7 +116,7 @@ static void start_switch(hamrd_t *d)
         j->generation = d->cfg->generation;
         j->req.data = j;
         log_warn("daemon", "ARR: repository %s failed on every member: preparing backup %s",
-                 hamrd_repo_path(d, v->repo_index), j->path);
+                 hamrd_repo_path(d, d->cs->ctl.repo_index), j->path);
         if (uv_queue_work(d->loop, &j->req, prepare_work, prepare_done) == 0)
                 d->repo_switching = true;
         else {
@@ -124,10 +125,10 @@ static void start_switch(hamrd_t *d)
         }
 }
 
-/* Follow the view's active repository. */
+/* Follow the control state's active repository. */
 static void follow(hamrd_t *d)
 {
-        uint8_t want = d->memb->view.repo_index;
+        uint8_t want = d->cs->ctl.repo_index;
         repo_t *repo = NULL;
         const char *path = hamrd_repo_path(d, want);
         int r;
@@ -156,10 +157,11 @@ void hamrd_repo_step(hamrd_t *d, usec_t now)
 {
         const memb_view_t *v = &d->memb->view;
 
-        if (!d->cfg || !d->memb->have_view || !memb_quorate(d->memb, now))
+        if (!d->cfg || !d->memb->have_view || !memb_quorate(d->memb, now) || !d->cs->have_ctl ||
+            d->cs->ctl.view_id != v->view_id)
                 return;
         follow(d);
         if (v->coord == d->self_id && memb_is_coordinator(d->memb, now) && !d->repo_switching &&
-            v->repo_index < d->cfg->nbackups && active_repo_failed(d, now))
+            d->cs->ctl.repo_index < d->cfg->nbackups && active_repo_failed(d, now))
                 start_switch(d);
 }

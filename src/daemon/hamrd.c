@@ -164,11 +164,11 @@ int main(int argc, char **argv)
         log_info("daemon", "hamrd started node=%s incarnation=%llu", d->node_name,
                  (unsigned long long)d->incarnation);
         uv_run(d->loop, UV_RUN_DEFAULT);
-        if (d->exec && rgm_exec_busy_count(d->exec) > 0)
+        if (d->exec && exec_busy_count(d->exec) > 0)
                 /* Like PowerHA's cluster manager: leaving while holding
                  * groups halts the node (the others will take them). */
                 log_err("dms", "exiting while holding %u groups: the watchdog stays armed",
-                        rgm_exec_busy_count(d->exec));
+                        exec_busy_count(d->exec));
         else
                 dms_free(d->dms);
         topo_free(d->topo);

@@ -263,9 +263,9 @@ bool memb_coordinator_tick(memb_t *m, usec_t now)
         }
         if (!need)
                 return false;
-        /* The control state (wants, group control, clear seqs) of the last
-         * view we accepted carries over, even if that view has expired: it
-         * is the cluster's state, not the old coordinator's. */
+        /* The control-state epoch of the last view we accepted carries
+         * over, even if that view has expired (the control state itself
+         * lives in cstate and carries over there). */
         m->view.view_id = (m->max_view_id_seen > m->view.view_id ? m->max_view_id_seen
                                                                   : m->view.view_id) + 1;
         m->max_view_id_seen = m->view.view_id;
@@ -277,7 +277,6 @@ bool memb_coordinator_tick(memb_t *m, usec_t now)
                 if (reach & (1ULL << i))
                         m->view.incarnations[i] =
                                 i == m->self ? m->incarnation : m->peers[i].incarnation;
-        m->view.targets_valid = false;
         {
                 /* a quorate view starts a new control-state epoch; a view
                  * without quorum carries the epoch it inherited */
@@ -441,4 +440,16 @@ uint64_t memb_net_heard(const memb_t *m, usec_t within, usec_t now)
                         heard |= 1ULL << i;
         }
         return heard;
+}
+
+bool memb_epoch_step(memb_t *m, usec_t now)
+{
+        if (!m->have_view || m->view.coord != m->self || !memb_is_coordinator(m, now) ||
+            !memb_quorate(m, now) || m->view.ctl_epoch == m->view.view_id)
+                return false;
+        /* quorate now (e.g. the lease was taken after the view formed): the
+         * control state is of this view's epoch */
+        m->view.ctl_epoch = m->view.view_id;
+        m->view.pub_seq++;
+        return true;
 }

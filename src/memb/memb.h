@@ -68,9 +68,12 @@ uint64_t memb_reach(const memb_t *m, usec_t now);
 uint16_t memb_coordinator(const memb_t *m, usec_t now);
 bool memb_is_coordinator(const memb_t *m, usec_t now);
 /* On the coordinator: form a new view if reach or incarnations changed.
- * Control fields (want, ctl, target...) are carried over from the current
- * view; targets_valid is cleared. Returns true if a new view was formed. */
+ * The control-state epoch is carried over from the current view. Returns
+ * true if a new view was formed. */
 bool memb_coordinator_tick(memb_t *m, usec_t now);
+/* On the coordinator of a quorate view: the control state is now of this
+ * view's epoch (ctl_epoch = view_id, published). True if it changed. */
+bool memb_epoch_step(memb_t *m, usec_t now);
 /* Drop a view from another coordinator that went silent. */
 void memb_expire(memb_t *m, usec_t now);
 bool memb_quorate(const memb_t *m, usec_t now);

@@ -6,12 +6,6 @@
 
 #include "common/hamr_buf.h"
 
-const char *svc_state_str(svc_state_t s)
-{
-        static const char *names[] = {"OFFLINE", "ONLINE", "STOPPING", "UNMANAGED"};
-        return s < SVC_COUNT ? names[s] : "UNKNOWN";
-}
-
 int memb_status_encode(const memb_status_t *st, void *buf, size_t cap)
 {
         bufw_t w;
@@ -20,7 +14,6 @@ int memb_status_encode(const memb_status_t *st, void *buf, size_t cap)
         bufw_u8(&w, MEMB_MSG_VERSION);
         bufw_u64(&w, st->status_seq);
         bufw_u64(&w, st->generation);
-        bufw_u8(&w, st->services);
         bufw_u64(&w, st->reach);
         bufw_u64(&w, st->view_id);
         bufw_u64(&w, st->view_pub_seq);
@@ -28,10 +21,6 @@ int memb_status_encode(const memb_status_t *st, void *buf, size_t cap)
         bufw_u16(&w, st->view_coord);
         bufw_u64(&w, st->view_members);
         bufw_u8(&w, st->quorate);
-        bufw_u8(&w, st->net);
-        bufw_u64(&w, st->net_heard);
-        bufw_u8(&w, st->disk_ok);
-        bufw_u8(&w, st->repo_index);
         {
                 uint8_t n = 0;
                 for (int i = 0; i < CONF_MAX_NODES; i++)
@@ -44,12 +33,6 @@ int memb_status_encode(const memb_status_t *st, void *buf, size_t cap)
                         bufw_u64(&w, st->echo_inc[i]);
                         bufw_u64(&w, st->echo_seq[i]);
                 }
-        }
-        bufw_u32(&w, st->ngroups);
-        for (uint32_t g = 0; g < st->ngroups && g < CONF_MAX_RGS; g++) {
-                bufw_u8(&w, st->gstate[g]);
-                bufw_u32(&w, st->gclear[g]);
-                bufw_str(&w, st->gstate[g] == RG_S_ERROR ? st->gerror[g] : "");
         }
         return w.overflow ? -EMSGSIZE : (int)w.len;
 }
@@ -65,7 +48,6 @@ int memb_status_decode(const void *buf, size_t len, memb_status_t *ret)
                 return -EBADMSG;
         st.status_seq = bufr_u64(&r);
         st.generation = bufr_u64(&r);
-        st.services = bufr_u8(&r);
         st.reach = bufr_u64(&r);
         st.view_id = bufr_u64(&r);
         st.view_pub_seq = bufr_u64(&r);
@@ -75,10 +57,6 @@ int memb_status_decode(const void *buf, size_t len, memb_status_t *ret)
         st.view_coord = bufr_u16(&r);
         st.view_members = bufr_u64(&r);
         st.quorate = bufr_u8(&r) != 0;
-        st.net = bufr_u8(&r);
-        st.net_heard = bufr_u64(&r);
-        st.disk_ok = bufr_u8(&r) != 0;
-        st.repo_index = bufr_u8(&r);
         {
                 uint8_t n = bufr_u8(&r);
                 int prev = -1;
@@ -95,19 +73,6 @@ int memb_status_decode(const void *buf, size_t len, memb_status_t *ret)
                         if (!r.error && st.echo_seq[id] == 0)
                                 return -EBADMSG;
                 }
-        }
-        st.ngroups = bufr_u32(&r);
-        if (r.error || st.services >= SVC_COUNT || st.ngroups > CONF_MAX_RGS ||
-            st.net >= NET_COUNT || st.repo_index > CONF_MAX_BACKUP_REPOS)
-                return -EBADMSG;
-        for (uint32_t g = 0; g < st.ngroups; g++) {
-                st.gstate[g] = bufr_u8(&r);
-                st.gclear[g] = bufr_u32(&r);
-                bufr_str(&r, st.gerror[g], MEMB_REASON_LEN);
-                /* canonical form: a reason only for a group in ERROR */
-                if (st.gstate[g] >= RG_S_COUNT ||
-                    (st.gstate[g] != RG_S_ERROR && st.gerror[g][0] != '\0'))
-                        return -EBADMSG;
         }
         if (r.error || r.pos != len)
                 return -EBADMSG;
@@ -129,21 +94,6 @@ int memb_view_encode(const memb_view_t *v, void *buf, size_t cap)
         for (int i = 0; i < CONF_MAX_NODES; i++)
                 if (v->members & (1ULL << i))
                         bufw_u64(&w, v->incarnations[i]);
-        bufw_u64(&w, v->generation);
-        bufw_u8(&w, (uint8_t)(v->targets_valid | (v->home_only << 1) | (v->stable << 2)));
-        bufw_bytes(&w, v->want, CONF_MAX_NODES);
-        bufw_u8(&w, v->repo_index);
-        bufw_u32(&w, v->ngroups);
-        for (uint32_t g = 0; g < v->ngroups && g < CONF_MAX_RGS; g++) {
-                bufw_u32(&w, v->gid[g]);
-                bufw_u16(&w, v->target[g]);
-                bufw_u8(&w, v->ctl[g].admin);
-                bufw_u16(&w, v->ctl[g].pol_node);
-                bufw_u16(&w, v->ctl[g].move_node);
-                bufw_u16(&w, v->ctl[g].last_node);
-                bufw_u8(&w, v->ctl[g].started);
-                bufw_u32(&w, v->clear_seq[g]);
-        }
         return w.overflow ? -EMSGSIZE : (int)w.len;
 }
 
@@ -151,7 +101,6 @@ int memb_view_decode(const void *buf, size_t len, memb_view_t *ret)
 {
         static memb_view_t v;
         bufr_t r;
-        uint8_t flags;
 
         memset(&v, 0, sizeof(v));
         bufr_init(&r, buf, len);
@@ -167,35 +116,7 @@ int memb_view_decode(const void *buf, size_t len, memb_view_t *ret)
         for (int i = 0; i < CONF_MAX_NODES; i++)
                 if (v.members & (1ULL << i))
                         v.incarnations[i] = bufr_u64(&r);
-        v.generation = bufr_u64(&r);
-        flags = bufr_u8(&r);
-        v.targets_valid = flags & 1;
-        v.home_only = (flags >> 1) & 1;
-        v.stable = (flags >> 2) & 1;
-        if (flags >> 3)
-                return -EBADMSG;
-        bufr_bytes(&r, v.want, CONF_MAX_NODES);
-        v.repo_index = bufr_u8(&r);
-        v.ngroups = bufr_u32(&r);
-        if (r.error || v.coord >= CONF_MAX_NODES || v.ngroups > CONF_MAX_RGS ||
-            v.repo_index > CONF_MAX_BACKUP_REPOS)
-                return -EBADMSG;
-        for (int i = 0; i < CONF_MAX_NODES; i++)
-                if (v.want[i] >= WANT_COUNT)
-                        return -EBADMSG;
-        for (uint32_t g = 0; g < v.ngroups; g++) {
-                v.gid[g] = bufr_u32(&r);
-                v.target[g] = bufr_u16(&r);
-                v.ctl[g].admin = bufr_u8(&r);
-                v.ctl[g].pol_node = bufr_u16(&r);
-                v.ctl[g].move_node = bufr_u16(&r);
-                v.ctl[g].last_node = bufr_u16(&r);
-                v.ctl[g].started = bufr_u8(&r) != 0;
-                v.clear_seq[g] = bufr_u32(&r);
-                if (v.ctl[g].admin > RGM_ADMIN_OFFLINE)
-                        return -EBADMSG;
-        }
-        if (r.error || r.pos != len)
+        if (r.error || v.coord >= CONF_MAX_NODES || r.pos != len)
                 return -EBADMSG;
         *ret = v;
         return 0;

@@ -35,9 +35,11 @@
 
 typedef enum {
         WIRE_T_HEARTBEAT = 1, /* node status (memb_msg encodes the body) */
-        WIRE_T_VIEW = 2,      /* coordinator's view + control state */
+        WIRE_T_VIEW = 2,      /* coordinator's view (membership) */
         WIRE_T_COMMAND = 3,   /* forwarded clmgr request */
         WIRE_T_REPLY = 4,     /* reply to a command */
+        WIRE_T_REPORT = 5,    /* a node's report: services and groups (cstate_msg) */
+        WIRE_T_CONTROL = 6,   /* the coordinator's control state (cstate_msg) */
         WIRE_T_MAX
 } wire_type_t;
 

@@ -11,13 +11,61 @@
 
 #include "common/hamr_error.h"
 #include "coord/coord.h"
+#include <stdlib.h>
 
 #define MS (USEC_PER_MSEC)
 
 static hamr_config_t cfg;
 static conf_node_t nodes[3];
 static conf_rg_t rg;
-static memb_status_t self_st, peer_st;
+static memb_status_t self_st, peer_st; /* membership statuses (n1 = self, n2/n3 = peers) */
+static cstate_t *cs;                   /* reports and the control state */
+static const memb_t *cur;              /* the cluster under test */
+
+/* What the nodes report (cluster state): n1 (self) and the two peers. */
+typedef struct rep {
+        uint8_t services, net;
+        uint64_t net_heard;
+        uint8_t gstate[CONF_MAX_RGS];
+        uint64_t seq;
+} rep_t;
+static rep_t self_rep, peer_rep;
+
+/* Node id's report from r, answering the control state held now. */
+static void push_report(uint16_t id, uint64_t inc, rep_t *r)
+{
+        cstate_report_t out = {0};
+
+        out.report_seq = ++r->seq + (uint64_t)id * 1000000;
+        out.services = r->services;
+        out.net = r->net;
+        out.net_heard = r->net_heard;
+        /* a control state of an older view is taken over as publication 1
+         * of the current one (coord adopt_view) */
+        out.ctl_view = cur->view.view_id;
+        out.ctl_seq = cs->have_ctl && cs->ctl.view_id == cur->view.view_id ? cs->ctl.ctl_seq : 1;
+        out.ngroups = cfg.nrgs;
+        out.groups = calloc(cfg.nrgs ? cfg.nrgs : 1, sizeof(*out.groups));
+        for (unsigned g = 0; g < cfg.nrgs; g++) {
+                out.groups[g].id = cfg.rgs[g].id;
+                out.groups[g].state = r->gstate[g];
+        }
+        cstate_set_config(cs, &cfg, 0);
+        assert_true(cstate_on_report(cs, id, inc, &out));
+}
+
+static void push_peers(void)
+{
+        push_report(1, 11, &peer_rep);
+        push_report(2, 12, &peer_rep);
+}
+
+/* coord_update with n1's own report current (as hamrd builds it first). */
+static bool update(coord_t *c, memb_t *m, usec_t now)
+{
+        push_report(0, 10, &self_rep);
+        return coord_update(c, m, cs, &cfg, now);
+}
 
 static memb_t *cluster_of_three(coord_t *c, usec_t now)
 {
@@ -43,8 +91,14 @@ static memb_t *cluster_of_three(coord_t *c, usec_t now)
         cfg.hb_freq_usec = 300 * MS;
         cfg.grace_usec = 100 * MS;
         coord_init(c);
+        cstate_free(cs);
+        cs = cstate_new();
+        cstate_set_config(cs, &cfg, 0);
+        memset(&self_rep, 0, sizeof(self_rep));
+        memset(&peer_rep, 0, sizeof(peer_rep));
 
         m = memb_new(0, 10);
+        cur = m;
         memb_set_config(m, &cfg, 0);
         memset(&peer_st, 0, sizeof(peer_st));
         peer_st.status_seq = 1;
@@ -54,7 +108,6 @@ static memb_t *cluster_of_three(coord_t *c, usec_t now)
         memb_coordinator_tick(m, now);
         memset(&self_st, 0, sizeof(self_st));
         self_st.generation = 1;
-        self_st.ngroups = 1;
         return m;
 }
 
@@ -65,16 +118,16 @@ static void all_report(memb_t *m, usec_t now, uint8_t services, uint8_t gstate_n
         peer_st.view_id = m->view.view_id;
         peer_st.view_pub_seq = m->view.pub_seq;
         peer_st.view_coord = m->view.coord;
-        peer_st.services = services;
-        peer_st.ngroups = self_st.ngroups ? self_st.ngroups : 1;
-        peer_st.gstate[0] = RG_S_OFFLINE;
         memb_on_status(m, 1, 11, &peer_st, MEMB_PATH_NET, now);
         memb_on_status(m, 2, 12, &peer_st, MEMB_PATH_NET, now);
         self_st.view_id = m->view.view_id;
         self_st.view_pub_seq = m->view.pub_seq;
         self_st.view_coord = m->view.coord;
-        self_st.services = services;
-        self_st.gstate[0] = gstate_n1;
+        peer_rep.services = services;
+        memset(peer_rep.gstate, RG_S_OFFLINE, sizeof(peer_rep.gstate));
+        push_peers();
+        self_rep.services = services;
+        self_rep.gstate[0] = gstate_n1;
 }
 
 /* every member answers the newest publication, states unchanged */
@@ -85,6 +138,7 @@ static void ack(memb_t *m, usec_t now)
         memb_on_status(m, 1, 11, &peer_st, MEMB_PATH_NET, now);
         memb_on_status(m, 2, 12, &peer_st, MEMB_PATH_NET, now);
         self_st.view_pub_seq = m->view.pub_seq;
+        push_peers();
 }
 
 static int command(coord_t *c, memb_t *m, const char *json, char *err)
@@ -92,7 +146,8 @@ static int command(coord_t *c, memb_t *m, const char *json, char *err)
         json_t *req = json_loads(json, 0, NULL);
         int r;
         assert_non_null(req);
-        r = coord_command(c, m, &cfg, &self_st, req, err, CONF_ERR_LEN);
+        cstate_set_config(cs, &cfg, 0);
+        r = coord_command(c, m, cs, &cfg, req, err, CONF_ERR_LEN);
         json_decref(req);
         return r;
 }
@@ -106,18 +161,18 @@ static void test_start_then_schedule(void **state)
 
         (void)state;
         /* not every member has reported the view: no targets yet */
-        assert_false(m->view.targets_valid);
+        assert_false(cs->ctl.targets_valid);
         assert_int_equal(command(&c, m, "{\"op\":\"start\"}", err), 0);
         for (int i = 0; i < 3; i++)
-                assert_int_equal(m->view.want[i], WANT_ACTIVE);
-        coord_update(&c, m, &cfg, &self_st, now);
-        assert_false(m->view.targets_valid);
+                assert_int_equal(cs->ctl.want[i], WANT_ACTIVE);
+        update(&c, m, now);
+        assert_false(cs->ctl.targets_valid);
         all_report(m, now, SVC_ACTIVE, RG_S_OFFLINE);
-        uint64_t pub = m->view.pub_seq;
-        assert_true(coord_update(&c, m, &cfg, &self_st, now));
-        assert_true(m->view.pub_seq > pub);
-        assert_true(m->view.targets_valid);
-        assert_int_equal(m->view.target[0], 0); /* OHN: home node n1 */
+        uint64_t pub = cs->ctl.ctl_seq;
+        assert_true(update(&c, m, now));
+        assert_true(cs->ctl.ctl_seq > pub);
+        assert_true(cs->ctl.targets_valid);
+        assert_int_equal(cs->ctl.target[0], 0); /* OHN: home node n1 */
         memb_free(m);
 }
 
@@ -132,7 +187,7 @@ static void test_bad_requests_change_nothing(void **state)
         (void)state;
         all_report(m, now, SVC_ACTIVE, RG_S_ONLINE);
         assert_int_equal(command(&c, m, "{\"op\":\"start\"}", err), 0);
-        coord_update(&c, m, &cfg, &self_st, now);
+        update(&c, m, now);
         before = m->view;
 
         assert_int_equal(
@@ -166,27 +221,27 @@ static void test_stop_offline_and_restart_node(void **state)
         (void)state;
         all_report(m, now, SVC_ACTIVE, RG_S_ONLINE);
         assert_int_equal(command(&c, m, "{\"op\":\"start\"}", err), 0);
-        coord_update(&c, m, &cfg, &self_st, now);
-        assert_int_equal(m->view.target[0], 0);
+        update(&c, m, now);
+        assert_int_equal(cs->ctl.target[0], 0);
         /* graceful stop of the owner: group taken offline, not moved */
         assert_int_equal(
             command(&c, m, "{\"op\":\"stop\",\"nodes\":[\"n1\"],\"manage\":\"offline\"}", err), 0);
-        assert_int_equal(m->view.want[0], WANT_STOP_OFFLINE);
-        assert_int_equal(m->view.ctl[0].admin, RGM_ADMIN_OFFLINE);
+        assert_int_equal(cs->ctl.want[0], WANT_STOP_OFFLINE);
+        assert_int_equal(cs->ctl.ctl[0].admin, RGM_ADMIN_OFFLINE);
         ack(m, now);
-        coord_update(&c, m, &cfg, &self_st, now);
-        assert_int_equal(m->view.target[0], RGM_NO_NODE);
+        update(&c, m, now);
+        assert_int_equal(cs->ctl.target[0], RGM_NO_NODE);
         /* starting that node again brings the group back by policy */
-        self_st.gstate[0] = RG_S_OFFLINE;
-        self_st.services = SVC_INACTIVE;
-        coord_update(&c, m, &cfg, &self_st, now);
-        assert_int_equal(m->view.want[0], WANT_INACTIVE);
+        self_rep.gstate[0] = RG_S_OFFLINE;
+        self_rep.services = SVC_INACTIVE;
+        update(&c, m, now);
+        assert_int_equal(cs->ctl.want[0], WANT_INACTIVE);
         assert_int_equal(command(&c, m, "{\"op\":\"start\",\"nodes\":[\"n1\"]}", err), 0);
-        assert_int_equal(m->view.ctl[0].admin, RGM_ADMIN_AUTO);
-        self_st.services = SVC_ACTIVE;
+        assert_int_equal(cs->ctl.ctl[0].admin, RGM_ADMIN_AUTO);
+        self_rep.services = SVC_ACTIVE;
         ack(m, now);
-        coord_update(&c, m, &cfg, &self_st, now);
-        assert_int_equal(m->view.target[0], 0);
+        update(&c, m, now);
+        assert_int_equal(cs->ctl.target[0], 0);
         memb_free(m);
 }
 
@@ -204,19 +259,19 @@ static void test_move_needs_active_node_and_sets_pol(void **state)
             command(&c, m, "{\"op\":\"rg_move\",\"groups\":[\"web_rg\"],\"node\":\"n2\"}", err),
             -HAMR_E_BUSY);
         assert_int_equal(command(&c, m, "{\"op\":\"start\"}", err), 0);
-        coord_update(&c, m, &cfg, &self_st, now);
+        update(&c, m, now);
         ack(m, now);
-        uint32_t clear = m->view.clear_seq[0];
+        uint32_t clear = cs->ctl.clear_seq[0];
         assert_int_equal(
             command(&c, m, "{\"op\":\"rg_move\",\"groups\":[\"web_rg\"],\"node\":\"n2\"}", err), 0);
-        assert_int_equal(m->view.ctl[0].pol_node, 1);
-        assert_true(m->view.clear_seq[0] > clear);
-        coord_update(&c, m, &cfg, &self_st, now);
-        assert_int_equal(m->view.target[0], RGM_NO_NODE); /* n1 releases first */
-        self_st.gstate[0] = RG_S_OFFLINE;
+        assert_int_equal(cs->ctl.ctl[0].pol_node, 1);
+        assert_true(cs->ctl.clear_seq[0] > clear);
+        update(&c, m, now);
+        assert_int_equal(cs->ctl.target[0], RGM_NO_NODE); /* n1 releases first */
+        self_rep.gstate[0] = RG_S_OFFLINE;
         ack(m, now);
-        coord_update(&c, m, &cfg, &self_st, now);
-        assert_int_equal(m->view.target[0], 1);
+        update(&c, m, now);
+        assert_int_equal(cs->ctl.target[0], 1);
         memb_free(m);
 }
 
@@ -239,43 +294,40 @@ static void test_control_state_follows_group_id_across_syncs(void **state)
         snprintf(two[1].name, sizeof(two[1].name), "db_rg");
         cfg.rgs = two;
         cfg.nrgs = 2;
-        self_st.ngroups = 2;
-        all_report(m, now, SVC_ACTIVE, RG_S_OFFLINE);
+                all_report(m, now, SVC_ACTIVE, RG_S_OFFLINE);
         assert_int_equal(command(&c, m, "{\"op\":\"start\"}", err), 0);
-        coord_update(&c, m, &cfg, &self_st, now);
+        update(&c, m, now);
         ack(m, now);
         assert_int_equal(command(&c, m, "{\"op\":\"rg_offline\",\"groups\":[\"db_rg\"]}", err), 0);
-        assert_int_equal(m->view.ctl[1].admin, RGM_ADMIN_OFFLINE);
-        uint32_t clear = m->view.clear_seq[1];
+        assert_int_equal(cs->ctl.ctl[1].admin, RGM_ADMIN_OFFLINE);
+        uint32_t clear = cs->ctl.clear_seq[1];
         /* generation 2: web_rg (256) deleted, db_rg (257) renamed, now first */
         two[0] = two[1];
         snprintf(two[0].name, sizeof(two[0].name), "db2_rg");
         cfg.nrgs = 1;
         cfg.generation = 2;
         self_st.generation = 2;
-        self_st.ngroups = 1;
-        peer_st.generation = 2;
+                peer_st.generation = 2;
         all_report(m, now, SVC_ACTIVE, RG_S_OFFLINE);
-        coord_update(&c, m, &cfg, &self_st, now);
-        assert_int_equal(m->view.generation, 2);
-        assert_int_equal(m->view.ngroups, 1);
-        assert_int_equal(m->view.gid[0], 257);
-        assert_int_equal(m->view.ctl[0].admin, RGM_ADMIN_OFFLINE); /* still offline */
-        assert_int_equal(m->view.clear_seq[0], clear);
-        assert_int_equal(m->view.target[0], RGM_NO_NODE);
+        update(&c, m, now);
+        assert_int_equal(cs->ctl.generation, 2);
+        assert_int_equal(cs->ctl.ngroups, 1);
+        assert_int_equal(cs->ctl.gid[0], 257);
+        assert_int_equal(cs->ctl.ctl[0].admin, RGM_ADMIN_OFFLINE); /* still offline */
+        assert_int_equal(cs->ctl.clear_seq[0], clear);
+        assert_int_equal(cs->ctl.target[0], RGM_NO_NODE);
         /* a new group (new ID) starts with its startup policy */
         two[1] = rg;
         two[1].id = 512;
         cfg.nrgs = 2;
         cfg.generation = 3;
         self_st.generation = 3;
-        self_st.ngroups = 2;
-        peer_st.generation = 3;
+                peer_st.generation = 3;
         all_report(m, now, SVC_ACTIVE, RG_S_OFFLINE);
-        coord_update(&c, m, &cfg, &self_st, now);
-        assert_int_equal(m->view.ctl[0].admin, RGM_ADMIN_OFFLINE);
-        assert_int_equal(m->view.ctl[1].admin, RGM_ADMIN_AUTO);
-        assert_int_equal(m->view.target[1], 0); /* OHN: home node n1 */
+        update(&c, m, now);
+        assert_int_equal(cs->ctl.ctl[0].admin, RGM_ADMIN_OFFLINE);
+        assert_int_equal(cs->ctl.ctl[1].admin, RGM_ADMIN_AUTO);
+        assert_int_equal(cs->ctl.target[1], 0); /* OHN: home node n1 */
         cfg.rgs = &rg;
         cfg.nrgs = 1;
         memb_free(m);
@@ -293,15 +345,15 @@ static void test_move_home_clears_pol(void **state)
         (void)state;
         all_report(m, now, SVC_ACTIVE, RG_S_OFFLINE);
         assert_int_equal(command(&c, m, "{\"op\":\"start\"}", err), 0);
-        coord_update(&c, m, &cfg, &self_st, now);
+        update(&c, m, now);
         ack(m, now);
         assert_int_equal(
             command(&c, m, "{\"op\":\"rg_move\",\"groups\":[\"web_rg\"],\"node\":\"n3\"}", err), 0);
-        assert_int_equal(m->view.ctl[0].pol_node, 2);
+        assert_int_equal(cs->ctl.ctl[0].pol_node, 2);
         assert_int_equal(
             command(&c, m, "{\"op\":\"rg_move\",\"groups\":[\"web_rg\"],\"node\":\"n1\"}", err), 0);
-        assert_int_equal(m->view.ctl[0].pol_node, RGM_NO_NODE);
-        assert_int_equal(m->view.ctl[0].move_node, 0);
+        assert_int_equal(cs->ctl.ctl[0].pol_node, RGM_NO_NODE);
+        assert_int_equal(cs->ctl.ctl[0].move_node, 0);
         memb_free(m);
 }
 
@@ -314,10 +366,10 @@ static memb_t *granted_to_n2(coord_t *c, usec_t now)
 
         rg.startup = RG_STARTUP_OFAN;
         all_report(m, now, SVC_ACTIVE, RG_S_OFFLINE);
-        self_st.services = SVC_INACTIVE;
+        self_rep.services = SVC_INACTIVE;
         assert_int_equal(command(c, m, "{\"op\":\"start\"}", err), 0);
-        coord_update(c, m, &cfg, &self_st, now);
-        assert_int_equal(m->view.target[0], 1);
+        update(c, m, now);
+        assert_int_equal(cs->ctl.target[0], 1);
         return m;
 }
 
@@ -332,18 +384,15 @@ static void test_target_waits_for_answers(void **state)
 
         (void)state;
         /* n1 becomes eligible; n2's report still predates the target */
-        self_st.services = SVC_ACTIVE;
-        self_st.view_pub_seq = m->view.pub_seq;
-        coord_update(&c, m, &cfg, &self_st, now);
-        assert_int_equal(m->view.target[0], 1); /* unchanged: n2 may be acquiring */
+        self_rep.services = SVC_ACTIVE;
+        update(&c, m, now);
+        assert_int_equal(cs->ctl.target[0], 1); /* unchanged: n2 may be acquiring */
         /* n2 answers: it is acquiring; the target stays (NFB keeps the holder) */
-        peer_st.status_seq++;
-        peer_st.view_pub_seq = m->view.pub_seq;
-        memb_on_status(m, 2, 12, &peer_st, MEMB_PATH_NET, now);
-        peer_st.gstate[0] = RG_S_ACQUIRING;
-        memb_on_status(m, 1, 11, &peer_st, MEMB_PATH_NET, now);
-        coord_update(&c, m, &cfg, &self_st, now);
-        assert_int_equal(m->view.target[0], 1);
+        push_report(2, 12, &peer_rep);
+        peer_rep.gstate[0] = RG_S_ACQUIRING;
+        push_report(1, 11, &peer_rep);
+        update(&c, m, now);
+        assert_int_equal(cs->ctl.target[0], 1);
         memb_free(m);
 }
 
@@ -358,14 +407,14 @@ static void test_revoke_before_grant(void **state)
 
         (void)state;
         ack(m, now);                   /* everyone answered; n2 not acquiring yet */
-        self_st.services = SVC_ACTIVE; /* n1 (home, higher priority) becomes eligible */
-        coord_update(&c, m, &cfg, &self_st, now);
-        assert_int_equal(m->view.target[0], RGM_NO_NODE); /* revoked, not moved */
-        coord_update(&c, m, &cfg, &self_st, now);
-        assert_int_equal(m->view.target[0], RGM_NO_NODE); /* still waiting for answers */
+        self_rep.services = SVC_ACTIVE; /* n1 (home, higher priority) becomes eligible */
+        update(&c, m, now);
+        assert_int_equal(cs->ctl.target[0], RGM_NO_NODE); /* revoked, not moved */
+        update(&c, m, now);
+        assert_int_equal(cs->ctl.target[0], RGM_NO_NODE); /* still waiting for answers */
         ack(m, now);
-        coord_update(&c, m, &cfg, &self_st, now);
-        assert_int_equal(m->view.target[0], 0);
+        update(&c, m, now);
+        assert_int_equal(cs->ctl.target[0], 0);
         memb_free(m);
 }
 
@@ -406,47 +455,47 @@ static void test_selective_fallover_and_poison_pill(void **state)
         cfg.net_fdt_usec = 200 * MS;
         assert_int_equal(command(&c, m, "{\"op\":\"start\"}", err), 0);
         all_report(m, now, SVC_ACTIVE, RG_S_ONLINE);
-        peer_st.net = NET_OK;
-        peer_st.net_heard = 0x7; /* n2 and n3 hear each other (and n1) */
-        self_st.net = NET_OK;
+        peer_rep.net = NET_OK;
+        peer_rep.net_heard = 0x7; /* n2 and n3 hear each other (and n1) */
+        self_rep.net = NET_OK;
         ack(m, now);
-        coord_update(&c, m, &cfg, &self_st, now);
+        update(&c, m, now);
         ack(m, now);
-        coord_update(&c, m, &cfg, &self_st, now);
-        assert_int_equal(m->view.target[0], 0);
+        update(&c, m, now);
+        assert_int_equal(cs->ctl.target[0], 0);
         /* members for long enough (a node that just joined does not count
          * as having the better network for the detection time) */
         for (int i = 0; i < 3; i++)
                 c.member_since[i] = now - USEC_PER_SEC;
         /* n1 loses carrier; n2 and n3 were heard 150 ms ago: too old */
-        self_st.net = NET_NO_CARRIER;
-        coord_update(&c, m, &cfg, &self_st, now + 150 * MS);
-        assert_int_equal(m->view.target[0], 0);
+        self_rep.net = NET_NO_CARRIER;
+        update(&c, m, now + 150 * MS);
+        assert_int_equal(cs->ctl.target[0], 0);
         /* fresh reports: n1 is worse, but not yet for the network
          * detection time (a peer coming back is heard before it hears) */
         ack(m, now + 160 * MS);
-        coord_update(&c, m, &cfg, &self_st, now + 160 * MS);
-        assert_int_equal(m->view.target[0], 0);
+        update(&c, m, now + 160 * MS);
+        assert_int_equal(cs->ctl.target[0], 0);
         ack(m, now + 300 * MS);
-        coord_update(&c, m, &cfg, &self_st, now + 300 * MS);
-        assert_int_equal(m->view.target[0], 0);
+        update(&c, m, now + 300 * MS);
+        assert_int_equal(cs->ctl.target[0], 0);
         /* worse for 200 ms: revoke from n1 (release first) */
         ack(m, now + 360 * MS);
-        coord_update(&c, m, &cfg, &self_st, now + 360 * MS);
-        assert_int_equal(m->view.target[0], RGM_NO_NODE);
-        assert_int_equal(m->view.want[0], WANT_ACTIVE);
+        update(&c, m, now + 360 * MS);
+        assert_int_equal(cs->ctl.target[0], RGM_NO_NODE);
+        assert_int_equal(cs->ctl.want[0], WANT_ACTIVE);
         /* the release fails: poison pill */
-        self_st.gstate[0] = RG_S_ERROR;
+        self_rep.gstate[0] = RG_S_ERROR;
         ack(m, now + 370 * MS);
-        coord_update(&c, m, &cfg, &self_st, now + 370 * MS);
-        assert_int_equal(m->view.want[0], WANT_FENCE);
-        assert_int_equal(m->view.want[1], WANT_ACTIVE);
+        update(&c, m, now + 370 * MS);
+        assert_int_equal(cs->ctl.want[0], WANT_FENCE);
+        assert_int_equal(cs->ctl.want[1], WANT_ACTIVE);
         /* a node that left the view is wanted active again */
         m->view.members &= ~1ULL;
-        m->view.want[1] = WANT_FENCE;
+        cs->ctl.want[1] = WANT_FENCE;
         m->view.members &= ~2ULL;
-        coord_update(&c, m, &cfg, &self_st, now + 380 * MS);
-        assert_int_equal(m->view.want[1], WANT_ACTIVE);
+        update(&c, m, now + 380 * MS);
+        assert_int_equal(cs->ctl.want[1], WANT_ACTIVE);
         rg.nsips = 0;
         memb_free(m);
 }

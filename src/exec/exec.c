@@ -1,8 +1,9 @@
-/* rgm_exec: acquire/release jobs for this node's resource groups. */
-#include "rgm/rgm_exec.h"
+/* exec: acquire/release jobs for this node's resource groups. */
+#include "exec/exec.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "agents/agent_app.h"
@@ -23,7 +24,7 @@ typedef struct group_rt {
         int done_steps;      /* acquire steps completed */
         uint32_t clear_seen; /* clear_seq at the time of the error */
         uint32_t clear_last; /* newest clear_seq seen */
-        char reason[MEMB_REASON_LEN];
+        char reason[CSTATE_REASON_LEN];
         uint64_t token; /* identifies the running step for async callbacks */
 } group_rt_t;
 
@@ -43,17 +44,17 @@ struct rgm_exec {
 /* Async callbacks carry (exec, group ID, token), never raw group pointers:
  * the group table may be rebuilt by a configuration change meanwhile. */
 typedef struct step_ctx {
-        rgm_exec_t *x;
+        exec_t *x;
         uint32_t group;
         uint64_t token;
 } step_ctx_t;
 
-static void run_job(rgm_exec_t *x, unsigned gi);
+static void run_job(exec_t *x, unsigned gi);
 
-rgm_exec_t *rgm_exec_new(uv_loop_t *loop, const char *state_dir, void (*changed)(void *ud),
+exec_t *exec_new(uv_loop_t *loop, const char *state_dir, void (*changed)(void *ud),
                          void *ud)
 {
-        rgm_exec_t *x = zalloc(sizeof(*x));
+        exec_t *x = zalloc(sizeof(*x));
         x->loop = loop;
         snprintf(x->state_dir, sizeof(x->state_dir), "%s", state_dir);
         x->changed = changed;
@@ -61,7 +62,7 @@ rgm_exec_t *rgm_exec_new(uv_loop_t *loop, const char *state_dir, void (*changed)
         return x;
 }
 
-void rgm_exec_free(rgm_exec_t *x)
+void exec_free(exec_t *x)
 {
         if (!x)
                 return;
@@ -69,7 +70,7 @@ void rgm_exec_free(rgm_exec_t *x)
         free(x);
 }
 
-void rgm_exec_set_config(rgm_exec_t *x, const hamr_config_t *cfg, uint16_t self_id)
+void exec_set_config(exec_t *x, const hamr_config_t *cfg, uint16_t self_id)
 {
         group_rt_t *ng = zcalloc(cfg->nrgs ? cfg->nrgs : 1, sizeof(*ng));
 
@@ -96,7 +97,7 @@ void rgm_exec_set_config(rgm_exec_t *x, const hamr_config_t *cfg, uint16_t self_
         x->self_id = self_id;
 }
 
-static int group_index(rgm_exec_t *x, uint32_t id)
+static int group_index(exec_t *x, uint32_t id)
 {
         for (unsigned i = 0; i < x->ng; i++)
                 if (x->g[i].id == id)
@@ -104,7 +105,7 @@ static int group_index(rgm_exec_t *x, uint32_t id)
         return -1;
 }
 
-static void set_state(rgm_exec_t *x, unsigned gi, rg_state_t s)
+static void set_state(exec_t *x, unsigned gi, rg_state_t s)
 {
         group_rt_t *g = &x->g[gi];
         if (g->state == s)
@@ -121,7 +122,7 @@ static unsigned nsteps(const conf_rg_t *rg)
         return rg->nsips + rg->napps;
 }
 
-static void finish_job(rgm_exec_t *x, unsigned gi)
+static void finish_job(exec_t *x, unsigned gi)
 {
         group_rt_t *g = &x->g[gi];
 
@@ -149,7 +150,7 @@ static void finish_job(rgm_exec_t *x, unsigned gi)
 static void step_done(void *ud, int status, const char *reason)
 {
         step_ctx_t *sc = ud;
-        rgm_exec_t *x = sc->x;
+        exec_t *x = sc->x;
         int gi = group_index(x, sc->group);
 
         if (gi >= 0 && x->g[gi].job && x->g[gi].token == sc->token) {
@@ -169,7 +170,7 @@ static void step_done(void *ud, int status, const char *reason)
         free(sc);
 }
 
-static void app_env(rgm_exec_t *x, const conf_rg_t *rg, char env[4][4200])
+static void app_env(exec_t *x, const conf_rg_t *rg, char env[4][4200])
 {
         snprintf(env[0], 4200, "HAMR_NODE=%s",
                  x->cfg->nodes[hamr_config_node_by_id(x->cfg, x->self_id)].name);
@@ -178,7 +179,7 @@ static void app_env(rgm_exec_t *x, const conf_rg_t *rg, char env[4][4200])
         env[3][0] = '\0';
 }
 
-static int ip_step(rgm_exec_t *x, const conf_rg_t *rg, int sip, bool add, char *reason, size_t rlen)
+static int ip_step(exec_t *x, const conf_rg_t *rg, int sip, bool add, char *reason, size_t rlen)
 {
         const conf_service_ip_t *s = &x->cfg->service_ips[sip];
         struct in_addr local = x->cfg->networks[s->network].addr[x->self_id];
@@ -204,7 +205,7 @@ static int ip_step(rgm_exec_t *x, const conf_rg_t *rg, int sip, bool add, char *
 /* Run steps until one goes asynchronous or the job ends. Step numbering for
  * acquire: 0..nsips-1 IPs, then apps. Release and undo walk the same list
  * backwards: release step k means acquire step (n-1-k). */
-static void run_job(rgm_exec_t *x, unsigned gi)
+static void run_job(exec_t *x, unsigned gi)
 {
         group_rt_t *g = &x->g[gi];
         const conf_rg_t *rg = &x->cfg->rgs[gi];
@@ -225,7 +226,7 @@ static void run_job(rgm_exec_t *x, unsigned gi)
                 }
                 g->step++;
                 if (k < rg->nsips) {
-                        char reason[MEMB_REASON_LEN];
+                        char reason[CSTATE_REASON_LEN];
                         int r = ip_step(x, rg, rg->sips[k], forward, reason, sizeof(reason));
                         if (r < 0) {
                                 log_err("rgm", "group %s: %s", g->name, reason);
@@ -261,7 +262,7 @@ static void run_job(rgm_exec_t *x, unsigned gi)
                 if (r == 0)
                         return; /* continues in step_done */
                 free(sc);
-                char reason[MEMB_REASON_LEN];
+                char reason[CSTATE_REASON_LEN];
                 snprintf(reason, sizeof(reason),
                          "%s %s of application_controller %s cannot run: %s",
                          forward ? "STARTSCRIPT" : "STOPSCRIPT",
@@ -279,7 +280,7 @@ static void run_job(rgm_exec_t *x, unsigned gi)
         finish_job(x, gi);
 }
 
-static void start_job(rgm_exec_t *x, unsigned gi, bool acquire)
+static void start_job(exec_t *x, unsigned gi, bool acquire)
 {
         group_rt_t *g = &x->g[gi];
 
@@ -294,7 +295,7 @@ static void start_job(rgm_exec_t *x, unsigned gi, bool acquire)
         run_job(x, gi);
 }
 
-void rgm_exec_reconcile(rgm_exec_t *x, const rgm_exec_input_t *in)
+void exec_reconcile(exec_t *x, const exec_input_t *in)
 {
         if (!x->cfg)
                 return;
@@ -330,7 +331,7 @@ void rgm_exec_reconcile(rgm_exec_t *x, const rgm_exec_input_t *in)
         }
 }
 
-unsigned rgm_exec_busy_count(const rgm_exec_t *x)
+unsigned exec_busy_count(const exec_t *x)
 {
         unsigned n = 0;
         for (unsigned i = 0; i < x->ng; i++)
@@ -340,17 +341,33 @@ unsigned rgm_exec_busy_count(const rgm_exec_t *x)
         return n;
 }
 
-void rgm_exec_fill_status(const rgm_exec_t *x, memb_status_t *st)
+static int cmp_grp(const void *a, const void *b)
 {
-        st->ngroups = x->ng;
-        for (unsigned i = 0; i < x->ng && i < CONF_MAX_RGS; i++) {
-                st->gstate[i] = (uint8_t)x->g[i].state;
-                st->gclear[i] = x->g[i].clear_last;
-                snprintf(st->gerror[i], MEMB_REASON_LEN, "%s", x->g[i].reason);
-        }
+        uint32_t x = ((const cstate_grp_t *)a)->id, y = ((const cstate_grp_t *)b)->id;
+        return x < y ? -1 : x > y;
 }
 
-void rgm_exec_set_unmanaged(rgm_exec_t *x, bool unmanaged)
+void exec_fill_report(const exec_t *x, cstate_report_t *r)
+{
+        for (uint32_t k = 0; r->groups && k < r->ngroups; k++)
+                free(r->groups[k].reason);
+        free(r->groups);
+        r->ngroups = x->ng;
+        r->groups = x->ng ? zcalloc(x->ng, sizeof(*r->groups)) : NULL;
+        for (unsigned i = 0; i < x->ng; i++) {
+                r->groups[i].id = x->g[i].id;
+                r->groups[i].state = (uint8_t)x->g[i].state;
+                r->groups[i].clear_seen = x->g[i].clear_last;
+                r->groups[i].reason = x->g[i].state == RG_S_ERROR && x->g[i].reason[0]
+                                              ? zstrdup(x->g[i].reason)
+                                              : NULL;
+        }
+        /* reports name groups by ascending ID */
+        if (x->ng > 1)
+                qsort(r->groups, x->ng, sizeof(*r->groups), cmp_grp);
+}
+
+void exec_set_unmanaged(exec_t *x, bool unmanaged)
 {
         x->unmanaged = unmanaged;
         for (unsigned i = 0; i < x->ng; i++) {

@@ -1,0 +1,222 @@
+/* cstate_msg: encoders and decoders for REPORT and CONTROL bodies. */
+#include "cstate/cstate_msg.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/hamr_alloc.h"
+#include "common/hamr_buf.h"
+
+const char *svc_state_str(svc_state_t s)
+{
+        static const char *const names[SVC_COUNT] = {
+                [SVC_INACTIVE] = "OFFLINE",
+                [SVC_ACTIVE] = "ONLINE",
+                [SVC_STOPPING] = "STOPPING",
+                [SVC_UNMANAGED] = "UNMANAGED",
+        };
+        return s < SVC_COUNT ? names[s] : "UNKNOWN";
+}
+
+void cstate_report_clear(cstate_report_t *r)
+{
+        if (!r)
+                return;
+        for (uint32_t k = 0; r->groups && k < r->ngroups; k++)
+                free(r->groups[k].reason);
+        free(r->groups);
+        memset(r, 0, sizeof(*r));
+}
+
+void cstate_report_copy(cstate_report_t *dst, const cstate_report_t *src)
+{
+        cstate_report_t t = *src;
+
+        t.groups = src->ngroups ? zcalloc(src->ngroups, sizeof(*t.groups)) : NULL;
+        for (uint32_t k = 0; k < src->ngroups; k++) {
+                t.groups[k] = src->groups[k];
+                t.groups[k].reason = src->groups[k].reason ? zstrdup(src->groups[k].reason) : NULL;
+        }
+        cstate_report_clear(dst);
+        *dst = t;
+}
+
+void cstate_report_set_reason(cstate_report_t *r, uint32_t k, const char *reason)
+{
+        free(r->groups[k].reason);
+        r->groups[k].reason = reason && *reason ? zstrdup(reason) : NULL;
+}
+
+int cstate_report_encode(const cstate_report_t *r, size_t reason_cap, void *buf, size_t cap)
+{
+        char reason[CSTATE_REASON_LEN];
+        bufw_t w;
+
+        if (reason_cap >= sizeof(reason))
+                reason_cap = sizeof(reason) - 1;
+        bufw_init(&w, buf, cap);
+        bufw_u8(&w, CSTATE_MSG_VERSION);
+        bufw_u64(&w, r->report_seq);
+        bufw_u8(&w, r->services);
+        bufw_u8(&w, r->net);
+        bufw_u64(&w, r->net_heard);
+        bufw_u8(&w, r->disk_ok);
+        bufw_u8(&w, r->repo_index);
+        bufw_u64(&w, r->ctl_view);
+        bufw_u64(&w, r->ctl_seq);
+        bufw_u32(&w, r->ngroups);
+        for (uint32_t k = 0; k < r->ngroups; k++) {
+                const cstate_grp_t *g = &r->groups[k];
+                bufw_u32(&w, g->id);
+                bufw_u8(&w, g->state);
+                bufw_u32(&w, g->clear_seen);
+                reason[0] = '\0';
+                if (g->state == RG_S_ERROR && g->reason) {
+                        size_t n = strnlen(g->reason, reason_cap);
+                        memcpy(reason, g->reason, n);
+                        reason[n] = '\0';
+                }
+                bufw_str(&w, reason);
+        }
+        return w.overflow ? -EMSGSIZE : (int)w.len;
+}
+
+int cstate_report_decode(const void *buf, size_t len, cstate_report_t *ret)
+{
+        cstate_report_t r = {0};
+        char reason[CSTATE_REASON_LEN];
+        bufr_t b;
+
+        bufr_init(&b, buf, len);
+        if (bufr_u8(&b) != CSTATE_MSG_VERSION)
+                return -EBADMSG;
+        r.report_seq = bufr_u64(&b);
+        r.services = bufr_u8(&b);
+        r.net = bufr_u8(&b);
+        r.net_heard = bufr_u64(&b);
+        r.disk_ok = bufr_u8(&b) != 0;
+        r.repo_index = bufr_u8(&b);
+        r.ctl_view = bufr_u64(&b);
+        r.ctl_seq = bufr_u64(&b);
+        r.ngroups = bufr_u32(&b);
+        /* each group takes at least 11 bytes: bounds the allocation */
+        if (b.error || r.services >= SVC_COUNT || r.net >= NET_COUNT ||
+            r.repo_index > CONF_MAX_BACKUP_REPOS || r.ngroups > CONF_MAX_RGS ||
+            r.ngroups > (len - b.pos) / 11)
+                return -EBADMSG;
+        r.groups = r.ngroups ? zcalloc(r.ngroups, sizeof(*r.groups)) : NULL;
+        for (uint32_t k = 0; k < r.ngroups; k++) {
+                cstate_grp_t *g = &r.groups[k];
+                g->id = bufr_u32(&b);
+                g->state = bufr_u8(&b);
+                g->clear_seen = bufr_u32(&b);
+                bufr_str(&b, reason, sizeof(reason));
+                /* canonical: ids strictly ascending, a reason only in ERROR */
+                if (b.error || g->state >= RG_S_COUNT || (k > 0 && g->id <= r.groups[k - 1].id) ||
+                    (g->state != RG_S_ERROR && reason[0] != '\0'))
+                        goto bad;
+                g->reason = reason[0] ? zstrdup(reason) : NULL;
+        }
+        if (b.error || b.pos != len)
+                goto bad;
+        *ret = r;
+        return 0;
+bad:
+        cstate_report_clear(&r);
+        return -EBADMSG;
+}
+
+int cstate_ctl_encode(const cstate_ctl_t *c, void *buf, size_t cap)
+{
+        bufw_t w;
+        uint8_t nack = 0;
+
+        bufw_init(&w, buf, cap);
+        bufw_u8(&w, CSTATE_MSG_VERSION);
+        bufw_u64(&w, c->view_id);
+        bufw_u64(&w, c->ctl_seq);
+        bufw_u16(&w, c->coord);
+        bufw_u64(&w, c->generation);
+        bufw_u8(&w, (uint8_t)(c->targets_valid | (c->home_only << 1) | (c->stable << 2)));
+        bufw_bytes(&w, c->want, CONF_MAX_NODES);
+        bufw_u8(&w, c->repo_index);
+        for (int i = 0; i < CONF_MAX_NODES; i++)
+                nack += c->report_ack[i] != 0;
+        bufw_u8(&w, nack);
+        for (int i = 0; i < CONF_MAX_NODES; i++)
+                if (c->report_ack[i]) {
+                        bufw_u8(&w, (uint8_t)i);
+                        bufw_u64(&w, c->report_ack[i]);
+                }
+        bufw_u32(&w, c->ngroups);
+        for (uint32_t g = 0; g < c->ngroups && g < CONF_MAX_RGS; g++) {
+                bufw_u32(&w, c->gid[g]);
+                bufw_u16(&w, c->target[g]);
+                bufw_u8(&w, c->ctl[g].admin);
+                bufw_u16(&w, c->ctl[g].pol_node);
+                bufw_u16(&w, c->ctl[g].move_node);
+                bufw_u16(&w, c->ctl[g].last_node);
+                bufw_u8(&w, c->ctl[g].started);
+                bufw_u32(&w, c->clear_seq[g]);
+        }
+        return w.overflow ? -EMSGSIZE : (int)w.len;
+}
+
+int cstate_ctl_decode(const void *buf, size_t len, cstate_ctl_t *ret)
+{
+        static cstate_ctl_t c; /* decoded single-threaded on the loop */
+        uint8_t flags, nack;
+        int prev = -1;
+        bufr_t r;
+
+        memset(&c, 0, sizeof(c));
+        bufr_init(&r, buf, len);
+        if (bufr_u8(&r) != CSTATE_MSG_VERSION)
+                return -EBADMSG;
+        c.view_id = bufr_u64(&r);
+        c.ctl_seq = bufr_u64(&r);
+        c.coord = bufr_u16(&r);
+        c.generation = bufr_u64(&r);
+        flags = bufr_u8(&r);
+        c.targets_valid = flags & 1;
+        c.home_only = (flags >> 1) & 1;
+        c.stable = (flags >> 2) & 1;
+        bufr_bytes(&r, c.want, CONF_MAX_NODES);
+        c.repo_index = bufr_u8(&r);
+        nack = bufr_u8(&r);
+        if (r.error || flags >> 3 || c.coord >= CONF_MAX_NODES ||
+            c.repo_index > CONF_MAX_BACKUP_REPOS || nack > CONF_MAX_NODES)
+                return -EBADMSG;
+        for (int i = 0; i < CONF_MAX_NODES; i++)
+                if (c.want[i] >= WANT_COUNT)
+                        return -EBADMSG;
+        for (unsigned k = 0; k < nack; k++) {
+                uint8_t id = bufr_u8(&r);
+                if (r.error || id >= CONF_MAX_NODES || (int)id <= prev)
+                        return -EBADMSG;
+                prev = id;
+                c.report_ack[id] = bufr_u64(&r);
+                if (!r.error && c.report_ack[id] == 0)
+                        return -EBADMSG;
+        }
+        c.ngroups = bufr_u32(&r);
+        if (r.error || c.ngroups > CONF_MAX_RGS)
+                return -EBADMSG;
+        for (uint32_t g = 0; g < c.ngroups; g++) {
+                c.gid[g] = bufr_u32(&r);
+                c.target[g] = bufr_u16(&r);
+                c.ctl[g].admin = bufr_u8(&r);
+                c.ctl[g].pol_node = bufr_u16(&r);
+                c.ctl[g].move_node = bufr_u16(&r);
+                c.ctl[g].last_node = bufr_u16(&r);
+                c.ctl[g].started = bufr_u8(&r) != 0;
+                c.clear_seq[g] = bufr_u32(&r);
+                if (c.ctl[g].admin > RGM_ADMIN_OFFLINE)
+                        return -EBADMSG;
+        }
+        if (r.error || r.pos != len)
+                return -EBADMSG;
+        *ret = c;
+        return 0;
+}

@@ -1,0 +1,115 @@
+/* cstate_msg: the cluster-state messages, apart from membership.
+ *
+ * REPORT (every node -> all): what the node does, keyed by group ID: its
+ * cluster services, its view of its service network and repository, and the
+ * state of every group it knows; it names the control publication it
+ * answers. CONTROL (the coordinator -> all): what the cluster wants: the
+ * wanted services per node, the active repository and, per group ID, the
+ * target node and the group's control state; it names, per node, the newest
+ * report the coordinator holds (so that each side resends until the other
+ * has it). Both are sent when they change and until acknowledged, and
+ * written into the node's repository slot; bodies are encoded with hamr_buf
+ * (big-endian), and the decoders take untrusted input (after wire
+ * authentication) and are fuzzed. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf/conf.h"
+#include "rgm/rgm.h"
+
+#define CSTATE_MSG_VERSION 1
+#define CSTATE_REASON_LEN  200
+
+/* State of cluster services on a node (what `clmgr start/stop` controls). */
+typedef enum {
+        SVC_INACTIVE = 0, /* daemon up, services stopped: holds nothing */
+        SVC_ACTIVE,       /* may host groups */
+        SVC_STOPPING,     /* releasing its groups before going INACTIVE */
+        SVC_UNMANAGED,    /* stopped with MANAGE=unmanage: resources left as they are */
+        SVC_COUNT
+} svc_state_t;
+const char *svc_state_str(svc_state_t s);
+
+/* A node's own view of its service network (selective fallover): ordered,
+ * higher is better. */
+typedef enum {
+        NET_NO_CARRIER = 0, /* an interface of a network has no carrier */
+        NET_SILENT,         /* links up but no peer heard on the network recently */
+        NET_OK,             /* a peer was heard on the network within NFDT */
+        NET_COUNT
+} cstate_net_t;
+
+/* What the coordinator wants each node's services to be. */
+typedef enum {
+        WANT_INACTIVE = 0,
+        WANT_ACTIVE,
+        WANT_STOP_OFFLINE, /* stop, groups go offline */
+        WANT_STOP_MOVE,    /* stop, groups move to other nodes */
+        WANT_UNMANAGE,     /* stop, leave resources running */
+        WANT_FENCE,        /* poison pill: stop petting the watchdog (reset) */
+        WANT_COUNT
+} svc_want_t;
+
+/* One group as a node reports it. */
+typedef struct cstate_grp {
+        uint32_t id;         /* conf_rg_t.id */
+        uint8_t state;       /* rg_state_t */
+        uint32_t clear_seen; /* newest clear_seq of the control seen (ERROR reset) */
+        char *reason;        /* owned; only for ERROR, NULL otherwise */
+} cstate_grp_t;
+
+/* A node's report. Owns groups[] and their reasons (cstate_report_clear). */
+typedef struct cstate_report {
+        uint64_t report_seq; /* increases on every change; newest wins across paths */
+        uint8_t services;    /* svc_state_t */
+        uint8_t net;         /* cstate_net_t */
+        uint64_t net_heard;  /* peers it heard on the network within NFDT */
+        bool disk_ok;        /* its repository rounds succeed (within the detection time) */
+        uint8_t repo_index;  /* repository it uses: 0 REPOSITORY, k BACKUP_REPOSITORIES[k-1] */
+        uint64_t ctl_view;   /* the control publication (view id, ctl_seq) it answers */
+        uint64_t ctl_seq;
+        uint32_t ngroups;
+        cstate_grp_t *groups;
+} cstate_report_t;
+
+/* The coordinator's control state, in the group order of `generation`
+ * (gid[] names each entry's group ID, so that it can be remapped to any
+ * other generation). Fixed size, no pointers: copied and compared whole. */
+typedef struct cstate_ctl {
+        uint64_t view_id;   /* the membership view it belongs to */
+        uint64_t ctl_seq;   /* bumped on every change within that view */
+        uint16_t coord;     /* the coordinator that published it */
+        uint64_t generation;
+        bool targets_valid; /* false while the coordinator gathers reports */
+        bool home_only;     /* current start asked for home nodes only (-o home) */
+        /* Every group is where policy wants it and nothing is in progress
+         * (coordinator's judgement; what clmgr and scripts wait for). */
+        bool stable;
+        uint8_t want[CONF_MAX_NODES]; /* svc_want_t per node id */
+        uint8_t repo_index;           /* active repository (ARR): 0 REPOSITORY, k backup k */
+        uint64_t report_ack[CONF_MAX_NODES]; /* newest report_seq held per node (0 = none) */
+        uint32_t ngroups;
+        uint32_t gid[CONF_MAX_RGS];
+        uint16_t target[CONF_MAX_RGS];
+        rgm_ctl_t ctl[CONF_MAX_RGS];
+        uint32_t clear_seq[CONF_MAX_RGS]; /* bumped by admin online/offline/move: clears ERROR */
+} cstate_ctl_t;
+
+/* Frees what r owns and zeroes it (NULL accepted). */
+void cstate_report_clear(cstate_report_t *r);
+/* Deep copy of src into dst (dst's old content freed). */
+void cstate_report_copy(cstate_report_t *dst, const cstate_report_t *src);
+/* Sets group k's reason (copied; "" or NULL clears it). */
+void cstate_report_set_reason(cstate_report_t *r, uint32_t k, const char *reason);
+
+/* Encode into buf (cap bytes); returns length or -EMSGSIZE. reason_cap
+ * truncates every reason to that many bytes (CSTATE_REASON_LEN - 1 for
+ * all of it). */
+int cstate_report_encode(const cstate_report_t *r, size_t reason_cap, void *buf, size_t cap);
+/* Decode; -EBADMSG on malformed input (ret untouched on failure; on
+ * success ret owns new memory: cstate_report_clear). */
+int cstate_report_decode(const void *buf, size_t len, cstate_report_t *ret);
+int cstate_ctl_encode(const cstate_ctl_t *c, void *buf, size_t cap);
+int cstate_ctl_decode(const void *buf, size_t len, cstate_ctl_t *ret);

@@ -1,0 +1,186 @@
+/* test_cstate: the cluster-state messages (REPORT, CONTROL) and the store
+ * (reports mapped onto the configuration by group ID, control acceptance). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cstate/cstate.h"
+
+static void test_report_roundtrip(void **state)
+{
+        cstate_report_t a = {0}, b = {0};
+        uint8_t buf[4096];
+        int n;
+
+        (void)state;
+        a.report_seq = 42;
+        a.services = SVC_ACTIVE;
+        a.net = NET_OK;
+        a.net_heard = 0x6;
+        a.disk_ok = true;
+        a.repo_index = 1;
+        a.ctl_view = 9;
+        a.ctl_seq = 3;
+        a.ngroups = 2;
+        a.groups = calloc(2, sizeof(*a.groups));
+        a.groups[0] = (cstate_grp_t){.id = 256, .state = RG_S_ONLINE};
+        a.groups[1] = (cstate_grp_t){.id = 300, .state = RG_S_ERROR, .clear_seen = 5};
+        cstate_report_set_reason(&a, 1, "STARTSCRIPT /x exited with status 3");
+        n = cstate_report_encode(&a, CSTATE_REASON_LEN, buf, sizeof(buf));
+        assert_true(n > 0);
+        assert_int_equal(cstate_report_decode(buf, (size_t)n, &b), 0);
+        assert_int_equal(b.report_seq, 42);
+        assert_int_equal(b.services, SVC_ACTIVE);
+        assert_int_equal(b.ctl_view, 9);
+        assert_int_equal(b.ctl_seq, 3);
+        assert_int_equal(b.groups[1].id, 300);
+        assert_int_equal(b.groups[1].clear_seen, 5);
+        assert_string_equal(b.groups[1].reason, "STARTSCRIPT /x exited with status 3");
+        assert_null(b.groups[0].reason);
+        cstate_report_clear(&b);
+        /* every truncation and a trailing byte are rejected */
+        for (int len = 0; len < n; len++)
+                assert_int_equal(cstate_report_decode(buf, (size_t)len, &b), -EBADMSG);
+        buf[n] = 0;
+        assert_int_equal(cstate_report_decode(buf, (size_t)n + 1, &b), -EBADMSG);
+        /* shortened reasons still decode */
+        n = cstate_report_encode(&a, 8, buf, sizeof(buf));
+        assert_int_equal(cstate_report_decode(buf, (size_t)n, &b), 0);
+        assert_string_equal(b.groups[1].reason, "STARTSCR");
+        cstate_report_clear(&b);
+        /* canonical form: ascending ids, a reason only in ERROR, enums in range */
+        a.groups[1].id = 256;
+        n = cstate_report_encode(&a, CSTATE_REASON_LEN, buf, sizeof(buf));
+        assert_int_equal(cstate_report_decode(buf, (size_t)n, &b), -EBADMSG);
+        a.groups[1].id = 300;
+        a.groups[1].state = RG_S_ONLINE;
+        n = cstate_report_encode(&a, CSTATE_REASON_LEN, buf, sizeof(buf));
+        assert_int_equal(cstate_report_decode(buf, (size_t)n, &b), 0); /* reason not sent */
+        cstate_report_clear(&b);
+        a.services = SVC_COUNT;
+        n = cstate_report_encode(&a, CSTATE_REASON_LEN, buf, sizeof(buf));
+        assert_int_equal(cstate_report_decode(buf, (size_t)n, &b), -EBADMSG);
+        assert_int_equal(cstate_report_encode(&a, CSTATE_REASON_LEN, buf, 10), -EMSGSIZE);
+        cstate_report_clear(&a);
+}
+
+static void test_ctl_roundtrip(void **state)
+{
+        static cstate_ctl_t a, b;
+        uint8_t buf[16384];
+        int n;
+
+        (void)state;
+        memset(&a, 0, sizeof(a));
+        a.view_id = 3;
+        a.ctl_seq = 11;
+        a.coord = 1;
+        a.generation = 4;
+        a.targets_valid = true;
+        a.stable = true;
+        a.want[1] = WANT_ACTIVE;
+        a.report_ack[1] = 7;
+        a.report_ack[2] = 9;
+        a.ngroups = 2;
+        a.gid[0] = 256;
+        a.gid[1] = 257;
+        a.target[0] = 2;
+        a.target[1] = RGM_NO_NODE;
+        a.ctl[0] = (rgm_ctl_t){.pol_node = 2, .move_node = RGM_NO_NODE, .last_node = 2,
+                               .started = true};
+        a.ctl[1] = (rgm_ctl_t){.admin = RGM_ADMIN_OFFLINE, .pol_node = RGM_NO_NODE,
+                               .move_node = 0, .last_node = RGM_NO_NODE};
+        a.clear_seq[1] = 9;
+        n = cstate_ctl_encode(&a, buf, sizeof(buf));
+        assert_true(n > 0);
+        assert_int_equal(cstate_ctl_decode(buf, (size_t)n, &b), 0);
+        assert_memory_equal(&a, &b, sizeof(a));
+        for (int len = 0; len < n; len++)
+                assert_int_equal(cstate_ctl_decode(buf, (size_t)len, &b), -EBADMSG);
+        a.want[3] = WANT_COUNT;
+        n = cstate_ctl_encode(&a, buf, sizeof(buf));
+        assert_int_equal(cstate_ctl_decode(buf, (size_t)n, &b), -EBADMSG);
+}
+
+static void report(cstate_t *cs, uint16_t id, uint64_t inc, uint64_t seq, uint32_t gid,
+                   rg_state_t s, bool accepted)
+{
+        cstate_report_t r = {0};
+
+        r.report_seq = seq;
+        r.ngroups = 1;
+        r.groups = calloc(1, sizeof(*r.groups));
+        r.groups[0] = (cstate_grp_t){.id = gid, .state = (uint8_t)s};
+        assert_int_equal(cstate_on_report(cs, id, inc, &r), accepted);
+        assert_null(r.groups); /* taken or freed */
+}
+
+/* Reports follow groups by ID, whatever the configuration's order; older
+ * reports and older lives are ignored; a new life replaces everything. */
+static void test_store_maps_by_id(void **state)
+{
+        static conf_node_t nodes[2] = {{.name = "n1", .id = 0}, {.name = "n2", .id = 1}};
+        static conf_rg_t rgs[2] = {{.name = "a", .id = 256}, {.name = "b", .id = 257}};
+        hamr_config_t cfg = {.nodes = nodes, .nnodes = 2, .rgs = rgs, .nrgs = 2, .generation = 1};
+        cstate_t *cs = cstate_new();
+
+        (void)state;
+        cstate_set_config(cs, &cfg, 0);
+        report(cs, 1, 5, 1, 257, RG_S_ONLINE, true);
+        assert_int_equal(cstate_group_state(cs, 1, 1), RG_S_ONLINE);
+        assert_int_equal(cstate_group_state(cs, 1, 0), RG_S_UNKNOWN); /* not reported */
+        assert_int_equal(cstate_held_count(cs, 1), 1);
+        report(cs, 1, 5, 1, 257, RG_S_OFFLINE, false); /* same seq: ignored */
+        report(cs, 1, 4, 9, 257, RG_S_OFFLINE, false); /* older life */
+        assert_int_equal(cstate_group_state(cs, 1, 1), RG_S_ONLINE);
+        /* a new configuration order: b first */
+        conf_rg_t swapped[2] = {rgs[1], rgs[0]};
+        cfg.rgs = swapped;
+        cstate_set_config(cs, &cfg, 0);
+        assert_int_equal(cstate_group_state(cs, 1, 0), RG_S_ONLINE);
+        report(cs, 1, 6, 1, 257, RG_S_OFFLINE, true); /* a new life, seq from 1 */
+        assert_int_equal(cstate_group_state(cs, 1, 0), RG_S_OFFLINE);
+        assert_int_equal(cstate_group_state(cs, 7, 0), RG_S_UNKNOWN); /* not configured */
+        report(cs, 7, 1, 1, 257, RG_S_ONLINE, false);
+        cstate_free(cs);
+}
+
+/* Control state is taken only from the coordinator of our view, newest
+ * publication first. */
+static void test_ctl_acceptance(void **state)
+{
+        static cstate_ctl_t c;
+        cstate_t *cs = cstate_new();
+
+        (void)state;
+        memset(&c, 0, sizeof(c));
+        c.view_id = 4;
+        c.coord = 1;
+        c.ctl_seq = 2;
+        assert_false(cstate_on_ctl(cs, 2, &c, 4, 1)); /* not its sender */
+        assert_false(cstate_on_ctl(cs, 1, &c, 5, 1)); /* another view */
+        assert_false(cstate_on_ctl(cs, 1, &c, 4, 2)); /* not our coordinator */
+        assert_true(cstate_on_ctl(cs, 1, &c, 4, 1));
+        c.ctl_seq = 1;
+        assert_false(cstate_on_ctl(cs, 1, &c, 4, 1)); /* older */
+        c.ctl_seq = 3;
+        assert_true(cstate_on_ctl(cs, 1, &c, 4, 1));
+        assert_int_equal(cs->ctl.ctl_seq, 3);
+        cstate_free(cs);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_report_roundtrip),
+                cmocka_unit_test(test_ctl_roundtrip),
+                cmocka_unit_test(test_store_maps_by_id),
+                cmocka_unit_test(test_ctl_acceptance),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
