@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "cli/cli_parse_internal.h"
+#include "cli/cli_schema.h"
 #include "common/hamr_alloc.h"
 #include "common/hamr_error.h"
 
@@ -45,6 +46,7 @@ static int build_policy_shortform(struct cli_cmd *cmd, const struct cli_flags *f
         const char *what = fallback ? "modify fallback" : "modify failover";
         const char *attr = fallback ? "FALLBACK" : "FALLOVER";
         const char *code = NULL, *groups_s = fl->g ? fl->g : name;
+        char allowed[256];
         json_t *groups;
         size_t i;
         json_t *g;
@@ -58,28 +60,14 @@ static int build_policy_shortform(struct cli_cmd *cmd, const struct cli_flags *f
                                 "%s: unexpected ATTR=VALUE (use -g <group> -m <policy>)", what);
         if (!groups_s)
                 return cli_fail(cmd, CLMGR_RC_MISSING, "%s: -g <resource_group> is required", what);
+        cli_policy_allowed(attr, allowed, sizeof(allowed)); /* words and values from the schema */
         if (!fl->m)
-                return cli_fail(cmd, CLMGR_RC_MISSING, "%s: -m <policy> is required (%s)", what,
-                                fallback ? "never, higher, home" : "next");
-        if (!fallback) {
-                if (strcasecmp(fl->m, "next") == 0 || strcasecmp(fl->m, "FNPN") == 0)
-                        code = "FNPN";
-                else if (strcasecmp(fl->m, "dynamic") == 0 || strcasecmp(fl->m, "FUDNP") == 0)
-                        code = "FUDNP";
-                else if (strcasecmp(fl->m, "offline") == 0 || strcasecmp(fl->m, "BO") == 0)
-                        code = "BO";
-        } else {
-                if (strcasecmp(fl->m, "never") == 0 || strcasecmp(fl->m, "NFB") == 0)
-                        code = "NFB";
-                else if (strcasecmp(fl->m, "higher") == 0 || strcasecmp(fl->m, "home") == 0 ||
-                         strcasecmp(fl->m, "FBHPN") == 0)
-                        code = "FBHPN";
-        }
+                return cli_fail(cmd, CLMGR_RC_MISSING, "%s: -m <policy> is required (allowed: %s)",
+                                what, allowed);
+        code = cli_policy_code(attr, fl->m);
         if (!code)
                 return cli_fail(cmd, CLMGR_RC_INVALID, "%s: unknown policy -m %s (allowed: %s)",
-                                what, fl->m,
-                                fallback ? "never (NFB), higher or home (FBHPN)"
-                                         : "next (FNPN), dynamic (FUDNP), offline (BO)");
+                                what, fl->m, allowed);
         groups = cli_split_names(groups_s);
         if (json_array_size(groups) == 0) {
                 json_decref(groups);
@@ -116,6 +104,8 @@ int cli_build_crud(struct cli_cmd *cmd, enum cli_action act, const struct cli_fl
         if (act == CLI_ACT_MODIFY && strcasecmp(cls, "fallback") == 0)
                 return build_policy_shortform(cmd, fl, name, attrs, true);
         r = cli_reject_flags(cmd, fl, "", ops[act]);
+        if (r == 0)
+                r = cli_check_class(cmd, act);
         if (r < 0)
                 return r;
         if (act == CLI_ACT_ADD && !name)
@@ -377,10 +367,9 @@ int cli_build_sync_verify(struct cli_cmd *cmd, enum cli_action act, const struct
         const char *op = act == CLI_ACT_SYNC ? "sync" : "verify";
         int r;
 
-        if (cli_runtime_class(cmd->class_name) != CLI_RT_CLUSTER)
-                return cli_fail(cmd, CLMGR_RC_INVALID,
-                                "%s: class '%s' is not supported (allowed: cluster)", op,
-                                cmd->class_name);
+        r = cli_check_class(cmd, act);
+        if (r < 0)
+                return r;
         r = cli_reject_flags(cmd, fl, "", op);
         if (r < 0)
                 return r;
