@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "api/api_ops.h"
 #include "cli/cli_schema.h"
 #include "common/hamr_alloc.h"
 #include "common/hamr_error.h"
@@ -368,7 +369,7 @@ static int build_status(struct cli_cmd *cmd, char *const pos[], int npos)
                 json_array_extend(cmd->group_filter, names);
                 json_decref(names);
         }
-        cli_add_request(cmd, cli_new_request("status"));
+        cli_add_request(cmd, cli_new_request(api_op_name(API_OP_STATUS)));
         cmd->show = CLI_SHOW_STATUS;
         return 0;
 }

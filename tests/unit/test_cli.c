@@ -12,9 +12,11 @@
 
 #include <cmocka.h>
 
+#include "api/api_ops.h"
 #include "cli/cli_output.h"
 #include "cli/cli_parse.h"
 #include "cli/cli_schema.h"
+#include "common/hamr_error.h"
 
 #define PARSE(cmd, ...) parse_args((cmd), (const char *[]){"clmgr", __VA_ARGS__, NULL})
 
@@ -1026,6 +1028,130 @@ static void test_help_from_schema(void **state)
         free(text);
 }
 
+/* The operation table shared with hamrd: exact lookup, a clear refusal of
+ * unknown ops, consistent flags, and the checks the flags imply. */
+static void test_op_table(void **state)
+{
+        const api_op_facts_t all = {
+            .configured = true, .member = true, .coordinator = true, .quorate = true};
+        char err[CONF_ERR_LEN];
+        api_op_t op;
+        json_t *req;
+
+        (void)state;
+        for (int i = 0; i < API_OP_COUNT; i++) {
+                const api_op_def_t *def = api_op_def((api_op_t)i);
+
+                assert_non_null(def);
+                assert_int_equal(api_op_lookup(def->name, &op, err, sizeof(err)), 0);
+                assert_int_equal(op, i);
+                assert_string_equal(api_op_name(op), def->name);
+                assert_non_null(def->help);
+                /* read-only ops neither edit the configuration nor go to the coordinator */
+                if (def->flags & API_OP_F_READ_ONLY)
+                        assert_int_equal(def->flags & (API_OP_F_MODIFIES_CONFIG |
+                                                       API_OP_F_COORD_ONLY | API_OP_F_NEEDS_QUORUM),
+                                         0);
+                else
+                        assert_int_not_equal(
+                            def->flags & (API_OP_F_MODIFIES_CONFIG | API_OP_F_COORD_ONLY), 0);
+        }
+        assert_null(api_op_def(API_OP_COUNT));
+        assert_int_equal(api_op_lookup("frobnicate", &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);
+        assert_string_equal(err, "unknown operation \"frobnicate\"; known: add, modify, delete, "
+                                 "query, sync, verify, start, stop, rg_online, rg_offline, "
+                                 "rg_move, status");
+        assert_int_equal(api_op_lookup("ADD", &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);
+        expect_in(err, "unknown operation \"ADD\"");
+        assert_int_equal(api_op_lookup(NULL, &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);
+        expect_in(err, "request has no \"op\"; known: add,");
+
+        /* NEEDS_CLASS */
+        req = json_pack("{s:s}", "op", "add");
+        assert_int_equal(api_op_check(API_OP_ADD, req, &all, err, sizeof(err)), -HAMR_E_MISSING);
+        expect_in(err, "add: \"class\" is required; known: cluster, node");
+        json_object_set_new(req, "class", json_string("site"));
+        assert_int_equal(api_op_check(API_OP_ADD, req, &all, err, sizeof(err)), -HAMR_E_BAD_CLASS);
+        expect_in(err, "add: class \"site\" is unknown; known: cluster, node, network (net)");
+        json_object_set_new(req, "class", json_string("RG"));
+        assert_int_equal(api_op_check(API_OP_ADD, req, &all, err, sizeof(err)), 0);
+        assert_int_equal(api_op_check(API_OP_SYNC, req, &(api_op_facts_t){0}, err, sizeof(err)), 0);
+        json_decref(req);
+
+        /* COORD_ONLY and NEEDS_QUORUM */
+        req = json_pack("{s:s, s:[s]}", "op", "rg_move", "groups", "g");
+        assert_int_equal(api_op_check(API_OP_RG_MOVE, req, &(api_op_facts_t){0}, err, sizeof(err)),
+                         -HAMR_E_NOT_CONFIGURED);
+        expect_in(err, "rg_move: cluster is not configured on this node");
+        assert_int_equal(api_op_check(API_OP_RG_MOVE, req, &(api_op_facts_t){.configured = true},
+                                      err, sizeof(err)),
+                         -HAMR_E_NOT_CONFIGURED);
+        assert_int_equal(
+            api_op_check(API_OP_RG_MOVE, req,
+                         &(api_op_facts_t){.configured = true, .member = true, .coordinator = true},
+                         err, sizeof(err)),
+            -HAMR_E_NO_QUORUM);
+        expect_in(err, "rg_move: no quorum");
+        /* another node coordinates: it decides about quorum */
+        assert_int_equal(api_op_check(API_OP_RG_MOVE, req,
+                                      &(api_op_facts_t){.configured = true, .member = true}, err,
+                                      sizeof(err)),
+                         0);
+        assert_int_equal(api_op_check(API_OP_RG_MOVE, req, &all, err, sizeof(err)), 0);
+        assert_int_equal(api_op_check(API_OP_STATUS, req, &(api_op_facts_t){0}, err, sizeof(err)),
+                         0);
+        json_decref(req);
+}
+
+/* Every request clmgr builds names an op of the table and passes the
+ * table's checks on a configured, quorate coordinator. */
+static void test_requests_match_op_table(void **state)
+{
+        static const char *const cmds[][8] = {
+            {"add", "rg", "g", "NODES=n1"},
+            {"q", "Resource_G"},
+            {"mod", "sip", "s", "ADDRESS=198.18.0.51"},
+            {"rm", "app", "a"},
+            {"sync", "cluster"},
+            {"verify", "cluster"},
+            {"online", "cluster"},
+            {"stop", "node", "n1", "-m", "takeover"},
+            {"online", "rg", "g", "NODE=n2"},
+            {"offline", "rg", "g"},
+            {"move", "rg", "g", "NODE=n2"},
+            {"status"},
+            {"set", "failover", "-g", "a,b", "-m", "next"},
+            {"set", "fallback", "-g", "a", "-m", "home"},
+        };
+        const api_op_facts_t all = {
+            .configured = true, .member = true, .coordinator = true, .quorate = true};
+        char err[CONF_ERR_LEN];
+
+        (void)state;
+        for (size_t k = 0; k < sizeof(cmds) / sizeof(cmds[0]); k++) {
+                const char *args[10] = {"clmgr"};
+                struct cli_cmd c;
+                size_t i, n = 1;
+                json_t *req;
+
+                for (i = 0; cmds[k][i]; i++)
+                        args[n++] = cmds[k][i];
+                if (parse_args(&c, args) < 0)
+                        fail_msg("%s: %s", cmds[k][0], c.error);
+                assert_true(json_array_size(c.requests) > 0);
+                json_array_foreach(c.requests, i, req)
+                {
+                        api_op_t op;
+
+                        if (api_op_lookup(json_string_value(json_object_get(req, "op")), &op, err,
+                                          sizeof(err)) < 0 ||
+                            api_op_check(op, req, &all, err, sizeof(err)) < 0)
+                                fail_msg("%s ...: %s", cmds[k][0], err);
+                }
+                cli_cmd_clear(&c);
+        }
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -1048,6 +1174,8 @@ int main(void)
             cmocka_unit_test(test_schema_classes),
             cmocka_unit_test(test_policy_words_follow_schema),
             cmocka_unit_test(test_help_from_schema),
+            cmocka_unit_test(test_op_table),
+            cmocka_unit_test(test_requests_match_op_table),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
