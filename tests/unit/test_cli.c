@@ -831,8 +831,8 @@ static char *usage_text(const char **args)
 
 static void expect_in(const char *text, const char *needle)
 {
-        if (!strstr(text, needle))
-                fail_msg("'%s' not in:\n%s", needle, text);
+        if (!text || !strstr(text, needle))
+                fail_msg("'%s' not in:\n%s", needle, text ? text : "(nothing)");
 }
 
 /* Every schema class, by name and by each alias, in any case, is taken by
