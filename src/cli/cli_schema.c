@@ -176,7 +176,7 @@ void cli_print_attrs(FILE *f, conf_class_t cls, bool settable_only)
                 if (settable_only && (ad->flags & (CONF_F_READONLY | CONF_F_RUNTIME)))
                         continue;
                 fprintf(f, "  %s%s%s%s\n", ad->name,
-                        (ad->flags & CONF_F_REQUIRED) ? " (required)" : "",
+                        (ad->flags & CONF_F_REQUIRED) ? " (required at add)" : "",
                         (ad->flags & CONF_F_READONLY) ? " (set by hamr)" : "",
                         (ad->flags & CONF_F_RUNTIME) ? " (query only)" : "");
                 if (!(ad->flags & CONF_F_RUNTIME)) {

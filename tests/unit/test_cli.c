@@ -1000,7 +1000,7 @@ static void test_help_from_schema(void **state)
                         expect_in(text, line);
                 }
         }
-        expect_in(text, "  NODES (required)\n");
+        expect_in(text, "  NODES (required at add)\n");
         expect_in(text, "allowed: OHN, OFAN\n      default: OHN\n");
         free(text);
         /* query shows every attribute, read-only and runtime ones marked */
