@@ -1,6 +1,7 @@
 /* cli_output: formats daemon replies for people (PowerHA ATTR="value"
  * records, clRGinfo tables) and scripts (-c/-d delimited, -j JSON), and prints
- * usage and help. Writes only to the FILE* it is given. */
+ * usage and help (classes, attributes, allowed values and defaults from the
+ * schema). Writes only to the FILE* it is given. */
 #include "cli/cli_output.h"
 
 #include <errno.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cli/cli_schema.h"
 #include "common/hamr_alloc.h"
 
 #define DUMP_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER)
@@ -419,8 +421,33 @@ static void print_main_usage(FILE *f)
 static void print_classes(FILE *f, const struct cli_action_def *a)
 {
         fprintf(f, "usage: clmgr %s <CLASS> ...\n\nCLASSes for \"%s\":\n", a->name, a->name);
-        for (const char *const *c = a->classes; *c; c++)
-                fprintf(f, "  %s\n", *c);
+        for (int c = 0; c < CONF_CLASS_COUNT; c++) {
+                const conf_class_def_t *cd = conf_class_def((conf_class_t)c);
+                char names[128];
+
+                if (!(a->classes & CLI_CLASS_BIT(c)))
+                        continue;
+                cli_class_list(CLI_CLASS_BIT(c), names, sizeof(names));
+                fprintf(f, "  %-36s %s\n", names, cd->help);
+        }
+        for (const char *const *e = a->extra; *e; e++)
+                fprintf(f, "  %s\n", *e);
+}
+
+/* The runbook short form of modify for FALLOVER or FALLBACK. */
+static void print_policy_help(FILE *f, const char *cls, const char *attr)
+{
+        int a = conf_attr_index(CONF_CLASS_RESOURCE_GROUP, attr);
+        char allowed[256];
+
+        cli_policy_allowed(attr, allowed, sizeof(allowed));
+        fprintf(f,
+                "usage: clmgr modify %s -g <RG>[,<RG>...] -m <policy>\n"
+                "  Sets %s of the groups and synchronizes.\n"
+                "  -m: %s\n",
+                cls, attr, allowed);
+        if (a >= 0)
+                fprintf(f, "  %s\n", conf_class_def(CONF_CLASS_RESOURCE_GROUP)->attrs[a].help);
 }
 
 static void print_help(FILE *f, const struct cli_cmd *cmd)
@@ -429,6 +456,15 @@ static void print_help(FILE *f, const struct cli_cmd *cmd)
         const char *cls = cmd->class_name;
         enum cli_rt_class rt = cls ? cli_runtime_class(cls) : CLI_RT_NONE;
         const char *t = "  TIMEOUT=<seconds> bounds the wait for the result (default 120).\n";
+        bool crud = a && (strcmp(a->name, "add") == 0 || strcmp(a->name, "modify") == 0 ||
+                          strcmp(a->name, "delete") == 0 || strcmp(a->name, "query") == 0);
+        conf_class_t cc = CONF_CLASS_CLUSTER;
+        bool known = cls && cli_class_lookup(cls, CLI_CLASSES_ALL, &cc) == 0;
+        const char *cname = known ? conf_class_def(cc)->name : cls;
+        bool singleton = known && conf_class_def(cc)->singleton;
+        char names[512];
+
+        cli_class_list(CLI_CLASSES_ALL, names, sizeof(names));
 
         if (!a) {
                 print_main_usage(f);
@@ -485,32 +521,31 @@ static void print_help(FILE *f, const struct cli_cmd *cmd)
                 fprintf(f, "usage: clmgr %s cluster\n  %s\n", a->name, a->help);
         else if (strcmp(a->name, "modify") == 0 &&
                  (strcasecmp(cls, "failover") == 0 || strcasecmp(cls, "fallover") == 0))
-                fprintf(f,
-                        "usage: clmgr modify failover -g <RG>[,<RG>...] -m next|dynamic|offline\n"
-                        "  Sets FALLOVER (FNPN, FUDNP, BO) and synchronizes.\n");
+                print_policy_help(f, "failover", "FALLOVER");
         else if (strcmp(a->name, "modify") == 0 && strcasecmp(cls, "fallback") == 0)
-                fprintf(f, "usage: clmgr modify fallback -g <RG>[,<RG>...] -m never|higher|home\n"
-                           "  Sets FALLBACK (NFB, FBHPN) and synchronizes.\n");
+                print_policy_help(f, "fallback", "FALLBACK");
+        else if (!crud)
+                print_classes(f, a);
+        else if (!known)
+                fprintf(f, "clmgr %s: class '%s' is unknown; known: %s\n", a->name, cls, names);
         else if (strcmp(a->name, "add") == 0)
-                fprintf(f, "usage: clmgr add %s <NAME> ATTR=VALUE ...\n", cls);
+                fprintf(f, "usage: clmgr add %s <NAME> ATTR=VALUE ...\n", cname);
         else if (strcmp(a->name, "modify") == 0)
                 fprintf(f,
                         "usage: clmgr modify %s %sATTR=VALUE ...\n"
                         "  Changes are staged; they take effect at 'clmgr sync cluster'.\n",
-                        cls, rt == CLI_RT_CLUSTER ? "" : "<NAME> ");
+                        cname, singleton ? "" : "<NAME> ");
         else if (strcmp(a->name, "delete") == 0)
-                fprintf(f, "usage: clmgr delete %s%s\n", cls,
-                        rt == CLI_RT_CLUSTER ? "" : " <NAME>");
-        else if (strcmp(a->name, "query") == 0)
-                fprintf(f, "usage: clmgr [-c|-d DELIM] [-S] [-j] [-a ATTR,...] query %s [<NAME>]\n",
-                        cls);
+                fprintf(f, "usage: clmgr delete %s%s\n", cname, singleton ? "" : " <NAME>");
         else
-                print_classes(f, a);
-        if (strcmp(a->name, "add") == 0 || strcmp(a->name, "modify") == 0)
-                fprintf(f,
-                        "  Attribute names and values are checked by hamrd (case-insensitive,\n"
-                        "  unambiguous prefixes accepted); 'clmgr query %s' shows them.\n",
-                        cls);
+                fprintf(f, "usage: clmgr [-c|-d DELIM] [-S] [-j] [-a ATTR,...] query %s [<NAME>]\n",
+                        cname);
+        if (crud && known && strcmp(a->name, "delete") != 0) {
+                const conf_class_def_t *cd = conf_class_def(cc);
+
+                fprintf(f, "  %s\n", cd->help);
+                cli_print_attrs(f, cc, strcmp(a->name, "query") != 0);
+        }
 }
 
 void cli_output_usage(FILE *f, const struct cli_cmd *cmd)

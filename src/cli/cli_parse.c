@@ -1,7 +1,7 @@
 /* cli_parse: clmgr's argument parser. Turns argv into the JSON request(s) of
  * docs/control-protocol.md, the output options and the wait condition.
- * Pure: no I/O, no global state; the daemon does all validation of classes,
- * attribute names and values, this file only what it needs to build a request. */
+ * Pure: no I/O, no global state. Class names are checked against the schema
+ * (cli_schema.c); the daemon validates attribute names and values. */
 #include "cli/cli_parse_internal.h"
 
 #include <errno.h>
@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "api/api_ops.h"
+#include "cli/cli_schema.h"
 #include "common/hamr_alloc.h"
 #include "common/hamr_error.h"
 
@@ -26,34 +28,70 @@ static const char *const verify_aliases[] = {"ve", NULL};
 static const char *const view_aliases[] = {"vi", NULL};
 static const char *const no_names[] = {NULL};
 
-static const char *const crud_classes[] = {
-    "cluster", "node", "network", "service_ip", "application_controller", "resource_group", NULL};
-static const char *const modify_classes[] = {
-    "cluster",        "node",     "network",  "service_ip", "application_controller",
-    "resource_group", "failover", "fallback", NULL};
-static const char *const runtime_classes[] = {"cluster", "node", "resource_group", NULL};
-static const char *const rg_classes[] = {"resource_group", NULL};
-static const char *const cluster_classes[] = {"cluster", NULL};
-static const char *const view_classes[] = {"status", NULL};
+/* clmgr's own classes: the runbook short forms and the status view. */
+static const char *const modify_extra[] = {"failover", "fallback", NULL};
+static const char *const view_extra[] = {"status", NULL};
 
+#define RG_ONLY      CLI_CLASS_BIT(CONF_CLASS_RESOURCE_GROUP)
+#define CLUSTER_ONLY CLI_CLASS_BIT(CONF_CLASS_CLUSTER)
+
+/* Classes come from the schema (bit sets of conf_class_t). */
 static const struct cli_action_def action_table[CLI_ACT_COUNT] = {
-    [CLI_ACT_ADD] = {"add", add_aliases, crud_classes, "create an object"},
-    [CLI_ACT_QUERY] = {"query", query_aliases, crud_classes, "show objects and their attributes"},
-    [CLI_ACT_MODIFY] = {"modify", modify_aliases, modify_classes,
-                        "change attributes (staged; takes effect at sync)"},
-    [CLI_ACT_DELETE] = {"delete", delete_aliases, crud_classes, "remove an object"},
-    [CLI_ACT_ONLINE] = {"online", online_aliases, runtime_classes,
-                        "start cluster services, or bring resource groups online"},
-    [CLI_ACT_OFFLINE] = {"offline", offline_aliases, runtime_classes,
-                         "stop cluster services, or take resource groups offline"},
-    [CLI_ACT_MOVE] = {"move", move_aliases, rg_classes, "move resource groups to a node"},
-    [CLI_ACT_SYNC] = {"sync", sync_aliases, cluster_classes,
-                      "verify and propagate the staged configuration"},
-    [CLI_ACT_VERIFY] = {"verify", verify_aliases, cluster_classes,
-                        "verify the staged configuration"},
-    [CLI_ACT_STATUS] = {"status", no_names, no_names,
-                        "show cluster, node and resource group state (like clRGinfo)"},
-    [CLI_ACT_VIEW] = {"view", view_aliases, view_classes, "view status"},
+    [CLI_ACT_ADD] = {.name = "add",
+                     .aliases = add_aliases,
+                     .classes = CLI_CLASSES_ALL,
+                     .extra = no_names,
+                     .help = "create an object"},
+    [CLI_ACT_QUERY] = {.name = "query",
+                       .aliases = query_aliases,
+                       .classes = CLI_CLASSES_ALL,
+                       .extra = no_names,
+                       .help = "show objects and their attributes"},
+    [CLI_ACT_MODIFY] = {.name = "modify",
+                        .aliases = modify_aliases,
+                        .classes = CLI_CLASSES_ALL,
+                        .extra = modify_extra,
+                        .help = "change attributes (staged; takes effect at sync)"},
+    [CLI_ACT_DELETE] = {.name = "delete",
+                        .aliases = delete_aliases,
+                        .classes = CLI_CLASSES_ALL,
+                        .extra = no_names,
+                        .help = "remove an object"},
+    [CLI_ACT_ONLINE] = {.name = "online",
+                        .aliases = online_aliases,
+                        .classes = CLI_CLASSES_RUNTIME,
+                        .extra = no_names,
+                        .help = "start cluster services, or bring resource groups online"},
+    [CLI_ACT_OFFLINE] = {.name = "offline",
+                         .aliases = offline_aliases,
+                         .classes = CLI_CLASSES_RUNTIME,
+                         .extra = no_names,
+                         .help = "stop cluster services, or take resource groups offline"},
+    [CLI_ACT_MOVE] = {.name = "move",
+                      .aliases = move_aliases,
+                      .classes = RG_ONLY,
+                      .extra = no_names,
+                      .help = "move resource groups to a node"},
+    [CLI_ACT_SYNC] = {.name = "sync",
+                      .aliases = sync_aliases,
+                      .classes = CLUSTER_ONLY,
+                      .extra = no_names,
+                      .help = "verify and propagate the staged configuration"},
+    [CLI_ACT_VERIFY] = {.name = "verify",
+                        .aliases = verify_aliases,
+                        .classes = CLUSTER_ONLY,
+                        .extra = no_names,
+                        .help = "verify the staged configuration"},
+    [CLI_ACT_STATUS] = {.name = "status",
+                        .aliases = no_names,
+                        .classes = 0,
+                        .extra = no_names,
+                        .help = "show cluster, node and resource group state (like clRGinfo)"},
+    [CLI_ACT_VIEW] = {.name = "view",
+                      .aliases = view_aliases,
+                      .classes = 0,
+                      .extra = view_extra,
+                      .help = "view status"},
 };
 
 const struct cli_action_def *cli_actions(size_t *ret_n)
@@ -136,23 +174,40 @@ static char *ambiguous_actions(const char *s)
         return out;
 }
 
-/* The classes clmgr itself must understand: cluster, node, resource_group
- * (alias rg), by case-insensitive exact name or prefix. */
 enum cli_rt_class cli_runtime_class(const char *s)
 {
-        static const char *const names[] = {"cluster", "node", "resource_group"};
-        int found = CLI_RT_NONE;
+        conf_class_t cls;
 
-        if (strcasecmp(s, "rg") == 0)
+        if (cli_class_lookup(s, CLI_CLASSES_RUNTIME, &cls) < 0)
+                return CLI_RT_NONE;
+        switch (cls) {
+        case CONF_CLASS_CLUSTER:
+                return CLI_RT_CLUSTER;
+        case CONF_CLASS_NODE:
+                return CLI_RT_NODE;
+        case CONF_CLASS_RESOURCE_GROUP:
                 return CLI_RT_RG;
-        for (int i = 0; i < 3; i++) {
-                if (!cli_has_prefix_ci(names[i], s))
-                        continue;
-                if (found != CLI_RT_NONE)
-                        return CLI_RT_NONE;
-                found = i;
+        default:
+                return CLI_RT_NONE;
         }
-        return (enum cli_rt_class)found;
+}
+
+int cli_check_class(struct cli_cmd *cmd, enum cli_action act)
+{
+        const struct cli_action_def *a = &action_table[act];
+        char list[512];
+        conf_class_t cls;
+        int r = cli_class_lookup(cmd->class_name, a->classes, &cls);
+
+        if (r == 0)
+                return 0;
+        cli_class_list(a->classes, list, sizeof(list));
+        for (const char *const *e = a->extra; *e; e++) {
+                size_t used = strlen(list);
+                snprintf(list + used, sizeof(list) - used, ", %s", *e);
+        }
+        return cli_fail(cmd, CLMGR_RC_INVALID, "%s: class '%s' is %s (allowed: %s)", a->name,
+                        cmd->class_name, r == -EAGAIN ? "ambiguous" : "not supported", list);
 }
 
 char *cli_unquote(const char *v)
@@ -301,7 +356,6 @@ int cli_reject_flags(struct cli_cmd *cmd, const struct cli_flags *fl, const char
         return 0;
 }
 
-
 static int build_status(struct cli_cmd *cmd, char *const pos[], int npos)
 {
         for (int i = 0; i < npos; i++) {
@@ -315,7 +369,7 @@ static int build_status(struct cli_cmd *cmd, char *const pos[], int npos)
                 json_array_extend(cmd->group_filter, names);
                 json_decref(names);
         }
-        cli_add_request(cmd, cli_new_request("status"));
+        cli_add_request(cmd, cli_new_request(api_op_name(API_OP_STATUS)));
         cmd->show = CLI_SHOW_STATUS;
         return 0;
 }
@@ -373,21 +427,15 @@ static int dispatch(struct cli_cmd *cmd, enum cli_action act, const struct cli_f
         case CLI_ACT_OFFLINE:
                 rt = cli_runtime_class(cmd->class_name);
                 if (rt == CLI_RT_NONE)
-                        r = cli_fail(cmd, CLMGR_RC_INVALID,
-                                     "%s: class '%s' is not supported (allowed: cluster, node, "
-                                     "resource_group)",
-                                     action_table[act].name, cmd->class_name);
+                        r = cli_check_class(cmd, act);
                 else if (rt == CLI_RT_RG)
                         r = cli_build_rg(cmd, act, fl, name, attrs);
                 else
                         r = cli_build_start_stop(cmd, act, rt, fl, name, attrs);
                 break;
         case CLI_ACT_MOVE:
-                if (cli_runtime_class(cmd->class_name) != CLI_RT_RG)
-                        r = cli_fail(cmd, CLMGR_RC_INVALID,
-                                     "move: class '%s' is not supported (allowed: resource_group)",
-                                     cmd->class_name);
-                else
+                r = cli_check_class(cmd, act);
+                if (r == 0)
                         r = cli_build_rg(cmd, act, fl, name, attrs);
                 break;
         default:

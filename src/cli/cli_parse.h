@@ -78,15 +78,16 @@ enum cli_rt_class { CLI_RT_NONE = -1, CLI_RT_CLUSTER = 0, CLI_RT_NODE, CLI_RT_RG
 struct cli_action_def {
         const char *name;
         const char *const *aliases; /* NULL-terminated */
-        const char *const *classes; /* classes listed by "clmgr ACTION", NULL-terminated */
+        unsigned classes;           /* schema classes it takes (CLI_CLASS_BIT, cli_schema.h) */
+        const char *const *extra;   /* clmgr's own classes ("failover"), NULL-terminated */
         const char *help;
 };
 
 /* The action table (static storage), *ret_n entries. */
 const struct cli_action_def *cli_actions(size_t *ret_n);
 
-/* Case-insensitive exact name or unambiguous prefix of cluster, node,
- * resource_group, or the alias rg. */
+/* Case-insensitive exact name or alias, or unambiguous prefix, of the
+ * schema classes with runtime actions: cluster, node, resource_group (rg). */
 enum cli_rt_class cli_runtime_class(const char *s);
 
 /* Parses argv (argv[0] = program name; basename "clRGinfo" means "status").

@@ -8,13 +8,19 @@
 #include <string.h>
 #include <strings.h>
 
+#include "api/api_ops.h"
 #include "cli/cli_parse_internal.h"
+#include "cli/cli_schema.h"
 #include "common/hamr_alloc.h"
 #include "common/hamr_error.h"
 
 json_t *cli_new_request(const char *op)
 {
         json_t *req = json_object();
+        api_op_t id;
+
+        if (api_op_lookup(op, &id, NULL, 0) < 0)
+                abort(); /* every op clmgr sends is a row of api_ops.def */
         json_object_set_new(req, "op", json_string(op));
         return req;
 }
@@ -45,6 +51,7 @@ static int build_policy_shortform(struct cli_cmd *cmd, const struct cli_flags *f
         const char *what = fallback ? "modify fallback" : "modify failover";
         const char *attr = fallback ? "FALLBACK" : "FALLOVER";
         const char *code = NULL, *groups_s = fl->g ? fl->g : name;
+        char allowed[256];
         json_t *groups;
         size_t i;
         json_t *g;
@@ -58,28 +65,14 @@ static int build_policy_shortform(struct cli_cmd *cmd, const struct cli_flags *f
                                 "%s: unexpected ATTR=VALUE (use -g <group> -m <policy>)", what);
         if (!groups_s)
                 return cli_fail(cmd, CLMGR_RC_MISSING, "%s: -g <resource_group> is required", what);
+        cli_policy_allowed(attr, allowed, sizeof(allowed)); /* words and values from the schema */
         if (!fl->m)
-                return cli_fail(cmd, CLMGR_RC_MISSING, "%s: -m <policy> is required (%s)", what,
-                                fallback ? "never, higher, home" : "next");
-        if (!fallback) {
-                if (strcasecmp(fl->m, "next") == 0 || strcasecmp(fl->m, "FNPN") == 0)
-                        code = "FNPN";
-                else if (strcasecmp(fl->m, "dynamic") == 0 || strcasecmp(fl->m, "FUDNP") == 0)
-                        code = "FUDNP";
-                else if (strcasecmp(fl->m, "offline") == 0 || strcasecmp(fl->m, "BO") == 0)
-                        code = "BO";
-        } else {
-                if (strcasecmp(fl->m, "never") == 0 || strcasecmp(fl->m, "NFB") == 0)
-                        code = "NFB";
-                else if (strcasecmp(fl->m, "higher") == 0 || strcasecmp(fl->m, "home") == 0 ||
-                         strcasecmp(fl->m, "FBHPN") == 0)
-                        code = "FBHPN";
-        }
+                return cli_fail(cmd, CLMGR_RC_MISSING, "%s: -m <policy> is required (allowed: %s)",
+                                what, allowed);
+        code = cli_policy_code(attr, fl->m);
         if (!code)
                 return cli_fail(cmd, CLMGR_RC_INVALID, "%s: unknown policy -m %s (allowed: %s)",
-                                what, fl->m,
-                                fallback ? "never (NFB), higher or home (FBHPN)"
-                                         : "next (FNPN), dynamic (FUDNP), offline (BO)");
+                                what, fl->m, allowed);
         groups = cli_split_names(groups_s);
         if (json_array_size(groups) == 0) {
                 json_decref(groups);
@@ -102,10 +95,11 @@ static int build_policy_shortform(struct cli_cmd *cmd, const struct cli_flags *f
 int cli_build_crud(struct cli_cmd *cmd, enum cli_action act, const struct cli_flags *fl,
                    const char *name, json_t *attrs)
 {
-        static const char *const ops[] = {[CLI_ACT_ADD] = "add",
-                                          [CLI_ACT_QUERY] = "query",
-                                          [CLI_ACT_MODIFY] = "modify",
-                                          [CLI_ACT_DELETE] = "delete"};
+        static const api_op_t ops[] = {[CLI_ACT_ADD] = API_OP_ADD,
+                                       [CLI_ACT_QUERY] = API_OP_QUERY,
+                                       [CLI_ACT_MODIFY] = API_OP_MODIFY,
+                                       [CLI_ACT_DELETE] = API_OP_DELETE};
+        const char *op = api_op_name(ops[act]);
         const char *cls = cmd->class_name;
         json_t *req;
         int r;
@@ -115,7 +109,9 @@ int cli_build_crud(struct cli_cmd *cmd, enum cli_action act, const struct cli_fl
                 return build_policy_shortform(cmd, fl, name, attrs, false);
         if (act == CLI_ACT_MODIFY && strcasecmp(cls, "fallback") == 0)
                 return build_policy_shortform(cmd, fl, name, attrs, true);
-        r = cli_reject_flags(cmd, fl, "", ops[act]);
+        r = cli_reject_flags(cmd, fl, "", op);
+        if (r == 0)
+                r = cli_check_class(cmd, act);
         if (r < 0)
                 return r;
         if (act == CLI_ACT_ADD && !name)
@@ -124,9 +120,9 @@ int cli_build_crud(struct cli_cmd *cmd, enum cli_action act, const struct cli_fl
                                 cls, cls);
         if ((act == CLI_ACT_QUERY || act == CLI_ACT_DELETE) && json_object_size(attrs) > 0)
                 return cli_fail(cmd, CLMGR_RC_INVALID,
-                                "%s %s: takes no ATTR=VALUE arguments (got %s=...)", ops[act], cls,
+                                "%s %s: takes no ATTR=VALUE arguments (got %s=...)", op, cls,
                                 json_object_iter_key(json_object_iter(attrs)));
-        req = cli_new_request(ops[act]);
+        req = cli_new_request(op);
         json_object_set_new(req, "class", json_string(cls));
         json_object_set_new(req, "name", name ? json_string(name) : json_null());
         if (act == CLI_ACT_ADD || act == CLI_ACT_MODIFY)
@@ -259,7 +255,7 @@ int cli_build_start_stop(struct cli_cmd *cmd, enum cli_action act, enum cli_rt_c
                         }
                         home = true;
                 }
-                req = cli_new_request("start");
+                req = cli_new_request(api_op_name(API_OP_START));
                 json_object_set(req, "nodes", nodes ? nodes : json_null());
                 json_object_set_new(req, "home_only", json_boolean(home));
                 cmd->wait.kind = CLI_WAIT_START;
@@ -284,7 +280,7 @@ int cli_build_start_stop(struct cli_cmd *cmd, enum cli_action act, enum cli_rt_c
                                 goto err;
                         }
                 }
-                req = cli_new_request("stop");
+                req = cli_new_request(api_op_name(API_OP_STOP));
                 json_object_set(req, "nodes", nodes ? nodes : json_null());
                 json_object_set_new(req, "manage", json_string(manage));
                 cmd->wait.kind = CLI_WAIT_STOP;
@@ -353,9 +349,9 @@ int cli_build_rg(struct cli_cmd *cmd, enum cli_action act, const struct cli_flag
                 r = cli_fail(cmd, CLMGR_RC_MISSING, "move resource_group: NODE=<node> is required");
                 goto out;
         }
-        req = cli_new_request(act == CLI_ACT_ONLINE    ? "rg_online"
-                          : act == CLI_ACT_OFFLINE ? "rg_offline"
-                                                   : "rg_move");
+        req = cli_new_request(api_op_name(act == CLI_ACT_ONLINE    ? API_OP_RG_ONLINE
+                                          : act == CLI_ACT_OFFLINE ? API_OP_RG_OFFLINE
+                                                                   : API_OP_RG_MOVE));
         json_object_set(req, "groups", groups);
         if (act != CLI_ACT_OFFLINE)
                 json_object_set_new(req, "node", node ? json_string(node) : json_null());
@@ -374,13 +370,12 @@ out:
 int cli_build_sync_verify(struct cli_cmd *cmd, enum cli_action act, const struct cli_flags *fl,
                           const char *name, json_t *attrs)
 {
-        const char *op = act == CLI_ACT_SYNC ? "sync" : "verify";
+        const char *op = api_op_name(act == CLI_ACT_SYNC ? API_OP_SYNC : API_OP_VERIFY);
         int r;
 
-        if (cli_runtime_class(cmd->class_name) != CLI_RT_CLUSTER)
-                return cli_fail(cmd, CLMGR_RC_INVALID,
-                                "%s: class '%s' is not supported (allowed: cluster)", op,
-                                cmd->class_name);
+        r = cli_check_class(cmd, act);
+        if (r < 0)
+                return r;
         r = cli_reject_flags(cmd, fl, "", op);
         if (r < 0)
                 return r;

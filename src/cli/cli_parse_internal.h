@@ -32,6 +32,9 @@ struct cli_flags {
 /* Sets cmd->rc and cmd->error (formatted); returns -EINVAL. */
 int cli_fail(struct cli_cmd *cmd, int rc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Checks cmd->class_name against the schema classes act takes; on failure
+ * the message lists them (with aliases and clmgr's own classes). 0 or -EINVAL. */
+int cli_check_class(struct cli_cmd *cmd, enum cli_action act);
 /* Case-insensitive: prefix is a non-empty prefix of word. */
 bool cli_has_prefix_ci(const char *word, const char *prefix);
 /* Strips one level of matching surrounding quotes. Returns a malloc'd copy. */

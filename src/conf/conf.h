@@ -60,7 +60,10 @@ typedef struct conf_attr_def {
         const char *def;         /* default in canonical text, or NULL */
         unsigned flags;
         double min, max;         /* CONF_T_SECONDS and CONF_T_UINT bounds */
-        const char *const *enum_values; /* CONF_T_ENUM, NULL-terminated */
+        /* CONF_T_ENUM: enum_values[v] is the text of C enum value v (designated
+         * initialisers in conf_schema.c); enum_count is the enum's *_COUNT. */
+        const char *const *enum_values;
+        size_t enum_count;
         conf_class_t ref_class;  /* CONF_T_REF, CONF_T_REF_LIST */
         const char *help;
 } conf_attr_def_t;
@@ -79,6 +82,19 @@ const conf_class_def_t *conf_class_def(conf_class_t cls);
 int conf_class_lookup(const char *s, conf_class_t *ret_cls);
 /* Case-insensitive; exact or unambiguous prefix. Returns attribute index or -HAMR_E_BAD_ATTR. */
 int conf_attr_lookup(conf_class_t cls, const char *s);
+/* Index of the class's attribute named exactly name (canonical upper case), or -1. */
+int conf_attr_index(conf_class_t cls, const char *name);
+/* CONF_T_ENUM: the C enum value of text (case-insensitive), or -HAMR_E_BAD_VALUE;
+ * -HAMR_E_BAD_ATTR if attr is not an enum attribute of cls. */
+int conf_enum_value(conf_class_t cls, int attr, const char *text);
+/* CONF_T_ENUM: the canonical text of C enum value v, or NULL if out of range. */
+const char *conf_enum_name(conf_class_t cls, int attr, int v);
+/* What an attribute allows, in words ("OHN, OFAN"; "an integer from 1 to 32"),
+ * as error messages and help show it. Always NUL-terminates buf. */
+void conf_attr_describe(conf_class_t cls, int attr, char *buf, size_t len);
+/* The class names with their aliases, for messages and help:
+ * "cluster, node, network (net), ...". Always NUL-terminates buf. */
+void conf_class_names(char *buf, size_t len);
 /* Check and canonicalise one value (not references). On error fills err naming
  * class, attribute, value and what is allowed. ret_canon is malloc'd. */
 int conf_value_check(conf_class_t cls, int attr, const char *value, char **ret_canon, char *err,
@@ -139,9 +155,13 @@ json_t *conf_object_to_json(const conf_object_t *obj);
 
 /* ---- verification and compiled view (conf_compile.c) ---- */
 
-typedef enum { RG_STARTUP_OHN = 0, RG_STARTUP_OFAN } rg_startup_t;
-typedef enum { RG_FALLOVER_FNPN = 0 } rg_fallover_t;
-typedef enum { RG_FALLBACK_NFB = 0, RG_FALLBACK_FBHPN } rg_fallback_t;
+/* Policy enums. Their texts are bound to the values in conf_schema.c;
+ * *_COUNT stays last (static_asserts there check the tables cover it). */
+typedef enum { RG_STARTUP_OHN = 0, RG_STARTUP_OFAN, RG_STARTUP_COUNT } rg_startup_t;
+typedef enum { RG_FALLOVER_FNPN = 0, RG_FALLOVER_COUNT } rg_fallover_t;
+typedef enum { RG_FALLBACK_NFB = 0, RG_FALLBACK_FBHPN, RG_FALLBACK_COUNT } rg_fallback_t;
+/* network TYPE */
+typedef enum { CONF_NET_ETHER = 0, CONF_NET_TYPE_COUNT } conf_net_type_t;
 
 typedef struct conf_node {
         char name[CONF_MAX_NAME + 1];
@@ -185,7 +205,7 @@ typedef struct conf_rg {
 } conf_rg_t;
 
 /* DEADMAN_MODE: a (assert: the watchdog resets the node), e (event only). */
-typedef enum { DMS_MODE_ASSERT = 0, DMS_MODE_EVENT } dms_mode_t;
+typedef enum { DMS_MODE_ASSERT = 0, DMS_MODE_EVENT, DMS_MODE_COUNT } dms_mode_t;
 
 typedef struct hamr_config {
         uint64_t generation;

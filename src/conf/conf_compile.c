@@ -113,16 +113,12 @@ static bool same_subnet(struct in_addr a, struct in_addr b, unsigned prefix)
         return (a.s_addr & mask) == (b.s_addr & mask);
 }
 
+/* The C enum value of an enum attribute (the schema binds each text to its value). */
 static int enum_index(const conf_object_t *o, const char *attr)
 {
-        const conf_class_def_t *cd = conf_class_def(o->cls);
-        int a = conf_attr_lookup(o->cls, attr);
-        const char *v = get(o, attr);
+        int v = conf_enum_value(o->cls, conf_attr_lookup(o->cls, attr), get(o, attr));
 
-        for (int i = 0; v && cd->attrs[a].enum_values[i]; i++)
-                if (strcmp(cd->attrs[a].enum_values[i], v) == 0)
-                        return i;
-        return 0;
+        return v < 0 ? 0 : v;
 }
 
 /* Generic checks every object gets: name, duplicates, values, required, references. */

@@ -2,6 +2,7 @@
  * ranges, help) and everything driven by it alone: class and attribute
  * lookup, value checking and canonicalisation, object names and list items. */
 #include <arpa/inet.h>
+#include <assert.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,145 +20,367 @@
 
 /* clang-format off */
 
-static const char *const enum_net_type[] = { "ether", NULL };
-static const char *const enum_startup[] = { "OHN", "OFAN", NULL };
-static const char *const enum_fallover[] = { "FNPN", NULL };
-static const char *const enum_fallback[] = { "NFB", "FBHPN", NULL };
-static const char *const enum_deadman[] = { "a", "e", NULL };
+/* Enum texts, bound to the C enum values by designated initialisers; each
+ * table must name every value of its enum (static_assert) and may have no
+ * gap (test_conf checks that no entry is NULL). */
+static const char *const enum_net_type[] = {
+        [CONF_NET_ETHER] = "ether",
+};
+static const char *const enum_startup[] = {
+        [RG_STARTUP_OHN] = "OHN",
+        [RG_STARTUP_OFAN] = "OFAN",
+};
+static const char *const enum_fallover[] = {
+        [RG_FALLOVER_FNPN] = "FNPN",
+};
+static const char *const enum_fallback[] = {
+        [RG_FALLBACK_NFB] = "NFB",
+        [RG_FALLBACK_FBHPN] = "FBHPN",
+};
+static const char *const enum_deadman[] = {
+        [DMS_MODE_ASSERT] = "a",
+        [DMS_MODE_EVENT] = "e",
+};
+static_assert(N(enum_net_type) == CONF_NET_TYPE_COUNT, "enum_net_type must cover conf_net_type_t");
+static_assert(N(enum_startup) == RG_STARTUP_COUNT, "enum_startup must cover rg_startup_t");
+static_assert(N(enum_fallover) == RG_FALLOVER_COUNT, "enum_fallover must cover rg_fallover_t");
+static_assert(N(enum_fallback) == RG_FALLBACK_COUNT, "enum_fallback must cover rg_fallback_t");
+static_assert(N(enum_deadman) == DMS_MODE_COUNT, "enum_deadman must cover dms_mode_t");
+
+#define ENUM(table) .type = CONF_T_ENUM, .enum_values = (table), .enum_count = N(table)
 
 /* For CONF_T_REF_LIST and CONF_T_ADDR_MAP, max (when non-zero) is the most
  * items the list may hold. */
 static const conf_attr_def_t cluster_attrs[] = {
-        { "REPOSITORY", CONF_T_PATH, NULL, CONF_F_REQUIRED, 0, 0, NULL, 0,
-          "Repository disk or file shared by all nodes (absolute path); holds the "
-          "authoritative configuration and the disk heartbeat." },
-        { "BACKUP_REPOSITORIES", CONF_T_STRING, "", 0, 0, 0, NULL, 0,
-          "Backup repository disks or files (absolute paths separated by spaces, at most "
-          "6, same path on every node). When the active repository fails on every node, "
-          "the cluster switches to the next backup (ARR) and rewrites the configuration "
-          "and the disk heartbeat there." },
-        { "HEARTBEAT_FREQUENCY", CONF_T_SECONDS, "1.5", 0, 0.1, 600, NULL, 0,
-          "Node failure detection timeout in seconds: a node not heard from for this "
-          "long (plus GRACE_PERIOD) is declared down." },
-        { "GRACE_PERIOD", CONF_T_SECONDS, "0.5", 0, 0, 600, NULL, 0,
-          "Node failure detection grace period in seconds, added to HEARTBEAT_FREQUENCY "
-          "before a silent node is declared down." },
-        { "HEARTBEAT_INTERVAL", CONF_T_SECONDS, "0.2", 0, 0.01, 10, NULL, 0,
-          "hamr extension: interval in seconds between heartbeats sent on every network; "
-          "at most a third of HEARTBEAT_FREQUENCY." },
-        { "NETWORK_FAILURE_DETECTION_TIME", CONF_T_SECONDS, "1", 0, 0.1, 590, NULL, 0,
-          "Seconds without heartbeats on a network interface before it is declared down; "
-          "less than HEARTBEAT_FREQUENCY + GRACE_PERIOD." },
-        { "DEADMAN_MODE", CONF_T_ENUM, "a", 0, 0, 0, enum_deadman, 0,
-          "Deadman switch mode (CAA deadman_mode): a (assert) resets a node through its "
-          "watchdog when its event loop hangs or it holds groups without quorum past the "
-          "fence deadline; e (event) only raises and shows an event." },
-        { "WATCHDOG_TIMEOUT", CONF_T_SECONDS, "1", 0, 0.01, 60, NULL, 0,
-          "hamr extension: watchdog timeout in seconds (hamrd --watchdog device). "
-          "WATCHDOG_TIMEOUT + fence margin + 3 * HEARTBEAT_INTERVAL must not exceed "
-          "HEARTBEAT_FREQUENCY + GRACE_PERIOD (fence margin: a tenth of that, at least "
-          "0.05)." },
-        { "HEARTBEAT_PORT", CONF_T_UINT, "6190", 0, 1024, 65535, NULL, 0,
-          "UDP port used for heartbeats and cluster messages." },
-        { "ID", CONF_T_UINT, NULL, CONF_F_READONLY, 1, 4294967295.0, NULL, 0,
-          "Cluster id, a random nonzero number chosen when the cluster is added." },
-        { "STATE", CONF_T_STRING, NULL, CONF_F_RUNTIME, 0, 0, NULL, 0,
-          "Cluster state (query only)." },
+        {
+                .name = "REPOSITORY",
+                .type = CONF_T_PATH,
+                .flags = CONF_F_REQUIRED,
+                .help = "Repository disk or file shared by all nodes (absolute path); holds the "
+                        "authoritative configuration and the disk heartbeat.",
+        },
+        {
+                .name = "BACKUP_REPOSITORIES",
+                .type = CONF_T_STRING,
+                .def = "",
+                .help = "Backup repository disks or files (absolute paths separated by spaces, "
+                        "at most 6, same path on every node). When the active repository fails "
+                        "on every node, the cluster switches to the next backup (ARR) and "
+                        "rewrites the configuration and the disk heartbeat there.",
+        },
+        {
+                .name = "HEARTBEAT_FREQUENCY",
+                .type = CONF_T_SECONDS,
+                .def = "1.5",
+                .min = 0.1,
+                .max = 600,
+                .help = "Node failure detection timeout in seconds: a node not heard from for "
+                        "this long (plus GRACE_PERIOD) is declared down.",
+        },
+        {
+                .name = "GRACE_PERIOD",
+                .type = CONF_T_SECONDS,
+                .def = "0.5",
+                .min = 0,
+                .max = 600,
+                .help = "Node failure detection grace period in seconds, added to "
+                        "HEARTBEAT_FREQUENCY before a silent node is declared down.",
+        },
+        {
+                .name = "HEARTBEAT_INTERVAL",
+                .type = CONF_T_SECONDS,
+                .def = "0.2",
+                .min = 0.01,
+                .max = 10,
+                .help = "hamr extension: interval in seconds between heartbeats sent on every "
+                        "network; at most a third of HEARTBEAT_FREQUENCY.",
+        },
+        {
+                .name = "NETWORK_FAILURE_DETECTION_TIME",
+                .type = CONF_T_SECONDS,
+                .def = "1",
+                .min = 0.1,
+                .max = 590,
+                .help = "Seconds without heartbeats on a network interface before it is "
+                        "declared down; less than HEARTBEAT_FREQUENCY + GRACE_PERIOD.",
+        },
+        {
+                .name = "DEADMAN_MODE",
+                ENUM(enum_deadman),
+                .def = "a",
+                .help = "Deadman switch mode (CAA deadman_mode): a (assert) resets a node "
+                        "through its watchdog when its event loop hangs or it holds groups "
+                        "without quorum past the fence deadline; e (event) only raises and "
+                        "shows an event.",
+        },
+        {
+                .name = "WATCHDOG_TIMEOUT",
+                .type = CONF_T_SECONDS,
+                .def = "1",
+                .min = 0.01,
+                .max = 60,
+                .help = "hamr extension: watchdog timeout in seconds (hamrd --watchdog "
+                        "device). WATCHDOG_TIMEOUT + fence margin + 3 * HEARTBEAT_INTERVAL "
+                        "must not exceed HEARTBEAT_FREQUENCY + GRACE_PERIOD (fence margin: a "
+                        "tenth of that, at least 0.05).",
+        },
+        {
+                .name = "HEARTBEAT_PORT",
+                .type = CONF_T_UINT,
+                .def = "6190",
+                .min = 1024,
+                .max = 65535,
+                .help = "UDP port used for heartbeats and cluster messages.",
+        },
+        {
+                .name = "ID",
+                .type = CONF_T_UINT,
+                .flags = CONF_F_READONLY,
+                .min = 1,
+                .max = 4294967295.0,
+                .help = "Cluster id, a random nonzero number chosen when the cluster is added.",
+        },
+        {
+                .name = "STATE",
+                .type = CONF_T_STRING,
+                .flags = CONF_F_RUNTIME,
+                .help = "Cluster state (query only).",
+        },
 };
 
 static const conf_attr_def_t node_attrs[] = {
-        { "COMMPATH", CONF_T_IPV4, NULL, CONF_F_REQUIRED, 0, 0, NULL, 0,
-          "IPv4 address hamr uses to reach the node. A node listed on no network's "
-          "INTERFACES uses this address on the first network." },
-        { "ID", CONF_T_UINT, NULL, CONF_F_READONLY, 0, CONF_MAX_NODES - 1, NULL, 0,
-          "Node id (0-63), the lowest unused one when the node is added; also its "
-          "repository slot." },
-        { "STATE", CONF_T_STRING, NULL, CONF_F_RUNTIME, 0, 0, NULL, 0,
-          "Node state (query only)." },
+        {
+                .name = "COMMPATH",
+                .type = CONF_T_IPV4,
+                .flags = CONF_F_REQUIRED,
+                .help = "IPv4 address hamr uses to reach the node. A node listed on no "
+                        "network's INTERFACES uses this address on the first network.",
+        },
+        {
+                .name = "ID",
+                .type = CONF_T_UINT,
+                .flags = CONF_F_READONLY,
+                .min = 0,
+                .max = CONF_MAX_NODES - 1,
+                .help = "Node id (0-63), the lowest unused one when the node is added; also "
+                        "its repository slot.",
+        },
+        {
+                .name = "STATE",
+                .type = CONF_T_STRING,
+                .flags = CONF_F_RUNTIME,
+                .help = "Node state (query only).",
+        },
 };
 
 static const conf_attr_def_t network_attrs[] = {
-        { "TYPE", CONF_T_ENUM, "ether", 0, 0, 0, enum_net_type, 0, "Network type." },
-        { "PREFIX", CONF_T_UINT, "24", 0, 1, 32, NULL, 0,
-          "Prefix length of the network's subnet; service IPs must lie in it." },
-        { "INTERFACES", CONF_T_ADDR_MAP, NULL, 0, 0, CONF_MAX_NODES, NULL, CONF_CLASS_NODE,
-          "Node addresses on this network as NODE=IPV4 pairs separated by spaces, e.g. "
-          "\"n1=198.18.0.11 n2=198.18.0.12\". A node listed on no network's INTERFACES "
-          "uses its COMMPATH on the first network." },
+        {
+                .name = "TYPE",
+                ENUM(enum_net_type),
+                .def = "ether",
+                .help = "Network type.",
+        },
+        {
+                .name = "PREFIX",
+                .type = CONF_T_UINT,
+                .def = "24",
+                .min = 1,
+                .max = 32,
+                .help = "Prefix length of the network's subnet; service IPs must lie in it.",
+        },
+        {
+                .name = "INTERFACES",
+                .type = CONF_T_ADDR_MAP,
+                .max = CONF_MAX_NODES,
+                .ref_class = CONF_CLASS_NODE,
+                .help = "Node addresses on this network as NODE=IPV4 pairs separated by "
+                        "spaces, e.g. \"n1=198.18.0.11 n2=198.18.0.12\". A node listed on no "
+                        "network's INTERFACES uses its COMMPATH on the first network.",
+        },
 };
 
 static const conf_attr_def_t service_ip_attrs[] = {
-        { "ADDRESS", CONF_T_IPV4, NULL, CONF_F_REQUIRED, 0, 0, NULL, 0,
-          "The service IPv4 address itself (hamr has no IP label resolution, so the "
-          "address is stored explicitly)." },
-        { "PREFIX", CONF_T_UINT, NULL, 0, 1, 32, NULL, 0,
-          "Prefix length the address is configured with; default: the network's PREFIX." },
-        { "NETWORK", CONF_T_REF, NULL, CONF_F_REQUIRED, 0, 0, NULL, CONF_CLASS_NETWORK,
-          "Network the address is brought up on." },
+        {
+                .name = "ADDRESS",
+                .type = CONF_T_IPV4,
+                .flags = CONF_F_REQUIRED,
+                .help = "The service IPv4 address itself (hamr has no IP label resolution, so "
+                        "the address is stored explicitly).",
+        },
+        {
+                .name = "PREFIX",
+                .type = CONF_T_UINT,
+                .min = 1,
+                .max = 32,
+                .help = "Prefix length the address is configured with; default: the "
+                        "network's PREFIX.",
+        },
+        {
+                .name = "NETWORK",
+                .type = CONF_T_REF,
+                .flags = CONF_F_REQUIRED,
+                .ref_class = CONF_CLASS_NETWORK,
+                .help = "Network the address is brought up on.",
+        },
 };
 
 static const conf_attr_def_t appctl_attrs[] = {
-        { "STARTSCRIPT", CONF_T_PATH, NULL, CONF_F_REQUIRED, 0, 0, NULL, 0,
-          "Absolute path of the script run to start the application." },
-        { "STOPSCRIPT", CONF_T_PATH, NULL, CONF_F_REQUIRED, 0, 0, NULL, 0,
-          "Absolute path of the script run to stop the application." },
-        { "START_TIMEOUT", CONF_T_SECONDS, "60", 0, 0.1, 3600, NULL, 0,
-          "Seconds the start script may run before it is killed and counted as failed." },
-        { "STOP_TIMEOUT", CONF_T_SECONDS, "60", 0, 0.1, 3600, NULL, 0,
-          "Seconds the stop script may run before it is killed and counted as failed." },
+        {
+                .name = "STARTSCRIPT",
+                .type = CONF_T_PATH,
+                .flags = CONF_F_REQUIRED,
+                .help = "Absolute path of the script run to start the application.",
+        },
+        {
+                .name = "STOPSCRIPT",
+                .type = CONF_T_PATH,
+                .flags = CONF_F_REQUIRED,
+                .help = "Absolute path of the script run to stop the application.",
+        },
+        {
+                .name = "START_TIMEOUT",
+                .type = CONF_T_SECONDS,
+                .def = "60",
+                .min = 0.1,
+                .max = 3600,
+                .help = "Seconds the start script may run before it is killed and counted as "
+                        "failed.",
+        },
+        {
+                .name = "STOP_TIMEOUT",
+                .type = CONF_T_SECONDS,
+                .def = "60",
+                .min = 0.1,
+                .max = 3600,
+                .help = "Seconds the stop script may run before it is killed and counted as "
+                        "failed.",
+        },
 };
 
 static const conf_attr_def_t rg_attrs[] = {
-        { "NODES", CONF_T_REF_LIST, NULL, CONF_F_REQUIRED, 0, CONF_MAX_NODES, NULL,
-          CONF_CLASS_NODE,
-          "Participating nodes in priority order (first = home node), separated by "
-          "spaces or commas." },
-        { "STARTUP", CONF_T_ENUM, "OHN", 0, 0, 0, enum_startup, 0,
-          "Startup policy: OHN online on home node only, OFAN online on first available "
-          "node." },
-        { "FALLOVER", CONF_T_ENUM, "FNPN", 0, 0, 0, enum_fallover, 0,
-          "Fallover policy: FNPN fallover to next priority node in the list." },
-        { "FALLBACK", CONF_T_ENUM, "FBHPN", 0, 0, 0, enum_fallback, 0,
-          "Fallback policy: FBHPN fall back to a higher priority node when it joins, NFB "
-          "never fall back." },
-        { "SERVICE_LABEL", CONF_T_REF_LIST, NULL, 0, 0, CONF_MAX_RG_RES, NULL,
-          CONF_CLASS_SERVICE_IP, "Service IPs brought up with the group." },
-        { "APPLICATIONS", CONF_T_REF_LIST, NULL, 0, 0, CONF_MAX_RG_RES, NULL,
-          CONF_CLASS_APPLICATION_CONTROLLER,
-          "Application controllers, started in this order and stopped in reverse." },
-        { "ID", CONF_T_UINT, NULL, CONF_F_READONLY, 1, 4294967295.0, NULL, 0,
-          "Group id, chosen when the group is added (one more than the highest id ever "
-          "used in the configuration) and kept for the group's life: runtime state (offline "
-          "by the administrator, priority override location) is kept by this id." },
-        { "STATE", CONF_T_STRING, NULL, CONF_F_RUNTIME, 0, 0, NULL, 0,
-          "Group state (query only)." },
-        { "CURRENT_NODE", CONF_T_STRING, NULL, CONF_F_RUNTIME, 0, 0, NULL, 0,
-          "Node the group is online on (query only)." },
+        {
+                .name = "NODES",
+                .type = CONF_T_REF_LIST,
+                .flags = CONF_F_REQUIRED,
+                .max = CONF_MAX_NODES,
+                .ref_class = CONF_CLASS_NODE,
+                .help = "Participating nodes in priority order (first = home node), separated "
+                        "by spaces or commas.",
+        },
+        {
+                .name = "STARTUP",
+                ENUM(enum_startup),
+                .def = "OHN",
+                .help = "Startup policy: OHN online on home node only, OFAN online on first "
+                        "available node.",
+        },
+        {
+                .name = "FALLOVER",
+                ENUM(enum_fallover),
+                .def = "FNPN",
+                .help = "Fallover policy: FNPN fallover to next priority node in the list.",
+        },
+        {
+                .name = "FALLBACK",
+                ENUM(enum_fallback),
+                .def = "FBHPN",
+                .help = "Fallback policy: FBHPN fall back to a higher priority node when it "
+                        "joins, NFB never fall back.",
+        },
+        {
+                .name = "SERVICE_LABEL",
+                .type = CONF_T_REF_LIST,
+                .max = CONF_MAX_RG_RES,
+                .ref_class = CONF_CLASS_SERVICE_IP,
+                .help = "Service IPs brought up with the group.",
+        },
+        {
+                .name = "APPLICATIONS",
+                .type = CONF_T_REF_LIST,
+                .max = CONF_MAX_RG_RES,
+                .ref_class = CONF_CLASS_APPLICATION_CONTROLLER,
+                .help = "Application controllers, started in this order and stopped in "
+                        "reverse.",
+        },
+        {
+                .name = "ID",
+                .type = CONF_T_UINT,
+                .flags = CONF_F_READONLY,
+                .min = 1,
+                .max = 4294967295.0,
+                .help = "Group id, chosen when the group is added (one more than the highest "
+                        "id ever used in the configuration) and kept for the group's life: "
+                        "runtime state (offline by the administrator, priority override "
+                        "location) is kept by this id.",
+        },
+        {
+                .name = "STATE",
+                .type = CONF_T_STRING,
+                .flags = CONF_F_RUNTIME,
+                .help = "Group state (query only).",
+        },
+        {
+                .name = "CURRENT_NODE",
+                .type = CONF_T_STRING,
+                .flags = CONF_F_RUNTIME,
+                .help = "Node the group is online on (query only).",
+        },
 };
 
-static const char *const no_aliases[] = { NULL };
-static const char *const network_aliases[] = { "net", NULL };
-static const char *const sip_aliases[] = { "sip", "serviceip", NULL };
-static const char *const ac_aliases[] = { "ac", "app", NULL };
-static const char *const rg_aliases[] = { "rg", NULL };
+static const char *const no_aliases[] = {NULL};
+static const char *const network_aliases[] = {"net", NULL};
+static const char *const sip_aliases[] = {"sip", "serviceip", NULL};
+static const char *const ac_aliases[] = {"ac", "app", NULL};
+static const char *const rg_aliases[] = {"rg", NULL};
 
-static const conf_class_def_t classes[CONF_CLASS_COUNT] = {
-        [CONF_CLASS_CLUSTER] = { "cluster", no_aliases, true, cluster_attrs, N(cluster_attrs),
-                                 "The cluster: repository and failure detection timers." },
-        [CONF_CLASS_NODE] = { "node", no_aliases, false, node_attrs, N(node_attrs),
-                              "A cluster node (at most 64)." },
-        [CONF_CLASS_NETWORK] = { "network", network_aliases, false, network_attrs,
-                                 N(network_attrs), "An IP network the nodes share." },
-        [CONF_CLASS_SERVICE_IP] = { "service_ip", sip_aliases, false, service_ip_attrs,
-                                    N(service_ip_attrs),
-                                    "A service IP address that moves with its resource group." },
-        [CONF_CLASS_APPLICATION_CONTROLLER] = { "application_controller", ac_aliases, false,
-                                                appctl_attrs, N(appctl_attrs),
-                                                "Start and stop scripts of an application." },
-        [CONF_CLASS_RESOURCE_GROUP] = { "resource_group", rg_aliases, false, rg_attrs,
-                                        N(rg_attrs),
-                                        "Resources kept online together on one node." },
+static const conf_class_def_t classes[] = {
+        [CONF_CLASS_CLUSTER] = {
+                .name = "cluster",
+                .aliases = no_aliases,
+                .singleton = true,
+                .attrs = cluster_attrs,
+                .nattrs = N(cluster_attrs),
+                .help = "The cluster: repository and failure detection timers.",
+        },
+        [CONF_CLASS_NODE] = {
+                .name = "node",
+                .aliases = no_aliases,
+                .attrs = node_attrs,
+                .nattrs = N(node_attrs),
+                .help = "A cluster node (at most 64).",
+        },
+        [CONF_CLASS_NETWORK] = {
+                .name = "network",
+                .aliases = network_aliases,
+                .attrs = network_attrs,
+                .nattrs = N(network_attrs),
+                .help = "An IP network the nodes share.",
+        },
+        [CONF_CLASS_SERVICE_IP] = {
+                .name = "service_ip",
+                .aliases = sip_aliases,
+                .attrs = service_ip_attrs,
+                .nattrs = N(service_ip_attrs),
+                .help = "A service IP address that moves with its resource group.",
+        },
+        [CONF_CLASS_APPLICATION_CONTROLLER] = {
+                .name = "application_controller",
+                .aliases = ac_aliases,
+                .attrs = appctl_attrs,
+                .nattrs = N(appctl_attrs),
+                .help = "Start and stop scripts of an application.",
+        },
+        [CONF_CLASS_RESOURCE_GROUP] = {
+                .name = "resource_group",
+                .aliases = rg_aliases,
+                .attrs = rg_attrs,
+                .nattrs = N(rg_attrs),
+                .help = "Resources kept online together on one node.",
+        },
 };
+static_assert(N(classes) == CONF_CLASS_COUNT, "classes[] must cover conf_class_t");
+
+#undef ENUM
 
 /* clang-format on */
 
@@ -327,6 +550,64 @@ int conf_attr_lookup_err(conf_class_t cls, const char *objname, const char *s, c
         return -HAMR_E_BAD_ATTR;
 }
 
+int conf_attr_index(conf_class_t cls, const char *name)
+{
+        const conf_class_def_t *cd = conf_class_def(cls);
+
+        for (size_t i = 0; cd && name && i < cd->nattrs; i++)
+                if (strcmp(cd->attrs[i].name, name) == 0)
+                        return (int)i;
+        return -1;
+}
+
+static const conf_attr_def_t *enum_attr(conf_class_t cls, int attr)
+{
+        const conf_class_def_t *cd = conf_class_def(cls);
+
+        if (!cd || attr < 0 || (size_t)attr >= cd->nattrs || cd->attrs[attr].type != CONF_T_ENUM)
+                return NULL;
+        return &cd->attrs[attr];
+}
+
+int conf_enum_value(conf_class_t cls, int attr, const char *text)
+{
+        const conf_attr_def_t *ad = enum_attr(cls, attr);
+
+        if (!ad)
+                return -HAMR_E_BAD_ATTR;
+        for (size_t e = 0; text && e < ad->enum_count; e++)
+                if (strcasecmp(ad->enum_values[e], text) == 0)
+                        return (int)e;
+        return -HAMR_E_BAD_VALUE;
+}
+
+const char *conf_enum_name(conf_class_t cls, int attr, int v)
+{
+        const conf_attr_def_t *ad = enum_attr(cls, attr);
+
+        if (!ad || v < 0 || (size_t)v >= ad->enum_count)
+                return NULL;
+        return ad->enum_values[v];
+}
+
+void conf_class_names(char *buf, size_t len)
+{
+        size_t used = 0;
+
+        if (!buf || len == 0)
+                return;
+        buf[0] = '\0';
+        for (int c = 0; c < CONF_CLASS_COUNT && used + 1 < len; c++) {
+                snprintf(buf + used, len - used, "%s%s", c ? ", " : "", classes[c].name);
+                used = strlen(buf);
+                for (const char *const *a = classes[c].aliases; *a && used + 1 < len; a++) {
+                        snprintf(buf + used, len - used, "%s%s%s",
+                                 a == classes[c].aliases ? " (" : ", ", *a, a[1] ? "" : ")");
+                        used = strlen(buf);
+                }
+        }
+}
+
 /* ---- value checking ---- */
 
 /* Strict seconds: digits, optional '.', at most 6 significant decimals. */
@@ -443,8 +724,9 @@ static void describe_allowed(const conf_attr_def_t *ad, char *buf, size_t len)
                 break;
         case CONF_T_ENUM:
                 buf[0] = '\0';
-                for (const char *const *e = ad->enum_values; *e; e++) {
-                        snprintf(buf + used, len - used, "%s%s", used ? ", " : "", *e);
+                for (size_t e = 0; e < ad->enum_count && used + 1 < len; e++) {
+                        snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+                                 ad->enum_values[e]);
                         used = strlen(buf);
                 }
                 break;
@@ -464,6 +746,18 @@ static void describe_allowed(const conf_attr_def_t *ad, char *buf, size_t len)
                          ad->max, classes[ad->ref_class].name, classes[ad->ref_class].name);
                 break;
         }
+}
+
+void conf_attr_describe(conf_class_t cls, int attr, char *buf, size_t len)
+{
+        const conf_class_def_t *cd = conf_class_def(cls);
+
+        if (!buf || len == 0)
+                return;
+        buf[0] = '\0';
+        if (!cd || attr < 0 || (size_t)attr >= cd->nattrs)
+                return;
+        describe_allowed(&cd->attrs[attr], buf, len);
 }
 
 static size_t longest_item(const char *v)
@@ -628,13 +922,14 @@ int conf_value_check_obj(conf_class_t cls, const char *objname, int attr, const 
                         goto bad;
                 canon = zstrdup(v);
                 break;
-        case CONF_T_ENUM:
-                for (const char *const *e = ad->enum_values; *e; e++)
-                        if (strcasecmp(*e, v) == 0)
-                                canon = zstrdup(*e);
-                if (!canon)
+        case CONF_T_ENUM: {
+                int e = conf_enum_value(cls, attr, v);
+
+                if (e < 0)
                         goto bad;
+                canon = zstrdup(ad->enum_values[e]);
                 break;
+        }
         case CONF_T_REF_LIST:
         case CONF_T_ADDR_MAP:
                 if (!list_valid(ad, v, why, sizeof(why), &canon))

@@ -96,7 +96,6 @@ int hamrd_slot_parts(const uint8_t *body, size_t len, const uint8_t *ret_part[4]
 
 /* daemon_config.c */
 int hamrd_config_load(hamrd_t *d, char *err, size_t errlen); /* from the repository */
-void hamrd_config_request(hamrd_t *d, uint32_t conn_id, json_t *req);
 
 /* daemon_repo.c */
 const char *hamrd_repo_path(const hamrd_t *d, unsigned index);

@@ -11,6 +11,7 @@
 #include "common/hamr_error.h"
 #include "common/hamr_log.h"
 #include "daemon/daemon.h"
+#include "daemon/daemon_ops.h"
 
 #define FORWARD_TIMEOUT_USEC (5 * USEC_PER_SEC)
 #define FORWARD_RESEND_USEC  (300 * USEC_PER_MSEC)
@@ -306,7 +307,9 @@ void hamrd_on_command(hamrd_t *d, uint16_t from, const uint8_t *body, size_t len
                 json_decref(req);
                 return;
         }
-        if (memb_is_coordinator(d->memb, now_usec()))
+        if (!hamrd_ops_forwardable(req, text, sizeof(text)))
+                rep = json_pack("{s:b, s:s, s:i}", "ok", 0, "error", text, "rc", CLMGR_RC_INVALID);
+        else if (memb_is_coordinator(d->memb, now_usec()))
                 rep = run_command(d, req);
         else
                 rep = json_pack("{s:b, s:s, s:i}", "ok", 0, "error",
@@ -346,26 +349,19 @@ void hamrd_on_reply(hamrd_t *d, const uint8_t *body, size_t len)
         }
 }
 
+/* Entry points of the operation table (daemon_ops.c), which has checked the
+ * request against the op's flags. */
+void hamrd_api_status(hamrd_t *d, uint32_t conn, json_t *req)
+{
+        api_reply(d->api, conn, hamrd_status_json(d));
+}
+
+void hamrd_api_runtime(hamrd_t *d, uint32_t conn, json_t *req)
+{
+        runtime_request(d, conn, req);
+}
+
 void hamrd_on_request(void *ud, uint32_t conn, json_t *req)
 {
-        hamrd_t *d = ud;
-        const char *op = json_string_value(json_object_get(req, "op"));
-
-        if (!op) {
-                api_reply_error(d->api, conn, CLMGR_RC_INVALID, "request has no \"op\"");
-                return;
-        }
-        if (!strcmp(op, "status")) {
-                api_reply(d->api, conn, hamrd_status_json(d));
-        } else if (!strcmp(op, "add") || !strcmp(op, "modify") || !strcmp(op, "delete") ||
-                   !strcmp(op, "query") || !strcmp(op, "sync") || !strcmp(op, "verify")) {
-                hamrd_config_request(d, conn, req);
-        } else if (!strcmp(op, "start") || !strcmp(op, "stop") || !strcmp(op, "rg_online") ||
-                   !strcmp(op, "rg_offline") || !strcmp(op, "rg_move")) {
-                runtime_request(d, conn, req);
-        } else {
-                char err[128];
-                snprintf(err, sizeof(err), "unknown operation \"%s\"", op);
-                api_reply_error(d->api, conn, CLMGR_RC_INVALID, err);
-        }
+        hamrd_ops_dispatch(ud, conn, req);
 }

@@ -11,6 +11,7 @@
 #include "common/hamr_error.h"
 #include "common/hamr_log.h"
 #include "daemon/daemon.h"
+#include "daemon/daemon_ops.h"
 
 static int open_repo(hamrd_t *d)
 {
@@ -479,16 +480,34 @@ static void query(hamrd_t *d, uint32_t conn, json_t *req)
         api_reply(d->api, conn, json_pack("{s:b, s:o}", "ok", 1, "objects", objs));
 }
 
-void hamrd_config_request(hamrd_t *d, uint32_t conn, json_t *req)
+/* Entry points of the operation table (daemon_ops.c), which has checked the
+ * request against the op's flags. */
+void hamrd_config_add(hamrd_t *d, uint32_t conn, json_t *req)
 {
-        const char *op = json_string_value(json_object_get(req, "op"));
+        edit(d, conn, "add", req);
+}
 
-        if (!strcmp(op, "add") || !strcmp(op, "modify") || !strcmp(op, "delete"))
-                edit(d, conn, op, req);
-        else if (!strcmp(op, "sync"))
-                sync_cluster(d, conn, false);
-        else if (!strcmp(op, "verify"))
-                sync_cluster(d, conn, true);
-        else
-                query(d, conn, req);
+void hamrd_config_modify(hamrd_t *d, uint32_t conn, json_t *req)
+{
+        edit(d, conn, "modify", req);
+}
+
+void hamrd_config_delete(hamrd_t *d, uint32_t conn, json_t *req)
+{
+        edit(d, conn, "delete", req);
+}
+
+void hamrd_config_query(hamrd_t *d, uint32_t conn, json_t *req)
+{
+        query(d, conn, req);
+}
+
+void hamrd_config_sync(hamrd_t *d, uint32_t conn, json_t *req)
+{
+        sync_cluster(d, conn, false);
+}
+
+void hamrd_config_verify(hamrd_t *d, uint32_t conn, json_t *req)
+{
+        sync_cluster(d, conn, true);
 }

@@ -1,5 +1,6 @@
 /* test_cli: clmgr's pure parts: argv -> request JSON and wait condition,
  * wait evaluation over canned status replies, and the output formatter. */
+#include <ctype.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,8 +12,11 @@
 
 #include <cmocka.h>
 
+#include "api/api_ops.h"
 #include "cli/cli_output.h"
 #include "cli/cli_parse.h"
+#include "cli/cli_schema.h"
+#include "common/hamr_error.h"
 
 #define PARSE(cmd, ...) parse_args((cmd), (const char *[]){"clmgr", __VA_ARGS__, NULL})
 
@@ -806,6 +810,348 @@ static void test_output_reply_and_usage(void **state)
         cli_cmd_clear(&c);
 }
 
+/* Help output of argv (must parse as a help or listing request), malloc'd. */
+static char *usage_text(const char **args)
+{
+        struct cli_cmd c;
+        char *text = NULL;
+        size_t len;
+        FILE *f;
+
+        assert_int_equal(parse_args(&c, args), 0);
+        assert_int_not_equal(c.kind, CLI_KIND_RUN);
+        f = open_memstream(&text, &len);
+        assert_non_null(f);
+        cli_output_usage(f, &c);
+        fclose(f);
+        cli_cmd_clear(&c);
+        return text;
+}
+#define USAGE(...) usage_text((const char *[]){"clmgr", __VA_ARGS__, NULL})
+
+static void expect_in(const char *text, const char *needle)
+{
+        if (!text || !strstr(text, needle))
+                fail_msg("'%s' not in:\n%s", needle, text ? text : "(nothing)");
+}
+
+/* Every schema class, by name and by each alias, in any case, is taken by
+ * the configuration actions; the runtime actions take the runtime classes;
+ * an unknown class is refused with the schema's list. */
+static void test_schema_classes(void **state)
+{
+        static const char *const actions[] = {"add", "query", "modify", "delete"};
+        char want[256], upper[64];
+        struct cli_cmd c;
+
+        (void)state;
+        for (int k = 0; k < CONF_CLASS_COUNT; k++) {
+                const conf_class_def_t *cd = conf_class_def((conf_class_t)k);
+                const char *names[8] = {cd->name};
+                size_t n = 1;
+
+                for (const char *const *a = cd->aliases; *a && n < 7; a++)
+                        names[n++] = *a;
+                for (size_t i = 0; i < n; i++) {
+                        size_t j;
+
+                        for (j = 0; names[i][j] && j + 1 < sizeof(upper); j++)
+                                upper[j] = (char)toupper((unsigned char)names[i][j]);
+                        upper[j] = '\0';
+                        for (size_t a = 0; a < 4; a++) {
+                                const char *cls = a % 2 ? upper : names[i];
+
+                                if (PARSE(&c, actions[a], cls, "x") < 0)
+                                        fail_msg("%s %s: %s", actions[a], cls, c.error);
+                                snprintf(want, sizeof(want), "[{\"op\":\"%s\",\"class\":\"%s\"",
+                                         actions[a], cls);
+                                char *got = json_dumps(c.requests, JSON_COMPACT);
+                                if (strncmp(got, want, strlen(want)) != 0)
+                                        fail_msg("got %s, want %s...", got, want);
+                                free(got);
+                                cli_cmd_clear(&c);
+                        }
+                        /* online/offline: exactly the runtime classes */
+                        bool rt = k == CONF_CLASS_CLUSTER || k == CONF_CLASS_NODE ||
+                                  k == CONF_CLASS_RESOURCE_GROUP;
+                        int r = PARSE(&c, "online", names[i], k == CONF_CLASS_CLUSTER ? NULL : "x");
+                        if (rt != (r == 0))
+                                fail_msg("online %s: %d %s", names[i], r, c.error ? c.error : "");
+                        if (!rt)
+                                expect_in(c.error, "allowed: cluster, node, resource_group (rg)");
+                        cli_cmd_clear(&c);
+                }
+        }
+        assert_int_equal(PARSE(&c, "add", "resourcegroupx", "x"), -EINVAL);
+        assert_int_equal(c.rc, 4);
+        for (int k = 0; k < CONF_CLASS_COUNT; k++)
+                expect_in(c.error, conf_class_def((conf_class_t)k)->name);
+        expect_in(c.error, "resource_group (rg)");
+        assert_int_equal(json_array_size(c.requests), 0);
+        cli_cmd_clear(&c);
+        EXPECT_ERR(4, "'n' is ambiguous", "query", "n"); /* node, network */
+        EXPECT_REQ("[{\"op\":\"rg_offline\",\"groups\":[\"a\"]}]", "offline", "r", "a");
+        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":[\"n1\"],\"manage\":\"offline\"}]", "stop", "n",
+                   "n1"); /* among the runtime classes "n" is node */
+        EXPECT_ERR(4, "allowed: resource_group (rg)", "move", "cluster", "NODE=n1");
+        EXPECT_ERR(4, "allowed: cluster)", "verify", "rg");
+        EXPECT_ERR(4, "failover, fallback", "modify", "site", "s1", "X=1");
+}
+
+/* -m takes exactly what the schema allows for FALLOVER/FALLBACK, by runbook
+ * word or by value; words the schema has no value for are refused. */
+static void test_policy_words_follow_schema(void **state)
+{
+        static const char *const attrs[] = {"FALLOVER", "FALLBACK"};
+        const conf_class_t RG = CONF_CLASS_RESOURCE_GROUP;
+        size_t n;
+        const struct cli_policy_word *w = cli_policy_words(&n);
+        struct cli_cmd c;
+        char allowed[256], *text;
+
+        (void)state;
+        assert_true(n > 0);
+        for (size_t i = 0; i < n; i++) {
+                int a = conf_attr_index(RG, w[i].attr);
+                const char *code = cli_policy_code(w[i].attr, w[i].word);
+                char *canon = NULL, err[CONF_ERR_LEN];
+
+                assert_true(a >= 0);
+                assert_non_null(code);
+                assert_string_equal(code, conf_enum_name(RG, a, w[i].value));
+                assert_int_equal(conf_value_check(RG, a, code, &canon, err, sizeof(err)), 0);
+                free(canon);
+        }
+        for (size_t k = 0; k < 2; k++) {
+                int a = conf_attr_index(RG, attrs[k]);
+                const char *what = k ? "fallback" : "failover";
+
+                cli_policy_allowed(attrs[k], allowed, sizeof(allowed));
+                for (int v = 0; conf_enum_name(RG, a, v); v++) {
+                        const char *code = conf_enum_name(RG, a, v);
+                        char want[256];
+
+                        expect_in(allowed, code);
+                        snprintf(want, sizeof(want),
+                                 "[{\"op\":\"modify\",\"class\":\"resource_group\",\"name\":\"g\","
+                                 "\"attrs\":{\"%s\":\"%s\"}},{\"op\":\"sync\"}]",
+                                 attrs[k], code);
+                        assert_int_equal(PARSE(&c, "set", what, "-g", "g", "-m", code), 0);
+                        expect_json(c.requests, want);
+                        cli_cmd_clear(&c);
+                }
+        }
+        EXPECT_REQ("[{\"op\":\"modify\",\"class\":\"resource_group\",\"name\":\"g\","
+                   "\"attrs\":{\"FALLOVER\":\"FNPN\"}},{\"op\":\"sync\"}]",
+                   "modify", "failover", "-g", "g", "-m", "fnpn");
+        /* PowerHA's dynamic (FUDNP) and offline (BO) are not in the schema */
+        assert_int_equal(PARSE(&c, "set", "failover", "-g", "g", "-m", "dynamic"), -EINVAL);
+        assert_int_equal(c.rc, 4);
+        assert_string_equal(c.error,
+                            "modify failover: unknown policy -m dynamic (allowed: next (FNPN))");
+        assert_int_equal(json_array_size(c.requests), 0);
+        cli_cmd_clear(&c);
+        EXPECT_ERR(4, "allowed: next (FNPN)", "set", "failover", "-g", "g", "-m", "offline");
+        EXPECT_ERR(4, "allowed: next (FNPN)", "set", "failover", "-g", "g", "-m", "BO");
+        EXPECT_ERR(4, "allowed: never (NFB), higher or home (FBHPN)", "set", "fallback", "-g", "g",
+                   "-m", "next");
+        EXPECT_ERR(3, "-m <policy> is required (allowed: next (FNPN))", "set", "failover", "-g",
+                   "g");
+        /* the help offers the same */
+        text = USAGE("modify", "failover", "-h");
+        expect_in(text, "-m: next (FNPN)");
+        assert_null(strstr(text, "dynamic"));
+        assert_null(strstr(text, "FUDNP"));
+        free(text);
+        text = USAGE("set", "fallback", "-h");
+        expect_in(text, "-m: never (NFB), higher or home (FBHPN)");
+        free(text);
+}
+
+/* Help for a class lists its attributes with allowed values and defaults,
+ * all from the schema. */
+static void test_help_from_schema(void **state)
+{
+        const conf_class_t RG = CONF_CLASS_RESOURCE_GROUP;
+        const conf_class_def_t *cd = conf_class_def(RG);
+        char *text, allowed[512], line[600];
+
+        (void)state;
+        text = USAGE("add", "rg", "-h");
+        expect_in(text, "usage: clmgr add resource_group <NAME>");
+        expect_in(text, cd->help);
+        for (size_t i = 0; i < cd->nattrs; i++) {
+                const conf_attr_def_t *ad = &cd->attrs[i];
+
+                snprintf(line, sizeof(line), "\n  %s", ad->name);
+                if (ad->flags & (CONF_F_READONLY | CONF_F_RUNTIME)) {
+                        if (strstr(text, line))
+                                fail_msg("add help offers %s", ad->name);
+                        continue;
+                }
+                expect_in(text, line);
+                if (ad->def && ad->def[0]) {
+                        snprintf(line, sizeof(line), "default: %s\n", ad->def);
+                        expect_in(text, line);
+                }
+                if (ad->type == CONF_T_ENUM) {
+                        conf_attr_describe(RG, (int)i, allowed, sizeof(allowed));
+                        snprintf(line, sizeof(line), "allowed: %s\n", allowed);
+                        expect_in(text, line);
+                }
+        }
+        expect_in(text, "  NODES (required at add)\n");
+        expect_in(text, "allowed: OHN, OFAN\n      default: OHN\n");
+        free(text);
+        /* query shows every attribute, read-only and runtime ones marked */
+        text = USAGE("query", "resource_group", "-h");
+        expect_in(text, "\n  ID (set by hamr)\n");
+        expect_in(text, "\n  STATE (query only)\n");
+        free(text);
+        text = USAGE("modify", "cluster", "-h");
+        expect_in(text, "usage: clmgr modify cluster ATTR=VALUE");
+        expect_in(text, "HEARTBEAT_FREQUENCY\n      allowed: seconds");
+        expect_in(text, "default: 1.5\n");
+        free(text);
+        text = USAGE("add", "frob", "-h");
+        expect_in(text, "class 'frob' is unknown; known: cluster, node, network (net)");
+        free(text);
+        text = USAGE("add");
+        for (int k = 0; k < CONF_CLASS_COUNT; k++) {
+                snprintf(line, sizeof(line), "\n  %s", conf_class_def((conf_class_t)k)->name);
+                expect_in(text, line);
+                expect_in(text, conf_class_def((conf_class_t)k)->help);
+        }
+        free(text);
+        text = USAGE("modify");
+        expect_in(text, "\n  failover\n");
+        free(text);
+}
+
+/* The operation table shared with hamrd: exact lookup, a clear refusal of
+ * unknown ops, consistent flags, and the checks the flags imply. */
+static void test_op_table(void **state)
+{
+        const api_op_facts_t all = {
+            .configured = true, .member = true, .coordinator = true, .quorate = true};
+        char err[CONF_ERR_LEN];
+        api_op_t op;
+        json_t *req;
+
+        (void)state;
+        for (int i = 0; i < API_OP_COUNT; i++) {
+                const api_op_def_t *def = api_op_def((api_op_t)i);
+
+                assert_non_null(def);
+                assert_int_equal(api_op_lookup(def->name, &op, err, sizeof(err)), 0);
+                assert_int_equal(op, i);
+                assert_string_equal(api_op_name(op), def->name);
+                assert_non_null(def->help);
+                /* read-only ops neither edit the configuration nor go to the coordinator */
+                if (def->flags & API_OP_F_READ_ONLY)
+                        assert_int_equal(def->flags & (API_OP_F_MODIFIES_CONFIG |
+                                                       API_OP_F_COORD_ONLY | API_OP_F_NEEDS_QUORUM),
+                                         0);
+                else
+                        assert_int_not_equal(
+                            def->flags & (API_OP_F_MODIFIES_CONFIG | API_OP_F_COORD_ONLY), 0);
+        }
+        assert_null(api_op_def(API_OP_COUNT));
+        assert_int_equal(api_op_lookup("frobnicate", &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);
+        assert_string_equal(err, "unknown operation \"frobnicate\"; known: add, modify, delete, "
+                                 "query, sync, verify, start, stop, rg_online, rg_offline, "
+                                 "rg_move, status");
+        assert_int_equal(api_op_lookup("ADD", &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);
+        expect_in(err, "unknown operation \"ADD\"");
+        assert_int_equal(api_op_lookup(NULL, &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);
+        expect_in(err, "request has no \"op\"; known: add,");
+
+        /* NEEDS_CLASS */
+        req = json_pack("{s:s}", "op", "add");
+        assert_int_equal(api_op_check(API_OP_ADD, req, &all, err, sizeof(err)), -HAMR_E_MISSING);
+        expect_in(err, "add: \"class\" is required; known: cluster, node");
+        json_object_set_new(req, "class", json_string("site"));
+        assert_int_equal(api_op_check(API_OP_ADD, req, &all, err, sizeof(err)), -HAMR_E_BAD_CLASS);
+        expect_in(err, "add: class \"site\" is unknown; known: cluster, node, network (net)");
+        json_object_set_new(req, "class", json_string("RG"));
+        assert_int_equal(api_op_check(API_OP_ADD, req, &all, err, sizeof(err)), 0);
+        assert_int_equal(api_op_check(API_OP_SYNC, req, &(api_op_facts_t){0}, err, sizeof(err)), 0);
+        json_decref(req);
+
+        /* COORD_ONLY and NEEDS_QUORUM */
+        req = json_pack("{s:s, s:[s]}", "op", "rg_move", "groups", "g");
+        assert_int_equal(api_op_check(API_OP_RG_MOVE, req, &(api_op_facts_t){0}, err, sizeof(err)),
+                         -HAMR_E_NOT_CONFIGURED);
+        expect_in(err, "rg_move: cluster is not configured on this node");
+        assert_int_equal(api_op_check(API_OP_RG_MOVE, req, &(api_op_facts_t){.configured = true},
+                                      err, sizeof(err)),
+                         -HAMR_E_NOT_CONFIGURED);
+        assert_int_equal(
+            api_op_check(API_OP_RG_MOVE, req,
+                         &(api_op_facts_t){.configured = true, .member = true, .coordinator = true},
+                         err, sizeof(err)),
+            -HAMR_E_NO_QUORUM);
+        expect_in(err, "rg_move: no quorum");
+        /* another node coordinates: it decides about quorum */
+        assert_int_equal(api_op_check(API_OP_RG_MOVE, req,
+                                      &(api_op_facts_t){.configured = true, .member = true}, err,
+                                      sizeof(err)),
+                         0);
+        assert_int_equal(api_op_check(API_OP_RG_MOVE, req, &all, err, sizeof(err)), 0);
+        assert_int_equal(api_op_check(API_OP_STATUS, req, &(api_op_facts_t){0}, err, sizeof(err)),
+                         0);
+        json_decref(req);
+}
+
+/* Every request clmgr builds names an op of the table and passes the
+ * table's checks on a configured, quorate coordinator. */
+static void test_requests_match_op_table(void **state)
+{
+        static const char *const cmds[][8] = {
+            {"add", "rg", "g", "NODES=n1"},
+            {"q", "Resource_G"},
+            {"mod", "sip", "s", "ADDRESS=198.18.0.51"},
+            {"rm", "app", "a"},
+            {"sync", "cluster"},
+            {"verify", "cluster"},
+            {"online", "cluster"},
+            {"stop", "node", "n1", "-m", "takeover"},
+            {"online", "rg", "g", "NODE=n2"},
+            {"offline", "rg", "g"},
+            {"move", "rg", "g", "NODE=n2"},
+            {"status"},
+            {"set", "failover", "-g", "a,b", "-m", "next"},
+            {"set", "fallback", "-g", "a", "-m", "home"},
+        };
+        const api_op_facts_t all = {
+            .configured = true, .member = true, .coordinator = true, .quorate = true};
+        char err[CONF_ERR_LEN];
+
+        (void)state;
+        for (size_t k = 0; k < sizeof(cmds) / sizeof(cmds[0]); k++) {
+                const char *args[10] = {"clmgr"};
+                struct cli_cmd c;
+                size_t i, n = 1;
+                json_t *req;
+
+                for (i = 0; cmds[k][i]; i++)
+                        args[n++] = cmds[k][i];
+                if (parse_args(&c, args) < 0)
+                        fail_msg("%s: %s", cmds[k][0], c.error);
+                assert_true(json_array_size(c.requests) > 0);
+                json_array_foreach(c.requests, i, req)
+                {
+                        api_op_t op;
+
+                        if (api_op_lookup(json_string_value(json_object_get(req, "op")), &op, err,
+                                          sizeof(err)) < 0 ||
+                            api_op_check(op, req, &all, err, sizeof(err)) < 0)
+                                fail_msg("%s ...: %s", cmds[k][0], err);
+                }
+                cli_cmd_clear(&c);
+        }
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -825,6 +1171,11 @@ int main(void)
             cmocka_unit_test(test_output_status),
             cmocka_unit_test(test_output_query),
             cmocka_unit_test(test_output_reply_and_usage),
+            cmocka_unit_test(test_schema_classes),
+            cmocka_unit_test(test_policy_words_follow_schema),
+            cmocka_unit_test(test_help_from_schema),
+            cmocka_unit_test(test_op_table),
+            cmocka_unit_test(test_requests_match_op_table),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

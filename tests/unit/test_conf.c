@@ -149,6 +149,115 @@ static void test_attr_lookup(void **state)
                             "FBHPN");
 }
 
+/* Every default in the schema is a valid, canonical value of its own
+ * attribute ("" means "none" and is allowed only for free text), and the
+ * flags of each row are consistent. */
+static void test_schema_defaults_and_flags(void **state)
+{
+        (void)state;
+        for (int c = 0; c < CONF_CLASS_COUNT; c++) {
+                const conf_class_def_t *cd = conf_class_def((conf_class_t)c);
+
+                assert_non_null(cd->help);
+                for (size_t i = 0; i < cd->nattrs; i++) {
+                        const conf_attr_def_t *ad = &cd->attrs[i];
+                        char *canon = NULL;
+
+                        assert_non_null(ad->help);
+                        if ((ad->flags & CONF_F_REQUIRED) &&
+                            (ad->def || (ad->flags & (CONF_F_READONLY | CONF_F_RUNTIME))))
+                                fail_msg("%s %s: required with a default or not settable", cd->name,
+                                         ad->name);
+                        if (ad->type == CONF_T_ENUM && !ad->def)
+                                fail_msg("%s %s: enum without a default", cd->name, ad->name);
+                        if (!ad->def)
+                                continue;
+                        if (!ad->def[0]) {
+                                if (ad->type != CONF_T_STRING)
+                                        fail_msg("%s %s: empty default", cd->name, ad->name);
+                                continue;
+                        }
+                        if (conf_value_check((conf_class_t)c, (int)i, ad->def, &canon, err,
+                                             sizeof(err)) != 0)
+                                fail_msg("%s %s: default \"%s\" is refused: %s", cd->name, ad->name,
+                                         ad->def, err);
+                        if (strcmp(canon, ad->def) != 0)
+                                fail_msg("%s %s: default \"%s\" is not canonical (\"%s\")",
+                                         cd->name, ad->name, ad->def, canon);
+                        free(canon);
+                }
+        }
+}
+
+/* Enum texts are bound to the C enum values, cover them without gaps and
+ * translate both ways. */
+static void test_schema_enums(void **state)
+{
+        const conf_class_t RG = CONF_CLASS_RESOURCE_GROUP, C = CONF_CLASS_CLUSTER;
+        const int startup = conf_attr_index(RG, "STARTUP"),
+                  fallover = conf_attr_index(RG, "FALLOVER");
+        const int fallback = conf_attr_index(RG, "FALLBACK"),
+                  dm = conf_attr_index(C, "DEADMAN_MODE");
+        const int type = conf_attr_index(CONF_CLASS_NETWORK, "TYPE");
+        char buf[256];
+        int nenums = 0;
+
+        (void)state;
+        for (int c = 0; c < CONF_CLASS_COUNT; c++) {
+                const conf_class_def_t *cd = conf_class_def((conf_class_t)c);
+
+                for (size_t i = 0; i < cd->nattrs; i++) {
+                        const conf_attr_def_t *ad = &cd->attrs[i];
+
+                        if (ad->type != CONF_T_ENUM) {
+                                assert_int_equal(conf_enum_value((conf_class_t)c, (int)i, "x"),
+                                                 -HAMR_E_BAD_ATTR);
+                                continue;
+                        }
+                        nenums++;
+                        assert_true(ad->enum_count > 0);
+                        for (size_t e = 0; e < ad->enum_count; e++) {
+                                if (!ad->enum_values[e])
+                                        fail_msg("%s %s: no text for enum value %zu", cd->name,
+                                                 ad->name, e);
+                                assert_int_equal(
+                                    conf_enum_value((conf_class_t)c, (int)i, ad->enum_values[e]),
+                                    (int)e);
+                                assert_string_equal(conf_enum_name((conf_class_t)c, (int)i, (int)e),
+                                                    ad->enum_values[e]);
+                        }
+                        assert_null(conf_enum_name((conf_class_t)c, (int)i, (int)ad->enum_count));
+                        assert_null(conf_enum_name((conf_class_t)c, (int)i, -1));
+                }
+        }
+        assert_int_equal(nenums, 5);
+        assert_int_equal(conf_class_def(RG)->attrs[startup].enum_count, RG_STARTUP_COUNT);
+        assert_int_equal(conf_class_def(RG)->attrs[fallover].enum_count, RG_FALLOVER_COUNT);
+        assert_int_equal(conf_class_def(RG)->attrs[fallback].enum_count, RG_FALLBACK_COUNT);
+        assert_int_equal(conf_class_def(C)->attrs[dm].enum_count, DMS_MODE_COUNT);
+        assert_int_equal(conf_enum_value(RG, startup, "ohn"), RG_STARTUP_OHN);
+        assert_int_equal(conf_enum_value(RG, startup, "OFAN"), RG_STARTUP_OFAN);
+        assert_int_equal(conf_enum_value(RG, fallover, "FNPN"), RG_FALLOVER_FNPN);
+        assert_int_equal(conf_enum_value(RG, fallback, "NFB"), RG_FALLBACK_NFB);
+        assert_int_equal(conf_enum_value(RG, fallback, "fbhpn"), RG_FALLBACK_FBHPN);
+        assert_int_equal(conf_enum_value(C, dm, "a"), DMS_MODE_ASSERT);
+        assert_int_equal(conf_enum_value(C, dm, "E"), DMS_MODE_EVENT);
+        assert_int_equal(conf_enum_value(CONF_CLASS_NETWORK, type, "ether"), CONF_NET_ETHER);
+        /* not (yet) in the schema: refused */
+        assert_int_equal(conf_enum_value(RG, fallover, "FUDNP"), -HAMR_E_BAD_VALUE);
+        assert_int_equal(conf_enum_value(RG, fallover, "BO"), -HAMR_E_BAD_VALUE);
+        assert_int_equal(conf_enum_value(RG, fallover, NULL), -HAMR_E_BAD_VALUE);
+        assert_int_equal(conf_enum_value(RG, -1, "OHN"), -HAMR_E_BAD_ATTR);
+        assert_int_equal(conf_attr_index(RG, "startup"), -1); /* exact canonical name only */
+        conf_attr_describe(RG, fallback, buf, sizeof(buf));
+        assert_string_equal(buf, "NFB, FBHPN");
+        conf_attr_describe(RG, -1, buf, sizeof(buf));
+        assert_string_equal(buf, "");
+        conf_class_names(buf, sizeof(buf));
+        assert_string_equal(buf, "cluster, node, network (net), service_ip (sip, serviceip), "
+                                 "application_controller (ac, app), resource_group (rg)");
+}
+
 static void check_canon(conf_class_t cls, const char *attr, const char *in, const char *want)
 {
         char *canon = NULL;
@@ -919,6 +1028,8 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_class_lookup),
             cmocka_unit_test(test_attr_lookup),
+            cmocka_unit_test(test_schema_defaults_and_flags),
+            cmocka_unit_test(test_schema_enums),
             cmocka_unit_test(test_value_check),
             cmocka_unit_test_setup_teardown(test_build_and_ids, setup, teardown),
             cmocka_unit_test(test_node_ids_reuse_and_limit),

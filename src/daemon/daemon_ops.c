@@ -1,0 +1,80 @@
+/* daemon_ops: the operation table of hamrd (rows of src/api/api_ops.def,
+ * each bound to its handler) and the one dispatch that enforces the rows'
+ * flags (src/api/api_ops.c) before it calls a handler. */
+#include "daemon/daemon_ops.h"
+
+#include <assert.h>
+#include <stdio.h>
+
+#include "common/hamr_error.h"
+#include "common/hamr_log.h"
+#include "daemon/daemon.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static hamrd_op_fn *const handlers[] = {
+    [API_OP_ADD] = hamrd_config_add,        [API_OP_MODIFY] = hamrd_config_modify,
+    [API_OP_DELETE] = hamrd_config_delete,  [API_OP_QUERY] = hamrd_config_query,
+    [API_OP_SYNC] = hamrd_config_sync,      [API_OP_VERIFY] = hamrd_config_verify,
+    [API_OP_START] = hamrd_api_runtime,     [API_OP_STOP] = hamrd_api_runtime,
+    [API_OP_RG_ONLINE] = hamrd_api_runtime, [API_OP_RG_OFFLINE] = hamrd_api_runtime,
+    [API_OP_RG_MOVE] = hamrd_api_runtime,   [API_OP_STATUS] = hamrd_api_status,
+};
+static_assert(N(handlers) == API_OP_COUNT, "every operation of api_ops.def needs a handler");
+
+static void facts_of(hamrd_t *d, api_op_facts_t *ret)
+{
+        usec_t now = now_usec();
+
+        *ret = (api_op_facts_t){.configured = d->cfg != NULL, .member = d->member};
+        if (d->cfg && d->member) {
+                ret->coordinator = memb_coordinator(d->memb, now) == d->self_id;
+                ret->quorate = memb_quorate(d->memb, now);
+        }
+}
+
+void hamrd_ops_dispatch(hamrd_t *d, uint32_t conn, json_t *req)
+{
+        const char *name = json_string_value(json_object_get(req, "op"));
+        char err[CONF_ERR_LEN];
+        api_op_facts_t facts;
+        api_op_t op;
+        int r;
+
+        r = api_op_lookup(name, &op, err, sizeof(err));
+        if (r == 0) {
+                facts_of(d, &facts);
+                r = api_op_check(op, req, &facts, err, sizeof(err));
+        }
+        if (r == 0 && !handlers[op]) { /* a gap in handlers[]: a bug, survivable */
+                snprintf(err, sizeof(err), "operation \"%s\" has no handler", name);
+                r = -HAMR_E_BAD_VALUE;
+        }
+        if (r < 0) {
+                api_reply_error(d->api, conn, hamr_error_to_clmgr_rc(r), err);
+                return;
+        }
+        if (api_op_def(op)->flags & API_OP_F_MODIFIES_CONFIG) {
+                const char *cls = json_string_value(json_object_get(req, "class"));
+                const char *obj = json_string_value(json_object_get(req, "name"));
+
+                log_info("daemon", "request %s%s%s%s%s", name, cls ? " " : "", cls ? cls : "",
+                         obj ? " " : "", obj ? obj : "");
+        }
+        handlers[op](d, conn, req);
+}
+
+bool hamrd_ops_forwardable(json_t *req, char *err, size_t errlen)
+{
+        const char *name = json_string_value(json_object_get(req, "op"));
+        api_op_t op;
+
+        if (api_op_lookup(name, &op, err, errlen) < 0)
+                return false;
+        if (!(api_op_def(op)->flags & API_OP_F_COORD_ONLY)) {
+                snprintf(err, errlen, "operation \"%s\" is not carried out by the coordinator",
+                         name);
+                return false;
+        }
+        return true;
+}
