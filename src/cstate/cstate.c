@@ -94,6 +94,21 @@ drop:
         return false;
 }
 
+void cstate_note_incarnation(cstate_t *cs, uint16_t from, uint64_t incarnation)
+{
+        cstate_node_t *n;
+
+        if (from >= CONF_MAX_NODES || from == cs->self)
+                return;
+        n = &cs->nodes[from];
+        if (incarnation <= n->incarnation)
+                return;
+        cstate_report_clear(&n->report);
+        n->have = false;
+        n->incarnation = incarnation;
+        map(cs, n);
+}
+
 const cstate_report_t *cstate_report_of(const cstate_t *cs, uint16_t id)
 {
         if (id >= CONF_MAX_NODES || !cs->nodes[id].have)

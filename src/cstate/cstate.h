@@ -36,6 +36,10 @@ void cstate_set_config(cstate_t *cs, const hamr_config_t *cfg, uint16_t self);
  * takes ownership of *r (zeroed). Returns true if it was newer than the
  * report held (a new incarnation replaces everything). */
 bool cstate_on_report(cstate_t *cs, uint16_t from, uint64_t incarnation, cstate_report_t *r);
+/* Node `from` is alive in this incarnation (any message of it arrived): a
+ * report of an earlier life is dropped at once (a restarted node holds
+ * nothing, whatever it reported before). */
+void cstate_note_incarnation(cstate_t *cs, uint16_t from, uint64_t incarnation);
 /* The report held for node id, or NULL. */
 const cstate_report_t *cstate_report_of(const cstate_t *cs, uint16_t id);
 /* State of the group at index gidx of the configuration as node id

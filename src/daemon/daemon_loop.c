@@ -154,6 +154,8 @@ static void build_status(hamrd_t *d, usec_t now)
         st->view_coord = d->memb->view.coord;
         st->view_members = d->memb->have_view ? d->memb->view.members : 0;
         st->quorate = memb_quorate(d->memb, now);
+        st->ctl_view = d->memb->ctl_view;
+        st->ctl_epoch = d->memb->ctl_view_epoch;
         memb_fill_echo(d->memb, st);
 }
 
@@ -536,6 +538,7 @@ static bool on_control(hamrd_t *d, uint16_t from, const uint8_t *body, size_t le
         }
         if (!cstate_on_ctl(d->cs, from, &c, v->view_id, v->coord))
                 return false;
+        memb_note_control(d->memb);
         d->dirty = true;
         return true;
 }
@@ -555,6 +558,7 @@ static void on_packet(void *ud, const uint8_t *pkt, size_t len, const struct soc
         switch (msg.type) {
         case WIRE_T_HEARTBEAT:
                 if (memb_status_decode(msg.body, msg.body_len, &st) == 0) {
+                        cstate_note_incarnation(d->cs, msg.sender, msg.incarnation);
                         bool was_up = memb_reach(d->memb, now) & (1ULL << msg.sender);
                         if (memb_on_status(d->memb, msg.sender, msg.incarnation, &st,
                                            MEMB_PATH_NET, now) || !was_up)
@@ -620,6 +624,7 @@ static void on_disk(void *ud, const repo_slot_t *slots, uint64_t present, uint64
                 size_t plen[4];
 
                 memb_on_disk_seq(d->memb, (uint16_t)i, s->incarnation, s->seq, now);
+                cstate_note_incarnation(d->cs, (uint16_t)i, s->incarnation);
                 /* the slot body: status, view, report, control, each with a
                  * u16 length (0: absent) */
                 if (hamrd_slot_parts(s->body, s->body_len, part, plen) < 0)

@@ -104,9 +104,10 @@ bool memb_on_status(memb_t *m, uint16_t from, uint64_t incarnation, const memb_s
                 p->last_net_usec = now;
         if (st->view_id > m->max_view_id_seen)
                 m->max_view_id_seen = st->view_id;
-        if (ranks_above(st->view_epoch, st->view_id, p->epoch_seen, p->view_id_seen)) {
-                p->view_id_seen = st->view_id;
-                p->epoch_seen = st->view_epoch;
+        /* its own claim: the newest view whose control state it holds */
+        if (ranks_above(st->ctl_epoch, st->ctl_view, p->epoch_seen, p->view_id_seen)) {
+                p->view_id_seen = st->ctl_view;
+                p->epoch_seen = st->ctl_epoch;
         }
         if (p->have_status && st->status_seq <= p->status.status_seq)
                 return false;
@@ -173,8 +174,9 @@ uint16_t memb_coordinator(const memb_t *m, usec_t now)
                 uint64_t vid, epoch;
                 if (!(reach & (1ULL << i)))
                         continue;
-                vid = i == m->self ? m->view.view_id : m->peers[i].view_id_seen;
-                epoch = i == m->self ? m->view.ctl_epoch : m->peers[i].epoch_seen;
+                /* ourselves: the newest view whose control state we hold */
+                vid = i == m->self ? m->ctl_view : m->peers[i].view_id_seen;
+                epoch = i == m->self ? m->ctl_view_epoch : m->peers[i].epoch_seen;
                 /* A view also counts for the node that formed it, while a
                  * reachable member still holds it: a follower's report is
                  * not taken for a view of the follower's own (found by the
@@ -287,6 +289,8 @@ bool memb_coordinator_tick(memb_t *m, usec_t now)
         }
         m->have_view = true;
         m->view_heard_usec = now;
+        /* the control state we carry over is this view's */
+        memb_note_control(m);
         log_info("memb", "view formed view=%llu coord=%u members=0x%llx",
                  (unsigned long long)m->view.view_id, m->self, (unsigned long long)reach);
         return true;
@@ -451,5 +455,14 @@ bool memb_epoch_step(memb_t *m, usec_t now)
          * control state is of this view's epoch */
         m->view.ctl_epoch = m->view.view_id;
         m->view.pub_seq++;
+        memb_note_control(m);
         return true;
+}
+
+void memb_note_control(memb_t *m)
+{
+        if (!m->have_view)
+                return;
+        m->ctl_view = m->view.view_id;
+        m->ctl_view_epoch = m->view.ctl_epoch;
 }

@@ -45,6 +45,13 @@ typedef struct memb {
         usec_t view_heard_usec;
         uint64_t max_view_id_seen;
         usec_t lease_until;       /* tie-breaker lease held until (0 = not held) */
+        /* The view whose control state (cstate) this node holds, and that
+         * view's epoch: a node counts a view for itself in the coordinator
+         * choice only with its control state (a restarted node that adopted
+         * the running view but has not yet received its control state must
+         * not take coordination over with an empty one). */
+        uint64_t ctl_view;
+        uint64_t ctl_view_epoch;
         uint64_t sent_seq[MEMB_SENT_RING];
         usec_t sent_usec[MEMB_SENT_RING];
 } memb_t;
@@ -87,6 +94,9 @@ bool memb_view_agreed(const memb_t *m, uint64_t gen);
 void memb_note_sent(memb_t *m, uint64_t seq, usec_t now);
 /* Fill st's echo fields from the newest status of each peer. */
 void memb_fill_echo(const memb_t *m, memb_status_t *st);
+/* This node holds the control state published in the current view (call
+ * whenever it accepted or formed one). */
+void memb_note_control(memb_t *m);
 /* The tie-breaker lease is held until `until` (0: not held). */
 void memb_set_lease(memb_t *m, usec_t until);
 /* Hold deadline: the earliest time at which a quorate view without this

@@ -21,6 +21,8 @@ int memb_status_encode(const memb_status_t *st, void *buf, size_t cap)
         bufw_u16(&w, st->view_coord);
         bufw_u64(&w, st->view_members);
         bufw_u8(&w, st->quorate);
+        bufw_u64(&w, st->ctl_view);
+        bufw_u64(&w, st->ctl_epoch);
         {
                 uint8_t n = 0;
                 for (int i = 0; i < CONF_MAX_NODES; i++)
@@ -57,6 +59,10 @@ int memb_status_decode(const void *buf, size_t len, memb_status_t *ret)
         st.view_coord = bufr_u16(&r);
         st.view_members = bufr_u64(&r);
         st.quorate = bufr_u8(&r) != 0;
+        st.ctl_view = bufr_u64(&r);
+        st.ctl_epoch = bufr_u64(&r);
+        if (st.ctl_epoch > st.ctl_view)
+                return -EBADMSG;
         {
                 uint8_t n = bufr_u8(&r);
                 int prev = -1;

@@ -24,6 +24,10 @@ typedef struct memb_status {
         uint16_t view_coord;
         uint64_t view_members;
         bool quorate;          /* the node considers itself in a quorate view */
+        /* The newest view whose control state the node holds, and that
+         * view's epoch: its own claim in the coordinator choice. */
+        uint64_t ctl_view;
+        uint64_t ctl_epoch;
         /* Echo: per node id, the newest status (incarnation, status_seq)
          * received from that node; 0 = none. Lets each node learn when it
          * was last heard by each peer (memb_hold_deadline). */

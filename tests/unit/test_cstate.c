@@ -145,6 +145,14 @@ static void test_store_maps_by_id(void **state)
         assert_int_equal(cstate_group_state(cs, 1, 0), RG_S_ONLINE);
         report(cs, 1, 6, 1, 257, RG_S_OFFLINE, true); /* a new life, seq from 1 */
         assert_int_equal(cstate_group_state(cs, 1, 0), RG_S_OFFLINE);
+        /* a message of a new life drops the old report at once (found in
+         * the lab: a restarted node's old report of an ONLINE group made
+         * its peer give up the tie-breaker lease and release) */
+        cstate_note_incarnation(cs, 1, 7);
+        assert_null(cstate_report_of(cs, 1));
+        assert_int_equal(cstate_group_state(cs, 1, 0), RG_S_UNKNOWN);
+        assert_int_equal(cstate_held_count(cs, 1), 0);
+        report(cs, 1, 6, 2, 257, RG_S_ONLINE, false); /* the old life again */
         assert_int_equal(cstate_group_state(cs, 7, 0), RG_S_UNKNOWN); /* not configured */
         report(cs, 7, 1, 1, 257, RG_S_ONLINE, false);
         cstate_free(cs);

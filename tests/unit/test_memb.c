@@ -39,6 +39,7 @@ static memb_status_t st_with_view(uint64_t seq, uint64_t view_id)
         st.status_seq = seq;
         st.generation = 1;
         st.view_id = view_id;
+        st.ctl_view = view_id; /* it holds that view's control state */
         return st;
 }
 
@@ -196,8 +197,14 @@ static void test_fresh_node_does_not_take_over(void **state)
         /* an older publication of the same view is ignored */
         v.pub_seq = 0;
         assert_false(memb_on_view(m, 1, &v, t));
-        /* once it holds the newest view, the lowest id coordinates and keeps
-         * the control-state epoch it adopted (until its own view is quorate) */
+        /* holding the newest view is not enough: without its control state
+         * (CONTROL not received yet) it must not take over with an empty
+         * one (found in the lab: a restarted node stopped its peer's
+         * services) */
+        assert_int_equal(memb_coordinator(m, t), 1);
+        /* once it holds the view's control state, the lowest id coordinates
+         * and carries it over */
+        memb_note_control(m);
         assert_int_equal(memb_coordinator(m, t), 0);
         assert_true(memb_coordinator_tick(m, t));
         assert_int_equal(m->view.view_id, 7);
@@ -217,8 +224,10 @@ static void test_view_from_others(void **state)
         m = memb_new(2, 12);
         memb_set_config(m, &cfg3, 2);
         st.view_id = 3; /* node 0 reports the newest view */
+        st.ctl_view = st.view_id;
         memb_on_status(m, 0, 10, &st, MEMB_PATH_NET, t);
         st.view_id = 0;
+        st.ctl_view = st.view_id;
         memb_on_status(m, 1, 11, &st, MEMB_PATH_NET, t);
         memset(&v, 0, sizeof(v));
         v.view_id = 2;
@@ -301,6 +310,7 @@ static void test_agreement_and_conflict(void **state)
         /* node 2 reports a view 1 too, but formed by node 0: no agreement */
         st.status_seq++;
         st.view_id = 1;
+        st.ctl_view = st.view_id;
         st.view_coord = 0;
         memb_on_status(m, 2, 12, &st, MEMB_PATH_NET, t);
         assert_false(memb_view_agreed(m, 1));
@@ -331,6 +341,7 @@ static void test_handover_keeps_quorum(void **state)
         m = memb_new(1, 11);
         memb_set_config(m, &cfg3, 1);
         st.view_id = 3;
+        st.ctl_view = st.view_id;
         st.view_coord = 1;
         memb_on_status(m, 2, 12, &st, MEMB_PATH_NET, t);
         memb_coordinator_tick(m, t); /* view 4 {1,2} */
@@ -338,7 +349,9 @@ static void test_handover_keeps_quorum(void **state)
         t += 50 * MS;
         st.status_seq++;
         st.view_id = 4;
+        st.ctl_view = st.view_id;
         st.view_epoch = 4; /* an adopted view carries its control-state epoch */
+        st.ctl_epoch = st.view_epoch;
         memb_on_status(m, 0, 10, &st, MEMB_PATH_NET, t);
         memb_on_status(m, 2, 12, &st, MEMB_PATH_NET, t);
         assert_int_equal(memb_coordinator(m, t), 0); /* tie on view 4: lowest id */
@@ -347,7 +360,9 @@ static void test_handover_keeps_quorum(void **state)
         /* node 2 already follows node 0's new view 5: handover, not conflict */
         st.status_seq++;
         st.view_id = 5;
+        st.ctl_view = st.view_id;
         st.view_epoch = 5;
+        st.ctl_epoch = st.view_epoch;
         st.view_coord = 0;
         st.view_members = 0x7; /* node 2 holds node 0's view: credited to node 0 */
         memb_on_status(m, 2, 12, &st, MEMB_PATH_NET, t);
@@ -377,6 +392,7 @@ static void test_no_credit_from_expired_views(void **state)
         m = memb_new(1, 11);
         memb_set_config(m, &cfg3, 1);
         m->view.view_id = 1; /* node 1 held view 1 of node 0, now expired */
+        m->ctl_view = 1;
         m->view.coord = 0;
         st.view_coord = 0;
         st.view_members = 0; /* node 2 no longer holds it either */
@@ -428,6 +444,7 @@ static void test_agreement_needs_closed_view(void **state)
         assert_int_equal(m->view.members, 0x5);
         st.status_seq++;
         st.view_id = m->view.view_id;
+        st.ctl_view = st.view_id;
         st.view_coord = 0;
         st.view_members = 0x5;
         st.reach = 0x7; /* node 2 hears node 1 */
@@ -575,7 +592,9 @@ static void test_merge_prefers_the_quorate_side(void **state)
         memb_coordinator_tick(m, t); /* no change, no new view */
         /* heal: nodes 1 and 2 kept quorum in node 1's view 3 (epoch 3) */
         st.view_id = 3;
+        st.ctl_view = st.view_id;
         st.view_epoch = 3;
+        st.ctl_epoch = st.view_epoch;
         st.view_coord = 1;
         st.view_members = 0x6;
         memb_on_status(m, 1, 11, &st, MEMB_PATH_NET, t);
