@@ -130,7 +130,7 @@ bad:
 int cstate_ctl_encode(const cstate_ctl_t *c, void *buf, size_t cap)
 {
         bufw_t w;
-        uint8_t nack = 0;
+        uint8_t nack = 0, nwant = 0;
 
         bufw_init(&w, buf, cap);
         bufw_u8(&w, CSTATE_MSG_VERSION);
@@ -139,7 +139,15 @@ int cstate_ctl_encode(const cstate_ctl_t *c, void *buf, size_t cap)
         bufw_u16(&w, c->coord);
         bufw_u64(&w, c->generation);
         bufw_u8(&w, (uint8_t)(c->targets_valid | (c->home_only << 1) | (c->stable << 2)));
-        bufw_bytes(&w, c->want, CONF_MAX_NODES);
+        /* wanted services: (node id, want) for every node not INACTIVE */
+        for (int i = 0; i < CONF_MAX_NODES; i++)
+                nwant += c->want[i] != WANT_INACTIVE;
+        bufw_u8(&w, nwant);
+        for (int i = 0; i < CONF_MAX_NODES; i++)
+                if (c->want[i] != WANT_INACTIVE) {
+                        bufw_u8(&w, (uint8_t)i);
+                        bufw_u8(&w, c->want[i]);
+                }
         bufw_u8(&w, c->repo_index);
         for (int i = 0; i < CONF_MAX_NODES; i++)
                 nack += c->report_ack[i] != 0;
@@ -166,7 +174,7 @@ int cstate_ctl_encode(const cstate_ctl_t *c, void *buf, size_t cap)
 int cstate_ctl_decode(const void *buf, size_t len, cstate_ctl_t *ret)
 {
         static cstate_ctl_t c; /* decoded single-threaded on the loop */
-        uint8_t flags, nack;
+        uint8_t flags, nack, nwant;
         int prev = -1;
         bufr_t r;
 
@@ -182,15 +190,24 @@ int cstate_ctl_decode(const void *buf, size_t len, cstate_ctl_t *ret)
         c.targets_valid = flags & 1;
         c.home_only = (flags >> 1) & 1;
         c.stable = (flags >> 2) & 1;
-        bufr_bytes(&r, c.want, CONF_MAX_NODES);
+        nwant = bufr_u8(&r);
+        if (r.error || nwant > CONF_MAX_NODES)
+                return -EBADMSG;
+        for (unsigned k = 0; k < nwant; k++) {
+                uint8_t id = bufr_u8(&r), want = bufr_u8(&r);
+                /* canonical: ascending ids, only wants other than INACTIVE */
+                if (r.error || id >= CONF_MAX_NODES || (int)id <= prev || want == WANT_INACTIVE ||
+                    want >= WANT_COUNT)
+                        return -EBADMSG;
+                prev = id;
+                c.want[id] = want;
+        }
+        prev = -1;
         c.repo_index = bufr_u8(&r);
         nack = bufr_u8(&r);
         if (r.error || flags >> 3 || c.coord >= CONF_MAX_NODES ||
             c.repo_index > CONF_MAX_BACKUP_REPOS || nack > CONF_MAX_NODES)
                 return -EBADMSG;
-        for (int i = 0; i < CONF_MAX_NODES; i++)
-                if (c.want[i] >= WANT_COUNT)
-                        return -EBADMSG;
         for (unsigned k = 0; k < nack; k++) {
                 uint8_t id = bufr_u8(&r);
                 if (r.error || id >= CONF_MAX_NODES || (int)id <= prev)
