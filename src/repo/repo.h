@@ -65,6 +65,15 @@ typedef struct repo_slot {
 int repo_slot_write(repo_t *repo, uint16_t node_id, uint64_t incarnation, uint64_t seq,
                     const void *body, size_t body_len);
 int repo_slot_read(repo_t *repo, uint16_t node_id, repo_slot_t *ret_slot);
+/* The pure halves of the above (no I/O; what fuzz and unit tests call).
+ * encode: fills blk (out, len >= REPO_SLOT_SIZE; the first REPO_SLOT_SIZE
+ * bytes written) with a sealed slot; -EINVAL, -EMSGSIZE as for write.
+ * decode: checks and decodes the slot in blk (in, len bytes, normally
+ * REPO_SLOT_SIZE) expected for node_id into ret_slot (out, written only on
+ * success); -ENOENT if it is not a valid slot of node_id. */
+int repo_slot_encode(uint8_t *blk, size_t len, uint16_t node_id, uint64_t incarnation, uint64_t seq,
+                     uint64_t write_realtime_usec, const void *body, size_t body_len);
+int repo_slot_decode(const uint8_t *blk, size_t len, uint16_t node_id, repo_slot_t *ret_slot);
 
 /* The tie-breaker lease record (see src/lease for the protocol). */
 #define REPO_LEASE_NONE 0xffffu /* owner of a free (released) lease */
@@ -84,3 +93,11 @@ int repo_lease_read(repo_t *repo, repo_lease_rec_t *ret);
 /* One whole-block pwrite of rec (in); no fdatasync, like slots.
  * -EINVAL if rec->owner is neither a slot id nor REPO_LEASE_NONE. */
 int repo_lease_write(repo_t *repo, const repo_lease_rec_t *rec);
+/* The pure halves (no I/O). encode: rec (in) into blk (out, len >=
+ * REPO_LEASE_LEN; at most one block zeroed then written); -EINVAL as for
+ * write or if len is too short. decode: the record at the start of blk (in,
+ * len bytes, normally a whole block) into ret (out, written only on
+ * success); -ENOENT if all zero, -EBADMSG if invalid (also when shorter
+ * than a record and not all zero). */
+int repo_lease_encode(uint8_t *blk, size_t len, const repo_lease_rec_t *rec);
+int repo_lease_decode(const uint8_t *blk, size_t len, repo_lease_rec_t *ret);
