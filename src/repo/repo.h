@@ -78,6 +78,12 @@ int repo_slot_decode(const uint8_t *blk, size_t len, uint16_t node_id, repo_slot
 /* The tie-breaker lease record (see src/lease for the protocol). */
 #define REPO_LEASE_NONE 0xffffu /* owner of a free (released) lease */
 
+/* Counters at or above this cannot have been reached by counting (2^63
+ * writes): a record carrying one is foreign or forged, and reads as invalid.
+ * Otherwise a claim over it (counter + 1) would wrap and repeat counters,
+ * which the lease protocol relies on never happening. */
+#define REPO_LEASE_COUNTER_LIMIT (UINT64_C(1) << 63)
+
 typedef struct repo_lease_rec {
         uint16_t owner;       /* node id < REPO_MAX_SLOTS, or REPO_LEASE_NONE */
         uint64_t incarnation; /* the owner's incarnation */
@@ -86,16 +92,19 @@ typedef struct repo_lease_rec {
 
 /* One pread of the lease block into ret (out, written only on success).
  * -ENOENT: never written (all zero; callers treat it as free, counter 0);
- * -EBADMSG: not a valid record (bad magic, version, owner or checksum:
- * foreign data or a torn write; callers must not treat it as free);
+ * -EBADMSG: not a valid record (bad magic, version, owner, checksum, or a
+ * counter >= REPO_LEASE_COUNTER_LIMIT: foreign data or a torn write; callers
+ * must not treat it as free);
  * other -errno: I/O error. Thread-safe (own buffer). */
 int repo_lease_read(repo_t *repo, repo_lease_rec_t *ret);
 /* One whole-block pwrite of rec (in); no fdatasync, like slots.
- * -EINVAL if rec->owner is neither a slot id nor REPO_LEASE_NONE. */
+ * -EINVAL if rec->owner is neither a slot id nor REPO_LEASE_NONE, or
+ * rec->counter >= REPO_LEASE_COUNTER_LIMIT. */
 int repo_lease_write(repo_t *repo, const repo_lease_rec_t *rec);
 /* The pure halves (no I/O). encode: rec (in) into blk (out, len >=
- * REPO_LEASE_LEN; at most one block zeroed then written); -EINVAL as for
- * write or if len is too short. decode: the record at the start of blk (in,
+ * REPO_LEASE_LEN; at most one block zeroed then written); -EINVAL for an
+ * invalid owner or if len is too short (any counter is encoded, so that
+ * tests can forge records the reader must refuse). decode: the record at the start of blk (in,
  * len bytes, normally a whole block) into ret (out, written only on
  * success); -ENOENT if all zero, -EBADMSG if invalid (also when shorter
  * than a record and not all zero). */

@@ -42,7 +42,7 @@ int repo_lease_write(repo_t *repo, const repo_lease_rec_t *rec)
         _cleanup_free_ uint8_t *blk = NULL;
         int r;
 
-        if (!rec || !owner_valid(rec->owner))
+        if (!rec || !owner_valid(rec->owner) || rec->counter >= REPO_LEASE_COUNTER_LIMIT)
                 return -EINVAL;
         blk = repo_alloc_aligned(REPO_BLOCK);
         r = repo_lease_encode(blk, REPO_BLOCK, rec);
@@ -79,7 +79,8 @@ int repo_lease_decode(const uint8_t *blk, size_t len, repo_lease_rec_t *ret)
         inc = bufr_u64(&r);
         counter = bufr_u64(&r);
         assert(!r.error);
-        if (magic != REPO_LEASE_MAGIC || version != REPO_LEASE_VERSION || !owner_valid(owner))
+        if (magic != REPO_LEASE_MAGIC || version != REPO_LEASE_VERSION || !owner_valid(owner) ||
+            counter >= REPO_LEASE_COUNTER_LIMIT)
                 return -EBADMSG;
         repo_checksum(sum, blk, REPO_LEASE_OFF_CKSUM, NULL, 0);
         if (sodium_memcmp(sum, blk + REPO_LEASE_OFF_CKSUM, REPO_CKSUM_LEN) != 0)

@@ -58,6 +58,7 @@ static void raw(const uint8_t *data, size_t size)
         r = repo_lease_decode(blk, size, &rec);
         if (r == 0) {
                 CHECK(rec.owner < REPO_MAX_SLOTS || rec.owner == REPO_LEASE_NONE);
+                CHECK(rec.counter < REPO_LEASE_COUNTER_LIMIT);
                 CHECK(repo_lease_encode(enc, sizeof(enc), &rec) == 0);
                 CHECK(repo_lease_decode(enc, sizeof(enc), &rec2) == 0);
                 CHECK(rec2.owner == rec.owner && rec2.incarnation == rec.incarnation &&
@@ -120,6 +121,8 @@ static void script(const uint8_t *data, size_t size)
                 lease_set_observe(&l, observe);
                 if (rd_kind == 0 || rd_kind == 3) {
                         rd.result = decode(disk, &rd.rec);
+                        CHECK(rd.result != LEASE_READ_OK ||
+                              rd.rec.counter < REPO_LEASE_COUNTER_LIMIT);
                 } else if (rd_kind == 2) {
                         size_t bit = (size_t)(step + r.pos) % (40 * 8);
 
