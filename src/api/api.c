@@ -12,8 +12,7 @@
 #include "common/hamr_alloc.h"
 #include "common/hamr_log.h"
 
-#define API_MAX_CONNS   64
-#define API_MAX_REQUEST (256 * 1024)
+#define API_MAX_CONNS 64
 
 typedef struct api_conn {
         uv_pipe_t pipe;
@@ -65,10 +64,44 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
         buf->len = 4096;
 }
 
+int api_frame_feed(char **buf, size_t *len, const void *data, size_t n)
+{
+        char *nl;
+
+        if (*len > API_MAX_REQUEST || n > API_MAX_REQUEST - *len)
+                return -EMSGSIZE;
+        if (n == 0 && *buf)
+                return 0;
+        *buf = zrealloc(*buf, *len + n + 1);
+        if (n > 0)
+                memcpy(*buf + *len, data, n);
+        *len += n;
+        (*buf)[*len] = '\0';
+        nl = memchr(*buf, '\n', *len);
+        if (!nl)
+                return 0;
+        *nl = '\0';
+        return 1;
+}
+
+int api_request_parse(const char *line, json_t **ret_req)
+{
+        json_error_t jerr;
+        json_t *req = json_loads(line, 0, &jerr);
+
+        if (!req || !json_is_object(req)) {
+                json_decref(req);
+                return -EBADMSG;
+        }
+        *ret_req = req;
+        return 0;
+}
+
 static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 {
         api_conn_t *c = s->data;
-        char *nl;
+        json_t *req = NULL;
+        int r;
 
         if (n < 0) {
                 free(buf->base);
@@ -79,27 +112,20 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
                 free(buf->base);
                 return;
         }
-        if (c->len + (size_t)n > API_MAX_REQUEST) {
-                free(buf->base);
+        r = api_frame_feed(&c->buf, &c->len, buf->base, (size_t)n);
+        free(buf->base);
+        if (r == 0)
+                return;
+        /* One answer per connection: stop reading before replying, so that
+         * further bytes can neither answer twice nor touch c->buf while the
+         * reply (which lives there) is being written. */
+        c->dispatched = true;
+        uv_read_stop(s);
+        if (r < 0) {
                 api_reply_error(c->api, c->id, 4, "request too large");
                 return;
         }
-        c->buf = zrealloc(c->buf, c->len + (size_t)n + 1);
-        memcpy(c->buf + c->len, buf->base, (size_t)n);
-        c->len += (size_t)n;
-        c->buf[c->len] = '\0';
-        free(buf->base);
-        nl = memchr(c->buf, '\n', c->len);
-        if (!nl)
-                return;
-        *nl = '\0';
-        c->dispatched = true;
-        uv_read_stop(s);
-
-        json_error_t jerr;
-        json_t *req = json_loads(c->buf, 0, &jerr);
-        if (!req || !json_is_object(req)) {
-                json_decref(req);
+        if (api_request_parse(c->buf, &req) < 0) {
                 api_reply_error(c->api, c->id, 4, "malformed request (not a JSON object)");
                 return;
         }

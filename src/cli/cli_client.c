@@ -128,13 +128,27 @@ fail:
         return r;
 }
 
+int cli_client_reply_parse(const char *line, const char *path, json_t **ret_reply, char *err,
+                           size_t errlen)
+{
+        json_error_t jerr;
+        json_t *reply = json_loads(line, JSON_DISABLE_EOF_CHECK, &jerr);
+
+        if (!json_is_object(reply)) {
+                json_decref(reply);
+                snprintf(err, errlen, "malformed reply from hamrd at %s: %s", path,
+                         *line ? jerr.text : "connection closed without a reply");
+                return -EPROTO;
+        }
+        *ret_reply = reply;
+        return 0;
+}
+
 int cli_client_call(const char *path, json_t *req, usec_t timeout_usec, json_t **ret_reply,
                     char *err, size_t errlen)
 {
         usec_t deadline = now_usec() + timeout_usec;
         char *out = NULL, *in = NULL;
-        json_t *reply;
-        json_error_t jerr;
         int fd = -1, r;
 
         r = connect_unix(path, &fd);
@@ -164,16 +178,7 @@ int cli_client_call(const char *path, json_t *req, usec_t timeout_usec, json_t *
                          r == -ETIMEDOUT ? "no answer from" : "reading from", path, strerror(-r));
                 goto out;
         }
-        reply = json_loads(in, JSON_DISABLE_EOF_CHECK, &jerr);
-        if (!json_is_object(reply)) {
-                json_decref(reply);
-                r = -EPROTO;
-                snprintf(err, errlen, "malformed reply from hamrd at %s: %s", path,
-                         *in ? jerr.text : "connection closed without a reply");
-                goto out;
-        }
-        *ret_reply = reply;
-        r = 0;
+        r = cli_client_reply_parse(in, path, ret_reply, err, errlen);
 out:
         free(out);
         free(in);

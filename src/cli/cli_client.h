@@ -20,6 +20,12 @@ const char *cli_client_socket_path(void);
 int cli_client_call(const char *path, json_t *req, usec_t timeout_usec, json_t **ret_reply,
                     char *err, size_t errlen);
 
+/* Parses one reply line (in, NUL-terminated; text after the first JSON
+ * value is ignored). 0 and *ret_reply (owned by the caller) if it is a JSON
+ * object; else -EPROTO and a message naming path (in) in err. */
+int cli_client_reply_parse(const char *line, const char *path, json_t **ret_reply, char *err,
+                           size_t errlen);
+
 /* Appends one line (time, uid, pid, transaction id, argv) to
  * $HAMR_CLUTILS_LOG or /var/log/hamr/clutils.log, creating the directory.
  * Best effort: failures are ignored. trans_id may be NULL. */

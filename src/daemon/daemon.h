@@ -89,10 +89,6 @@ void hamrd_loop_init(hamrd_t *d);
 void hamrd_kick(hamrd_t *d);           /* run a step soon */
 void hamrd_send_to(hamrd_t *d, uint16_t node_id, wire_type_t type, const void *body, size_t len);
 void hamrd_apply_config(hamrd_t *d);   /* after d->cfg changed */
-/* Split a repository slot body into its parts (status, view, report,
- * control; each u16-length-prefixed, 0 = absent). -EBADMSG if malformed. */
-int hamrd_slot_parts(const uint8_t *body, size_t len, const uint8_t *ret_part[4],
-                     size_t ret_len[4]);
 
 /* daemon_config.c */
 int hamrd_config_load(hamrd_t *d, char *err, size_t errlen); /* from the repository */

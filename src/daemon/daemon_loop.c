@@ -208,23 +208,6 @@ static int encode_report(hamrd_t *d, void *buf, size_t cap)
         return -EMSGSIZE;
 }
 
-int hamrd_slot_parts(const uint8_t *body, size_t len, const uint8_t *ret_part[4],
-                     size_t ret_len[4])
-{
-        bufr_t r;
-
-        bufr_init(&r, body, len);
-        for (int k = 0; k < 4; k++) {
-                uint16_t n = bufr_u16(&r);
-                if (r.error || n > len - r.pos)
-                        return -EBADMSG;
-                ret_part[k] = body + r.pos;
-                ret_len[k] = n;
-                r.pos += n;
-        }
-        return r.pos == len ? 0 : -EBADMSG;
-}
-
 static bool coordinating(hamrd_t *d, usec_t now)
 {
         return d->memb->have_view && d->memb->view.coord == d->self_id &&
@@ -620,14 +603,14 @@ static void on_disk(void *ud, const repo_slot_t *slots, uint64_t present, uint64
                 if (!(present & (1ULL << i)) || i == d->self_id)
                         continue;
                 const repo_slot_t *s = &slots[i];
-                const uint8_t *part[4];
-                size_t plen[4];
+                const uint8_t *part[REPO_SLOT_PARTS];
+                size_t plen[REPO_SLOT_PARTS];
 
                 memb_on_disk_seq(d->memb, (uint16_t)i, s->incarnation, s->seq, now);
                 cstate_note_incarnation(d->cs, (uint16_t)i, s->incarnation);
                 /* the slot body: status, view, report, control, each with a
                  * u16 length (0: absent) */
-                if (hamrd_slot_parts(s->body, s->body_len, part, plen) < 0)
+                if (repo_slot_parts(s->body, s->body_len, part, plen) < 0)
                         continue;
                 if (plen[0] && memb_status_decode(part[0], plen[0], &st) == 0 &&
                     memb_on_status(d->memb, (uint16_t)i, s->incarnation, &st, MEMB_PATH_DISK, now)) {

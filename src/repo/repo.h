@@ -65,9 +65,32 @@ typedef struct repo_slot {
 int repo_slot_write(repo_t *repo, uint16_t node_id, uint64_t incarnation, uint64_t seq,
                     const void *body, size_t body_len);
 int repo_slot_read(repo_t *repo, uint16_t node_id, repo_slot_t *ret_slot);
+/* The pure halves of the above (no I/O; what fuzz and unit tests call).
+ * encode: fills blk (out, len >= REPO_SLOT_SIZE; the first REPO_SLOT_SIZE
+ * bytes written) with a sealed slot; -EINVAL, -EMSGSIZE as for write.
+ * decode: checks and decodes the slot in blk (in, len bytes, normally
+ * REPO_SLOT_SIZE) expected for node_id into ret_slot (out, written only on
+ * success); -ENOENT if it is not a valid slot of node_id. */
+int repo_slot_encode(uint8_t *blk, size_t len, uint16_t node_id, uint64_t incarnation, uint64_t seq,
+                     uint64_t write_realtime_usec, const void *body, size_t body_len);
+int repo_slot_decode(const uint8_t *blk, size_t len, uint16_t node_id, repo_slot_t *ret_slot);
+
+/* A slot body is a sequence of REPO_SLOT_PARTS parts (hamrd: status, view,
+ * report, control), each a u16 length and that many bytes (0: absent).
+ * Splits body into them (pointers into body); -EBADMSG if the lengths do
+ * not add up to exactly len. Pure; fuzzed. */
+#define REPO_SLOT_PARTS 4
+int repo_slot_parts(const uint8_t *body, size_t len, const uint8_t *ret_part[REPO_SLOT_PARTS],
+                    size_t ret_len[REPO_SLOT_PARTS]);
 
 /* The tie-breaker lease record (see src/lease for the protocol). */
 #define REPO_LEASE_NONE 0xffffu /* owner of a free (released) lease */
+
+/* Counters at or above this cannot have been reached by counting (2^63
+ * writes): a record carrying one is foreign or forged, and reads as invalid.
+ * Otherwise a claim over it (counter + 1) would wrap and repeat counters,
+ * which the lease protocol relies on never happening. */
+#define REPO_LEASE_COUNTER_LIMIT (UINT64_C(1) << 63)
 
 typedef struct repo_lease_rec {
         uint16_t owner;       /* node id < REPO_MAX_SLOTS, or REPO_LEASE_NONE */
@@ -77,10 +100,21 @@ typedef struct repo_lease_rec {
 
 /* One pread of the lease block into ret (out, written only on success).
  * -ENOENT: never written (all zero; callers treat it as free, counter 0);
- * -EBADMSG: not a valid record (bad magic, version, owner or checksum:
- * foreign data or a torn write; callers must not treat it as free);
+ * -EBADMSG: not a valid record (bad magic, version, owner, checksum, or a
+ * counter >= REPO_LEASE_COUNTER_LIMIT: foreign data or a torn write; callers
+ * must not treat it as free);
  * other -errno: I/O error. Thread-safe (own buffer). */
 int repo_lease_read(repo_t *repo, repo_lease_rec_t *ret);
 /* One whole-block pwrite of rec (in); no fdatasync, like slots.
- * -EINVAL if rec->owner is neither a slot id nor REPO_LEASE_NONE. */
+ * -EINVAL if rec->owner is neither a slot id nor REPO_LEASE_NONE, or
+ * rec->counter >= REPO_LEASE_COUNTER_LIMIT. */
 int repo_lease_write(repo_t *repo, const repo_lease_rec_t *rec);
+/* The pure halves (no I/O). encode: rec (in) into blk (out, len >=
+ * REPO_LEASE_LEN; at most one block zeroed then written); -EINVAL for an
+ * invalid owner or if len is too short (any counter is encoded, so that
+ * tests can forge records the reader must refuse). decode: the record at the start of blk (in,
+ * len bytes, normally a whole block) into ret (out, written only on
+ * success); -ENOENT if all zero, -EBADMSG if invalid (also when shorter
+ * than a record and not all zero). */
+int repo_lease_encode(uint8_t *blk, size_t len, const repo_lease_rec_t *rec);
+int repo_lease_decode(const uint8_t *blk, size_t len, repo_lease_rec_t *ret);

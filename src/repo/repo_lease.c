@@ -18,15 +18,13 @@ static bool owner_valid(uint16_t owner)
         return owner < REPO_MAX_SLOTS || owner == REPO_LEASE_NONE;
 }
 
-/* rec (in) goes to the lease block; the rest of the block is zeroed. */
-int repo_lease_write(repo_t *repo, const repo_lease_rec_t *rec)
+int repo_lease_encode(uint8_t *blk, size_t len, const repo_lease_rec_t *rec)
 {
-        _cleanup_free_ uint8_t *blk = NULL;
         bufw_t w;
 
-        if (!rec || !owner_valid(rec->owner))
+        if (!rec || !owner_valid(rec->owner) || len < REPO_LEASE_LEN)
                 return -EINVAL;
-        blk = repo_alloc_aligned(REPO_BLOCK);
+        memset(blk, 0, len < REPO_BLOCK ? len : REPO_BLOCK);
         bufw_init(&w, blk, REPO_LEASE_OFF_CKSUM);
         bufw_u32(&w, REPO_LEASE_MAGIC);
         bufw_u16(&w, REPO_LEASE_VERSION);
@@ -35,6 +33,21 @@ int repo_lease_write(repo_t *repo, const repo_lease_rec_t *rec)
         bufw_u64(&w, rec->counter);
         assert(!w.overflow && w.len == REPO_LEASE_OFF_CKSUM);
         repo_checksum(blk + REPO_LEASE_OFF_CKSUM, blk, REPO_LEASE_OFF_CKSUM, NULL, 0);
+        return 0;
+}
+
+/* rec (in) goes to the lease block; the rest of the block is zeroed. */
+int repo_lease_write(repo_t *repo, const repo_lease_rec_t *rec)
+{
+        _cleanup_free_ uint8_t *blk = NULL;
+        int r;
+
+        if (!rec || !owner_valid(rec->owner) || rec->counter >= REPO_LEASE_COUNTER_LIMIT)
+                return -EINVAL;
+        blk = repo_alloc_aligned(REPO_BLOCK);
+        r = repo_lease_encode(blk, REPO_BLOCK, rec);
+        if (r < 0)
+                return r;
         return repo_pwrite_full(repo->fd, blk, REPO_BLOCK, REPO_OFF_LEASE);
 }
 
@@ -46,22 +59,16 @@ static bool all_zero(const uint8_t *p, size_t n)
         return true;
 }
 
-/* Reads the lease record into ret (out, written only on success).
- * -ENOENT never written, -EBADMSG invalid, other -errno I/O error. */
-int repo_lease_read(repo_t *repo, repo_lease_rec_t *ret)
+int repo_lease_decode(const uint8_t *blk, size_t len, repo_lease_rec_t *ret)
 {
-        _cleanup_free_ uint8_t *blk = NULL;
         uint8_t sum[REPO_CKSUM_LEN];
         uint32_t magic;
         uint16_t version, owner;
         uint64_t inc, counter;
         bufr_t r;
-        int k;
 
-        blk = repo_alloc_aligned(REPO_BLOCK);
-        k = repo_pread_full(repo->fd, blk, REPO_BLOCK, REPO_OFF_LEASE);
-        if (k < 0)
-                return k;
+        if (len < REPO_LEASE_LEN)
+                return all_zero(blk, len) ? -ENOENT : -EBADMSG;
         if (all_zero(blk, REPO_LEASE_LEN))
                 return -ENOENT; /* as repo_format left it */
 
@@ -72,7 +79,8 @@ int repo_lease_read(repo_t *repo, repo_lease_rec_t *ret)
         inc = bufr_u64(&r);
         counter = bufr_u64(&r);
         assert(!r.error);
-        if (magic != REPO_LEASE_MAGIC || version != REPO_LEASE_VERSION || !owner_valid(owner))
+        if (magic != REPO_LEASE_MAGIC || version != REPO_LEASE_VERSION || !owner_valid(owner) ||
+            counter >= REPO_LEASE_COUNTER_LIMIT)
                 return -EBADMSG;
         repo_checksum(sum, blk, REPO_LEASE_OFF_CKSUM, NULL, 0);
         if (sodium_memcmp(sum, blk + REPO_LEASE_OFF_CKSUM, REPO_CKSUM_LEN) != 0)
@@ -82,4 +90,18 @@ int repo_lease_read(repo_t *repo, repo_lease_rec_t *ret)
         ret->incarnation = inc;
         ret->counter = counter;
         return 0;
+}
+
+/* Reads the lease record into ret (out, written only on success).
+ * -ENOENT never written, -EBADMSG invalid, other -errno I/O error. */
+int repo_lease_read(repo_t *repo, repo_lease_rec_t *ret)
+{
+        _cleanup_free_ uint8_t *blk = NULL;
+        int k;
+
+        blk = repo_alloc_aligned(REPO_BLOCK);
+        k = repo_pread_full(repo->fd, blk, REPO_BLOCK, REPO_OFF_LEASE);
+        if (k < 0)
+                return k;
+        return repo_lease_decode(blk, REPO_BLOCK, ret);
 }

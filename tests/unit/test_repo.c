@@ -588,17 +588,22 @@ static void test_lease_roundtrip(void **state)
         /* rewrites replace; free (NONE) and the highest slot id are valid owners */
         assert_int_equal(repo_lease_write(f->repo, &(repo_lease_rec_t){REPO_LEASE_NONE, 0, 2}), 0);
         expect_lease(f->repo, REPO_LEASE_NONE, 0, 2);
-        assert_int_equal(repo_lease_write(f->repo, &(repo_lease_rec_t){63, 9, UINT64_MAX}), 0);
-        expect_lease(f->repo, 63, 9, UINT64_MAX);
+        assert_int_equal(
+            repo_lease_write(f->repo, &(repo_lease_rec_t){63, 9, REPO_LEASE_COUNTER_LIMIT - 1}), 0);
+        expect_lease(f->repo, 63, 9, REPO_LEASE_COUNTER_LIMIT - 1);
+        /* counters that no writer reaches are refused (claims over them would wrap) */
+        assert_int_equal(
+            repo_lease_write(f->repo, &(repo_lease_rec_t){63, 9, REPO_LEASE_COUNTER_LIMIT}),
+            -EINVAL);
         assert_int_equal(repo_lease_write(f->repo, &(repo_lease_rec_t){REPO_MAX_SLOTS, 1, 1}),
                          -EINVAL);
         assert_int_equal(repo_lease_write(f->repo, &(repo_lease_rec_t){0xfffe, 1, 1}), -EINVAL);
         assert_int_equal(repo_lease_write(f->repo, NULL), -EINVAL);
-        expect_lease(f->repo, 63, 9, UINT64_MAX);
+        expect_lease(f->repo, 63, 9, REPO_LEASE_COUNTER_LIMIT - 1);
 
         /* neighbours: the last node slot and the lease do not overlap */
         assert_int_equal(repo_slot_write(f->repo, 63, 1, 5, "last", 4), 0);
-        expect_lease(f->repo, 63, 9, UINT64_MAX);
+        expect_lease(f->repo, 63, 9, REPO_LEASE_COUNTER_LIMIT - 1);
         assert_int_equal(repo_lease_write(f->repo, &(repo_lease_rec_t){1, 1, 1}), 0);
         {
                 repo_slot_t s;
@@ -646,6 +651,16 @@ static void test_lease_corrupt(void **state)
         assert_int_equal(crypto_generichash(blk + 24, 16, blk, 24, NULL, 0), 0);
         raw_write(f->path, OFF_LEASE, blk, sizeof(blk));
         expect_lease(f->repo, REPO_LEASE_NONE, 6, 7);
+        /* a counter of 2^63 or more with a valid checksum (found by fuzz_lease:
+         * claiming over UINT64_MAX wrapped to 0 and repeated counters) */
+        blk[16] = 0x80;
+        assert_int_equal(crypto_generichash(blk + 24, 16, blk, 24, NULL, 0), 0);
+        raw_write(f->path, OFF_LEASE, blk, sizeof(blk));
+        assert_int_equal(repo_lease_read(f->repo, &l), -EBADMSG);
+        blk[16] = 0x7f;
+        assert_int_equal(crypto_generichash(blk + 24, 16, blk, 24, NULL, 0), 0);
+        raw_write(f->path, OFF_LEASE, blk, sizeof(blk));
+        expect_lease(f->repo, REPO_LEASE_NONE, 6, 0x7f00000000000007ULL);
         /* a node slot copied into the lease block */
         assert_int_equal(repo_slot_write(f->repo, 5, 6, 7, "x", 1), 0);
         raw_read(f->path, OFF_SLOTS + 5 * 4096, blk, sizeof(blk));
