@@ -224,7 +224,7 @@ static void print_cluster_line(FILE *f, json_t *cluster)
                         str_or(dm, "LAST_EVENT", ""));
 }
 
-static void print_status_text(FILE *f, json_t *status, json_t *filter)
+static void print_status_text(FILE *f, json_t *status, json_t *filter, bool pol)
 {
         json_t *nodes = json_object_get(status, "nodes");
         json_t *groups = json_object_get(status, "groups");
@@ -272,10 +272,15 @@ static void print_status_text(FILE *f, json_t *status, json_t *filter)
                 }
                 if (err)
                         fprintf(f, "  error: %s\n", err);
+                if (pol) {
+                        const char *p = str_or(g, "PRIORITY_OVERRIDE", "");
+                        fprintf(f, "  Priority Override Information: Primary Instance POL: %s\n",
+                                *p ? p : "none");
+                }
         }
 }
 
-static void print_status_delim(FILE *f, const char *d, json_t *status, json_t *filter)
+static void print_status_delim(FILE *f, const char *d, json_t *status, json_t *filter, bool pol)
 {
         size_t i;
         json_t *g;
@@ -290,14 +295,20 @@ static void print_status_delim(FILE *f, const char *d, json_t *status, json_t *f
                 if (!group_shown(filter, name))
                         continue;
                 if (json_object_size(per_node) == 0) {
-                        fprintf(f, "%s%s%s%s%s\n", name, d, str_or(g, "STATE", ""), d,
+                        fprintf(f, "%s%s%s%s%s", name, d, str_or(g, "STATE", ""), d,
                                 str_or(g, "CURRENT_NODE", ""));
+                        if (pol)
+                                fprintf(f, "%s%s", d, str_or(g, "PRIORITY_OVERRIDE", ""));
+                        fputc('\n', f);
                         continue;
                 }
                 json_object_foreach(per_node, node, state)
                 {
                         char *t = value_text(state);
-                        fprintf(f, "%s%s%s%s%s\n", name, d, t, d, node);
+                        fprintf(f, "%s%s%s%s%s", name, d, t, d, node);
+                        if (pol) /* -p: the group's POL as a fourth field */
+                                fprintf(f, "%s%s", d, str_or(g, "PRIORITY_OVERRIDE", ""));
+                        fputc('\n', f);
                         free(t);
                 }
         }
@@ -325,11 +336,11 @@ int cli_output_status(FILE *f, const struct cli_opts *o, json_t *status, json_t 
                 }
                 break;
         case CLI_FMT_DELIM:
-                print_status_delim(f, o->delim ? o->delim : ":", status, group_filter);
+                print_status_delim(f, o->delim ? o->delim : ":", status, group_filter, o->show_pol);
                 break;
         case CLI_FMT_TEXT:
         default:
-                print_status_text(f, status, group_filter);
+                print_status_text(f, status, group_filter, o->show_pol);
                 break;
         }
         return 0;
@@ -400,7 +411,7 @@ static void print_main_usage(FILE *f)
                    "<CLASS> [<NAME>] [ATTR=VALUE ...]\n"
                    "       clmgr <ACTION>                list the CLASSes of an ACTION\n"
                    "       clmgr <ACTION> <CLASS> -h     help for an ACTION and CLASS\n"
-                   "       clRGinfo [-s] [-j] [<resource_group> ...]   same as clmgr status\n\n"
+                   "       clRGinfo [-s] [-p] [-j] [<resource_group> ...]   same as clmgr status (-p: priority override locations)\n\n"
                    "ACTIONs (case-insensitive; aliases and unambiguous prefixes accepted):\n");
         for (size_t i = 0; i < n; i++) {
                 char al[80] = "";
@@ -474,7 +485,7 @@ static void print_help(FILE *f, const struct cli_cmd *cmd)
                 fprintf(f,
                         "usage: clmgr [-c|-d DELIM] [-j] status [<resource_group> ...]\n"
                         "       clmgr view status\n"
-                        "       clRGinfo [-s|-c] [-j] [<resource_group> ...]\n"
+                        "       clRGinfo [-s|-c] [-p] [-j] [<resource_group> ...]\n"
                         "Shows the cluster, the state of cluster services on each node and where\n"
                         "each resource group is; -c/-s prints group:state:node lines.\n");
                 return;

@@ -274,6 +274,11 @@ static int parse_flag(struct cli_cmd *cmd, struct cli_flags *fl, bool clrginfo, 
                 case 'c':
                         set_delim(&cmd->opts, ":");
                         break;
+                case 'p': /* clRGinfo -p: priority override locations */
+                        if (!clrginfo)
+                                goto unknown;
+                        cmd->opts.show_pol = true;
+                        break;
                 case 'd':
                         if (!*arg)
                                 return cli_fail(cmd, CLMGR_RC_INVALID,

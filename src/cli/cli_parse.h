@@ -22,6 +22,7 @@ struct cli_opts {
         char *delim;    /* CLI_FMT_DELIM: ":" for -c, else -d's value; owned */
         bool no_header; /* -S */
         bool verbose;   /* -v */
+        bool show_pol;  /* clRGinfo -p: priority override locations */
         char **attrs;   /* -a: NULL-terminated patterns (case-insensitive), or NULL = all; owned */
         char *trans_id; /* -T, or NULL; owned */
 };

@@ -416,7 +416,14 @@ static void test_status_forms(void **state)
         expect_json(c.requests, "[{\"op\":\"status\"}]");
         assert_int_equal(c.opts.format, CLI_FMT_DELIM);
         expect_json(c.group_filter, "[\"web_rg\"]");
+        assert_false(c.opts.show_pol);
         cli_cmd_clear(&c);
+        {
+                const char *pol[] = {"clRGinfo", "-p", NULL};
+                assert_int_equal(parse_args(&c, pol), 0);
+                assert_true(c.opts.show_pol);
+                cli_cmd_clear(&c);
+        }
         rginfo[1] = "-h";
         assert_int_equal(parse_args(&c, rginfo), 0);
         assert_int_equal(c.kind, CLI_KIND_HELP);
@@ -656,6 +663,20 @@ static void test_output_status(void **state)
                 CAPTURE(text, cli_output_status(f, &o, st, filter));
                 assert_string_equal(text, "db_rg:ERROR:n2\ndb_rg:OFFLINE:n1\n");
                 free(text);
+                /* clRGinfo -p: the priority override location as a 4th field */
+                json_object_set_new(json_array_get(json_object_get(st, "groups"), 1),
+                                    "PRIORITY_OVERRIDE", json_string("n1"));
+                o.show_pol = true;
+                CAPTURE(text, cli_output_status(f, &o, st, filter));
+                assert_string_equal(text, "db_rg:ERROR:n2:n1\ndb_rg:OFFLINE:n1:n1\n");
+                free(text);
+                o.format = CLI_FMT_TEXT;
+                CAPTURE(text, cli_output_status(f, &o, st, filter));
+                assert_non_null(strstr(text, "Priority Override Information: Primary Instance POL: n1"));
+                free(text);
+                o.format = CLI_FMT_DELIM;
+                o.show_pol = false;
+                json_object_del(json_array_get(json_object_get(st, "groups"), 1), "PRIORITY_OVERRIDE");
                 json_decref(filter);
         }
 
