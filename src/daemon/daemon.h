@@ -74,6 +74,15 @@ typedef struct hamrd {
 
         uint32_t next_req_id;
         forward_t fwd[HAMRD_MAX_FORWARDS];
+
+        /* repository I/O off the loop (daemon_config.c, daemon_work.c) */
+        struct hamrd_work *work; /* the configuration worker */
+        usec_t start_usec;
+        bool load_pending;       /* a configuration read is queued */
+        bool load_hung;          /* the last one did not answer in time */
+        char *cache_text;        /* start-up: applied.conf, until used or not needed */
+        uint64_t cache_gen;
+        bool repo_opening;       /* ARR: the view's repository is being opened */
 } hamrd_t;
 
 /* daemon_loop.c */
@@ -82,8 +91,12 @@ void hamrd_kick(hamrd_t *d);           /* run a step soon */
 void hamrd_send_to(hamrd_t *d, uint16_t node_id, wire_type_t type, const void *body, size_t len);
 void hamrd_apply_config(hamrd_t *d);   /* after d->cfg changed */
 
-/* daemon_config.c */
-int hamrd_config_load(hamrd_t *d, char *err, size_t errlen); /* from the repository */
+/* daemon_config.c: repository I/O runs on the configuration worker */
+void hamrd_config_start(hamrd_t *d);  /* hamrd.c: the first read, the cached-config fallback */
+void hamrd_config_reload(hamrd_t *d); /* read the repository's newest generation (async) */
+/* A committed generation the disk worker read (text borrowed; NULL: not
+ * read, ask the configuration worker). */
+void hamrd_config_offer(hamrd_t *d, uint64_t gen, const char *text);
 void hamrd_config_request(hamrd_t *d, uint32_t conn_id, json_t *req);
 
 /* daemon_repo.c */

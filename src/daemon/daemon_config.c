@@ -1,9 +1,20 @@
 /* daemon_config: the configuration on the repository: load and apply the
  * active generation, staged edits (add/modify/delete), sync (verify and
  * commit a new generation) and query. Staged edits live on the repository
- * too, so that a command typed on any node edits the one cluster-wide copy. */
+ * too, so that a command typed on any node edits the one cluster-wide copy.
+ *
+ * Every repository read and write runs on the configuration worker
+ * (daemon_work.c), one job at a time in FIFO order; the loop hands each job
+ * copies (the active configuration as text, the request's names and
+ * attributes, the groups not offline) and applies the result when the job
+ * comes back. A job that does not come back within HAMRD_REPO_IO_TIMEOUT is
+ * answered with "repository P does not answer". At start-up the node
+ * applies its cached copy (state directory, applied.conf) when the
+ * repository fails or does not answer within the cached configuration's
+ * detection time, and adopts the repository's generation once it answers. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -11,16 +22,17 @@
 #include "common/hamr_error.h"
 #include "common/hamr_log.h"
 #include "daemon/daemon.h"
+#include "daemon/daemon_work.h"
 
-static int open_repo(hamrd_t *d)
-{
-        if (d->repo)
-                return 0;
-        return repo_open(d->repo_path, &d->repo);
-}
+#define HAMRD_REPO_IO_TIMEOUT_USEC (5 * USEC_PER_SEC)
+#define EDIT_MAX_NAMES             64
+#define EDIT_MAX_ATTRS             64
+
+/* ------------------------------------------------------------------ loop */
 
 /* The copy this node applied, kept in its state directory (written to a
- * temporary file, fsync'd and renamed, so it is never torn). */
+ * temporary file, fsync'd and renamed, so it is never torn). Local disk,
+ * not the repository. */
 static void cache_write(hamrd_t *d, const char *text)
 {
         char path[4200], tmp[4300];
@@ -41,27 +53,6 @@ static void cache_write(hamrd_t *d, const char *text)
 fail:
         log_warn("daemon", "cannot write the applied configuration cache %s: %s", path,
                  strerror(errno));
-}
-
-static char *cache_read(hamrd_t *d)
-{
-        char path[4200];
-        FILE *f;
-        char *text = NULL;
-        size_t cap = 0;
-        ssize_t n;
-
-        snprintf(path, sizeof(path), "%s/applied.conf", d->state_dir);
-        f = fopen(path, "re");
-        if (!f)
-                return NULL;
-        n = getdelim(&text, &cap, '\0', f);
-        fclose(f);
-        if (n <= 0) {
-                free(text);
-                return NULL;
-        }
-        return text;
 }
 
 static int apply_text(hamrd_t *d, const char *text, uint64_t gen, char *err, size_t errlen)
@@ -89,49 +80,13 @@ static int apply_text(hamrd_t *d, const char *text, uint64_t gen, char *err, siz
         return 0;
 }
 
-/* At start-up only: the repository cannot be read, but this node applied a
- * configuration before. Use it so that the node can still take part (over
- * the network) until the repository is back. */
-static int load_cached(hamrd_t *d, char *err, size_t errlen)
+/* A committed generation read from the repository (by the disk worker or
+ * the configuration worker): applied if newer than ours. */
+static int adopt(hamrd_t *d, uint64_t gen, const char *text, char *err, size_t errlen)
 {
-        _cleanup_free_ char *text = cache_read(d);
-        conf_db_t *db = NULL;
-        uint64_t gen;
-        int r;
-
-        if (!text)
-                return -ENOENT;
-        r = conf_db_parse(text, &db, err, errlen);
-        if (r < 0)
-                return r;
-        gen = db->generation;
-        conf_db_free(db);
-        log_warn("daemon", "repository %s unreadable: using the cached configuration generation %llu",
-                 d->repo_path, (unsigned long long)gen);
-        return apply_text(d, text, gen, err, errlen);
-}
-
-int hamrd_config_load(hamrd_t *d, char *err, size_t errlen)
-{
-        _cleanup_free_ char *text = NULL;
-        uint64_t gen;
         int r;
 
         err[0] = '\0';
-        r = open_repo(d);
-        if (r < 0) {
-                snprintf(err, errlen, "repository %s: %s", d->repo_path, strerror(-r));
-                if (!d->cfg && load_cached(d, err, errlen) == 0)
-                        return 0;
-                return r;
-        }
-        if (!d->cfg) /* keep polling the repository for a first generation */
-                topo_disk_config(d->topo, d->repo, 0, 0, 200 * USEC_PER_MSEC);
-        r = repo_config_read(d->repo, &gen, &text);
-        if (r < 0) {
-                snprintf(err, errlen, "no configuration on the repository yet");
-                return r;
-        }
         if (d->cfg && gen <= d->cfg->generation)
                 return 0;
         r = apply_text(d, text, gen, err, errlen);
@@ -140,42 +95,24 @@ int hamrd_config_load(hamrd_t *d, char *err, size_t errlen)
         return r;
 }
 
-/* Under the repository lock: apply any generation another node committed
- * that our disk poll has not brought in yet, so edits and syncs build on
- * the newest one. */
-static void catch_up(hamrd_t *d)
+void hamrd_config_offer(hamrd_t *d, uint64_t gen, const char *text)
 {
         char err[CONF_ERR_LEN];
 
-        if (hamrd_config_load(d, err, sizeof(err)) < 0 && err[0])
-                log_debug("daemon", "catch up: %s", err);
+        if (!text) {
+                hamrd_config_reload(d);
+                return;
+        }
+        if (adopt(d, gen, text, err, sizeof(err)) < 0)
+                log_err("daemon", "new configuration generation %llu not applied: %s",
+                        (unsigned long long)gen, err);
 }
 
-/* The configuration being edited: staged edits if any are based on the
- * active generation, else a copy of the active one, else empty. */
-static conf_db_t *editable_db(hamrd_t *d, bool *ret_staged)
+/* The active configuration as text, for a job (NULL if none). */
+static char *active_text(hamrd_t *d, uint64_t *ret_gen)
 {
-        _cleanup_free_ char *text = NULL;
-        uint64_t base = 0;
-        conf_db_t *db = NULL;
-        char err[CONF_ERR_LEN];
-        uint64_t active = d->cfg ? d->cfg->generation : 0;
-
-        *ret_staged = false;
-        if (d->repo && repo_staged_read(d->repo, &base, &text) == 0 && base == active &&
-            conf_db_parse(text, &db, err, sizeof(err)) == 0) {
-                *ret_staged = true;
-                db->generation = base;
-                return db;
-        }
-        if (d->db) {
-                db = conf_db_dup(d->db);
-                db->generation = active;
-                return db;
-        }
-        db = conf_db_new();
-        db->generation = 0;
-        return db;
+        *ret_gen = d->cfg ? d->cfg->generation : 0;
+        return d->db ? conf_db_format(d->db) : NULL;
 }
 
 static void reply_rc(hamrd_t *d, uint32_t conn, int r, const char *err)
@@ -185,6 +122,426 @@ static void reply_rc(hamrd_t *d, uint32_t conn, int r, const char *err)
         else
                 api_reply_error(d->api, conn, hamr_error_to_clmgr_rc(r),
                                 err && *err ? err : hamr_strerror(r));
+}
+
+static void reply_hung(hamrd_t *d, uint32_t conn, const char *path, const char *what)
+{
+        char err[CONF_ERR_LEN + 4200];
+
+        snprintf(err, sizeof(err), "repository %s does not answer: %s", path, what);
+        api_reply_error(d->api, conn, CLMGR_RC_ERROR, err);
+}
+
+/* Queue j; when the worker is stuck on this repository, answer at once. */
+static bool submit(hamrd_t *d, hamrd_job_t *j, uint32_t conn)
+{
+        usec_t stuck = 0;
+        char what[200];
+
+        if (hamrd_work_submit(d->work, j, &stuck) == 0)
+                return true;
+        if (conn) {
+                snprintf(what, sizeof(what),
+                         "an earlier configuration request has been waiting for its I/O for %llu s; "
+                         "this request was not run (try again later, or on another node)",
+                         (unsigned long long)(stuck / USEC_PER_SEC));
+                reply_hung(d, conn, j->path, what);
+        }
+        return false;
+}
+
+static void expire_request(hamrd_t *d, uint32_t conn, const hamrd_job_t *j, bool running)
+{
+        char what[200];
+
+        snprintf(what, sizeof(what),
+                 running ? "the request did not complete within %llu s (it may still complete when "
+                           "the repository answers: check with clmgr query)"
+                         : "the request waited %llu s behind another one and was not run",
+                 (unsigned long long)(j->timeout_usec / USEC_PER_SEC));
+        reply_hung(d, conn, j->path, what);
+}
+
+/* ------------------------------------------------------- worker helpers */
+
+/* The configuration being edited, built on the worker: staged edits if
+ * they are based on the newest committed generation, else a copy of it.
+ * The newest committed generation is the repository's if newer than the
+ * loop's (base_text, base_gen), which is then returned in *ret_newer_text
+ * (malloc'd) for the loop to apply. */
+static conf_db_t *editable(repo_t *repo, const char *base_text, uint64_t base_gen,
+                           uint64_t *ret_active, char **ret_newer_text, bool *ret_staged)
+{
+        _cleanup_free_ char *text = NULL, *staged = NULL;
+        uint64_t gen = 0, sbase = 0;
+        conf_db_t *db = NULL;
+        char err[CONF_ERR_LEN];
+
+        *ret_newer_text = NULL;
+        *ret_staged = false;
+        if (repo && repo_config_read(repo, &gen, &text) == 0 && gen > base_gen) {
+                base_gen = gen;
+                base_text = *ret_newer_text = text;
+                text = NULL;
+        }
+        *ret_active = base_gen;
+        if (repo && repo_staged_read(repo, &sbase, &staged) == 0 && sbase == base_gen &&
+            conf_db_parse(staged, &db, err, sizeof(err)) == 0) {
+                *ret_staged = true;
+        } else if (!base_text || conf_db_parse(base_text, &db, err, sizeof(err)) < 0) {
+                db = conf_db_new();
+                base_gen = 0;
+        }
+        db->generation = base_gen;
+        return db;
+}
+
+/* The worker's handle on the repository; a repository that is not
+ * formatted yet is -HAMR_E_NOT_CONFIGURED. */
+static int job_repo(hamrd_work_ctx_t *ctx, const char *path, repo_t **ret_repo, char *err,
+                    size_t errlen)
+{
+        int r = hamrd_work_repo(ctx, path, ret_repo);
+
+        if (r == -ENODATA || r == -ENOENT) {
+                snprintf(err, errlen,
+                         "no cluster is defined yet: start with clmgr add cluster NAME REPOSITORY=<path>");
+                return -HAMR_E_NOT_CONFIGURED;
+        }
+        if (r < 0)
+                snprintf(err, errlen, "repository %s cannot be opened: %s", path, strerror(-r));
+        return r;
+}
+
+/* ------------------------------------------------------------------ load */
+
+typedef struct load_job {
+        hamrd_job_t job;
+        uint8_t index;     /* repository index the path was chosen for */
+        bool want_handle;  /* open a handle for the loop (disk worker) */
+        repo_t *handle;    /* out, owned until done */
+        int open_r, read_r; /* out */
+        uint64_t gen;       /* out */
+        char *text;         /* out, malloc'd */
+} load_job_t;
+
+static void load_run(hamrd_job_t *job, hamrd_work_ctx_t *ctx)
+{
+        load_job_t *lj = (load_job_t *)job;
+        repo_t *repo = NULL;
+
+        lj->open_r = hamrd_work_repo(ctx, job->path, &repo);
+        if (lj->open_r == 0 && lj->want_handle)
+                lj->open_r = repo_open(job->path, &lj->handle);
+        if (lj->open_r == 0)
+                lj->read_r = repo_config_read(repo, &lj->gen, &lj->text);
+}
+
+static void use_cache(hamrd_t *d, const char *why);
+
+static void load_done(hamrd_t *d, hamrd_job_t *job)
+{
+        load_job_t *lj = (load_job_t *)job;
+        char err[CONF_ERR_LEN];
+
+        d->load_pending = false;
+        if (lj->handle) {
+                if (!d->repo && lj->index == d->repo_index) {
+                        d->repo = lj->handle;
+                        if (d->cfg && d->member)
+                                hamrd_repo_attach(d);
+                        else /* keep polling the repository for a first generation */
+                                topo_disk_config(d->topo, d->repo, 0, 0, 200 * USEC_PER_MSEC);
+                        if (d->load_hung)
+                                log_info("daemon", "repository %s answers again", job->path);
+                        d->load_hung = false;
+                } else {
+                        repo_close(lj->handle);
+                }
+        }
+        if (lj->open_r < 0) {
+                if (!d->cfg && lj->open_r != -ENODATA && lj->open_r != -ENOENT)
+                        use_cache(d, strerror(-lj->open_r));
+        } else if (lj->read_r == 0 && adopt(d, lj->gen, lj->text, err, sizeof(err)) < 0) {
+                log_err("daemon", "configuration generation %llu not applied: %s",
+                        (unsigned long long)lj->gen, err);
+        }
+        free(lj->text);
+        free(lj);
+}
+
+static void load_expire(hamrd_t *d, hamrd_job_t *job, bool running)
+{
+        (void)running;
+        if (!d->load_hung)
+                log_warn("daemon", "repository %s does not answer (configuration read for %llu s)",
+                         job->path, (unsigned long long)(job->timeout_usec / USEC_PER_SEC));
+        d->load_hung = true;
+        if (!d->cfg)
+                use_cache(d, "does not answer");
+}
+
+void hamrd_config_reload(hamrd_t *d)
+{
+        load_job_t *lj;
+
+        if (d->load_pending)
+                return;
+        lj = zalloc(sizeof(*lj));
+        lj->index = d->repo_index;
+        lj->want_handle = !d->repo;
+        snprintf(lj->job.path, sizeof(lj->job.path), "%s", hamrd_repo_path(d, d->repo_index));
+        lj->job.timeout_usec = HAMRD_REPO_IO_TIMEOUT_USEC;
+        lj->job.run = load_run;
+        lj->job.done = load_done;
+        lj->job.expire = load_expire;
+        if (submit(d, &lj->job, 0))
+                d->load_pending = true;
+        else
+                free(lj);
+}
+
+/* ------------------------------------------------- start-up and the cache */
+
+typedef struct cache_job {
+        uv_work_t req;
+        hamrd_t *d;
+        char path[4200];
+        char *text;         /* out */
+        uint64_t gen;       /* out */
+        usec_t detect_usec; /* out: the cached configuration's detection time */
+} cache_job_t;
+
+/* libuv thread pool: read and check the cached configuration. */
+static void cache_read_work(uv_work_t *req)
+{
+        cache_job_t *cj = req->data;
+        conf_db_t *db = NULL;
+        hamr_config_t *cfg = NULL;
+        char err[CONF_ERR_LEN];
+        size_t cap = 0;
+        FILE *f = fopen(cj->path, "re");
+
+        if (!f)
+                return;
+        if (getdelim(&cj->text, &cap, '\0', f) <= 0 || conf_db_parse(cj->text, &db, err, sizeof(err)) < 0 ||
+            conf_compile(db, &cfg, err, sizeof(err)) < 0) {
+                free(cj->text);
+                cj->text = NULL;
+        } else {
+                cj->gen = db->generation;
+                cj->detect_usec = hamr_config_detection(cfg);
+        }
+        fclose(f);
+        hamr_config_free(cfg);
+        conf_db_free(db);
+}
+
+/* At start-up only: the repository cannot be read (or does not answer),
+ * but this node applied a configuration before. Use it so that the node can
+ * take part over the network until the repository is back. */
+static void use_cache(hamrd_t *d, const char *why)
+{
+        char err[CONF_ERR_LEN];
+
+        if (d->cfg || !d->cache_text)
+                return;
+        log_warn("daemon", "repository %s %s: using the cached configuration generation %llu",
+                 d->repo_path, why, (unsigned long long)d->cache_gen);
+        if (apply_text(d, d->cache_text, d->cache_gen, err, sizeof(err)) < 0)
+                log_err("daemon", "cached configuration not applied: %s", err);
+        free(d->cache_text);
+        d->cache_text = NULL;
+}
+
+static void free_handle(uv_handle_t *h)
+{
+        free(h);
+}
+
+static void on_cache_timer(uv_timer_t *t)
+{
+        hamrd_t *d = t->data;
+
+        uv_close((uv_handle_t *)t, free_handle);
+        if (!d->cfg && d->cache_text) {
+                d->load_hung = true;
+                use_cache(d, "does not answer within the detection time");
+        }
+}
+
+static void cache_read_done(uv_work_t *req, int status)
+{
+        cache_job_t *cj = req->data;
+        hamrd_t *d = cj->d;
+
+        (void)status;
+        if (cj->text && !d->cfg) {
+                usec_t left = 0, since = now_usec() - d->start_usec;
+                uv_timer_t *t = zalloc(sizeof(*t));
+
+                d->cache_text = cj->text;
+                d->cache_gen = cj->gen;
+                cj->text = NULL;
+                if (since < cj->detect_usec)
+                        left = cj->detect_usec - since;
+                uv_timer_init(d->loop, t);
+                t->data = d;
+                uv_timer_start(t, on_cache_timer, left / USEC_PER_MSEC, 0);
+        }
+        free(cj->text);
+        free(cj);
+}
+
+void hamrd_config_start(hamrd_t *d)
+{
+        cache_job_t *cj = zalloc(sizeof(*cj));
+
+        d->start_usec = now_usec();
+        d->work = hamrd_work_new(d);
+        cj->d = d;
+        cj->req.data = cj;
+        snprintf(cj->path, sizeof(cj->path), "%s/applied.conf", d->state_dir);
+        if (uv_queue_work(d->loop, &cj->req, cache_read_work, cache_read_done) < 0)
+                free(cj);
+        hamrd_config_reload(d);
+}
+
+/* ------------------------------------------------------------------ edit */
+
+typedef struct edit_job {
+        hamrd_job_t job;
+        uint32_t conn;
+        char op[8];
+        conf_class_t cls;
+        char *names[EDIT_MAX_NAMES]; /* NULL entry: no name (cluster) */
+        size_t nnames;
+        char *keys[EDIT_MAX_ATTRS], *values[EDIT_MAX_ATTRS];
+        size_t nkv;
+        bool cluster_add;
+        char key_path[4096];
+        char *base_text; /* the loop's active configuration (NULL: none) */
+        uint64_t base_gen;
+        /* out */
+        int r;
+        char err[CONF_ERR_LEN];
+        char *newer_text; /* a newer committed generation read from the repository */
+        uint64_t newer_gen;
+        bool formatted, key_created;
+} edit_job_t;
+
+static void edit_free(edit_job_t *ej)
+{
+        for (size_t i = 0; i < ej->nnames; i++)
+                free(ej->names[i]);
+        for (size_t i = 0; i < ej->nkv; i++) {
+                free(ej->keys[i]);
+                free(ej->values[i]);
+        }
+        free(ej->base_text);
+        free(ej->newer_text);
+        free(ej);
+}
+
+static int edit_apply(edit_job_t *ej, conf_db_t *db)
+{
+        conf_kv_t kv[EDIT_MAX_ATTRS];
+        int r = 0;
+
+        for (size_t i = 0; i < ej->nkv; i++)
+                kv[i] = (conf_kv_t){.key = ej->keys[i], .value = ej->values[i]};
+        /* every object on the one copy: staged only if all succeed */
+        for (size_t i = 0; i < ej->nnames && r == 0; i++) {
+                if (!strcmp(ej->op, "add"))
+                        r = conf_db_add(db, ej->cls, ej->names[i], kv, ej->nkv, ej->err, sizeof(ej->err));
+                else if (!strcmp(ej->op, "modify"))
+                        r = conf_db_modify(db, ej->cls, ej->names[i], kv, ej->nkv, ej->err,
+                                           sizeof(ej->err));
+                else
+                        r = conf_db_delete(db, ej->cls, ej->names[i], ej->err, sizeof(ej->err));
+        }
+        if (r == 0 && ej->cls == CONF_CLASS_CLUSTER && strcmp(ej->op, "delete"))
+                /* timer relations are refused at modify time, not only at
+                 * sync: nothing inconsistent is ever staged */
+                r = conf_db_check_cluster(db, ej->err, sizeof(ej->err));
+        return r;
+}
+
+static void edit_run(hamrd_job_t *job, hamrd_work_ctx_t *ctx)
+{
+        edit_job_t *ej = (edit_job_t *)job;
+        repo_t *repo = NULL;
+        conf_db_t *db;
+        bool staged;
+        uint64_t active;
+        int r;
+
+        r = job_repo(ctx, job->path, &repo, ej->err, sizeof(ej->err));
+        if (r == -HAMR_E_NOT_CONFIGURED && ej->cluster_add) {
+                ej->err[0] = '\0';
+                r = repo_format(job->path);
+                if (r == 0)
+                        r = hamrd_work_repo(ctx, job->path, &repo);
+                if (r < 0)
+                        snprintf(ej->err, sizeof(ej->err), "repository %s cannot be formatted: %s",
+                                 job->path, strerror(-r));
+                else
+                        ej->formatted = true;
+        }
+        if (r == 0 && ej->cluster_add && access(ej->key_path, F_OK) != 0) {
+                r = wire_key_generate(ej->key_path);
+                if (r < 0)
+                        snprintf(ej->err, sizeof(ej->err), "cluster key %s cannot be created: %s",
+                                 ej->key_path, strerror(-r));
+                else
+                        ej->key_created = true;
+        }
+        if (r == 0) {
+                r = repo_config_lock(repo);
+                if (r < 0)
+                        snprintf(ej->err, sizeof(ej->err), "repository %s cannot be locked: %s",
+                                 job->path, strerror(-r));
+        }
+        if (r < 0) {
+                ej->r = r;
+                return;
+        }
+        db = editable(repo, ej->base_text, ej->base_gen, &active, &ej->newer_text, &staged);
+        ej->newer_gen = active;
+        r = edit_apply(ej, db);
+        if (r == 0) {
+                _cleanup_free_ char *text = conf_db_format(db);
+                r = repo_staged_write(repo, db->generation, text, strlen(text));
+                if (r < 0)
+                        snprintf(ej->err, sizeof(ej->err), "repository %s: write failed: %s",
+                                 job->path, strerror(-r));
+        }
+        repo_config_unlock(repo);
+        conf_db_free(db);
+        ej->r = r;
+}
+
+static void edit_done(hamrd_t *d, hamrd_job_t *job)
+{
+        edit_job_t *ej = (edit_job_t *)job;
+        char err[CONF_ERR_LEN];
+
+        if (ej->newer_text && adopt(d, ej->newer_gen, ej->newer_text, err, sizeof(err)) < 0)
+                log_err("daemon", "configuration generation %llu not applied: %s",
+                        (unsigned long long)ej->newer_gen, err);
+        if (ej->key_created)
+                log_info("daemon", "cluster key created at %s (copy it to every node, mode 0600)",
+                         ej->key_path);
+        if (ej->formatted && !d->repo)
+                hamrd_config_reload(d); /* a handle for the disk worker */
+        if (!ej->job.expired && ej->job.ran)
+                reply_rc(d, ej->conn, ej->r, ej->err);
+        edit_free(ej);
+}
+
+static void edit_expire(hamrd_t *d, hamrd_job_t *job, bool running)
+{
+        expire_request(d, ((edit_job_t *)job)->conn, job, running);
 }
 
 /* Class name as typed -> class; on error replies to conn. */
@@ -202,212 +559,336 @@ static int resolve_class(hamrd_t *d, uint32_t conn, const char *cname, conf_clas
         return r;
 }
 
-static int kv_from_json(json_t *attrs, conf_kv_t *kv, size_t cap, size_t *ret_n)
-{
-        const char *k;
-        json_t *v;
-        size_t n = 0;
-
-        if (attrs && !json_is_object(attrs))
-                return -HAMR_E_BAD_VALUE;
-        json_object_foreach(attrs, k, v) {
-                if (n >= cap || !json_is_string(v))
-                        return -HAMR_E_BAD_VALUE;
-                kv[n].key = k;
-                kv[n].value = json_string_value(v);
-                n++;
-        }
-        *ret_n = n;
-        return 0;
-}
-
-static int check_repository_attr(hamrd_t *d, conf_class_t cls, const conf_kv_t *kv, size_t n,
-                                 char *err, size_t errlen)
+static int check_repository_attr(hamrd_t *d, conf_class_t cls, edit_job_t *ej, char *err,
+                                 size_t errlen)
 {
         if (cls != CONF_CLASS_CLUSTER)
                 return 0;
-        for (size_t i = 0; i < n; i++) {
-                int a = conf_attr_lookup(cls, kv[i].key);
+        for (size_t i = 0; i < ej->nkv; i++) {
+                int a = conf_attr_lookup(cls, ej->keys[i]);
                 if (a < 0 || strcmp(conf_class_def(cls)->attrs[a].name, "REPOSITORY"))
                         continue;
-                if (strcmp(kv[i].value, d->repo_path)) {
+                if (strcmp(ej->values[i], d->repo_path)) {
                         snprintf(err, errlen,
                                  "cluster: REPOSITORY=\"%s\" is not allowed; this node's hamrd uses the repository \"%s\" (hamrd --repository)",
-                                 kv[i].value, d->repo_path);
+                                 ej->values[i], d->repo_path);
                         return -HAMR_E_BAD_VALUE;
                 }
         }
         return 0;
+}
+
+/* The request's names and attributes, copied into the job. */
+static int edit_args(edit_job_t *ej, json_t *req, char *err, size_t errlen)
+{
+        json_t *names = json_object_get(req, "names"), *attrs = json_object_get(req, "attrs"), *v;
+        const char *k;
+        size_t i;
+
+        if (names) {
+                if (!json_is_array(names) || json_array_size(names) == 0 ||
+                    json_array_size(names) > EDIT_MAX_NAMES) {
+                        snprintf(err, errlen, "\"names\" must be a list of 1 to %d object names",
+                                 EDIT_MAX_NAMES);
+                        return -HAMR_E_BAD_VALUE;
+                }
+                json_array_foreach(names, i, v) {
+                        if (!json_is_string(v)) {
+                                snprintf(err, errlen, "\"names\" must hold strings");
+                                return -HAMR_E_BAD_VALUE;
+                        }
+                        ej->names[ej->nnames++] = zstrdup(json_string_value(v));
+                }
+        } else {
+                const char *name = json_string_value(json_object_get(req, "name"));
+                ej->names[ej->nnames++] = name ? zstrdup(name) : NULL;
+        }
+        if (attrs && !json_is_object(attrs))
+                goto bad_attrs;
+        json_object_foreach(attrs, k, v) {
+                if (ej->nkv >= EDIT_MAX_ATTRS || !json_is_string(v))
+                        goto bad_attrs;
+                ej->keys[ej->nkv] = zstrdup(k);
+                ej->values[ej->nkv++] = zstrdup(json_string_value(v));
+        }
+        return 0;
+bad_attrs:
+        snprintf(err, errlen, "attributes must be NAME=value strings (at most %d)", EDIT_MAX_ATTRS);
+        return -HAMR_E_BAD_VALUE;
 }
 
 static void edit(hamrd_t *d, uint32_t conn, const char *op, json_t *req)
 {
         char err[CONF_ERR_LEN] = "";
-        const char *cname = json_string_value(json_object_get(req, "class"));
-        const char *name = json_string_value(json_object_get(req, "name"));
-        conf_kv_t kv[64];
-        size_t nkv = 0;
+        edit_job_t *ej;
         conf_class_t cls;
-        conf_db_t *db;
-        bool staged;
         int r;
 
-        r = resolve_class(d, conn, cname, &cls);
-        if (r < 0)
+        if (resolve_class(d, conn, json_string_value(json_object_get(req, "class")), &cls) < 0)
                 return;
-        if (kv_from_json(json_object_get(req, "attrs"), kv, 64, &nkv) < 0) {
-                reply_rc(d, conn, -HAMR_E_BAD_VALUE, "attributes must be NAME=value strings (at most 64)");
-                return;
-        }
-        r = check_repository_attr(d, cls, kv, nkv, err, sizeof(err));
+        ej = zalloc(sizeof(*ej));
+        ej->conn = conn;
+        ej->cls = cls;
+        snprintf(ej->op, sizeof(ej->op), "%s", op);
+        r = edit_args(ej, req, err, sizeof(err));
+        if (r == 0)
+                r = check_repository_attr(d, cls, ej, err, sizeof(err));
         if (r < 0) {
                 reply_rc(d, conn, r, err);
+                edit_free(ej);
                 return;
         }
-        if (!d->repo) {
-                if (!(cls == CONF_CLASS_CLUSTER && !strcmp(op, "add"))) {
-                        reply_rc(d, conn, -HAMR_E_NOT_CONFIGURED,
-                                 "no cluster is defined yet: start with clmgr add cluster NAME REPOSITORY=<path>");
-                        return;
-                }
-                r = repo_format(d->repo_path);
-                if (r == 0)
-                        r = open_repo(d);
-                if (r < 0) {
-                        snprintf(err, sizeof(err), "repository %s cannot be formatted: %s",
-                                 d->repo_path, strerror(-r));
-                        reply_rc(d, conn, r, err);
-                        return;
-                }
-                topo_disk_config(d->topo, d->repo, 0, 0, 200 * USEC_PER_MSEC);
+        ej->cluster_add = cls == CONF_CLASS_CLUSTER && !strcmp(op, "add");
+        snprintf(ej->key_path, sizeof(ej->key_path), "%s", d->key_path);
+        ej->base_text = active_text(d, &ej->base_gen);
+        snprintf(ej->job.path, sizeof(ej->job.path), "%s", hamrd_repo_path(d, d->repo_index));
+        ej->job.timeout_usec = HAMRD_REPO_IO_TIMEOUT_USEC;
+        ej->job.run = edit_run;
+        ej->job.done = edit_done;
+        ej->job.expire = edit_expire;
+        if (!submit(d, &ej->job, conn))
+                edit_free(ej);
+}
+
+/* ------------------------------------------------------------------ sync */
+
+typedef struct busy_group {
+        char *name, *state;
+} busy_group_t;
+
+typedef struct sync_job {
+        hamrd_job_t job;
+        uint32_t conn;
+        bool verify_only;
+        char *base_text;
+        uint64_t base_gen;
+        busy_group_t *busy; /* groups not offline somewhere, at submit time */
+        size_t nbusy;
+        /* out */
+        int r;
+        char err[4096];
+        char *newer_text;
+        uint64_t newer_gen;
+        char *committed_text;
+        uint64_t committed_gen;
+} sync_job_t;
+
+static void sync_free(sync_job_t *sj)
+{
+        for (size_t i = 0; i < sj->nbusy; i++) {
+                free(sj->busy[i].name);
+                free(sj->busy[i].state);
         }
-        if (cls == CONF_CLASS_CLUSTER && !strcmp(op, "add") && access(d->key_path, F_OK) != 0) {
-                r = wire_key_generate(d->key_path);
-                if (r < 0) {
-                        snprintf(err, sizeof(err), "cluster key %s cannot be created: %s",
-                                 d->key_path, strerror(-r));
-                        reply_rc(d, conn, r, err);
-                        return;
-                }
-                log_info("daemon", "cluster key created at %s (copy it to every node, mode 0600)",
-                         d->key_path);
-        }
-        repo_config_lock(d->repo);
-        catch_up(d);
-        db = editable_db(d, &staged);
-        if (!strcmp(op, "add"))
-                r = conf_db_add(db, cls, name, kv, nkv, err, sizeof(err));
-        else if (!strcmp(op, "modify"))
-                r = conf_db_modify(db, cls, name, kv, nkv, err, sizeof(err));
-        else
-                r = conf_db_delete(db, cls, name, err, sizeof(err));
-        if (r == 0 && cls == CONF_CLASS_CLUSTER && strcmp(op, "delete"))
-                /* timer relations are refused at modify time, not only at
-                 * sync: nothing inconsistent is ever staged */
-                r = conf_db_check_cluster(db, err, sizeof(err));
-        if (r == 0) {
-                _cleanup_free_ char *text = conf_db_format(db);
-                r = repo_staged_write(d->repo, db->generation, text, strlen(text));
-                if (r < 0)
-                        snprintf(err, sizeof(err), "repository write failed: %s", strerror(-r));
-        }
-        repo_config_unlock(d->repo);
-        conf_db_free(db);
-        reply_rc(d, conn, r, err);
+        free(sj->busy);
+        free(sj->base_text);
+        free(sj->newer_text);
+        free(sj->committed_text);
+        free(sj);
 }
 
 /* Refuse a generation that changes or removes a group that is not offline
- * everywhere (full live reconfiguration is a later step). */
-static int check_live_change(hamrd_t *d, const hamr_config_t *next, char *err, size_t errlen)
+ * everywhere (full live reconfiguration is a later step). Pure. */
+static int check_live_change(const hamr_config_t *cur, const hamr_config_t *next,
+                             const busy_group_t *busy, size_t nbusy, char *err, size_t errlen)
 {
-        json_t *status;
-        size_t i;
-        json_t *g;
-        int r = 0;
-
-        if (!d->cfg)
+        if (!cur)
                 return 0;
-        status = hamrd_status_json(d);
-        json_array_foreach(json_object_get(status, "groups"), i, g) {
-                const char *name = json_string_value(json_object_get(g, "NAME"));
-                const char *state = json_string_value(json_object_get(g, "STATE"));
-                int old = hamr_config_rg_by_name(d->cfg, name);
+        for (size_t i = 0; i < nbusy; i++) {
+                const char *name = busy[i].name;
+                int old = hamr_config_rg_by_name(cur, name);
                 int neu = hamr_config_rg_by_name(next, name);
-                if (!state || !strcmp(state, "OFFLINE") || old < 0)
+                if (old < 0)
                         continue;
-                const conf_rg_t *a = &d->cfg->rgs[old];
+                const conf_rg_t *a = &cur->rgs[old];
                 bool same = neu >= 0 && next->rgs[neu].nsips == a->nsips &&
                             next->rgs[neu].napps == a->napps && next->rgs[neu].nnodes == a->nnodes &&
                             !memcmp(next->rgs[neu].nodes, a->nodes, a->nnodes * sizeof(a->nodes[0]));
                 for (unsigned k = 0; same && k < a->nsips; k++)
-                        same = !strcmp(d->cfg->service_ips[a->sips[k]].name,
+                        same = !strcmp(cur->service_ips[a->sips[k]].name,
                                        next->service_ips[next->rgs[neu].sips[k]].name) &&
-                               d->cfg->service_ips[a->sips[k]].addr.s_addr ==
+                               cur->service_ips[a->sips[k]].addr.s_addr ==
                                        next->service_ips[next->rgs[neu].sips[k]].addr.s_addr;
                 for (unsigned k = 0; same && k < a->napps; k++)
-                        same = !strcmp(d->cfg->appctls[a->apps[k]].name,
+                        same = !strcmp(cur->appctls[a->apps[k]].name,
                                        next->appctls[next->rgs[neu].apps[k]].name);
                 if (!same) {
                         snprintf(err, errlen,
                                  "resource_group \"%s\" is %s: take it offline before changing its NODES, SERVICE_LABEL or APPLICATIONS or deleting it",
-                                 name, state);
-                        r = -HAMR_E_BUSY;
-                        break;
+                                 name, busy[i].state);
+                        return -HAMR_E_BUSY;
                 }
         }
-        json_decref(status);
-        return r;
+        return 0;
+}
+
+/* The committed configuration the sync builds on, compiled (NULL if none). */
+static hamr_config_t *compile_text(const char *text, uint64_t gen)
+{
+        conf_db_t *db = NULL;
+        hamr_config_t *cfg = NULL;
+        char err[CONF_ERR_LEN];
+
+        if (text && conf_db_parse(text, &db, err, sizeof(err)) == 0) {
+                db->generation = gen;
+                if (conf_compile(db, &cfg, err, sizeof(err)) < 0)
+                        cfg = NULL;
+        }
+        conf_db_free(db);
+        return cfg;
+}
+
+static void sync_run(hamrd_job_t *job, hamrd_work_ctx_t *ctx)
+{
+        sync_job_t *sj = (sync_job_t *)job;
+        repo_t *repo = NULL;
+        conf_db_t *db;
+        hamr_config_t *next = NULL, *cur;
+        bool staged;
+        uint64_t active;
+        int r;
+
+        r = job_repo(ctx, job->path, &repo, sj->err, sizeof(sj->err));
+        if (r == 0) {
+                r = repo_config_lock(repo);
+                if (r < 0)
+                        snprintf(sj->err, sizeof(sj->err), "repository %s cannot be locked: %s",
+                                 job->path, strerror(-r));
+        }
+        if (r < 0) {
+                sj->r = r;
+                return;
+        }
+        db = editable(repo, sj->base_text, sj->base_gen, &active, &sj->newer_text, &staged);
+        sj->newer_gen = active;
+        cur = compile_text(sj->newer_text ? sj->newer_text : sj->base_text, active);
+        r = conf_compile(db, &next, sj->err, sizeof(sj->err));
+        if (r == 0)
+                r = check_live_change(cur, next, sj->busy, sj->nbusy, sj->err, sizeof(sj->err));
+        if (r == 0 && !sj->verify_only) {
+                uint64_t gen = active + 1;
+                db->generation = gen;
+                char *text = conf_db_format(db);
+                r = repo_config_write(repo, gen, text, strlen(text));
+                if (r == 0) {
+                        repo_staged_clear(repo);
+                        sj->committed_text = text;
+                        sj->committed_gen = gen;
+                } else {
+                        free(text);
+                        snprintf(sj->err, sizeof(sj->err), "repository %s: write failed: %s",
+                                 job->path, strerror(-r));
+                }
+        }
+        repo_config_unlock(repo);
+        hamr_config_free(cur);
+        hamr_config_free(next);
+        conf_db_free(db);
+        sj->r = r;
+}
+
+static void sync_done(hamrd_t *d, hamrd_job_t *job)
+{
+        sync_job_t *sj = (sync_job_t *)job;
+        char err[CONF_ERR_LEN];
+        int r = sj->r;
+
+        if (sj->newer_text && !sj->committed_text &&
+            adopt(d, sj->newer_gen, sj->newer_text, err, sizeof(err)) < 0)
+                log_err("daemon", "configuration generation %llu not applied: %s",
+                        (unsigned long long)sj->newer_gen, err);
+        if (sj->committed_text) {
+                r = adopt(d, sj->committed_gen, sj->committed_text, err, sizeof(err));
+                if (r < 0)
+                        snprintf(sj->err, sizeof(sj->err), "%s", err);
+                else
+                        log_info("daemon", "sync: generation %llu committed",
+                                 (unsigned long long)sj->committed_gen);
+        }
+        if (sj->job.expired || !sj->job.ran) {
+                sync_free(sj);
+                return;
+        }
+        if (r == 0) {
+                json_t *rep = json_pack("{s:b}", "ok", 1);
+                if (!sj->verify_only)
+                        json_object_set_new(rep, "generation", json_integer((json_int_t)sj->committed_gen));
+                api_reply(d->api, sj->conn, rep);
+        } else {
+                reply_rc(d, sj->conn, r, sj->err);
+        }
+        sync_free(sj);
+}
+
+static void sync_expire(hamrd_t *d, hamrd_job_t *job, bool running)
+{
+        expire_request(d, ((sync_job_t *)job)->conn, job, running);
 }
 
 static void sync_cluster(hamrd_t *d, uint32_t conn, bool verify_only)
 {
-        char err[4096] = "";
-        conf_db_t *db;
-        hamr_config_t *next = NULL;
-        bool staged;
-        int r;
+        sync_job_t *sj = zalloc(sizeof(*sj));
+        json_t *status, *g;
+        size_t i;
 
-        if (!d->repo) {
-                reply_rc(d, conn, -HAMR_E_NOT_CONFIGURED,
-                         "no cluster is defined yet: start with clmgr add cluster NAME REPOSITORY=<path>");
-                return;
+        sj->conn = conn;
+        sj->verify_only = verify_only;
+        sj->base_text = active_text(d, &sj->base_gen);
+        if (d->cfg) {
+                status = hamrd_status_json(d);
+                json_t *groups = json_object_get(status, "groups");
+                sj->busy = zcalloc(json_array_size(groups) + 1, sizeof(*sj->busy));
+                json_array_foreach(groups, i, g) {
+                        const char *name = json_string_value(json_object_get(g, "NAME"));
+                        const char *state = json_string_value(json_object_get(g, "STATE"));
+                        if (!name || !state || !strcmp(state, "OFFLINE"))
+                                continue;
+                        sj->busy[sj->nbusy].name = zstrdup(name);
+                        sj->busy[sj->nbusy++].state = zstrdup(state);
+                }
+                json_decref(status);
         }
-        repo_config_lock(d->repo);
-        catch_up(d);
-        db = editable_db(d, &staged);
-        r = conf_compile(db, &next, err, sizeof(err));
-        if (r == 0)
-                r = check_live_change(d, next, err, sizeof(err));
-        if (r == 0 && !verify_only) {
-                uint64_t gen = (d->cfg ? d->cfg->generation : 0) + 1;
-                db->generation = gen;
-                _cleanup_free_ char *text = conf_db_format(db);
-                r = repo_config_write(d->repo, gen, text, strlen(text));
-                if (r == 0)
-                        repo_staged_clear(d->repo);
-                else
-                        snprintf(err, sizeof(err), "repository write failed: %s", strerror(-r));
-        }
-        repo_config_unlock(d->repo);
-        hamr_config_free(next);
-        conf_db_free(db);
-        if (r == 0 && !verify_only) {
-                char lerr[CONF_ERR_LEN];
-                r = hamrd_config_load(d, lerr, sizeof(lerr));
-                if (r < 0)
-                        snprintf(err, sizeof(err), "%s", lerr);
-        }
-        if (r == 0) {
-                json_t *rep = json_pack("{s:b}", "ok", 1);
-                if (!verify_only && d->cfg)
-                        json_object_set_new(rep, "generation", json_integer((json_int_t)d->cfg->generation));
-                api_reply(d->api, conn, rep);
-                if (!verify_only)
-                        log_info("daemon", "sync: generation %llu committed",
-                                 (unsigned long long)d->cfg->generation);
-        } else {
-                reply_rc(d, conn, r, err);
-        }
+        snprintf(sj->job.path, sizeof(sj->job.path), "%s", hamrd_repo_path(d, d->repo_index));
+        sj->job.timeout_usec = HAMRD_REPO_IO_TIMEOUT_USEC;
+        sj->job.run = sync_run;
+        sj->job.done = sync_done;
+        sj->job.expire = sync_expire;
+        if (!submit(d, &sj->job, conn))
+                sync_free(sj);
+}
+
+/* ----------------------------------------------------------------- query */
+
+typedef struct query_job {
+        hamrd_job_t job;
+        uint32_t conn;
+        conf_class_t cls;
+        char *name;
+        char *base_text;
+        uint64_t base_gen;
+        conf_db_t *db; /* out */
+        char *newer_text;
+        uint64_t newer_gen;
+} query_job_t;
+
+static void query_free(query_job_t *qj)
+{
+        conf_db_free(qj->db);
+        free(qj->name);
+        free(qj->base_text);
+        free(qj->newer_text);
+        free(qj);
+}
+
+static void query_run(hamrd_job_t *job, hamrd_work_ctx_t *ctx)
+{
+        query_job_t *qj = (query_job_t *)job;
+        repo_t *repo = NULL;
+        char err[CONF_ERR_LEN];
+        bool staged;
+
+        if (job_repo(ctx, job->path, &repo, err, sizeof(err)) < 0)
+                repo = NULL; /* not formatted or unreadable: the active configuration */
+        qj->db = editable(repo, qj->base_text, qj->base_gen, &qj->newer_gen, &qj->newer_text, &staged);
 }
 
 static void add_runtime(hamrd_t *d, conf_class_t cls, json_t *obj, json_t *status)
@@ -417,6 +898,7 @@ static void add_runtime(hamrd_t *d, conf_class_t cls, json_t *obj, json_t *statu
         json_t *it;
         const char *list = cls == CONF_CLASS_NODE ? "nodes" : "groups";
 
+        (void)d;
         if (cls == CONF_CLASS_CLUSTER) {
                 json_object_set(obj, "STATE",
                                 json_object_get(json_object_get(status, "cluster"), "STATE"));
@@ -439,41 +921,70 @@ static void add_runtime(hamrd_t *d, conf_class_t cls, json_t *obj, json_t *statu
                 json_object_set_new(obj, "CURRENT_NODE", json_string(""));
 }
 
-static void query(hamrd_t *d, uint32_t conn, json_t *req)
+static void query_done(hamrd_t *d, hamrd_job_t *job)
 {
-        const char *cname = json_string_value(json_object_get(req, "class"));
-        const char *name = json_string_value(json_object_get(req, "name"));
+        query_job_t *qj = (query_job_t *)job;
+        const conf_db_t *db = qj->db;
         char err[CONF_ERR_LEN];
-        conf_class_t cls;
-        conf_db_t *db;
-        bool staged;
         json_t *objs, *status;
-        int r, found = 0;
+        int found = 0;
 
-        r = resolve_class(d, conn, cname, &cls);
-        if (r < 0)
+        if (qj->newer_text && adopt(d, qj->newer_gen, qj->newer_text, err, sizeof(err)) < 0)
+                log_err("daemon", "configuration generation %llu not applied: %s",
+                        (unsigned long long)qj->newer_gen, err);
+        if (qj->job.expired || !qj->job.ran || !db) {
+                query_free(qj);
                 return;
-        db = editable_db(d, &staged);
+        }
         objs = json_array();
         status = hamrd_status_json(d);
         for (size_t i = 0; i < db->nobjs; i++) {
                 const conf_object_t *o = &db->objs[i];
-                if (o->cls != cls || (name && cls != CONF_CLASS_CLUSTER && strcmp(o->name, name)))
+                if (o->cls != qj->cls ||
+                    (qj->name && qj->cls != CONF_CLASS_CLUSTER && strcmp(o->name, qj->name)))
                         continue;
                 json_t *j = conf_object_to_json(o);
-                add_runtime(d, cls, j, status);
+                add_runtime(d, qj->cls, j, status);
                 json_array_append_new(objs, j);
                 found++;
         }
         json_decref(status);
-        conf_db_free(db);
-        if (name && !found) {
-                snprintf(err, sizeof(err), "%s \"%s\" does not exist", conf_class_def(cls)->name, name);
+        if (qj->name && !found) {
+                snprintf(err, sizeof(err), "%s \"%s\" does not exist", conf_class_def(qj->cls)->name,
+                         qj->name);
                 json_decref(objs);
-                reply_rc(d, conn, -HAMR_E_NOT_FOUND, err);
-                return;
+                reply_rc(d, qj->conn, -HAMR_E_NOT_FOUND, err);
+        } else {
+                api_reply(d->api, qj->conn, json_pack("{s:b, s:o}", "ok", 1, "objects", objs));
         }
-        api_reply(d->api, conn, json_pack("{s:b, s:o}", "ok", 1, "objects", objs));
+        query_free(qj);
+}
+
+static void query_expire(hamrd_t *d, hamrd_job_t *job, bool running)
+{
+        expire_request(d, ((query_job_t *)job)->conn, job, running);
+}
+
+static void query(hamrd_t *d, uint32_t conn, json_t *req)
+{
+        const char *name = json_string_value(json_object_get(req, "name"));
+        query_job_t *qj;
+        conf_class_t cls;
+
+        if (resolve_class(d, conn, json_string_value(json_object_get(req, "class")), &cls) < 0)
+                return;
+        qj = zalloc(sizeof(*qj));
+        qj->conn = conn;
+        qj->cls = cls;
+        qj->name = name ? zstrdup(name) : NULL;
+        qj->base_text = active_text(d, &qj->base_gen);
+        snprintf(qj->job.path, sizeof(qj->job.path), "%s", hamrd_repo_path(d, d->repo_index));
+        qj->job.timeout_usec = HAMRD_REPO_IO_TIMEOUT_USEC;
+        qj->job.run = query_run;
+        qj->job.done = query_done;
+        qj->job.expire = query_expire;
+        if (!submit(d, &qj->job, conn))
+                query_free(qj);
 }
 
 void hamrd_config_request(hamrd_t *d, uint32_t conn, json_t *req)

@@ -20,9 +20,12 @@ typedef struct topo topo_t;
 typedef void (*topo_packet_cb)(void *ud, const uint8_t *pkt, size_t len,
                                const struct sockaddr_in *from);
 /* Called on the loop after a disk round: slots[i] valid where (present >> i) & 1.
- * config_generation: newest valid generation on the repository (0 = none). */
+ * config_generation: newest valid generation on the repository (0 = none).
+ * config_text: that generation's text when the worker read a generation it
+ * had not handed over before (borrowed for the call), else NULL: the loop
+ * need not read it again. */
 typedef void (*topo_disk_cb)(void *ud, const repo_slot_t *slots, uint64_t present,
-                             uint64_t config_generation, int io_error);
+                             uint64_t config_generation, const char *config_text, int io_error);
 
 topo_t *topo_new(uv_loop_t *loop, topo_packet_cb pcb, topo_disk_cb dcb, void *ud);
 void topo_free(topo_t *t); /* stops the worker (waits for it unless it is stuck in I/O) */
