@@ -78,11 +78,12 @@ typedef struct hamrd {
         /* repository I/O off the loop (daemon_config.c, daemon_work.c) */
         struct hamrd_work *work; /* the configuration worker */
         usec_t start_usec;
-        bool load_pending;       /* a configuration read is queued */
-        bool load_hung;          /* the last one did not answer in time */
-        char *cache_text;        /* start-up: applied.conf, until used or not needed */
+        bool load_pending; /* a configuration read is queued */
+        bool load_hung;    /* the last one did not answer in time */
+        char *cache_text;  /* start-up: applied.conf, until used or not needed */
         uint64_t cache_gen;
-        bool repo_opening;       /* ARR: the view's repository is being opened */
+        bool repo_opening; /* ARR: the view's repository is being opened */
+        uint64_t bad_gen;  /* a generation that does not apply (not retried) */
 } hamrd_t;
 
 /* daemon_loop.c */

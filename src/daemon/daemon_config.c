@@ -92,6 +92,8 @@ static int adopt(hamrd_t *d, uint64_t gen, const char *text, char *err, size_t e
         r = apply_text(d, text, gen, err, errlen);
         if (r == 0)
                 cache_write(d, text);
+        else
+                d->bad_gen = gen; /* the same text fails the same way: not read again */
         return r;
 }
 
@@ -99,6 +101,8 @@ void hamrd_config_offer(hamrd_t *d, uint64_t gen, const char *text)
 {
         char err[CONF_ERR_LEN];
 
+        if (gen == d->bad_gen)
+                return;
         if (!text) {
                 hamrd_config_reload(d);
                 return;
@@ -141,10 +145,11 @@ static bool submit(hamrd_t *d, hamrd_job_t *j, uint32_t conn)
         if (hamrd_work_submit(d->work, j, &stuck) == 0)
                 return true;
         if (conn) {
-                snprintf(what, sizeof(what),
-                         "an earlier configuration request has been waiting for its I/O for %llu s; "
-                         "this request was not run (try again later, or on another node)",
-                         (unsigned long long)(stuck / USEC_PER_SEC));
+                snprintf(
+                    what, sizeof(what),
+                    "an earlier configuration request has been waiting for its I/O for %llu s; "
+                    "this request was not run (try again later, or on another node)",
+                    (unsigned long long)(stuck / USEC_PER_SEC));
                 reply_hung(d, conn, j->path, what);
         }
         return false;
@@ -205,7 +210,8 @@ static int job_repo(hamrd_work_ctx_t *ctx, const char *path, repo_t **ret_repo, 
 
         if (r == -ENODATA || r == -ENOENT) {
                 snprintf(err, errlen,
-                         "no cluster is defined yet: start with clmgr add cluster NAME REPOSITORY=<path>");
+                         "no cluster is defined yet: start with clmgr add cluster NAME "
+                         "REPOSITORY=<path>");
                 return -HAMR_E_NOT_CONFIGURED;
         }
         if (r < 0)
@@ -217,9 +223,9 @@ static int job_repo(hamrd_work_ctx_t *ctx, const char *path, repo_t **ret_repo, 
 
 typedef struct load_job {
         hamrd_job_t job;
-        uint8_t index;     /* repository index the path was chosen for */
-        bool want_handle;  /* open a handle for the loop (disk worker) */
-        repo_t *handle;    /* out, owned until done */
+        uint8_t index;      /* repository index the path was chosen for */
+        bool want_handle;   /* open a handle for the loop (disk worker) */
+        repo_t *handle;     /* out, owned until done */
         int open_r, read_r; /* out */
         uint64_t gen;       /* out */
         char *text;         /* out, malloc'd */
@@ -324,7 +330,8 @@ static void cache_read_work(uv_work_t *req)
 
         if (!f)
                 return;
-        if (getdelim(&cj->text, &cap, '\0', f) <= 0 || conf_db_parse(cj->text, &db, err, sizeof(err)) < 0 ||
+        if (getdelim(&cj->text, &cap, '\0', f) <= 0 ||
+            conf_db_parse(cj->text, &db, err, sizeof(err)) < 0 ||
             conf_compile(db, &cfg, err, sizeof(err)) < 0) {
                 free(cj->text);
                 cj->text = NULL;
@@ -453,7 +460,8 @@ static int edit_apply(edit_job_t *ej, conf_db_t *db)
         /* every object on the one copy: staged only if all succeed */
         for (size_t i = 0; i < ej->nnames && r == 0; i++) {
                 if (!strcmp(ej->op, "add"))
-                        r = conf_db_add(db, ej->cls, ej->names[i], kv, ej->nkv, ej->err, sizeof(ej->err));
+                        r = conf_db_add(db, ej->cls, ej->names[i], kv, ej->nkv, ej->err,
+                                        sizeof(ej->err));
                 else if (!strcmp(ej->op, "modify"))
                         r = conf_db_modify(db, ej->cls, ej->names[i], kv, ej->nkv, ej->err,
                                            sizeof(ej->err));
@@ -570,7 +578,8 @@ static int check_repository_attr(hamrd_t *d, conf_class_t cls, edit_job_t *ej, c
                         continue;
                 if (strcmp(ej->values[i], d->repo_path)) {
                         snprintf(err, errlen,
-                                 "cluster: REPOSITORY=\"%s\" is not allowed; this node's hamrd uses the repository \"%s\" (hamrd --repository)",
+                                 "cluster: REPOSITORY=\"%s\" is not allowed; this node's hamrd "
+                                 "uses the repository \"%s\" (hamrd --repository)",
                                  ej->values[i], d->repo_path);
                         return -HAMR_E_BAD_VALUE;
                 }
@@ -592,7 +601,8 @@ static int edit_args(edit_job_t *ej, json_t *req, char *err, size_t errlen)
                                  EDIT_MAX_NAMES);
                         return -HAMR_E_BAD_VALUE;
                 }
-                json_array_foreach(names, i, v) {
+                json_array_foreach(names, i, v)
+                {
                         if (!json_is_string(v)) {
                                 snprintf(err, errlen, "\"names\" must hold strings");
                                 return -HAMR_E_BAD_VALUE;
@@ -605,7 +615,8 @@ static int edit_args(edit_job_t *ej, json_t *req, char *err, size_t errlen)
         }
         if (attrs && !json_is_object(attrs))
                 goto bad_attrs;
-        json_object_foreach(attrs, k, v) {
+        json_object_foreach(attrs, k, v)
+        {
                 if (ej->nkv >= EDIT_MAX_ATTRS || !json_is_string(v))
                         goto bad_attrs;
                 ej->keys[ej->nkv] = zstrdup(k);
@@ -707,13 +718,14 @@ static int check_live_change(const hamr_config_t *cur, const hamr_config_t *next
                         same = !strcmp(cur->service_ips[a->sips[k]].name,
                                        next->service_ips[next->rgs[neu].sips[k]].name) &&
                                cur->service_ips[a->sips[k]].addr.s_addr ==
-                                       next->service_ips[next->rgs[neu].sips[k]].addr.s_addr;
+                                   next->service_ips[next->rgs[neu].sips[k]].addr.s_addr;
                 for (unsigned k = 0; same && k < a->napps; k++)
                         same = !strcmp(cur->appctls[a->apps[k]].name,
                                        next->appctls[next->rgs[neu].apps[k]].name);
                 if (!same) {
                         snprintf(err, errlen,
-                                 "resource_group \"%s\" is %s: take it offline before changing its NODES, SERVICE_LABEL or APPLICATIONS or deleting it",
+                                 "resource_group \"%s\" is %s: take it offline before changing its "
+                                 "NODES, SERVICE_LABEL or APPLICATIONS or deleting it",
                                  name, busy[i].state);
                         return -HAMR_E_BUSY;
                 }
@@ -811,7 +823,8 @@ static void sync_done(hamrd_t *d, hamrd_job_t *job)
         if (r == 0) {
                 json_t *rep = json_pack("{s:b}", "ok", 1);
                 if (!sj->verify_only)
-                        json_object_set_new(rep, "generation", json_integer((json_int_t)sj->committed_gen));
+                        json_object_set_new(rep, "generation",
+                                            json_integer((json_int_t)sj->committed_gen));
                 api_reply(d->api, sj->conn, rep);
         } else {
                 reply_rc(d, sj->conn, r, sj->err);
@@ -837,7 +850,8 @@ static void sync_cluster(hamrd_t *d, uint32_t conn, bool verify_only)
                 status = hamrd_status_json(d);
                 json_t *groups = json_object_get(status, "groups");
                 sj->busy = zcalloc(json_array_size(groups) + 1, sizeof(*sj->busy));
-                json_array_foreach(groups, i, g) {
+                json_array_foreach(groups, i, g)
+                {
                         const char *name = json_string_value(json_object_get(g, "NAME"));
                         const char *state = json_string_value(json_object_get(g, "STATE"));
                         if (!name || !state || !strcmp(state, "OFFLINE"))
@@ -888,7 +902,8 @@ static void query_run(hamrd_job_t *job, hamrd_work_ctx_t *ctx)
 
         if (job_repo(ctx, job->path, &repo, err, sizeof(err)) < 0)
                 repo = NULL; /* not formatted or unreadable: the active configuration */
-        qj->db = editable(repo, qj->base_text, qj->base_gen, &qj->newer_gen, &qj->newer_text, &staged);
+        qj->db =
+            editable(repo, qj->base_text, qj->base_gen, &qj->newer_gen, &qj->newer_text, &staged);
 }
 
 static void add_runtime(hamrd_t *d, conf_class_t cls, json_t *obj, json_t *status)
@@ -950,8 +965,8 @@ static void query_done(hamrd_t *d, hamrd_job_t *job)
         }
         json_decref(status);
         if (qj->name && !found) {
-                snprintf(err, sizeof(err), "%s \"%s\" does not exist", conf_class_def(qj->cls)->name,
-                         qj->name);
+                snprintf(err, sizeof(err), "%s \"%s\" does not exist",
+                         conf_class_def(qj->cls)->name, qj->name);
                 json_decref(objs);
                 reply_rc(d, qj->conn, -HAMR_E_NOT_FOUND, err);
         } else {

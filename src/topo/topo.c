@@ -244,7 +244,7 @@ static void *worker(void *arg)
         uint64_t seq = 0;
         usec_t last_cfg_check = 0;
         uint64_t gen = 0;
-        char *gen_text = NULL; /* read this round, not handed over yet */
+        char *gen_text = NULL;   /* read this round, not handed over yet */
         repo_t *gen_repo = NULL; /* the repository gen was read from */
         lease_t ls;
         repo_t *lease_repo = NULL; /* the repository ls refers to */
