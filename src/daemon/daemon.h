@@ -76,7 +76,7 @@ typedef struct hamrd {
         forward_t fwd[HAMRD_MAX_FORWARDS];
 
         /* repository I/O off the loop (daemon_config.c, daemon_work.c) */
-        struct hamrd_work *work; /* the configuration worker */
+        struct repo_work *work; /* the configuration worker */
         usec_t start_usec;
         bool load_pending; /* a configuration read is queued */
         bool load_hung;    /* the last one did not answer in time */

@@ -22,7 +22,7 @@
 #include "common/hamr_error.h"
 #include "common/hamr_log.h"
 #include "daemon/daemon.h"
-#include "daemon/daemon_work.h"
+#include "repo/repo_work.h"
 
 #define HAMRD_REPO_IO_TIMEOUT_USEC (5 * USEC_PER_SEC)
 #define EDIT_MAX_NAMES             64
@@ -137,12 +137,12 @@ static void reply_hung(hamrd_t *d, uint32_t conn, const char *path, const char *
 }
 
 /* Queue j; when the worker is stuck on this repository, answer at once. */
-static bool submit(hamrd_t *d, hamrd_job_t *j, uint32_t conn)
+static bool submit(hamrd_t *d, repo_job_t *j, uint32_t conn)
 {
         usec_t stuck = 0;
         char what[200];
 
-        if (hamrd_work_submit(d->work, j, &stuck) == 0)
+        if (repo_work_submit(d->work, j, &stuck) == 0)
                 return true;
         if (conn) {
                 snprintf(
@@ -155,7 +155,7 @@ static bool submit(hamrd_t *d, hamrd_job_t *j, uint32_t conn)
         return false;
 }
 
-static void expire_request(hamrd_t *d, uint32_t conn, const hamrd_job_t *j, bool running)
+static void expire_request(hamrd_t *d, uint32_t conn, const repo_job_t *j, bool running)
 {
         char what[200];
 
@@ -203,10 +203,10 @@ static conf_db_t *editable(repo_t *repo, const char *base_text, uint64_t base_ge
 
 /* The worker's handle on the repository; a repository that is not
  * formatted yet is -HAMR_E_NOT_CONFIGURED. */
-static int job_repo(hamrd_work_ctx_t *ctx, const char *path, repo_t **ret_repo, char *err,
+static int job_repo(repo_work_ctx_t *ctx, const char *path, repo_t **ret_repo, char *err,
                     size_t errlen)
 {
-        int r = hamrd_work_repo(ctx, path, ret_repo);
+        int r = repo_work_repo(ctx, path, ret_repo);
 
         if (r == -ENODATA || r == -ENOENT) {
                 snprintf(err, errlen,
@@ -222,7 +222,7 @@ static int job_repo(hamrd_work_ctx_t *ctx, const char *path, repo_t **ret_repo, 
 /* ------------------------------------------------------------------ load */
 
 typedef struct load_job {
-        hamrd_job_t job;
+        repo_job_t job;
         uint8_t index;      /* repository index the path was chosen for */
         bool want_handle;   /* open a handle for the loop (disk worker) */
         repo_t *handle;     /* out, owned until done */
@@ -231,12 +231,12 @@ typedef struct load_job {
         char *text;         /* out, malloc'd */
 } load_job_t;
 
-static void load_run(hamrd_job_t *job, hamrd_work_ctx_t *ctx)
+static void load_run(repo_job_t *job, repo_work_ctx_t *ctx)
 {
         load_job_t *lj = (load_job_t *)job;
         repo_t *repo = NULL;
 
-        lj->open_r = hamrd_work_repo(ctx, job->path, &repo);
+        lj->open_r = repo_work_repo(ctx, job->path, &repo);
         if (lj->open_r == 0 && lj->want_handle)
                 lj->open_r = repo_open(job->path, &lj->handle);
         if (lj->open_r == 0)
@@ -245,8 +245,9 @@ static void load_run(hamrd_job_t *job, hamrd_work_ctx_t *ctx)
 
 static void use_cache(hamrd_t *d, const char *why);
 
-static void load_done(hamrd_t *d, hamrd_job_t *job)
+static void load_done(void *ud, repo_job_t *job)
 {
+        hamrd_t *d = ud;
         load_job_t *lj = (load_job_t *)job;
         char err[CONF_ERR_LEN];
 
@@ -276,8 +277,9 @@ static void load_done(hamrd_t *d, hamrd_job_t *job)
         free(lj);
 }
 
-static void load_expire(hamrd_t *d, hamrd_job_t *job, bool running)
+static void load_expire(void *ud, repo_job_t *job, bool running)
 {
+        hamrd_t *d = ud;
         (void)running;
         if (!d->load_hung)
                 log_warn("daemon", "repository %s does not answer (configuration read for %llu s)",
@@ -405,7 +407,7 @@ void hamrd_config_start(hamrd_t *d)
         cache_job_t *cj = zalloc(sizeof(*cj));
 
         d->start_usec = now_usec();
-        d->work = hamrd_work_new(d);
+        d->work = repo_work_new(d->loop, d);
         cj->d = d;
         cj->req.data = cj;
         snprintf(cj->path, sizeof(cj->path), "%s/applied.conf", d->state_dir);
@@ -417,7 +419,7 @@ void hamrd_config_start(hamrd_t *d)
 /* ------------------------------------------------------------------ edit */
 
 typedef struct edit_job {
-        hamrd_job_t job;
+        repo_job_t job;
         uint32_t conn;
         char op[8];
         conf_class_t cls;
@@ -475,7 +477,7 @@ static int edit_apply(edit_job_t *ej, conf_db_t *db)
         return r;
 }
 
-static void edit_run(hamrd_job_t *job, hamrd_work_ctx_t *ctx)
+static void edit_run(repo_job_t *job, repo_work_ctx_t *ctx)
 {
         edit_job_t *ej = (edit_job_t *)job;
         repo_t *repo = NULL;
@@ -489,7 +491,7 @@ static void edit_run(hamrd_job_t *job, hamrd_work_ctx_t *ctx)
                 ej->err[0] = '\0';
                 r = repo_format(job->path);
                 if (r == 0)
-                        r = hamrd_work_repo(ctx, job->path, &repo);
+                        r = repo_work_repo(ctx, job->path, &repo);
                 if (r < 0)
                         snprintf(ej->err, sizeof(ej->err), "repository %s cannot be formatted: %s",
                                  job->path, strerror(-r));
@@ -529,8 +531,9 @@ static void edit_run(hamrd_job_t *job, hamrd_work_ctx_t *ctx)
         ej->r = r;
 }
 
-static void edit_done(hamrd_t *d, hamrd_job_t *job)
+static void edit_done(void *ud, repo_job_t *job)
 {
+        hamrd_t *d = ud;
         edit_job_t *ej = (edit_job_t *)job;
         char err[CONF_ERR_LEN];
 
@@ -547,8 +550,9 @@ static void edit_done(hamrd_t *d, hamrd_job_t *job)
         edit_free(ej);
 }
 
-static void edit_expire(hamrd_t *d, hamrd_job_t *job, bool running)
+static void edit_expire(void *ud, repo_job_t *job, bool running)
 {
+        hamrd_t *d = ud;
         expire_request(d, ((edit_job_t *)job)->conn, job, running);
 }
 
@@ -668,7 +672,7 @@ typedef struct busy_group {
 } busy_group_t;
 
 typedef struct sync_job {
-        hamrd_job_t job;
+        repo_job_t job;
         uint32_t conn;
         bool verify_only;
         char *base_text;
@@ -749,7 +753,7 @@ static hamr_config_t *compile_text(const char *text, uint64_t gen)
         return cfg;
 }
 
-static void sync_run(hamrd_job_t *job, hamrd_work_ctx_t *ctx)
+static void sync_run(repo_job_t *job, repo_work_ctx_t *ctx)
 {
         sync_job_t *sj = (sync_job_t *)job;
         repo_t *repo = NULL;
@@ -798,8 +802,9 @@ static void sync_run(hamrd_job_t *job, hamrd_work_ctx_t *ctx)
         sj->r = r;
 }
 
-static void sync_done(hamrd_t *d, hamrd_job_t *job)
+static void sync_done(void *ud, repo_job_t *job)
 {
+        hamrd_t *d = ud;
         sync_job_t *sj = (sync_job_t *)job;
         char err[CONF_ERR_LEN];
         int r = sj->r;
@@ -832,8 +837,9 @@ static void sync_done(hamrd_t *d, hamrd_job_t *job)
         sync_free(sj);
 }
 
-static void sync_expire(hamrd_t *d, hamrd_job_t *job, bool running)
+static void sync_expire(void *ud, repo_job_t *job, bool running)
 {
+        hamrd_t *d = ud;
         expire_request(d, ((sync_job_t *)job)->conn, job, running);
 }
 
@@ -873,7 +879,7 @@ static void sync_cluster(hamrd_t *d, uint32_t conn, bool verify_only)
 /* ----------------------------------------------------------------- query */
 
 typedef struct query_job {
-        hamrd_job_t job;
+        repo_job_t job;
         uint32_t conn;
         conf_class_t cls;
         char *name;
@@ -893,7 +899,7 @@ static void query_free(query_job_t *qj)
         free(qj);
 }
 
-static void query_run(hamrd_job_t *job, hamrd_work_ctx_t *ctx)
+static void query_run(repo_job_t *job, repo_work_ctx_t *ctx)
 {
         query_job_t *qj = (query_job_t *)job;
         repo_t *repo = NULL;
@@ -936,8 +942,9 @@ static void add_runtime(hamrd_t *d, conf_class_t cls, json_t *obj, json_t *statu
                 json_object_set_new(obj, "CURRENT_NODE", json_string(""));
 }
 
-static void query_done(hamrd_t *d, hamrd_job_t *job)
+static void query_done(void *ud, repo_job_t *job)
 {
+        hamrd_t *d = ud;
         query_job_t *qj = (query_job_t *)job;
         const conf_db_t *db = qj->db;
         char err[CONF_ERR_LEN];
@@ -975,8 +982,9 @@ static void query_done(hamrd_t *d, hamrd_job_t *job)
         query_free(qj);
 }
 
-static void query_expire(hamrd_t *d, hamrd_job_t *job, bool running)
+static void query_expire(void *ud, repo_job_t *job, bool running)
 {
+        hamrd_t *d = ud;
         expire_request(d, ((query_job_t *)job)->conn, job, running);
 }
 

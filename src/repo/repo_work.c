@@ -1,26 +1,25 @@
-/* daemon_work: the configuration worker thread (FIFO of repository jobs),
- * its completion async and the timeout sweep on the loop. See
- * daemon_work.h. */
-#include "daemon/daemon_work.h"
+/* repo_work: the repository worker thread (FIFO of jobs), its completion
+ * async and the timeout sweep on the loop. See repo_work.h. */
+#include "repo/repo_work.h"
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/hamr_alloc.h"
 #include "common/hamr_log.h"
-#include "daemon/daemon.h"
 
 #define SWEEP_MS 100
 
-struct hamrd_work {
-        hamrd_t *d;
+struct repo_work {
+        void *ud;
         pthread_mutex_t lock;
         pthread_cond_t cond;
-        hamrd_job_t *head, *tail;           /* queued, FIFO */
-        hamrd_job_t *done_head, *done_tail; /* finished, for the loop */
-        hamrd_job_t *running;               /* the current worker's job */
+        repo_job_t *head, *tail;           /* queued, FIFO */
+        repo_job_t *done_head, *done_tail; /* finished, for the loop */
+        repo_job_t *running;               /* the current worker's job */
         usec_t running_since;
         unsigned gen;     /* the current worker; older ones are stuck and exit */
         unsigned pending; /* queued + running + done not yet handed back */
@@ -29,11 +28,11 @@ struct hamrd_work {
 };
 
 typedef struct worker_arg {
-        hamrd_work_t *w;
+        repo_work_t *w;
         unsigned gen;
 } worker_arg_t;
 
-static void push(hamrd_job_t **head, hamrd_job_t **tail, hamrd_job_t *j)
+static void push(repo_job_t **head, repo_job_t **tail, repo_job_t *j)
 {
         j->next = NULL;
         if (*tail)
@@ -43,7 +42,7 @@ static void push(hamrd_job_t **head, hamrd_job_t **tail, hamrd_job_t *j)
         *tail = j;
 }
 
-int hamrd_work_repo(hamrd_work_ctx_t *ctx, const char *path, repo_t **ret_repo)
+int repo_work_repo(repo_work_ctx_t *ctx, const char *path, repo_t **ret_repo)
 {
         int r;
 
@@ -64,14 +63,14 @@ int hamrd_work_repo(hamrd_work_ctx_t *ctx, const char *path, repo_t **ret_repo)
 static void *worker(void *arg)
 {
         worker_arg_t *wa = arg;
-        hamrd_work_t *w = wa->w;
+        repo_work_t *w = wa->w;
         unsigned gen = wa->gen;
-        hamrd_work_ctx_t ctx = {0};
+        repo_work_ctx_t ctx = {0};
 
         free(wa);
         pthread_mutex_lock(&w->lock);
         while (gen == w->gen) {
-                hamrd_job_t *j = w->head;
+                repo_job_t *j = w->head;
                 if (!j) {
                         pthread_cond_wait(&w->cond, &w->lock);
                         continue;
@@ -98,7 +97,7 @@ static void *worker(void *arg)
 }
 
 /* Under w->lock. */
-static int start_worker(hamrd_work_t *w)
+static int start_worker(repo_work_t *w)
 {
         worker_arg_t *wa = zalloc(sizeof(*wa));
         pthread_t th;
@@ -108,7 +107,7 @@ static int start_worker(hamrd_work_t *w)
         w->running = NULL;
         if (pthread_create(&th, NULL, worker, wa) != 0) {
                 free(wa);
-                log_err("daemon", "cannot start the configuration worker thread");
+                log_err("repo", "cannot start the configuration worker thread");
                 return -EAGAIN;
         }
         pthread_detach(th);
@@ -118,17 +117,17 @@ static int start_worker(hamrd_work_t *w)
 
 static void on_async(uv_async_t *a)
 {
-        hamrd_work_t *w = a->data;
-        hamrd_job_t *j;
+        repo_work_t *w = a->data;
+        repo_job_t *j;
 
         pthread_mutex_lock(&w->lock);
         j = w->done_head;
         w->done_head = w->done_tail = NULL;
         pthread_mutex_unlock(&w->lock);
         while (j) {
-                hamrd_job_t *next = j->next;
+                repo_job_t *next = j->next;
                 w->pending--;
-                j->done(w->d, j);
+                j->done(w->ud, j);
                 j = next;
         }
 }
@@ -136,9 +135,9 @@ static void on_async(uv_async_t *a)
 /* Loop: answer every job past its deadline (queued ones are then skipped). */
 static void on_sweep(uv_timer_t *t)
 {
-        hamrd_work_t *w = t->data;
+        repo_work_t *w = t->data;
         usec_t now = now_usec();
-        hamrd_job_t *due[64];
+        repo_job_t *due[64];
         bool running[64];
         unsigned n = 0;
 
@@ -149,7 +148,7 @@ static void on_sweep(uv_timer_t *t)
                 running[n] = true;
                 due[n++] = w->running;
         }
-        for (hamrd_job_t *j = w->head; j && n < 64; j = j->next)
+        for (repo_job_t *j = w->head; j && n < 64; j = j->next)
                 if (!j->expired && j->deadline && now >= j->deadline) {
                         j->expired = true;
                         running[n] = false;
@@ -159,19 +158,19 @@ static void on_sweep(uv_timer_t *t)
         /* The jobs stay alive: only done() frees them, and it runs on this
          * thread after the worker handed them back. */
         for (unsigned i = 0; i < n; i++)
-                due[i]->expire(w->d, due[i], running[i]);
+                due[i]->expire(w->ud, due[i], running[i]);
 }
 
-hamrd_work_t *hamrd_work_new(hamrd_t *d)
+repo_work_t *repo_work_new(uv_loop_t *loop, void *ud)
 {
-        hamrd_work_t *w = zalloc(sizeof(*w));
+        repo_work_t *w = zalloc(sizeof(*w));
 
-        w->d = d;
+        w->ud = ud;
         pthread_mutex_init(&w->lock, NULL);
         pthread_cond_init(&w->cond, NULL);
-        uv_async_init(d->loop, &w->async, on_async);
+        uv_async_init(loop, &w->async, on_async);
         w->async.data = w;
-        uv_timer_init(d->loop, &w->sweep);
+        uv_timer_init(loop, &w->sweep);
         w->sweep.data = w;
         uv_timer_start(&w->sweep, on_sweep, SWEEP_MS, SWEEP_MS);
         uv_unref((uv_handle_t *)&w->sweep);
@@ -181,7 +180,7 @@ hamrd_work_t *hamrd_work_new(hamrd_t *d)
         return w;
 }
 
-int hamrd_work_submit(hamrd_work_t *w, hamrd_job_t *j, usec_t *ret_stuck_usec)
+int repo_work_submit(repo_work_t *w, repo_job_t *j, usec_t *ret_stuck_usec)
 {
         usec_t now = now_usec();
         int r = 0;
@@ -198,7 +197,7 @@ int hamrd_work_submit(hamrd_work_t *w, hamrd_job_t *j, usec_t *ret_stuck_usec)
                 }
                 /* The repository changed (ARR): a fresh worker serves the
                  * queue; the stuck one's result is discarded when it returns. */
-                log_warn("daemon", "configuration worker stuck in I/O on %s: starting a new one",
+                log_warn("repo", "configuration worker stuck in I/O on %s: starting a new one",
                          w->running->path);
                 start_worker(w);
         }
@@ -210,7 +209,7 @@ out:
         return r;
 }
 
-unsigned hamrd_work_pending(hamrd_work_t *w)
+unsigned repo_work_pending(repo_work_t *w)
 {
         return w->pending;
 }
