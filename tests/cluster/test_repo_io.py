@@ -86,7 +86,10 @@ def test_hung_repository_edit_and_sync_do_not_stall_the_node(trio):
     # staged DEADMAN_MODE=a, the value it already had: commit it)
     lab.wait_for(lambda: lab.clmgr("n1", "query", "cluster", check=False).returncode == 0, 30,
                  interval=0.5, what="n1 answers configuration requests again")
+    gen = lab.status("n1")["cluster"]["GENERATION"]
     lab.clmgr("n1", "sync", "cluster", timeout=60)
+    lab.wait_for(lambda: all(lab.status(n)["cluster"]["GENERATION"] == gen + 1
+                             for n in lab.node_names), 30, what="the new generation everywhere")
     assert len(lab.watchdog_fired("n1")) == fired
     assert lab.owner_of(WEB) == "n1" and lab.app_pid("n1") == pid
 
@@ -95,6 +98,8 @@ def test_start_with_hung_repository_joins_with_cached_config(trio):
     lab = trio
     gen = lab.status("n1")["cluster"]["GENERATION"]
     pid = lab.app_pid("n1")
+    lab.wait_for(lambda: lab.status("n3")["cluster"]["GENERATION"] == gen, 30,
+                 what="n3 on the newest generation (its cached copy)")
     lab.stop_daemon("n3")
     lab.wait_for(lambda: _node_state(lab, "n2", "n3") == "DOWN", 30, interval=0.1,
                  what="n3 down")
@@ -102,10 +107,14 @@ def test_start_with_hung_repository_joins_with_cached_config(trio):
     try:
         t = time.monotonic()
         lab.start_daemon("n3", timeout=20)  # its control socket comes up at once
-        lab.wait_for(lambda: _node_state(lab, "n2", "n3") == "ONLINE" and
-                     lab.status("n3")["cluster"].get("GENERATION") == gen and
-                     _node_state(lab, "n3", "n3") == "ONLINE",
-                     60, interval=0.2, what="n3 online while its repository hangs")
+        try:
+            lab.wait_for(lambda: _node_state(lab, "n2", "n3") == "ONLINE" and
+                         lab.status("n3")["cluster"].get("GENERATION") == gen and
+                         _node_state(lab, "n3", "n3") == "ONLINE",
+                         60, interval=0.2, what="n3 online while its repository hangs")
+        except TimeoutError as e:
+            raise AssertionError("%s\n--- n3 status: %s\n--- n3 log:\n%s" % (
+                e, lab.status("n3"), lab.log_tail("n3", 60))) from None
         joined = time.monotonic() - t
         st = lab.status("n3")
         assert st["cluster"]["QUORUM"] is True
