@@ -95,6 +95,10 @@ def test_hung_repository_edit_and_sync_do_not_stall_the_node(trio):
 
 
 def test_start_with_hung_repository_joins_with_cached_config(trio):
+    """n3 is down while the cluster commits a new generation; it starts while
+    its repository hangs: it runs its loop at once, applies its cached (older)
+    configuration after the detection time, joins over the network, and
+    adopts the repository's generation once the repository answers."""
     lab = trio
     gen = lab.status("n1")["cluster"]["GENERATION"]
     pid = lab.app_pid("n1")
@@ -103,34 +107,43 @@ def test_start_with_hung_repository_joins_with_cached_config(trio):
     lab.stop_daemon("n3")
     lab.wait_for(lambda: _node_state(lab, "n2", "n3") == "DOWN", 30, interval=0.1,
                  what="n3 down")
+    lab.clmgr("n1", "modify", "resource_group", WEB, "FALLBACK=FBHPN")
+    lab.clmgr("n1", "sync", "cluster", timeout=60)
     lab.repo_fault("n3", "hang")
     try:
         t = time.monotonic()
         lab.start_daemon("n3", timeout=20)  # its control socket comes up at once
         try:
-            lab.wait_for(lambda: _node_state(lab, "n2", "n3") == "ONLINE" and
+            lab.wait_for(lambda: "n3" in lab.status("n2")["cluster"]["MEMBERS"] and
                          lab.status("n3")["cluster"].get("GENERATION") == gen and
-                         _node_state(lab, "n3", "n3") == "ONLINE",
-                         60, interval=0.2, what="n3 online while its repository hangs")
+                         lab.status("n3")["cluster"]["QUORUM"] is True,
+                         60, interval=0.2, what="n3 a member while its repository hangs")
         except TimeoutError as e:
             raise AssertionError("%s\n--- n3 status: %s\n--- n3 log:\n%s" % (
                 e, lab.status("n3"), lab.log_tail("n3", 60))) from None
         joined = time.monotonic() - t
-        st = lab.status("n3")
-        assert st["cluster"]["QUORUM"] is True
         assert "disk" not in {x["NAME"]: x for x in lab.status("n1")["nodes"]}["n3"]["PATHS"]
         with open(lab.node("n3").log, errors="replace") as f:
             log = f.read()
-        assert "using the cached configuration" in log
+        assert "does not answer within the detection time: using the cached configuration" in log
+        dm = _deadman(lab, "n3")
+        assert dm["MAX_GAP"] < dm["TIMEOUT"], dm
         assert len(lab.watchdog_fired("n3")) == 0
     finally:
         lab.repo_fault("n3", "ok")
-    # once the repository answers, n3 uses it again (disk path back)
+    # once the repository answers, n3 adopts its generation and disk path
+    lab.wait_for(lambda: lab.status("n3")["cluster"]["GENERATION"] == gen + 1, 30,
+                 what="n3 adopts the repository's generation")
     lab.wait_for(lambda: "disk" in {x["NAME"]: x for x in lab.status("n1")["nodes"]}["n3"]["PATHS"],
                  60, interval=0.2, what="n3's disk path back")
-    lab.clmgr("n3", "query", "cluster")
+    lab.wait_for(lambda: _node_state(lab, "n2", "n3") == "ONLINE", 30, what="n3 online")
+    assert lab.clmgr_json("n3", "query", "resource_group", WEB)[0]["FALLBACK"] == "FBHPN"
     assert lab.owner_of(WEB) == "n1" and lab.app_pid("n1") == pid
-    print(f"\nstart-up with a hung repository: n3 online after {joined:.2f}s")
+    lab.clmgr("n1", "modify", "resource_group", WEB, "FALLBACK=NFB")
+    lab.clmgr("n1", "sync", "cluster", timeout=60)
+    lab.wait_for(lambda: all(lab.status(n)["cluster"]["GENERATION"] == gen + 2
+                             for n in lab.node_names), 30, what="the new generation everywhere")
+    print(f"\nstart-up with a hung repository: n3 a member after {joined:.2f}s")
 
 
 def test_multi_group_policy_change_is_all_or_nothing(trio):
