@@ -296,8 +296,8 @@ static void *worker(void *arg)
                                                 text = NULL;
                                         }
                                         gen = g;
-                                        gen_repo = repo;
                                 }
+                                gen_repo = repo;
                                 free(text);
                                 last_cfg_check = start;
                         }

@@ -1,7 +1,8 @@
 /* topo: the heartbeat paths. One UDP socket (all networks, one port) on the
  * event loop, and a worker thread that each round (half the heartbeat
  * interval, at least 5 ms) writes this node's repository slot, reads every
- * other node's slot and the configuration generation, and runs the
+ * other node's slot and the configuration generation (handing the loop the
+ * text of each new generation, so that it is read once), and runs the
  * tie-breaker lease (src/lease) on the repository, so that a hung or slow
  * disk never stalls the loop: the loop only ever takes a mutex that the
  * worker never holds during I/O. */
