@@ -75,7 +75,7 @@ typedef struct hamrd {
         uint32_t next_req_id;
         forward_t fwd[HAMRD_MAX_FORWARDS];
 
-        /* repository I/O off the loop (daemon_config.c, daemon_work.c) */
+        /* repository I/O off the loop (daemon_config.c, repo/repo_work.c) */
         struct repo_work *work; /* the configuration worker */
         usec_t start_usec;
         bool load_pending; /* a configuration read is queued */

@@ -5,10 +5,10 @@
  * typed on any node edits the one cluster-wide copy.
  *
  * Every repository read and write runs on the configuration worker
- * (daemon_work.c), one job at a time in FIFO order; the loop hands each job
- * copies (the active configuration as text, the request's names and
- * attributes, the groups not offline) and applies the result when the job
- * comes back. A job that does not come back within HAMRD_REPO_IO_TIMEOUT is
+ * (src/repo/repo_work.c), one job at a time in FIFO order; the loop hands
+ * each job copies (the active configuration as text, the request's names
+ * and attributes, the groups not offline) and applies the result when the
+ * job comes back. A job that does not come back within 5 s (daemon_config.h) is
  * answered with "repository P does not answer". At start-up the node
  * applies its cached copy (state directory, applied.conf) when the
  * repository fails or does not answer within the cached configuration's
