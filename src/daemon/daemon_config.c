@@ -248,6 +248,7 @@ static void load_done(void *ud, repo_job_t *job)
         hamrd_t *d = ud;
         load_job_t *lj = (load_job_t *)job;
         char err[CONF_ERR_LEN];
+        int io_err;
 
         d->load_pending = false;
         if (lj->handle) {
@@ -264,14 +265,20 @@ static void load_done(void *ud, repo_job_t *job)
                         repo_close(lj->handle);
                 }
         }
-        if (lj->open_r < 0) {
-                if (!d->cfg && lj->open_r != -ENODATA && lj->open_r != -ENOENT)
-                        use_cache(d, strerror(-lj->open_r));
-        } else if (lj->read_r == 0 &&
-                   hamrd_config_adopt(d, lj->gen, lj->text, err, sizeof(err)) < 0) {
+        /* cannot be opened (I/O error, or not a repository) or read */
+        io_err = lj->open_r < 0 ? lj->open_r : lj->read_r == -ENOENT ? 0 : lj->read_r;
+        if (io_err < 0) {
+                use_cache(d, strerror(-io_err)); /* start-up only (no configuration yet) */
+        } else {
+                /* the repository answered (a configuration, or none yet):
+                 * the cached copy is not needed any more */
+                free(d->cache_text);
+                d->cache_text = NULL;
+        }
+        if (lj->open_r == 0 && lj->read_r == 0 &&
+            hamrd_config_adopt(d, lj->gen, lj->text, err, sizeof(err)) < 0)
                 log_err("daemon", "configuration generation %llu not applied: %s",
                         (unsigned long long)lj->gen, err);
-        }
         free(lj->text);
         free(lj);
 }
@@ -384,7 +391,7 @@ static void cache_read_done(uv_work_t *req, int status)
         hamrd_t *d = cj->d;
 
         (void)status;
-        if (cj->text && !d->cfg) {
+        if (cj->text && !d->cfg && !d->repo) { /* no answer from the repository yet */
                 usec_t left = 0, since = now_usec() - d->start_usec;
                 uv_timer_t *t = zalloc(sizeof(*t));
 
