@@ -80,6 +80,7 @@ typedef struct hamrd {
         usec_t start_usec;
         bool load_pending; /* a configuration read is queued */
         bool load_hung;    /* the last one did not answer in time */
+        bool load_failed;  /* the last one failed (I/O error, no repository) */
         char *cache_text;  /* start-up: applied.conf, until used or not needed */
         uint64_t cache_gen;
         bool repo_opening; /* ARR: the view's repository is being opened */

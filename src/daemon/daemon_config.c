@@ -267,6 +267,7 @@ static void load_done(void *ud, repo_job_t *job)
         }
         /* cannot be opened (I/O error, or not a repository) or read */
         io_err = lj->open_r < 0 ? lj->open_r : lj->read_r == -ENOENT ? 0 : lj->read_r;
+        d->load_failed = io_err < 0;
         if (io_err < 0) {
                 use_cache(d, strerror(-io_err)); /* start-up only (no configuration yet) */
         } else {
@@ -380,8 +381,9 @@ static void on_cache_timer(uv_timer_t *t)
 
         uv_close((uv_handle_t *)t, free_handle);
         if (!d->cfg && d->cache_text) {
-                d->load_hung = true;
-                use_cache(d, "does not answer within the detection time");
+                d->load_hung = !d->load_failed;
+                use_cache(d, d->load_failed ? "cannot be read"
+                                            : "does not answer within the detection time");
         }
 }
 
@@ -400,6 +402,8 @@ static void cache_read_done(uv_work_t *req, int status)
                 cj->text = NULL;
                 if (since < cj->detect_usec)
                         left = cj->detect_usec - since;
+                if (d->load_failed) /* the repository failed already: no need to wait */
+                        left = 0;
                 uv_timer_init(d->loop, t);
                 t->data = d;
                 uv_timer_start(t, on_cache_timer, left / USEC_PER_MSEC, 0);
