@@ -14,6 +14,7 @@
  * repository fails or does not answer within the cached configuration's
  * detection time, and adopts the repository's generation once it answers. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,27 +31,71 @@
 
 /* The copy this node applied, kept in its state directory (written to a
  * temporary file, fsync'd and renamed, so it is never torn). Local disk,
- * not the repository. */
-static void cache_write(hamrd_t *d, const char *text)
+ * but an fsync can take longer than the watchdog timeout on a busy disk:
+ * written on libuv's thread pool, newest generation wins (an older write
+ * that runs late is skipped). */
+typedef struct cache_write_job {
+        uv_work_t req;
+        char path[4200];
+        char *text;
+        uint64_t gen;
+        int result;
+} cache_write_job_t;
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t cache_written_gen; /* under cache_lock */
+
+static void cache_write_work(uv_work_t *req)
 {
-        char path[4200], tmp[4300];
+        cache_write_job_t *j = req->data;
+        char tmp[4300];
         FILE *f;
 
-        snprintf(path, sizeof(path), "%s/applied.conf", d->state_dir);
-        snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+        pthread_mutex_lock(&cache_lock);
+        if (j->gen < cache_written_gen)
+                goto out;
+        snprintf(tmp, sizeof(tmp), "%s.tmp", j->path);
         f = fopen(tmp, "we");
-        if (!f)
-                goto fail;
-        if (fputs(text, f) < 0 || fflush(f) != 0 || fsync(fileno(f)) != 0) {
-                fclose(f);
-                goto fail;
+        if (!f) {
+                j->result = -errno;
+                goto out;
         }
-        if (fclose(f) != 0 || rename(tmp, path) != 0)
-                goto fail;
-        return;
-fail:
-        log_warn("daemon", "cannot write the applied configuration cache %s: %s", path,
-                 strerror(errno));
+        if (fputs(j->text, f) < 0 || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+                j->result = -errno;
+                fclose(f);
+                goto out;
+        }
+        if (fclose(f) != 0 || rename(tmp, j->path) != 0)
+                j->result = -errno;
+        else
+                cache_written_gen = j->gen;
+out:
+        pthread_mutex_unlock(&cache_lock);
+}
+
+static void cache_write_done(uv_work_t *req, int status)
+{
+        cache_write_job_t *j = req->data;
+
+        if (status == 0 && j->result < 0)
+                log_warn("daemon", "cannot write the applied configuration cache %s: %s", j->path,
+                         strerror(-j->result));
+        free(j->text);
+        free(j);
+}
+
+static void cache_write(hamrd_t *d, const char *text, uint64_t gen)
+{
+        cache_write_job_t *j = zalloc(sizeof(*j));
+
+        snprintf(j->path, sizeof(j->path), "%s/applied.conf", d->state_dir);
+        j->text = zstrdup(text);
+        j->gen = gen;
+        j->req.data = j;
+        if (uv_queue_work(d->loop, &j->req, cache_write_work, cache_write_done) < 0) {
+                free(j->text);
+                free(j);
+        }
 }
 
 static int apply_text(hamrd_t *d, const char *text, uint64_t gen, char *err, size_t errlen)
@@ -89,7 +134,7 @@ int hamrd_config_adopt(hamrd_t *d, uint64_t gen, const char *text, char *err, si
                 return 0;
         r = apply_text(d, text, gen, err, errlen);
         if (r == 0)
-                cache_write(d, text);
+                cache_write(d, text, gen);
         else
                 d->bad_gen = gen; /* the same text fails the same way: not read again */
         return r;
