@@ -44,7 +44,8 @@ static char *join_names(json_t *arr)
         return out;
 }
 
-/* modify {failover|fallback} -g RG[,RG] -m POLICY: one modify per group, then sync. */
+/* modify {failover|fallback} -g RG[,RG] -m POLICY: one modify naming every
+ * group ("names"; applied all-or-nothing by the daemon), then sync. */
 static int build_policy_shortform(struct cli_cmd *cmd, const struct cli_flags *fl, const char *name,
                                   json_t *attrs, bool fallback)
 {
@@ -52,9 +53,7 @@ static int build_policy_shortform(struct cli_cmd *cmd, const struct cli_flags *f
         const char *attr = fallback ? "FALLBACK" : "FALLOVER";
         const char *code = NULL, *groups_s = fl->g ? fl->g : name;
         char allowed[256];
-        json_t *groups;
-        size_t i;
-        json_t *g;
+        json_t *groups, *req;
         int r;
 
         r = cli_reject_flags(cmd, fl, "mg", what);
@@ -78,14 +77,15 @@ static int build_policy_shortform(struct cli_cmd *cmd, const struct cli_flags *f
                 json_decref(groups);
                 return cli_fail(cmd, CLMGR_RC_MISSING, "%s: -g <resource_group> is required", what);
         }
-        json_array_foreach(groups, i, g)
-        {
-                json_t *req = cli_new_request("modify");
-                json_object_set_new(req, "class", json_string("resource_group"));
-                json_object_set(req, "name", g);
-                json_object_set_new(req, "attrs", json_pack("{ss}", attr, code));
-                cli_add_request(cmd, req);
-        }
+        /* one request: the daemon stages every group or none */
+        req = cli_new_request("modify");
+        json_object_set_new(req, "class", json_string("resource_group"));
+        if (json_array_size(groups) == 1)
+                json_object_set(req, "name", json_array_get(groups, 0));
+        else
+                json_object_set(req, "names", groups);
+        json_object_set_new(req, "attrs", json_pack("{ss}", attr, code));
+        cli_add_request(cmd, req);
         json_decref(groups);
         cli_add_request(cmd, cli_new_request("sync"));
         cmd->show = CLI_SHOW_SYNC;

@@ -82,6 +82,17 @@ typedef struct hamrd {
 
         uint32_t next_req_id;
         forward_t fwd[HAMRD_MAX_FORWARDS];
+
+        /* repository I/O off the loop (daemon_config.c, repo/repo_work.c) */
+        struct repo_work *work; /* the configuration worker */
+        usec_t start_usec;
+        bool load_pending; /* a configuration read is queued */
+        bool load_hung;    /* the last one did not answer in time */
+        bool load_failed;  /* the last one failed (I/O error, no repository) */
+        char *cache_text;  /* start-up: applied.conf, until used or not needed */
+        uint64_t cache_gen;
+        bool repo_opening; /* ARR: the view's repository is being opened */
+        uint64_t bad_gen;  /* a generation that does not apply (not retried) */
 } hamrd_t;
 
 /* daemon_loop.c */
@@ -90,8 +101,12 @@ void hamrd_kick(hamrd_t *d);           /* run a step soon */
 void hamrd_send_to(hamrd_t *d, uint16_t node_id, wire_type_t type, const void *body, size_t len);
 void hamrd_apply_config(hamrd_t *d);   /* after d->cfg changed */
 
-/* daemon_config.c */
-int hamrd_config_load(hamrd_t *d, char *err, size_t errlen); /* from the repository */
+/* daemon_config.c: repository I/O runs on the configuration worker */
+void hamrd_config_start(hamrd_t *d);  /* hamrd.c: the first read, the cached-config fallback */
+void hamrd_config_reload(hamrd_t *d); /* read the repository's newest generation (async) */
+/* A committed generation the disk worker read (text borrowed; NULL: not
+ * read, ask the configuration worker). */
+void hamrd_config_offer(hamrd_t *d, uint64_t gen, const char *text);
 
 /* daemon_repo.c */
 const char *hamrd_repo_path(const hamrd_t *d, unsigned index);

@@ -1,9 +1,22 @@
 /* daemon_config: the configuration on the repository: load and apply the
- * active generation, staged edits (add/modify/delete), sync (verify and
- * commit a new generation) and query. Staged edits live on the repository
- * too, so that a command typed on any node edits the one cluster-wide copy. */
+ * active generation, start-up and the cached copy, and the helpers the
+ * configuration requests share (daemon_edit.c: add/modify/delete, sync,
+ * verify, query). Staged edits live on the repository too, so that a command
+ * typed on any node edits the one cluster-wide copy.
+ *
+ * Every repository read and write runs on the configuration worker
+ * (src/repo/repo_work.c), one job at a time in FIFO order; the loop hands
+ * each job copies (the active configuration as text, the request's names
+ * and attributes, the groups not offline) and applies the result when the
+ * job comes back. A job that does not come back within 5 s (daemon_config.h) is
+ * answered with "repository P does not answer". At start-up the node
+ * applies its cached copy (state directory, applied.conf) when the
+ * repository fails or does not answer within the cached configuration's
+ * detection time, and adopts the repository's generation once it answers. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -11,58 +24,78 @@
 #include "common/hamr_error.h"
 #include "common/hamr_log.h"
 #include "daemon/daemon.h"
-#include "daemon/daemon_ops.h"
+#include "daemon/daemon_config.h"
+#include "repo/repo_work.h"
 
-static int open_repo(hamrd_t *d)
-{
-        if (d->repo)
-                return 0;
-        return repo_open(d->repo_path, &d->repo);
-}
+/* ------------------------------------------------------------------ loop */
 
 /* The copy this node applied, kept in its state directory (written to a
- * temporary file, fsync'd and renamed, so it is never torn). */
-static void cache_write(hamrd_t *d, const char *text)
+ * temporary file, fsync'd and renamed, so it is never torn). Local disk,
+ * but an fsync can take longer than the watchdog timeout on a busy disk:
+ * written on libuv's thread pool, newest generation wins (an older write
+ * that runs late is skipped). */
+typedef struct cache_write_job {
+        uv_work_t req;
+        char path[4200];
+        char *text;
+        uint64_t gen;
+        int result;
+} cache_write_job_t;
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t cache_written_gen; /* under cache_lock */
+
+static void cache_write_work(uv_work_t *req)
 {
-        char path[4200], tmp[4300];
+        cache_write_job_t *j = req->data;
+        char tmp[4300];
         FILE *f;
 
-        snprintf(path, sizeof(path), "%s/applied.conf", d->state_dir);
-        snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+        pthread_mutex_lock(&cache_lock);
+        if (j->gen < cache_written_gen)
+                goto out;
+        snprintf(tmp, sizeof(tmp), "%s.tmp", j->path);
         f = fopen(tmp, "we");
-        if (!f)
-                goto fail;
-        if (fputs(text, f) < 0 || fflush(f) != 0 || fsync(fileno(f)) != 0) {
-                fclose(f);
-                goto fail;
+        if (!f) {
+                j->result = -errno;
+                goto out;
         }
-        if (fclose(f) != 0 || rename(tmp, path) != 0)
-                goto fail;
-        return;
-fail:
-        log_warn("daemon", "cannot write the applied configuration cache %s: %s", path,
-                 strerror(errno));
+        if (fputs(j->text, f) < 0 || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+                j->result = -errno;
+                fclose(f);
+                goto out;
+        }
+        if (fclose(f) != 0 || rename(tmp, j->path) != 0)
+                j->result = -errno;
+        else
+                cache_written_gen = j->gen;
+out:
+        pthread_mutex_unlock(&cache_lock);
 }
 
-static char *cache_read(hamrd_t *d)
+static void cache_write_done(uv_work_t *req, int status)
 {
-        char path[4200];
-        FILE *f;
-        char *text = NULL;
-        size_t cap = 0;
-        ssize_t n;
+        cache_write_job_t *j = req->data;
 
-        snprintf(path, sizeof(path), "%s/applied.conf", d->state_dir);
-        f = fopen(path, "re");
-        if (!f)
-                return NULL;
-        n = getdelim(&text, &cap, '\0', f);
-        fclose(f);
-        if (n <= 0) {
-                free(text);
-                return NULL;
+        if (status == 0 && j->result < 0)
+                log_warn("daemon", "cannot write the applied configuration cache %s: %s", j->path,
+                         strerror(-j->result));
+        free(j->text);
+        free(j);
+}
+
+static void cache_write(hamrd_t *d, const char *text, uint64_t gen)
+{
+        cache_write_job_t *j = zalloc(sizeof(*j));
+
+        snprintf(j->path, sizeof(j->path), "%s/applied.conf", d->state_dir);
+        j->text = zstrdup(text);
+        j->gen = gen;
+        j->req.data = j;
+        if (uv_queue_work(d->loop, &j->req, cache_write_work, cache_write_done) < 0) {
+                free(j->text);
+                free(j);
         }
-        return text;
 }
 
 static int apply_text(hamrd_t *d, const char *text, uint64_t gen, char *err, size_t errlen)
@@ -90,96 +123,46 @@ static int apply_text(hamrd_t *d, const char *text, uint64_t gen, char *err, siz
         return 0;
 }
 
-/* At start-up only: the repository cannot be read, but this node applied a
- * configuration before. Use it so that the node can still take part (over
- * the network) until the repository is back. */
-static int load_cached(hamrd_t *d, char *err, size_t errlen)
+/* A committed generation read from the repository (by the disk worker or
+ * the configuration worker): applied if newer than ours. */
+int hamrd_config_adopt(hamrd_t *d, uint64_t gen, const char *text, char *err, size_t errlen)
 {
-        _cleanup_free_ char *text = cache_read(d);
-        conf_db_t *db = NULL;
-        uint64_t gen;
-        int r;
-
-        if (!text)
-                return -ENOENT;
-        r = conf_db_parse(text, &db, err, errlen);
-        if (r < 0)
-                return r;
-        gen = db->generation;
-        conf_db_free(db);
-        log_warn("daemon", "repository %s unreadable: using the cached configuration generation %llu",
-                 d->repo_path, (unsigned long long)gen);
-        return apply_text(d, text, gen, err, errlen);
-}
-
-int hamrd_config_load(hamrd_t *d, char *err, size_t errlen)
-{
-        _cleanup_free_ char *text = NULL;
-        uint64_t gen;
         int r;
 
         err[0] = '\0';
-        r = open_repo(d);
-        if (r < 0) {
-                snprintf(err, errlen, "repository %s: %s", d->repo_path, strerror(-r));
-                if (!d->cfg && load_cached(d, err, errlen) == 0)
-                        return 0;
-                return r;
-        }
-        if (!d->cfg) /* keep polling the repository for a first generation */
-                topo_disk_config(d->topo, d->repo, 0, 0, 200 * USEC_PER_MSEC);
-        r = repo_config_read(d->repo, &gen, &text);
-        if (r < 0) {
-                snprintf(err, errlen, "no configuration on the repository yet");
-                return r;
-        }
         if (d->cfg && gen <= d->cfg->generation)
                 return 0;
         r = apply_text(d, text, gen, err, errlen);
         if (r == 0)
-                cache_write(d, text);
+                cache_write(d, text, gen);
+        else
+                d->bad_gen = gen; /* the same text fails the same way: not read again */
         return r;
 }
 
-/* Under the repository lock: apply any generation another node committed
- * that our disk poll has not brought in yet, so edits and syncs build on
- * the newest one. */
-static void catch_up(hamrd_t *d)
+void hamrd_config_offer(hamrd_t *d, uint64_t gen, const char *text)
 {
         char err[CONF_ERR_LEN];
 
-        if (hamrd_config_load(d, err, sizeof(err)) < 0 && err[0])
-                log_debug("daemon", "catch up: %s", err);
+        if (gen == d->bad_gen)
+                return;
+        if (!text) {
+                hamrd_config_reload(d);
+                return;
+        }
+        if (hamrd_config_adopt(d, gen, text, err, sizeof(err)) < 0)
+                log_err("daemon", "new configuration generation %llu not applied: %s",
+                        (unsigned long long)gen, err);
 }
 
-/* The configuration being edited: staged edits if any are based on the
- * active generation, else a copy of the active one, else empty. */
-static conf_db_t *editable_db(hamrd_t *d, bool *ret_staged)
+/* The active configuration as text, for a job (NULL if none). */
+char *hamrd_config_active_text(hamrd_t *d, uint64_t *ret_gen)
 {
-        _cleanup_free_ char *text = NULL;
-        uint64_t base = 0;
-        conf_db_t *db = NULL;
-        char err[CONF_ERR_LEN];
-        uint64_t active = d->cfg ? d->cfg->generation : 0;
-
-        *ret_staged = false;
-        if (d->repo && repo_staged_read(d->repo, &base, &text) == 0 && base == active &&
-            conf_db_parse(text, &db, err, sizeof(err)) == 0) {
-                *ret_staged = true;
-                db->generation = base;
-                return db;
-        }
-        if (d->db) {
-                db = conf_db_dup(d->db);
-                db->generation = active;
-                return db;
-        }
-        db = conf_db_new();
-        db->generation = 0;
-        return db;
+        *ret_gen = d->cfg ? d->cfg->generation : 0;
+        return d->db ? conf_db_format(d->db) : NULL;
 }
 
-static void reply_rc(hamrd_t *d, uint32_t conn, int r, const char *err)
+void hamrd_config_reply(hamrd_t *d, uint32_t conn, int r, const char *err)
 {
         if (r == 0)
                 api_reply(d->api, conn, json_pack("{s:b}", "ok", 1));
@@ -188,326 +171,302 @@ static void reply_rc(hamrd_t *d, uint32_t conn, int r, const char *err)
                                 err && *err ? err : hamr_strerror(r));
 }
 
-/* Class name as typed -> class; on error replies to conn. */
-static int resolve_class(hamrd_t *d, uint32_t conn, const char *cname, conf_class_t *ret_cls)
+static void reply_hung(hamrd_t *d, uint32_t conn, const char *path, const char *what)
 {
+        char err[CONF_ERR_LEN + 4200];
+
+        snprintf(err, sizeof(err), "repository %s does not answer: %s", path, what);
+        api_reply_error(d->api, conn, CLMGR_RC_ERROR, err);
+}
+
+/* Queue j; when the worker is stuck on this repository, answer at once. */
+bool hamrd_config_submit(hamrd_t *d, repo_job_t *j, uint32_t conn)
+{
+        usec_t stuck = 0;
+        char what[200];
+
+        if (repo_work_submit(d->work, j, &stuck) == 0)
+                return true;
+        if (conn) {
+                snprintf(
+                    what, sizeof(what),
+                    "an earlier configuration request has been waiting for its I/O for %llu s; "
+                    "this request was not run (try again later, or on another node)",
+                    (unsigned long long)(stuck / USEC_PER_SEC));
+                reply_hung(d, conn, j->path, what);
+        }
+        return false;
+}
+
+void hamrd_config_expired(hamrd_t *d, uint32_t conn, const repo_job_t *j, bool running)
+{
+        char what[200];
+
+        snprintf(what, sizeof(what),
+                 running ? "the request did not complete within %llu s (it may still complete when "
+                           "the repository answers: check with clmgr query)"
+                         : "the request waited %llu s behind another one and was not run",
+                 (unsigned long long)(j->timeout_usec / USEC_PER_SEC));
+        reply_hung(d, conn, j->path, what);
+}
+
+/* ------------------------------------------------------- worker helpers */
+
+/* The configuration being edited, built on the worker: staged edits if
+ * they are based on the newest committed generation, else a copy of it.
+ * The newest committed generation is the repository's if newer than the
+ * loop's (base_text, base_gen), which is then returned in *ret_newer_text
+ * (malloc'd) for the loop to apply. */
+conf_db_t *hamrd_config_editable(repo_t *repo, const char *base_text, uint64_t base_gen,
+                                 uint64_t *ret_active, char **ret_newer_text, bool *ret_staged)
+{
+        _cleanup_free_ char *text = NULL, *staged = NULL;
+        uint64_t gen = 0, sbase = 0;
+        conf_db_t *db = NULL;
         char err[CONF_ERR_LEN];
-        int r = conf_class_lookup(cname ? cname : "", ret_cls);
 
-        if (r < 0) {
-                snprintf(err, sizeof(err),
-                         "class \"%s\" is unknown; known: cluster, node, network, service_ip, application_controller, resource_group",
-                         cname ? cname : "");
-                reply_rc(d, conn, r, err);
+        *ret_newer_text = NULL;
+        *ret_staged = false;
+        if (repo && repo_config_read(repo, &gen, &text) == 0 && gen > base_gen) {
+                base_gen = gen;
+                base_text = *ret_newer_text = text;
+                text = NULL;
         }
-        return r;
+        *ret_active = base_gen;
+        if (repo && repo_staged_read(repo, &sbase, &staged) == 0 && sbase == base_gen &&
+            conf_db_parse(staged, &db, err, sizeof(err)) == 0) {
+                *ret_staged = true;
+        } else if (!base_text || conf_db_parse(base_text, &db, err, sizeof(err)) < 0) {
+                db = conf_db_new();
+                base_gen = 0;
+        }
+        db->generation = base_gen;
+        return db;
 }
 
-static int kv_from_json(json_t *attrs, conf_kv_t *kv, size_t cap, size_t *ret_n)
+/* The worker's handle on the repository; a repository that is not
+ * formatted yet is -HAMR_E_NOT_CONFIGURED. */
+int hamrd_config_job_repo(repo_work_ctx_t *ctx, const char *path, repo_t **ret_repo, char *err,
+                          size_t errlen)
 {
-        const char *k;
-        json_t *v;
-        size_t n = 0;
+        int r = repo_work_repo(ctx, path, ret_repo);
 
-        if (attrs && !json_is_object(attrs))
-                return -HAMR_E_BAD_VALUE;
-        json_object_foreach(attrs, k, v) {
-                if (n >= cap || !json_is_string(v))
-                        return -HAMR_E_BAD_VALUE;
-                kv[n].key = k;
-                kv[n].value = json_string_value(v);
-                n++;
+        if (r == -ENODATA || r == -ENOENT) {
+                snprintf(err, errlen,
+                         "no cluster is defined yet: start with clmgr add cluster NAME "
+                         "REPOSITORY=<path>");
+                return -HAMR_E_NOT_CONFIGURED;
         }
-        *ret_n = n;
-        return 0;
-}
-
-static int check_repository_attr(hamrd_t *d, conf_class_t cls, const conf_kv_t *kv, size_t n,
-                                 char *err, size_t errlen)
-{
-        if (cls != CONF_CLASS_CLUSTER)
-                return 0;
-        for (size_t i = 0; i < n; i++) {
-                int a = conf_attr_lookup(cls, kv[i].key);
-                if (a < 0 || strcmp(conf_class_def(cls)->attrs[a].name, "REPOSITORY"))
-                        continue;
-                if (strcmp(kv[i].value, d->repo_path)) {
-                        snprintf(err, errlen,
-                                 "cluster: REPOSITORY=\"%s\" is not allowed; this node's hamrd uses the repository \"%s\" (hamrd --repository)",
-                                 kv[i].value, d->repo_path);
-                        return -HAMR_E_BAD_VALUE;
-                }
-        }
-        return 0;
-}
-
-static void edit(hamrd_t *d, uint32_t conn, const char *op, json_t *req)
-{
-        char err[CONF_ERR_LEN] = "";
-        const char *cname = json_string_value(json_object_get(req, "class"));
-        const char *name = json_string_value(json_object_get(req, "name"));
-        conf_kv_t kv[64];
-        size_t nkv = 0;
-        conf_class_t cls;
-        conf_db_t *db;
-        bool staged;
-        int r;
-
-        r = resolve_class(d, conn, cname, &cls);
         if (r < 0)
-                return;
-        if (kv_from_json(json_object_get(req, "attrs"), kv, 64, &nkv) < 0) {
-                reply_rc(d, conn, -HAMR_E_BAD_VALUE, "attributes must be NAME=value strings (at most 64)");
-                return;
-        }
-        r = check_repository_attr(d, cls, kv, nkv, err, sizeof(err));
-        if (r < 0) {
-                reply_rc(d, conn, r, err);
-                return;
-        }
-        if (!d->repo) {
-                if (!(cls == CONF_CLASS_CLUSTER && !strcmp(op, "add"))) {
-                        reply_rc(d, conn, -HAMR_E_NOT_CONFIGURED,
-                                 "no cluster is defined yet: start with clmgr add cluster NAME REPOSITORY=<path>");
-                        return;
-                }
-                r = repo_format(d->repo_path);
-                if (r == 0)
-                        r = open_repo(d);
-                if (r < 0) {
-                        snprintf(err, sizeof(err), "repository %s cannot be formatted: %s",
-                                 d->repo_path, strerror(-r));
-                        reply_rc(d, conn, r, err);
-                        return;
-                }
-                topo_disk_config(d->topo, d->repo, 0, 0, 200 * USEC_PER_MSEC);
-        }
-        if (cls == CONF_CLASS_CLUSTER && !strcmp(op, "add") && access(d->key_path, F_OK) != 0) {
-                r = wire_key_generate(d->key_path);
-                if (r < 0) {
-                        snprintf(err, sizeof(err), "cluster key %s cannot be created: %s",
-                                 d->key_path, strerror(-r));
-                        reply_rc(d, conn, r, err);
-                        return;
-                }
-                log_info("daemon", "cluster key created at %s (copy it to every node, mode 0600)",
-                         d->key_path);
-        }
-        repo_config_lock(d->repo);
-        catch_up(d);
-        db = editable_db(d, &staged);
-        if (!strcmp(op, "add"))
-                r = conf_db_add(db, cls, name, kv, nkv, err, sizeof(err));
-        else if (!strcmp(op, "modify"))
-                r = conf_db_modify(db, cls, name, kv, nkv, err, sizeof(err));
-        else
-                r = conf_db_delete(db, cls, name, err, sizeof(err));
-        if (r == 0 && cls == CONF_CLASS_CLUSTER && strcmp(op, "delete"))
-                /* timer relations are refused at modify time, not only at
-                 * sync: nothing inconsistent is ever staged */
-                r = conf_db_check_cluster(db, err, sizeof(err));
-        if (r == 0) {
-                _cleanup_free_ char *text = conf_db_format(db);
-                r = repo_staged_write(d->repo, db->generation, text, strlen(text));
-                if (r < 0)
-                        snprintf(err, sizeof(err), "repository write failed: %s", strerror(-r));
-        }
-        repo_config_unlock(d->repo);
-        conf_db_free(db);
-        reply_rc(d, conn, r, err);
-}
-
-/* Refuse a generation that changes or removes a group that is not offline
- * everywhere (full live reconfiguration is a later step). */
-static int check_live_change(hamrd_t *d, const hamr_config_t *next, char *err, size_t errlen)
-{
-        json_t *status;
-        size_t i;
-        json_t *g;
-        int r = 0;
-
-        if (!d->cfg)
-                return 0;
-        status = hamrd_status_json(d);
-        json_array_foreach(json_object_get(status, "groups"), i, g) {
-                const char *name = json_string_value(json_object_get(g, "NAME"));
-                const char *state = json_string_value(json_object_get(g, "STATE"));
-                int old = hamr_config_rg_by_name(d->cfg, name);
-                int neu = hamr_config_rg_by_name(next, name);
-                if (!state || !strcmp(state, "OFFLINE") || old < 0)
-                        continue;
-                const conf_rg_t *a = &d->cfg->rgs[old];
-                bool same = neu >= 0 && next->rgs[neu].nsips == a->nsips &&
-                            next->rgs[neu].napps == a->napps && next->rgs[neu].nnodes == a->nnodes &&
-                            !memcmp(next->rgs[neu].nodes, a->nodes, a->nnodes * sizeof(a->nodes[0]));
-                for (unsigned k = 0; same && k < a->nsips; k++)
-                        same = !strcmp(d->cfg->service_ips[a->sips[k]].name,
-                                       next->service_ips[next->rgs[neu].sips[k]].name) &&
-                               d->cfg->service_ips[a->sips[k]].addr.s_addr ==
-                                       next->service_ips[next->rgs[neu].sips[k]].addr.s_addr;
-                for (unsigned k = 0; same && k < a->napps; k++)
-                        same = !strcmp(d->cfg->appctls[a->apps[k]].name,
-                                       next->appctls[next->rgs[neu].apps[k]].name);
-                if (!same) {
-                        snprintf(err, errlen,
-                                 "resource_group \"%s\" is %s: take it offline before changing its NODES, SERVICE_LABEL or APPLICATIONS or deleting it",
-                                 name, state);
-                        r = -HAMR_E_BUSY;
-                        break;
-                }
-        }
-        json_decref(status);
+                snprintf(err, errlen, "repository %s cannot be opened: %s", path, strerror(-r));
         return r;
 }
 
-static void sync_cluster(hamrd_t *d, uint32_t conn, bool verify_only)
-{
-        char err[4096] = "";
-        conf_db_t *db;
-        hamr_config_t *next = NULL;
-        bool staged;
-        int r;
+/* ------------------------------------------------------------------ load */
 
-        if (!d->repo) {
-                reply_rc(d, conn, -HAMR_E_NOT_CONFIGURED,
-                         "no cluster is defined yet: start with clmgr add cluster NAME REPOSITORY=<path>");
-                return;
+typedef struct load_job {
+        repo_job_t job;
+        uint8_t index;      /* repository index the path was chosen for */
+        bool want_handle;   /* open a handle for the loop (disk worker) */
+        repo_t *handle;     /* out, owned until done */
+        int open_r, read_r; /* out */
+        uint64_t gen;       /* out */
+        char *text;         /* out, malloc'd */
+} load_job_t;
+
+static void load_run(repo_job_t *job, repo_work_ctx_t *ctx)
+{
+        load_job_t *lj = (load_job_t *)job;
+        repo_t *repo = NULL;
+
+        lj->open_r = repo_work_repo(ctx, job->path, &repo);
+        if (lj->open_r == 0 && lj->want_handle)
+                lj->open_r = repo_open(job->path, &lj->handle);
+        if (lj->open_r == 0)
+                lj->read_r = repo_config_read(repo, &lj->gen, &lj->text);
+}
+
+static void use_cache(hamrd_t *d, const char *why);
+
+static void load_done(void *ud, repo_job_t *job)
+{
+        hamrd_t *d = ud;
+        load_job_t *lj = (load_job_t *)job;
+        char err[CONF_ERR_LEN];
+        int io_err;
+
+        d->load_pending = false;
+        if (lj->handle) {
+                if (!d->repo && lj->index == d->repo_index) {
+                        d->repo = lj->handle;
+                        if (d->cfg && d->member)
+                                hamrd_repo_attach(d);
+                        else /* keep polling the repository for a first generation */
+                                topo_disk_config(d->topo, d->repo, 0, 0, 200 * USEC_PER_MSEC);
+                        if (d->load_hung)
+                                log_info("daemon", "repository %s answers again", job->path);
+                        d->load_hung = false;
+                } else {
+                        repo_close(lj->handle);
+                }
         }
-        repo_config_lock(d->repo);
-        catch_up(d);
-        db = editable_db(d, &staged);
-        r = conf_compile(db, &next, err, sizeof(err));
-        if (r == 0)
-                r = check_live_change(d, next, err, sizeof(err));
-        if (r == 0 && !verify_only) {
-                uint64_t gen = (d->cfg ? d->cfg->generation : 0) + 1;
-                db->generation = gen;
-                _cleanup_free_ char *text = conf_db_format(db);
-                r = repo_config_write(d->repo, gen, text, strlen(text));
-                if (r == 0)
-                        repo_staged_clear(d->repo);
-                else
-                        snprintf(err, sizeof(err), "repository write failed: %s", strerror(-r));
-        }
-        repo_config_unlock(d->repo);
-        hamr_config_free(next);
-        conf_db_free(db);
-        if (r == 0 && !verify_only) {
-                char lerr[CONF_ERR_LEN];
-                r = hamrd_config_load(d, lerr, sizeof(lerr));
-                if (r < 0)
-                        snprintf(err, sizeof(err), "%s", lerr);
-        }
-        if (r == 0) {
-                json_t *rep = json_pack("{s:b}", "ok", 1);
-                if (!verify_only && d->cfg)
-                        json_object_set_new(rep, "generation", json_integer((json_int_t)d->cfg->generation));
-                api_reply(d->api, conn, rep);
-                if (!verify_only)
-                        log_info("daemon", "sync: generation %llu committed",
-                                 (unsigned long long)d->cfg->generation);
+        /* cannot be opened (I/O error, or not a repository) or read */
+        io_err = lj->open_r < 0 ? lj->open_r : lj->read_r == -ENOENT ? 0 : lj->read_r;
+        d->load_failed = io_err < 0;
+        if (io_err < 0) {
+                use_cache(d, strerror(-io_err)); /* start-up only (no configuration yet) */
         } else {
-                reply_rc(d, conn, r, err);
+                /* the repository answered (a configuration, or none yet):
+                 * the cached copy is not needed any more */
+                free(d->cache_text);
+                d->cache_text = NULL;
         }
+        if (lj->open_r == 0 && lj->read_r == 0 &&
+            hamrd_config_adopt(d, lj->gen, lj->text, err, sizeof(err)) < 0)
+                log_err("daemon", "configuration generation %llu not applied: %s",
+                        (unsigned long long)lj->gen, err);
+        free(lj->text);
+        free(lj);
 }
 
-static void add_runtime(hamrd_t *d, conf_class_t cls, json_t *obj, json_t *status)
+static void load_expire(void *ud, repo_job_t *job, bool running)
 {
-        const char *name = json_string_value(json_object_get(obj, "NAME"));
-        size_t i;
-        json_t *it;
-        const char *list = cls == CONF_CLASS_NODE ? "nodes" : "groups";
-
-        if (cls == CONF_CLASS_CLUSTER) {
-                json_object_set(obj, "STATE",
-                                json_object_get(json_object_get(status, "cluster"), "STATE"));
-                json_object_set(obj, "GENERATION",
-                                json_object_get(json_object_get(status, "cluster"), "GENERATION"));
-                return;
-        }
-        if (cls != CONF_CLASS_NODE && cls != CONF_CLASS_RESOURCE_GROUP)
-                return;
-        json_array_foreach(json_object_get(status, list), i, it) {
-                if (!name || strcmp(name, json_string_value(json_object_get(it, "NAME"))))
-                        continue;
-                json_object_set(obj, "STATE", json_object_get(it, "STATE"));
-                if (cls == CONF_CLASS_RESOURCE_GROUP) {
-                        json_object_set(obj, "CURRENT_NODE", json_object_get(it, "CURRENT_NODE"));
-                        json_object_set(obj, "PRIORITY_OVERRIDE",
-                                        json_object_get(it, "PRIORITY_OVERRIDE"));
-                }
-                return;
-        }
-        json_object_set_new(obj, "STATE", json_string(cls == CONF_CLASS_NODE ? "UNKNOWN" : "OFFLINE"));
-        if (cls == CONF_CLASS_RESOURCE_GROUP)
-                json_object_set_new(obj, "CURRENT_NODE", json_string(""));
+        hamrd_t *d = ud;
+        (void)running;
+        if (!d->load_hung)
+                log_warn("daemon", "repository %s does not answer (configuration read for %llu s)",
+                         job->path, (unsigned long long)(job->timeout_usec / USEC_PER_SEC));
+        d->load_hung = true;
+        if (!d->cfg)
+                use_cache(d, "does not answer");
 }
 
-static void query(hamrd_t *d, uint32_t conn, json_t *req)
+void hamrd_config_reload(hamrd_t *d)
 {
-        const char *cname = json_string_value(json_object_get(req, "class"));
-        const char *name = json_string_value(json_object_get(req, "name"));
+        load_job_t *lj;
+
+        if (d->load_pending)
+                return;
+        lj = zalloc(sizeof(*lj));
+        lj->index = d->repo_index;
+        lj->want_handle = !d->repo;
+        snprintf(lj->job.path, sizeof(lj->job.path), "%s", hamrd_repo_path(d, d->repo_index));
+        lj->job.timeout_usec = HAMRD_REPO_IO_TIMEOUT_USEC;
+        lj->job.run = load_run;
+        lj->job.done = load_done;
+        lj->job.expire = load_expire;
+        if (hamrd_config_submit(d, &lj->job, 0))
+                d->load_pending = true;
+        else
+                free(lj);
+}
+
+/* ------------------------------------------------- start-up and the cache */
+
+typedef struct cache_job {
+        uv_work_t req;
+        hamrd_t *d;
+        char path[4200];
+        char *text;         /* out */
+        uint64_t gen;       /* out */
+        usec_t detect_usec; /* out: the cached configuration's detection time */
+} cache_job_t;
+
+/* libuv thread pool: read and check the cached configuration. */
+static void cache_read_work(uv_work_t *req)
+{
+        cache_job_t *cj = req->data;
+        conf_db_t *db = NULL;
+        hamr_config_t *cfg = NULL;
         char err[CONF_ERR_LEN];
-        conf_class_t cls;
-        conf_db_t *db;
-        bool staged;
-        json_t *objs, *status;
-        int r, found = 0;
+        size_t cap = 0;
+        FILE *f = fopen(cj->path, "re");
 
-        r = resolve_class(d, conn, cname, &cls);
-        if (r < 0)
+        if (!f)
                 return;
-        db = editable_db(d, &staged);
-        objs = json_array();
-        status = hamrd_status_json(d);
-        for (size_t i = 0; i < db->nobjs; i++) {
-                const conf_object_t *o = &db->objs[i];
-                if (o->cls != cls || (name && cls != CONF_CLASS_CLUSTER && strcmp(o->name, name)))
-                        continue;
-                json_t *j = conf_object_to_json(o);
-                add_runtime(d, cls, j, status);
-                json_array_append_new(objs, j);
-                found++;
+        if (getdelim(&cj->text, &cap, '\0', f) <= 0 ||
+            conf_db_parse(cj->text, &db, err, sizeof(err)) < 0 ||
+            conf_compile(db, &cfg, err, sizeof(err)) < 0) {
+                free(cj->text);
+                cj->text = NULL;
+        } else {
+                cj->gen = db->generation;
+                cj->detect_usec = hamr_config_detection(cfg);
         }
-        json_decref(status);
+        fclose(f);
+        hamr_config_free(cfg);
         conf_db_free(db);
-        if (name && !found) {
-                snprintf(err, sizeof(err), "%s \"%s\" does not exist", conf_class_def(cls)->name, name);
-                json_decref(objs);
-                reply_rc(d, conn, -HAMR_E_NOT_FOUND, err);
+}
+
+/* At start-up only: the repository cannot be read (or does not answer),
+ * but this node applied a configuration before. Use it so that the node can
+ * take part over the network until the repository is back. */
+static void use_cache(hamrd_t *d, const char *why)
+{
+        char err[CONF_ERR_LEN];
+
+        if (d->cfg || !d->cache_text)
                 return;
+        log_warn("daemon", "repository %s %s: using the cached configuration generation %llu",
+                 d->repo_path, why, (unsigned long long)d->cache_gen);
+        if (apply_text(d, d->cache_text, d->cache_gen, err, sizeof(err)) < 0)
+                log_err("daemon", "cached configuration not applied: %s", err);
+        free(d->cache_text);
+        d->cache_text = NULL;
+}
+
+static void free_handle(uv_handle_t *h)
+{
+        free(h);
+}
+
+static void on_cache_timer(uv_timer_t *t)
+{
+        hamrd_t *d = t->data;
+
+        uv_close((uv_handle_t *)t, free_handle);
+        if (!d->cfg && d->cache_text) {
+                d->load_hung = !d->load_failed;
+                use_cache(d, d->load_failed ? "cannot be read"
+                                            : "does not answer within the detection time");
         }
-        api_reply(d->api, conn, json_pack("{s:b, s:o}", "ok", 1, "objects", objs));
 }
 
-/* Entry points of the operation table (daemon_ops.c), which has checked the
- * request against the op's flags. */
-void hamrd_config_add(hamrd_t *d, uint32_t conn, json_t *req)
+static void cache_read_done(uv_work_t *req, int status)
 {
-        edit(d, conn, "add", req);
+        cache_job_t *cj = req->data;
+        hamrd_t *d = cj->d;
+
+        (void)status;
+        if (cj->text && !d->cfg && !d->repo) { /* no answer from the repository yet */
+                usec_t left = 0, since = now_usec() - d->start_usec;
+                uv_timer_t *t = zalloc(sizeof(*t));
+
+                d->cache_text = cj->text;
+                d->cache_gen = cj->gen;
+                cj->text = NULL;
+                if (since < cj->detect_usec)
+                        left = cj->detect_usec - since;
+                if (d->load_failed) /* the repository failed already: no need to wait */
+                        left = 0;
+                uv_timer_init(d->loop, t);
+                t->data = d;
+                uv_timer_start(t, on_cache_timer, left / USEC_PER_MSEC, 0);
+        }
+        free(cj->text);
+        free(cj);
 }
 
-void hamrd_config_modify(hamrd_t *d, uint32_t conn, json_t *req)
+void hamrd_config_start(hamrd_t *d)
 {
-        edit(d, conn, "modify", req);
-}
+        cache_job_t *cj = zalloc(sizeof(*cj));
 
-void hamrd_config_delete(hamrd_t *d, uint32_t conn, json_t *req)
-{
-        edit(d, conn, "delete", req);
-}
-
-void hamrd_config_query(hamrd_t *d, uint32_t conn, json_t *req)
-{
-        query(d, conn, req);
-}
-
-void hamrd_config_sync(hamrd_t *d, uint32_t conn, json_t *req)
-{
-        sync_cluster(d, conn, false);
-}
-
-void hamrd_config_verify(hamrd_t *d, uint32_t conn, json_t *req)
-{
-        sync_cluster(d, conn, true);
+        d->start_usec = now_usec();
+        d->work = repo_work_new(d->loop, d);
+        cj->d = d;
+        cj->req.data = cj;
+        snprintf(cj->path, sizeof(cj->path), "%s/applied.conf", d->state_dir);
+        if (uv_queue_work(d->loop, &cj->req, cache_read_work, cache_read_done) < 0)
+                free(cj);
+        hamrd_config_reload(d);
 }

@@ -479,11 +479,8 @@ static void on_tick(uv_timer_t *t)
                 d->memb->have_view = false;
         }
         d->last_tick_usec = now;
-        if (!d->repo) {
-                /* not formatted yet when we started: keep looking for it */
-                char err[CONF_ERR_LEN];
-                hamrd_config_load(d, err, sizeof(err));
-        }
+        if (!d->repo) /* not formatted (or not answering) yet: keep looking for it */
+                hamrd_config_reload(d);
         if (d->cfg && d->member) {
                 step(d);
                 publish(d, now, true); /* the periodic heartbeat */
@@ -576,7 +573,8 @@ static void on_packet(void *ud, const uint8_t *pkt, size_t len, const struct soc
         }
 }
 
-static void on_disk(void *ud, const repo_slot_t *slots, uint64_t present, uint64_t gen, int io_err)
+static void on_disk(void *ud, const repo_slot_t *slots, uint64_t present, uint64_t gen,
+                    const char *gen_text, int io_err)
 {
         static memb_status_t st;
         static memb_view_t view;
@@ -588,15 +586,10 @@ static void on_disk(void *ud, const repo_slot_t *slots, uint64_t present, uint64
                 log_debug("daemon", "repository I/O error: %s", strerror(-io_err));
         else
                 d->disk_ok_usec = now;
-        if (d->cfg && gen > d->cfg->generation) {
-                char err[CONF_ERR_LEN];
-                if (hamrd_config_load(d, err, sizeof(err)) < 0)
-                        log_err("daemon", "new configuration generation %llu not applied: %s",
-                                (unsigned long long)gen, err);
-        } else if (!d->cfg && gen > 0) {
-                char err[CONF_ERR_LEN];
-                hamrd_config_load(d, err, sizeof(err));
-        }
+        /* a newer generation: the disk worker read its text (else the
+         * configuration worker reads it); never read on the loop */
+        if (gen > 0 && (!d->cfg || gen > d->cfg->generation))
+                hamrd_config_offer(d, gen, gen_text);
         if (!d->cfg || !d->member)
                 return;
         for (int i = 0; i < REPO_MAX_SLOTS; i++) {

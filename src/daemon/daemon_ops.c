@@ -13,9 +13,9 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static hamrd_op_fn *const handlers[] = {
-    [API_OP_ADD] = hamrd_config_add,        [API_OP_MODIFY] = hamrd_config_modify,
-    [API_OP_DELETE] = hamrd_config_delete,  [API_OP_QUERY] = hamrd_config_query,
-    [API_OP_SYNC] = hamrd_config_sync,      [API_OP_VERIFY] = hamrd_config_verify,
+    [API_OP_ADD] = hamrd_op_add,       [API_OP_MODIFY] = hamrd_op_modify,
+    [API_OP_DELETE] = hamrd_op_delete, [API_OP_QUERY] = hamrd_op_query,
+    [API_OP_SYNC] = hamrd_op_sync,     [API_OP_VERIFY] = hamrd_op_verify,
     [API_OP_START] = hamrd_api_runtime,     [API_OP_STOP] = hamrd_api_runtime,
     [API_OP_RG_ONLINE] = hamrd_api_runtime, [API_OP_RG_OFFLINE] = hamrd_api_runtime,
     [API_OP_RG_MOVE] = hamrd_api_runtime,   [API_OP_STATUS] = hamrd_api_status,

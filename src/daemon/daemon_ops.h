@@ -1,7 +1,7 @@
 /* daemon_ops: hamrd's one dispatch of control requests: the operation table
  * of src/api/api_ops.def bound to handlers, with the table's flags enforced
  * before any handler runs (unknown op, missing or unknown class, cluster not
- * configured, no quorum). Handlers live in daemon_config.c and daemon_api.c. */
+ * configured, no quorum). Handlers live in daemon_edit.c and daemon_api.c. */
 #pragma once
 #include <jansson.h>
 #include <stdbool.h>
@@ -22,8 +22,8 @@ void hamrd_ops_dispatch(struct hamrd *d, uint32_t conn, json_t *req);
  * carries out (COORD_ONLY); else err says why. */
 bool hamrd_ops_forwardable(json_t *req, char *err, size_t errlen);
 
-/* daemon_config.c: configuration requests. */
-hamrd_op_fn hamrd_config_add, hamrd_config_modify, hamrd_config_delete, hamrd_config_query,
-    hamrd_config_sync, hamrd_config_verify;
+/* daemon_edit.c: configuration requests (run on the configuration worker). */
+hamrd_op_fn hamrd_op_add, hamrd_op_modify, hamrd_op_delete, hamrd_op_query, hamrd_op_sync,
+    hamrd_op_verify;
 /* daemon_api.c: status, and runtime requests (to the coordinator). */
 hamrd_op_fn hamrd_api_status, hamrd_api_runtime;

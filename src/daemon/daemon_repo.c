@@ -8,6 +8,7 @@
  * follows the view and moves its disk heartbeat and configuration I/O to
  * it. Groups are not touched: the network keeps the view quorate. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -125,32 +126,72 @@ static void start_switch(hamrd_t *d)
         }
 }
 
-/* Follow the control state's active repository. */
+typedef struct open_job {
+        uv_work_t req;
+        hamrd_t *d;
+        uint8_t index;
+        char path[4096];
+        repo_t *repo; /* out */
+        int result;
+} open_job_t;
+
+/* Worker thread: open the repository the view names (reads its superblock). */
+static void open_work(uv_work_t *req)
+{
+        open_job_t *j = req->data;
+
+        j->result = repo_open(j->path, &j->repo);
+}
+
+static void open_done(uv_work_t *req, int status)
+{
+        open_job_t *j = req->data;
+        hamrd_t *d = j->d;
+
+        d->repo_opening = false;
+        if (status < 0 || j->result < 0) {
+                log_err("daemon", "ARR: cannot open the active repository %s: %s", j->path,
+                        strerror(-(status < 0 ? status : j->result)));
+        } else if (j->index != d->cs->ctl.repo_index || !d->cfg ||
+                   strcmp(j->path, hamrd_repo_path(d, j->index))) {
+                repo_close(j->repo); /* the view moved on meanwhile */
+        } else {
+                /* The previous handle stays open: the disk worker may still
+                 * be inside an I/O on it (a hung disk), and closing it is
+                 * not needed. */
+                log_warn("daemon", "repository switched to %s (%s)", j->path,
+                         j->index ? "backup" : "REPOSITORY");
+                d->repo = j->repo;
+                d->repo_index = j->index;
+                d->disk_ok_usec = 0;
+                hamrd_repo_attach(d);
+                d->dirty = true;
+                hamrd_kick(d);
+        }
+        free(j);
+}
+
+/* Follow the control state's active repository (opened off the loop). */
 static void follow(hamrd_t *d)
 {
         uint8_t want = d->cs->ctl.repo_index;
-        repo_t *repo = NULL;
-        const char *path = hamrd_repo_path(d, want);
-        int r;
+        open_job_t *j;
 
-        if (want == d->repo_index && d->repo)
+        if ((want == d->repo_index && d->repo) || d->repo_opening)
                 return;
+        if (want == d->repo_index && !d->repo)
+                return; /* start-up: the configuration worker opens it */
         if (want > d->cfg->nbackups)
                 return; /* a configuration without that backup: wait for the generation */
-        r = repo_open(path, &repo);
-        if (r < 0) {
-                log_err("daemon", "ARR: cannot open the active repository %s: %s", path, strerror(-r));
-                return;
-        }
-        /* The previous handle stays open: the disk worker may still be
-         * inside an I/O on it (a hung disk), and closing it is not needed. */
-        log_warn("daemon", "repository switched to %s (%s)", path,
-                 want ? "backup" : "REPOSITORY");
-        d->repo = repo;
-        d->repo_index = want;
-        d->disk_ok_usec = 0;
-        hamrd_repo_attach(d);
-        d->dirty = true;
+        j = zalloc(sizeof(*j));
+        j->d = d;
+        j->index = want;
+        snprintf(j->path, sizeof(j->path), "%s", hamrd_repo_path(d, want));
+        j->req.data = j;
+        if (uv_queue_work(d->loop, &j->req, open_work, open_done) == 0)
+                d->repo_opening = true;
+        else
+                free(j);
 }
 
 void hamrd_repo_step(hamrd_t *d, usec_t now)

@@ -104,7 +104,7 @@ int main(int argc, char **argv)
                 {NULL, 0, NULL, 0},
         };
         hamrd_t *d = zalloc(sizeof(*d));
-        char err[CONF_ERR_LEN], dir[4096];
+        char dir[4096];
         bool realtime = false;
         int c, r;
 
@@ -147,9 +147,11 @@ int main(int argc, char **argv)
         coord_init(&d->coord);
         hamrd_loop_init(d);
 
-        r = hamrd_config_load(d, err, sizeof(err));
-        if (r < 0 && r != -ENODATA && r != -ENOENT)
-                log_err("daemon", "configuration not loaded: %s", err);
+        /* The configuration is read on the configuration worker: a hung
+         * repository does not keep the loop (heartbeats, pets, the control
+         * socket) from starting; the cached copy is used if it does not
+         * answer within the detection time. */
+        hamrd_config_start(d);
 
         r = api_start(d->loop, d->socket_path, hamrd_on_request, d, &d->api);
         if (r < 0) {

@@ -37,6 +37,7 @@ struct topo {
         repo_slot_t *slots; /* [REPO_MAX_SLOTS] */
         uint64_t present;
         uint64_t config_generation;
+        char *config_text; /* not yet handed to the loop, or NULL */
         int io_error;
         bool result_ready;
         /* lease parameters (loop -> worker) */
@@ -119,6 +120,7 @@ static void on_async(uv_async_t *a)
         topo_t *t = a->data;
         static repo_slot_t slots[REPO_MAX_SLOTS];
         uint64_t present, gen;
+        char *text;
         int err;
 
         pthread_mutex_lock(&t->lock);
@@ -129,10 +131,13 @@ static void on_async(uv_async_t *a)
         memcpy(slots, t->slots, sizeof(slots));
         present = t->present;
         gen = t->config_generation;
+        text = t->config_text;
+        t->config_text = NULL;
         err = t->io_error;
         t->result_ready = false;
         pthread_mutex_unlock(&t->lock);
-        t->dcb(t->ud, slots, present, gen, err);
+        t->dcb(t->ud, slots, present, gen, text, err);
+        free(text);
 }
 
 /* Round period: half the heartbeat interval, at least 5 ms. */
@@ -239,6 +244,8 @@ static void *worker(void *arg)
         uint64_t seq = 0;
         usec_t last_cfg_check = 0;
         uint64_t gen = 0;
+        char *gen_text = NULL;   /* read this round, not handed over yet */
+        repo_t *gen_repo = NULL; /* the repository gen was read from */
         lease_t ls;
         repo_t *lease_repo = NULL; /* the repository ls refers to */
         bool timing_bad = false;
@@ -278,11 +285,19 @@ static void *worker(void *arg)
                                 else if (r != -ENOENT)
                                         err = r;
                         }
-                        if (start - last_cfg_check >= 250 * USEC_PER_MSEC) {
+                        if (start - last_cfg_check >= 250 * USEC_PER_MSEC || repo != gen_repo) {
                                 char *text = NULL;
                                 uint64_t g = 0;
-                                if (repo_config_read(repo, &g, &text) == 0)
+                                if (repo_config_read(repo, &g, &text) == 0) {
+                                        if (g != gen || repo != gen_repo) {
+                                                /* the loop gets the text with the round */
+                                                free(gen_text);
+                                                gen_text = text;
+                                                text = NULL;
+                                        }
                                         gen = g;
+                                }
+                                gen_repo = repo;
                                 free(text);
                                 last_cfg_check = start;
                         }
@@ -319,6 +334,11 @@ static void *worker(void *arg)
                         memcpy(t->slots, slots, sizeof(slots));
                         t->present = present;
                         t->config_generation = gen;
+                        if (gen_text) {
+                                free(t->config_text);
+                                t->config_text = gen_text;
+                                gen_text = NULL;
+                        }
                         t->io_error = err;
                         t->result_ready = true;
                         uv_async_send(&t->async);
@@ -340,6 +360,7 @@ static void *worker(void *arg)
                 }
         }
         pthread_mutex_unlock(&t->lock);
+        free(gen_text);
         return NULL;
 }
 

@@ -1,7 +1,8 @@
 /* topo: the heartbeat paths. One UDP socket (all networks, one port) on the
  * event loop, and a worker thread that each round (half the heartbeat
  * interval, at least 5 ms) writes this node's repository slot, reads every
- * other node's slot and the configuration generation, and runs the
+ * other node's slot and the configuration generation (handing the loop the
+ * text of each new generation, so that it is read once), and runs the
  * tie-breaker lease (src/lease) on the repository, so that a hung or slow
  * disk never stalls the loop: the loop only ever takes a mutex that the
  * worker never holds during I/O. */
@@ -20,9 +21,12 @@ typedef struct topo topo_t;
 typedef void (*topo_packet_cb)(void *ud, const uint8_t *pkt, size_t len,
                                const struct sockaddr_in *from);
 /* Called on the loop after a disk round: slots[i] valid where (present >> i) & 1.
- * config_generation: newest valid generation on the repository (0 = none). */
+ * config_generation: newest valid generation on the repository (0 = none).
+ * config_text: that generation's text when the worker read a generation it
+ * had not handed over before (borrowed for the call), else NULL: the loop
+ * need not read it again. */
 typedef void (*topo_disk_cb)(void *ud, const repo_slot_t *slots, uint64_t present,
-                             uint64_t config_generation, int io_error);
+                             uint64_t config_generation, const char *config_text, int io_error);
 
 topo_t *topo_new(uv_loop_t *loop, topo_packet_cb pcb, topo_disk_cb dcb, void *ud);
 void topo_free(topo_t *t); /* stops the worker (waits for it unless it is stuck in I/O) */

@@ -240,16 +240,19 @@ def test_node_restarts_from_its_cached_configuration(cluster):
     gen = cluster.status("n1")["cluster"]["GENERATION"]
     cluster.wait_for(lambda: cluster.status("n3")["cluster"]["GENERATION"] == gen, 30,
                      what="n3 applied the newest generation")
-    cached = open(os.path.join(nd.state_dir, "applied.conf")).read()
-    assert f"generation {gen}" in cached
+    # written off the loop, just after the generation is applied
+    cluster.wait_for(lambda: f"generation {gen}" in open(os.path.join(nd.state_dir, "applied.conf")).read(),
+                     10, what="n3 cached the newest generation")
     cluster.stop_daemon("n3")
     saved = list(cluster.daemon_args)
     cluster.daemon_args += ["--repository", "/nonexistent/hamr-repository"]
     try:
         cluster.start_daemon("n3")
+        # the control socket comes up before the configuration is read (off the loop)
+        cluster.wait_for(lambda: cluster.status("n3")["cluster"].get("GENERATION") == gen, 30,
+                         what="n3 applied its cached configuration")
         cluster.wait_for(lambda: {n["NAME"]: n["STATE"] for n in cluster.status("n1")["nodes"]}["n3"] == "ONLINE",
                          60, what="n3 back ONLINE from its cached configuration")
-        assert cluster.status("n3")["cluster"]["GENERATION"] == gen
         assert "cached configuration" in cluster.log_tail("n3", 50)
     finally:
         cluster.daemon_args[:] = saved

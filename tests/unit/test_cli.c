@@ -324,12 +324,15 @@ static void test_runbook_short_forms(void **state)
         EXPECT_REQ("[{\"op\":\"modify\",\"class\":\"resource_group\",\"name\":\"web_rg\","
                    "\"attrs\":{\"FALLBACK\":\"FBHPN\"}},{\"op\":\"sync\"}]",
                    "modify", "FallBack", "-m", "home", "-g", "web_rg");
-        EXPECT_REQ("[{\"op\":\"modify\",\"class\":\"resource_group\",\"name\":\"a\",\"attrs\":{"
-                   "\"FALLOVER\":\"FNPN\"}},"
-                   "{\"op\":\"modify\",\"class\":\"resource_group\",\"name\":\"b\",\"attrs\":{"
-                   "\"FALLOVER\":\"FNPN\"}},"
+        /* several groups: one request, staged all-or-nothing by the daemon */
+        EXPECT_REQ("[{\"op\":\"modify\",\"class\":\"resource_group\",\"names\":[\"a\",\"b\"],"
+                   "\"attrs\":{\"FALLOVER\":\"FNPN\"}},"
                    "{\"op\":\"sync\"}]",
                    "set", "failover", "-g", "a,b", "-m", "next");
+        EXPECT_REQ("[{\"op\":\"modify\",\"class\":\"resource_group\",\"names\":[\"a\",\"b\",\"c\"],"
+                   "\"attrs\":{\"FALLBACK\":\"NFB\"}},"
+                   "{\"op\":\"sync\"}]",
+                   "modify", "fallback", "-g", "a,b,c", "-m", "never");
         /* The other runbook forms. */
         EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"offline\"}]", "stop", "cluster",
                    "-m", "graceful");

@@ -1,9 +1,10 @@
 /* test_repo: unit tests for src/repo on a temporary file (format/open, config
  * generations and torn writes, staged area, node slots, the lease block,
- * locking, threads). */
+ * locking, threads) and the repository worker (FIFO, hung jobs). */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -20,6 +21,7 @@
 #include <sodium.h>
 
 #include "repo/repo.h"
+#include "repo/repo_work.h"
 
 #define MIB        (1u << 20)
 #define OFF_A      (1 * MIB)
@@ -775,6 +777,161 @@ static void test_threads(void **state)
         assert_int_equal(atomic_load(&a.failures), 0);
 }
 
+/* ---- repo_work: the FIFO worker, hung jobs ---- */
+
+typedef struct wjob {
+        repo_job_t job; /* first */
+        int id;
+        sem_t *block; /* run waits on it: a hung I/O */
+        bool expired_running, expire_called;
+} wjob_t;
+
+static struct {
+        uv_loop_t loop;
+        repo_work_t *w;      /* never freed: its threads may still be blocked */
+        int ran[16], nran;   /* worker order */
+        int done[16], ndone; /* loop order */
+        bool done_ran[16], done_expired[16];
+        pthread_mutex_t lock;
+        sem_t block;
+} W = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static void wjob_run(repo_job_t *j, repo_work_ctx_t *ctx)
+{
+        wjob_t *wj = (wjob_t *)j;
+
+        (void)ctx;
+        if (wj->block)
+                sem_wait(wj->block);
+        pthread_mutex_lock(&W.lock);
+        W.ran[W.nran++] = wj->id;
+        pthread_mutex_unlock(&W.lock);
+}
+
+static void wjob_done(void *ud, repo_job_t *j)
+{
+        wjob_t *wj = (wjob_t *)j;
+
+        assert_ptr_equal(ud, &W);
+        W.done_ran[wj->id] = j->ran;
+        W.done_expired[wj->id] = j->expired;
+        W.done[W.ndone++] = wj->id;
+        free(wj);
+}
+
+static void wjob_expire(void *ud, repo_job_t *j, bool running)
+{
+        wjob_t *wj = (wjob_t *)j;
+
+        assert_ptr_equal(ud, &W);
+        assert_false(wj->expire_called);
+        wj->expire_called = true;
+        wj->expired_running = running;
+}
+
+static wjob_t *wjob(int id, const char *path, usec_t timeout, sem_t *block)
+{
+        wjob_t *wj = calloc(1, sizeof(*wj));
+
+        wj->id = id;
+        wj->block = block;
+        snprintf(wj->job.path, sizeof(wj->job.path), "%s", path);
+        wj->job.timeout_usec = timeout;
+        wj->job.run = wjob_run;
+        wj->job.done = wjob_done;
+        wj->job.expire = wjob_expire;
+        return wj;
+}
+
+/* Runs the loop until pred() or 5 s. */
+static bool run_until(bool (*pred)(void))
+{
+        usec_t end = now_usec() + 5 * USEC_PER_SEC;
+
+        while (!pred() && now_usec() < end)
+                uv_run(&W.loop, UV_RUN_NOWAIT), usleep(1000);
+        return pred();
+}
+
+static int want_done;
+static bool enough_done(void)
+{
+        return W.ndone >= want_done;
+}
+
+static void test_work_fifo(void **state)
+{
+        (void)state;
+        assert_int_equal(uv_loop_init(&W.loop), 0);
+        sem_init(&W.block, 0, 0);
+        W.w = repo_work_new(&W.loop, &W);
+        for (int i = 1; i <= 5; i++)
+                assert_int_equal(
+                    repo_work_submit(W.w, &wjob(i, "/r", USEC_PER_SEC * 5, NULL)->job, NULL), 0);
+        want_done = 5;
+        assert_true(run_until(enough_done));
+        for (int i = 0; i < 5; i++) {
+                assert_int_equal(W.ran[i], i + 1);  /* one at a time, in order */
+                assert_int_equal(W.done[i], i + 1); /* handed back in order */
+                assert_true(W.done_ran[i + 1]);
+                assert_false(W.done_expired[i + 1]);
+        }
+        assert_int_equal(repo_work_pending(W.w), 0);
+}
+
+static wjob_t *hung, *queued;
+static bool hung_expired(void)
+{
+        return hung->expire_called && queued->expire_called;
+}
+
+static void test_work_hung(void **state)
+{
+        usec_t stuck = 0;
+        wjob_t *refused, *other;
+
+        (void)state;
+        W.nran = W.ndone = 0;
+        /* job 6 hangs in its I/O, job 7 waits behind it */
+        hung = wjob(6, "/r", 50 * USEC_PER_MSEC, &W.block);
+        queued = wjob(7, "/r", 50 * USEC_PER_MSEC, NULL);
+        assert_int_equal(repo_work_submit(W.w, &hung->job, NULL), 0);
+        assert_int_equal(repo_work_submit(W.w, &queued->job, NULL), 0);
+        assert_true(run_until(hung_expired)); /* both answered after their timeout */
+        assert_true(hung->expired_running);
+        assert_false(queued->expired_running);
+        assert_int_equal(W.ndone, 0);
+        /* the worker is stuck: the same repository is refused at once */
+        refused = wjob(8, "/r", 50 * USEC_PER_MSEC, NULL);
+        assert_int_equal(repo_work_submit(W.w, &refused->job, &stuck), -ETIMEDOUT);
+        assert_true(stuck >= 50 * USEC_PER_MSEC);
+        free(refused);
+        /* another repository (ARR): a fresh worker; the expired job 7 is skipped */
+        other = wjob(9, "/backup", USEC_PER_SEC * 5, NULL);
+        assert_int_equal(repo_work_submit(W.w, &other->job, NULL), 0);
+        want_done = 2;
+        assert_true(run_until(enough_done));
+        assert_int_equal(W.done[0], 7);
+        assert_false(W.done_ran[7]);
+        assert_true(W.done_expired[7]);
+        assert_int_equal(W.done[1], 9);
+        assert_true(W.done_ran[9]);
+        assert_int_equal(W.nran, 1); /* only 9 ran; 6 is still inside its I/O */
+        /* the hung I/O returns: its job comes back, marked expired */
+        sem_post(&W.block);
+        want_done = 3;
+        assert_true(run_until(enough_done));
+        assert_int_equal(W.done[2], 6);
+        assert_true(W.done_ran[6] && W.done_expired[6]);
+        assert_int_equal(repo_work_pending(W.w), 0);
+        /* the new worker serves the hung repository again */
+        assert_int_equal(repo_work_submit(W.w, &wjob(10, "/r", USEC_PER_SEC * 5, NULL)->job, NULL),
+                         0);
+        want_done = 4;
+        assert_true(run_until(enough_done));
+        assert_true(W.done_ran[10]);
+}
+
 #define T(fn)  cmocka_unit_test_setup_teardown(fn, setup, teardown)
 #define TP(fn) cmocka_unit_test_setup_teardown(fn, setup_path, teardown)
 
@@ -799,6 +956,8 @@ int main(void)
             T(test_lease_corrupt),
             T(test_lock),
             T(test_threads),
+            cmocka_unit_test(test_work_fifo),
+            cmocka_unit_test(test_work_hung),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
