@@ -297,8 +297,17 @@ static void publish(hamrd_t *d, usec_t now, bool periodic)
         }
         if (keepalive)
                 d->quiet_ticks = 0;
-        /* the slot: status, view, report, control; what does not fit is left
+        /* the slot: status, view, report, control; a report too large goes
+         * without its error reasons, and what still does not fit is left
          * out, loudly (the network still carries it) */
+        if (rlen > 0 && (size_t)(slen + vlen + rlen + clen) + 2 * REPO_SLOT_PARTS > sizeof(slot)) {
+                static uint8_t rshort[WIRE_MAX_BODY];
+                int n = cstate_report_encode(&d->report, 0, rshort, sizeof(rshort));
+                if (n > 0) {
+                        memcpy(rbuf, rshort, (size_t)n);
+                        rlen = n;
+                }
+        }
         bufw_init(&w, slot, sizeof(slot));
         slot_part(&w, sbuf, slen);
         bool fits = slot_part(&w, vbuf, vlen);

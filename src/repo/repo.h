@@ -7,8 +7,9 @@
  *            checksum (BLAKE2b-128 over generation||length||text)} + text
  *   2 MiB    config slot B
  *   3 MiB    staged config (1 MiB), same header; generation = base generation
- *   4 MiB    node slots: 64 x 4 KiB, slot i belongs to node id i
- *   4.25 MiB tie-breaker lease (4 KiB): {magic, version, owner, incarnation,
+ *   4 MiB    node slots: 64 x 16 KiB, slot i belongs to node id i (a node
+ *            writes and reads only the blocks its body needs)
+ *   5 MiB    tie-breaker lease (4 KiB): {magic, version, owner, incarnation,
  *            counter, checksum}; rest of the reserved area up to 8 MiB unused
  *   8 MiB    end (minimum size)
  * A config generation is written to the slot not holding the newest valid
@@ -22,8 +23,8 @@
 #include <stdint.h>
 
 #define REPO_MIN_SIZE      (8u << 20)
-#define REPO_SLOT_SIZE     4096u
-#define REPO_SLOT_MAX_BODY 3968u
+#define REPO_SLOT_SIZE     16384u /* status, view, report and control of 256 groups */
+#define REPO_SLOT_MAX_BODY 16256u
 #define REPO_MAX_SLOTS     64
 #define REPO_CONFIG_MAX    ((1u << 20) - 4096u)
 
@@ -60,7 +61,8 @@ typedef struct repo_slot {
         uint8_t body[REPO_SLOT_MAX_BODY];
 } repo_slot_t;
 
-/* Slot I/O: one pwrite/pread of REPO_SLOT_SIZE. Slot has a checksum; a slot
+/* Slot I/O: one pwrite of the blocks the body needs; a read of the first
+ * block, then of the rest if the body needs it. Slot has a checksum; a slot
  * that fails it or was never written reads as -ENOENT. */
 int repo_slot_write(repo_t *repo, uint16_t node_id, uint64_t incarnation, uint64_t seq,
                     const void *body, size_t body_len);

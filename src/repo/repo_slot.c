@@ -12,6 +12,14 @@
 #include "common/hamr_buf.h"
 #include "common/hamr_time.h"
 
+/* Bytes of a slot a body of body_len uses, whole blocks. */
+static size_t used_len(size_t body_len)
+{
+        size_t n = REPO_SLOT_OFF_BODY + body_len;
+
+        return (n + REPO_BLOCK - 1) / REPO_BLOCK * REPO_BLOCK;
+}
+
 static uint64_t slot_off(uint16_t node_id)
 {
         return REPO_OFF_SLOTS + (uint64_t)node_id * REPO_SLOT_SIZE;
@@ -66,7 +74,8 @@ int repo_slot_write(repo_t *repo, uint16_t node_id, uint64_t incarnation, uint64
                              body_len);
         if (r < 0)
                 return r;
-        return repo_pwrite_full(repo->fd, blk, REPO_SLOT_SIZE, slot_off(node_id));
+        /* only the blocks the header and body use */
+        return repo_pwrite_full(repo->fd, blk, used_len(body_len), slot_off(node_id));
 }
 
 int repo_slot_decode(const uint8_t *blk, size_t len, uint16_t node_id, repo_slot_t *ret_slot)
@@ -115,9 +124,20 @@ int repo_slot_read(repo_t *repo, uint16_t node_id, repo_slot_t *ret_slot)
         if (node_id >= REPO_MAX_SLOTS)
                 return -EINVAL;
         blk = repo_alloc_aligned(REPO_SLOT_SIZE);
-        k = repo_pread_full(repo->fd, blk, REPO_SLOT_SIZE, slot_off(node_id));
+        k = repo_pread_full(repo->fd, blk, REPO_BLOCK, slot_off(node_id));
         if (k < 0)
                 return k;
+        /* the rest only if the body needs it */
+        uint32_t body_len = (uint32_t)blk[REPO_SLOT_OFF_BODYLEN] << 24 |
+                            (uint32_t)blk[REPO_SLOT_OFF_BODYLEN + 1] << 16 |
+                            (uint32_t)blk[REPO_SLOT_OFF_BODYLEN + 2] << 8 |
+                            blk[REPO_SLOT_OFF_BODYLEN + 3];
+        if (body_len <= REPO_SLOT_MAX_BODY && used_len(body_len) > REPO_BLOCK) {
+                k = repo_pread_full(repo->fd, blk + REPO_BLOCK, used_len(body_len) - REPO_BLOCK,
+                                    slot_off(node_id) + REPO_BLOCK);
+                if (k < 0)
+                        return k;
+        }
         return repo_slot_decode(blk, REPO_SLOT_SIZE, node_id, ret_slot);
 }
 

@@ -4,6 +4,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,6 +116,15 @@ int topo_send(topo_t *t, const struct sockaddr_in *to, const void *pkt, size_t l
         return r < 0 ? r : 0;
 }
 
+/* Copy the present slots, each only as far as its body goes (slots are
+ * 16 KiB; most bodies a few hundred bytes). */
+static void copy_slots(repo_slot_t *dst, const repo_slot_t *src, uint64_t present)
+{
+        for (int i = 0; i < REPO_MAX_SLOTS; i++)
+                if (present & (1ULL << i))
+                        memcpy(&dst[i], &src[i], offsetof(repo_slot_t, body) + src[i].body_len);
+}
+
 static void on_async(uv_async_t *a)
 {
         topo_t *t = a->data;
@@ -128,8 +138,8 @@ static void on_async(uv_async_t *a)
                 pthread_mutex_unlock(&t->lock);
                 return;
         }
-        memcpy(slots, t->slots, sizeof(slots));
         present = t->present;
+        copy_slots(slots, t->slots, present);
         gen = t->config_generation;
         text = t->config_text;
         t->config_text = NULL;
@@ -331,7 +341,7 @@ static void *worker(void *arg)
                         break; /* replaced while in I/O: the new worker owns the results */
                 t->in_io = false;
                 if (repo && !t->stop) {
-                        memcpy(t->slots, slots, sizeof(slots));
+                        copy_slots(t->slots, slots, present);
                         t->present = present;
                         t->config_generation = gen;
                         if (gen_text) {

@@ -28,7 +28,8 @@
 #define OFF_B      (2 * MIB)
 #define OFF_STAGED (3 * MIB)
 #define OFF_SLOTS  (4 * MIB)
-#define OFF_LEASE  (4 * MIB + 256 * 1024)
+#define OFF_LEASE  (5 * MIB)
+#define SLOT       (16 * 1024) /* node slot size (layout version 2) */
 
 typedef struct {
         char path[64];
@@ -504,20 +505,20 @@ static void test_slot_corrupt(void **state)
         assert_int_equal(repo_slot_write(f->repo, 5, 1, 1, "body!", 5), 0);
         /* Every byte of header and body is covered. */
         for (uint64_t off = 0; off < 52 + 5; off++) {
-                raw_flip(f->path, OFF_SLOTS + 5 * 4096 + off);
+                raw_flip(f->path, OFF_SLOTS + 5 * SLOT + off);
                 assert_int_equal(repo_slot_read(f->repo, 5, &s), -ENOENT);
-                raw_flip(f->path, OFF_SLOTS + 5 * 4096 + off);
+                raw_flip(f->path, OFF_SLOTS + 5 * SLOT + off);
                 assert_int_equal(repo_slot_read(f->repo, 5, &s), 0);
         }
         /* Bytes past the body are not. */
-        raw_flip(f->path, OFF_SLOTS + 5 * 4096 + 52 + 5);
+        raw_flip(f->path, OFF_SLOTS + 5 * SLOT + 52 + 5);
         assert_int_equal(repo_slot_read(f->repo, 5, &s), 0);
 
         /* A valid slot copied into another node's position is refused. */
         {
                 uint8_t blk[4096];
-                raw_read(f->path, OFF_SLOTS + 5 * 4096, blk, sizeof(blk));
-                raw_write(f->path, OFF_SLOTS + 6 * 4096, blk, sizeof(blk));
+                raw_read(f->path, OFF_SLOTS + 5 * SLOT, blk, sizeof(blk));
+                raw_write(f->path, OFF_SLOTS + 6 * SLOT, blk, sizeof(blk));
                 assert_int_equal(repo_slot_read(f->repo, 6, &s), -ENOENT);
         }
 }
@@ -665,7 +666,7 @@ static void test_lease_corrupt(void **state)
         expect_lease(f->repo, REPO_LEASE_NONE, 6, 0x7f00000000000007ULL);
         /* a node slot copied into the lease block */
         assert_int_equal(repo_slot_write(f->repo, 5, 6, 7, "x", 1), 0);
-        raw_read(f->path, OFF_SLOTS + 5 * 4096, blk, sizeof(blk));
+        raw_read(f->path, OFF_SLOTS + 5 * SLOT, blk, sizeof(blk));
         raw_write(f->path, OFF_LEASE, blk, sizeof(blk));
         assert_int_equal(repo_lease_read(f->repo, &l), -EBADMSG);
         /* zeroed again (as formatted): never written */
