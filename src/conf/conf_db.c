@@ -2,6 +2,7 @@
  * canonical attribute strings) and its atomic add/modify/delete, including
  * reference checks and id assignment. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -286,6 +287,25 @@ static uint32_t random_cluster_id(void)
         return id;
 }
 
+#define RG_ID_MAX 4294967295ul /* the schema's range for a group ID: 1..2^32-1 */
+
+/* The smallest group ID no group of db holds (db holds at most CONF_MAX_RGS). */
+static unsigned long lowest_free_rg_id(const conf_db_t *db, int rga)
+{
+        char buf[24];
+        bool taken;
+
+        for (unsigned long id = 1;; id++) {
+                snprintf(buf, sizeof(buf), "%lu", id);
+                taken = false;
+                for (size_t i = 0; i < db->nobjs && !taken; i++)
+                        taken = db->objs[i].cls == CONF_CLASS_RESOURCE_GROUP &&
+                                db->objs[i].values[rga] && !strcmp(db->objs[i].values[rga], buf);
+                if (!taken)
+                        return id;
+        }
+}
+
 void conf_db_assign_ids(conf_db_t *db)
 {
         bool used[CONF_MAX_NODES] = {false};
@@ -311,8 +331,12 @@ void conf_db_assign_ids(conf_db_t *db)
         /* Ids given while editing on top of generation G start at (G + 1) *
          * CONF_MAX_RGS: above every id of every earlier generation, so an id
          * is never reused, even after the group that had it was deleted (a
-         * deleted group's runtime state is never taken for a new group's). */
-        if (max_rg_id < (db->generation + 1) * CONF_MAX_RGS - 1)
+         * deleted group's runtime state is never taken for a new group's).
+         * Ids stay within the schema's range (found by fuzz_conf: a large
+         * generation gave ids the text parser refuses): past generation
+         * 2^24 they continue from the highest, then reuse the lowest free. */
+        if (db->generation < RG_ID_MAX / CONF_MAX_RGS &&
+            max_rg_id < (db->generation + 1) * CONF_MAX_RGS - 1)
                 max_rg_id = (db->generation + 1) * CONF_MAX_RGS - 1;
         for (size_t i = 0; i < db->nobjs; i++) {
                 conf_object_t *o = &db->objs[i];
@@ -323,7 +347,8 @@ void conf_db_assign_ids(conf_db_t *db)
                         o->values[id_attr(o->cls)] = zstrdup(buf);
                 }
                 if (o->cls == CONF_CLASS_RESOURCE_GROUP && !o->values[rga]) {
-                        snprintf(buf, sizeof(buf), "%lu", ++max_rg_id);
+                        snprintf(buf, sizeof(buf), "%lu",
+                                 max_rg_id < RG_ID_MAX ? ++max_rg_id : lowest_free_rg_id(db, rga));
                         o->values[rga] = zstrdup(buf);
                 }
                 if (o->cls != CONF_CLASS_NODE || o->values[ida])

@@ -73,16 +73,23 @@ static char *trim(char *s)
         return s;
 }
 
+/* "# hamr configuration generation N" before the first section sets the
+ * generation; N is decimal digits only, as conf_db_format writes it (sscanf's
+ * %SCNu64 also took "-2" as 2^64 - 2, and overflows undefined). */
 static void generation_comment(parse_state_t *st, const char *line)
 {
-        uint64_t g;
-        int n = 0;
+        static const char prefix[] = "# hamr configuration generation ";
+        const char *digits = line + sizeof(prefix) - 1;
+        unsigned long long g;
+        char *end;
 
-        if (st->gen_seen || st->nsecs > 0)
+        if (st->gen_seen || st->nsecs > 0 || strncmp(line, prefix, sizeof(prefix) - 1) != 0 ||
+            !isdigit((unsigned char)*digits))
                 return;
-        if (sscanf(line, "# hamr configuration generation %" SCNu64 "%n", &g, &n) == 1 &&
-            line[n] == '\0') {
-                st->generation = g;
+        errno = 0;
+        g = strtoull(digits, &end, 10);
+        if (errno == 0 && *end == '\0') {
+                st->generation = (uint64_t)g;
                 st->gen_seen = true;
         }
 }
