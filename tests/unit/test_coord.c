@@ -466,7 +466,7 @@ static void test_selective_fallover_and_poison_pill(void **state)
         /* members for long enough (a node that just joined does not count
          * as having the better network for the detection time) */
         for (int i = 0; i < 3; i++)
-                c.member_since[i] = now - USEC_PER_SEC;
+                c.mem.member_since[i] = now - USEC_PER_SEC;
         /* n1 loses carrier; n2 and n3 were heard 150 ms ago: too old */
         self_rep.net = NET_NO_CARRIER;
         update(&c, m, now + 150 * MS);
