@@ -385,8 +385,6 @@ static bool nodes_settled(const plan_input_t *in, plan_output_t *out)
                     !heard_within(in, i, 4 * in->cfg->hb_interval_usec)) {
                         settled = false;
                         note(out, PLAN_NONE, i, PLAN_WHY_NODE_UNSETTLED);
-                } else if (i != in->self) {
-                        wake_at(out, in->node[i].last_heard + 4 * in->cfg->hb_interval_usec);
                 }
         }
         return settled;
@@ -496,8 +494,13 @@ void plan(const plan_input_t *in, plan_output_t *out)
                              PLAN_WHY_GATHERING);
         }
         v->stable = stable;
-        if (stable)
+        if (stable) {
                 note(out, PLAN_NONE, PLAN_NONE, PLAN_WHY_STABLE);
+                /* stable until a member goes unheard */
+                for (int i = 0; i < CONF_MAX_NODES; i++)
+                        if ((in->members & BIT(i)) && i != in->self)
+                                wake_at(out, in->node[i].last_heard + 4 * cfg->hb_interval_usec);
+        }
 
         repository(in, out);
         lease = plan_lease_candidate(in);
