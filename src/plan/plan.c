@@ -390,6 +390,28 @@ static bool nodes_settled(const plan_input_t *in, plan_output_t *out)
         return settled;
 }
 
+/* The published control state is the same (report acknowledgements apart).
+ * Field by field: padding bytes (rgm_ctl_t copies) must not count as a
+ * change, or every step would publish. */
+static bool ctl_same(const cstate_ctl_t *a, const cstate_ctl_t *b)
+{
+        if (a->view_id != b->view_id || a->ctl_seq != b->ctl_seq || a->coord != b->coord ||
+            a->generation != b->generation || a->targets_valid != b->targets_valid ||
+            a->home_only != b->home_only || a->stable != b->stable ||
+            a->repo_index != b->repo_index || a->ngroups != b->ngroups ||
+            memcmp(a->want, b->want, sizeof(a->want)) != 0)
+                return false;
+        for (unsigned g = 0; g < CONF_MAX_RGS; g++) {
+                const rgm_ctl_t *x = &a->ctl[g], *y = &b->ctl[g];
+                if (a->gid[g] != b->gid[g] || a->target[g] != b->target[g] ||
+                    a->clear_seq[g] != b->clear_seq[g] || x->admin != y->admin ||
+                    x->pol_node != y->pol_node || x->move_node != y->move_node ||
+                    x->last_node != y->last_node || x->started != y->started)
+                        return false;
+        }
+        return true;
+}
+
 /* Per group: the scheduler's target, revoke before grant, waiting for
  * answers. Returns whether every group is settled. */
 static bool schedule(const plan_input_t *in, plan_output_t *out, uint64_t eligible,
@@ -400,6 +422,7 @@ static bool schedule(const plan_input_t *in, plan_output_t *out, uint64_t eligib
         const plan_memory_t *c = &out->mem;
         rgm_output_t ro[CONF_MAX_RGS];
         bool pending[CONF_MAX_RGS] = {0};
+        memset(ro, 0, sizeof(ro[0]) * (cfg->nrgs < CONF_MAX_RGS ? cfg->nrgs : CONF_MAX_RGS));
         bool settled = true;
 
         for (int i = 0; i < CONF_MAX_NODES; i++) {
@@ -512,8 +535,7 @@ void plan(const plan_input_t *in, plan_output_t *out)
          * a publication must not cause another one): they are sent with the
          * current ctl_seq. */
         acks = memcmp(before.report_ack, v->report_ack, sizeof(v->report_ack)) != 0;
-        memcpy(before.report_ack, v->report_ack, sizeof(v->report_ack));
-        if (memcmp(&before, v, sizeof(before)) != 0) {
+        if (!ctl_same(&before, v)) {
                 v->ctl_seq++;
                 out->publish = out->send = true;
                 for (unsigned g = 0; v->targets_valid && g < cfg->nrgs; g++)
