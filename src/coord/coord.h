@@ -1,9 +1,10 @@
-/* coord: the coordinator's control logic. On the node that coordinates the
- * current view it turns administrator intents (start/stop nodes, online,
- * offline and move groups) plus the members' reports into the control state
- * (cstate_ctl_t, published in the CONTROL message): wanted service state per
- * node, per-group control state and targets computed by the pure scheduler
- * (rgm_schedule). */
+/* coord: the coordinator's control logic, around the pure planner
+ * (src/plan). On the node that coordinates the current view it applies
+ * administrator intents (start/stop nodes, online, offline and move groups)
+ * to the control state (cstate_ctl_t, published in the CONTROL message), and
+ * on every step builds the planner's snapshot from the membership and the
+ * cluster state, runs plan() and applies its output: the new control state,
+ * the planner's memory, the ARR decision, log lines for changed decisions. */
 #pragma once
 #include <jansson.h>
 #include <stdbool.h>
@@ -11,30 +12,23 @@
 #include "conf/conf.h"
 #include "cstate/cstate.h"
 #include "memb/memb.h"
+#include "plan/plan.h"
 
 typedef struct coord {
-        uint16_t stopped_by[CONF_MAX_RGS]; /* node whose MANAGE=offline stop took the group offline */
-        /* Publication (view id, pub_seq) that last changed each group's
-         * target: until every member has answered it, the group's target is
-         * not changed again (a report older than the target may hide an
-         * acquisition in progress). */
-        uint64_t target_view[CONF_MAX_RGS];
-        uint64_t target_pub[CONF_MAX_RGS];
-        /* Since when each node's service network has been worse than the
-         * best eligible member's (0: it is not). Selective fallover acts
-         * only once that has lasted NETWORK_FAILURE_DETECTION_TIME, so the
-         * moment a peer comes back (it hears us before we hear it) does not
-         * move groups. */
-        usec_t net_worse_since[CONF_MAX_NODES];
-        uint64_t net_down; /* nodes selective fallover currently applies to */
-        /* Since when each node is a member (as this coordinator saw it):
-         * a node counts as having the better network only after the
-         * detection time, so that a rejoining node whose packets are not
-         * yet heard both ways does not pull groups to it. */
-        usec_t member_since[CONF_MAX_NODES];
+        plan_memory_t mem; /* the planner's memory between calls */
+        /* Set by the daemon before coord_update: backups that failed to
+         * prepare (bit per index), an input of the ARR decision. */
+        uint32_t repo_bad;
+        /* From the last coord_update (cleared when this node does not
+         * coordinate): the ARR switch to start (backup index, or
+         * PLAN_NONE) and the earliest time a decision may change. */
+        int arr_switch;
+        usec_t next_wakeup;
+        plan_input_t in;   /* the last snapshot */
+        plan_output_t out; /* the last decision, with its decision log */
 } coord_t;
 
-/* Initial state: no stop recorded, no target change pending. */
+/* Initial state: no stop recorded, no target change pending, no timer. */
 void coord_init(coord_t *c);
 
 /* Recompute the control state cs->ctl (coordinator of the current view
@@ -43,6 +37,17 @@ void coord_init(coord_t *c);
  * something published changed (ctl_seq was bumped) or only the report
  * acknowledgements changed (same ctl_seq). */
 bool coord_update(coord_t *c, const memb_t *m, cstate_t *cs, const hamr_config_t *cfg, usec_t now);
+
+/* The planner's snapshot of this node's membership and cluster state (all
+ * but the memory and repo_bad, left as they are). */
+void coord_snapshot(plan_input_t *in, const memb_t *m, const cstate_t *cs, const hamr_config_t *cfg,
+                    usec_t now);
+
+/* The node that should want the tie-breaker lease as this node sees it (any
+ * node, coordinator or not: plan_lease_candidate), or PLAN_NONE. Uses
+ * c->in as scratch. */
+int coord_lease_candidate(coord_t *c, const memb_t *m, const cstate_t *cs, const hamr_config_t *cfg,
+                          usec_t now);
 
 /* Apply a runtime request (op start|stop|rg_online|rg_offline|rg_move, see
  * docs/control-protocol.md) to cs->ctl. Returns 0, or a negative HAMR_E code

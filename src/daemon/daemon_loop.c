@@ -98,27 +98,11 @@ static cstate_net_t net_state(hamrd_t *d, usec_t now)
  * round (the longest write must stay below it). */
 static void lease_step(hamrd_t *d, usec_t now)
 {
-        const memb_view_t *v = &d->memb->view;
         usec_t until = 0, det = memb_timeout(d->memb);
         usec_t round = d->cfg->hb_interval_usec / 2, settle;
-        bool want = false;
-        int best = -1;
-        unsigned best_n = 0;
+        /* the planner's decision (plan_lease_candidate) */
+        bool want = coord_lease_candidate(&d->coord, d->memb, d->cs, d->cfg, now) == d->self_id;
 
-        if (d->cfg->nnodes % 2 == 0 && d->memb->have_view && (v->members & (1ULL << d->self_id))) {
-                for (int i = 0; i < CONF_MAX_NODES; i++) {
-                        const cstate_report_t *st = cstate_report_of(d->cs, (uint16_t)i);
-                        unsigned n;
-                        if (!(v->members & (1ULL << i)) || !st || (i != d->self_id && !st->disk_ok))
-                                continue;
-                        n = cstate_held_count(d->cs, (uint16_t)i);
-                        if (best < 0 || n > best_n) {
-                                best = i;
-                                best_n = n;
-                        }
-                }
-                want = best == d->self_id;
-        }
         settle = round > 10 * USEC_PER_MSEC ? round : 10 * USEC_PER_MSEC;
         topo_disk_lease(d->topo, want, d->self_id, d->incarnation, det * 9 / 10, settle);
         topo_disk_lease_observe(d->topo, d->cfg->nnodes % 2 == 0);
@@ -401,6 +385,7 @@ static void step(hamrd_t *d)
                 if (memb_epoch_step(d->memb, now))
                         d->dirty = true;
                 build_report(d, now);
+                d->coord.repo_bad = d->repo_bad;
                 if (coord_update(&d->coord, d->memb, d->cs, d->cfg, now)) {
                         d->ctl_dirty = true;
                         d->dirty = true;

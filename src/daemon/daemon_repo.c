@@ -80,33 +80,11 @@ static void prepare_done(uv_work_t *req, int status)
         free(j);
 }
 
-/* Coordinator: every member (self included) reports the active repository
- * failing, continuously for the detection time. */
-static bool active_repo_failed(hamrd_t *d, usec_t now)
+/* Prepare backup `next` (the planner's choice, plan() ARR) off the loop. */
+static void start_switch(hamrd_t *d, unsigned next)
 {
-        const memb_view_t *v = &d->memb->view;
-
-        for (int i = 0; i < CONF_MAX_NODES; i++) {
-                const cstate_report_t *st = cstate_report_of(d->cs, (uint16_t)i);
-                if (!(v->members & (1ULL << i)))
-                        continue;
-                if (!st || st->disk_ok || st->repo_index != d->cs->ctl.repo_index) {
-                        d->repo_fail_since = 0;
-                        return false;
-                }
-        }
-        if (!d->repo_fail_since)
-                d->repo_fail_since = now;
-        return now - d->repo_fail_since >= memb_timeout(d->memb);
-}
-
-static void start_switch(hamrd_t *d)
-{
-        unsigned next = d->cs->ctl.repo_index + 1u;
         prepare_job_t *j;
 
-        while (next <= d->cfg->nbackups && (d->repo_bad & (1u << next)))
-                next++;
         if (next > d->cfg->nbackups || !d->db)
                 return;
         j = zalloc(sizeof(*j));
@@ -202,7 +180,10 @@ void hamrd_repo_step(hamrd_t *d, usec_t now)
             d->cs->ctl.view_id != v->view_id)
                 return;
         follow(d);
+        /* The coordinator's planner decided (coord_update, this step): every
+         * member reported the active repository failing for the detection
+         * time; it chose the next backup that did not fail to prepare. */
         if (v->coord == d->self_id && memb_is_coordinator(d->memb, now) && !d->repo_switching &&
-            d->cs->ctl.repo_index < d->cfg->nbackups && active_repo_failed(d, now))
-                start_switch(d);
+            d->coord.arr_switch != PLAN_NONE)
+                start_switch(d, (unsigned)d->coord.arr_switch);
 }

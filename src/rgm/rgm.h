@@ -59,6 +59,9 @@ typedef struct rgm_input {
         /* reported state per group and node id: state[g * CONF_MAX_NODES + id] */
         const uint8_t *state;
         const rgm_ctl_t *ctl; /* [cfg->nrgs] */
+        /* `clmgr start cluster -o home`: a group not yet started comes
+         * online on its home node only, whatever its startup policy */
+        bool home_only;
 } rgm_input_t;
 
 typedef struct rgm_output {
@@ -99,8 +102,8 @@ typedef struct rgm_output {
  *       and listed ("online on current node"), unless FALLBACK=FBHPN and an
  *       eligible node earlier in NODES exists: then the highest-priority
  *       eligible node ("fallback to higher priority node");
- *     - else if !ctl.started: OHN -> NODES[0] if eligible ("startup on home
- *       node"), else none ("home node not available"); OFAN -> highest-priority
+ *     - else if !ctl.started: OHN (or home_only) -> NODES[0] if eligible
+ *       ("startup on home node"), else none ("home node not available"); OFAN -> highest-priority
  *       eligible node ("startup on first available node");
  *     - else FNPN -> highest-priority eligible node ("fallover to next
  *       priority node");

@@ -114,7 +114,7 @@ static uint16_t only_bit(uint64_t mask)
 
 /* The node the group should be on once nobody else holds it (rule 5). */
 static uint16_t desired_node(const conf_rg_t *rg, const rgm_ctl_t *ctl, const group_view_t *v,
-                             const char **ret_why)
+                             bool home_only, const char **ret_why)
 {
         uint16_t node;
 
@@ -143,7 +143,7 @@ static uint16_t desired_node(const conf_rg_t *rg, const rgm_ctl_t *ctl, const gr
         }
 
         if (!ctl->started) {
-                if (rg->startup == RG_STARTUP_OHN) {
+                if (rg->startup == RG_STARTUP_OHN || home_only) {
                         if (rg->nnodes > 0 && rg->nodes[0] < CONF_MAX_NODES &&
                             (v->ok & BIT(rg->nodes[0]))) {
                                 *ret_why = WHY_HOME;
@@ -196,7 +196,7 @@ static uint16_t target_node(const rgm_input_t *in, unsigned g, const group_view_
                 return RGM_NO_NODE;
         }
 
-        desired = desired_node(&in->cfg->rgs[g], ctl, v, ret_why);
+        desired = desired_node(&in->cfg->rgs[g], ctl, v, in->home_only, ret_why);
         if (desired == RGM_NO_NODE)
                 return RGM_NO_NODE;
         if (v->holders & ~BIT(desired)) {

@@ -1,6 +1,7 @@
 /* test_coord: the coordinator's handling of administrator requests and its
  * scheduling gate (targets only in a quorate view where every member has
- * reported the current view and generation). */
+ * reported the current view and generation), and the planner's decisions it
+ * hands to the daemon. The planner's timing is driven by tests/scenarios/plan. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -294,7 +295,7 @@ static void test_control_state_follows_group_id_across_syncs(void **state)
         snprintf(two[1].name, sizeof(two[1].name), "db_rg");
         cfg.rgs = two;
         cfg.nrgs = 2;
-                all_report(m, now, SVC_ACTIVE, RG_S_OFFLINE);
+        all_report(m, now, SVC_ACTIVE, RG_S_OFFLINE);
         assert_int_equal(command(&c, m, "{\"op\":\"start\"}", err), 0);
         update(&c, m, now);
         ack(m, now);
@@ -307,7 +308,7 @@ static void test_control_state_follows_group_id_across_syncs(void **state)
         cfg.nrgs = 1;
         cfg.generation = 2;
         self_st.generation = 2;
-                peer_st.generation = 2;
+        peer_st.generation = 2;
         all_report(m, now, SVC_ACTIVE, RG_S_OFFLINE);
         update(&c, m, now);
         assert_int_equal(cs->ctl.generation, 2);
@@ -322,7 +323,7 @@ static void test_control_state_follows_group_id_across_syncs(void **state)
         cfg.nrgs = 2;
         cfg.generation = 3;
         self_st.generation = 3;
-                peer_st.generation = 3;
+        peer_st.generation = 3;
         all_report(m, now, SVC_ACTIVE, RG_S_OFFLINE);
         update(&c, m, now);
         assert_int_equal(cs->ctl.ctl[0].admin, RGM_ADMIN_OFFLINE);
@@ -406,7 +407,7 @@ static void test_revoke_before_grant(void **state)
         memb_t *m = granted_to_n2(&c, now);
 
         (void)state;
-        ack(m, now);                   /* everyone answered; n2 not acquiring yet */
+        ack(m, now);                    /* everyone answered; n2 not acquiring yet */
         self_rep.services = SVC_ACTIVE; /* n1 (home, higher priority) becomes eligible */
         update(&c, m, now);
         assert_int_equal(cs->ctl.target[0], RGM_NO_NODE); /* revoked, not moved */
@@ -466,7 +467,7 @@ static void test_selective_fallover_and_poison_pill(void **state)
         /* members for long enough (a node that just joined does not count
          * as having the better network for the detection time) */
         for (int i = 0; i < 3; i++)
-                c.member_since[i] = now - USEC_PER_SEC;
+                c.mem.member_since[i] = now - USEC_PER_SEC;
         /* n1 loses carrier; n2 and n3 were heard 150 ms ago: too old */
         self_rep.net = NET_NO_CARRIER;
         update(&c, m, now + 150 * MS);
@@ -500,6 +501,43 @@ static void test_selective_fallover_and_poison_pill(void **state)
         memb_free(m);
 }
 
+/* The coordinator hands the planner's ARR decision to the daemon: every
+ * member (none has a working disk here) reports the active repository
+ * failing for the detection time (400 ms); backups that failed to prepare
+ * (repo_bad, set by the daemon) are skipped. The decision lasts one update
+ * and is cleared when this node does not coordinate. */
+static void test_arr_decision_through_coord(void **state)
+{
+        coord_t c;
+        char err[CONF_ERR_LEN];
+        usec_t now = now_usec();
+        memb_t *m = cluster_of_three(&c, now);
+
+        (void)state;
+        cfg.nbackups = 2;
+        assert_int_equal(command(&c, m, "{\"op\":\"start\"}", err), 0);
+        all_report(m, now, SVC_ACTIVE, RG_S_OFFLINE);
+        update(&c, m, now);
+        assert_int_equal(c.arr_switch, PLAN_NONE);
+        assert_true(c.next_wakeup <= now + 400 * MS);
+        ack(m, now + 399 * MS);
+        update(&c, m, now + 399 * MS);
+        assert_int_equal(c.arr_switch, PLAN_NONE);
+        ack(m, now + 400 * MS);
+        update(&c, m, now + 400 * MS);
+        assert_int_equal(c.arr_switch, 1);
+        c.repo_bad = 1u << 1;
+        update(&c, m, now + 400 * MS);
+        assert_int_equal(c.arr_switch, 2);
+        /* not the coordinator of the view any more: no decision */
+        m->view.coord = 1;
+        assert_false(update(&c, m, now + 400 * MS));
+        assert_int_equal(c.arr_switch, PLAN_NONE);
+        assert_int_equal(c.next_wakeup, USEC_INFINITY);
+        cfg.nbackups = 0;
+        memb_free(m);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -513,6 +551,7 @@ int main(void)
             cmocka_unit_test(test_revoke_before_grant),
             cmocka_unit_test(test_no_quorum_refuses),
             cmocka_unit_test(test_selective_fallover_and_poison_pill),
+            cmocka_unit_test(test_arr_decision_through_coord),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
