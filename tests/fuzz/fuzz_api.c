@@ -18,18 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "api/api.h"
 #include "conf/conf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(c)                                                                                   \
-        do {                                                                                       \
-                if (!(c)) {                                                                        \
-                        fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c);      \
-                        abort();                                                                   \
-                }                                                                                  \
-        } while (0)
 
 #define MAX_KV 64 /* as hamrd */
 

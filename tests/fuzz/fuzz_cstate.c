@@ -8,17 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "cstate/cstate_msg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(c)                                                                                   \
-        do {                                                                                       \
-                if (!(c)) {                                                                        \
-                        fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c);      \
-                        abort();                                                                   \
-                }                                                                                  \
-        } while (0)
 
 static uint8_t enc[65536], enc2[65536];
 

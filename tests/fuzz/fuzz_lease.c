@@ -26,19 +26,13 @@
 
 #include <sodium.h>
 
+#include "fuzz_check.h"
 #include "common/hamr_buf.h"
 #include "lease/lease.h"
 #include "repo/repo.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(c)                                                                                   \
-        do {                                                                                       \
-                if (!(c)) {                                                                        \
-                        fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c);      \
-                        abort();                                                                   \
-                }                                                                                  \
-        } while (0)
 
 #define SELF     3
 #define SELF_INC 5

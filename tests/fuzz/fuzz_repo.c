@@ -30,18 +30,12 @@
 
 #include <sodium.h>
 
+#include "fuzz_check.h"
 #include "common/hamr_buf.h"
 #include "repo/repo_layout.h" /* private to src/repo: the fuzzer reseals areas */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(c)                                                                                   \
-        do {                                                                                       \
-                if (!(c)) {                                                                        \
-                        fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c);      \
-                        abort();                                                                   \
-                }                                                                                  \
-        } while (0)
 
 #define NBASE_SLOTS 4
 

@@ -18,6 +18,7 @@
 
 #include <sodium.h>
 
+#include "fuzz_check.h"
 #include "common/hamr_buf.h"
 #include "cstate/cstate_msg.h"
 #include "memb/memb_msg.h"
@@ -27,13 +28,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define SLOT_OFF_BODY 52u /* header length (repo_layout.h, private to src/repo) */
 
-#define CHECK(c)                                                                                   \
-        do {                                                                                       \
-                if (!(c)) {                                                                        \
-                        fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c);      \
-                        abort();                                                                   \
-                }                                                                                  \
-        } while (0)
 
 static memb_status_t st, st2;
 static memb_view_t view, view2;

@@ -21,6 +21,7 @@
 
 #include <sodium.h>
 
+#include "fuzz_check.h"
 #include "wire/wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -37,13 +38,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define POOL_MAX     512
 #define POOL_PKT     (WIRE_OVERHEAD + 2)
 
-#define CHECK(c)                                                                                   \
-        do {                                                                                       \
-                if (!(c)) {                                                                        \
-                        fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c);      \
-                        abort();                                                                   \
-                }                                                                                  \
-        } while (0)
 
 static_assert(sizeof(FUZZ_KEY) == WIRE_KEY_LEN, "fuzz key is 32 bytes");
 
