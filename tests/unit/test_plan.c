@@ -56,11 +56,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scn_text.h"
 #include "plan/plan.h"
 
 #define BIT(id)     (UINT64_C(1) << (id))
 #define SCN_MAX_RGS 16
-#define SCN_MAX_TOK 80
 #define SCN_ERR_LEN 512
 #define SCN_START   (1000 * USEC_PER_SEC) /* the clock at the start (0 means "unset") */
 
@@ -78,11 +78,7 @@ typedef struct scn {
         char err[SCN_ERR_LEN];
 } scn_t;
 
-typedef struct tokens {
-        char buf[2048];
-        char *v[SCN_MAX_TOK];
-        unsigned n;
-} tokens_t;
+typedef scn_tokens_t tokens_t;
 
 __attribute__((format(printf, 2, 3))) static int scn_fail(scn_t *s, const char *fmt, ...)
 {
@@ -98,42 +94,9 @@ __attribute__((format(printf, 2, 3))) static int scn_fail(scn_t *s, const char *
 
 static int tokenize(scn_t *s, const char *line, tokens_t *t)
 {
-        const char *p = line;
-        size_t o = 0;
-        bool quoted = false;
+        char msg[128];
 
-        t->n = 0;
-        for (;;) {
-                while (isspace((unsigned char)*p))
-                        p++;
-                if (!*p || *p == '#')
-                        return 0;
-                if (t->n == SCN_MAX_TOK)
-                        return scn_fail(s, "too many words");
-                t->v[t->n++] = &t->buf[o];
-                for (; *p && (quoted || (!isspace((unsigned char)*p) && *p != '#')); p++) {
-                        if (*p == '"') {
-                                quoted = !quoted;
-                                continue;
-                        }
-                        if (o + 2 >= sizeof(t->buf))
-                                return scn_fail(s, "line too long");
-                        t->buf[o++] = *p;
-                }
-                t->buf[o++] = '\0';
-                if (quoted)
-                        return scn_fail(s, "unterminated quote");
-        }
-}
-
-static char *split_kv(char *tok)
-{
-        char *eq = strchr(tok, '=');
-
-        if (!eq)
-                return NULL;
-        *eq = '\0';
-        return eq + 1;
+        return scn_tokenize(line, t, msg, sizeof(msg)) < 0 ? scn_fail(s, "%s", msg) : 0;
 }
 
 /* ---- names and values ---- */
@@ -260,7 +223,7 @@ static void reset_node(scn_t *s, int id)
 static int do_config(scn_t *s, tokens_t *t)
 {
         for (unsigned i = 1; i < t->n; i++) {
-                char *v = split_kv(t->v[i]);
+                char *v = scn_split_kv(t->v[i]);
                 const char *k = t->v[i];
                 unsigned long n;
                 int r;
@@ -333,7 +296,7 @@ static int do_group(scn_t *s, tokens_t *t)
         snprintf(rg->name, sizeof(rg->name), "%s", t->v[1]);
         rg->id = 100 + g;
         for (unsigned i = 2; i < t->n; i++) {
-                char *v = split_kv(t->v[i]);
+                char *v = scn_split_kv(t->v[i]);
                 const char *k = t->v[i];
                 unsigned long n;
 
@@ -426,7 +389,7 @@ static int do_node(scn_t *s, tokens_t *t)
                 return scn_fail(s, "node N key=value...");
         n = &s->in.node[id];
         for (unsigned i = 2; i < t->n; i++) {
-                char *v = split_kv(t->v[i]);
+                char *v = scn_split_kv(t->v[i]);
                 const char *k = t->v[i];
                 unsigned long u = 0;
                 bool b = false;
@@ -498,7 +461,7 @@ static int do_state(scn_t *s, tokens_t *t)
         if (t->n < 3 || parse_groups(s, t->v[1], &lo, &hi) < 0)
                 return t->n < 3 ? scn_fail(s, "state G N=STATE...") : -1;
         for (unsigned i = 2; i < t->n; i++) {
-                char *v = split_kv(t->v[i]);
+                char *v = scn_split_kv(t->v[i]);
                 int id = node_id(s, t->v[i]), x = v ? lookup(STATES, RG_S_COUNT, v) : -1;
                 if (id < 0 || x < 0)
                         return scn_fail(s, "expected NODE=STATE, got '%s'", t->v[i]);
@@ -527,7 +490,7 @@ static int do_ack(scn_t *s, tokens_t *t)
 static int do_want(scn_t *s, tokens_t *t)
 {
         for (unsigned i = 1; i < t->n; i++) {
-                char *v = split_kv(t->v[i]);
+                char *v = scn_split_kv(t->v[i]);
                 int id = node_id(s, t->v[i]), x = v ? lookup(WANTS, WANT_COUNT, v) : -1;
                 if (id < 0 || x < 0)
                         return scn_fail(s, "expected NODE=WANT, got '%s'", t->v[i]);
@@ -543,7 +506,7 @@ static int do_ctl(scn_t *s, tokens_t *t)
         if (t->n < 3 || parse_groups(s, t->v[1], &lo, &hi) < 0)
                 return t->n < 3 ? scn_fail(s, "ctl G key=value...") : -1;
         for (unsigned i = 2; i < t->n; i++) {
-                char *v = split_kv(t->v[i]);
+                char *v = scn_split_kv(t->v[i]);
                 const char *k = t->v[i];
                 uint16_t node = RGM_NO_NODE;
                 bool b = false;
@@ -656,7 +619,7 @@ static int expect_group(scn_t *s, tokens_t *t)
         if (parse_groups(s, t->v[1], &lo, &hi) < 0)
                 return -1;
         for (unsigned i = 2; i < t->n; i++) {
-                char *v = split_kv(t->v[i]);
+                char *v = scn_split_kv(t->v[i]);
                 const char *k = t->v[i];
 
                 if (!v)
@@ -702,7 +665,7 @@ static int expect_node(scn_t *s, tokens_t *t)
         if (id < 0)
                 return scn_fail(s, "expect node N key=value...");
         for (unsigned i = 3; i < t->n; i++) {
-                char *v = split_kv(t->v[i]);
+                char *v = scn_split_kv(t->v[i]);
                 const char *k = t->v[i], *got;
 
                 if (!v)
@@ -722,7 +685,7 @@ static int expect_node(scn_t *s, tokens_t *t)
 static int expect_cluster(scn_t *s, tokens_t *t)
 {
         for (unsigned i = 2; i < t->n; i++) {
-                char *v = split_kv(t->v[i]);
+                char *v = scn_split_kv(t->v[i]);
                 const char *k = t->v[i], *got;
                 char buf[64];
 
@@ -794,7 +757,7 @@ static int do_log(scn_t *s, tokens_t *t, bool present)
         if (code == PLAN_WHY_COUNT)
                 return scn_fail(s, "%s CODE [group=G] [node=N|K]: unknown code", t->v[0]);
         for (unsigned i = 2; i < t->n; i++) {
-                char *v = split_kv(t->v[i]);
+                char *v = scn_split_kv(t->v[i]);
                 unsigned lo, hi;
                 unsigned long u;
 
@@ -945,33 +908,6 @@ static int scn_run_text(scn_t *s, const char *file, char *text)
 
 /* ---- tests: scenarios ---- */
 
-static int is_scn(const struct dirent *d)
-{
-        size_t n = strlen(d->d_name);
-
-        return n > 4 && strcmp(d->d_name + n - 4, ".scn") == 0;
-}
-
-static char *read_all(const char *path)
-{
-        FILE *f = fopen(path, "r");
-        char *buf;
-        long n;
-
-        if (!f)
-                return NULL;
-        fseek(f, 0, SEEK_END);
-        n = ftell(f);
-        fseek(f, 0, SEEK_SET);
-        buf = n >= 0 ? calloc(1, (size_t)n + 1) : NULL;
-        if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-                free(buf);
-                buf = NULL;
-        }
-        fclose(f);
-        return buf;
-}
-
 static void test_scenarios(void **state)
 {
         const char *root = getenv("HAMR_SOURCE_ROOT");
@@ -984,7 +920,7 @@ static void test_scenarios(void **state)
         (void)state;
         assert_non_null(s);
         snprintf(dir, sizeof(dir), "%s/tests/scenarios/plan", root ? root : "../..");
-        n = scandir(dir, &ents, is_scn, alphasort);
+        n = scandir(dir, &ents, scn_is_scn, alphasort);
         if (n < 0)
                 fail_msg("cannot read %s (set HAMR_SOURCE_ROOT)", dir);
         for (int i = 0; i < n; i++) {
@@ -992,7 +928,7 @@ static void test_scenarios(void **state)
                 char *text;
 
                 snprintf(path, sizeof(path), "%s/%s", dir, ents[i]->d_name);
-                text = read_all(path);
+                text = scn_read_all(path);
                 if (!text) {
                         print_error("%s: cannot read\n", path);
                         failed++;

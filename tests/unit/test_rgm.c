@@ -36,11 +36,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "scn_text.h"
 #include "rgm/rgm.h"
 
 #define BIT(id)     (UINT64_C(1) << (id))
 #define SCN_MAX_RGS 16
-#define SCN_MAX_TOK 80
 #define SCN_ERR_LEN 512
 
 typedef struct scn {
@@ -60,11 +60,7 @@ typedef struct scn {
         char err[SCN_ERR_LEN];
 } scn_t;
 
-typedef struct tokens {
-        char buf[2048];
-        char *v[SCN_MAX_TOK];
-        unsigned n;
-} tokens_t;
+typedef scn_tokens_t tokens_t;
 
 __attribute__((format(printf, 2, 3))) static int scn_fail(scn_t *s, const char *fmt, ...)
 {
@@ -80,32 +76,9 @@ __attribute__((format(printf, 2, 3))) static int scn_fail(scn_t *s, const char *
 
 static int tokenize(scn_t *s, const char *line, tokens_t *t)
 {
-        const char *p = line;
-        size_t o = 0;
-        bool quoted = false;
+        char msg[128];
 
-        t->n = 0;
-        for (;;) {
-                while (isspace((unsigned char)*p))
-                        p++;
-                if (!*p || *p == '#')
-                        return 0;
-                if (t->n == SCN_MAX_TOK)
-                        return scn_fail(s, "too many words");
-                t->v[t->n++] = &t->buf[o];
-                for (; *p && (quoted || (!isspace((unsigned char)*p) && *p != '#')); p++) {
-                        if (*p == '"') {
-                                quoted = !quoted;
-                                continue;
-                        }
-                        if (o + 2 >= sizeof(t->buf))
-                                return scn_fail(s, "line too long");
-                        t->buf[o++] = *p;
-                }
-                t->buf[o++] = '\0';
-                if (quoted)
-                        return scn_fail(s, "unterminated quote");
-        }
+        return scn_tokenize(line, t, msg, sizeof(msg)) < 0 ? scn_fail(s, "%s", msg) : 0;
 }
 
 /* ---- names ---- */
@@ -183,17 +156,6 @@ static int parse_state(scn_t *s, const char *v, uint8_t *ret)
         return scn_fail(s, "unknown state '%s'", v);
 }
 
-/* Splits "key=value" in place; returns the value or NULL. */
-static char *split_kv(char *tok)
-{
-        char *eq = strchr(tok, '=');
-
-        if (!eq)
-                return NULL;
-        *eq = '\0';
-        return eq + 1;
-}
-
 /* Group selector: a group name or '*'. Sets [*ret_lo, *ret_hi). */
 static int parse_groups(scn_t *s, const char *name, unsigned *ret_lo, unsigned *ret_hi)
 {
@@ -260,7 +222,7 @@ static int do_group(scn_t *s, tokens_t *t)
             .startup = RG_STARTUP_OHN, .fallover = RG_FALLOVER_FNPN, .fallback = RG_FALLBACK_NFB};
         strcpy(rg->name, t->v[1]);
         for (i = 2; i < t->n; i++) {
-                char *v = split_kv(t->v[i]);
+                char *v = scn_split_kv(t->v[i]);
 
                 if (!v)
                         return scn_fail(s, "expected key=value, got '%s'", t->v[i]);
@@ -333,7 +295,7 @@ static int do_state(scn_t *s, tokens_t *t)
         if (t->n < 3 || parse_groups(s, t->v[1], &lo, &hi) < 0)
                 return t->n < 3 ? scn_fail(s, "state G N=STATE...") : -1;
         for (i = 2; i < t->n; i++) {
-                char *v = split_kv(t->v[i]);
+                char *v = scn_split_kv(t->v[i]);
                 uint16_t id;
                 uint8_t st = 0;
 
@@ -353,7 +315,7 @@ static int do_ctl(scn_t *s, tokens_t *t)
         if (t->n < 3 || parse_groups(s, t->v[1], &lo, &hi) < 0)
                 return t->n < 3 ? scn_fail(s, "ctl G key=value...") : -1;
         for (i = 2; i < t->n; i++) {
-                char *v = split_kv(t->v[i]);
+                char *v = scn_split_kv(t->v[i]);
                 const char *key = t->v[i];
 
                 if (!v)
@@ -453,7 +415,7 @@ static int do_expect(scn_t *s, tokens_t *t)
         s->step_exp = true;
         s->nexpects++;
         for (i = 2; i < t->n; i++) {
-                char *v = split_kv(t->v[i]);
+                char *v = scn_split_kv(t->v[i]);
                 const char *key = t->v[i];
 
                 if (!v)
@@ -574,33 +536,6 @@ static int scn_run_text(scn_t *s, const char *file, char *text)
 
 /* ---- tests: scenarios ---- */
 
-static int is_scn(const struct dirent *d)
-{
-        size_t n = strlen(d->d_name);
-
-        return n > 4 && strcmp(d->d_name + n - 4, ".scn") == 0;
-}
-
-static char *read_all(const char *path)
-{
-        FILE *f = fopen(path, "r");
-        char *buf;
-        long n;
-
-        if (!f)
-                return NULL;
-        fseek(f, 0, SEEK_END);
-        n = ftell(f);
-        fseek(f, 0, SEEK_SET);
-        buf = calloc(1, (size_t)n + 1);
-        if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-                free(buf);
-                buf = NULL;
-        }
-        fclose(f);
-        return buf;
-}
-
 static void test_scenarios(void **state)
 {
         const char *root = getenv("HAMR_SOURCE_ROOT");
@@ -613,7 +548,7 @@ static void test_scenarios(void **state)
         (void)state;
         assert_non_null(s);
         snprintf(dir, sizeof(dir), "%s/tests/scenarios", root ? root : "../..");
-        n = scandir(dir, &ents, is_scn, alphasort);
+        n = scandir(dir, &ents, scn_is_scn, alphasort);
         if (n < 0)
                 fail_msg("cannot read %s (set HAMR_SOURCE_ROOT)", dir);
         for (i = 0; i < n; i++) {
@@ -621,7 +556,7 @@ static void test_scenarios(void **state)
                 char *text;
 
                 snprintf(path, sizeof(path), "%s/%s", dir, ents[i]->d_name);
-                text = read_all(path);
+                text = scn_read_all(path);
                 if (!text) {
                         print_error("%s: cannot read\n", path);
                         failed++;
