@@ -77,6 +77,8 @@ typedef struct hamrd {
 
         uv_timer_t tick;
         uv_idle_t kick;        /* runs one step soon after an event */
+        void (*step_fn)(struct hamrd *d); /* the loop's step (daemon_loop registers it) */
+        uv_timer_cb tick_fn;              /* the loop's heartbeat tick */
         bool kick_armed;
         usec_t last_tick_usec;
 
@@ -95,11 +97,15 @@ typedef struct hamrd {
         uint64_t bad_gen;  /* a generation that does not apply (not retried) */
 } hamrd_t;
 
-/* daemon_loop.c */
+/* daemon_loop.c: the top (tick, receipt, step) */
 void hamrd_loop_init(hamrd_t *d);
-void hamrd_kick(hamrd_t *d);           /* run a step soon */
+
+/* daemon_core.c: the bottom (calls none of the other daemon files) */
+void hamrd_kick(hamrd_t *d);           /* run a step soon (d->step_fn) */
 void hamrd_send_to(hamrd_t *d, uint16_t node_id, wire_type_t type, const void *body, size_t len);
 void hamrd_apply_config(hamrd_t *d);   /* after d->cfg changed */
+const char *hamrd_repo_path(const hamrd_t *d, unsigned index);
+void hamrd_repo_attach(hamrd_t *d);    /* hand d->repo to the disk worker */
 
 /* daemon_config.c: repository I/O runs on the configuration worker */
 void hamrd_config_start(hamrd_t *d);  /* hamrd.c: the first read, the cached-config fallback */
@@ -109,9 +115,7 @@ void hamrd_config_reload(hamrd_t *d); /* read the repository's newest generation
 void hamrd_config_offer(hamrd_t *d, uint64_t gen, const char *text);
 
 /* daemon_repo.c */
-const char *hamrd_repo_path(const hamrd_t *d, unsigned index);
 void hamrd_repo_step(hamrd_t *d, usec_t now);
-void hamrd_repo_attach(hamrd_t *d); /* daemon_loop.c: hand d->repo to the disk worker */
 
 /* daemon_api.c */
 void hamrd_on_request(void *ud, uint32_t conn_id, json_t *req);

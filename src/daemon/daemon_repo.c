@@ -26,13 +26,6 @@ typedef struct prepare_job {
         int result;
 } prepare_job_t;
 
-const char *hamrd_repo_path(const hamrd_t *d, unsigned index)
-{
-        if (index == 0 || !d->cfg || index > d->cfg->nbackups)
-                return d->repo_path;
-        return d->cfg->backups[index - 1];
-}
-
 /* Worker thread: make the backup a repository holding our generation. */
 static void prepare_work(uv_work_t *req)
 {

@@ -1,0 +1,120 @@
+/* daemon_core: what every part of hamrd uses and that calls back into none
+ * of them: sending a message to a node, asking for a step soon (the loop's
+ * step, registered by daemon_loop), the path of a repository, handing the
+ * repository to the disk worker, and applying a new configuration. The
+ * bottom of the daemon's files: daemon_loop, daemon_api, daemon_config and
+ * daemon_repo call it; it calls none of them. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/hamr_log.h"
+#include "daemon/daemon.h"
+
+static usec_t interval(const hamrd_t *d)
+{
+        return d->cfg ? d->cfg->hb_interval_usec : 200 * USEC_PER_MSEC;
+}
+
+void hamrd_send_to(hamrd_t *d, uint16_t node_id, wire_type_t type, const void *body, size_t len)
+{
+        static uint8_t pkt[WIRE_MAX_PACKET];
+        struct in_addr sent[8];
+        unsigned nsent = 0;
+        size_t plen;
+        int n;
+
+        if (!d->cfg || !d->wire || (n = hamr_config_node_by_id(d->cfg, node_id)) < 0)
+                return;
+        if (wire_seal(d->wire, type, body, len, pkt, sizeof(pkt), &plen) < 0)
+                return;
+        /* the same packet over every network the node is on, and its COMMPATH */
+        for (unsigned k = 0; k <= d->cfg->nnetworks; k++) {
+                struct in_addr a = k < d->cfg->nnetworks ? d->cfg->networks[k].addr[node_id]
+                                                         : d->cfg->nodes[n].commpath;
+                bool dup = a.s_addr == 0;
+                for (unsigned j = 0; j < nsent && !dup; j++)
+                        dup = sent[j].s_addr == a.s_addr;
+                if (dup || nsent >= 8)
+                        continue;
+                sent[nsent++] = a;
+                struct sockaddr_in to = {.sin_family = AF_INET, .sin_addr = a,
+                                         .sin_port = htons(d->cfg->port)};
+                topo_send(d->topo, &to, pkt, plen);
+        }
+}
+
+static void on_kick(uv_idle_t *h)
+{
+        hamrd_t *d = h->data;
+        uv_idle_stop(h);
+        d->kick_armed = false;
+        d->step_fn(d);
+}
+
+void hamrd_kick(hamrd_t *d)
+{
+        if (d->kick_armed)
+                return;
+        d->kick_armed = true;
+        uv_idle_start(&d->kick, on_kick);
+}
+
+const char *hamrd_repo_path(const hamrd_t *d, unsigned index)
+{
+        if (index == 0 || !d->cfg || index > d->cfg->nbackups)
+                return d->repo_path;
+        return d->cfg->backups[index - 1];
+}
+
+void hamrd_repo_attach(hamrd_t *d)
+{
+        uint64_t mask = 0;
+
+        for (unsigned i = 0; i < d->cfg->nnodes; i++)
+                mask |= 1ULL << d->cfg->nodes[i].id;
+        topo_disk_config(d->topo, d->repo, d->self_id, mask, d->cfg->hb_interval_usec);
+}
+
+void hamrd_apply_config(hamrd_t *d)
+{
+        uint64_t mask = 0;
+        int n;
+
+        n = hamr_config_node_by_name(d->cfg, d->node_name);
+        d->member = n >= 0;
+        if (!d->member) {
+                log_warn("daemon", "node %s is not in configuration generation %llu",
+                         d->node_name, (unsigned long long)d->cfg->generation);
+                return;
+        }
+        d->self_id = (uint16_t)d->cfg->nodes[n].id;
+        for (unsigned i = 0; i < d->cfg->nnodes; i++)
+                mask |= 1ULL << d->cfg->nodes[i].id;
+        if (!d->wire) {
+                uint8_t key[WIRE_KEY_LEN];
+                int r = wire_key_load(d->key_path, key);
+                if (r < 0) {
+                        log_err("daemon", "cluster key %s: %s", d->key_path, strerror(-r));
+                        d->member = false;
+                        return;
+                }
+                d->wire = wire_ctx_new(key, d->cfg->cluster_id, d->self_id, d->incarnation);
+                memset(key, 0, sizeof(key));
+        }
+        wire_ctx_set_cluster_id(d->wire, d->cfg->cluster_id);
+        wire_ctx_set_senders(d->wire, mask & ~(1ULL << d->self_id));
+        memb_set_config(d->memb, d->cfg, d->self_id);
+        cstate_set_config(d->cs, d->cfg, d->self_id);
+        dms_configure(d->dms, d->cfg->deadman_mode, d->cfg->watchdog_usec, now_usec());
+        exec_set_config(d->exec, d->cfg, d->self_id);
+        if (topo_bind(d->topo, d->cfg->port) < 0)
+                log_err("daemon", "cannot bind UDP port %u", d->cfg->port);
+        hamrd_repo_attach(d);
+        uv_timer_start(&d->tick, d->tick_fn, 0,
+                       interval(d) / USEC_PER_MSEC ? interval(d) / USEC_PER_MSEC : 1);
+        d->dirty = true;
+        hamrd_kick(d);
+        log_info("daemon", "configuration generation %llu applied (node id %u)",
+                 (unsigned long long)d->cfg->generation, d->self_id);
+}
