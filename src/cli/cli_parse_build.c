@@ -9,7 +9,7 @@
 #include <strings.h>
 
 #include "api/api_ops.h"
-#include "cli/cli_parse_internal.h"
+#include "cli/cli_parse_build.h"
 #include "cli/cli_schema.h"
 #include "common/hamr_alloc.h"
 #include "common/hamr_error.h"

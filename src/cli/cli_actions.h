@@ -1,5 +1,6 @@
-/* cli_parse_internal: what cli_parse.c (argv walking, actions) and
- * cli_parse_build.c (request builders) share. Not for clmgr.c or tests. */
+/* cli_actions: clmgr's action table and the argument helpers shared by
+ * cli_parse.c (argv walking) and cli_parse_build.c (request builders). Not
+ * for clmgr.c or tests. */
 #pragma once
 #include <jansson.h>
 #include <stdbool.h>
@@ -29,6 +30,8 @@ struct cli_flags {
         bool help;     /* -h, -?, --help */
 };
 
+/* The action's definition (name, aliases, classes, help). */
+const struct cli_action_def *cli_action_def(enum cli_action act);
 /* Sets cmd->rc and cmd->error (formatted); returns -EINVAL. */
 int cli_fail(struct cli_cmd *cmd, int rc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -45,17 +48,3 @@ json_t *cli_split_names(const char *s);
 int cli_reject_flags(struct cli_cmd *cmd, const struct cli_flags *fl, const char *allowed,
                      const char *what);
 
-/* Request builders: append to cmd->requests and set show and wait. name and
- * attrs (ATTR=VALUE pairs as typed, values unquoted) are borrowed. 0 or -EINVAL. */
-int cli_build_crud(struct cli_cmd *cmd, enum cli_action act, const struct cli_flags *fl,
-                   const char *name, json_t *attrs);
-int cli_build_start_stop(struct cli_cmd *cmd, enum cli_action act, enum cli_rt_class rt,
-                         const struct cli_flags *fl, const char *name, json_t *attrs);
-int cli_build_rg(struct cli_cmd *cmd, enum cli_action act, const struct cli_flags *fl,
-                 const char *name, json_t *attrs);
-int cli_build_sync_verify(struct cli_cmd *cmd, enum cli_action act, const struct cli_flags *fl,
-                          const char *name, json_t *attrs);
-
-/* A request object {"op": op} (new reference); append one to cmd's list. */
-json_t *cli_new_request(const char *op);
-void cli_add_request(struct cli_cmd *cmd, json_t *req);

@@ -1,0 +1,21 @@
+/* cli_parse_build: the request builders cli_parse.c calls once it knows the
+ * action, the class, the name and the attributes. Not for clmgr.c or tests. */
+#pragma once
+#include <jansson.h>
+
+#include "cli/cli_actions.h"
+
+/* Request builders: append to cmd->requests and set show and wait. name and
+ * attrs (ATTR=VALUE pairs as typed, values unquoted) are borrowed. 0 or -EINVAL. */
+int cli_build_crud(struct cli_cmd *cmd, enum cli_action act, const struct cli_flags *fl,
+                   const char *name, json_t *attrs);
+int cli_build_start_stop(struct cli_cmd *cmd, enum cli_action act, enum cli_rt_class rt,
+                         const struct cli_flags *fl, const char *name, json_t *attrs);
+int cli_build_rg(struct cli_cmd *cmd, enum cli_action act, const struct cli_flags *fl,
+                 const char *name, json_t *attrs);
+int cli_build_sync_verify(struct cli_cmd *cmd, enum cli_action act, const struct cli_flags *fl,
+                          const char *name, json_t *attrs);
+
+/* A request object {"op": op} (new reference); append one to cmd's list. */
+json_t *cli_new_request(const char *op);
+void cli_add_request(struct cli_cmd *cmd, json_t *req);
