@@ -113,7 +113,8 @@ typedef struct rgm_output {
  *     (a lone RELEASING holder that is desired is targeted again).
  * out.ctl = in ctl, except started = true and last_node = target when the
  * target reports ONLINE; move_node cleared once the group is ONLINE there or
- * when it is no longer an eligible listed node; started = false when no node
+ * when it is no longer an eligible listed member (a node whose network is
+ * down keeps it); started = false when no node
  * of the group's NODES is an eligible member and nobody holds it (cluster
  * services stopped on all its nodes: its startup policy applies again when
  * they start, one by one or all at once). why is a static string. */

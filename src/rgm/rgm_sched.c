@@ -236,9 +236,13 @@ void rgm_schedule(const rgm_input_t *in, rgm_output_t *out)
                         if (target == in->ctl[g].move_node)
                                 out[g].ctl.move_node = RGM_NO_NODE; /* the move is done */
                 }
+                /* its node left the view or stopped its services: forget the
+                 * move (a node whose network is down for a while keeps it,
+                 * and gets the group once the network is back) */
                 if (in->ctl[g].move_node != RGM_NO_NODE &&
-                    (in->ctl[g].move_node >= CONF_MAX_NODES || !(v.ok & BIT(in->ctl[g].move_node))))
-                        out[g].ctl.move_node = RGM_NO_NODE; /* its node went away: forget it */
+                    (in->ctl[g].move_node >= CONF_MAX_NODES ||
+                     !(v.listed & in->members & in->eligible & BIT(in->ctl[g].move_node))))
+                        out[g].ctl.move_node = RGM_NO_NODE;
                 if (!(v.listed & in->members & in->eligible) && !v.holders && !v.unknown)
                         out[g].ctl.started = false; /* services stopped on all its nodes */
         }
