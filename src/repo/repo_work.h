@@ -18,6 +18,7 @@
 
 #include "common/hamr_time.h"
 #include "repo/repo.h"
+#include "repo/repo_cfglock.h"
 
 typedef struct repo_work repo_work_t;
 typedef struct repo_job repo_job_t;
@@ -27,6 +28,7 @@ typedef struct repo_job repo_job_t;
 typedef struct repo_work_ctx {
         repo_t *repo;
         char path[4096];
+        repo_cfglock_t cfglock; /* the on-disk configuration lock, for the jobs */
 } repo_work_ctx_t;
 
 struct repo_job {
