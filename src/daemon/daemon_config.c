@@ -310,9 +310,11 @@ int hamrd_config_lock_keep(repo_work_ctx_t *ctx, repo_t *repo, char *err, size_t
         return r;
 }
 
+/* The on-disk lock is left to the worker, which releases it once no more
+ * jobs are queued (a burst of edits claims it once). */
 void hamrd_config_unlock(repo_work_ctx_t *ctx, repo_t *repo)
 {
-        repo_cfglock_release(&ctx->cfglock, repo);
+        (void)ctx;
         repo_config_unlock(repo);
 }
 

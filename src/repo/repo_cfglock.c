@@ -56,8 +56,15 @@ int repo_cfglock_acquire(repo_cfglock_t *lk, repo_t *repo, uint16_t self, uint64
             lease_timing_check(&(lease_timing_t){.expire = tm->expire, .settle = tm->settle},
                                tm->period) < 0)
                 return -EINVAL;
-        lk->tm = *tm;
         lk->holder = LEASE_OWNER_UNKNOWN;
+        /* still held from the previous edit (same owner): renew it */
+        if (lk->lease.self == self && lk->lease.incarnation == incarnation &&
+            lk->tm.expire == tm->expire && lk->tm.settle == tm->settle &&
+            repo_cfglock_keep(lk, repo) == 0)
+                return 0;
+        if (lease_busy(&lk->lease))
+                repo_cfglock_release(lk, repo);
+        lk->tm = *tm;
         /* Fairness: right after a release, leave the block free for three
          * rounds so that a host waiting for it reads it free and claims it
          * at once, rather than seeing this thread's next claim. */

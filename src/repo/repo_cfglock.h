@@ -40,7 +40,8 @@ typedef struct repo_cfglock {
 } repo_cfglock_t;
 
 /* Acquire for (self, incarnation): self is a node id, or REPO_CFGLOCK_ANON
- * for a node without one. Blocks up to tm->wait. 0 held; -EBUSY another
+ * for a node without one. A lock still held by lk for the same owner is
+ * renewed (no new claim). Blocks up to tm->wait. 0 held; -EBUSY another
  * holder (lk->holder); -EINVAL bad timing. */
 int repo_cfglock_acquire(repo_cfglock_t *lk, repo_t *repo, uint16_t self, uint64_t incarnation,
                          const repo_cfglock_timing_t *tm);

@@ -28,7 +28,10 @@ typedef struct repo_job repo_job_t;
 typedef struct repo_work_ctx {
         repo_t *repo;
         char path[4096];
-        repo_cfglock_t cfglock; /* the on-disk configuration lock, for the jobs */
+        /* the on-disk configuration lock, taken by the jobs that edit; it
+         * stays held between jobs while more are queued, and the worker
+         * releases it when its queue runs empty (or the path changes) */
+        repo_cfglock_t cfglock;
 } repo_work_ctx_t;
 
 struct repo_job {

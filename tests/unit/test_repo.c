@@ -940,9 +940,10 @@ static void test_work_hung(void **state)
 /* ------------------------------------------------ the configuration lock */
 
 /* Short timing for the tests: 10 * (2P + 3S) <= 9T. */
-static const repo_cfglock_timing_t cl_tm = {
-    .expire = 400 * USEC_PER_MSEC, .settle = 30 * USEC_PER_MSEC, .period = 5 * USEC_PER_MSEC,
-    .wait = 200 * USEC_PER_MSEC};
+static const repo_cfglock_timing_t cl_tm = {.expire = 400 * USEC_PER_MSEC,
+                                            .settle = 30 * USEC_PER_MSEC,
+                                            .period = 5 * USEC_PER_MSEC,
+                                            .wait = 200 * USEC_PER_MSEC};
 
 static void expect_cfglock(repo_t *repo, uint16_t owner, uint64_t inc)
 {
@@ -981,8 +982,7 @@ static void test_cfglock_exclusion(void **state)
         assert_true(now_usec() - t0 < cl_tm.expire); /* free: claimed at once */
         expect_cfglock(f->repo, 2, 20);
         /* a node without an id yet competes under the anonymous owner */
-        assert_int_equal(repo_cfglock_acquire(&a, f->repo, REPO_CFGLOCK_ANON, 11, &cl_tm),
-                         -EBUSY);
+        assert_int_equal(repo_cfglock_acquire(&a, f->repo, REPO_CFGLOCK_ANON, 11, &cl_tm), -EBUSY);
         assert_int_equal(a.holder, 2);
         repo_cfglock_release(&b, other);
         assert_int_equal(repo_cfglock_acquire(&a, f->repo, REPO_CFGLOCK_ANON, 11, &cl_tm), 0);
