@@ -165,10 +165,10 @@ char *hamrd_config_active_text(hamrd_t *d, uint64_t *ret_gen)
 void hamrd_config_reply(hamrd_t *d, uint32_t conn, int r, const char *err)
 {
         if (r == 0)
-                api_reply(d->api, conn, json_pack("{s:b}", "ok", 1));
+                hamrd_answer(d, conn, json_pack("{s:b}", "ok", 1));
         else
-                api_reply_error(d->api, conn, hamr_error_to_clmgr_rc(r),
-                                err && *err ? err : hamr_strerror(r));
+                hamrd_answer_error(d, conn, hamr_error_to_clmgr_rc(r),
+                                   err && *err ? err : hamr_strerror(r));
 }
 
 static void reply_hung(hamrd_t *d, uint32_t conn, const char *path, const char *what)
@@ -176,7 +176,7 @@ static void reply_hung(hamrd_t *d, uint32_t conn, const char *path, const char *
         char err[CONF_ERR_LEN + 4200];
 
         snprintf(err, sizeof(err), "repository %s does not answer: %s", path, what);
-        api_reply_error(d->api, conn, CLMGR_RC_ERROR, err);
+        hamrd_answer_error(d, conn, CLMGR_RC_ERROR, err);
 }
 
 /* Queue j; when the worker is stuck on this repository, answer at once. */

@@ -442,7 +442,7 @@ static void sync_done(void *ud, repo_job_t *job)
                 if (!sj->verify_only)
                         json_object_set_new(rep, "generation",
                                             json_integer((json_int_t)sj->committed_gen));
-                api_reply(d->api, sj->conn, rep);
+                hamrd_answer(d, sj->conn, rep);
         } else {
                 hamrd_config_reply(d, sj->conn, r, sj->err);
         }
@@ -597,7 +597,7 @@ static void query_done(void *ud, repo_job_t *job)
                 json_decref(objs);
                 hamrd_config_reply(d, qj->conn, -HAMR_E_NOT_FOUND, err);
         } else {
-                api_reply(d->api, qj->conn, json_pack("{s:b, s:o}", "ok", 1, "objects", objs));
+                hamrd_answer(d, qj->conn, json_pack("{s:b, s:o}", "ok", 1, "objects", objs));
         }
         query_free(qj);
 }

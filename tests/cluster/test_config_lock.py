@@ -124,10 +124,16 @@ def test_concurrent_edits_cluster_running(build_dir):
         lab.configure()
         lab.clmgr("n1", "start", "cluster", timeout=CMD_TIMEOUT)
         lab.wait_group_online("web_rg", "n1", timeout=60)
+        coord = lab.status("n1")["cluster"]["COORDINATOR"]
+        other = "n2" if coord == "n1" else "n1"
         names = ["cl_app%02d" % i for i in range(N_EDITS)]
         results = _parallel_adds(lab, {"n1": names[0::2], "n2": names[1::2]})
         # the staged configuration, seen from the third node
         _check_all(results, _query_apps(lab, "n3"))
+        # the edits typed on the node that does not coordinate ran on the coordinator
+        with open(lab.node(other).log, errors="replace") as f:
+            fwd = f.read().count("configuration request forwarded to the coordinator %s" % coord)
+        assert fwd >= N_EDITS // 2
         lab.clmgr("n3", "sync", "cluster", timeout=CMD_TIMEOUT)
         gen = lab.status("n3")["cluster"]["GENERATION"]
         lab.wait_for(lambda: all(lab.status(n)["cluster"]["GENERATION"] >= gen
