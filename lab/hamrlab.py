@@ -1042,7 +1042,7 @@ class Lab:
             raise LabError('repo_fault %s %s: %s' % (name, mode, e)) from None
 
     def repo_mode(self, name):
-        """Current repository mode ('ok'|'error'|'hang') of node `name`."""
+        """Current repository mode ('ok'|'error'|'hang'|'slow') of node `name`."""
         self.node(name)
         if not self._repofs_alive():
             raise LabError('no repository filesystem in this lab')
