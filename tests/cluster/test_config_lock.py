@@ -161,3 +161,50 @@ def test_concurrent_edits_cluster_not_formed(build_dir):
         check_sanitizer_reports(lab)
     finally:
         lab.cleanup()
+
+
+def test_coordinator_change_during_forwarded_edit(build_dir):
+    """An edit forwarded to the coordinator, which dies before it answers
+    (its repository hangs, then it crashes): the client gets a clear error
+    within a bound, not a silent loss and not a second run on the new
+    coordinator; a retry then succeeds exactly once."""
+    lab = _lab(build_dir)
+    try:
+        lab.start_all()
+        lab.configure()
+        lab.clmgr("n1", "start", "cluster", timeout=CMD_TIMEOUT)
+        lab.wait_group_online("web_rg", "n1", timeout=60)
+        coord = lab.status("n3")["cluster"]["COORDINATOR"]
+        asker = next(n for n in lab.node_names if n != coord)
+        out = {}
+
+        def add():
+            out["r"] = lab.clmgr(asker, *_app_args(lab, "cc_app"), check=False,
+                                 timeout=CMD_TIMEOUT)
+
+        lab.repo_fault(coord, "hang")
+        th = threading.Thread(target=add, daemon=True)
+        th.start()
+        lab.wait_for(lambda: "configuration request forwarded to the coordinator %s" % coord
+                     in open(lab.node(asker).log, errors="replace").read(), 20,
+                     what="edit forwarded")
+        lab.crash(coord)
+        lab.repo_fault(coord, "ok")
+        th.join(30)  # the forward bound is 10 s
+        assert not th.is_alive(), "clmgr did not return"
+        r = out["r"]
+        text = r.stdout + r.stderr
+        assert r.returncode != 0, text
+        assert "may or may not have been applied" in text, text
+        assert "check with clmgr query" in text, text
+        # not run by the new coordinator behind the client's back
+        new = next(n for n in lab.node_names if n != coord and n != asker)
+        assert "cc_app" not in _query_apps(lab, new)
+        # the retry runs once
+        lab.wait_for(lambda: lab.status(asker)["cluster"]["COORDINATOR"] not in ("", coord), 30,
+                     what="new coordinator")
+        lab.clmgr(asker, *_app_args(lab, "cc_app"), timeout=CMD_TIMEOUT)
+        assert "cc_app" in _query_apps(lab, new)
+        check_sanitizer_reports(lab)
+    finally:
+        lab.cleanup()
