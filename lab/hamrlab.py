@@ -45,7 +45,7 @@ REPO_DIR = os.path.dirname(LAB_DIR)
 APP_DIR = os.path.join(LAB_DIR, 'app')
 PROBE = os.path.join(LAB_DIR, 'probe.py')
 WDEMU = os.path.join(LAB_DIR, 'wdemu.py')
-REPO_MODES = ('ok', 'error', 'hang', 'slow')
+REPO_MODES = ('ok', 'error', 'hang', 'delay')
 DISKS = ('repo', 'backup1', 'backup2')   # shared disks: the repository and two backups
 PYTHON = '/usr/bin/python3'
 RUN_ROOT = '/run/hamrlab'
@@ -1031,7 +1031,7 @@ class Lab:
         """Set the repository mode of node `name` (a node, a list of nodes, or
         'all'): 'ok'; 'error' (open/read/write fail with EIO at once); 'hang'
         (read/write block until the mode changes; a SIGKILLed caller is
-        released); 'slow' (every request waits 10 ms first).  Every named
+        released); 'delay' (every request waits 10 ms first).  Every named
         node changes at the same instant."""
         if mode not in REPO_MODES:
             raise ValueError('mode must be one of %s' % (REPO_MODES,))
@@ -1042,7 +1042,7 @@ class Lab:
             raise LabError('repo_fault %s %s: %s' % (name, mode, e)) from None
 
     def repo_mode(self, name):
-        """Current repository mode ('ok'|'error'|'hang'|'slow') of node `name`."""
+        """Current repository mode ('ok'|'error'|'hang'|'delay') of node `name`."""
         self.node(name)
         if not self._repofs_alive():
             raise LabError('no repository filesystem in this lab')

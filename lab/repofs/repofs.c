@@ -24,7 +24,7 @@
  *          uninterruptible disk sleep, a blocked caller ignores signals
  *          except SIGKILL: a killed caller is answered EINTR so that it can
  *          die (the lab's crash kills nodes whose disk hangs);
- *   slow   read, write, fsync, truncate and lock each wait SLOW_MS first
+ *   delay  read, write, fsync, truncate and lock each wait DELAY_MS first
  *          (a slow disk: widens the window between a read and the write
  *          that depends on it).
  * Unlocking and closing always proceed.  Mode changes are logged to stderr.
@@ -56,7 +56,7 @@
 #define MAX_THREADS  64
 #define IDLE_THREADS 8
 #define POLL_MS      20 /* re-check interval of blocked requests */
-#define SLOW_MS      10 /* slow mode: delay of every request */
+#define DELAY_MS     10 /* delay mode: delay of every request */
 #define LOCK_POLL_MS 5  /* F_SETLKW retry interval */
 /* --host-locks: each name's locks are moved (index + 1) spans further on */
 #define NAME_LOCK_SPAN ((off_t)1 << 40)
@@ -64,13 +64,13 @@
 #define CONTROL_BUF    (MAX_NAMES * (NAME_LEN + 8))
 #define SIGKILL_MASK   (1ULL << (SIGKILL - 1))
 
-enum mode { MODE_OK, MODE_ERROR, MODE_HANG, MODE_SLOW };
+enum mode { MODE_OK, MODE_ERROR, MODE_HANG, MODE_DELAY };
 
 static const char *const mode_names[] = {
     [MODE_OK] = "ok",
     [MODE_ERROR] = "error",
     [MODE_HANG] = "hang",
-    [MODE_SLOW] = "slow",
+    [MODE_DELAY] = "delay",
 };
 
 struct rname {
@@ -208,10 +208,10 @@ static int gate(int idx)
         }
         if (exiting || names[idx].mode == MODE_ERROR)
                 r = -EIO;
-        bool slow = names[idx].mode == MODE_SLOW;
+        bool delay = names[idx].mode == MODE_DELAY;
         pthread_mutex_unlock(&mode_lock);
-        if (slow && r == 0) {
-                struct timespec ts = {0, SLOW_MS * 1000000L};
+        if (delay && r == 0) {
+                struct timespec ts = {0, DELAY_MS * 1000000L};
                 nanosleep(&ts, NULL);
         }
         return r;

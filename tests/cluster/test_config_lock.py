@@ -11,7 +11,7 @@ another node's, as on a LUN shared by several hosts).
     administrators working on two nodes); each adds application controllers
     from its node at the same time; all of them are in the staged
     configuration afterwards.
-The repository is slowed down (hamr-repofs 'slow': every request waits
+The repository is slowed down (hamr-repofs 'delay': every request waits
 10 ms) during the edits, as a busy SAN would, so that the read-modify-write
 of one edit overlaps another node's. Both lose changes when edits take only
 the same-host OFD lock."""
@@ -48,7 +48,7 @@ def _app_args(lab, name):
 def _parallel_adds(lab, names_by_node):
     """Run one `clmgr add` per name, all at once (one thread each), on a
     slow repository; returns {name: (node, returncode, output)}."""
-    lab.repo_fault("all", "slow")
+    lab.repo_fault("all", "delay")
     try:
         return _run_adds(lab, names_by_node)
     finally:
