@@ -45,7 +45,7 @@ REPO_DIR = os.path.dirname(LAB_DIR)
 APP_DIR = os.path.join(LAB_DIR, 'app')
 PROBE = os.path.join(LAB_DIR, 'probe.py')
 WDEMU = os.path.join(LAB_DIR, 'wdemu.py')
-REPO_MODES = ('ok', 'error', 'hang')
+REPO_MODES = ('ok', 'error', 'hang', 'delay')
 DISKS = ('repo', 'backup1', 'backup2')   # shared disks: the repository and two backups
 PYTHON = '/usr/bin/python3'
 RUN_ROOT = '/run/hamrlab'
@@ -860,7 +860,7 @@ class Lab:
     """An N-node lab.  Use as a context manager, or call setup()/cleanup()."""
 
     def __init__(self, nodes=3, build_dir=None, profile='fast', prefix=None,
-                 daemon_args=(), keep=False, watchdog=None):
+                 daemon_args=(), keep=False, watchdog=None, host_locks=False):
         if profile not in PROFILES:
             raise ValueError('profile must be one of %s' % sorted(PROFILES))
         if not 1 <= nodes <= MAX_NODES:
@@ -870,6 +870,9 @@ class Lab:
         self.profile = profile
         self.timers = dict(PROFILES[profile])
         self.daemon_args = list(daemon_args)
+        # hamr-repofs --host-locks: OFD locks exclude only within one node,
+        # as on a LUN shared by several hosts
+        self.host_locks = bool(host_locks)
         self.keep = keep
         # pass --watchdog <fifo> to hamrd (HAMR_LAB_WATCHDOG=0 turns it off)
         self.watchdog = (os.environ.get('HAMR_LAB_WATCHDOG', '1') != '0'
@@ -1028,7 +1031,8 @@ class Lab:
         """Set the repository mode of node `name` (a node, a list of nodes, or
         'all'): 'ok'; 'error' (open/read/write fail with EIO at once); 'hang'
         (read/write block until the mode changes; a SIGKILLed caller is
-        released).  Every named node changes at the same instant."""
+        released); 'delay' (every request waits 10 ms first).  Every named
+        node changes at the same instant."""
         if mode not in REPO_MODES:
             raise ValueError('mode must be one of %s' % (REPO_MODES,))
         names = self._repo_names(name, disk)
@@ -1038,7 +1042,7 @@ class Lab:
             raise LabError('repo_fault %s %s: %s' % (name, mode, e)) from None
 
     def repo_mode(self, name):
-        """Current repository mode ('ok'|'error'|'hang') of node `name`."""
+        """Current repository mode ('ok'|'error'|'hang'|'delay') of node `name`."""
         self.node(name)
         if not self._repofs_alive():
             raise LabError('no repository filesystem in this lab')
@@ -1215,7 +1219,8 @@ class Lab:
         os.mkdir(self.disk_dir, 0o700)
         for disk in DISKS:
             open(os.path.join(self.disk_dir, disk), 'a').close()   # bind mount targets
-        argv = [self.repofs_bin, self.repofs_dir] + [
+        argv = [self.repofs_bin] + (['--host-locks'] if self.host_locks else []) + [
+            self.repofs_dir] + [
             '%s=%s' % (n, self.repository) for n in self.nodes] + [
             '%s.backup%d=%s' % (n, k + 1, img) for n in self.nodes
             for k, img in enumerate(self.backups)]

@@ -1,7 +1,7 @@
 /* hamr-repofs: the lab's repository disk, seen by every node through its
  * own path, with per-node fault injection.
  *
- *   hamr-repofs MOUNTPOINT NAME=BACKINGFILE [NAME=BACKINGFILE ...]
+ *   hamr-repofs [--host-locks] MOUNTPOINT NAME=BACKINGFILE [NAME=BACKINGFILE ...]
  *
  * A libfuse3 passthrough filesystem (high-level API) with one flat
  * directory: MOUNTPOINT/NAME for each NAME (several names may map to the
@@ -9,7 +9,11 @@
  * own backing descriptor and is served with direct_io, so no node ever reads
  * another node's write from a stale page cache.  OFD and POSIX locks taken on
  * MOUNTPOINT/NAME become OFD locks on that open's backing descriptor, so locks
- * taken through different names exclude each other.
+ * taken through different names exclude each other (which a LUN shared by
+ * several hosts does not give).  With --host-locks each name is a host of
+ * its own: locks exclude each other only when taken through the same name
+ * (each name's locks live in a byte range of their own, NAME_LOCK_SPAN
+ * times its index further on), as on a real shared LUN.
  *
  * Faults, per name, written to .control as lines "NAME ok|error|hang" ("all"
  * names every NAME); reading .control lists each name's mode:
@@ -19,7 +23,10 @@
  *          changes, then proceed (ok) or fail (error).  Like a process in
  *          uninterruptible disk sleep, a blocked caller ignores signals
  *          except SIGKILL: a killed caller is answered EINTR so that it can
- *          die (the lab's crash kills nodes whose disk hangs).
+ *          die (the lab's crash kills nodes whose disk hangs);
+ *   delay  read, write, fsync, truncate and lock each wait DELAY_MS first
+ *          (a slow disk: widens the window between a read and the write
+ *          that depends on it).
  * Unlocking and closing always proceed.  Mode changes are logged to stderr.
  *
  * Runs in the foreground, multithreaded (up to MAX_THREADS requests in
@@ -49,17 +56,21 @@
 #define MAX_THREADS  64
 #define IDLE_THREADS 8
 #define POLL_MS      20 /* re-check interval of blocked requests */
+#define DELAY_MS     10 /* delay mode: delay of every request */
 #define LOCK_POLL_MS 5  /* F_SETLKW retry interval */
-#define CONTROL      ".control"
-#define CONTROL_BUF  (MAX_NAMES * (NAME_LEN + 8))
-#define SIGKILL_MASK (1ULL << (SIGKILL - 1))
+/* --host-locks: each name's locks are moved (index + 1) spans further on */
+#define NAME_LOCK_SPAN ((off_t)1 << 40)
+#define CONTROL        ".control"
+#define CONTROL_BUF    (MAX_NAMES * (NAME_LEN + 8))
+#define SIGKILL_MASK   (1ULL << (SIGKILL - 1))
 
-enum mode { MODE_OK, MODE_ERROR, MODE_HANG };
+enum mode { MODE_OK, MODE_ERROR, MODE_HANG, MODE_DELAY };
 
 static const char *const mode_names[] = {
     [MODE_OK] = "ok",
     [MODE_ERROR] = "error",
     [MODE_HANG] = "hang",
+    [MODE_DELAY] = "delay",
 };
 
 struct rname {
@@ -197,7 +208,12 @@ static int gate(int idx)
         }
         if (exiting || names[idx].mode == MODE_ERROR)
                 r = -EIO;
+        bool delay = names[idx].mode == MODE_DELAY;
         pthread_mutex_unlock(&mode_lock);
+        if (delay && r == 0) {
+                struct timespec ts = {0, DELAY_MS * 1000000L};
+                nanosleep(&ts, NULL);
+        }
         return r;
 }
 
@@ -553,6 +569,52 @@ static int rfs_lock(const char *path, struct fuse_file_info *fi, int cmd, struct
         }
 }
 
+static bool host_locks; /* --host-locks */
+
+/* --host-locks: move fl (absolute, as FUSE hands it) into idx's own span;
+ * "to the end" (l_len 0) ends at the span's end. -EINVAL past the span. */
+static int to_host_range(int idx, struct flock *fl)
+{
+        if (fl->l_whence != SEEK_SET || fl->l_start < 0 || fl->l_len < 0 ||
+            fl->l_start >= NAME_LOCK_SPAN || fl->l_len > NAME_LOCK_SPAN - fl->l_start)
+                return -EINVAL;
+        if (fl->l_len == 0)
+                fl->l_len = NAME_LOCK_SPAN - fl->l_start;
+        fl->l_start += NAME_LOCK_SPAN * (idx + 1);
+        return 0;
+}
+
+static void from_host_range(int idx, struct flock *fl, bool to_end)
+{
+        if (fl->l_type == F_UNLCK)
+                return;
+        fl->l_start -= NAME_LOCK_SPAN * (idx + 1);
+        if (to_end && fl->l_start + fl->l_len == NAME_LOCK_SPAN)
+                fl->l_len = 0;
+}
+
+static int rfs_lock_host(struct handle *h, struct fuse_file_info *fi, int cmd, struct flock *fl)
+{
+        bool to_end = fl->l_len == 0;
+        int r = to_host_range(h->idx, fl);
+
+        if (r < 0)
+                return r;
+        r = rfs_lock(NULL, fi, cmd, fl);
+        if (cmd == F_GETLK && r == 0)
+                from_host_range(h->idx, fl, to_end);
+        return r;
+}
+
+static int rfs_lock_op(const char *path, struct fuse_file_info *fi, int cmd, struct flock *fl)
+{
+        struct handle *h = handle_of(fi);
+
+        if (!host_locks || h->idx < 0 || fi->flush)
+                return rfs_lock(path, fi, cmd, fl);
+        return rfs_lock_host(h, fi, cmd, fl);
+}
+
 static const struct fuse_operations rfs_ops = {
     .init = rfs_init,
     .getattr = rfs_getattr,
@@ -564,7 +626,7 @@ static const struct fuse_operations rfs_ops = {
     .flush = rfs_flush,
     .fsync = rfs_fsync,
     .truncate = rfs_truncate,
-    .lock = rfs_lock,
+    .lock = rfs_lock_op,
 };
 
 /* -------------------------------------------------------------- process */
@@ -671,8 +733,14 @@ int main(int argc, char **argv)
         sigset_t set;
         int r = 1;
 
+        if (argc > 1 && !strcmp(argv[1], "--host-locks")) {
+                host_locks = true;
+                argv[1] = argv[0];
+                argv++;
+                argc--;
+        }
         if (argc < 3 || argv[1][0] == '-') {
-                fprintf(stderr, "usage: hamr-repofs MOUNTPOINT NAME=BACKINGFILE "
+                fprintf(stderr, "usage: hamr-repofs [--host-locks] MOUNTPOINT NAME=BACKINGFILE "
                                 "[NAME=BACKINGFILE ...]\n");
                 return 2;
         }
@@ -713,7 +781,8 @@ int main(int argc, char **argv)
         fuse_loop_cfg_set_max_threads(cfg, MAX_THREADS);
         fuse_loop_cfg_set_idle_threads(cfg, IDLE_THREADS);
         fuse_loop_cfg_set_clone_fd(cfg, 0);
-        logmsg("serving %d name(s) at %s", n_names, argv[1]);
+        logmsg("serving %d name(s) at %s%s", n_names, argv[1],
+               host_locks ? " (locks per name, as separate hosts)" : "");
         r = fuse_loop_mt(fuse_handle, cfg) < 0 ? 1 : 0;
         main_done = 1;
         logmsg("loop ended, unmounting");

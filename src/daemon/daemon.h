@@ -29,6 +29,20 @@ typedef struct forward {
         usec_t last_send;
 } forward_t;
 
+/* Coordinator: a configuration edit forwarded by another node, answered
+ * once (a resent copy is not run again; its answer is sent again). */
+#define HAMRD_MAX_REMOTE  32
+#define HAMRD_REMOTE_CONN 0x80000000u /* | index: the conn id of a remote edit */
+typedef struct hamrd_remote {
+        bool used;
+        bool answered;
+        uint16_t from;
+        uint32_t req_id;
+        uint64_t origin_inc; /* the forwarding daemon's incarnation */
+        usec_t since;        /* received, or answered */
+        char *reply;         /* the answer, once given */
+} hamrd_remote_t;
+
 typedef struct hamrd {
         uv_loop_t *loop;
         char node_name[CONF_MAX_NAME + 1];
@@ -95,6 +109,11 @@ typedef struct hamrd {
         uint64_t cache_gen;
         bool repo_opening; /* ARR: the view's repository is being opened */
         uint64_t bad_gen;  /* a generation that does not apply (not retried) */
+
+        /* configuration edits forwarded to the coordinator (daemon_api.c) */
+        bool fwd_config[HAMRD_MAX_FORWARDS];     /* fwd[i] is a configuration edit */
+        uint16_t fwd_coord[HAMRD_MAX_FORWARDS];  /* ... sent to this coordinator only */
+        hamrd_remote_t remote[HAMRD_MAX_REMOTE]; /* coordinator: edits from other nodes */
 } hamrd_t;
 
 /* daemon_loop.c: the top (tick, receipt, step) */
@@ -122,4 +141,12 @@ void hamrd_on_request(void *ud, uint32_t conn_id, json_t *req);
 void hamrd_on_command(hamrd_t *d, uint16_t from, const uint8_t *body, size_t len);
 void hamrd_on_reply(hamrd_t *d, const uint8_t *body, size_t len);
 void hamrd_forwards_tick(hamrd_t *d);
+/* Answer a request: a local client (api_reply) or, for a conn id with
+ * HAMRD_REMOTE_CONN, the node that forwarded it. rep is stolen. */
+void hamrd_answer(hamrd_t *d, uint32_t conn, json_t *rep);
+void hamrd_answer_error(hamrd_t *d, uint32_t conn, int rc, const char *msg);
+/* A configuration edit (add, modify, delete, sync) typed on this node while
+ * it is a member of a quorate view coordinated by another node: forwarded
+ * there (true: conn will be answered); false: run it here. */
+bool hamrd_config_forward(hamrd_t *d, uint32_t conn, json_t *req);
 json_t *hamrd_status_json(hamrd_t *d);

@@ -1,7 +1,8 @@
-/* daemon_api: clmgr requests. Configuration requests are served here (the
- * repository holds the one copy); runtime requests go to the coordinator,
- * over the network when another node coordinates; status is built from what
- * this node knows of every node. */
+/* daemon_api: clmgr requests. Configuration requests are served from the
+ * repository (which holds the one copy); while the cluster runs, edits go
+ * to the coordinator, like runtime requests, over the network when another
+ * node coordinates (docs/control-protocol.md, "Configuration edits");
+ * status is built from what this node knows of every node. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,10 +12,17 @@
 #include "common/hamr_error.h"
 #include "common/hamr_log.h"
 #include "daemon/daemon.h"
+#include "daemon/daemon_config.h"
 #include "daemon/daemon_ops.h"
 
 #define FORWARD_TIMEOUT_USEC (5 * USEC_PER_SEC)
 #define FORWARD_RESEND_USEC  (300 * USEC_PER_MSEC)
+/* The coordinator answers a configuration edit within its configuration
+ * worker's I/O timeout of receipt (queued, lock wait and I/O included);
+ * 5 s more cover resends and a loaded network. */
+#define CONFIG_FORWARD_TIMEOUT_USEC (HAMRD_REPO_IO_TIMEOUT_USEC + 5 * USEC_PER_SEC)
+/* The coordinator keeps an edit's answer this long for resent copies. */
+#define REMOTE_KEEP_USEC (60 * USEC_PER_SEC)
 
 static const cstate_report_t *status_of(hamrd_t *d, uint16_t id)
 {
@@ -233,7 +241,8 @@ static void runtime_request(hamrd_t *d, uint32_t conn, json_t *req)
 
         if (!d->cfg || !d->member) {
                 api_reply_error(d->api, conn, CLMGR_RC_ERROR,
-                                "cluster is not configured on this node (clmgr add cluster ..., then clmgr sync cluster)");
+                                "cluster is not configured on this node (clmgr add cluster ..., "
+                                "then clmgr sync cluster)");
                 return;
         }
         coord = memb_coordinator(d->memb, now);
@@ -255,20 +264,91 @@ static void runtime_request(hamrd_t *d, uint32_t conn, json_t *req)
         f->conn_id = conn;
         f->text = json_dumps(req, JSON_COMPACT);
         f->deadline = now + FORWARD_TIMEOUT_USEC;
+        d->fwd_config[f - d->fwd] = false;
         send_forward(d, f, coord);
+}
+
+static const char *node_name_of(hamrd_t *d, uint16_t id, char *buf, size_t len)
+{
+        int ni = d->cfg ? hamr_config_node_by_id(d->cfg, id) : -1;
+
+        if (ni >= 0)
+                snprintf(buf, len, "%s", d->cfg->nodes[ni].name);
+        else
+                snprintf(buf, len, "id %u", id);
+        return buf;
+}
+
+static void forward_clear(hamrd_t *d, forward_t *f)
+{
+        free(f->text);
+        memset(f, 0, sizeof(*f));
+        d->fwd_config[f - d->fwd] = false;
+}
+
+/* A configuration edit in flight to the coordinator it was sent to: resent
+ * to that node only. If another node coordinates now, the old one may or
+ * may not have run it: the client is told so, the edit is not sent to the
+ * new coordinator (it could run twice). */
+static void config_forward_tick(hamrd_t *d, forward_t *f, usec_t now)
+{
+        uint16_t was = d->fwd_coord[f - d->fwd];
+        uint16_t coord = d->cfg ? memb_coordinator(d->memb, now) : was;
+        char name[96], err[400];
+
+        if (now >= f->deadline) {
+                snprintf(err, sizeof(err),
+                         "the coordinator (node %s) did not answer the configuration request "
+                         "within %llu s; it may or may not have been applied: check with clmgr "
+                         "query, then retry",
+                         node_name_of(d, was, name, sizeof(name)),
+                         (unsigned long long)(CONFIG_FORWARD_TIMEOUT_USEC / USEC_PER_SEC));
+        } else if (coord != was) {
+                snprintf(err, sizeof(err),
+                         "coordinator changed (node %s was coordinating) while the configuration "
+                         "request was in flight; it may or may not have been applied: check with "
+                         "clmgr query, then retry",
+                         node_name_of(d, was, name, sizeof(name)));
+        } else {
+                if (now - f->last_send >= FORWARD_RESEND_USEC)
+                        send_forward(d, f, was);
+                return;
+        }
+        api_reply_error(d->api, f->conn_id, CLMGR_RC_ERROR, err);
+        forward_clear(d, f);
+}
+
+/* Coordinator: forget answered edits after REMOTE_KEEP_USEC (the
+ * forwarder stopped resending long before), and unanswered ones after
+ * twice that (a job always comes back: a safety net). */
+static void remote_tick(hamrd_t *d, usec_t now)
+{
+        for (int i = 0; i < HAMRD_MAX_REMOTE; i++) {
+                hamrd_remote_t *rm = &d->remote[i];
+                if (rm->used && now - rm->since >= (rm->answered ? 1 : 2) * REMOTE_KEEP_USEC) {
+                        free(rm->reply);
+                        memset(rm, 0, sizeof(*rm));
+                }
+        }
 }
 
 void hamrd_forwards_tick(hamrd_t *d)
 {
         usec_t now = now_usec();
 
+        remote_tick(d, now);
         for (int i = 0; i < HAMRD_MAX_FORWARDS; i++) {
                 forward_t *f = &d->fwd[i];
                 if (!f->used)
                         continue;
+                if (d->fwd_config[i]) {
+                        config_forward_tick(d, f, now);
+                        continue;
+                }
                 if (now >= f->deadline) {
-                        api_reply_error(d->api, f->conn_id, CLMGR_RC_ERROR,
-                                        "the coordinator did not answer (no quorum or network trouble)");
+                        api_reply_error(
+                            d->api, f->conn_id, CLMGR_RC_ERROR,
+                            "the coordinator did not answer (no quorum or network trouble)");
                         free(f->text);
                         memset(f, 0, sizeof(*f));
                 } else if (now - f->last_send >= FORWARD_RESEND_USEC && d->cfg) {
@@ -286,8 +366,152 @@ void hamrd_forwards_tick(hamrd_t *d)
         }
 }
 
+static void send_reply(hamrd_t *d, uint16_t to, uint32_t req_id, const char *text)
+{
+        uint8_t out[WIRE_MAX_BODY];
+        bufw_t w;
+
+        bufw_init(&w, out, sizeof(out));
+        bufw_u32(&w, req_id);
+        bufw_str(&w, text);
+        if (!w.overflow)
+                hamrd_send_to(d, to, WIRE_T_REPLY, out, w.len);
+}
+
+static void send_reply_error(hamrd_t *d, uint16_t to, uint32_t req_id, const char *msg)
+{
+        json_t *rep = json_pack("{s:b, s:s, s:i}", "ok", 0, "error", msg, "rc", CLMGR_RC_ERROR);
+        char *text = json_dumps(rep, JSON_COMPACT);
+
+        send_reply(d, to, req_id, text ? text : "{}");
+        free(text);
+        json_decref(rep);
+}
+
+static bool is_config_edit(json_t *req)
+{
+        char err[512];
+        api_op_t op;
+
+        if (api_op_lookup(json_string_value(json_object_get(req, "op")), &op, err, sizeof(err)) < 0)
+                return false;
+        return op == API_OP_ADD || op == API_OP_MODIFY || op == API_OP_DELETE || op == API_OP_SYNC;
+}
+
+/* Coordinator: a configuration edit forwarded by node `from`. Run once
+ * (dispatched with a HAMRD_REMOTE_CONN conn id, answered by hamrd_answer);
+ * a resent copy of one running is dropped, of one answered gets the same
+ * answer again. */
+static void remote_edit(hamrd_t *d, uint16_t from, uint32_t req_id, json_t *req)
+{
+        json_t *inc = json_object_get(req, "origin_inc");
+        uint64_t oinc = json_is_integer(inc) ? (uint64_t)json_integer_value(inc) : 0;
+        int slot = -1;
+
+        for (int i = 0; i < HAMRD_MAX_REMOTE; i++) {
+                hamrd_remote_t *rm = &d->remote[i];
+                if (!rm->used) {
+                        if (slot < 0)
+                                slot = i;
+                        continue;
+                }
+                if (rm->from == from && rm->req_id == req_id && rm->origin_inc == oinc) {
+                        if (rm->answered)
+                                send_reply(d, from, req_id, rm->reply ? rm->reply : "{}");
+                        return;
+                }
+        }
+        if (!memb_is_coordinator(d->memb, now_usec())) {
+                send_reply_error(d, from, req_id,
+                                 "this node is not the coordinator any more; the configuration "
+                                 "request was not run: retry");
+                return;
+        }
+        if (slot < 0) {
+                send_reply_error(d, from, req_id,
+                                 "too many configuration requests in progress on the "
+                                 "coordinator; the request was not run: retry");
+                return;
+        }
+        d->remote[slot] = (hamrd_remote_t){
+            .used = true, .from = from, .req_id = req_id, .origin_inc = oinc, .since = now_usec()};
+        json_object_del(req, "origin_inc");
+        hamrd_ops_dispatch(d, HAMRD_REMOTE_CONN | (uint32_t)slot, req);
+}
+
+void hamrd_answer(hamrd_t *d, uint32_t conn, json_t *rep)
+{
+        uint32_t i = conn & ~HAMRD_REMOTE_CONN;
+        hamrd_remote_t *rm;
+
+        if (!(conn & HAMRD_REMOTE_CONN)) {
+                api_reply(d->api, conn, rep);
+                return;
+        }
+        rm = i < HAMRD_MAX_REMOTE ? &d->remote[i] : NULL;
+        if (rm && rm->used && !rm->answered) {
+                rm->reply = json_dumps(rep, JSON_COMPACT);
+                rm->answered = true;
+                rm->since = now_usec();
+                send_reply(d, rm->from, rm->req_id, rm->reply ? rm->reply : "{}");
+        }
+        json_decref(rep);
+}
+
+void hamrd_answer_error(hamrd_t *d, uint32_t conn, int rc, const char *msg)
+{
+        hamrd_answer(d, conn, json_pack("{s:b, s:s, s:i}", "ok", 0, "error", msg, "rc", rc));
+}
+
+bool hamrd_config_forward(hamrd_t *d, uint32_t conn, json_t *req)
+{
+        usec_t now = now_usec();
+        forward_t *f = NULL;
+        uint16_t coord;
+        json_t *copy;
+        char name[96];
+
+        if ((conn & HAMRD_REMOTE_CONN) || !d->cfg || !d->member || !memb_quorate(d->memb, now))
+                return false;
+        coord = memb_coordinator(d->memb, now);
+        if (coord == d->self_id || coord >= CONF_MAX_NODES)
+                return false;
+        for (int i = 0; i < HAMRD_MAX_FORWARDS; i++)
+                if (!d->fwd[i].used) {
+                        f = &d->fwd[i];
+                        break;
+                }
+        if (!f) {
+                api_reply_error(d->api, conn, CLMGR_RC_ERROR, "too many requests in progress");
+                return true;
+        }
+        copy = json_deep_copy(req);
+        json_object_set_new(copy, "origin_inc", json_integer((json_int_t)d->incarnation));
+        f->text = json_dumps(copy, JSON_COMPACT);
+        json_decref(copy);
+        /* the request id, the string's length and the text must fit one message */
+        if (!f->text || strlen(f->text) + 16 > WIRE_MAX_BODY) {
+                free(f->text);
+                f->text = NULL;
+                api_reply_error(d->api, conn, CLMGR_RC_INVALID,
+                                "the configuration request is too large to be sent to the "
+                                "coordinator: split it");
+                return true;
+        }
+        f->used = true;
+        f->req_id = ++d->next_req_id;
+        f->conn_id = conn;
+        f->deadline = now + CONFIG_FORWARD_TIMEOUT_USEC;
+        d->fwd_config[f - d->fwd] = true;
+        d->fwd_coord[f - d->fwd] = coord;
+        log_info("daemon", "configuration request forwarded to the coordinator %s",
+                 node_name_of(d, coord, name, sizeof(name)));
+        send_forward(d, f, coord);
+        return true;
+}
+
 /* Commands are idempotent apart from clear_seq bumps, so a resent command
- * that runs twice does no harm. */
+ * that runs twice does no harm. Configuration edits are not: remote_edit. */
 void hamrd_on_command(hamrd_t *d, uint16_t from, const uint8_t *body, size_t len)
 {
         static char text[WIRE_MAX_BODY];
@@ -304,6 +528,11 @@ void hamrd_on_command(hamrd_t *d, uint16_t from, const uint8_t *body, size_t len
         if (r.error || !(req = json_loads(text, 0, NULL)))
                 return;
         if (!json_is_object(req)) {
+                json_decref(req);
+                return;
+        }
+        if (is_config_edit(req)) {
+                remote_edit(d, from, req_id, req);
                 json_decref(req);
                 return;
         }
@@ -343,8 +572,7 @@ void hamrd_on_reply(hamrd_t *d, const uint8_t *body, size_t len)
                 json_t *rep = json_loads(text, 0, NULL);
                 if (rep)
                         api_reply(d->api, f->conn_id, rep);
-                free(f->text);
-                memset(f, 0, sizeof(*f));
+                forward_clear(d, f);
                 return;
         }
 }

@@ -165,10 +165,10 @@ char *hamrd_config_active_text(hamrd_t *d, uint64_t *ret_gen)
 void hamrd_config_reply(hamrd_t *d, uint32_t conn, int r, const char *err)
 {
         if (r == 0)
-                api_reply(d->api, conn, json_pack("{s:b}", "ok", 1));
+                hamrd_answer(d, conn, json_pack("{s:b}", "ok", 1));
         else
-                api_reply_error(d->api, conn, hamr_error_to_clmgr_rc(r),
-                                err && *err ? err : hamr_strerror(r));
+                hamrd_answer_error(d, conn, hamr_error_to_clmgr_rc(r),
+                                   err && *err ? err : hamr_strerror(r));
 }
 
 static void reply_hung(hamrd_t *d, uint32_t conn, const char *path, const char *what)
@@ -176,7 +176,7 @@ static void reply_hung(hamrd_t *d, uint32_t conn, const char *path, const char *
         char err[CONF_ERR_LEN + 4200];
 
         snprintf(err, sizeof(err), "repository %s does not answer: %s", path, what);
-        api_reply_error(d->api, conn, CLMGR_RC_ERROR, err);
+        hamrd_answer_error(d, conn, CLMGR_RC_ERROR, err);
 }
 
 /* Queue j; when the worker is stuck on this repository, answer at once. */
@@ -260,6 +260,67 @@ int hamrd_config_job_repo(repo_work_ctx_t *ctx, const char *path, repo_t **ret_r
         if (r < 0)
                 snprintf(err, errlen, "repository %s cannot be opened: %s", path, strerror(-r));
         return r;
+}
+
+/* The configuration lock. The OFD lock (repo_config_lock) is kept: it is
+ * cheap and orders the threads of one host; the on-disk lock (src/lease on
+ * its own block) orders hosts, which an OFD lock on a shared LUN does not. */
+int hamrd_config_lock(repo_work_ctx_t *ctx, repo_t *repo, uint16_t owner, uint64_t incarnation,
+                      char *err, size_t errlen)
+{
+        const repo_cfglock_timing_t tm = REPO_CFGLOCK_TIMING_DEFAULT;
+        int r = repo_config_lock(repo);
+
+        if (r < 0) {
+                snprintf(err, errlen, "repository %s cannot be locked: %s", repo_path(repo),
+                         strerror(-r));
+                return r;
+        }
+        r = repo_cfglock_acquire(&ctx->cfglock, repo, owner, incarnation, &tm);
+        if (r == 0)
+                return 0;
+        repo_config_unlock(repo);
+        uint16_t h = ctx->cfglock.holder;
+        char who[64];
+        if (h == REPO_CFGLOCK_ANON)
+                snprintf(who, sizeof(who), "a node with no configuration synced yet");
+        else if (h == LEASE_OWNER_UNKNOWN)
+                snprintf(who, sizeof(who), "an unknown holder (unreadable lock block)");
+        else if (h == LEASE_OWNER_NONE)
+                snprintf(who, sizeof(who), "nobody (claims kept colliding)");
+        else
+                snprintf(who, sizeof(who), "node id %u", h);
+        snprintf(err, errlen,
+                 "the configuration lock on repository %s is held by %s (another configuration "
+                 "change in progress, or a node that stopped while editing: its lock expires "
+                 "after %llu s); nothing was changed: retry",
+                 repo_path(repo), who, (unsigned long long)(tm.expire / USEC_PER_SEC));
+        return r == -EBUSY ? -HAMR_E_BUSY : r;
+}
+
+int hamrd_config_lock_keep(repo_work_ctx_t *ctx, repo_t *repo, char *err, size_t errlen)
+{
+        int r = repo_cfglock_keep(&ctx->cfglock, repo);
+
+        if (r < 0)
+                snprintf(err, errlen,
+                         "the configuration lock on repository %s was lost (the repository is "
+                         "too slow); nothing was written: retry",
+                         repo_path(repo));
+        return r;
+}
+
+/* The on-disk lock is left to the worker, which releases it once no more
+ * jobs are queued (a burst of edits claims it once). */
+void hamrd_config_unlock(repo_work_ctx_t *ctx, repo_t *repo)
+{
+        (void)ctx;
+        repo_config_unlock(repo);
+}
+
+uint16_t hamrd_config_lock_owner(const hamrd_t *d)
+{
+        return d->cfg && d->member ? d->self_id : REPO_CFGLOCK_ANON;
 }
 
 /* ------------------------------------------------------------------ load */

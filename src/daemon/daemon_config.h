@@ -35,6 +35,19 @@ conf_db_t *hamrd_config_editable(repo_t *repo, const char *base_text, uint64_t b
 int hamrd_config_job_repo(repo_work_ctx_t *ctx, const char *path, repo_t **ret_repo, char *err,
                           size_t errlen);
 
+/* Worker thread: take the cluster-wide configuration lock on repo (the
+ * same-host OFD lock, then the on-disk lock of repo_cfglock.h) for owner
+ * (a node id or REPO_CFGLOCK_ANON) and incarnation. On failure err names the
+ * holder and nothing is held. */
+int hamrd_config_lock(repo_work_ctx_t *ctx, repo_t *repo, uint16_t owner, uint64_t incarnation,
+                      char *err, size_t errlen);
+/* Worker thread: just before a write under the lock: renew it; -ENOLCK
+ * (err says so) if it was lost, then write nothing. */
+int hamrd_config_lock_keep(repo_work_ctx_t *ctx, repo_t *repo, char *err, size_t errlen);
+void hamrd_config_unlock(repo_work_ctx_t *ctx, repo_t *repo);
+/* Loop: the owner this node writes into the configuration lock. */
+uint16_t hamrd_config_lock_owner(const hamrd_t *d);
+
 /* daemon_edit.c */
 void hamrd_config_edit(hamrd_t *d, uint32_t conn, const char *op, json_t *req);
 void hamrd_config_sync(hamrd_t *d, uint32_t conn, bool verify_only);

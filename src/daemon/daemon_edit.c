@@ -34,6 +34,8 @@ typedef struct edit_job {
         char key_path[4096];
         char *base_text; /* the loop's active configuration (NULL: none) */
         uint64_t base_gen;
+        uint16_t lock_owner; /* hamrd_config_lock_owner */
+        uint64_t lock_inc;
         /* out */
         int r;
         char err[CONF_ERR_LEN];
@@ -109,12 +111,9 @@ static void edit_run(repo_job_t *job, repo_work_ctx_t *ctx)
                 else
                         ej->key_created = true;
         }
-        if (r == 0) {
-                r = repo_config_lock(repo);
-                if (r < 0)
-                        snprintf(ej->err, sizeof(ej->err), "repository %s cannot be locked: %s",
-                                 job->path, strerror(-r));
-        }
+        if (r == 0)
+                r = hamrd_config_lock(ctx, repo, ej->lock_owner, ej->lock_inc, ej->err,
+                                      sizeof(ej->err));
         if (r < 0) {
                 ej->r = r;
                 return;
@@ -123,6 +122,8 @@ static void edit_run(repo_job_t *job, repo_work_ctx_t *ctx)
                                    &staged);
         ej->newer_gen = active;
         r = edit_apply(ej, db);
+        if (r == 0)
+                r = hamrd_config_lock_keep(ctx, repo, ej->err, sizeof(ej->err));
         if (r == 0) {
                 _cleanup_free_ char *text = conf_db_format(db);
                 r = repo_staged_write(repo, db->generation, text, strlen(text));
@@ -130,7 +131,7 @@ static void edit_run(repo_job_t *job, repo_work_ctx_t *ctx)
                         snprintf(ej->err, sizeof(ej->err), "repository %s: write failed: %s",
                                  job->path, strerror(-r));
         }
-        repo_config_unlock(repo);
+        hamrd_config_unlock(ctx, repo);
         conf_db_free(db);
         ej->r = r;
 }
@@ -262,6 +263,8 @@ void hamrd_config_edit(hamrd_t *d, uint32_t conn, const char *op, json_t *req)
         ej->cluster_add = cls == CONF_CLASS_CLUSTER && !strcmp(op, "add");
         snprintf(ej->key_path, sizeof(ej->key_path), "%s", d->key_path);
         ej->base_text = hamrd_config_active_text(d, &ej->base_gen);
+        ej->lock_owner = hamrd_config_lock_owner(d);
+        ej->lock_inc = d->incarnation;
         snprintf(ej->job.path, sizeof(ej->job.path), "%s", hamrd_repo_path(d, d->repo_index));
         ej->job.timeout_usec = HAMRD_REPO_IO_TIMEOUT_USEC;
         ej->job.run = edit_run;
@@ -285,6 +288,8 @@ typedef struct sync_job {
         uint64_t base_gen;
         busy_group_t *busy; /* groups not offline somewhere, at submit time */
         size_t nbusy;
+        uint16_t lock_owner;
+        uint64_t lock_inc;
         /* out */
         int r;
         char err[4096];
@@ -371,12 +376,9 @@ static void sync_run(repo_job_t *job, repo_work_ctx_t *ctx)
         int r;
 
         r = hamrd_config_job_repo(ctx, job->path, &repo, sj->err, sizeof(sj->err));
-        if (r == 0) {
-                r = repo_config_lock(repo);
-                if (r < 0)
-                        snprintf(sj->err, sizeof(sj->err), "repository %s cannot be locked: %s",
-                                 job->path, strerror(-r));
-        }
+        if (r == 0)
+                r = hamrd_config_lock(ctx, repo, sj->lock_owner, sj->lock_inc, sj->err,
+                                      sizeof(sj->err));
         if (r < 0) {
                 sj->r = r;
                 return;
@@ -388,6 +390,8 @@ static void sync_run(repo_job_t *job, repo_work_ctx_t *ctx)
         r = conf_compile(db, &next, sj->err, sizeof(sj->err));
         if (r == 0)
                 r = check_live_change(cur, next, sj->busy, sj->nbusy, sj->err, sizeof(sj->err));
+        if (r == 0 && !sj->verify_only)
+                r = hamrd_config_lock_keep(ctx, repo, sj->err, sizeof(sj->err));
         if (r == 0 && !sj->verify_only) {
                 uint64_t gen = active + 1;
                 db->generation = gen;
@@ -403,7 +407,7 @@ static void sync_run(repo_job_t *job, repo_work_ctx_t *ctx)
                                  job->path, strerror(-r));
                 }
         }
-        repo_config_unlock(repo);
+        hamrd_config_unlock(ctx, repo);
         hamr_config_free(cur);
         hamr_config_free(next);
         conf_db_free(db);
@@ -438,7 +442,7 @@ static void sync_done(void *ud, repo_job_t *job)
                 if (!sj->verify_only)
                         json_object_set_new(rep, "generation",
                                             json_integer((json_int_t)sj->committed_gen));
-                api_reply(d->api, sj->conn, rep);
+                hamrd_answer(d, sj->conn, rep);
         } else {
                 hamrd_config_reply(d, sj->conn, r, sj->err);
         }
@@ -460,6 +464,8 @@ void hamrd_config_sync(hamrd_t *d, uint32_t conn, bool verify_only)
         sj->conn = conn;
         sj->verify_only = verify_only;
         sj->base_text = hamrd_config_active_text(d, &sj->base_gen);
+        sj->lock_owner = hamrd_config_lock_owner(d);
+        sj->lock_inc = d->incarnation;
         if (d->cfg) {
                 status = hamrd_status_json(d);
                 json_t *groups = json_object_get(status, "groups");
@@ -591,7 +597,7 @@ static void query_done(void *ud, repo_job_t *job)
                 json_decref(objs);
                 hamrd_config_reply(d, qj->conn, -HAMR_E_NOT_FOUND, err);
         } else {
-                api_reply(d->api, qj->conn, json_pack("{s:b, s:o}", "ok", 1, "objects", objs));
+                hamrd_answer(d, qj->conn, json_pack("{s:b, s:o}", "ok", 1, "objects", objs));
         }
         query_free(qj);
 }

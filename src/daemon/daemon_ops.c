@@ -51,7 +51,7 @@ void hamrd_ops_dispatch(hamrd_t *d, uint32_t conn, json_t *req)
                 r = -HAMR_E_BAD_VALUE;
         }
         if (r < 0) {
-                api_reply_error(d->api, conn, hamr_error_to_clmgr_rc(r), err);
+                hamrd_answer_error(d, conn, hamr_error_to_clmgr_rc(r), err);
                 return;
         }
         if (api_op_def(op)->flags & API_OP_F_MODIFIES_CONFIG) {
@@ -61,6 +61,10 @@ void hamrd_ops_dispatch(hamrd_t *d, uint32_t conn, json_t *req)
                 log_info("daemon", "request %s%s%s%s%s", name, cls ? " " : "", cls ? cls : "",
                          obj ? " " : "", obj ? obj : "");
         }
+        /* while the cluster runs, edits are serialised on the coordinator */
+        if ((op == API_OP_ADD || op == API_OP_MODIFY || op == API_OP_DELETE || op == API_OP_SYNC) &&
+            hamrd_config_forward(d, conn, req))
+                return;
         handlers[op](d, conn, req);
 }
 

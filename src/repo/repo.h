@@ -10,7 +10,10 @@
  *   4 MiB    node slots: 64 x 16 KiB, slot i belongs to node id i (a node
  *            writes and reads only the blocks its body needs)
  *   5 MiB    tie-breaker lease (4 KiB): {magic, version, owner, incarnation,
- *            counter, checksum}; rest of the reserved area up to 8 MiB unused
+ *            counter, checksum}
+ *   5 MiB + 4 KiB  configuration lock (4 KiB): the same record (owner may
+ *            also be REPO_CFGLOCK_ANON); rest of the reserved area up to
+ *            8 MiB unused
  *   8 MiB    end (minimum size)
  * A config generation is written to the slot not holding the newest valid
  * generation, then fdatasync'd; a torn write fails its checksum and readers
@@ -120,3 +123,11 @@ int repo_lease_write(repo_t *repo, const repo_lease_rec_t *rec);
  * than a record and not all zero). */
 int repo_lease_encode(uint8_t *blk, size_t len, const repo_lease_rec_t *rec);
 int repo_lease_decode(const uint8_t *blk, size_t len, repo_lease_rec_t *ret);
+
+/* The configuration lock block (right after the lease block): the same
+ * record, results and rules as repo_lease_read/write; the owner may also be
+ * REPO_CFGLOCK_ANON (a node that has no id yet: no configuration synced).
+ * The protocol is src/lease driven by repo_cfglock.h. */
+#define REPO_CFGLOCK_ANON 0xfffdu
+int repo_cfglock_read(repo_t *repo, repo_lease_rec_t *ret);
+int repo_cfglock_write(repo_t *repo, const repo_lease_rec_t *rec);

@@ -20,6 +20,7 @@
 #define REPO_CONFIG_AREA  (1u << 20) /* size of each config area */
 #define REPO_OFF_SLOTS    (4u << 20)
 #define REPO_OFF_LEASE    (REPO_OFF_SLOTS + REPO_MAX_SLOTS * REPO_SLOT_SIZE)
+#define REPO_OFF_CFGLOCK  (REPO_OFF_LEASE + REPO_BLOCK) /* configuration lock block */
 #define REPO_OFF_END      (8u << 20)
 /* The byte range repo_config_lock covers: slots A, B and the staged area. */
 #define REPO_LOCK_START REPO_OFF_CONFIG_A
@@ -134,6 +135,11 @@ static_assert(REPO_LEASE_LEN == REPO_LEASE_OFF_CKSUM + REPO_CKSUM_LEN, "lease re
 static_assert(REPO_LEASE_LEN <= 512, "lease record fits one sector");
 static_assert(REPO_OFF_LEASE % REPO_BLOCK == 0, "lease block aligned");
 static_assert(REPO_OFF_LEASE + REPO_BLOCK <= REPO_OFF_END, "lease block inside the layout");
+/* The configuration lock: the same record in the block right after the
+ * tie-breaker lease (owner may also be REPO_CFGLOCK_ANON). */
+static_assert(REPO_OFF_CFGLOCK == (5u << 20) + 4096u, "config lock block right after the lease");
+static_assert(REPO_OFF_CFGLOCK % REPO_BLOCK == 0, "config lock block aligned");
+static_assert(REPO_OFF_CFGLOCK + REPO_BLOCK <= REPO_OFF_END, "config lock inside the layout");
 
 /* One open repository. Immutable after repo_open except for the lock state,
  * which only the config (main) thread touches; slot and config I/O allocate

@@ -47,6 +47,8 @@ int repo_work_repo(repo_work_ctx_t *ctx, const char *path, repo_t **ret_repo)
         int r;
 
         if (ctx->repo && strcmp(ctx->path, path)) {
+                if (lease_busy(&ctx->cfglock.lease))
+                        repo_cfglock_release(&ctx->cfglock, ctx->repo);
                 repo_close(ctx->repo);
                 ctx->repo = NULL;
         }
@@ -90,8 +92,18 @@ static void *worker(void *arg)
                 }
                 push(&w->done_head, &w->done_tail, j);
                 uv_async_send(&w->async);
+                /* The configuration lock stays held while jobs are queued
+                 * (a batch of edits claims it once), and is released when
+                 * the queue runs empty. */
+                if (!w->head && ctx.repo && lease_busy(&ctx.cfglock.lease)) {
+                        pthread_mutex_unlock(&w->lock);
+                        repo_cfglock_release(&ctx.cfglock, ctx.repo);
+                        pthread_mutex_lock(&w->lock);
+                }
         }
         pthread_mutex_unlock(&w->lock);
+        if (ctx.repo && lease_busy(&ctx.cfglock.lease))
+                repo_cfglock_release(&ctx.cfglock, ctx.repo);
         repo_close(ctx.repo); /* replaced: the stuck I/O has returned */
         return NULL;
 }

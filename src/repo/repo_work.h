@@ -18,6 +18,7 @@
 
 #include "common/hamr_time.h"
 #include "repo/repo.h"
+#include "repo/repo_cfglock.h"
 
 typedef struct repo_work repo_work_t;
 typedef struct repo_job repo_job_t;
@@ -27,6 +28,10 @@ typedef struct repo_job repo_job_t;
 typedef struct repo_work_ctx {
         repo_t *repo;
         char path[4096];
+        /* the on-disk configuration lock, taken by the jobs that edit; it
+         * stays held between jobs while more are queued, and the worker
+         * releases it when its queue runs empty (or the path changes) */
+        repo_cfglock_t cfglock;
 } repo_work_ctx_t;
 
 struct repo_job {

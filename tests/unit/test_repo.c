@@ -21,6 +21,7 @@
 #include <sodium.h>
 
 #include "repo/repo.h"
+#include "repo/repo_cfglock.h"
 #include "repo/repo_work.h"
 
 #define MIB        (1u << 20)
@@ -936,6 +937,151 @@ static void test_work_hung(void **state)
 #define T(fn)  cmocka_unit_test_setup_teardown(fn, setup, teardown)
 #define TP(fn) cmocka_unit_test_setup_teardown(fn, setup_path, teardown)
 
+/* ------------------------------------------------ the configuration lock */
+
+/* Short timing for the tests: 10 * (2P + 3S) <= 9T. */
+static const repo_cfglock_timing_t cl_tm = {.expire = 400 * USEC_PER_MSEC,
+                                            .settle = 30 * USEC_PER_MSEC,
+                                            .period = 5 * USEC_PER_MSEC,
+                                            .wait = 200 * USEC_PER_MSEC};
+
+static void expect_cfglock(repo_t *repo, uint16_t owner, uint64_t inc)
+{
+        repo_lease_rec_t rec;
+
+        assert_int_equal(repo_cfglock_read(repo, &rec), 0);
+        assert_int_equal(rec.owner, owner);
+        if (owner != REPO_LEASE_NONE)
+                assert_int_equal(rec.incarnation, inc);
+}
+
+/* Two handles on one file stand for two hosts (no OFD lock taken): the
+ * second cannot have the lock while the first holds it, gets it at once
+ * after a release, and the tie-breaker lease block is never touched. */
+static void test_cfglock_exclusion(void **state)
+{
+        fx_t *f = *state;
+        repo_t *other;
+        repo_cfglock_t a = {0}, b = {0};
+        repo_lease_rec_t rec;
+        usec_t t0;
+
+        assert_int_equal(repo_open(f->path, &other), 0);
+        assert_int_equal(repo_cfglock_read(f->repo, &rec), -ENOENT);
+        assert_int_equal(repo_cfglock_acquire(&a, f->repo, 1, 10, &cl_tm), 0);
+        expect_cfglock(other, 1, 10);
+        assert_int_equal(repo_cfglock_acquire(&b, other, 2, 20, &cl_tm), -EBUSY);
+        assert_int_equal(b.holder, 1);
+        assert_int_equal(repo_cfglock_keep(&a, f->repo), 0); /* still ours */
+        expect_cfglock(other, 1, 10);
+        repo_cfglock_release(&a, f->repo);
+        expect_cfglock(other, REPO_LEASE_NONE, 0);
+        assert_int_equal(repo_cfglock_keep(&a, f->repo), -ENOLCK);
+        t0 = now_usec();
+        assert_int_equal(repo_cfglock_acquire(&b, other, 2, 20, &cl_tm), 0);
+        assert_true(now_usec() - t0 < cl_tm.expire); /* free: claimed at once */
+        expect_cfglock(f->repo, 2, 20);
+        /* a node without an id yet competes under the anonymous owner */
+        assert_int_equal(repo_cfglock_acquire(&a, f->repo, REPO_CFGLOCK_ANON, 11, &cl_tm), -EBUSY);
+        assert_int_equal(a.holder, 2);
+        repo_cfglock_release(&b, other);
+        assert_int_equal(repo_cfglock_acquire(&a, f->repo, REPO_CFGLOCK_ANON, 11, &cl_tm), 0);
+        expect_cfglock(other, REPO_CFGLOCK_ANON, 11);
+        repo_cfglock_release(&a, f->repo);
+        /* the tie-breaker lease refuses the anonymous owner and was not written */
+        rec = (repo_lease_rec_t){.owner = REPO_CFGLOCK_ANON, .incarnation = 1, .counter = 1};
+        assert_int_equal(repo_lease_write(f->repo, &rec), -EINVAL);
+        assert_int_equal(repo_lease_read(f->repo, &rec), -ENOENT);
+        /* bad timing is refused */
+        repo_cfglock_timing_t bad = cl_tm;
+        bad.expire = bad.settle;
+        assert_int_equal(repo_cfglock_acquire(&a, f->repo, 1, 10, &bad), -EINVAL);
+        repo_close(other);
+}
+
+/* A holder that died (never released) loses the lock after T unchanged;
+ * when it comes back it finds the lock lost and must not write. */
+static void test_cfglock_expiry(void **state)
+{
+        fx_t *f = *state;
+        repo_t *other;
+        repo_cfglock_t a = {0}, b = {0};
+        repo_cfglock_timing_t tm = cl_tm;
+        usec_t t0;
+
+        assert_int_equal(repo_open(f->path, &other), 0);
+        assert_int_equal(repo_cfglock_acquire(&a, f->repo, 1, 10, &cl_tm), 0);
+        t0 = now_usec();
+        tm.wait = 3 * cl_tm.expire;
+        assert_int_equal(repo_cfglock_acquire(&b, other, 2, 20, &tm), 0);
+        assert_true(now_usec() - t0 >= cl_tm.expire);
+        expect_cfglock(f->repo, 2, 20);
+        assert_int_equal(repo_cfglock_keep(&a, f->repo), -ENOLCK);
+        expect_cfglock(f->repo, 2, 20); /* the old holder wrote nothing */
+        assert_int_equal(repo_cfglock_keep(&b, other), 0);
+        repo_cfglock_release(&b, other);
+        repo_close(other);
+}
+
+/* Two "hosts" (threads with their own handles, no OFD lock) each add 1 to
+ * a counter kept in the staged area, read-modify-write under the lock:
+ * no increment is lost. */
+typedef struct cl_worker {
+        const char *path;
+        uint16_t self;
+        int n, failed;
+} cl_worker_t;
+
+static void *cl_thread(void *p)
+{
+        cl_worker_t *w = p;
+        repo_cfglock_timing_t tm = cl_tm;
+        repo_cfglock_t lk = {0};
+        repo_t *repo;
+
+        tm.wait = 10 * USEC_PER_SEC;
+        if (repo_open(w->path, &repo) < 0) {
+                w->failed = w->n;
+                return NULL;
+        }
+        for (int i = 0; i < w->n; i++) {
+                uint64_t gen = 0;
+                char *text = NULL, buf[32];
+                if (repo_cfglock_acquire(&lk, repo, w->self, 100 + w->self, &tm) < 0) {
+                        w->failed++;
+                        continue;
+                }
+                long v = repo_staged_read(repo, &gen, &text) == 0 ? atol(text) : 0;
+                free(text);
+                usleep(2000); /* widen the window a lost update would need */
+                snprintf(buf, sizeof(buf), "%ld", v + 1);
+                if (repo_cfglock_keep(&lk, repo) < 0 ||
+                    repo_staged_write(repo, 1, buf, strlen(buf)) < 0)
+                        w->failed++;
+                repo_cfglock_release(&lk, repo);
+        }
+        repo_close(repo);
+        return NULL;
+}
+
+static void test_cfglock_no_lost_update(void **state)
+{
+        fx_t *f = *state;
+        cl_worker_t w[2] = {{f->path, 1, 12, 0}, {f->path, 2, 12, 0}};
+        pthread_t th[2];
+        uint64_t gen;
+        char *text;
+
+        for (int i = 0; i < 2; i++)
+                assert_int_equal(pthread_create(&th[i], NULL, cl_thread, &w[i]), 0);
+        for (int i = 0; i < 2; i++)
+                pthread_join(th[i], NULL);
+        assert_int_equal(w[0].failed + w[1].failed, 0);
+        assert_int_equal(repo_staged_read(f->repo, &gen, &text), 0);
+        assert_int_equal(atol(text), 24);
+        free(text);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -957,6 +1103,9 @@ int main(void)
             T(test_lease_corrupt),
             T(test_lock),
             T(test_threads),
+            T(test_cfglock_exclusion),
+            T(test_cfglock_expiry),
+            T(test_cfglock_no_lost_update),
             cmocka_unit_test(test_work_fifo),
             cmocka_unit_test(test_work_hung),
         };
