@@ -93,6 +93,9 @@ typedef struct hamrd {
         uv_idle_t kick;        /* runs one step soon after an event */
         void (*step_fn)(struct hamrd *d); /* the loop's step (daemon_loop registers it) */
         uv_timer_cb tick_fn;              /* the loop's heartbeat tick */
+        /* the operation table's dispatch (daemon_ops registers it): how a
+         * peer's forwarded request reaches it from daemon_api */
+        void (*dispatch_fn)(struct hamrd *d, uint32_t conn, json_t *req);
         bool kick_armed;
         usec_t last_tick_usec;
 
@@ -137,7 +140,6 @@ void hamrd_config_offer(hamrd_t *d, uint64_t gen, const char *text);
 void hamrd_repo_step(hamrd_t *d, usec_t now);
 
 /* daemon_api.c */
-void hamrd_on_request(void *ud, uint32_t conn_id, json_t *req);
 void hamrd_on_command(hamrd_t *d, uint16_t from, const uint8_t *body, size_t len);
 void hamrd_on_reply(hamrd_t *d, const uint8_t *body, size_t len);
 void hamrd_forwards_tick(hamrd_t *d);
@@ -150,3 +152,12 @@ void hamrd_answer_error(hamrd_t *d, uint32_t conn, int rc, const char *msg);
  * there (true: conn will be answered); false: run it here. */
 bool hamrd_config_forward(hamrd_t *d, uint32_t conn, json_t *req);
 json_t *hamrd_status_json(hamrd_t *d);
+
+/* Handlers of the operation table (daemon_ops.c). A handler answers conn
+ * (api_reply) now or later; req is borrowed. */
+typedef void hamrd_op_fn(struct hamrd *d, uint32_t conn, json_t *req);
+/* daemon_edit.c: configuration requests (run on the configuration worker). */
+hamrd_op_fn hamrd_op_add, hamrd_op_modify, hamrd_op_delete, hamrd_op_query, hamrd_op_sync,
+    hamrd_op_verify;
+/* daemon_api.c: status, and runtime requests (to the coordinator). */
+hamrd_op_fn hamrd_api_status, hamrd_api_runtime;

@@ -11,9 +11,9 @@
 #include "common/hamr_buf.h"
 #include "common/hamr_error.h"
 #include "common/hamr_log.h"
+#include "api/api_ops.h"
 #include "daemon/daemon.h"
 #include "daemon/daemon_config.h"
-#include "daemon/daemon_ops.h"
 
 #define FORWARD_TIMEOUT_USEC (5 * USEC_PER_SEC)
 #define FORWARD_RESEND_USEC  (300 * USEC_PER_MSEC)
@@ -436,7 +436,7 @@ static void remote_edit(hamrd_t *d, uint16_t from, uint32_t req_id, json_t *req)
         d->remote[slot] = (hamrd_remote_t){
             .used = true, .from = from, .req_id = req_id, .origin_inc = oinc, .since = now_usec()};
         json_object_del(req, "origin_inc");
-        hamrd_ops_dispatch(d, HAMRD_REMOTE_CONN | (uint32_t)slot, req);
+        d->dispatch_fn(d, HAMRD_REMOTE_CONN | (uint32_t)slot, req); /* the operation table */
 }
 
 void hamrd_answer(hamrd_t *d, uint32_t conn, json_t *rep)
@@ -512,6 +512,23 @@ bool hamrd_config_forward(hamrd_t *d, uint32_t conn, json_t *req)
 
 /* Commands are idempotent apart from clear_seq bumps, so a resent command
  * that runs twice does no harm. Configuration edits are not: remote_edit. */
+/* A request forwarded by a peer: true if its op is one the coordinator
+ * carries out (COORD_ONLY in the operation table); else err says why. */
+static bool forwardable(json_t *req, char *err, size_t errlen)
+{
+        const char *name = json_string_value(json_object_get(req, "op"));
+        api_op_t op;
+
+        if (api_op_lookup(name, &op, err, errlen) < 0)
+                return false;
+        if (!(api_op_def(op)->flags & API_OP_F_COORD_ONLY)) {
+                snprintf(err, errlen, "operation \"%s\" is not carried out by the coordinator",
+                         name);
+                return false;
+        }
+        return true;
+}
+
 void hamrd_on_command(hamrd_t *d, uint16_t from, const uint8_t *body, size_t len)
 {
         static char text[WIRE_MAX_BODY];
@@ -536,7 +553,7 @@ void hamrd_on_command(hamrd_t *d, uint16_t from, const uint8_t *body, size_t len
                 json_decref(req);
                 return;
         }
-        if (!hamrd_ops_forwardable(req, text, sizeof(text)))
+        if (!forwardable(req, text, sizeof(text)))
                 rep = json_pack("{s:b, s:s, s:i}", "ok", 0, "error", text, "rc", CLMGR_RC_INVALID);
         else if (memb_is_coordinator(d->memb, now_usec()))
                 rep = run_command(d, req);
@@ -589,7 +606,3 @@ void hamrd_api_runtime(hamrd_t *d, uint32_t conn, json_t *req)
         runtime_request(d, conn, req);
 }
 
-void hamrd_on_request(void *ud, uint32_t conn, json_t *req)
-{
-        hamrd_ops_dispatch(ud, conn, req);
-}

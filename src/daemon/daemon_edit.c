@@ -13,7 +13,6 @@
 #include "common/hamr_log.h"
 #include "daemon/daemon.h"
 #include "daemon/daemon_config.h"
-#include "daemon/daemon_ops.h"
 #include "repo/repo_work.h"
 
 #define EDIT_MAX_NAMES 64

@@ -68,17 +68,7 @@ void hamrd_ops_dispatch(hamrd_t *d, uint32_t conn, json_t *req)
         handlers[op](d, conn, req);
 }
 
-bool hamrd_ops_forwardable(json_t *req, char *err, size_t errlen)
+void hamrd_ops_on_request(void *ud, uint32_t conn, json_t *req)
 {
-        const char *name = json_string_value(json_object_get(req, "op"));
-        api_op_t op;
-
-        if (api_op_lookup(name, &op, err, errlen) < 0)
-                return false;
-        if (!(api_op_def(op)->flags & API_OP_F_COORD_ONLY)) {
-                snprintf(err, errlen, "operation \"%s\" is not carried out by the coordinator",
-                         name);
-                return false;
-        }
-        return true;
+        hamrd_ops_dispatch(ud, conn, req);
 }

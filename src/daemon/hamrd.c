@@ -15,6 +15,7 @@
 #include "common/hamr_alloc.h"
 #include "common/hamr_log.h"
 #include "daemon/daemon.h"
+#include "daemon/daemon_ops.h"
 
 static uv_signal_t sig_term, sig_int;
 
@@ -153,7 +154,8 @@ int main(int argc, char **argv)
          * answer within the detection time. */
         hamrd_config_start(d);
 
-        r = api_start(d->loop, d->socket_path, hamrd_on_request, d, &d->api);
+        d->dispatch_fn = hamrd_ops_dispatch;
+        r = api_start(d->loop, d->socket_path, hamrd_ops_on_request, d, &d->api);
         if (r < 0) {
                 log_err("daemon", "cannot listen on %s: %s", d->socket_path, uv_strerror(r));
                 return 1;
