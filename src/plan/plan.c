@@ -190,6 +190,14 @@ int plan_lease_candidate(const plan_input_t *in)
                 const plan_node_t *st = report(in, i);
                 if (!(in->members & BIT(i)) || !st || (i != in->self && !st->disk_ok))
                         continue;
+                /* another member counts only with a report of this view (it
+                 * took this view's control state and reported since): a
+                 * node just back, whose report predates its absence, must
+                 * not draw the lease away from the node holding the groups
+                 * (found in the lab: the holder gave the lease up and had
+                 * to release at a two-node heal) */
+                if (i != in->self && st->ctl_view != in->view_id)
+                        continue;
                 if (best < 0 || st->held > best_n) {
                         best = i;
                         best_n = st->held;

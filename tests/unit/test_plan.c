@@ -18,7 +18,7 @@
  *   agreed 0|1               view agreed and closed (initially 1)
  *   node N [report=0|1] [services=ACTIVE|INACTIVE|STOPPING|UNMANAGED]
  *          [net=OK|SILENT|NO_CARRIER] [hears=A,B|-|all] [disk=0|1] [repo=K]
- *          [heard=live|never|-T] [gen=K]
+ *          [heard=live|never|-T] [gen=K] [answers=old|current]
  *                            facts about a node (initially: a report,
  *                            ACTIVE, net OK hearing every other node, disk
  *                            ok, repository 0, heard live (now), generation
@@ -436,6 +436,15 @@ static int do_node(scn_t *s, tokens_t *t)
                         if (parse_uint(s, v, &u) < 0)
                                 return -1;
                         n->generation = u;
+                } else if (strcmp(k, "answers") == 0) {
+                        /* the view its report answers: this one, or an
+                         * older one (a report from before it left) */
+                        if (strcmp(v, "old") == 0)
+                                n->ctl_view = s->in.view_id ? s->in.view_id - 1 : 0;
+                        else if (strcmp(v, "current") == 0)
+                                n->ctl_view = s->in.view_id;
+                        else
+                                return scn_fail(s, "answers must be old or current, got '%s'", v);
                 } else if (strcmp(k, "heard") == 0) {
                         usec_t ago;
                         s->live[id] = strcmp(v, "live") == 0;
