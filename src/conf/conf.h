@@ -19,7 +19,7 @@
 #define CONF_MAX_NODES 64 /* node ids 0..63, one bit each in membership masks */
 #define CONF_MAX_NAME  64
 #define CONF_MAX_BACKUP_REPOS 6 /* as PowerHA */
-#define CONF_MAX_RGS   256
+#define CONF_MAX_RGS   1024
 #define CONF_MAX_RG_RES 16 /* service labels or applications per group */
 #define CONF_ERR_LEN   512
 

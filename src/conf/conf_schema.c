@@ -308,10 +308,10 @@ static const conf_attr_def_t rg_attrs[] = {
                 .flags = CONF_F_READONLY,
                 .min = 1,
                 .max = 4294967295.0,
-                .help = "Group id, chosen when the group is added (one more than the highest "
-                        "id ever used in the configuration) and kept for the group's life: "
-                        "runtime state (offline by the administrator, priority override "
-                        "location) is kept by this id.",
+                .help = "Group id, chosen when the group is added (above every id of the "
+                        "earlier configuration generations, so not reused for a long time) and "
+                        "kept for the group's life, renames included: runtime state (offline "
+                        "by the administrator, priority override location) is kept by this id.",
         },
         {
                 .name = "STATE",

@@ -169,3 +169,21 @@ bool cstate_ctl_current(const cstate_t *cs, uint64_t view_id)
         return cs->have_ctl && cs->cfg && cs->ctl.view_id == view_id &&
                cs->ctl.generation == cs->cfg->generation && cs->ctl.ngroups == cs->cfg->nrgs;
 }
+
+svc_state_t cstate_services_next(svc_state_t cur, svc_want_t want, unsigned busy)
+{
+        switch (cur) {
+        case SVC_INACTIVE:
+                return want == WANT_ACTIVE ? SVC_ACTIVE : cur;
+        case SVC_ACTIVE:
+                if (want == WANT_STOP_OFFLINE || want == WANT_STOP_MOVE || want == WANT_INACTIVE)
+                        return SVC_STOPPING;
+                return want == WANT_UNMANAGE ? SVC_UNMANAGED : cur;
+        case SVC_STOPPING:
+                return busy == 0 ? SVC_INACTIVE : cur;
+        case SVC_UNMANAGED:
+                return want == WANT_ACTIVE ? SVC_ACTIVE : cur;
+        default:
+                return cur;
+        }
+}

@@ -51,6 +51,16 @@ const char *cstate_group_reason(const cstate_t *cs, uint16_t id, unsigned gidx);
 /* Groups node id holds or is busy with (ACQUIRING, ONLINE, RELEASING, ERROR). */
 unsigned cstate_held_count(const cstate_t *cs, uint16_t id);
 
+/* Cluster services state machine (what `clmgr start/stop node` drives):
+ * the next state of a node whose services are `cur`, given what the
+ * coordinator wants of them and how many groups it still holds or is busy
+ * with. Pure:
+ *   INACTIVE  -> ACTIVE     when wanted ACTIVE
+ *   ACTIVE    -> STOPPING   when wanted stopped (offline, move) or INACTIVE
+ *   ACTIVE    -> UNMANAGED  when wanted UNMANAGE (resources left running)
+ *   STOPPING  -> INACTIVE   once it holds nothing
+ *   UNMANAGED -> ACTIVE     when wanted ACTIVE (resources adopted, not restarted) */
+svc_state_t cstate_services_next(svc_state_t cur, svc_want_t want, unsigned busy);
 /* A control publication from node `from` arrived. Accepted when `from`
  * published it for the view this node is in (view_id, formed by
  * view_coord) and it is newer than the control held. Returns true if

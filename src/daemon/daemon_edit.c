@@ -457,8 +457,6 @@ static void sync_expire(void *ud, repo_job_t *job, bool running)
 void hamrd_config_sync(hamrd_t *d, uint32_t conn, bool verify_only)
 {
         sync_job_t *sj = zalloc(sizeof(*sj));
-        json_t *status, *g;
-        size_t i;
 
         sj->conn = conn;
         sj->verify_only = verify_only;
@@ -466,19 +464,25 @@ void hamrd_config_sync(hamrd_t *d, uint32_t conn, bool verify_only)
         sj->lock_owner = hamrd_config_lock_owner(d);
         sj->lock_inc = d->incarnation;
         if (d->cfg) {
-                status = hamrd_status_json(d);
-                json_t *groups = json_object_get(status, "groups");
-                sj->busy = zcalloc(json_array_size(groups) + 1, sizeof(*sj->busy));
-                json_array_foreach(groups, i, g)
-                {
-                        const char *name = json_string_value(json_object_get(g, "NAME"));
-                        const char *state = json_string_value(json_object_get(g, "STATE"));
-                        if (!name || !state || !strcmp(state, "OFFLINE"))
+                /* groups not offline on some reachable node, from the
+                 * nodes' reports (cluster state), by the group's name in
+                 * the active configuration */
+                uint64_t reach = memb_reach(d->memb, now_usec());
+                sj->busy = zcalloc(d->cfg->nrgs + 1, sizeof(*sj->busy));
+                for (unsigned g = 0; g < d->cfg->nrgs; g++) {
+                        rg_state_t held = RG_S_OFFLINE;
+                        for (unsigned k = 0; k < d->cfg->nnodes; k++) {
+                                uint16_t id = (uint16_t)d->cfg->nodes[k].id;
+                                rg_state_t s = cstate_group_state(d->cs, id, g);
+                                if ((reach & (1ULL << id)) && s != RG_S_UNKNOWN &&
+                                    s != RG_S_OFFLINE && held != RG_S_ONLINE)
+                                        held = s;
+                        }
+                        if (held == RG_S_OFFLINE)
                                 continue;
-                        sj->busy[sj->nbusy].name = zstrdup(name);
-                        sj->busy[sj->nbusy++].state = zstrdup(state);
+                        sj->busy[sj->nbusy].name = zstrdup(d->cfg->rgs[g].name);
+                        sj->busy[sj->nbusy++].state = zstrdup(rg_state_str(held));
                 }
-                json_decref(status);
         }
         snprintf(sj->job.path, sizeof(sj->job.path), "%s", hamrd_repo_path(d, d->repo_index));
         sj->job.timeout_usec = HAMRD_REPO_IO_TIMEOUT_USEC;

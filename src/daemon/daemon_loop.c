@@ -312,28 +312,8 @@ static void services_step(hamrd_t *d, bool quorate)
         if (!k || !quorate)
                 return;
         want = k->want[d->self_id];
-        switch (d->services) {
-        case SVC_INACTIVE:
-                if (want == WANT_ACTIVE)
-                        set_services(d, SVC_ACTIVE);
-                break;
-        case SVC_ACTIVE:
-                if (want == WANT_STOP_OFFLINE || want == WANT_STOP_MOVE || want == WANT_INACTIVE)
-                        set_services(d, SVC_STOPPING);
-                else if (want == WANT_UNMANAGE)
-                        set_services(d, SVC_UNMANAGED);
-                break;
-        case SVC_STOPPING:
-                if (exec_busy_count(d->exec) == 0)
-                        set_services(d, SVC_INACTIVE);
-                break;
-        case SVC_UNMANAGED:
-                if (want == WANT_ACTIVE)
-                        set_services(d, SVC_ACTIVE);
-                break;
-        default:
-                break;
-        }
+        set_services(d, cstate_services_next(d->services, (svc_want_t)want,
+                                             exec_busy_count(d->exec)));
 }
 
 static void step(hamrd_t *d)

@@ -7,9 +7,9 @@
  *            checksum (BLAKE2b-128 over generation||length||text)} + text
  *   2 MiB    config slot B
  *   3 MiB    staged config (1 MiB), same header; generation = base generation
- *   4 MiB    node slots: 64 x 16 KiB, slot i belongs to node id i (a node
+ *   4 MiB    node slots: 64 x 32 KiB, slot i belongs to node id i (a node
  *            writes and reads only the blocks its body needs)
- *   5 MiB    tie-breaker lease (4 KiB): {magic, version, owner, incarnation,
+ *   6 MiB    tie-breaker lease (4 KiB): {magic, version, owner, incarnation,
  *            counter, checksum}
  *   5 MiB + 4 KiB  configuration lock (4 KiB): the same record (owner may
  *            also be REPO_CFGLOCK_ANON); rest of the reserved area up to
@@ -26,8 +26,8 @@
 #include <stdint.h>
 
 #define REPO_MIN_SIZE      (8u << 20)
-#define REPO_SLOT_SIZE     16384u /* status, view, report and control of 256 groups */
-#define REPO_SLOT_MAX_BODY 16256u
+#define REPO_SLOT_SIZE     32768u /* status, view, report and control: 64 nodes, 1024 groups */
+#define REPO_SLOT_MAX_BODY 32640u
 #define REPO_MAX_SLOTS     64
 #define REPO_CONFIG_MAX    ((1u << 20) - 4096u)
 

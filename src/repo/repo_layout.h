@@ -29,11 +29,11 @@
 static_assert(REPO_OFF_CONFIG_B == REPO_OFF_CONFIG_A + REPO_CONFIG_AREA, "config B follows A");
 static_assert(REPO_OFF_STAGED == REPO_OFF_CONFIG_B + REPO_CONFIG_AREA, "staged follows B");
 static_assert(REPO_OFF_SLOTS == REPO_OFF_STAGED + REPO_CONFIG_AREA, "slots follow staged");
-static_assert(REPO_OFF_LEASE == (5u << 20), "lease at 5 MiB");
+static_assert(REPO_OFF_LEASE == (6u << 20), "lease at 6 MiB");
 static_assert(REPO_OFF_END == REPO_MIN_SIZE, "minimum size covers the layout");
 static_assert(REPO_OFF_LEASE < REPO_OFF_END, "lease inside the minimum size");
-static_assert(REPO_SLOT_SIZE % REPO_BLOCK == 0 && REPO_SLOT_SIZE == 4 * REPO_BLOCK,
-              "one slot is four blocks");
+static_assert(REPO_SLOT_SIZE % REPO_BLOCK == 0 && REPO_SLOT_SIZE == 8 * REPO_BLOCK,
+              "one slot is eight blocks");
 static_assert(REPO_LOCK_START == (1u << 20) && REPO_LOCK_LEN == (3u << 20), "lock 1..4 MiB");
 
 /* Superblock (first block):
@@ -42,7 +42,7 @@ static_assert(REPO_LOCK_START == (1u << 20) && REPO_LOCK_LEN == (3u << 20), "loc
  *   12 u64 size (bytes, at format time)
  *   20 16 bytes BLAKE2b-128 over bytes 0..19 */
 #define REPO_SB_MAGIC       "HAMRREPO"
-#define REPO_SB_VERSION     2u /* 2: 16 KiB slots, lease at 5 MiB */
+#define REPO_SB_VERSION     3u /* 3: 32 KiB slots, lease at 6 MiB */
 #define REPO_SB_OFF_MAGIC   0u
 #define REPO_SB_OFF_VERSION 8u
 #define REPO_SB_OFF_SIZE    12u
@@ -137,7 +137,7 @@ static_assert(REPO_OFF_LEASE % REPO_BLOCK == 0, "lease block aligned");
 static_assert(REPO_OFF_LEASE + REPO_BLOCK <= REPO_OFF_END, "lease block inside the layout");
 /* The configuration lock: the same record in the block right after the
  * tie-breaker lease (owner may also be REPO_CFGLOCK_ANON). */
-static_assert(REPO_OFF_CFGLOCK == (5u << 20) + 4096u, "config lock block right after the lease");
+static_assert(REPO_OFF_CFGLOCK == (6u << 20) + 4096u, "config lock block right after the lease");
 static_assert(REPO_OFF_CFGLOCK % REPO_BLOCK == 0, "config lock block aligned");
 static_assert(REPO_OFF_CFGLOCK + REPO_BLOCK <= REPO_OFF_END, "config lock inside the layout");
 

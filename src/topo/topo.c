@@ -117,7 +117,7 @@ int topo_send(topo_t *t, const struct sockaddr_in *to, const void *pkt, size_t l
 }
 
 /* Copy the present slots, each only as far as its body goes (slots are
- * 16 KiB; most bodies a few hundred bytes). */
+ * 32 KiB; most bodies a few hundred bytes). */
 static void copy_slots(repo_slot_t *dst, const repo_slot_t *src, uint64_t present)
 {
         for (int i = 0; i < REPO_MAX_SLOTS; i++)

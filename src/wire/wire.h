@@ -27,7 +27,7 @@
 #define WIRE_NONCE_LEN   24
 #define WIRE_TAG_LEN     16
 #define WIRE_OVERHEAD    (WIRE_HDR_LEN + WIRE_NONCE_LEN + WIRE_TAG_LEN)
-#define WIRE_MAX_BODY    16384
+#define WIRE_MAX_BODY    61440 /* the control state of 1024 groups; UDP fragments it */
 #define WIRE_MAX_PACKET  (WIRE_MAX_BODY + WIRE_OVERHEAD)
 #define WIRE_KEY_LEN     32
 #define WIRE_MAX_SENDERS 64

@@ -793,7 +793,7 @@ static void test_json(void **state)
 
         assert_string_equal(s, "{\"NAME\":\"app_rg\",\"NODES\":\"n1 n2 n3\",\"STARTUP\":\"OFAN\","
                                "\"FALLOVER\":\"FNPN\",\"FALLBACK\":\"FBHPN\",\"SERVICE_LABEL\":"
-                               "\"svc1\",\"APPLICATIONS\":\"app1\",\"ID\":\"256\"}");
+                               "\"svc1\",\"APPLICATIONS\":\"app1\",\"ID\":\"1024\"}");
         free(s);
         json_decref(j);
         j = conf_object_to_json(conf_db_find(db, CONF_CLASS_SERVICE_IP, "svc1"));

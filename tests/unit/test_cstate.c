@@ -182,6 +182,24 @@ static void test_ctl_acceptance(void **state)
         cstate_free(cs);
 }
 
+/* The services state machine, every transition and what stays put. */
+static void test_services_next(void **state)
+{
+        (void)state;
+        assert_int_equal(cstate_services_next(SVC_INACTIVE, WANT_ACTIVE, 0), SVC_ACTIVE);
+        assert_int_equal(cstate_services_next(SVC_INACTIVE, WANT_UNMANAGE, 0), SVC_INACTIVE);
+        assert_int_equal(cstate_services_next(SVC_ACTIVE, WANT_STOP_MOVE, 2), SVC_STOPPING);
+        assert_int_equal(cstate_services_next(SVC_ACTIVE, WANT_STOP_OFFLINE, 0), SVC_STOPPING);
+        assert_int_equal(cstate_services_next(SVC_ACTIVE, WANT_INACTIVE, 0), SVC_STOPPING);
+        assert_int_equal(cstate_services_next(SVC_ACTIVE, WANT_UNMANAGE, 1), SVC_UNMANAGED);
+        assert_int_equal(cstate_services_next(SVC_ACTIVE, WANT_ACTIVE, 1), SVC_ACTIVE);
+        assert_int_equal(cstate_services_next(SVC_ACTIVE, WANT_FENCE, 1), SVC_ACTIVE);
+        assert_int_equal(cstate_services_next(SVC_STOPPING, WANT_STOP_MOVE, 1), SVC_STOPPING);
+        assert_int_equal(cstate_services_next(SVC_STOPPING, WANT_ACTIVE, 0), SVC_INACTIVE);
+        assert_int_equal(cstate_services_next(SVC_UNMANAGED, WANT_ACTIVE, 1), SVC_ACTIVE);
+        assert_int_equal(cstate_services_next(SVC_UNMANAGED, WANT_STOP_OFFLINE, 1), SVC_UNMANAGED);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -189,6 +207,7 @@ int main(void)
                 cmocka_unit_test(test_ctl_roundtrip),
                 cmocka_unit_test(test_store_maps_by_id),
                 cmocka_unit_test(test_ctl_acceptance),
+                cmocka_unit_test(test_services_next),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,8 +29,8 @@
 #define OFF_B      (2 * MIB)
 #define OFF_STAGED (3 * MIB)
 #define OFF_SLOTS  (4 * MIB)
-#define OFF_LEASE  (5 * MIB)
-#define SLOT       (16 * 1024) /* node slot size (layout version 2) */
+#define OFF_LEASE  (6 * MIB)
+#define SLOT       (32 * 1024) /* node slot size (layout version 3) */
 
 typedef struct {
         char path[64];
