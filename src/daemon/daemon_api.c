@@ -220,6 +220,16 @@ static json_t *run_command(hamrd_t *d, json_t *req)
         return json_pack("{s:b}", "ok", 1);
 }
 
+/* A free forwarding slot, or NULL after telling the client (conn). */
+static forward_t *free_forward(hamrd_t *d, uint32_t conn)
+{
+        for (int i = 0; i < HAMRD_MAX_FORWARDS; i++)
+                if (!d->fwd[i].used)
+                        return &d->fwd[i];
+        api_reply_error(d->api, conn, CLMGR_RC_ERROR, "too many requests in progress");
+        return NULL;
+}
+
 static void send_forward(hamrd_t *d, forward_t *f, uint16_t coord)
 {
         uint8_t buf[WIRE_MAX_BODY];
@@ -250,15 +260,8 @@ static void runtime_request(hamrd_t *d, uint32_t conn, json_t *req)
                 api_reply(d->api, conn, run_command(d, req));
                 return;
         }
-        for (int i = 0; i < HAMRD_MAX_FORWARDS; i++)
-                if (!d->fwd[i].used) {
-                        f = &d->fwd[i];
-                        break;
-                }
-        if (!f) {
-                api_reply_error(d->api, conn, CLMGR_RC_ERROR, "too many requests in progress");
+        if (!(f = free_forward(d, conn)))
                 return;
-        }
         f->used = true;
         f->req_id = ++d->next_req_id;
         f->conn_id = conn;
@@ -476,15 +479,8 @@ bool hamrd_config_forward(hamrd_t *d, uint32_t conn, json_t *req)
         coord = memb_coordinator(d->memb, now);
         if (coord == d->self_id || coord >= CONF_MAX_NODES)
                 return false;
-        for (int i = 0; i < HAMRD_MAX_FORWARDS; i++)
-                if (!d->fwd[i].used) {
-                        f = &d->fwd[i];
-                        break;
-                }
-        if (!f) {
-                api_reply_error(d->api, conn, CLMGR_RC_ERROR, "too many requests in progress");
+        if (!(f = free_forward(d, conn)))
                 return true;
-        }
         copy = json_deep_copy(req);
         json_object_set_new(copy, "origin_inc", json_integer((json_int_t)d->incarnation));
         f->text = json_dumps(copy, JSON_COMPACT);

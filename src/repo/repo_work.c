@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/hamr_alloc.h"
 #include "common/hamr_log.h"
@@ -62,6 +63,11 @@ int repo_work_repo(repo_work_ctx_t *ctx, const char *path, repo_t **ret_repo)
         return 0;
 }
 
+/* How long the configuration lock is kept after the queue ran empty:
+ * well within its validity (0.9 x the expiry time), short enough that
+ * another host waiting for it is not kept long. */
+#define REPO_WORK_LOCK_LINGER_USEC (500 * 1000)
+
 static void *worker(void *arg)
 {
         worker_arg_t *wa = arg;
@@ -93,9 +99,23 @@ static void *worker(void *arg)
                 push(&w->done_head, &w->done_tail, j);
                 uv_async_send(&w->async);
                 /* The configuration lock stays held while jobs are queued
-                 * (a batch of edits claims it once), and is released when
-                 * the queue runs empty. */
+                 * (a batch of edits claims it once), and for a short linger
+                 * after the queue runs empty, so that edits typed one after
+                 * the other (a script adding objects) do not claim it anew
+                 * each time (claiming costs a settle time); then it is
+                 * released, well within its validity. */
                 if (!w->head && ctx.repo && lease_busy(&ctx.cfglock.lease)) {
+                        struct timespec until;
+                        clock_gettime(CLOCK_MONOTONIC, &until);
+                        until.tv_nsec += (long)(REPO_WORK_LOCK_LINGER_USEC % 1000000) * 1000;
+                        until.tv_sec += (time_t)(REPO_WORK_LOCK_LINGER_USEC / 1000000) +
+                                        until.tv_nsec / 1000000000;
+                        until.tv_nsec %= 1000000000;
+                        while (!w->head && gen == w->gen &&
+                               pthread_cond_timedwait(&w->cond, &w->lock, &until) == 0)
+                                ;
+                }
+                if (!w->head && gen == w->gen && ctx.repo && lease_busy(&ctx.cfglock.lease)) {
                         pthread_mutex_unlock(&w->lock);
                         repo_cfglock_release(&ctx.cfglock, ctx.repo);
                         pthread_mutex_lock(&w->lock);
@@ -179,7 +199,14 @@ repo_work_t *repo_work_new(uv_loop_t *loop, void *ud)
 
         w->ud = ud;
         pthread_mutex_init(&w->lock, NULL);
-        pthread_cond_init(&w->cond, NULL);
+        {
+                /* timed waits (the lock's linger) on the monotonic clock */
+                pthread_condattr_t ca;
+                pthread_condattr_init(&ca);
+                pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+                pthread_cond_init(&w->cond, &ca);
+                pthread_condattr_destroy(&ca);
+        }
         uv_async_init(loop, &w->async, on_async);
         w->async.data = w;
         uv_timer_init(loop, &w->sweep);
