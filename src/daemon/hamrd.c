@@ -60,7 +60,14 @@ static void raise_priority(bool realtime)
         struct sched_param sp = {.sched_priority = realtime ? 10 : 0};
 
 #ifndef HAMR_ASAN /* ASan's shadow memory must not be locked */
-        if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
+        /* Everything mapped now (code, libraries, data) is faulted in and
+         * locked; what is mapped later is locked as it is used
+         * (MCL_ONFAULT), so that a worker thread's 8 MiB stack is not made
+         * resident whole (with the configuration worker and libuv's pool
+         * that was ~48 MiB per hamrd). */
+        if (mlockall(MCL_CURRENT) < 0 ||
+            (mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) < 0 &&
+             mlockall(MCL_CURRENT | MCL_FUTURE) < 0))
                 log_warn("daemon", "mlockall failed: %s", strerror(errno));
 #endif
         if (sched_setscheduler(0, (realtime ? SCHED_RR : SCHED_OTHER) | SCHED_RESET_ON_FORK, &sp) < 0)

@@ -249,7 +249,9 @@ static void *worker(void *arg)
 {
         worker_arg_t *wa = arg;
         topo_t *t = wa->t;
-        static __thread repo_slot_t slots[REPO_MAX_SLOTS];
+        /* per worker, on the heap (64 slots of 32 KiB: as thread-local
+         * storage it would be given to every thread of the process) */
+        repo_slot_t *slots = zcalloc(REPO_MAX_SLOTS, sizeof(repo_slot_t));
         uint8_t body[REPO_SLOT_MAX_BODY];
         uint64_t seq = 0;
         usec_t last_cfg_check = 0;
@@ -371,6 +373,7 @@ static void *worker(void *arg)
         }
         pthread_mutex_unlock(&t->lock);
         free(gen_text);
+        free(slots);
         return NULL;
 }
 
