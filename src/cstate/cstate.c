@@ -164,9 +164,14 @@ bool cstate_on_ctl(cstate_t *cs, uint16_t from, const cstate_ctl_t *c, uint64_t 
         return true;
 }
 
-bool cstate_ctl_current(const cstate_t *cs, uint64_t view_id)
+bool cstate_ctl_of_view(const cstate_t *cs, uint64_t view_id, uint16_t view_coord)
 {
-        return cs->have_ctl && cs->cfg && cs->ctl.view_id == view_id &&
+        return cs->have_ctl && cs->ctl.view_id == view_id && cs->ctl.coord == view_coord;
+}
+
+bool cstate_ctl_current(const cstate_t *cs, uint64_t view_id, uint16_t view_coord)
+{
+        return cstate_ctl_of_view(cs, view_id, view_coord) && cs->cfg &&
                cs->ctl.generation == cs->cfg->generation && cs->ctl.ngroups == cs->cfg->nrgs;
 }
 

@@ -67,6 +67,11 @@ svc_state_t cstate_services_next(svc_state_t cur, svc_want_t want, unsigned busy
  * accepted. */
 bool cstate_on_ctl(cstate_t *cs, uint16_t from, const cstate_ctl_t *c, uint64_t view_id,
                    uint16_t view_coord);
-/* The control state is for this view and this generation: its per-group
- * arrays are in the configuration's order and its targets may be acted on. */
-bool cstate_ctl_current(const cstate_t *cs, uint64_t view_id);
+/* The control state is this view's (same id AND published by the view's
+ * coordinator: two partitions' coordinators may form views with the same
+ * id, found by the spin model, finding 12) and this generation's: its
+ * per-group arrays are in the configuration's order and its targets may be
+ * acted on. */
+bool cstate_ctl_current(const cstate_t *cs, uint64_t view_id, uint16_t view_coord);
+/* The control state held is the one published in view (view_id, view_coord). */
+bool cstate_ctl_of_view(const cstate_t *cs, uint64_t view_id, uint16_t view_coord);

@@ -32,7 +32,7 @@ static const cstate_report_t *status_of(hamrd_t *d, uint16_t id)
 /* The control state of our current view for our generation, or NULL. */
 static const cstate_ctl_t *ctl_of(hamrd_t *d)
 {
-        if (!d->memb->have_view || !cstate_ctl_current(d->cs, d->memb->view.view_id))
+        if (!d->memb->have_view || !cstate_ctl_current(d->cs, d->memb->view.view_id, d->memb->view.coord))
                 return NULL;
         return &d->cs->ctl;
 }

@@ -241,7 +241,7 @@ static void publish(hamrd_t *d, usec_t now, bool periodic)
                 send_all(d, WIRE_T_REPORT, rbuf, (size_t)rlen);
                 d->report_sent_seq = d->report.report_seq;
         }
-        if (coord && d->cs->have_ctl && d->cs->ctl.view_id == d->memb->view.view_id) {
+        if (coord && cstate_ctl_of_view(d->cs, d->memb->view.view_id, d->memb->view.coord)) {
                 clen = cstate_ctl_encode(&d->cs->ctl, cbuf, sizeof(cbuf));
                 if (clen > 0 && (d->ctl_dirty || control_unanswered(d) || keepalive))
                         send_all(d, WIRE_T_CONTROL, cbuf, (size_t)clen);
@@ -298,7 +298,8 @@ static void set_services(hamrd_t *d, svc_state_t s)
 /* The control state of our current view, if we hold it. */
 static const cstate_ctl_t *current_ctl(hamrd_t *d)
 {
-        if (!d->memb->have_view || !d->cs->have_ctl || d->cs->ctl.view_id != d->memb->view.view_id)
+        if (!d->memb->have_view ||
+            !cstate_ctl_of_view(d->cs, d->memb->view.view_id, d->memb->view.coord))
                 return NULL;
         return &d->cs->ctl;
 }
@@ -343,7 +344,7 @@ static void step(hamrd_t *d)
         quorate = memb_quorate(d->memb, now);
         services_step(d, quorate);
         k = current_ctl(d);
-        targets_valid = quorate && k && k->targets_valid && cstate_ctl_current(d->cs, v->view_id);
+        targets_valid = quorate && k && k->targets_valid && cstate_ctl_current(d->cs, v->view_id, v->coord);
         /* Holding depends on what safety needs, not on having a current
          * view: while the hold deadline allows (no quorate view without us
          * can act before we are released or reset), a view change (the

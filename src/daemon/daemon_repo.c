@@ -56,7 +56,7 @@ static void prepare_done(uv_work_t *req, int status)
 
         d->repo_switching = false;
         if (status == 0 && j->result == 0 && d->memb->have_view && v->coord == d->self_id &&
-            d->cs->have_ctl && d->cs->ctl.view_id == v->view_id) {
+            cstate_ctl_of_view(d->cs, v->view_id, v->coord)) {
                 log_info("daemon", "ARR: repository %s prepared (generation %llu): switching the cluster to it",
                          j->path, (unsigned long long)j->generation);
                 d->cs->ctl.repo_index = j->index;
@@ -169,8 +169,8 @@ void hamrd_repo_step(hamrd_t *d, usec_t now)
 {
         const memb_view_t *v = &d->memb->view;
 
-        if (!d->cfg || !d->memb->have_view || !memb_quorate(d->memb, now) || !d->cs->have_ctl ||
-            d->cs->ctl.view_id != v->view_id)
+        if (!d->cfg || !d->memb->have_view || !memb_quorate(d->memb, now) ||
+            !cstate_ctl_of_view(d->cs, v->view_id, v->coord))
                 return;
         follow(d);
         /* The coordinator's planner decided (coord_update, this step): every

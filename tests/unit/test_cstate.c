@@ -179,6 +179,11 @@ static void test_ctl_acceptance(void **state)
         c.ctl_seq = 3;
         assert_true(cstate_on_ctl(cs, 1, &c, 4, 1));
         assert_int_equal(cs->ctl.ctl_seq, 3);
+        /* the same view id formed by another coordinator (two partitions)
+         * is another view: its control state is not ours (model finding 12) */
+        assert_true(cstate_ctl_of_view(cs, 4, 1));
+        assert_false(cstate_ctl_of_view(cs, 4, 2));
+        assert_false(cstate_ctl_of_view(cs, 5, 1));
         cstate_free(cs);
 }
 
