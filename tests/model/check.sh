@@ -9,7 +9,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 model=hamr_memb.pml
-depth=20000          # the model's deepest path is under 300 steps
+depth=20000          # the model's deepest path is under 400 steps
 
 command -v spin >/dev/null || { echo "spin: not installed" >&2; exit 1; }
 command -v gcc >/dev/null || { echo "spin: gcc not installed" >&2; exit 1; }
@@ -48,8 +48,8 @@ gcc -O2 -w -DSAFETY -DNOCLAIM -DVECTORSZ=1024 -o pan_safety pan.c
 verdict "S1 + view-id bound (safety)" safety.out
 
 # Liveness: [] ((quiet && majority up) -> <> some quorate node ONLINE),
-# under weak fairness. NFAIR must cover the model's 18 processes.
-gcc -O2 -w -DNFAIR=6 -DVECTORSZ=1024 -o pan_live live/pan.c
+# under weak fairness. NFAIR must cover the model's 21 processes.
+gcc -O2 -w -DNFAIR=8 -DVECTORSZ=1024 -o pan_live live/pan.c
 ./pan_live -a -f -m"$depth" -w24 -N live >live.out 2>&1 || true
 verdict "live (LTL, weak fairness)" live.out
 

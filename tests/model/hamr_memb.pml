@@ -14,6 +14,15 @@
  *                them) after its own delay (README finding 2, 3).
  *   -DLAGREP     status messages are delivered late (a separate publish
  *                step) (README finding 1).
+ *   -DRPTLAG     the REPORT is delivered after the STATUS of the same step
+ *                (a step of its own): experiment, > 100M states, not in CI.
+ *
+ * Message split (STATUS / REPORT, VIEW / CONTROL): a view is accepted
+ * (receive_view, membership only) and its control state later in a step of
+ * its own (process Ctl, cstate_on_ctl + memb_note_control); a node's claim in
+ * the coordinator choice is the view whose control state it holds (cv, cep);
+ * the coordinator gates targets on the STATUS naming its view and the REPORT
+ * (rpt_*) answering a control publication of its view.
  *   -DNOCREDIT   experiment: no view credit to the view's coordinator
  *                (memb_coordinator before fix 4).
  *   -DFIX_VALID  experiment (former candidate for finding 5): also record
@@ -26,7 +35,7 @@
  *        among running nodes (crashed nodes own nothing; hung ones still do).
  *   VB   (assert in step) view ids never pass MAXV: the bound is exact, no
  *        path is cut.
- *   PB   (assert in coord_update) pub_seq never passes MAXP.
+ *   PB   (assert in coord_update) ctl_seq (vpub) never passes MAXP.
  *   live (ltl) once faults stopped with a majority running, eventually some
  *        running node that is quorate holds the group ONLINE.
  */
@@ -71,9 +80,18 @@ byte vep[N];           /* view.ctl_epoch: id of the newest quorate view whose
 byte vcoord[N];        /* view.coord */
 byte vmem[N];          /* view.members */
 byte vinc[N];          /* view.incarnations[], bit j = incarnation of j */
-byte vpub[N];          /* view.pub_seq (1 when formed, +1 per change) */
-bool tvalid[N];        /* view.targets_valid */
-byte target[N];        /* view.target[0] */
+/* The control state the node holds (cstate_t.ctl, CONTROL message): its
+ * view (ctl.view_id, ctl.coord), ctl_seq, targets_valid, target, want. It
+ * is accepted separately from the view (recv_control), only for the view
+ * the node holds, from that view's coordinator (cstate_on_ctl); until then
+ * the node keeps the control state of an older view, which it does not act
+ * on (current_ctl) but carries into a view it forms. */
+byte cv[N];            /* ctl.view_id = memb_t.ctl_view (memb_note_control) */
+byte cep[N];           /* memb_t.ctl_view_epoch */
+byte ccoord[N];        /* ctl.coord */
+byte vpub[N];          /* ctl.ctl_seq (1 when the view is formed, +1 per change) */
+bool tvalid[N];        /* ctl.targets_valid */
+byte target[N];        /* ctl.target[0] */
 byte svc[N];           /* svc_state_t: SVC_IN, SVC_ACT, SVC_STOP */
 bool vwant[N];         /* view.want[]: true = every node WANT_ACTIVE (the
                         * control state of `clmgr start cluster`), false =
@@ -84,18 +102,38 @@ byte tpub[N];          /* coord_t.target_pub[0], 0 unless target_view[0] is
                         * has a new id, so "target_view == view id" is
                         * "changed since this view was formed") */
 
-/* ---- the last status each node published (memb_status_t), as every peer
+/* ---- the last STATUS each node published (memb_status_t), as every peer
  * sees it: broadcast reliably, read atomically ---- */
 bit  rep_inc[N];
 byte rep_vid[N];
 byte rep_vep[N];       /* status view_epoch */
-byte rep_gs[N];
-byte rep_svc[N];
+byte rep_cv[N];        /* status ctl_view: its claim in memb_coordinator */
+byte rep_cep[N];       /* status ctl_epoch */
 byte rep_vcoord[N];    /* status view_coord (kept when have_view drops) */
-byte rep_vpub[N];      /* status view_pub_seq */
 bool rep_q[N];         /* status quorate (only read by the LTL property) */
 bool rep_have[N];      /* status view_members != 0 (have_view) */
 byte rep_reach[N];     /* status reach (memb_reach) */
+
+/* ---- the last REPORT each node published (cstate_report_t), a separate
+ * message: read by the coordinator independently of the STATUS. own_* is
+ * the report the node built at the end of its last step (build_report);
+ * rpt_* the one its peers hold. By default (CI) the STATUS and the REPORT
+ * of a step are published together at its end (no own_*): they differ in
+ * what they say (the STATUS names the view held, the REPORT the control
+ * state held, which may be of an older view), not in timing. With -DRPTLAG
+ * (experiment, too large for CI: > 100M states) the report travels in a
+ * step of its own (Node's report branch), so the coordinator may read a
+ * report older than the node's status. ---- */
+byte rpt_gs[N];        /* group state */
+byte rpt_svc[N];       /* services */
+byte rpt_cv[N];        /* ctl_view: the control publication it answers ... */
+byte rpt_cpub[N];      /* ... ctl_seq */
+#ifdef RPTLAG
+byte own_gs[N];
+byte own_svc[N];
+byte own_cv[N];
+byte own_cpub[N];
+#endif
 
 /* ---- fault bookkeeping ---- */
 byte ncrash;
@@ -139,7 +177,7 @@ hidden byte t_need, t_q, t_tv, t_k, t_m, t_cq, t_sv, t_pend, t_old;
  * holds the view) and view_coord == k (fix 4, second round 164878e: computed,
  * not stored). Result in res. */
 inline seen(i, k, res) {
-        res = (k == i -> KEY(vep[i], vid[i]) : KEY(rep_vep[k], rep_vid[k])); t_m = 0;
+        res = (k == i -> KEY(cep[i], cv[i]) : KEY(rep_cep[k], rep_cv[k])); t_m = 0;
 #ifdef NOCREDIT
         t_m = N;     /* experiment: fix 4 left out */
 #endif
@@ -228,9 +266,10 @@ inline receive_view(i) {
                         if
                         :: have[i] && vcoord[i] == t_c && vid[t_c] < vid[i] -> skip
                         :: else ->
+                                /* membership only: the control state
+                                 * follows in CONTROL (recv_control) */
                                 vid[i] = vid[t_c]; vep[i] = vep[t_c]; vcoord[i] = t_c; vmem[i] = vmem[t_c];
-                                vinc[i] = vinc[t_c]; tvalid[i] = tvalid[t_c]; vpub[i] = vpub[t_c];
-                                target[i] = target[t_c]; vwant[i] = vwant[t_c]; have[i] = true
+                                vinc[i] = vinc[t_c]; have[i] = true
                         fi
                 fi
         :: else -> skip
@@ -273,9 +312,12 @@ inline coordinator_tick(i) {
                 :: else -> break
                 od;
                 tvalid[i] = false;                    /* target, want carry over */
-                vpub[i] = 1;                          /* view.pub_seq = 1 */
+                vpub[i] = 1;                          /* ctl_seq = 1 */
                 tpub[i] = 0;                          /* target_view[] != new id */
-                have[i] = true
+                have[i] = true;
+                /* the coordinator's own control state is of the new view:
+                 * memb_note_control */
+                cv[i] = vid[i]; cep[i] = vep[i]; ccoord[i] = i
         :: else -> skip
         fi
 }
@@ -286,10 +328,12 @@ inline coordinator_tick(i) {
 inline coord_update(i) {
         if
         :: have[i] && vcoord[i] == i ->
-                /* memb_quorate && memb_view_agreed: every other member reported
-                 * this view (id and coordinator, fix 2) in the incarnation the
-                 * view counts, and hears no node outside it (closed view,
-                 * 164878e) */
+                /* memb_quorate && memb_view_agreed: every other member's
+                 * STATUS names this view (id and coordinator, fix 2) in the
+                 * incarnation the view counts, and hears no node outside it
+                 * (closed view, 164878e); and (plan.c targets_valid) every
+                 * other member's REPORT answers a control publication of
+                 * this view (ctl_view) */
                 quorate(i); t_tv = t_q; t_j = 0; t_pend = false;
                 t_old = tvalid[i]; t_sv = target[i];
                 do
@@ -297,16 +341,18 @@ inline coord_update(i) {
                         if
                         :: t_j != i && (vmem[i] & BIT(t_j)) &&
                            (rep_inc[t_j] != ((vinc[i] >> t_j) & 1) || rep_vid[t_j] != vid[i] ||
-                            rep_vcoord[t_j] != i || (rep_reach[t_j] & ~vmem[i]) != 0) ->
+                            rep_vcoord[t_j] != i || (rep_reach[t_j] & ~vmem[i]) != 0 ||
+                            rpt_cv[t_j] != vid[i]) ->
                                 t_tv = false
                         :: else -> skip
                         fi;
-                        /* coord_update pending[]: a member (self answers at
-                         * once: build_status before coord_update) has not
-                         * answered the publication that last changed the
-                         * target (fix 1) */
+                        /* coord_update pending[]: a member's REPORT (self
+                         * answers at once: build_report before coord_update)
+                         * has not answered the publication that last changed
+                         * the target (fix 1): its ctl_seq (a report of
+                         * another view already made t_tv false) */
                         if
-                        :: t_j != i && (vmem[i] & BIT(t_j)) && rep_vpub[t_j] < tpub[i] ->
+                        :: t_j != i && (vmem[i] & BIT(t_j)) && rpt_cpub[t_j] < tpub[i] ->
                                 t_pend = true
                         :: else -> skip
                         fi;
@@ -323,7 +369,7 @@ inline coord_update(i) {
                         :: t_j < N ->
                                 if
                                 :: vmem[i] & BIT(t_j) ->
-                                        t_st = (t_j == i -> gs[i] : rep_gs[t_j]);
+                                        t_st = (t_j == i -> gs[i] : rpt_gs[t_j]);
                                         if
                                         :: t_st == ACQ || t_st == ONL ->
                                                 t_act = t_act | BIT(t_j); t_hold = t_hold | BIT(t_j)
@@ -331,7 +377,7 @@ inline coord_update(i) {
                                         :: else -> skip
                                         fi;
                                         if
-                                        :: vwant[i] && (t_j == i -> svc[i] : rep_svc[t_j]) == SVC_ACT ->
+                                        :: vwant[i] && (t_j == i -> svc[i] : rpt_svc[t_j]) == SVC_ACT ->
                                                 t_ok = t_ok | BIT(t_j)   /* eligible */
                                         :: else -> skip
                                         fi
@@ -401,10 +447,20 @@ inline coord_update(i) {
         fi
 }
 
+/* current_ctl(): the control state held is of the view held */
+#ifdef CTLCOORD
+/* candidate fix (README finding 12): current only if also from the view's
+ * coordinator (ctl.coord == view.coord) */
+#define CTLCUR(i) (have[i] && cv[i] == vid[i] && ccoord[i] == vcoord[i])
+#else
+#define CTLCUR(i) (have[i] && cv[i] == vid[i])
+#endif
+
 /* rgm_exec_reconcile() for the group, with step()'s may_hold/targets_valid
- * (t_q = step()'s quorate) */
+ * (t_q = step()'s quorate; targets_valid needs the control state of the
+ * current view: current_ctl, cstate_ctl_current) */
 inline reconcile(i) {
-        t_tv = t_q && tvalid[i];
+        t_tv = t_q && CTLCUR(i) && tvalid[i];
         if
         /* may_hold = quorate && services ACTIVE or STOPPING */
         :: gs[i] == ONL && (!(t_q && svc[i] != SVC_IN) || svc[i] != SVC_ACT ||
@@ -414,12 +470,29 @@ inline reconcile(i) {
         fi
 }
 
-/* daemon_loop.c publish(): our status, read by every peer */
+/* daemon_loop.c build_report(): services, group state, and the control
+ * publication it answers (cstate ctl view_id, ctl_seq) */
+inline build_report(i) {
+#ifndef RPTLAG
+        rpt_gs[i] = gs[i]; rpt_svc[i] = svc[i]; rpt_cv[i] = cv[i]; rpt_cpub[i] = vpub[i]
+#else
+        own_gs[i] = gs[i]; own_svc[i] = svc[i]; own_cv[i] = cv[i]; own_cpub[i] = vpub[i]
+#endif
+}
+
+/* the REPORT reaches the peers (a step of its own with -DRPTLAG) */
+#define RPTLATE(i) (rpt_gs[i] != own_gs[i] || rpt_svc[i] != own_svc[i] || \
+                    rpt_cv[i] != own_cv[i] || rpt_cpub[i] != own_cpub[i])
+inline deliver_report(i) {
+        rpt_gs[i] = own_gs[i]; rpt_svc[i] = own_svc[i]; rpt_cv[i] = own_cv[i]; rpt_cpub[i] = own_cpub[i]
+}
+
+/* daemon_loop.c publish(): our STATUS (build_status) and our REPORT */
 inline publish(i) {
+        build_report(i);
         rep_inc[i] = inc[i]; rep_vid[i] = vid[i]; rep_vep[i] = vep[i];
-        rep_gs[i] = gs[i]; rep_svc[i] = svc[i];
+        rep_cv[i] = cv[i]; rep_cep[i] = cep[i];   /* ctl_view, ctl_epoch */
         rep_vcoord[i] = vcoord[i];        /* build_status: even if expired */
-        rep_vpub[i] = vpub[i];            /* view_pub_seq (fix 1) */
         quorate(i); rep_q[i] = t_q;
         rep_have[i] = have[i];            /* view_members != 0 */
         rep_reach[i] = reach[i];          /* status reach */
@@ -430,7 +503,7 @@ inline publish(i) {
  * quorate) */
 inline services_step(i) {
         if
-        :: t_q ->
+        :: t_q && CTLCUR(i) ->
                 if
                 :: svc[i] == SVC_IN && vwant[i] -> svc[i] = SVC_ACT
                 :: svc[i] == SVC_ACT && !vwant[i] -> svc[i] = SVC_STOP
@@ -483,17 +556,59 @@ inline node_step(i) {
                i, reach[i], have[i], vid[i], vcoord[i], vmem[i], tvalid[i], target[i], vwant[i], svc[i], gs[i])
 }
 
+/* on_control() -> cstate_on_ctl(), memb_note_control(): i accepts the
+ * CONTROL of the view it holds, from that view's coordinator, if newer than
+ * the control state it holds (another view, another coordinator, or a
+ * higher ctl_seq). Only now does the view count in i's own claim (cv, cep). */
+#define CTLNEW(i) (RUNNING(i) && have[i] && vcoord[i] != i && RUNNING(vcoord[i]) && \
+                   have[vcoord[i]] && vcoord[vcoord[i]] == vcoord[i] && \
+                   vid[vcoord[i]] == vid[i] && \
+                   (cv[i] != vid[i] || ccoord[i] != vcoord[i] || vpub[i] < vpub[vcoord[i]]))
+inline recv_control(i) {
+        t_c = vcoord[i];
+        cv[i] = vid[i]; cep[i] = vep[i]; ccoord[i] = t_c;
+        vpub[i] = vpub[t_c]; tvalid[i] = tvalid[t_c]; target[i] = target[t_c]; vwant[i] = vwant[t_c]
+}
+
+/* CONTROL arrives after the VIEW, in a step of its own; the report
+ * answering it is built by the node's next step (hamrd_kick -> step). A
+ * process of its own: the node's steps must not count as its turn under
+ * weak fairness. */
+proctype Ctl(byte i)
+{
+        do
+        CUT
+        :: d_step { GO CTLNEW(i) -> recv_control(i);
+                printf("MSC: control n%d: view=%d seq=%d tvalid=%d target=%d want=%d\n",
+                       i, cv[i], vpub[i], tvalid[i], target[i], vwant[i]) }
+        od
+}
+
 proctype Node(byte i)
 {
         do
         :: d_step { GO RUNNING(i) -> node_step(i) }
         CUT
+#ifdef RPTLAG
+        /* the REPORT reaches the peers after the STATUS of the same step */
+        :: d_step { GO up[i] && RPTLATE(i) -> deliver_report(i);
+                printf("MSC: report n%d: ctl=%d/%d svc=%d gs=%d\n", i, rpt_cv[i], rpt_cpub[i],
+                       rpt_svc[i], rpt_gs[i]) }
+#endif
 #ifdef LAGREP
         /* the status message is in flight for a while: peers see it later */
-        :: d_step { GO RUNNING(i) && (rep_vid[i] != vid[i] || rep_gs[i] != gs[i] ||
-                                   rep_svc[i] != svc[i] || rep_vpub[i] != vpub[i] ||
+        :: d_step { GO RUNNING(i) && (rep_vid[i] != vid[i] || rep_cv[i] != cv[i] ||
+                                   rep_cep[i] != cep[i] ||
                                    rep_vcoord[i] != vcoord[i] || rep_have[i] != have[i] ||
-                                   rep_reach[i] != reach[i]) ->
+                                   rep_reach[i] != reach[i] ||
+#ifndef RPTLAG
+                                   rpt_gs[i] != gs[i] || rpt_svc[i] != svc[i] ||
+                                   rpt_cv[i] != cv[i] || rpt_cpub[i] != vpub[i]
+#else
+                                   own_gs[i] != gs[i] || own_svc[i] != svc[i] ||
+                                   own_cv[i] != cv[i] || own_cpub[i] != vpub[i]
+#endif
+                                   ) ->
                 publish(i); printf("MSC: status n%d: view=%d svc=%d gs=%d\n", i, vid[i], svc[i], gs[i]) }
 #endif
         od
@@ -595,14 +710,21 @@ proctype Faults()
                                 od;
 #endif
                                 vid[j] = 0; vep[j] = 0; vcoord[j] = 0; vmem[j] = 0; vinc[j] = 0;
+                                cv[j] = 0; cep[j] = 0; ccoord[j] = 0;   /* no control state */
                                 tvalid[j] = false; target[j] = NONE; svc[j] = SVC_IN;
                                 vpub[j] = 0; tpub[j] = 0;    /* coord_init() */
                                 vwant[j] = false;
                                 gs[j] = OFF;
-                                /* its first heartbeat: memb_on_status -> new_incarnation */
+                                /* its first heartbeat: memb_on_status -> new_incarnation;
+                                 * cstate_note_incarnation drops its old REPORT
+                                 * (modelled as an empty one: answers no control) */
                                 rep_inc[j] = 1; rep_vid[j] = 0; rep_vep[j] = 0;
-                                rep_gs[j] = OFF; rep_svc[j] = SVC_IN;
-                                rep_vcoord[j] = 0; rep_vpub[j] = 0; rep_q[j] = false;
+                                rep_cv[j] = 0; rep_cep[j] = 0;
+                                rpt_gs[j] = OFF; rpt_svc[j] = SVC_IN; rpt_cv[j] = 0; rpt_cpub[j] = 0;
+#ifdef RPTLAG
+                                own_gs[j] = OFF; own_svc[j] = SVC_IN; own_cv[j] = 0; own_cpub[j] = 0;
+#endif
+                                rep_vcoord[j] = 0; rep_q[j] = false;
                                 rep_have[j] = false; rep_reach[j] = reach[j];
                                 printf("MSC: fault: restart n%d\n", j)
                         :: else -> skip
@@ -667,7 +789,13 @@ init {
                         vinc[i] = 0; tvalid[i] = false; vwant[i] = true;
                         maxseen[i] = 1; rep_vid[i] = 1; svc[i] = SVC_IN;
                         vep[i] = 1; rep_vep[i] = 1;
-                        vpub[i] = 1; rep_vpub[i] = 1;  /* rep_vcoord = 0 */
+                        /* everyone holds view 1's control state (CONTROL
+                         * ctl_seq 1, coordinator 0) and reported it */
+                        cv[i] = 1; cep[i] = 1; ccoord[i] = 0; rep_cv[i] = 1; rep_cep[i] = 1;
+                        vpub[i] = 1; rpt_cv[i] = 1; rpt_cpub[i] = 1;   /* rep_vcoord = 0 */
+#ifdef RPTLAG
+                        own_cv[i] = 1; own_cpub[i] = 1;
+#endif
                         rep_have[i] = true; rep_reach[i] = ALL;
                         i++
                 :: else -> break
@@ -675,7 +803,7 @@ init {
                 i = 0;
                 do
                 :: i < N ->
-                        run Node(i); run Job(i); run StepDown(i);
+                        run Node(i); run Ctl(i); run Job(i); run StepDown(i);
                         j = 0;
                         do
                         :: j < N -> if :: j != i -> run Detect(i, j) :: else -> skip fi; j++
