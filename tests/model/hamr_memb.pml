@@ -447,10 +447,11 @@ inline coord_update(i) {
         fi
 }
 
-/* current_ctl(): the control state held is of the view held */
-#ifdef CTLCOORD
-/* candidate fix (README finding 12): current only if also from the view's
- * coordinator (ctl.coord == view.coord) */
+/* current_ctl(): the control state held is of the view held: same view id
+ * and published by that view's coordinator (ctl.coord == view.coord; the fix
+ * of README finding 12, as in C: cstate_ctl_of_view). -DOLDCTL: the view id
+ * alone (the rule before the fix). */
+#ifndef OLDCTL
 #define CTLCUR(i) (have[i] && cv[i] == vid[i] && ccoord[i] == vcoord[i])
 #else
 #define CTLCUR(i) (have[i] && cv[i] == vid[i])
