@@ -116,10 +116,13 @@ static void build_status(hamrd_t *d, usec_t now)
 static void build_report(hamrd_t *d, usec_t now)
 {
         static cstate_report_t r;
-        static uint8_t a[WIRE_MAX_BODY], b[WIRE_MAX_BODY];
-        int la, lb;
+        /* the encoding of the report held (report_seq left at 0): one
+         * encode per call tells whether anything changed */
+        static uint8_t held[WIRE_MAX_BODY], now_enc[WIRE_MAX_BODY];
+        static int held_len = -1;
+        int n;
 
-        r.report_seq = d->report.report_seq;
+        r.report_seq = 0;
         r.services = (uint8_t)d->services;
         r.net = (uint8_t)net_state(d, now);
         r.net_heard = memb_net_heard(d->memb, d->cfg->net_fdt_usec, now);
@@ -128,10 +131,12 @@ static void build_report(hamrd_t *d, usec_t now)
         r.ctl_view = d->cs->have_ctl ? d->cs->ctl.view_id : 0;
         r.ctl_seq = d->cs->have_ctl ? d->cs->ctl.ctl_seq : 0;
         exec_fill_report(d->exec, &r);
-        la = cstate_report_encode(&r, CSTATE_REASON_LEN, a, sizeof(a));
-        lb = cstate_report_encode(&d->report, CSTATE_REASON_LEN, b, sizeof(b));
-        if (d->report.report_seq && la == lb && la > 0 && memcmp(a, b, (size_t)la) == 0)
+        n = cstate_report_encode(&r, CSTATE_REASON_LEN, now_enc, sizeof(now_enc));
+        if (d->report.report_seq && n == held_len && n > 0 && memcmp(now_enc, held, (size_t)n) == 0)
                 return; /* unchanged */
+        if (n > 0)
+                memcpy(held, now_enc, (size_t)n);
+        held_len = n;
         r.report_seq = d->report.report_seq + 1;
         cstate_report_copy(&d->report, &r);
         cstate_on_report(d->cs, d->self_id, d->incarnation, &r); /* takes r's content */
