@@ -18,9 +18,11 @@
 #define FORWARD_TIMEOUT_USEC (5 * USEC_PER_SEC)
 #define FORWARD_RESEND_USEC  (300 * USEC_PER_MSEC)
 /* The coordinator answers a configuration edit within its configuration
- * worker's I/O timeout of receipt (queued, lock wait and I/O included);
- * 5 s more cover resends and a loaded network. */
-#define CONFIG_FORWARD_TIMEOUT_USEC (HAMRD_REPO_IO_TIMEOUT_USEC + 5 * USEC_PER_SEC)
+ * worker's bounds of receipt (up to REPO_WORK_QUEUE_TIMEOUTS I/O timeouts
+ * queued, then one running, lock wait included); 5 s more cover resends
+ * and a loaded network. */
+#define CONFIG_FORWARD_TIMEOUT_USEC                                                                \
+        ((REPO_WORK_QUEUE_TIMEOUTS + 1) * HAMRD_REPO_IO_TIMEOUT_USEC + 5 * USEC_PER_SEC)
 /* The coordinator keeps an edit's answer this long for resent copies. */
 #define REMOTE_KEEP_USEC (60 * USEC_PER_SEC)
 

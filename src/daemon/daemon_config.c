@@ -202,11 +202,16 @@ void hamrd_config_expired(hamrd_t *d, uint32_t conn, const repo_job_t *j, bool r
 {
         char what[200];
 
-        snprintf(what, sizeof(what),
-                 running ? "the request did not complete within %llu s (it may still complete when "
-                           "the repository answers: check with clmgr query)"
-                         : "the request waited %llu s behind another one and was not run",
-                 (unsigned long long)(j->timeout_usec / USEC_PER_SEC));
+        if (running)
+                snprintf(what, sizeof(what),
+                         "the request did not complete within %llu s (it may still complete when "
+                         "the repository answers: check with clmgr query)",
+                         (unsigned long long)(j->timeout_usec / USEC_PER_SEC));
+        else
+                snprintf(what, sizeof(what),
+                         "the request waited %llu s behind earlier ones and was not run (try "
+                         "again later, or on another node)",
+                         (unsigned long long)((now_usec() - j->queued_at) / USEC_PER_SEC));
         reply_hung(d, conn, j->path, what);
 }
 

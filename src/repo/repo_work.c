@@ -89,6 +89,8 @@ static void *worker(void *arg)
                 if (!j->expired) { /* an expired job was answered: never run it */
                         w->running = j;
                         w->running_since = now_usec();
+                        if (j->timeout_usec)
+                                j->deadline = w->running_since + j->timeout_usec;
                         pthread_mutex_unlock(&w->lock);
                         j->run(j, &ctx);
                         pthread_mutex_lock(&w->lock);
@@ -164,7 +166,11 @@ static void on_async(uv_async_t *a)
         }
 }
 
-/* Loop: answer every job past its deadline (queued ones are then skipped). */
+/* Loop: answer every job past its deadline. The running job's deadline
+ * counts from its start (its I/O does not answer); a queued job's from its
+ * submission, over REPO_WORK_QUEUE_TIMEOUTS timeouts; while the running job
+ * is stuck, the jobs queued behind it for the same repository are answered
+ * at once (they would only wait for it). Expired queued jobs are skipped. */
 static void on_sweep(uv_timer_t *t)
 {
         repo_work_t *w = t->data;
@@ -172,16 +178,20 @@ static void on_sweep(uv_timer_t *t)
         repo_job_t *due[64];
         bool running[64];
         unsigned n = 0;
+        const char *stuck = NULL;
 
         pthread_mutex_lock(&w->lock);
-        if (w->running && !w->running->expired && w->running->deadline &&
-            now >= w->running->deadline) {
-                w->running->expired = true;
-                running[n] = true;
-                due[n++] = w->running;
+        if (w->running && w->running->deadline && now >= w->running->deadline) {
+                if (!w->running->expired) {
+                        w->running->expired = true;
+                        running[n] = true;
+                        due[n++] = w->running;
+                }
+                stuck = w->running->path;
         }
         for (repo_job_t *j = w->head; j && n < 64; j = j->next)
-                if (!j->expired && j->deadline && now >= j->deadline) {
+                if (!j->expired && j->deadline &&
+                    (now >= j->deadline || (stuck && !strcmp(stuck, j->path)))) {
                         j->expired = true;
                         running[n] = false;
                         due[n++] = j;
@@ -224,7 +234,8 @@ int repo_work_submit(repo_work_t *w, repo_job_t *j, usec_t *ret_stuck_usec)
         usec_t now = now_usec();
         int r = 0;
 
-        j->deadline = j->timeout_usec ? now + j->timeout_usec : 0;
+        j->queued_at = now;
+        j->deadline = j->timeout_usec ? now + REPO_WORK_QUEUE_TIMEOUTS * j->timeout_usec : 0;
         j->expired = j->ran = false;
         pthread_mutex_lock(&w->lock);
         if (w->running && w->running->expired) {

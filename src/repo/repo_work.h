@@ -4,8 +4,10 @@
  * stay ordered. Completion comes back to the loop through a uv_async.
  *
  * A job whose I/O hangs does not block its client forever: past its timeout
- * the loop answers it (expire callback) while the worker stays stuck; a job
- * still waiting in the queue then is never run. While the running job is
+ * (counted from its start) the loop answers it (expire callback) while the
+ * worker stays stuck; the jobs queued behind it are answered at once and
+ * never run. A queued job behind jobs that make progress waits up to
+ * REPO_WORK_QUEUE_TIMEOUTS of its timeouts. While the running job is
  * stuck past its timeout, new jobs for the same repository are refused at
  * once (repo_work_submit returns -ETIMEDOUT and the caller answers); a job
  * for another repository (ARR switched away from the hung one) gets a fresh
@@ -19,6 +21,11 @@
 #include "common/hamr_time.h"
 #include "repo/repo.h"
 #include "repo/repo_cfglock.h"
+
+/* A queued job waits behind jobs that are making progress (a batch of
+ * edits from several nodes): its own timeout counts from when it starts
+ * running, and its wait in the queue is bounded by this many timeouts. */
+#define REPO_WORK_QUEUE_TIMEOUTS 4
 
 typedef struct repo_work repo_work_t;
 typedef struct repo_job repo_job_t;
@@ -37,7 +44,7 @@ typedef struct repo_work_ctx {
 struct repo_job {
         /* Set by the submitter (the job owns everything it points to). */
         char path[4096];     /* repository */
-        usec_t timeout_usec; /* 0: no timeout */
+        usec_t timeout_usec; /* its I/O, from its start; 0: no timeout */
         /* worker thread: the I/O */
         void (*run)(repo_job_t *j, repo_work_ctx_t *ctx);
         /* loop: the job ran, or was skipped (expired before it started); frees j */
@@ -47,6 +54,7 @@ struct repo_job {
         /* Private to repo_work.c. */
         repo_job_t *next;
         usec_t deadline;
+        usec_t queued_at;
         bool expired; /* answered by expire(): done() must not answer again */
         bool ran;
 };

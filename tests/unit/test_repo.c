@@ -785,6 +785,7 @@ typedef struct wjob {
         repo_job_t job; /* first */
         int id;
         sem_t *block; /* run waits on it: a hung I/O */
+        usec_t slow;  /* run takes this long: slow I/O that answers */
         bool expired_running, expire_called;
 } wjob_t;
 
@@ -805,6 +806,8 @@ static void wjob_run(repo_job_t *j, repo_work_ctx_t *ctx)
         (void)ctx;
         if (wj->block)
                 sem_wait(wj->block);
+        if (wj->slow)
+                usleep(wj->slow);
         pthread_mutex_lock(&W.lock);
         W.ran[W.nran++] = wj->id;
         pthread_mutex_unlock(&W.lock);
@@ -877,6 +880,29 @@ static void test_work_fifo(void **state)
                 assert_int_equal(W.done[i], i + 1); /* handed back in order */
                 assert_true(W.done_ran[i + 1]);
                 assert_false(W.done_expired[i + 1]);
+        }
+        assert_int_equal(repo_work_pending(W.w), 0);
+}
+
+/* Jobs queued behind others that make progress are not timed out by
+ * their wait: each one's timeout counts from its start (a batch of edits
+ * from several nodes, each I/O well within its timeout, none refused). */
+static void test_work_slow_queue(void **state)
+{
+        (void)state;
+        W.nran = W.ndone = 0;
+        memset(W.done_ran, 0, sizeof(W.done_ran));
+        memset(W.done_expired, 0, sizeof(W.done_expired));
+        for (int i = 1; i <= 4; i++) {
+                wjob_t *wj = wjob(i, "/r", 250 * USEC_PER_MSEC, NULL);
+                wj->slow = 150 * USEC_PER_MSEC; /* the 4th waits 450 ms */
+                assert_int_equal(repo_work_submit(W.w, &wj->job, NULL), 0);
+        }
+        want_done = 4;
+        assert_true(run_until(enough_done));
+        for (int i = 1; i <= 4; i++) {
+                assert_true(W.done_ran[i]);
+                assert_false(W.done_expired[i]);
         }
         assert_int_equal(repo_work_pending(W.w), 0);
 }
@@ -1107,6 +1133,7 @@ int main(void)
             T(test_cfglock_expiry),
             T(test_cfglock_no_lost_update),
             cmocka_unit_test(test_work_fifo),
+            cmocka_unit_test(test_work_slow_queue),
             cmocka_unit_test(test_work_hung),
         };
 
