@@ -1435,8 +1435,8 @@ class Lab:
         argv = self._disk_binds(name) + [
                 self.hamrd, '--node', nd.name, '--repository', self.disk_path('repo'),
                 '--key', nd.key, '--socket', nd.sock, '--state-dir', nd.state_dir]
-        if self.watchdog:
-            argv += ['--watchdog', nd.watchdog]
+        # never the host's own /dev/watchdog: the emulator's FIFO, or none
+        argv += ['--watchdog', nd.watchdog if self.watchdog else 'none']
         argv += self.daemon_args
         env = self.node_env(name)
         env.pop('HAMR_RG', None)
@@ -1560,7 +1560,10 @@ class Lab:
         n = node or self.running_nodes()[0]
         allnodes = ' '.join(self.nodes)
         cmds = [['add', 'cluster', cluster_name, 'REPOSITORY=%s' % self.disk_path('repo')]
-                + ['%s=%s' % kv for kv in self.timers.items()]]
+                + ['%s=%s' % kv for kv in self.timers.items()]
+                # without the emulator the nodes run unfenced: accepted
+                # explicitly (DEADMAN_MODE a refuses to start them)
+                + ([] if self.watchdog else ['DEADMAN_MODE=e'])]
         for nd in self.nodes.values():
             cmds.append(['add', 'node', nd.name, 'COMMPATH=%s' % nd.addr])
         cmds.append(['add', 'network', 'net_ether_01', 'PREFIX=%d' % PREFIXLEN,
@@ -1594,7 +1597,7 @@ class Lab:
             if wait:
                 self.wait_configured(cluster_name, timeout=timeout)
         if start:
-            self.clmgr(n, 'start', 'cluster', timeout=max(30, timeout))
+            self.clmgr(n, 'start', 'cluster', 'WHEN=both', timeout=max(30, timeout))
         return n
 
     def wait_configured(self, cluster_name='lab', timeout=15):
@@ -1626,7 +1629,7 @@ class Lab:
 
     def start_cluster(self, node=None):
         n = node or self._status_node()
-        return self.clmgr(n, 'start', 'cluster')
+        return self.clmgr(n, 'start', 'cluster', 'WHEN=both')
 
     def _status_node(self):
         self._sync_watchdog()

@@ -216,8 +216,15 @@ static void print_cluster_line(FILE *f, json_t *cluster)
                         str_or(repo, "STATE", "-"));
         json_t *dm = json_object_get(cluster, "DEADMAN");
         if (json_is_object(dm))
-                fprintf(f, "Deadman switch: mode %s, %s, events %" JSON_INTEGER_FORMAT "%s%s\n",
+                fprintf(f,
+                        "Deadman switch: mode %s%s, watchdog %s, %s, events %" JSON_INTEGER_FORMAT
+                        "%s%s\n",
                         str_or(dm, "MODE", "-"),
+                        !strcmp(str_or(dm, "MODE", "-"), "e")
+                            ? " (events only: nodes run UNFENCED, nothing resets a node whose "
+                              "daemon dies)"
+                            : "",
+                        str_or(dm, "WATCHDOG", "-"),
                         json_is_true(json_object_get(dm, "ARMED")) ? "armed" : "not armed",
                         json_integer_value(json_object_get(dm, "EVENTS")),
                         str_or(dm, "LAST_EVENT", NULL) ? ", last: " : "",
@@ -239,12 +246,33 @@ static void print_status_text(FILE *f, json_t *status, json_t *filter, bool pol)
                 if (len > width)
                         width = len;
         }
-        fprintf(f, "%-*s %-10s %-9s %-20s %s\n", width, "Node", "State", "Paths", "Network",
-                "Repository");
+        fprintf(f, "%-*s %-10s %-7s %-22s %-9s %-20s %s\n", width, "Node", "State", "Daemon",
+                "Watchdog", "Paths", "Network", "Repository");
+        bool stopped = false;
         json_array_foreach(nodes, i, n)
-            fprintf(f, "%-*s %-10s %-9s %-20s %s\n", width, str_or(n, "NAME", "-"),
-                    str_or(n, "STATE", "-"), str_or(n, "PATHS", "-"), str_or(n, "NETWORK", "-"),
-                    str_or(n, "REPOSITORY", "-"));
+        {
+                const char *state = str_or(n, "STATE", "-");
+                bool up = json_object_get(n, "DAEMON") ? !strcmp(str_or(n, "DAEMON", "-"), "UP")
+                                                       : strcmp(state, "DOWN") != 0;
+                char st[24];
+
+                snprintf(st, sizeof(st), "%s%s", state,
+                         json_is_true(json_object_get(n, "START_ON_RESTART")) ? "*" : "");
+                if (up && !strcmp(state, "OFFLINE"))
+                        stopped = true;
+                fprintf(f, "%-*s %-10s %-7s %-22s %-9s %-20s %s\n", width, str_or(n, "NAME", "-"),
+                        st, up ? "up" : "down", str_or(n, "WATCHDOG", "-"),
+                        str_or(n, "PATHS", "-"), str_or(n, "NETWORK", "-"),
+                        str_or(n, "REPOSITORY", "-"));
+        }
+        if (stopped)
+                fprintf(f, "OFFLINE with the daemon up: cluster services stopped (clmgr start node "
+                           "<node>)\n");
+        json_array_foreach(nodes, i, n) if (json_is_true(json_object_get(n, "START_ON_RESTART")))
+        {
+                fprintf(f, "*: starts cluster services whenever hamrd starts (WHEN=restart)\n");
+                break;
+        }
         fprintf(f, "%s\n%-30s %-28s %s\n%s\n", RULE, "Group Name", "Group State", "Node", RULE);
         json_array_foreach(groups, i, g)
         {
@@ -515,15 +543,22 @@ static void print_help(FILE *f, const struct cli_cmd *cmd)
                     t);
         else if (strcmp(a->name, "online") == 0 && (rt == CLI_RT_CLUSTER || rt == CLI_RT_NODE))
                 fprintf(f,
-                        "usage: clmgr online %s [WHEN=now] [MANAGE=auto] [TIMEOUT=<s>] [-o home]\n"
+                        "usage: clmgr online %s [WHEN=now|restart|both] [MANAGE=auto] "
+                        "[TIMEOUT=<s>] [-o home]\n"
                         "  Starts cluster services and waits until the nodes are ONLINE and the\n"
                         "  cluster is STABLE. -o home: groups are acquired on their home node "
-                        "only.\n%s",
+                        "only.\n"
+                        "  Starting hamrd does not start cluster services. WHEN=restart: the "
+                        "node starts\n"
+                        "  them whenever its hamrd starts (boot); both: now and at restart.\n%s",
                         rt == CLI_RT_CLUSTER ? "cluster" : "node <node>[,<node>...]", t);
         else if (strcmp(a->name, "offline") == 0 && (rt == CLI_RT_CLUSTER || rt == CLI_RT_NODE))
                 fprintf(f,
-                        "usage: clmgr offline %s [MANAGE=offline|move|unmanage] [-m "
+                        "usage: clmgr offline %s [WHEN=now|restart|both] "
+                        "[MANAGE=offline|move|unmanage] [-m "
                         "graceful|takeover|forced] [TIMEOUT=<s>]\n"
+                        "  WHEN=restart: no longer start cluster services when hamrd starts "
+                        "(both: and stop now).\n"
                         "  offline/graceful: groups go offline; move/takeover: other nodes acquire "
                         "them;\n"
                         "  unmanage/forced: resources keep running, groups become UNMANAGED.\n%s",

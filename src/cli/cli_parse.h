@@ -49,6 +49,8 @@ enum cli_wait_kind {
         CLI_WAIT_RG_ONLINE,  /* groups ONLINE (on node if given); ERROR fails */
         CLI_WAIT_RG_OFFLINE, /* groups OFFLINE */
         CLI_WAIT_RG_MOVE,    /* groups ONLINE on node; ERROR fails */
+        CLI_WAIT_BOOT_ON,    /* WHEN=restart: nodes up record start at restart */
+        CLI_WAIT_BOOT_OFF,   /* ... and clear it */
 };
 
 struct cli_wait {

@@ -188,9 +188,11 @@ static int parse_runtime_attrs(struct cli_cmd *cmd, json_t *attrs, const char *c
                         ra->have_node = true;
                 }
         }
-        if (ra->when && strcasecmp(ra->when, "now") != 0)
+        if (ra->when && strcasecmp(ra->when, "now") != 0 && strcasecmp(ra->when, "restart") != 0 &&
+            strcasecmp(ra->when, "both") != 0)
                 return cli_fail(cmd, CLMGR_RC_INVALID,
-                                "%s: WHEN=%s is not supported (allowed: now)", what, ra->when);
+                                "%s: WHEN=%s is not allowed (allowed: now, restart, both)", what,
+                                ra->when);
         return 0;
 }
 
@@ -237,6 +239,13 @@ int cli_build_start_stop(struct cli_cmd *cmd, enum cli_action act, enum cli_rt_c
         r = parse_runtime_attrs(cmd, attrs, allowed, "WHEN, MANAGE, TIMEOUT", what, &ra);
         if (r < 0)
                 goto err;
+        /* WHEN: now (default), restart (the node's next hamrd starts, and
+         * every one after), both */
+        const char *when = ra.when ? (strcasecmp(ra.when, "restart") == 0 ? "restart"
+                                      : strcasecmp(ra.when, "both") == 0  ? "both"
+                                                                          : "now")
+                                   : "now";
+        bool restart_only = strcmp(when, "restart") == 0;
         if (start) {
                 bool home = false;
 
@@ -258,7 +267,7 @@ int cli_build_start_stop(struct cli_cmd *cmd, enum cli_action act, enum cli_rt_c
                 req = cli_new_request(api_op_name(API_OP_START));
                 json_object_set(req, "nodes", nodes ? nodes : json_null());
                 json_object_set_new(req, "home_only", json_boolean(home));
-                cmd->wait.kind = CLI_WAIT_START;
+                cmd->wait.kind = restart_only ? CLI_WAIT_BOOT_ON : CLI_WAIT_START;
         } else {
                 const char *manage = "offline";
 
@@ -283,8 +292,9 @@ int cli_build_start_stop(struct cli_cmd *cmd, enum cli_action act, enum cli_rt_c
                 req = cli_new_request(api_op_name(API_OP_STOP));
                 json_object_set(req, "nodes", nodes ? nodes : json_null());
                 json_object_set_new(req, "manage", json_string(manage));
-                cmd->wait.kind = CLI_WAIT_STOP;
+                cmd->wait.kind = restart_only ? CLI_WAIT_BOOT_OFF : CLI_WAIT_STOP;
         }
+        json_object_set_new(req, "when", json_string(when));
         cli_add_request(cmd, req);
         cmd->wait.names = nodes; /* reference handed over */
         return 0;

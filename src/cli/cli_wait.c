@@ -152,6 +152,51 @@ static enum cli_wait_result check_nodes(const struct cli_wait *w, json_t *status
         return CLI_WAIT_DONE;
 }
 
+/* WHEN=restart only: every named node whose daemon is up reports start
+ * at restart set (or cleared); down nodes get it when they are back. */
+static enum cli_wait_result check_boot(const struct cli_wait *w, json_t *status, char **ret_text)
+{
+        bool on = w->kind == CLI_WAIT_BOOT_ON;
+        json_t *nodes = json_object_get(status, "nodes");
+        struct lines pending, done;
+        size_t count = w->names ? json_array_size(w->names) : json_array_size(nodes);
+
+        lines_open(&pending);
+        lines_open(&done);
+        for (size_t i = 0; i < count; i++) {
+                json_t *node = w->names ? find_named(nodes, json_string_value(
+                                                                json_array_get(w->names, i)))
+                                        : json_array_get(nodes, i);
+                const char *name = w->names ? json_string_value(json_array_get(w->names, i))
+                                            : str_of(node, "NAME");
+                if (!node || strcmp(str_of(node, "DAEMON"), "UP") != 0)
+                        lines_add(&done, "%s (down: when it is back)", name);
+                else if (json_is_true(json_object_get(node, "START_ON_RESTART")) != on)
+                        lines_add(&pending, "node %s has not recorded it yet", name);
+                else
+                        lines_add(&done, "%s", name);
+        }
+        if (pending.n) {
+                lines_drop(&done);
+                *ret_text = lines_take(&pending);
+                return CLI_WAIT_PENDING;
+        }
+        lines_drop(&pending);
+        {
+                char *names = lines_take(&done);
+                struct lines out;
+                for (char *p = names; *p; p++)
+                        if (*p == '\n')
+                                *p = ' ';
+                lines_open(&out);
+                lines_add(&out, "start of cluster services at restart %s on %s",
+                          on ? "set" : "cleared", names);
+                free(names);
+                *ret_text = lines_take(&out);
+        }
+        return CLI_WAIT_DONE;
+}
+
 /* The node a group's ERROR is reported on. */
 static const char *error_node(const struct cli_wait *w, json_t *group)
 {
@@ -258,6 +303,9 @@ enum cli_wait_result cli_wait_check(struct cli_wait *w, json_t *status, char **r
         case CLI_WAIT_START:
         case CLI_WAIT_STOP:
                 return check_nodes(w, status, ret_text);
+        case CLI_WAIT_BOOT_ON:
+        case CLI_WAIT_BOOT_OFF:
+                return check_boot(w, status, ret_text);
         case CLI_WAIT_RG_ONLINE:
         case CLI_WAIT_RG_OFFLINE:
         case CLI_WAIT_RG_MOVE:
@@ -297,6 +345,12 @@ char *cli_wait_goal(const struct cli_wait *w)
                 break;
         case CLI_WAIT_RG_OFFLINE:
                 lines_add(&out, "resource_group %s to be OFFLINE", names);
+                break;
+        case CLI_WAIT_BOOT_ON:
+        case CLI_WAIT_BOOT_OFF:
+                lines_add(&out, "start at restart to be %s on %s%s",
+                          w->kind == CLI_WAIT_BOOT_ON ? "set" : "cleared",
+                          w->names ? "node " : "all nodes", w->names ? names : "");
                 break;
         default:
                 lines_add(&out, "nothing");

@@ -70,6 +70,9 @@ void coord_snapshot(plan_input_t *in, const memb_t *m, const cstate_t *cs, const
                         n->net_heard = st->net_heard;
                         n->disk_ok = st->disk_ok;
                         n->repo_index = st->repo_index;
+                        n->fenced = st->fenced;
+                        n->autostart = st->autostart;
+                        n->incarnation = cs->nodes[i].incarnation;
                         n->ctl_view = st->ctl_view;
                         n->ctl_seq = st->ctl_seq;
                         n->held = cstate_held_count(cs, (uint16_t)i);
@@ -186,20 +189,74 @@ static bool holds(rg_state_t s)
         return s == RG_S_ONLINE || s == RG_S_ACQUIRING;
 }
 
-static int cmd_start(coord_t *c, cstate_t *cs, const hamr_config_t *cfg, json_t *req, char *err,
-                     size_t errlen)
+/* WHEN of clmgr start/stop: now (default), restart (at the node's next
+ * daemon start, and every one after), both. */
+static int when_of(json_t *req, bool *ret_now, bool *ret_restart, char *err, size_t errlen)
+{
+        const char *when = json_string_value(json_object_get(req, "when"));
+
+        *ret_now = !when || !strcasecmp(when, "now") || !strcasecmp(when, "both");
+        *ret_restart = when && (!strcasecmp(when, "restart") || !strcasecmp(when, "both"));
+        if (!*ret_now && !*ret_restart) {
+                snprintf(err, errlen, "WHEN=\"%s\" is not allowed; allowed: now, restart, both",
+                         when);
+                return -HAMR_E_BAD_VALUE;
+        }
+        return 0;
+}
+
+/* A member of the view with a report of its current daemon, or NULL. */
+static const cstate_node_t *live_member(const cstate_t *cs, uint64_t members, int i)
+{
+        return (members & (1ULL << i)) && cs->nodes[i].have ? &cs->nodes[i] : NULL;
+}
+
+/* DEADMAN_MODE a: every member named must have an armed watchdog. */
+static int check_fenced(const cstate_t *cs, const hamr_config_t *cfg, uint64_t members,
+                        uint64_t mask, char *err, size_t errlen)
+{
+        if (cfg->deadman_mode != DMS_MODE_ASSERT)
+                return 0;
+        for (unsigned n = 0; n < cfg->nnodes; n++) {
+                const cstate_node_t *cn = live_member(cs, members, (int)cfg->nodes[n].id);
+                if (!(mask & (1ULL << cfg->nodes[n].id)) || !cn || cn->report.fenced)
+                        continue;
+                snprintf(err, errlen,
+                         "node \"%s\": no armed watchdog (hamrd found %s); DEADMAN_MODE=a needs one "
+                         "before the node may hold groups: load softdog (modprobe softdog, or "
+                         "start hamrd with --watchdog softdog) or use a hardware watchdog, or "
+                         "accept running unfenced with: clmgr modify cluster DEADMAN_MODE=e",
+                         cfg->nodes[n].name,
+                         cn->report.watchdog == CSTATE_WD_NONE
+                             ? "no watchdog device"
+                             : "a watchdog it could not arm: see its log");
+                return -HAMR_E_BUSY;
+        }
+        return 0;
+}
+
+static int cmd_start(coord_t *c, cstate_t *cs, const hamr_config_t *cfg, uint64_t members,
+                     json_t *req, char *err, size_t errlen)
 {
         cstate_ctl_t *v = &cs->ctl;
         uint64_t mask;
-        bool all = !json_is_array(json_object_get(req, "nodes"));
+        bool all = !json_is_array(json_object_get(req, "nodes")), now, restart;
         int r = node_list(cfg, json_object_get(req, "nodes"), &mask, err, errlen);
 
-        if (r < 0)
+        if (r < 0 || (r = when_of(req, &now, &restart, err, errlen)) < 0 ||
+            (now && (r = check_fenced(cs, cfg, members, mask, err, errlen)) < 0))
                 return r;
         for (int i = 0; i < CONF_MAX_NODES; i++) {
+                const cstate_node_t *cn = live_member(cs, members, i);
                 if (!(mask & (1ULL << i)))
                         continue;
+                if (restart)
+                        v->boot[i] = BOOT_START;
+                if (!now)
+                        continue;
                 v->want[i] = WANT_ACTIVE;
+                /* for this daemon, or (down now) for its next start */
+                v->want_inc[i] = cn ? cn->incarnation : 0;
                 for (unsigned g = 0; g < cfg->nrgs; g++)
                         if (c->mem.stopped_by[g] == i && v->ctl[g].admin == RGM_ADMIN_OFFLINE) {
                                 v->ctl[g].admin = RGM_ADMIN_AUTO;
@@ -207,7 +264,7 @@ static int cmd_start(coord_t *c, cstate_t *cs, const hamr_config_t *cfg, json_t 
                                 c->mem.stopped_by[g] = RGM_NO_NODE;
                         }
         }
-        if (all) {
+        if (all && now) {
                 /* A cluster start runs every group's startup policy again. */
                 for (unsigned g = 0; g < cfg->nrgs; g++) {
                         v->ctl[g].admin = RGM_ADMIN_AUTO;
@@ -229,9 +286,10 @@ static int cmd_stop(coord_t *c, cstate_t *cs, const hamr_config_t *cfg, json_t *
         const char *manage = json_string_value(json_object_get(req, "manage"));
         uint8_t want;
         uint64_t mask;
+        bool now, restart;
         int r = node_list(cfg, json_object_get(req, "nodes"), &mask, err, errlen);
 
-        if (r < 0)
+        if (r < 0 || (r = when_of(req, &now, &restart, err, errlen)) < 0)
                 return r;
         if (!manage || !strcasecmp(manage, "offline"))
                 want = WANT_STOP_OFFLINE;
@@ -248,6 +306,10 @@ static int cmd_stop(coord_t *c, cstate_t *cs, const hamr_config_t *cfg, json_t *
         for (int i = 0; i < CONF_MAX_NODES; i++) {
                 const cstate_report_t *st = cstate_report_of(cs, (uint16_t)i);
                 if (!(mask & (1ULL << i)))
+                        continue;
+                if (restart)
+                        v->boot[i] = BOOT_MANUAL;
+                if (!now)
                         continue;
                 v->want[i] = want;
                 if (want != WANT_STOP_OFFLINE || !st)
@@ -321,7 +383,7 @@ int coord_command(coord_t *c, const memb_t *m, cstate_t *cs, const hamr_config_t
         if (!op)
                 op = "";
         if (!strcmp(op, "start"))
-                r = cmd_start(c, cs, cfg, req, err, errlen);
+                r = cmd_start(c, cs, cfg, mv->members, req, err, errlen);
         else if (!strcmp(op, "stop"))
                 r = cmd_stop(c, cs, cfg, req, err, errlen);
         else {

@@ -19,6 +19,17 @@ const char *svc_state_str(svc_state_t s)
         return s < SVC_COUNT ? names[s] : "UNKNOWN";
 }
 
+const char *cstate_wd_str(cstate_wd_t w)
+{
+        static const char *const names[CSTATE_WD_COUNT] = {
+                [CSTATE_WD_NONE] = "none",
+                [CSTATE_WD_HARDWARE] = "hardware",
+                [CSTATE_WD_SOFTDOG] = "softdog",
+                [CSTATE_WD_EMULATOR] = "emulator",
+        };
+        return w < CSTATE_WD_COUNT ? names[w] : "unknown";
+}
+
 void cstate_report_clear(cstate_report_t *r)
 {
         if (!r)
@@ -63,6 +74,8 @@ int cstate_report_encode(const cstate_report_t *r, size_t reason_cap, void *buf,
         bufw_u64(&w, r->net_heard);
         bufw_u8(&w, r->disk_ok);
         bufw_u8(&w, r->repo_index);
+        bufw_u8(&w, r->watchdog);
+        bufw_u8(&w, (uint8_t)(r->fenced | (r->autostart << 1)));
         bufw_u64(&w, r->ctl_view);
         bufw_u64(&w, r->ctl_seq);
         bufw_u32(&w, r->ngroups);
@@ -86,6 +99,7 @@ int cstate_report_decode(const void *buf, size_t len, cstate_report_t *ret)
 {
         cstate_report_t r = {0};
         char reason[CSTATE_REASON_LEN];
+        uint8_t flags;
         bufr_t b;
 
         bufr_init(&b, buf, len);
@@ -97,11 +111,16 @@ int cstate_report_decode(const void *buf, size_t len, cstate_report_t *ret)
         r.net_heard = bufr_u64(&b);
         r.disk_ok = bufr_u8(&b) != 0;
         r.repo_index = bufr_u8(&b);
+        r.watchdog = bufr_u8(&b);
+        flags = bufr_u8(&b);
+        r.fenced = flags & 1;
+        r.autostart = (flags >> 1) & 1;
         r.ctl_view = bufr_u64(&b);
         r.ctl_seq = bufr_u64(&b);
         r.ngroups = bufr_u32(&b);
         /* each group takes at least 11 bytes: bounds the allocation */
         if (b.error || r.services >= SVC_COUNT || r.net >= NET_COUNT ||
+            r.watchdog >= CSTATE_WD_COUNT || flags >> 2 ||
             r.repo_index > CONF_MAX_BACKUP_REPOS || r.ngroups > CONF_MAX_RGS ||
             r.ngroups > (len - b.pos) / 11)
                 return -EBADMSG;
@@ -127,6 +146,25 @@ bad:
         return -EBADMSG;
 }
 
+/* A node id in one byte (ids are below CONF_MAX_NODES), 0xff for none:
+ * the control state of the largest cluster must fit a repository slot. */
+#define NODE_BYTE_NONE 0xff
+static uint8_t node_byte(uint16_t n)
+{
+        return n < CONF_MAX_NODES ? (uint8_t)n : NODE_BYTE_NONE;
+}
+
+static bool node_of_byte(uint8_t b, uint16_t *ret)
+{
+        *ret = b == NODE_BYTE_NONE ? RGM_NO_NODE : b;
+        return b == NODE_BYTE_NONE || b < CONF_MAX_NODES;
+}
+
+static bool want_set(const cstate_ctl_t *c, int i)
+{
+        return c->want[i] != WANT_INACTIVE || c->boot[i] != BOOT_KEEP || c->want_inc[i] != 0;
+}
+
 int cstate_ctl_encode(const cstate_ctl_t *c, void *buf, size_t cap)
 {
         bufw_t w;
@@ -139,14 +177,17 @@ int cstate_ctl_encode(const cstate_ctl_t *c, void *buf, size_t cap)
         bufw_u16(&w, c->coord);
         bufw_u64(&w, c->generation);
         bufw_u8(&w, (uint8_t)(c->targets_valid | (c->home_only << 1) | (c->stable << 2)));
-        /* wanted services: (node id, want) for every node not INACTIVE */
+        /* wanted services: (node id, want, boot, want_inc) for every node
+         * with any of them set */
         for (int i = 0; i < CONF_MAX_NODES; i++)
-                nwant += c->want[i] != WANT_INACTIVE;
+                nwant += want_set(c, i);
         bufw_u8(&w, nwant);
         for (int i = 0; i < CONF_MAX_NODES; i++)
-                if (c->want[i] != WANT_INACTIVE) {
+                if (want_set(c, i)) {
                         bufw_u8(&w, (uint8_t)i);
                         bufw_u8(&w, c->want[i]);
+                        bufw_u8(&w, c->boot[i]);
+                        bufw_u64(&w, c->want_inc[i]);
                 }
         bufw_u8(&w, c->repo_index);
         for (int i = 0; i < CONF_MAX_NODES; i++)
@@ -160,11 +201,11 @@ int cstate_ctl_encode(const cstate_ctl_t *c, void *buf, size_t cap)
         bufw_u32(&w, c->ngroups);
         for (uint32_t g = 0; g < c->ngroups && g < CONF_MAX_RGS; g++) {
                 bufw_u32(&w, c->gid[g]);
-                bufw_u16(&w, c->target[g]);
+                bufw_u8(&w, node_byte(c->target[g]));
                 bufw_u8(&w, c->ctl[g].admin);
-                bufw_u16(&w, c->ctl[g].pol_node);
-                bufw_u16(&w, c->ctl[g].move_node);
-                bufw_u16(&w, c->ctl[g].last_node);
+                bufw_u8(&w, node_byte(c->ctl[g].pol_node));
+                bufw_u8(&w, node_byte(c->ctl[g].move_node));
+                bufw_u8(&w, node_byte(c->ctl[g].last_node));
                 bufw_u8(&w, c->ctl[g].started);
                 bufw_u32(&w, c->clear_seq[g]);
         }
@@ -194,13 +235,17 @@ int cstate_ctl_decode(const void *buf, size_t len, cstate_ctl_t *ret)
         if (r.error || nwant > CONF_MAX_NODES)
                 return -EBADMSG;
         for (unsigned k = 0; k < nwant; k++) {
-                uint8_t id = bufr_u8(&r), want = bufr_u8(&r);
-                /* canonical: ascending ids, only wants other than INACTIVE */
-                if (r.error || id >= CONF_MAX_NODES || (int)id <= prev || want == WANT_INACTIVE ||
-                    want >= WANT_COUNT)
+                uint8_t id = bufr_u8(&r), want = bufr_u8(&r), boot = bufr_u8(&r);
+                uint64_t inc = bufr_u64(&r);
+                /* canonical: ascending ids, only entries with something set */
+                if (r.error || id >= CONF_MAX_NODES || (int)id <= prev || want >= WANT_COUNT ||
+                    boot > BOOT_MANUAL ||
+                    (want == WANT_INACTIVE && boot == BOOT_KEEP && inc == 0))
                         return -EBADMSG;
                 prev = id;
                 c.want[id] = want;
+                c.boot[id] = boot;
+                c.want_inc[id] = inc;
         }
         prev = -1;
         c.repo_index = bufr_u8(&r);
@@ -221,15 +266,16 @@ int cstate_ctl_decode(const void *buf, size_t len, cstate_ctl_t *ret)
         if (r.error || c.ngroups > CONF_MAX_RGS)
                 return -EBADMSG;
         for (uint32_t g = 0; g < c.ngroups; g++) {
+                bool ok;
                 c.gid[g] = bufr_u32(&r);
-                c.target[g] = bufr_u16(&r);
+                ok = node_of_byte(bufr_u8(&r), &c.target[g]);
                 c.ctl[g].admin = bufr_u8(&r);
-                c.ctl[g].pol_node = bufr_u16(&r);
-                c.ctl[g].move_node = bufr_u16(&r);
-                c.ctl[g].last_node = bufr_u16(&r);
+                ok = node_of_byte(bufr_u8(&r), &c.ctl[g].pol_node) && ok;
+                ok = node_of_byte(bufr_u8(&r), &c.ctl[g].move_node) && ok;
+                ok = node_of_byte(bufr_u8(&r), &c.ctl[g].last_node) && ok;
                 c.ctl[g].started = bufr_u8(&r) != 0;
                 c.clear_seq[g] = bufr_u32(&r);
-                if (c.ctl[g].admin > RGM_ADMIN_OFFLINE)
+                if (!ok || c.ctl[g].admin > RGM_ADMIN_OFFLINE)
                         return -EBADMSG;
         }
         if (r.error || r.pos != len)

@@ -19,7 +19,7 @@
 #include "conf/conf.h"
 #include "rgm/rgm.h"
 
-#define CSTATE_MSG_VERSION 1
+#define CSTATE_MSG_VERSION 2
 #define CSTATE_REASON_LEN  200
 
 /* State of cluster services on a node (what `clmgr start/stop` controls). */
@@ -41,6 +41,16 @@ typedef enum {
         NET_COUNT
 } cstate_net_t;
 
+/* The watchdog a node has (what resets it if its daemon dies or hangs). */
+typedef enum {
+        CSTATE_WD_NONE = 0, /* none usable: the node cannot be fenced */
+        CSTATE_WD_HARDWARE, /* a watchdog character device (not softdog) */
+        CSTATE_WD_SOFTDOG,  /* the kernel's software watchdog */
+        CSTATE_WD_EMULATOR, /* the lab's watchdog emulator (a FIFO) */
+        CSTATE_WD_COUNT
+} cstate_wd_t;
+const char *cstate_wd_str(cstate_wd_t w);
+
 /* What the coordinator wants each node's services to be. */
 typedef enum {
         WANT_INACTIVE = 0,
@@ -51,6 +61,14 @@ typedef enum {
         WANT_FENCE,        /* poison pill: stop petting the watchdog (reset) */
         WANT_COUNT
 } svc_want_t;
+
+/* Start at restart (clmgr start/stop node WHEN=restart|both), as ordered
+ * by the coordinator until the node reports it has recorded it. */
+typedef enum {
+        BOOT_KEEP = 0,  /* no order: the node's own setting stands */
+        BOOT_START = 1, /* start cluster services whenever hamrd starts */
+        BOOT_MANUAL = 2 /* wait for clmgr start node (the default) */
+} cstate_boot_t;
 
 /* One group as a node reports it. */
 typedef struct cstate_grp {
@@ -68,6 +86,9 @@ typedef struct cstate_report {
         uint64_t net_heard;  /* peers it heard on the network within NFDT */
         bool disk_ok;        /* its repository rounds succeed (within the detection time) */
         uint8_t repo_index;  /* repository it uses: 0 REPOSITORY, k BACKUP_REPOSITORIES[k-1] */
+        uint8_t watchdog;    /* cstate_wd_t */
+        bool fenced;         /* its watchdog is armed: it is reset if its daemon dies or hangs */
+        bool autostart;      /* it starts cluster services whenever hamrd starts */
         uint64_t ctl_view;   /* the control publication (view id, ctl_seq) it answers */
         uint64_t ctl_seq;
         uint32_t ngroups;
@@ -88,6 +109,13 @@ typedef struct cstate_ctl {
          * (coordinator's judgement; what clmgr and scripts wait for). */
         bool stable;
         uint8_t want[CONF_MAX_NODES]; /* svc_want_t per node id */
+        /* The daemon incarnation each node's want was decided for (0: its
+         * next start): a node follows WANT_ACTIVE only for its own
+         * incarnation, so a restarted daemon does not start services on a
+         * want meant for the one before (clmgr start node, or start at
+         * restart, starts it). */
+        uint64_t want_inc[CONF_MAX_NODES];
+        uint8_t boot[CONF_MAX_NODES]; /* cstate_boot_t per node id */
         uint8_t repo_index;           /* active repository (ARR): 0 REPOSITORY, k backup k */
         uint64_t report_ack[CONF_MAX_NODES]; /* newest report_seq held per node (0 = none) */
         uint32_t ngroups;

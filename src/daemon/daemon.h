@@ -76,6 +76,9 @@ typedef struct hamrd {
         bool carrier;          /* every network interface of this node has carrier */
         usec_t hold_deadline;  /* memb_hold_deadline at the last step */
         svc_state_t services;
+        /* start cluster services whenever hamrd starts (clmgr start node
+         * WHEN=restart|both): STATE_DIR/start-at-restart exists */
+        bool autostart;
         memb_status_t *status; /* own, sent in heartbeats */
         uint64_t status_seq;
         uint64_t sent_pub_seq;
@@ -128,6 +131,10 @@ void hamrd_send_to(hamrd_t *d, uint16_t node_id, wire_type_t type, const void *b
 void hamrd_apply_config(hamrd_t *d);   /* after d->cfg changed */
 const char *hamrd_repo_path(const hamrd_t *d, unsigned index);
 void hamrd_repo_attach(hamrd_t *d);    /* hand d->repo to the disk worker */
+/* Start at restart: STATE_DIR/start-at-restart, read at start-up and
+ * written when the coordinator orders a change (a small local file). */
+void hamrd_load_autostart(hamrd_t *d);
+void hamrd_set_autostart(hamrd_t *d, bool on);
 
 /* daemon_config.c: repository I/O runs on the configuration worker */
 void hamrd_config_start(hamrd_t *d);  /* hamrd.c: the first read, the cached-config fallback */

@@ -116,6 +116,18 @@ json_t *hamrd_status_json(hamrd_t *d)
                 json_object_set_new(o, "NAME", json_string(n->name));
                 json_object_set_new(o, "STATE", json_string(up && st ? svc_state_str(st->services) : "DOWN"));
                 json_object_set_new(o, "REACHABLE", json_boolean(up));
+                /* the daemon runs there (its cluster services may be
+                 * stopped: STATE OFFLINE), its watchdog, start at restart */
+                json_object_set_new(o, "DAEMON", json_string(up ? "UP" : "DOWN"));
+                if (up && st) {
+                        char wd[64];
+                        snprintf(wd, sizeof(wd), "%s%s", cstate_wd_str(st->watchdog),
+                                 st->watchdog == CSTATE_WD_NONE ? ""
+                                 : st->fenced                   ? " (armed)"
+                                                                : " (not armed)");
+                        json_object_set_new(o, "WATCHDOG", json_string(wd));
+                        json_object_set_new(o, "START_ON_RESTART", json_boolean(st->autostart));
+                }
                 json_object_set_new(o, "PATHS", json_string(paths));
                 /* the node's own view of its service network and of the
                  * repository, as it last reported them */

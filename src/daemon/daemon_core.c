@@ -5,8 +5,10 @@
  * bottom of the daemon's files: daemon_loop, daemon_api, daemon_config and
  * daemon_repo call it; it calls none of them. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/hamr_log.h"
 #include "daemon/daemon.h"
@@ -117,4 +119,42 @@ void hamrd_apply_config(hamrd_t *d)
         hamrd_kick(d);
         log_info("daemon", "configuration generation %llu applied (node id %u)",
                  (unsigned long long)d->cfg->generation, d->self_id);
+}
+
+#define AUTOSTART_FILE "start-at-restart"
+
+void hamrd_load_autostart(hamrd_t *d)
+{
+        char path[sizeof(d->state_dir) + 32];
+
+        snprintf(path, sizeof(path), "%s/%s", d->state_dir, AUTOSTART_FILE);
+        d->autostart = access(path, F_OK) == 0;
+        log_info("daemon", "cluster services start %s",
+                 d->autostart ? "now: start at restart is set (clmgr start node WHEN=restart)"
+                              : "on clmgr start node (or cluster); the daemon alone holds nothing");
+}
+
+void hamrd_set_autostart(hamrd_t *d, bool on)
+{
+        char path[sizeof(d->state_dir) + 32];
+        int fd;
+
+        snprintf(path, sizeof(path), "%s/%s", d->state_dir, AUTOSTART_FILE);
+        if (on) {
+                fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+                if (fd < 0 || write(fd, "1\n", 2) != 2 || fsync(fd) < 0) {
+                        log_err("daemon", "cannot record start at restart in %s: %s", path,
+                                strerror(errno));
+                        if (fd >= 0)
+                                close(fd);
+                        return;
+                }
+                close(fd);
+        } else if (unlink(path) < 0 && errno != ENOENT) {
+                log_err("daemon", "cannot clear start at restart (%s): %s", path, strerror(errno));
+                return;
+        }
+        d->autostart = on;
+        d->dirty = true;
+        log_info("daemon", "start at restart %s", on ? "set" : "cleared");
 }

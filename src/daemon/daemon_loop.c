@@ -111,6 +111,16 @@ static void build_status(hamrd_t *d, usec_t now)
         memb_fill_echo(d->memb, st);
 }
 
+static cstate_wd_t wd_kind(dms_kind_t k)
+{
+        switch (k) {
+        case DMS_KIND_HARDWARE: return CSTATE_WD_HARDWARE;
+        case DMS_KIND_SOFTDOG: return CSTATE_WD_SOFTDOG;
+        case DMS_KIND_EMULATOR: return CSTATE_WD_EMULATOR;
+        default: return CSTATE_WD_NONE;
+        }
+}
+
 /* Our report: a new report_seq when anything in it changed (it is then
  * stored in cstate as our own and sent). */
 static void build_report(hamrd_t *d, usec_t now)
@@ -128,6 +138,9 @@ static void build_report(hamrd_t *d, usec_t now)
         r.net_heard = memb_net_heard(d->memb, d->cfg->net_fdt_usec, now);
         r.disk_ok = d->repo && d->disk_ok_usec && now - d->disk_ok_usec < memb_timeout(d->memb);
         r.repo_index = d->repo_index;
+        r.watchdog = (uint8_t)wd_kind(dms_kind(d->dms));
+        r.fenced = dms_armed(d->dms);
+        r.autostart = d->autostart;
         r.ctl_view = d->cs->have_ctl ? d->cs->ctl.view_id : 0;
         r.ctl_seq = d->cs->have_ctl ? d->cs->ctl.ctl_seq : 0;
         exec_fill_report(d->exec, &r);
@@ -309,7 +322,10 @@ static const cstate_ctl_t *current_ctl(hamrd_t *d)
         return &d->cs->ctl;
 }
 
-/* Follow what the coordinator wants of our services. */
+/* Follow what the coordinator wants of our services. Services start only
+ * on a want decided for this daemon's incarnation (a restarted hamrd does
+ * not act on a start meant for the one before), and in DEADMAN_MODE a only
+ * with an armed watchdog. A start-at-restart order is recorded first. */
 static void services_step(hamrd_t *d, bool quorate)
 {
         const cstate_ctl_t *k = current_ctl(d);
@@ -317,7 +333,14 @@ static void services_step(hamrd_t *d, bool quorate)
 
         if (!k || !quorate)
                 return;
+        if (k->boot[d->self_id] != BOOT_KEEP &&
+            (k->boot[d->self_id] == BOOT_START) != d->autostart)
+                hamrd_set_autostart(d, k->boot[d->self_id] == BOOT_START);
         want = k->want[d->self_id];
+        if (want == WANT_ACTIVE && d->services == SVC_INACTIVE &&
+            (k->want_inc[d->self_id] != d->incarnation ||
+             (d->cfg->deadman_mode == DMS_MODE_ASSERT && !dms_armed(d->dms))))
+                return;
         set_services(d, cstate_services_next(d->services, (svc_want_t)want,
                                              exec_busy_count(d->exec)));
 }

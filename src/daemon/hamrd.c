@@ -28,8 +28,13 @@ static void usage(FILE *f)
               "  --key         cluster key file, 32 bytes, mode 0600 (default /etc/hamr/cluster.key)\n"
               "  --socket      control socket (default /run/hamr/hamrd.sock)\n"
               "  --state-dir   local state directory (default /var/lib/hamr)\n"
-              "  --watchdog    deadman switch device: /dev/watchdog (resets this machine when\n"
-              "                not petted!) or a lab emulator FIFO (default: none, events only)\n",
+              "  --watchdog    deadman switch watchdog (it resets this machine when hamrd dies,\n"
+              "                hangs or holds groups it may no longer hold): auto (default:\n"
+              "                /dev/watchdog if present, hardware or a loaded softdog), softdog\n"
+              "                (modprobe softdog first if needed), none, or a device path or lab\n"
+              "                emulator FIFO. With DEADMAN_MODE a (the default) a node without an\n"
+              "                armed watchdog does not start cluster services; DEADMAN_MODE e\n"
+              "                runs unfenced (events only)\n",
               f);
 }
 
@@ -149,10 +154,15 @@ int main(int argc, char **argv)
         d->status = zalloc(sizeof(*d->status));
         d->memb = memb_new(0, d->incarnation);
         d->dms = dms_new(d->watchdog_path);
-        if (!d->watchdog_path[0])
-                log_warn("dms", "no watchdog device (--watchdog): the deadman switch only raises "
-                                "events; a hung node is not reset");
+        if (dms_kind(d->dms) == DMS_KIND_NONE)
+                log_warn("dms", "no watchdog (--watchdog %s): with DEADMAN_MODE a this node does "
+                                "not start cluster services; load softdog (--watchdog softdog) or "
+                                "accept running unfenced with DEADMAN_MODE e",
+                         d->watchdog_path[0] ? d->watchdog_path : "auto");
+        else
+                log_info("dms", "watchdog: %s", dms_describe(d->dms));
         coord_init(&d->coord);
+        hamrd_load_autostart(d);
         hamrd_loop_init(d);
 
         /* The configuration is read on the configuration worker: a hung

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/hamr_alloc.h"
@@ -16,6 +17,8 @@
 struct dms {
         char *path;     /* NULL: no device */
         bool is_fifo;
+        dms_kind_t kind;
+        char describe[200];
         int fd;         /* -1 while closed */
         dms_mode_t mode;
         usec_t timeout; /* 0 until configured */
@@ -31,20 +34,95 @@ struct dms {
         char last_event[200];
 };
 
-dms_t *dms_new(const char *path)
+/* modprobe softdog (hamrd --watchdog softdog); bounded by its own exit. */
+static void load_softdog(dms_t *d)
+{
+        int status = 0;
+        pid_t pid = fork();
+
+        if (pid == 0) {
+                execl("/sbin/modprobe", "modprobe", "softdog", (char *)NULL);
+                execlp("modprobe", "modprobe", "softdog", (char *)NULL);
+                _exit(127);
+        }
+        if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+            WEXITSTATUS(status) != 0)
+                snprintf(d->error, sizeof(d->error), "modprobe softdog failed (status %d)",
+                         pid < 0 ? -1 : status);
+        else
+                log_info("dms", "softdog loaded");
+        /* udev creates the node: wait for it a little (bounded) */
+        for (int i = 0; i < 50 && access(DMS_DEFAULT_DEVICE, F_OK) < 0; i++)
+                usleep(20 * 1000);
+}
+
+/* The driver's identity ("Software Watchdog" for softdog), read from
+ * sysfs: opening the device would start its timer. */
+static dms_kind_t device_kind(const char *path)
+{
+        const char *base = strrchr(path, '/');
+        char sys[256], id[64] = "";
+        bool soft = false;
+        FILE *f;
+
+        snprintf(sys, sizeof(sys), "/sys/class/watchdog/%s/identity", base ? base + 1 : path);
+        f = fopen(sys, "re");
+        if (f) {
+                soft = fgets(id, sizeof(id), f) && strstr(id, "Software Watchdog");
+                fclose(f);
+        }
+        return soft ? DMS_KIND_SOFTDOG : DMS_KIND_HARDWARE;
+}
+
+dms_t *dms_new(const char *spec)
 {
         dms_t *d = zalloc(sizeof(*d));
+        const char *path = spec;
         struct stat st;
 
         d->fd = -1;
-        if (path && *path) {
-                d->path = zstrdup(path);
-                if (stat(path, &st) == 0)
-                        d->is_fifo = S_ISFIFO(st.st_mode);
-                else
-                        snprintf(d->error, sizeof(d->error), "%s: %s", path, strerror(errno));
+        if (!spec || !*spec || !strcmp(spec, "auto"))
+                path = access(DMS_DEFAULT_DEVICE, F_OK) == 0 ? DMS_DEFAULT_DEVICE : NULL;
+        else if (!strcmp(spec, "none"))
+                path = NULL;
+        else if (!strcmp(spec, "softdog")) {
+                if (access(DMS_DEFAULT_DEVICE, F_OK) < 0)
+                        load_softdog(d);
+                path = DMS_DEFAULT_DEVICE;
         }
+        if (path) {
+                d->path = zstrdup(path);
+                if (stat(path, &st) == 0) {
+                        d->is_fifo = S_ISFIFO(st.st_mode);
+                        d->kind = d->is_fifo ? DMS_KIND_EMULATOR : device_kind(path);
+                } else {
+                        d->kind = DMS_KIND_NONE;
+                        snprintf(d->error, sizeof(d->error), "%s: %s", path, strerror(errno));
+                }
+        }
+        snprintf(d->describe, sizeof(d->describe), "%s%s%s",
+                 d->kind == DMS_KIND_SOFTDOG    ? "softdog "
+                 : d->kind == DMS_KIND_HARDWARE ? "hardware watchdog "
+                 : d->kind == DMS_KIND_EMULATOR ? "lab watchdog emulator "
+                                                : "none",
+                 d->kind != DMS_KIND_NONE && d->path ? d->path : "",
+                 d->kind == DMS_KIND_NONE && d->path ? " (device unusable)" : "");
         return d;
+}
+
+dms_kind_t dms_kind(const dms_t *d)
+{
+        return d->kind;
+}
+
+bool dms_armed(const dms_t *d)
+{
+        return d->armed;
+}
+
+const char *dms_describe(const dms_t *d)
+{
+        return d->describe;
 }
 
 static void dev_error(dms_t *d, const char *what, int err)
@@ -86,7 +164,7 @@ static void arm(dms_t *d)
         char buf[32];
         int r;
 
-        if (!d->path || d->timeout == 0)
+        if (!d->path || d->kind == DMS_KIND_NONE || d->timeout == 0)
                 return;
         if (d->fd < 0) {
                 d->fd = open(d->path, O_WRONLY | O_CLOEXEC | (d->is_fifo ? O_NONBLOCK : 0));
@@ -208,9 +286,10 @@ void dms_step(dms_t *d, bool pet, const char *why, usec_t now)
 
 json_t *dms_status_json(const dms_t *d, usec_t now)
 {
-        return json_pack("{s:s, s:s?, s:b, s:f, s:I, s:f, s:f, s:I, s:s, s:s}",
+        return json_pack("{s:s, s:s?, s:s, s:b, s:f, s:I, s:f, s:f, s:I, s:s, s:s}",
                          "MODE", d->mode == DMS_MODE_ASSERT ? "a" : "e",
                          "DEVICE", d->path,
+                         "WATCHDOG", d->describe,
                          "ARMED", d->armed,
                          "TIMEOUT", (double)d->timeout / USEC_PER_SEC,
                          "PETS", (json_int_t)d->pets,

@@ -43,7 +43,14 @@ static const struct {
     [PLAN_WHY_POISON_PILL] = {"POISON_PILL",
                               "network down and a group with service IPs in ERROR: poison pill "
                               "(reset through the watchdog)"},
-    [PLAN_WHY_FENCE_LEFT] = {"FENCE_LEFT", "left the view after the poison pill: wanted active"},
+    [PLAN_WHY_FENCE_LEFT] = {"FENCE_LEFT", "left the view after the poison pill: order lifted"},
+    [PLAN_WHY_RESTARTED] = {"RESTARTED",
+                            "its daemon restarted: cluster services wait for clmgr start node"},
+    [PLAN_WHY_RESTART_START] = {"RESTART_START",
+                                "its daemon restarted and starts cluster services at restart"},
+    [PLAN_WHY_NO_WATCHDOG] = {"NO_WATCHDOG",
+                              "DEADMAN_MODE a and no armed watchdog: cluster services not "
+                              "started"},
     [PLAN_WHY_NODE_UNSETTLED] = {"NODE_UNSETTLED",
                                  "cluster services not where wanted, or not heard lately"},
     [PLAN_WHY_LEASE_CANDIDATE] = {"LEASE_CANDIDATE",
@@ -206,6 +213,48 @@ int plan_lease_candidate(const plan_input_t *in)
         return best;
 }
 
+/* Cluster services follow the daemon's life: starting hamrd is not
+ * starting cluster services (PowerHA). A want belongs to the daemon
+ * incarnation it was decided for; a node whose daemon restarted since
+ * (crash, watchdog reset, a new hamrd) is wanted ACTIVE only if it starts
+ * services at restart (clmgr start node WHEN=restart|both), INACTIVE
+ * otherwise. A want decided while the node was down (want_inc 0) binds to
+ * its next start. A pending start-at-restart order is cleared once the
+ * node reports the setting recorded. In DEADMAN_MODE a, a node without an
+ * armed watchdog is not wanted active: nothing would reset it if its
+ * daemon died while it held groups (docs/safety.md). */
+static void node_lives(const plan_input_t *in, plan_output_t *out)
+{
+        cstate_ctl_t *v = &out->ctl;
+
+        for (int i = 0; i < CONF_MAX_NODES; i++) {
+                const plan_node_t *st = report(in, i);
+                bool autostart;
+
+                if (!(in->members & BIT(i)) || !st || !st->incarnation)
+                        continue;
+                autostart = v->boot[i] == BOOT_START || (v->boot[i] == BOOT_KEEP && st->autostart);
+                if (v->want_inc[i] != st->incarnation) {
+                        if (v->want_inc[i] != 0) {
+                                v->want[i] = autostart ? WANT_ACTIVE : WANT_INACTIVE;
+                                note(out, PLAN_NONE, i,
+                                     autostart ? PLAN_WHY_RESTART_START : PLAN_WHY_RESTARTED);
+                        } else if (v->want[i] == WANT_INACTIVE && autostart) {
+                                v->want[i] = WANT_ACTIVE;
+                                note(out, PLAN_NONE, i, PLAN_WHY_RESTART_START);
+                        }
+                        v->want_inc[i] = st->incarnation;
+                }
+                if (v->boot[i] != BOOT_KEEP && st->autostart == (v->boot[i] == BOOT_START))
+                        v->boot[i] = BOOT_KEEP;
+                if (in->cfg->deadman_mode == DMS_MODE_ASSERT && !st->fenced &&
+                    v->want[i] == WANT_ACTIVE) {
+                        v->want[i] = WANT_INACTIVE;
+                        note(out, PLAN_NONE, i, PLAN_WHY_NO_WATCHDOG);
+                }
+        }
+}
+
 /* Nodes that finished stopping; members that may host groups. */
 static uint64_t stops_and_eligible(const plan_input_t *in, plan_output_t *out)
 {
@@ -308,6 +357,7 @@ static void poison_pill(const plan_input_t *in, plan_output_t *out, uint64_t net
                 const plan_node_t *st = report(in, i);
                 if (!(in->members & BIT(i))) {
                         if (v->want[i] == WANT_FENCE) {
+                                /* its next start decides (node_lives) */
                                 v->want[i] = WANT_ACTIVE;
                                 note(out, PLAN_NONE, i, PLAN_WHY_FENCE_LEFT);
                         }
@@ -408,7 +458,9 @@ static bool ctl_same(const cstate_ctl_t *a, const cstate_ctl_t *b)
             a->generation != b->generation || a->targets_valid != b->targets_valid ||
             a->home_only != b->home_only || a->stable != b->stable ||
             a->repo_index != b->repo_index || a->ngroups != b->ngroups ||
-            memcmp(a->want, b->want, sizeof(a->want)) != 0)
+            memcmp(a->want, b->want, sizeof(a->want)) != 0 ||
+            memcmp(a->want_inc, b->want_inc, sizeof(a->want_inc)) != 0 ||
+            memcmp(a->boot, b->boot, sizeof(a->boot)) != 0)
                 return false;
         for (unsigned g = 0; g < CONF_MAX_RGS; g++) {
                 const rgm_ctl_t *x = &a->ctl[g], *y = &b->ctl[g];
@@ -506,6 +558,7 @@ void plan(const plan_input_t *in, plan_output_t *out)
                 return;
         plan_adopt_generation(v, &out->mem, cfg);
 
+        node_lives(in, out);
         eligible = stops_and_eligible(in, out);
         net_down = selective_fallover(in, out, eligible);
         poison_pill(in, out, net_down);

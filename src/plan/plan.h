@@ -50,7 +50,10 @@ typedef enum {
         PLAN_WHY_NET_WORSE,          /* network worse, not yet for the detection time */
         PLAN_WHY_SELECTIVE_FALLOVER, /* network worse for the detection time */
         PLAN_WHY_POISON_PILL,        /* network down and a group with service IPs in ERROR */
-        PLAN_WHY_FENCE_LEFT,         /* ordered to reset, left the view: wanted active again */
+        PLAN_WHY_FENCE_LEFT,         /* ordered to reset, left the view: the order is lifted */
+        PLAN_WHY_RESTARTED,          /* its daemon restarted: services wait for clmgr start */
+        PLAN_WHY_RESTART_START,      /* its daemon restarted, start at restart: wanted active */
+        PLAN_WHY_NO_WATCHDOG,        /* DEADMAN_MODE a and no armed watchdog: not wanted active */
         PLAN_WHY_NODE_UNSETTLED,     /* services not where wanted, or not heard lately */
         /* cluster */
         PLAN_WHY_LEASE_CANDIDATE, /* node: most groups held among members with a working disk */
@@ -98,6 +101,7 @@ void plan_memory_init(plan_memory_t *mem);
 typedef struct plan_node {
         usec_t last_heard;   /* newest time heard on any path, 0 = never (self: ignored) */
         uint64_t generation; /* configuration generation it runs (self: the configuration's) */
+        uint64_t incarnation; /* of the daemon whose report is held (0 = unknown) */
         bool have_report;
         /* its newest report (valid if have_report) */
         uint64_t report_seq;
@@ -106,6 +110,8 @@ typedef struct plan_node {
         uint64_t net_heard; /* peers it heard on the service network */
         bool disk_ok;
         uint8_t repo_index;
+        bool fenced;                /* its watchdog is armed */
+        bool autostart;             /* it starts cluster services when its daemon starts */
         uint64_t ctl_view, ctl_seq; /* control publication it answers */
         unsigned held;              /* groups it holds or is busy with (lease candidate) */
 } plan_node_t;

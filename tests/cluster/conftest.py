@@ -44,7 +44,7 @@ def started_lab(build_dir, nodes=3, extra_commands=(), need_repofs=False):
         lab.start_all()
         lab.configure(extra_commands=extra_commands(lab) if callable(extra_commands)
                       else extra_commands)
-        lab.clmgr("n1", "start", "cluster")
+        lab.clmgr("n1", "start", "cluster", "WHEN=both")
         lab.wait_group_online("web_rg", "n1", timeout=60)
         yield lab
         check_sanitizer_reports(lab)
@@ -142,7 +142,7 @@ def restore(lab, home="n1"):
     lab.wait_for(lambda: all(x["STATE"] != "DOWN" for x in lab.status(first)["nodes"]),
                  60, what="all nodes reachable")
     def start():  # the coordinator may change while nodes rejoin: retry
-        r = lab.clmgr(first, "start", "cluster", timeout=120, check=False)
+        r = lab.clmgr(first, "start", "cluster", "WHEN=both", timeout=120, check=False)
         return r.returncode == 0
     lab.wait_for(start, 60, interval=0.5, what="clmgr start cluster accepted")
     if lab.owner_of("web_rg") != home:

@@ -122,7 +122,7 @@ def test_concurrent_edits_cluster_running(build_dir):
     try:
         lab.start_all()
         lab.configure()
-        lab.clmgr("n1", "start", "cluster", timeout=CMD_TIMEOUT)
+        lab.clmgr("n1", "start", "cluster", "WHEN=both", timeout=CMD_TIMEOUT)
         lab.wait_group_online("web_rg", "n1", timeout=60)
         coord = lab.status("n1")["cluster"]["COORDINATOR"]
         other = "n2" if coord == "n1" else "n1"
@@ -172,7 +172,7 @@ def test_coordinator_change_during_forwarded_edit(build_dir):
     try:
         lab.start_all()
         lab.configure()
-        lab.clmgr("n1", "start", "cluster", timeout=CMD_TIMEOUT)
+        lab.clmgr("n1", "start", "cluster", "WHEN=both", timeout=CMD_TIMEOUT)
         lab.wait_group_online("web_rg", "n1", timeout=60)
         coord = lab.status("n3")["cluster"]["COORDINATOR"]
         asker = next(n for n in lab.node_names if n != coord)

@@ -76,7 +76,7 @@ def test_stop_cluster_graceful_short_form(cluster):
     st = cluster.status("n2")
     assert [n["STATE"] for n in st["nodes"]] == ["OFFLINE"] * 3
     assert _group(cluster, "n2")["STATE"] == "OFFLINE"
-    cluster.clmgr("n2", "start", "cluster", "-o", "home", timeout=120)
+    cluster.clmgr("n2", "start", "cluster", "WHEN=both", "-o", "home", timeout=120)
     cluster.wait_group_online(WEB, "n1", timeout=60)
 
 

@@ -85,7 +85,7 @@ def home(lab):
             lab.restart(n)
     lab.wait_for(lambda: all(x["STATE"] != "DOWN" for x in lab.status("n1")["nodes"]),
                  60, what="all nodes reachable")
-    lab.wait_for(lambda: lab.clmgr("n1", "start", "cluster", timeout=120, check=False).returncode == 0,
+    lab.wait_for(lambda: lab.clmgr("n1", "start", "cluster", "WHEN=both", timeout=120, check=False).returncode == 0,
                  60, interval=0.5, what="clmgr start cluster accepted")
     for rg, node in ((WEB, "n1"), ("g2", "n2"), ("g3", "n3")):
         if lab.owner_of(rg, via="n1") != node:

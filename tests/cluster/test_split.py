@@ -127,7 +127,7 @@ def test_owner_cut_from_network_and_disk_releases_before_takeover(cluster, s1):
     assert cluster.owner_of(WEB) == "n1"
     # no priority override location in force (restore() moves the group
     # home with one): after the heal the group must stay where it is
-    cluster.clmgr("n1", "start", "cluster")
+    cluster.clmgr("n1", "start", "cluster", "WHEN=both")
     with s1():
         t0 = time.monotonic()
         cluster.cut_link("n1")

@@ -62,7 +62,7 @@ def test_owner_loses_network_and_disk_other_takes_over(duo):
     repository: it cannot renew the lease nor hear its peer, releases (or
     is fenced); the other node takes the lease after it expired and then
     the group."""
-    duo.clmgr("n1", "start", "cluster")  # no priority override location in force
+    duo.clmgr("n1", "start", "cluster", "WHEN=both")  # no priority override location in force
     with S1Sampler(duo) as s1:
         t0 = time.monotonic()
         duo.cut_link("n1")

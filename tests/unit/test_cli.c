@@ -187,25 +187,25 @@ static void test_start(void **state)
 
         (void)state;
         assert_int_equal(PARSE(&c, "online", "cluster"), 0);
-        expect_json(c.requests, "[{\"op\":\"start\",\"nodes\":null,\"home_only\":false}]");
+        expect_json(c.requests, "[{\"op\":\"start\",\"nodes\":null,\"home_only\":false,\"when\":\"now\"}]");
         assert_int_equal(c.wait.kind, CLI_WAIT_START);
         assert_null(c.wait.names);
         assert_int_equal(c.wait.timeout_usec, CLI_DEFAULT_TIMEOUT_USEC);
         assert_int_equal(c.show, CLI_SHOW_NONE);
         cli_cmd_clear(&c);
-        EXPECT_REQ("[{\"op\":\"start\",\"nodes\":null,\"home_only\":true}]", "start", "cluster",
+        EXPECT_REQ("[{\"op\":\"start\",\"nodes\":null,\"home_only\":true,\"when\":\"now\"}]", "start", "cluster",
                    "-o", "home");
-        EXPECT_REQ("[{\"op\":\"start\",\"nodes\":null,\"home_only\":true}]", "start", "-o", "home",
+        EXPECT_REQ("[{\"op\":\"start\",\"nodes\":null,\"home_only\":true,\"when\":\"now\"}]", "start", "-o", "home",
                    "cluster");
-        EXPECT_REQ("[{\"op\":\"start\",\"nodes\":null,\"home_only\":true}]", "-o", "HOME", "start",
+        EXPECT_REQ("[{\"op\":\"start\",\"nodes\":null,\"home_only\":true,\"when\":\"now\"}]", "-o", "HOME", "start",
                    "cluster");
-        EXPECT_REQ("[{\"op\":\"start\",\"nodes\":null,\"home_only\":false}]", "online", "cluster",
+        EXPECT_REQ("[{\"op\":\"start\",\"nodes\":null,\"home_only\":false,\"when\":\"now\"}]", "online", "cluster",
                    "WHEN=now", "MANAGE=auto");
-        EXPECT_REQ("[{\"op\":\"start\",\"nodes\":null,\"home_only\":false}]", "on", "c", "when=NOW",
+        EXPECT_REQ("[{\"op\":\"start\",\"nodes\":null,\"home_only\":false,\"when\":\"now\"}]", "on", "c", "when=NOW",
                    "man=auto");
         assert_int_equal(PARSE(&c, "start", "node", "n1,n2", "TIMEOUT=30"), 0);
         expect_json(c.requests,
-                    "[{\"op\":\"start\",\"nodes\":[\"n1\",\"n2\"],\"home_only\":false}]");
+                    "[{\"op\":\"start\",\"nodes\":[\"n1\",\"n2\"],\"home_only\":false,\"when\":\"now\"}]");
         expect_json(c.wait.names, "[\"n1\",\"n2\"]");
         assert_int_equal(c.wait.timeout_usec, 30 * USEC_PER_SEC);
         cli_cmd_clear(&c);
@@ -214,7 +214,21 @@ static void test_start(void **state)
         cli_cmd_clear(&c);
         EXPECT_ERR(3, "node name is required", "online", "node");
         EXPECT_ERR(4, "MANAGE=manual", "online", "cluster", "MANAGE=manual");
-        EXPECT_ERR(4, "WHEN=restart", "online", "cluster", "WHEN=restart");
+        EXPECT_ERR(4, "WHEN=reboot", "online", "cluster", "WHEN=reboot");
+        /* WHEN=restart: recorded on the nodes, waits for that only */
+        assert_int_equal(PARSE(&c, "start", "node", "n2", "WHEN=restart"), 0);
+        expect_json(c.requests,
+                    "[{\"op\":\"start\",\"nodes\":[\"n2\"],\"home_only\":false,\"when\":\"restart\"}]");
+        assert_int_equal(c.wait.kind, CLI_WAIT_BOOT_ON);
+        cli_cmd_clear(&c);
+        assert_int_equal(PARSE(&c, "start", "cluster", "when=Both"), 0);
+        expect_json(c.requests,
+                    "[{\"op\":\"start\",\"nodes\":null,\"home_only\":false,\"when\":\"both\"}]");
+        assert_int_equal(c.wait.kind, CLI_WAIT_START);
+        cli_cmd_clear(&c);
+        assert_int_equal(PARSE(&c, "stop", "node", "n1", "WHEN=restart"), 0);
+        assert_int_equal(c.wait.kind, CLI_WAIT_BOOT_OFF);
+        cli_cmd_clear(&c);
         EXPECT_ERR(4, "-o away", "start", "cluster", "-o", "away");
         EXPECT_ERR(4, "TIMEOUT=abc", "start", "cluster", "TIMEOUT=abc");
         EXPECT_ERR(4, "FORCE", "start", "cluster", "FORCE=true");
@@ -229,24 +243,24 @@ static void test_stop(void **state)
 
         (void)state;
         assert_int_equal(PARSE(&c, "offline", "cluster"), 0);
-        expect_json(c.requests, "[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"offline\"}]");
+        expect_json(c.requests, "[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"offline\",\"when\":\"now\"}]");
         assert_int_equal(c.wait.kind, CLI_WAIT_STOP);
         cli_cmd_clear(&c);
-        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"offline\"}]", "stop", "cluster",
+        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"offline\",\"when\":\"now\"}]", "stop", "cluster",
                    "-m", "graceful");
-        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"move\"}]", "stop", "cluster",
+        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"move\",\"when\":\"now\"}]", "stop", "cluster",
                    "-m", "takeover");
-        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"unmanage\"}]", "stop", "cluster",
+        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"unmanage\",\"when\":\"now\"}]", "stop", "cluster",
                    "-mforced");
-        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"move\"}]", "offline", "cluster",
+        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"move\",\"when\":\"now\"}]", "offline", "cluster",
                    "MANAGE=move");
-        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"move\"}]", "off", "cluster",
+        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"move\",\"when\":\"now\"}]", "off", "cluster",
                    "MANAGE=move", "-m", "takeover");
-        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":[\"n2\"],\"manage\":\"unmanage\"}]", "off", "node",
+        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":[\"n2\"],\"manage\":\"unmanage\",\"when\":\"now\"}]", "off", "node",
                    "n2", "MANAGE=unmanage");
         assert_int_equal(PARSE(&c, "stop", "node", "n1,n3", "-m", "offline"), 0);
         expect_json(c.requests,
-                    "[{\"op\":\"stop\",\"nodes\":[\"n1\",\"n3\"],\"manage\":\"offline\"}]");
+                    "[{\"op\":\"stop\",\"nodes\":[\"n1\",\"n3\"],\"manage\":\"offline\",\"when\":\"now\"}]");
         expect_json(c.wait.names, "[\"n1\",\"n3\"]");
         cli_cmd_clear(&c);
         EXPECT_ERR(4, "bogus", "stop", "cluster", "-m", "bogus");
@@ -334,9 +348,9 @@ static void test_runbook_short_forms(void **state)
                    "{\"op\":\"sync\"}]",
                    "modify", "fallback", "-g", "a,b,c", "-m", "never");
         /* The other runbook forms. */
-        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"offline\"}]", "stop", "cluster",
+        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"offline\",\"when\":\"now\"}]", "stop", "cluster",
                    "-m", "graceful");
-        EXPECT_REQ("[{\"op\":\"start\",\"nodes\":null,\"home_only\":true}]", "start", "cluster",
+        EXPECT_REQ("[{\"op\":\"start\",\"nodes\":null,\"home_only\":true,\"when\":\"now\"}]", "start", "cluster",
                    "-o", "home");
         EXPECT_ERR(3, "-g", "set", "failover", "-m", "next");
         EXPECT_ERR(3, "-m", "set", "fallback", "-g", "web_rg");
@@ -606,9 +620,10 @@ static const char *const status_json =
     "{\"ok\":true,\"cluster\":{\"NAME\":\"demo\",\"STATE\":\"STABLE\",\"GENERATION\":3,"
     "\"COORDINATOR\":\"n1\",\"VIEW\":7,\"MEMBERS\":[\"n1\",\"n2\",\"n3\"],\"QUORUM\":true,\"LOCAL_"
     "NODE\":\"n2\"},"
-    "\"nodes\":[{\"NAME\":\"n1\",\"STATE\":\"ONLINE\",\"REACHABLE\":true,\"PATHS\":\"net,disk\","
-    "\"NETWORK\":\"UP\",\"REPOSITORY\":\"UP\"},"
+    "\"nodes\":[{\"NAME\":\"n1\",\"STATE\":\"OFFLINE\",\"REACHABLE\":true,\"PATHS\":\"net,disk\","
+    "\"NETWORK\":\"UP\",\"REPOSITORY\":\"UP\",\"DAEMON\":\"UP\",\"WATCHDOG\":\"softdog (armed)\"},"
     "{\"NAME\":\"n2\",\"STATE\":\"ONLINE\",\"REACHABLE\":true,\"PATHS\":\"disk\","
+    "\"DAEMON\":\"UP\",\"WATCHDOG\":\"hardware (armed)\",\"START_ON_RESTART\":true,"
     "\"NETWORK\":\"DOWN (no carrier)\",\"REPOSITORY\":\"UP\"},"
     "{\"NAME\":\"n3\",\"STATE\":\"DOWN\",\"REACHABLE\":false,\"PATHS\":\"\"}],"
     "\"groups\":[{\"NAME\":\"web_rg\",\"STATE\":\"ONLINE\",\"CURRENT_NODE\":\"n1\",\"TARGET\":"
@@ -638,10 +653,14 @@ static void test_output_status(void **state)
         assert_string_equal(
             text, "Cluster: demo  State: STABLE  Coordinator: n1  View: 7  Members: n1 n2 n3  "
                   "Quorum: yes\n"
-                  "Node     State      Paths     Network              Repository\n"
-                  "n1       ONLINE     net,disk  UP                   UP\n"
-                  "n2       ONLINE     disk      DOWN (no carrier)    UP\n"
-                  "n3       DOWN       -         -                    -\n"
+                  "Node     State      Daemon  Watchdog               Paths     Network              "
+                  "Repository\n"
+                  "n1       OFFLINE    up      softdog (armed)        net,disk  UP                   UP\n"
+                  "n2       ONLINE*    up      hardware (armed)       disk      DOWN (no carrier)    "
+                  "UP\n"
+                  "n3       DOWN       down    -                      -         -                    -\n"
+                  "OFFLINE with the daemon up: cluster services stopped (clmgr start node <node>)\n"
+                  "*: starts cluster services whenever hamrd starts (WHEN=restart)\n"
                   "-----------------------------------------------------------------------------\n"
                   "Group Name                     Group State                  Node\n"
                   "-----------------------------------------------------------------------------\n"
@@ -915,7 +934,7 @@ static void test_schema_classes(void **state)
         cli_cmd_clear(&c);
         EXPECT_ERR(4, "'n' is ambiguous", "query", "n"); /* node, network */
         EXPECT_REQ("[{\"op\":\"rg_offline\",\"groups\":[\"a\"]}]", "offline", "r", "a");
-        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":[\"n1\"],\"manage\":\"offline\"}]", "stop", "n",
+        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":[\"n1\"],\"manage\":\"offline\",\"when\":\"now\"}]", "stop", "n",
                    "n1"); /* among the runtime classes "n" is node */
         EXPECT_ERR(4, "allowed: resource_group (rg)", "move", "cluster", "NODE=n1");
         EXPECT_ERR(4, "allowed: cluster)", "verify", "rg");

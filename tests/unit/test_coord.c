@@ -29,6 +29,8 @@ typedef struct rep {
         uint64_t net_heard;
         uint8_t gstate[CONF_MAX_RGS];
         uint64_t seq;
+        bool unfenced;  /* no armed watchdog */
+        bool autostart; /* start at restart recorded */
 } rep_t;
 static rep_t self_rep, peer_rep;
 
@@ -41,6 +43,9 @@ static void push_report(uint16_t id, uint64_t inc, rep_t *r)
         out.services = r->services;
         out.net = r->net;
         out.net_heard = r->net_heard;
+        out.watchdog = r->unfenced ? CSTATE_WD_NONE : CSTATE_WD_EMULATOR;
+        out.fenced = !r->unfenced;
+        out.autostart = r->autostart;
         /* a control state of an older view is taken over as publication 1
          * of the current one (coord adopt_view) */
         out.ctl_view = cur->view.view_id;
@@ -174,6 +179,55 @@ static void test_start_then_schedule(void **state)
         assert_true(cs->ctl.ctl_seq > pub);
         assert_true(cs->ctl.targets_valid);
         assert_int_equal(cs->ctl.target[0], 0); /* OHN: home node n1 */
+        memb_free(m);
+}
+
+/* DEADMAN_MODE a: a node without an armed watchdog may not start cluster
+ * services (nothing would reset it if its daemon died holding groups);
+ * DEADMAN_MODE e accepts it. A start binds the want to the daemon's
+ * incarnation; WHEN=restart records start at restart only. */
+static void test_start_needs_watchdog_and_binds_incarnation(void **state)
+{
+        coord_t c;
+        char err[CONF_ERR_LEN];
+        usec_t now = now_usec();
+        memb_t *m = cluster_of_three(&c, now);
+
+        (void)state;
+        peer_rep.unfenced = true;
+        all_report(m, now, SVC_INACTIVE, RG_S_OFFLINE);
+        update(&c, m, now);
+        assert_int_equal(command(&c, m, "{\"op\":\"start\"}", err), -HAMR_E_BUSY);
+        assert_non_null(strstr(err, "node \"n2\": no armed watchdog"));
+        assert_non_null(strstr(err, "DEADMAN_MODE=e"));
+        for (int i = 0; i < 3; i++)
+                assert_int_equal(cs->ctl.want[i], WANT_INACTIVE); /* nothing half-applied */
+        /* the fenced node alone may start, bound to its daemon */
+        assert_int_equal(command(&c, m, "{\"op\":\"start\",\"nodes\":[\"n1\"]}", err), 0);
+        assert_int_equal(cs->ctl.want[0], WANT_ACTIVE);
+        assert_int_equal(cs->ctl.want_inc[0], 10);
+        /* WHEN=restart: recorded, services not started now */
+        assert_int_equal(command(&c, m,
+                                 "{\"op\":\"start\",\"nodes\":[\"n2\"],\"when\":\"restart\"}",
+                                 err),
+                         0);
+        assert_int_equal(cs->ctl.want[1], WANT_INACTIVE);
+        assert_int_equal(cs->ctl.boot[1], BOOT_START);
+        assert_int_equal(command(&c, m, "{\"op\":\"start\",\"when\":\"later\"}", err),
+                         -HAMR_E_BAD_VALUE);
+        assert_non_null(strstr(err, "now, restart, both"));
+        /* the node records it: the order is done */
+        peer_rep.autostart = true;
+        push_peers();
+        update(&c, m, now);
+        assert_int_equal(cs->ctl.boot[1], BOOT_KEEP);
+        /* DEADMAN_MODE e: running unfenced is accepted */
+        cfg.deadman_mode = DMS_MODE_EVENT;
+        assert_int_equal(command(&c, m, "{\"op\":\"start\"}", err), 0);
+        assert_int_equal(cs->ctl.want[1], WANT_ACTIVE);
+        assert_int_equal(cs->ctl.want_inc[2], 12);
+        cfg.deadman_mode = DMS_MODE_ASSERT;
+        peer_rep.unfenced = peer_rep.autostart = false;
         memb_free(m);
 }
 
@@ -542,6 +596,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_start_then_schedule),
+            cmocka_unit_test(test_start_needs_watchdog_and_binds_incarnation),
             cmocka_unit_test(test_bad_requests_change_nothing),
             cmocka_unit_test(test_stop_offline_and_restart_node),
             cmocka_unit_test(test_move_needs_active_node_and_sets_pol),

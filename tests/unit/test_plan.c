@@ -6,6 +6,7 @@
  * Scenario format: one directive per line, words separated by blanks, '#'
  * starts a comment, double quotes group words. Times: 150ms, 2s, 500us.
  *   config [hb_interval=T] [hb_freq=T] [grace=T] [net_fdt=T] [backups=N]
+ *          [deadman=a|e]
  *                            (defaults 100ms, 300ms, 100ms, 200ms, 0; the
  *                            detection time is hb_freq + grace)
  *   nodes N[:ID]...          node names; the first is the coordinator (self)
@@ -19,6 +20,10 @@
  *   node N [report=0|1] [services=ACTIVE|INACTIVE|STOPPING|UNMANAGED]
  *          [net=OK|SILENT|NO_CARRIER] [hears=A,B|-|all] [disk=0|1] [repo=K]
  *          [heard=live|never|-T] [gen=K] [answers=old|current]
+ *          [inc=K] [fenced=0|1] [autostart=0|1]
+ *                            inc: its daemon's incarnation (initially 0:
+ *                            unknown), fenced: watchdog armed (initially 1),
+ *                            autostart: start at restart recorded
  *                            facts about a node (initially: a report,
  *                            ACTIVE, net OK hearing every other node, disk
  *                            ok, repository 0, heard live (now), generation
@@ -28,6 +33,8 @@
  *   ack N...|*               these nodes answer the newest publication
  *                            (initially every node answers publication 1)
  *   want N=ACTIVE|INACTIVE|STOP_OFFLINE|STOP_MOVE|UNMANAGE|FENCE...
+ *   want_inc N=K...          the incarnation each want was decided for
+ *   boot N=KEEP|START|MANUAL...  a pending start-at-restart order
  *   ctl G|* [started=0|1] [pol=N|-] [move=N|-] [last=N|-] [admin=auto|offline]
  *           [target=N|-]     control state (initially: every node wanted
  *                            ACTIVE, no targets, startup policy not done)
@@ -36,7 +43,7 @@
  *              [pol=N|-] [move=N|-] [admin=auto|offline]
  *                            why and changed are read from the group's
  *                            decision log entry
- *   expect node N [want=...] [net_down=0|1]
+ *   expect node N [want=...] [net_down=0|1] [want_inc=K] [boot=KEEP|START|MANUAL]
  *   expect cluster [valid=0|1] [stable=0|1] [publish=0|1] [lease=N|-]
  *                  [arr=K|-] [wakeup=+T|never]
  *   log CODE [group=G] [node=N|K]   the decision log has such an entry
@@ -214,6 +221,7 @@ static void reset_node(scn_t *s, int id)
         n->services = SVC_ACTIVE;
         n->net = NET_OK;
         n->disk_ok = true;
+        n->fenced = true;
         n->generation = s->cfg.generation;
         n->ctl_view = 1;
         n->ctl_seq = 1;
@@ -238,6 +246,11 @@ static int do_config(scn_t *s, tokens_t *t)
                         r = parse_time(s, v, &s->cfg.grace_usec);
                 else if (strcmp(k, "net_fdt") == 0)
                         r = parse_time(s, v, &s->cfg.net_fdt_usec);
+                else if (strcmp(k, "deadman") == 0) {
+                        if (strcmp(v, "a") && strcmp(v, "e"))
+                                return scn_fail(s, "deadman must be a or e");
+                        s->cfg.deadman_mode = v[0] == 'a' ? DMS_MODE_ASSERT : DMS_MODE_EVENT;
+                }
                 else if (strcmp(k, "backups") == 0) {
                         r = parse_uint(s, v, &n);
                         if (r == 0 && n > CONF_MAX_BACKUP_REPOS)
@@ -436,6 +449,17 @@ static int do_node(scn_t *s, tokens_t *t)
                         if (parse_uint(s, v, &u) < 0)
                                 return -1;
                         n->generation = u;
+                } else if (strcmp(k, "inc") == 0) {
+                        if (parse_uint(s, v, &u) < 0)
+                                return -1;
+                        n->incarnation = u;
+                } else if (strcmp(k, "fenced") == 0 || strcmp(k, "autostart") == 0) {
+                        if (parse_bool(s, v, &b) < 0)
+                                return -1;
+                        if (k[0] == 'f')
+                                n->fenced = b;
+                        else
+                                n->autostart = b;
                 } else if (strcmp(k, "answers") == 0) {
                         /* the view its report answers: this one, or an
                          * older one (a report from before it left) */
@@ -493,6 +517,33 @@ static int do_ack(scn_t *s, tokens_t *t)
                         s->in.node[id].ctl_seq = s->in.ctl.ctl_seq;
                         s->in.node[id].report_seq++;
                 }
+        return 0;
+}
+
+static const char *const BOOTS[] = {"KEEP", "START", "MANUAL"};
+
+static int do_want_inc(scn_t *s, tokens_t *t)
+{
+        for (unsigned i = 1; i < t->n; i++) {
+                char *v = scn_split_kv(t->v[i]);
+                int id = node_id(s, t->v[i]);
+                unsigned long u = 0;
+                if (id < 0 || !v || parse_uint(s, v, &u) < 0)
+                        return scn_fail(s, "expected NODE=INCARNATION, got '%s'", t->v[i]);
+                s->in.ctl.want_inc[id] = u;
+        }
+        return 0;
+}
+
+static int do_boot(scn_t *s, tokens_t *t)
+{
+        for (unsigned i = 1; i < t->n; i++) {
+                char *v = scn_split_kv(t->v[i]);
+                int id = node_id(s, t->v[i]), x = v ? lookup(BOOTS, 3, v) : -1;
+                if (id < 0 || x < 0)
+                        return scn_fail(s, "expected NODE=KEEP|START|MANUAL, got '%s'", t->v[i]);
+                s->in.ctl.boot[id] = (uint8_t)x;
+        }
         return 0;
 }
 
@@ -670,6 +721,7 @@ static int expect_group(scn_t *s, tokens_t *t)
 static int expect_node(scn_t *s, tokens_t *t)
 {
         int id = t->n >= 3 ? node_id(s, t->v[2]) : -1;
+        char num[32];
 
         if (id < 0)
                 return scn_fail(s, "expect node N key=value...");
@@ -683,6 +735,12 @@ static int expect_node(scn_t *s, tokens_t *t)
                         got = s->out.ctl.want[id] < WANT_COUNT ? WANTS[s->out.ctl.want[id]] : "?";
                 else if (strcmp(k, "net_down") == 0)
                         got = s->out.mem.net_down & BIT(id) ? "1" : "0";
+                else if (strcmp(k, "want_inc") == 0) {
+                        snprintf(num, sizeof(num), "%llu",
+                                 (unsigned long long)s->out.ctl.want_inc[id]);
+                        got = num;
+                } else if (strcmp(k, "boot") == 0)
+                        got = s->out.ctl.boot[id] <= BOOT_MANUAL ? BOOTS[s->out.ctl.boot[id]] : "?";
                 else
                         return scn_fail(s, "unknown expect node key '%s'", k);
                 if (check(s, t->v[2], k, v, got) < 0)
@@ -803,7 +861,8 @@ static int do_line(scn_t *s, tokens_t *t)
 {
         static const char *const inputs[] = {"at",   "members",   "quorate",    "agreed",
                                              "node", "state",     "ack",        "want",
-                                             "ctl",  "home_only", "repo_index", "repo_bad"};
+                                             "ctl",  "home_only", "repo_index", "repo_bad",
+                                             "want_inc", "boot"};
         const char *d = t->v[0];
         bool input = lookup(inputs, sizeof(inputs) / sizeof(inputs[0]), d) >= 0;
         bool checks = !strcmp(d, "expect") || !strcmp(d, "log") || !strcmp(d, "nolog");
@@ -845,6 +904,10 @@ static int do_line(scn_t *s, tokens_t *t)
                 return do_state(s, t);
         if (!strcmp(d, "ack"))
                 return do_ack(s, t);
+        if (!strcmp(d, "want_inc"))
+                return do_want_inc(s, t);
+        if (!strcmp(d, "boot"))
+                return do_boot(s, t);
         if (!strcmp(d, "want"))
                 return do_want(s, t);
         if (!strcmp(d, "ctl"))
