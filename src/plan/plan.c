@@ -221,8 +221,8 @@ int plan_lease_candidate(const plan_input_t *in)
  * otherwise. A want decided while the node was down (want_inc 0) binds to
  * its next start. A pending start-at-restart order is cleared once the
  * node reports the setting recorded. In DEADMAN_MODE a, a node without an
- * armed watchdog is not wanted active: nothing would reset it if its
- * daemon died while it held groups (docs/safety.md). */
+ * armed watchdog is not started: nothing would reset it if its daemon
+ * died while it held groups (docs/safety.md). */
 static void node_lives(const plan_input_t *in, plan_output_t *out)
 {
         cstate_ctl_t *v = &out->ctl;
@@ -247,8 +247,12 @@ static void node_lives(const plan_input_t *in, plan_output_t *out)
                 }
                 if (v->boot[i] != BOOT_KEEP && st->autostart == (v->boot[i] == BOOT_START))
                         v->boot[i] = BOOT_KEEP;
+                /* only a start is refused: a running node whose report
+                 * shows no armed watchdog may be between two generations
+                 * (DEADMAN_MODE e -> a: it arms when it applies the new
+                 * one), and stopping it would take every group offline */
                 if (in->cfg->deadman_mode == DMS_MODE_ASSERT && !st->fenced &&
-                    v->want[i] == WANT_ACTIVE) {
+                    v->want[i] == WANT_ACTIVE && st->services == SVC_INACTIVE) {
                         v->want[i] = WANT_INACTIVE;
                         note(out, PLAN_NONE, i, PLAN_WHY_NO_WATCHDOG);
                 }
