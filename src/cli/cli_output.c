@@ -397,6 +397,12 @@ int cli_output_reply(FILE *f, const struct cli_cmd *cmd, json_t *reply)
                         return 0;
                 }
                 print_warnings(f, reply);
+                {
+                        const char *node;
+                        json_t *w;
+                        json_object_foreach(json_object_get(reply, "watchdogs"), node, w)
+                            fprintf(f, "Watchdog of node %s: %s\n", node, json_string_value(w));
+                }
                 if (cmd->show == CLI_SHOW_VERIFY) {
                         fprintf(f, "Verification passed.\n");
                 } else {

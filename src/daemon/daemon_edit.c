@@ -413,6 +413,47 @@ static void sync_run(repo_job_t *job, repo_work_ctx_t *ctx)
         sj->r = r;
 }
 
+/* verify and sync say which watchdog protects each node (from the nodes'
+ * reports), and warn about the nodes DEADMAN_MODE a will not start. */
+static void add_watchdog_notes(hamrd_t *d, json_t *rep)
+{
+        json_t *wd = json_object(), *warn = json_array();
+        char line[300];
+
+        for (unsigned i = 0; d->cfg && i < d->cfg->nnodes; i++) {
+                const conf_node_t *n = &d->cfg->nodes[i];
+                const cstate_report_t *st = cstate_report_of(d->cs, (uint16_t)n->id);
+                if (!st) {
+                        json_object_set_new(wd, n->name, json_string("unknown (daemon not heard)"));
+                        continue;
+                }
+                snprintf(line, sizeof(line), "%s%s", cstate_wd_str(st->watchdog),
+                         st->watchdog == CSTATE_WD_NONE ? ""
+                         : st->fenced                   ? " (armed)"
+                                                        : " (not armed)");
+                json_object_set_new(wd, n->name, json_string(line));
+                if (!st->fenced && d->cfg->deadman_mode == DMS_MODE_ASSERT) {
+                        snprintf(line, sizeof(line),
+                                 "node %s has no armed watchdog (%s): with DEADMAN_MODE=a its "
+                                 "cluster services will not start (load softdog, or accept "
+                                 "running unfenced with DEADMAN_MODE=e)",
+                                 n->name, cstate_wd_str(st->watchdog));
+                        json_array_append_new(warn, json_string(line));
+                } else if (d->cfg->deadman_mode == DMS_MODE_EVENT) {
+                        snprintf(line, sizeof(line),
+                                 "DEADMAN_MODE=e: node %s runs unfenced (nothing resets it if its "
+                                 "daemon dies or hangs)",
+                                 n->name);
+                        json_array_append_new(warn, json_string(line));
+                }
+        }
+        json_object_set_new(rep, "watchdogs", wd);
+        if (json_array_size(warn))
+                json_object_set_new(rep, "warnings", warn);
+        else
+                json_decref(warn);
+}
+
 static void sync_done(void *ud, repo_job_t *job)
 {
         hamrd_t *d = ud;
@@ -438,6 +479,7 @@ static void sync_done(void *ud, repo_job_t *job)
         }
         if (r == 0) {
                 json_t *rep = json_pack("{s:b}", "ok", 1);
+                add_watchdog_notes(d, rep);
                 if (!sj->verify_only)
                         json_object_set_new(rep, "generation",
                                             json_integer((json_int_t)sj->committed_gen));

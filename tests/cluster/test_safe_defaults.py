@@ -69,6 +69,9 @@ def test_status_names_the_watchdog_and_services(fenced):
     assert "lab watchdog emulator" in st["cluster"]["DEADMAN"]["WATCHDOG"]
     text = fenced.clmgr("n2", "status").stdout
     assert "emulator (armed)" in text
+    text = fenced.clmgr("n2", "verify", "cluster").stdout
+    for n in fenced.node_names:
+        assert "Watchdog of node %s: emulator (armed)" % n in text, text
 
 
 def test_restarted_daemon_waits_for_clmgr_start(fenced):
@@ -139,7 +142,9 @@ def test_no_watchdog_refuses_services(build_dir):
         lab.start_all()
         lab.configure()  # DEADMAN_MODE=e (the lab without its emulator)
         lab.clmgr("n1", "modify", "cluster", "DEADMAN_MODE=a")
-        lab.clmgr("n1", "sync", "cluster")
+        text = lab.clmgr("n1", "sync", "cluster").stdout
+        assert "Watchdog of node n2: none" in text, text
+        assert "WARNING: node n2 has no armed watchdog" in text, text
         with S1Sampler(lab) as s1:
             r = lab.clmgr("n1", "start", "cluster", check=False, timeout=60)
             assert r.returncode != 0
