@@ -250,6 +250,7 @@ static int do_config(scn_t *s, tokens_t *t)
                         if (strcmp(v, "a") && strcmp(v, "e"))
                                 return scn_fail(s, "deadman must be a or e");
                         s->cfg.deadman_mode = v[0] == 'a' ? DMS_MODE_ASSERT : DMS_MODE_EVENT;
+                        r = 0;
                 }
                 else if (strcmp(k, "backups") == 0) {
                         r = parse_uint(s, v, &n);
