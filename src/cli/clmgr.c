@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli_client.h"
 #include "cli/cli_output.h"
@@ -15,6 +16,11 @@
 #define REQUEST_TIMEOUT_USEC     (300 * USEC_PER_SEC)
 #define STATUS_CALL_TIMEOUT_USEC (10 * USEC_PER_SEC)
 #define POLL_INTERVAL_USEC       (100 * USEC_PER_MSEC)
+/* A runtime command (start, stop, online, move) refused for want of
+ * quorum is tried again for this long (bounded by TIMEOUT): right after
+ * the first sync the other nodes take a moment to read the configuration
+ * and join, and `clmgr sync cluster; clmgr start cluster` must just work. */
+#define QUORUM_WAIT_USEC (15 * USEC_PER_SEC)
 
 /* clmgr exit code of a reply: 0 if ok, else its rc (1 if absent or odd). */
 static int reply_rc(json_t *reply)
@@ -152,10 +158,21 @@ static int run(struct cli_cmd *cmd)
                         fprintf(stderr, "clmgr: request %s\n", s ? s : "?");
                         free(s);
                 }
-                if (cli_client_call(path, req, REQUEST_TIMEOUT_USEC, &reply, err, sizeof(err)) <
-                    0) {
-                        fprintf(stderr, "ERROR: %s\n", err);
-                        return CLMGR_RC_ERROR;
+                usec_t quorum_until =
+                    now_usec() + (cmd->wait.timeout_usec < QUORUM_WAIT_USEC ? cmd->wait.timeout_usec
+                                                                            : QUORUM_WAIT_USEC);
+                for (;;) {
+                        if (cli_client_call(path, req, REQUEST_TIMEOUT_USEC, &reply, err,
+                                            sizeof(err)) < 0) {
+                                fprintf(stderr, "ERROR: %s\n", err);
+                                return CLMGR_RC_ERROR;
+                        }
+                        if (cmd->wait.kind == CLI_WAIT_NONE || reply_rc(reply) == CLMGR_RC_OK ||
+                            !strstr(reply_error(reply), "no quorum") || now_usec() >= quorum_until)
+                                break;
+                        json_decref(reply);
+                        reply = NULL;
+                        usleep((useconds_t)(2 * POLL_INTERVAL_USEC));
                 }
                 rc = reply_rc(reply);
                 if (rc != CLMGR_RC_OK) {
