@@ -117,6 +117,19 @@ def clmgr_args(lab, line):
     return args
 
 
+def check_addresses(lab, args):
+    """The README's node addresses are the nodes' own (mapped to the lab):
+    a wrong COMMPATH is tolerated by the cluster while the network path
+    works, so it is checked here."""
+    attrs = dict(a.split("=", 1) for a in args if "=" in a)
+    if args[:2] == ["add", "node"]:
+        assert attrs.get("COMMPATH") == lab.addr(args[2]), f"COMMPATH of {args[2]}: {args}"
+    if args[:2] == ["add", "network"]:
+        for pair in attrs.get("INTERFACES", "").split():
+            n, _, a = pair.partition("=")
+            assert a == lab.addr(n), f"INTERFACES address of {n}: {pair}"
+
+
 def unit_argv(build_dir, env_file):
     """ExecStart of the shipped unit with $HAMRD_OPTS from env_file."""
     unit = os.path.join(build_dir, "contrib", "systemd", "hamrd.service")
@@ -239,8 +252,9 @@ def check_after(lab, args, out):
     elif verb[:1] == ["status"]:
         assert "web_rg" in out
     elif verb[:2] == ["move", "resource_group"]:
-        assert lab.owner_of("web_rg") == "n2"
-        lab.wait_for(lambda: served_by(lab) == "n2", 15, what="web app served from n2")
+        to = [a.split("=", 1)[1] for a in args if a.upper().startswith("NODE=")][0]
+        assert lab.owner_of(verb[2]) == to
+        lab.wait_for(lambda: served_by(lab) == to, 15, what=f"web app served from {to}")
     elif verb[:2] == ["query", "resource_group"]:
         assert json.loads(out)
     elif verb[:2] == ["stop", "node"]:
@@ -295,6 +309,7 @@ def test_readme_using_it(build_dir):
         configured = []
         for line in logical_lines(blocks["configure"]):
             args = clmgr_args(lab, line)
+            check_addresses(lab, args)
             lab.clmgr("n1", *args, timeout=60)
             configured.append(tuple(args[:2]))
         assert ("add", "cluster") in configured and ("sync", "cluster") in configured
