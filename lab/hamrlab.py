@@ -1458,6 +1458,44 @@ class Lab:
                     name, nd.proc.returncode, self.log_tail(name)))
         return nd.proc
 
+    def start_daemon_argv(self, name, args, wait=True, timeout=10):
+        """Start hamrd on node `name` with exactly `args` (after the lab's
+        shared-disk binds, nothing added): for tests that start hamrd the
+        way a document says (tests/cluster/test_readme.py).  The caller
+        passes the lab's --key/--socket/--state-dir/--watchdog paths.
+        Same environment, log and wait as start_daemon()."""
+        nd = self.node(name)
+        if self.daemon_running(name):
+            raise LabError('hamrd already running on %s (pid %d)' % (name, nd.proc.pid))
+        self._sync_watchdog()
+        if not nd.powered:
+            raise LabError('%s is crashed (powered off): use restart()' % name)
+        try:
+            os.unlink(nd.sock)
+        except FileNotFoundError:
+            pass
+        argv = self._disk_binds(name) + [self.hamrd] + [str(a) for a in args]
+        env = self.node_env(name)
+        env.pop('HAMR_RG', None)
+        env['HAMR_SOCKET'] = nd.sock
+        with open(nd.log, 'ab') as log:
+            log.write(('--- %.3f lab: start hamrd on %s: %s\n' % (
+                time.monotonic(), name, ' '.join(argv[-len(args) - 1:]))).encode())
+            log.flush()
+            nd.proc = self.run_in_node(name, argv, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                       cwd=nd.state_dir)
+        if wait:
+            try:
+                self.wait_for(lambda: os.path.exists(nd.sock) or nd.proc.poll() is not None,
+                              timeout, what='hamrd socket on %s' % name)
+            except TimeoutError:
+                raise LabError('hamrd on %s: no socket after %ss\n%s' % (
+                    name, timeout, self.log_tail(name))) from None
+            if nd.proc.poll() is not None:
+                raise LabError('hamrd on %s exited with %s\n%s' % (
+                    name, nd.proc.returncode, self.log_tail(name)))
+        return nd.proc
+
     def start_all(self, wait=True, timeout=10):
         self._sync_watchdog()
         for name, nd in self.nodes.items():

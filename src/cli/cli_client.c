@@ -153,10 +153,17 @@ int cli_client_call(const char *path, json_t *req, usec_t timeout_usec, json_t *
 
         r = connect_unix(path, &fd);
         if (r < 0) {
+                /* Point at what exists: the shipped unit
+                 * (contrib/systemd/hamrd.service), hamrd itself, and the
+                 * socket clmgr looked at (README "Using it"). */
                 snprintf(err, errlen, "cannot reach hamrd at %s: %s%s", path, strerror(-r),
-                         r == -EACCES || r == -EPERM ? " (clmgr must run as root)"
-                                                     : " (are cluster services running? start "
-                                                       "hamrd, e.g. 'systemctl start hamrd')");
+                         r == -EACCES || r == -EPERM
+                             ? " (clmgr must run as root)"
+                             : " (is hamrd running on this node? start it with 'systemctl "
+                               "start hamrd' (unit contrib/systemd/hamrd.service, options "
+                               "in /etc/default/hamrd) or 'hamrd --repository PATH' (see "
+                               "hamrd --help); a hamrd started with --socket P: set "
+                               "HAMR_SOCKET=P)");
                 return r;
         }
         out = json_dumps(req, JSON_COMPACT);

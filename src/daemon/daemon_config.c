@@ -258,8 +258,10 @@ int hamrd_config_job_repo(repo_work_ctx_t *ctx, const char *path, repo_t **ret_r
 
         if (r == -ENODATA || r == -ENOENT) {
                 snprintf(err, errlen,
-                         "no cluster is defined yet: start with clmgr add cluster NAME "
-                         "REPOSITORY=<path>");
+                         "no cluster is defined on repository %s (hamrd --repository): "
+                         "define one with clmgr add cluster NAME REPOSITORY=%s, or start "
+                         "hamrd with --repository set to the disk that holds it",
+                         path, path);
                 return -HAMR_E_NOT_CONFIGURED;
         }
         if (r < 0)

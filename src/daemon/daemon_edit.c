@@ -186,11 +186,19 @@ static int check_repository_attr(hamrd_t *d, conf_class_t cls, edit_job_t *ej, c
                 int a = conf_attr_lookup(cls, ej->keys[i]);
                 if (a < 0 || strcmp(conf_class_def(cls)->attrs[a].name, "REPOSITORY"))
                         continue;
+                /* Kept refused rather than adopted: every node finds the
+                 * configuration on the repository it was started with,
+                 * before it has a key or a configuration to learn it from
+                 * the network, so the path must be hamrd's on every node
+                 * (README "Using it"). */
                 if (strcmp(ej->values[i], d->repo_path)) {
                         snprintf(err, errlen,
-                                 "cluster: REPOSITORY=\"%s\" is not allowed; this node's hamrd "
-                                 "uses the repository \"%s\" (hamrd --repository)",
-                                 ej->values[i], d->repo_path);
+                                 "cluster: REPOSITORY=\"%s\" does not match the repository this "
+                                 "node's hamrd was started with, \"%s\" (hamrd --repository, "
+                                 "default /var/lib/hamr/repository); every node finds the "
+                                 "configuration there: start hamrd with --repository %s on "
+                                 "every node (in /etc/default/hamrd), or give REPOSITORY=%s",
+                                 ej->values[i], d->repo_path, ej->values[i], d->repo_path);
                         return -HAMR_E_BAD_VALUE;
                 }
         }
