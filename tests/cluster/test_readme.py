@@ -29,7 +29,6 @@ import re
 import shlex
 import subprocess
 import tempfile
-import time
 
 import pytest
 
