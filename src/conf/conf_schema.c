@@ -817,8 +817,7 @@ static bool ipv4_list_valid(const conf_attr_def_t *ad, const char *v, char *why,
                 }
                 h = ntohl(a.s_addr);
                 if ((h >> 28) >= 0xe || h >> 24 == 127) {
-                        snprintf(why, whylen, "%s is not a unicast address outside the host",
-                                 tok);
+                        snprintf(why, whylen, "%s is not a unicast address outside the host", tok);
                         return false;
                 }
                 if (n >= (size_t)ad->max || n >= CONF_MAX_NETMON_TARGETS) {

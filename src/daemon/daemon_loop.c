@@ -134,8 +134,8 @@ static void build_report(hamrd_t *d, usec_t now)
         {
                 bool targets;
                 bool ok = netmon_reaches(netmon, now, d->cfg->net_fdt_usec, &targets);
-                r.reach = (uint8_t)((targets ? CSTATE_REACH_TARGETS : 0) |
-                                    (ok ? CSTATE_REACH_OK : 0));
+                r.reach =
+                    (uint8_t)((targets ? CSTATE_REACH_TARGETS : 0) | (ok ? CSTATE_REACH_OK : 0));
         }
         r.disk_ok = d->repo && d->disk_ok_usec && now - d->disk_ok_usec < memb_timeout(d->memb);
         r.repo_index = d->repo_index;

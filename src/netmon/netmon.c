@@ -32,14 +32,14 @@ struct nm_icmp_filter {
  * its poll handle is closed asynchronously. */
 typedef struct nm_net {
         uv_poll_t poll;
-        int fd;             /* -1: could not be opened (not configured) */
+        int fd; /* -1: could not be opened (not configured) */
         bool polling;
         char name[CONF_MAX_NAME + 1];
         struct in_addr addr; /* this node's address on it */
         char ifname[IF_NAMESIZE];
-        usec_t looked_up;   /* last interface lookup (0 = never) */
-        uint16_t id;        /* echo id of this network's probes */
-        uint16_t seq;       /* last sequence number sent */
+        usec_t looked_up; /* last interface lookup (0 = never) */
+        uint16_t id;      /* echo id of this network's probes */
+        uint16_t seq;     /* last sequence number sent */
         unsigned ntargets;
         struct in_addr targets[CONF_MAX_NETMON_TARGETS];
         usec_t answered[CONF_MAX_NETMON_TARGETS]; /* last reply per target, 0 = never */
@@ -165,8 +165,7 @@ static void on_readable(uv_poll_t *h, int status, int events)
                 if (len < 0)
                         break; /* EAGAIN, or an error: the next probe tries again */
                 if (netmon_icmp_reply(pkt, (size_t)len, &src, &id, &seq) < 0 ||
-                    !netmon_on_reply(n->nm, n->index, src, id, seq,
-                                     now_usec()))
+                    !netmon_on_reply(n->nm, n->index, src, id, seq, now_usec()))
                         n->nm->stats.ignored++;
         }
 }
@@ -190,15 +189,18 @@ static void configure(netmon_t *nm, const hamr_config_t *cfg, uint32_t self_id)
                 if (!cn->ntargets || self_id >= CONF_MAX_NODES || !cn->addr[self_id].s_addr)
                         continue;
                 if (nm->nnets >= MAX_NETS) {
-                        log_warn("netmon", "network %s: more than %d networks with targets: not "
-                                 "probed", cn->name, MAX_NETS);
+                        log_warn("netmon",
+                                 "network %s: more than %d networks with targets: not "
+                                 "probed",
+                                 cn->name, MAX_NETS);
                         continue;
                 }
                 fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMP);
                 if (fd < 0) {
-                        log_err("netmon", "network %s: cannot open a raw ICMP socket (%s): "
-                                "NETMON_TARGETS not probed on this node", cn->name,
-                                strerror(errno));
+                        log_err("netmon",
+                                "network %s: cannot open a raw ICMP socket (%s): "
+                                "NETMON_TARGETS not probed on this node",
+                                cn->name, strerror(errno));
                         continue;
                 }
                 (void)setsockopt(fd, SOL_RAW, NM_ICMP_FILTER, &filt, sizeof(filt));

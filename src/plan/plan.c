@@ -288,8 +288,8 @@ static uint64_t selective_fallover(const plan_input_t *in, plan_output_t *out, u
                         unsigned mine, theirs;
                         if (j == i || !(eligible & BIT(j)) || !o)
                                 continue;
-                        targets = (st->reach & CSTATE_REACH_TARGETS) &&
-                                  (o->reach & CSTATE_REACH_TARGETS);
+                        targets =
+                            (st->reach & CSTATE_REACH_TARGETS) && (o->reach & CSTATE_REACH_TARGETS);
                         mine = net_rank(st->net, st->reach, targets);
                         if (now - c->member_since[j] < in->detect_usec) {
                                 /* may prove a better network once of standing */
@@ -305,8 +305,8 @@ static uint64_t selective_fallover(const plan_input_t *in, plan_output_t *out, u
                         if (theirs > mine) {
                                 worse = true;
                                 if (j != in->self)
-                                        wake_at(out, in->node[j].last_heard +
-                                                         cfg->net_fdt_usec / 2);
+                                        wake_at(out,
+                                                in->node[j].last_heard + cfg->net_fdt_usec / 2);
                         }
                 }
                 if (!worse)
