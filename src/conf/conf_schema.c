@@ -760,8 +760,8 @@ static void describe_allowed(const conf_attr_def_t *ad, char *buf, size_t len)
         case CONF_T_IPV4_LIST:
                 snprintf(buf, len,
                          "up to %.0f IPv4 addresses in dotted-quad form separated by spaces or "
-                         "commas, each listed once, not 0.0.0.0, multicast or broadcast, e.g. "
-                         "\"198.18.0.1 198.18.0.100\"",
+                         "commas, each listed once, not 0.0.0.0, loopback, multicast or "
+                         "broadcast, e.g. \"198.18.0.1 198.18.0.100\"",
                          ad->max);
                 break;
         }
