@@ -170,21 +170,57 @@ static void on_readable(uv_poll_t *h, int status, int events)
         }
 }
 
+/* A new socket for network cn (index w), or NULL. */
+static nm_net_t *net_open(netmon_t *nm, const conf_network_t *cn, unsigned w, struct in_addr addr)
+{
+        struct nm_icmp_filter filt = {.data = ~1U}; /* echo replies (type 0) only */
+        nm_net_t *n;
+        int fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMP);
+
+        if (fd < 0) {
+                log_err("netmon",
+                        "network %s: cannot open a raw ICMP socket (%s): NETMON_TARGETS not "
+                        "probed on this node",
+                        cn->name, strerror(errno));
+                return NULL;
+        }
+        (void)setsockopt(fd, SOL_RAW, NM_ICMP_FILTER, &filt, sizeof(filt));
+        n = zalloc(sizeof(*n));
+        n->fd = fd;
+        n->nm = nm;
+        snprintf(n->name, sizeof(n->name), "%s", cn->name);
+        n->addr = addr;
+        n->id = (uint16_t)((unsigned)getpid() * 31u + w * 7919u);
+        if (nm->loop && uv_poll_init_socket(nm->loop, &n->poll, fd) == 0) {
+                n->poll.data = n;
+                n->polling = true;
+                uv_poll_start(&n->poll, UV_READABLE, on_readable);
+        }
+        return n;
+}
+
 /* One socket per network of self with targets; a network whose socket
  * cannot be opened is left out (the node then does not report targets for
- * it: a node that cannot probe must not look unreachable). */
+ * it: a node that cannot probe must not look unreachable). A network whose
+ * name and address did not change keeps its socket, and each target that
+ * stays keeps its last answer: a new generation (any sync) must not make
+ * the node look unreachable for a moment. */
 static void configure(netmon_t *nm, const hamr_config_t *cfg, uint32_t self_id)
 {
-        close_all(nm);
+        nm_net_t *old[MAX_NETS];
+        unsigned nold = nm->nnets;
+
+        memcpy(old, nm->nets, sizeof(old));
+        nm->nnets = 0;
         nm->have_cfg = true;
         nm->generation = cfg->generation;
         nm->self_id = self_id;
         nm->interval = netmon_interval(cfg);
         for (unsigned w = 0; w < cfg->nnetworks; w++) {
                 const conf_network_t *cn = &cfg->networks[w];
-                struct nm_icmp_filter filt = {.data = ~1U}; /* echo replies (type 0) only */
-                nm_net_t *n;
-                int fd;
+                struct in_addr addr;
+                nm_net_t *n = NULL;
+                usec_t answered[CONF_MAX_NETMON_TARGETS] = {0};
 
                 if (!cn->ntargets || self_id >= CONF_MAX_NODES || !cn->addr[self_id].s_addr)
                         continue;
@@ -195,31 +231,29 @@ static void configure(netmon_t *nm, const hamr_config_t *cfg, uint32_t self_id)
                                  cn->name, MAX_NETS);
                         continue;
                 }
-                fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMP);
-                if (fd < 0) {
-                        log_err("netmon",
-                                "network %s: cannot open a raw ICMP socket (%s): "
-                                "NETMON_TARGETS not probed on this node",
-                                cn->name, strerror(errno));
+                addr = cn->addr[self_id];
+                for (unsigned k = 0; k < nold && !n; k++)
+                        if (old[k] && strcmp(old[k]->name, cn->name) == 0 &&
+                            old[k]->addr.s_addr == addr.s_addr) {
+                                n = old[k];
+                                old[k] = NULL;
+                        }
+                if (n) {
+                        for (unsigned t = 0; t < cn->ntargets; t++)
+                                for (unsigned u = 0; u < n->ntargets; u++)
+                                        if (n->targets[u].s_addr == cn->targets[t].s_addr)
+                                                answered[t] = n->answered[u];
+                } else if (!(n = net_open(nm, cn, w, addr))) {
                         continue;
                 }
-                (void)setsockopt(fd, SOL_RAW, NM_ICMP_FILTER, &filt, sizeof(filt));
-                n = zalloc(sizeof(*n));
-                n->fd = fd;
-                n->nm = nm;
                 n->index = nm->nnets;
-                snprintf(n->name, sizeof(n->name), "%s", cn->name);
-                n->addr = cn->addr[self_id];
-                n->id = (uint16_t)((unsigned)getpid() * 31u + w * 7919u);
                 n->ntargets = cn->ntargets;
                 memcpy(n->targets, cn->targets, sizeof(n->targets));
-                if (nm->loop && uv_poll_init_socket(nm->loop, &n->poll, fd) == 0) {
-                        n->poll.data = n;
-                        n->polling = true;
-                        uv_poll_start(&n->poll, UV_READABLE, on_readable);
-                }
+                memcpy(n->answered, answered, sizeof(n->answered));
                 nm->nets[nm->nnets++] = n;
         }
+        for (unsigned k = 0; k < nold; k++)
+                net_free(old[k]);
 }
 
 static void probe(netmon_t *nm, nm_net_t *n, usec_t now)

@@ -183,8 +183,19 @@ static void test_loopback_probe(void **state)
                     netmon_on_reply(nm, 0, (struct in_addr){htonl(0x7f000003)}, 0, 1, now));
                 assert_false(netmon_on_reply(nm, 1, t, 0, 1, now)); /* no such network */
         }
-        /* a new generation without targets closes the socket */
+        /* a new generation with the same network keeps the answers (a sync
+         * must not make the node look unreachable); a target removed takes
+         * its answer with it */
         cfg.generation = 2;
+        netmon_step(nm, &cfg, 0, now);
+        assert_true(netmon_reaches(nm, now, cfg.net_fdt_usec, &conf));
+        cfg.generation = 3;
+        nw.ntargets = 1; /* only 198.18.255.254, which never answered */
+        netmon_step(nm, &cfg, 0, now);
+        assert_false(netmon_reaches(nm, now, cfg.net_fdt_usec, &conf));
+        assert_true(conf);
+        /* a new generation without targets closes the socket */
+        cfg.generation = 4;
         nw.ntargets = 0;
         netmon_step(nm, &cfg, 0, now);
         assert_false(netmon_reaches(nm, now, cfg.net_fdt_usec, &conf));
