@@ -47,7 +47,7 @@ typedef enum {
         CONF_T_REF,      /* name of an object of class ref_class */
         CONF_T_REF_LIST, /* space/comma separated names of ref_class objects, canonical: space separated */
         CONF_T_ADDR_MAP, /* "node=ipv4 node=ipv4", canonical: space separated */
-        CONF_T_IPV4_LIST, /* space/comma separated IPv4 addresses, canonical: space separated */
+        CONF_T_IP_LIST,  /* space/comma separated IPv4 addresses, canonical: space separated */
 } conf_type_t;
 
 enum {

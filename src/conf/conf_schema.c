@@ -199,7 +199,7 @@ static const conf_attr_def_t network_attrs[] = {
         },
         {
                 .name = "NETMON_TARGETS",
-                .type = CONF_T_IPV4_LIST,
+                .type = CONF_T_IP_LIST,
                 .max = CONF_MAX_NETMON_TARGETS,
                 .help = "hamr extension (PowerHA's netmon.cf): IPv4 addresses outside the "
                         "cluster (gateway, client subnets), separated by spaces or commas, at "
@@ -757,7 +757,7 @@ static void describe_allowed(const conf_attr_def_t *ad, char *buf, size_t len)
                          "once, e.g. \"n1=198.18.0.11 n2=198.18.0.12\"",
                          ad->max, classes[ad->ref_class].name, classes[ad->ref_class].name);
                 break;
-        case CONF_T_IPV4_LIST:
+        case CONF_T_IP_LIST:
                 snprintf(buf, len,
                          "up to %.0f IPv4 addresses in dotted-quad form separated by spaces or "
                          "commas, each listed once, not 0.0.0.0, loopback, multicast or "
@@ -1007,7 +1007,7 @@ int conf_value_check_obj(conf_class_t cls, const char *objname, int attr, const 
                 if (!list_valid(ad, v, why, sizeof(why), &canon))
                         goto bad;
                 break;
-        case CONF_T_IPV4_LIST:
+        case CONF_T_IP_LIST:
                 if (!ipv4_list_valid(ad, v, why, sizeof(why), &canon))
                         goto bad;
                 break;
