@@ -446,7 +446,9 @@ static void sync_done(void *ud, repo_job_t *job)
                                             json_integer((json_int_t)sj->committed_gen));
                 if (sj->warn[0]) {
                         json_t *w = json_array();
-                        for (char *line = strtok(sj->warn, "\n"); line; line = strtok(NULL, "\n"))
+                        char *save = NULL;
+                        for (char *line = strtok_r(sj->warn, "\n", &save); line;
+                             line = strtok_r(NULL, "\n", &save))
                                 json_array_append_new(w, json_string(line));
                         json_object_set_new(rep, "warnings", w);
                 }
