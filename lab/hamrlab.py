@@ -1792,6 +1792,21 @@ class Lab:
         links = _ip_json('link', 'show', 'dev', self.node(name).veth)
         return bool(links) and 'UP' in links[0].get('flags', [])
 
+    def detach_port(self, name):
+        """The node's switch port dies but its link keeps carrier: the
+        host-side veth leaves the bridge (`ip link set <veth> nomaster`)
+        and stays up, so eth0 inside the node stays up with carrier and
+        reaches nobody (no peer, no client)."""
+        _ip('link', 'set', 'dev', self.node(name).veth, 'nomaster')
+
+    def attach_port(self, name):
+        """Undo detach_port: the veth back on the lab bridge, up."""
+        _ip('link', 'set', 'dev', self.node(name).veth, 'master', self.bridge, 'up')
+
+    def port_attached(self, name):
+        links = _ip_json('link', 'show', 'dev', self.node(name).veth)
+        return bool(links) and links[0].get('master') == self.bridge
+
     # nftables drops inside the node namespaces (by source MAC, at ingress,
     # so ARP is dropped too and any source address is covered)
     def block(self, src, dst, oneway=False):

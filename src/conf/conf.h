@@ -22,6 +22,7 @@
 #define CONF_MAX_RGS   1024
 #define CONF_MAX_RG_RES 16 /* service labels or applications per group */
 #define CONF_ERR_LEN   512
+#define CONF_MAX_NETMON_TARGETS 8 /* NETMON_TARGETS per network */
 
 typedef enum {
         CONF_CLASS_CLUSTER = 0,
@@ -46,6 +47,7 @@ typedef enum {
         CONF_T_REF,      /* name of an object of class ref_class */
         CONF_T_REF_LIST, /* space/comma separated names of ref_class objects, canonical: space separated */
         CONF_T_ADDR_MAP, /* "node=ipv4 node=ipv4", canonical: space separated */
+        CONF_T_IP_LIST,  /* space/comma separated IPv4 addresses, canonical: space separated */
 } conf_type_t;
 
 enum {
@@ -173,6 +175,11 @@ typedef struct conf_network {
         char name[CONF_MAX_NAME + 1];
         unsigned prefix;                     /* PREFIX, 1..32 */
         struct in_addr addr[CONF_MAX_NODES]; /* by node id; s_addr 0 = node not on it */
+        /* NETMON_TARGETS: addresses outside the cluster every node on the
+         * network pings (src/netmon); a node that reaches none of them is
+         * no place for the network's service IPs (selective fallover) */
+        unsigned ntargets;
+        struct in_addr targets[CONF_MAX_NETMON_TARGETS];
 } conf_network_t;
 
 typedef struct conf_service_ip {
@@ -245,6 +252,11 @@ int conf_db_check_cluster(const conf_db_t *db, char *err, size_t errlen);
 /* verify + build the typed view. ret owned by caller (hamr_config_free). */
 int conf_compile(const conf_db_t *db, hamr_config_t **ret_cfg, char *err, size_t errlen);
 void hamr_config_free(hamr_config_t *cfg);
+/* Warnings about a valid configuration (not errors: sync goes on), one
+ * per line into buf (caller-owned, "" if none). Returns how many. Today:
+ * a two-node cluster with no NETMON_TARGETS on any network cannot tell a
+ * dead LAN from a dead peer. */
+unsigned hamr_config_warnings(const hamr_config_t *cfg, char *buf, size_t len);
 /* Detection time: HEARTBEAT_FREQUENCY + GRACE_PERIOD. */
 usec_t hamr_config_detection(const hamr_config_t *cfg);
 /* Fence margin: what the watchdog needs beyond its timeout to take effect

@@ -337,6 +337,11 @@ static void build_networks(const conf_db_t *db, hamr_config_t *cfg, problems_t *
                         nw->addr[cfg->nodes[k].id] = ipv4_of(eq + 1);
                         listed[cfg->nodes[k].id] = true;
                 }
+                /* checked (unicast, once, at most 8) when it was set */
+                for (const char *q = get(o, "NETMON_TARGETS");
+                     q && nw->ntargets < CONF_MAX_NETMON_TARGETS &&
+                     (q = conf_next_token(q, tok, sizeof(tok)));)
+                        nw->targets[nw->ntargets++] = ipv4_of(tok);
         }
         for (unsigned k = 0; k < cfg->nnodes && cfg->nnetworks > 0; k++)
                 if (!listed[cfg->nodes[k].id])
@@ -371,6 +376,35 @@ static bool is_node_addr(const hamr_config_t *cfg, struct in_addr a, const char 
                 }
         }
         return false;
+}
+
+/* A reachability target stands for the clients: an address of a node or
+ * of a service IP would answer from inside the cluster and prove nothing. */
+static void check_targets(hamr_config_t *cfg, problems_t *p)
+{
+        char abuf[INET_ADDRSTRLEN];
+        const char *nodename;
+
+        for (unsigned w = 0; w < cfg->nnetworks; w++) {
+                const conf_network_t *nw = &cfg->networks[w];
+
+                for (unsigned t = 0; t < nw->ntargets; t++) {
+                        inet_ntop(AF_INET, &nw->targets[t], abuf, sizeof(abuf));
+                        if (is_node_addr(cfg, nw->targets[t], &nodename))
+                                problem(p, -HAMR_E_BAD_VALUE,
+                                        "network \"%s\": NETMON_TARGETS address %s is an address "
+                                        "of node \"%s\"; allowed: addresses outside the cluster "
+                                        "(gateway, clients)",
+                                        nw->name, abuf, nodename);
+                        for (unsigned k = 0; k < cfg->nservice_ips; k++)
+                                if (cfg->service_ips[k].addr.s_addr == nw->targets[t].s_addr)
+                                        problem(p, -HAMR_E_BAD_VALUE,
+                                                "network \"%s\": NETMON_TARGETS address %s is "
+                                                "service_ip \"%s\"; allowed: addresses outside "
+                                                "the cluster (gateway, clients)",
+                                                nw->name, abuf, cfg->service_ips[k].name);
+                }
+        }
 }
 
 static void build_service_ips(const conf_db_t *db, hamr_config_t *cfg, problems_t *p)
@@ -568,6 +602,7 @@ static hamr_config_t *build(const conf_db_t *db, problems_t *p)
         build_nodes(db, cfg, p);
         build_networks(db, cfg, p);
         build_service_ips(db, cfg, p);
+        check_targets(cfg, p);
         build_appctls(db, cfg);
         build_rgs(db, cfg, p);
         return cfg;
@@ -618,6 +653,34 @@ int conf_compile(const conf_db_t *db, hamr_config_t **ret_cfg, char *err, size_t
         }
         *ret_cfg = cfg;
         return 0;
+}
+
+unsigned hamr_config_warnings(const hamr_config_t *cfg, char *buf, size_t len)
+{
+        unsigned n = 0;
+        bool targets = false;
+
+        if (buf && len)
+                buf[0] = '\0';
+        if (!cfg)
+                return 0;
+        for (unsigned w = 0; w < cfg->nnetworks; w++)
+                targets |= cfg->networks[w].ntargets > 0;
+        if (cfg->nnodes == 2 && !targets) {
+                n++;
+                if (buf && len)
+                        snprintf(buf, len,
+                                 "cluster \"%s\": a two-node cluster cannot tell a dead LAN from "
+                                 "a dead peer (each node then hears no peer, and nothing moves "
+                                 "even when only the owner's LAN died); set NETMON_TARGETS on "
+                                 "network \"%s\" to addresses outside the cluster that clients "
+                                 "use (gateway, client subnets), e.g. clmgr modify network %s "
+                                 "NETMON_TARGETS=GATEWAY_IP\n",
+                                 cfg->cluster_name,
+                                 cfg->nnetworks ? cfg->networks[0].name : "NETWORK",
+                                 cfg->nnetworks ? cfg->networks[0].name : "NETWORK");
+        }
+        return n;
 }
 
 void hamr_config_free(hamr_config_t *cfg)

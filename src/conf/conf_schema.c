@@ -197,6 +197,18 @@ static const conf_attr_def_t network_attrs[] = {
                         "spaces, e.g. \"n1=198.18.0.11 n2=198.18.0.12\". A node listed on no "
                         "network's INTERFACES uses its COMMPATH on the first network.",
         },
+        {
+                .name = "NETMON_TARGETS",
+                .type = CONF_T_IP_LIST,
+                .max = CONF_MAX_NETMON_TARGETS,
+                .help = "hamr extension (PowerHA's netmon.cf): IPv4 addresses outside the "
+                        "cluster (gateway, client subnets), separated by spaces or commas, at "
+                        "most 8. Every node pings them out of its interface on this network; "
+                        "a node that reaches none of them for NETWORK_FAILURE_DETECTION_TIME, "
+                        "while another node reaches them, gives up the groups with service "
+                        "IPs (selective fallover). Lets a two-node cluster tell a dead LAN "
+                        "from a dead peer.",
+        },
 };
 
 static const conf_attr_def_t service_ip_attrs[] = {
@@ -745,6 +757,13 @@ static void describe_allowed(const conf_attr_def_t *ad, char *buf, size_t len)
                          "once, e.g. \"n1=198.18.0.11 n2=198.18.0.12\"",
                          ad->max, classes[ad->ref_class].name, classes[ad->ref_class].name);
                 break;
+        case CONF_T_IP_LIST:
+                snprintf(buf, len,
+                         "up to %.0f IPv4 addresses in dotted-quad form separated by spaces or "
+                         "commas, each listed once, not 0.0.0.0, loopback, multicast or "
+                         "broadcast, e.g. \"198.18.0.1 198.18.0.100\"",
+                         ad->max);
+                break;
         }
 }
 
@@ -770,6 +789,59 @@ static size_t longest_item(const char *v)
                         best = n;
         }
         return best;
+}
+
+/* Checks and canonicalises an IPV4_LIST value (unicast addresses, each
+ * once, at most ad->max); on failure writes the reason into why. */
+static bool ipv4_list_valid(const conf_attr_def_t *ad, const char *v, char *why, size_t whylen,
+                            char **ret_canon)
+{
+        char tok[CONF_MAX_TOKEN];
+        size_t n = 0, cap = strlen(v) + 1, used = 0;
+        _cleanup_free_ char *canon = zalloc(cap);
+        struct in_addr seen[CONF_MAX_NETMON_TARGETS];
+        const char *p = v;
+
+        if (longest_item(v) >= sizeof(tok) - 1) {
+                snprintf(why, whylen, "an item is too long");
+                return false;
+        }
+        while ((p = conf_next_token(p, tok, sizeof(tok)))) {
+                char abuf[INET_ADDRSTRLEN];
+                struct in_addr a;
+                uint32_t h;
+
+                if (!parse_ipv4(tok, &a)) {
+                        snprintf(why, whylen, "\"%s\" is not an IPv4 address", tok);
+                        return false;
+                }
+                h = ntohl(a.s_addr);
+                if ((h >> 28) >= 0xe || h >> 24 == 127) {
+                        snprintf(why, whylen, "%s is not a unicast address outside the host", tok);
+                        return false;
+                }
+                if (n >= (size_t)ad->max || n >= CONF_MAX_NETMON_TARGETS) {
+                        snprintf(why, whylen, "more than %.0f addresses", ad->max);
+                        return false;
+                }
+                inet_ntop(AF_INET, &a, abuf, sizeof(abuf));
+                for (size_t k = 0; k < n; k++)
+                        if (seen[k].s_addr == a.s_addr) {
+                                snprintf(why, whylen, "address %s is listed twice", abuf);
+                                return false;
+                        }
+                seen[n++] = a;
+                /* a canonical item is never longer than its input item */
+                snprintf(canon + used, cap - used, "%s%s", used ? " " : "", abuf);
+                used = strlen(canon);
+        }
+        if (used == 0) {
+                snprintf(why, whylen, "the list is empty");
+                return false;
+        }
+        *ret_canon = canon;
+        canon = NULL;
+        return true;
 }
 
 /* Checks and canonicalises a REF_LIST or ADDR_MAP value; on failure writes
@@ -933,6 +1005,10 @@ int conf_value_check_obj(conf_class_t cls, const char *objname, int attr, const 
         case CONF_T_REF_LIST:
         case CONF_T_ADDR_MAP:
                 if (!list_valid(ad, v, why, sizeof(why), &canon))
+                        goto bad;
+                break;
+        case CONF_T_IP_LIST:
+                if (!ipv4_list_valid(ad, v, why, sizeof(why), &canon))
                         goto bad;
                 break;
         }

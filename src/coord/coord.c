@@ -68,6 +68,7 @@ void coord_snapshot(plan_input_t *in, const memb_t *m, const cstate_t *cs, const
                         n->services = st->services;
                         n->net = st->net;
                         n->net_heard = st->net_heard;
+                        n->reach = st->reach;
                         n->disk_ok = st->disk_ok;
                         n->repo_index = st->repo_index;
                         n->fenced = st->fenced;
@@ -115,7 +116,10 @@ static void log_changes(const coord_t *c, const hamr_config_t *cfg)
                                          "is better: selective fallover",
                                          e->node,
                                          n->net == NET_NO_CARRIER ? "has no carrier"
-                                                                  : "hears nobody");
+                                         : (n->reach & CSTATE_REACH_TARGETS) &&
+                                                 !(n->reach & CSTATE_REACH_OK)
+                                             ? "reaches none of its NETMON_TARGETS"
+                                             : "hears nobody");
                         break;
                 case PLAN_WHY_POISON_PILL:
                         log_warn("coord",

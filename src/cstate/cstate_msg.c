@@ -72,6 +72,8 @@ int cstate_report_encode(const cstate_report_t *r, size_t reason_cap, void *buf,
         bufw_u8(&w, r->services);
         bufw_u8(&w, r->net);
         bufw_u64(&w, r->net_heard);
+        /* reachability targets (NETMON_TARGETS) */
+        bufw_u8(&w, r->reach);
         bufw_u8(&w, r->disk_ok);
         bufw_u8(&w, r->repo_index);
         bufw_u8(&w, r->watchdog);
@@ -109,6 +111,11 @@ int cstate_report_decode(const void *buf, size_t len, cstate_report_t *ret)
         r.services = bufr_u8(&b);
         r.net = bufr_u8(&b);
         r.net_heard = bufr_u64(&b);
+        /* reachability targets: known bits only, OK only with TARGETS */
+        r.reach = bufr_u8(&b);
+        if (r.reach & ~(CSTATE_REACH_TARGETS | CSTATE_REACH_OK) ||
+            (r.reach & CSTATE_REACH_OK && !(r.reach & CSTATE_REACH_TARGETS)))
+                return -EBADMSG;
         r.disk_ok = bufr_u8(&b) != 0;
         r.repo_index = bufr_u8(&b);
         r.watchdog = bufr_u8(&b);

@@ -2,7 +2,8 @@
  *
  * REPORT (every node -> all): what the node does, keyed by group ID: its
  * cluster services, its view of its service network and repository, and the
- * state of every group it knows; it names the control publication it
+ * state of every group it knows (and whether it reaches its networks'
+ * NETMON_TARGETS); it names the control publication it
  * answers. CONTROL (the coordinator -> all): what the cluster wants: the
  * wanted services per node, the active repository and, per group ID, the
  * target node and the group's control state; it names, per node, the newest
@@ -51,6 +52,10 @@ typedef enum {
 } cstate_wd_t;
 const char *cstate_wd_str(cstate_wd_t w);
 
+/* Reachability targets (NETMON_TARGETS, src/netmon), cstate_report_t.reach. */
+#define CSTATE_REACH_TARGETS 0x1 /* the node probes targets on its networks */
+#define CSTATE_REACH_OK      0x2 /* ... and every such network answered within NFDT */
+
 /* What the coordinator wants each node's services to be. */
 typedef enum {
         WANT_INACTIVE = 0,
@@ -84,6 +89,7 @@ typedef struct cstate_report {
         uint8_t services;    /* svc_state_t */
         uint8_t net;         /* cstate_net_t */
         uint64_t net_heard;  /* peers it heard on the network within NFDT */
+        uint8_t reach;       /* CSTATE_REACH_*: OK only with TARGETS */
         bool disk_ok;        /* its repository rounds succeed (within the detection time) */
         uint8_t repo_index;  /* repository it uses: 0 REPOSITORY, k BACKUP_REPOSITORIES[k-1] */
         uint8_t watchdog;    /* cstate_wd_t */

@@ -134,6 +134,13 @@ json_t *hamrd_status_json(hamrd_t *d)
                 static const char *net_names[] = {"DOWN (no carrier)", "DOWN (no peer heard)", "UP"};
                 json_object_set_new(o, "NETWORK", json_string(up && st && st->net < NET_COUNT
                                                               ? net_names[st->net] : "UNKNOWN"));
+                /* NETMON_TARGETS as it last reported them */
+                const char *netmon = "UNKNOWN";
+                if (up && st)
+                        netmon = !(st->reach & CSTATE_REACH_TARGETS) ? "NONE"
+                                 : (st->reach & CSTATE_REACH_OK)     ? "REACHED"
+                                                                     : "UNREACHED";
+                json_object_set_new(o, "NETMON", json_string(netmon));
                 json_object_set_new(o, "REPOSITORY", json_string(up && st ? (st->disk_ok ? "UP" : "DOWN")
                                                                  : "UNKNOWN"));
                 json_object_set_new(o, "MEMBER", json_boolean(d->memb->have_view &&

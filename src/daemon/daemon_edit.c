@@ -304,6 +304,7 @@ typedef struct sync_job {
         uint64_t newer_gen;
         char *committed_text;
         uint64_t committed_gen;
+        char warn[1024]; /* hamr_config_warnings of the verified configuration */
 } sync_job_t;
 
 static void sync_free(sync_job_t *sj)
@@ -395,6 +396,8 @@ static void sync_run(repo_job_t *job, repo_work_ctx_t *ctx)
         sj->newer_gen = active;
         cur = compile_text(sj->newer_text ? sj->newer_text : sj->base_text, active);
         r = conf_compile(db, &next, sj->err, sizeof(sj->err));
+        if (r == 0)
+                hamr_config_warnings(next, sj->warn, sizeof(sj->warn));
         if (r == 0)
                 r = check_live_change(cur, next, sj->busy, sj->nbusy, sj->err, sizeof(sj->err));
         if (r == 0 && !sj->verify_only)
@@ -491,6 +494,18 @@ static void sync_done(void *ud, repo_job_t *job)
                 if (!sj->verify_only)
                         json_object_set_new(rep, "generation",
                                             json_integer((json_int_t)sj->committed_gen));
+                if (sj->warn[0]) {
+                        /* the configuration's warnings first, then the
+                         * nodes' watchdogs (add_watchdog_notes) */
+                        json_t *w = json_array(), *more = json_object_get(rep, "warnings");
+                        char *save = NULL;
+                        for (char *line = strtok_r(sj->warn, "\n", &save); line;
+                             line = strtok_r(NULL, "\n", &save))
+                                json_array_append_new(w, json_string(line));
+                        if (more)
+                                json_array_extend(w, more);
+                        json_object_set_new(rep, "warnings", w);
+                }
                 hamrd_answer(d, sj->conn, rep);
         } else {
                 hamrd_config_reply(d, sj->conn, r, sj->err);

@@ -12,8 +12,13 @@
 #include "common/hamr_buf.h"
 #include "common/hamr_log.h"
 #include "daemon/daemon.h"
+#include "netmon/netmon.h"
 
 static void step(hamrd_t *d);
+
+/* Reachability probes (NETMON_TARGETS): one prober per daemon, on its
+ * loop, made in hamrd_loop_init; it follows the configuration by itself. */
+static netmon_t *netmon;
 
 static void send_all(hamrd_t *d, wire_type_t type, const void *body, size_t len)
 {
@@ -136,6 +141,12 @@ static void build_report(hamrd_t *d, usec_t now)
         r.services = (uint8_t)d->services;
         r.net = (uint8_t)net_state(d, now);
         r.net_heard = memb_net_heard(d->memb, d->cfg->net_fdt_usec, now);
+        {
+                bool targets;
+                bool ok = netmon_reaches(netmon, now, d->cfg->net_fdt_usec, &targets);
+                r.reach =
+                    (uint8_t)((targets ? CSTATE_REACH_TARGETS : 0) | (ok ? CSTATE_REACH_OK : 0));
+        }
         r.disk_ok = d->repo && d->disk_ok_usec && now - d->disk_ok_usec < memb_timeout(d->memb);
         r.repo_index = d->repo_index;
         r.watchdog = (uint8_t)wd_kind(dms_kind(d->dms));
@@ -437,6 +448,7 @@ static void on_tick(uv_timer_t *t)
         if (!d->repo) /* not formatted (or not answering) yet: keep looking for it */
                 hamrd_config_reload(d);
         if (d->cfg && d->member) {
+                netmon_step(netmon, d->cfg, d->self_id, now);
                 step(d);
                 publish(d, now, true); /* the periodic heartbeat */
                 pet(d, now);
@@ -594,6 +606,7 @@ void hamrd_loop_init(hamrd_t *d)
 {
         d->topo = topo_new(d->loop, on_packet, on_disk, d);
         d->cs = cstate_new();
+        netmon = netmon_new(d->loop);
         d->exec = exec_new(d->loop, d->state_dir, exec_changed, d);
         uv_timer_init(d->loop, &d->tick);
         d->tick.data = d;

@@ -281,6 +281,19 @@ static uint64_t stops_and_eligible(const plan_input_t *in, plan_output_t *out)
         return eligible;
 }
 
+/* Rank of a node's service network for selective fallover, higher is
+ * better. Without reachability targets on both nodes compared: its network
+ * state alone (no carrier < silent < hears a peer). With NETMON_TARGETS
+ * probed by both: first whether it reaches the targets, then the network
+ * state. A node without carrier counts as not reaching them (its probes
+ * leave through the network's own interface). */
+static unsigned net_rank(uint8_t net, uint8_t reach, bool targets)
+{
+        bool reached = targets && (reach & CSTATE_REACH_OK) && net != NET_NO_CARRIER;
+
+        return (reached ? (unsigned)NET_COUNT : 0u) + net;
+}
+
 /* Selective fallover: a node whose service network is worse than that of
  * another eligible member (no carrier, or hears nobody while the others
  * hear each other) for NETWORK_FAILURE_DETECTION_TIME may not host groups
@@ -289,7 +302,20 @@ static uint64_t stops_and_eligible(const plan_input_t *in, plan_output_t *out)
  * detection time: one that just joined is not yet heard both ways), with a
  * current report (heard within half the network detection time, so that a
  * node that just went silent cannot outrank the one that stopped hearing
- * it); hearing only node i proves i's network works. */
+ * it); hearing only node i proves i's network works.
+ *
+ * Reachability targets (NETMON_TARGETS) decide what hearing cannot: in a
+ * two-node cluster whose owner's switch port died (carrier kept), both
+ * nodes hear no peer and are equally cut; the one that reaches no target
+ * is worse than the one that reaches them, whatever either hears, and
+ * releases. Reaching comes first because the targets stand for the
+ * clients: a node that still reaches them never loses its groups to one
+ * that does not, even with a dead LAN between the nodes (e.g. three nodes,
+ * the owner silent but reaching the gateway, the other two hearing each
+ * other behind a dead uplink: moving would put the group where no client
+ * gets to it). When no node reaches the targets (the gateway died) or a
+ * node does not probe any (no targets, or an older generation), the
+ * network state alone decides, as before: equally cut, nothing moves. */
 static uint64_t selective_fallover(const plan_input_t *in, plan_output_t *out, uint64_t eligible)
 {
         const hamr_config_t *cfg = in->cfg;
@@ -305,17 +331,22 @@ static uint64_t selective_fallover(const plan_input_t *in, plan_output_t *out, u
         }
         for (int i = 0; i < CONF_MAX_NODES; i++) {
                 const plan_node_t *st = report(in, i);
-                uint8_t best_net = 0;
+                bool worse = false;
                 if (!(eligible & BIT(i)) || !st)
                         continue;
                 for (int j = 0; j < CONF_MAX_NODES; j++) {
                         const plan_node_t *o = report(in, j);
                         uint8_t eff_net;
+                        bool targets;
+                        unsigned mine, theirs;
                         if (j == i || !(eligible & BIT(j)) || !o)
                                 continue;
+                        targets =
+                            (st->reach & CSTATE_REACH_TARGETS) && (o->reach & CSTATE_REACH_TARGETS);
+                        mine = net_rank(st->net, st->reach, targets);
                         if (now - c->member_since[j] < in->detect_usec) {
                                 /* may prove a better network once of standing */
-                                if (o->net > st->net)
+                                if (net_rank(o->net, o->reach, targets) > mine)
                                         wake_at(out, c->member_since[j] + in->detect_usec);
                                 continue;
                         }
@@ -323,12 +354,14 @@ static uint64_t selective_fallover(const plan_input_t *in, plan_output_t *out, u
                                 continue;
                         eff_net =
                             o->net == NET_OK && !(o->net_heard & ~BIT(i)) ? NET_SILENT : o->net;
-                        if (eff_net > best_net)
-                                best_net = eff_net;
-                        if (eff_net > st->net && j != in->self)
-                                wake_at(out, in->node[j].last_heard + cfg->net_fdt_usec / 2);
+                        theirs = net_rank(eff_net, o->reach, targets);
+                        if (theirs > mine) {
+                                worse = true;
+                                if (j != in->self)
+                                        wake_at(out,
+                                                in->node[j].last_heard + cfg->net_fdt_usec / 2);
+                        }
                 }
-                bool worse = st->net < best_net;
                 if (!worse)
                         c->net_worse_since[i] = 0;
                 else if (!c->net_worse_since[i])

@@ -108,6 +108,7 @@ typedef struct plan_node {
         uint8_t services;   /* svc_state_t */
         uint8_t net;        /* cstate_net_t */
         uint64_t net_heard; /* peers it heard on the service network */
+        uint8_t reach;      /* CSTATE_REACH_*: probes NETMON_TARGETS, reached them */
         bool disk_ok;
         uint8_t repo_index;
         bool fenced;                /* its watchdog is armed */

@@ -870,6 +870,75 @@ static void test_compile(void **state)
         hamr_config_free(NULL);
 }
 
+/* NETMON_TARGETS: checked when set (IPv4 unicast, each once, at most 8),
+ * canonical, compiled per network, outside the cluster at verify; a
+ * two-node cluster without targets gets a warning, not an error. */
+static void test_netmon_targets(void **state)
+{
+        conf_db_t *db = *state;
+        hamr_config_t *cfg = NULL;
+        char warn[1024];
+
+        EXPECT_FAIL(db, -HAMR_E_BAD_VALUE,
+                    MOD(db, CONF_CLASS_NETWORK, "net1", {"NETMON_TARGETS", "198.18.0.1 nope"}),
+                    "network \"net1\"", "NETMON_TARGETS=\"198.18.0.1 nope\"",
+                    "\"nope\" is not an IPv4 address", "up to 8 IPv4 addresses");
+        EXPECT_FAIL(db, -HAMR_E_BAD_VALUE,
+                    MOD(db, CONF_CLASS_NETWORK, "net1", {"NETMON_TARGETS", "224.0.0.1"}),
+                    "not a unicast address");
+        EXPECT_FAIL(db, -HAMR_E_BAD_VALUE,
+                    MOD(db, CONF_CLASS_NETWORK, "net1", {"NETMON_TARGETS", "127.0.0.1"}),
+                    "not a unicast address");
+        EXPECT_FAIL(
+            db, -HAMR_E_BAD_VALUE,
+            MOD(db, CONF_CLASS_NETWORK, "net1", {"NETMON_TARGETS", "198.18.0.1,198.18.0.1"}),
+            "198.18.0.1 is listed twice");
+        EXPECT_FAIL(db, -HAMR_E_BAD_VALUE,
+                    MOD(db, CONF_CLASS_NETWORK, "net1",
+                        {"NETMON_TARGETS", "198.18.1.1 198.18.1.2 198.18.1.3 198.18.1.4 "
+                                           "198.18.1.5 198.18.1.6 198.18.1.7 198.18.1.8 "
+                                           "198.18.1.9"}),
+                    "more than 8 addresses");
+        assert_int_equal(
+            MOD(db, CONF_CLASS_NETWORK, "net1", {"NETMON_TARGETS", " 198.18.0.1, 198.18.0.200 "}),
+            0);
+        assert_string_equal(val(db, CONF_CLASS_NETWORK, "net1", "NETMON_TARGETS"),
+                            "198.18.0.1 198.18.0.200");
+        if (conf_compile(db, &cfg, err, sizeof(err)) != 0)
+                fail_msg("%s", err);
+        assert_int_equal(cfg->networks[0].ntargets, 2);
+        assert_int_equal(cfg->networks[0].targets[1].s_addr, htonl(0xc61200c8));
+        assert_int_equal(hamr_config_warnings(cfg, warn, sizeof(warn)), 0); /* 3 nodes */
+        assert_string_equal(warn, "");
+        hamr_config_free(cfg);
+        /* a node's address or a service IP proves nothing: refused at verify */
+        assert_int_equal(
+            MOD(db, CONF_CLASS_NETWORK, "net1", {"NETMON_TARGETS", "198.18.0.12 198.18.0.100"}), 0);
+        assert_int_equal(conf_db_verify(db, err, sizeof(err)), -HAMR_E_BAD_VALUE);
+        assert_non_null(strstr(err, "network \"net1\": NETMON_TARGETS address 198.18.0.12 is an "
+                                    "address of node \"n2\""));
+        assert_non_null(strstr(err, "198.18.0.100 is service_ip \"svc1\""));
+        /* two nodes: a warning without targets, none with them */
+        assert_int_equal(MOD(db, CONF_CLASS_NETWORK, "net1", {"NETMON_TARGETS", ""}), 0);
+        assert_int_equal(MOD(db, CONF_CLASS_RESOURCE_GROUP, "app_rg", {"NODES", "n1 n2"}), 0);
+        assert_int_equal(
+            MOD(db, CONF_CLASS_NETWORK, "net1", {"INTERFACES", "n1=198.18.0.11 n2=198.18.0.12"}),
+            0);
+        assert_int_equal(conf_db_delete(db, CONF_CLASS_NODE, "n3", err, sizeof(err)), 0);
+        if (conf_compile(db, &cfg, err, sizeof(err)) != 0)
+                fail_msg("%s", err);
+        assert_int_equal(cfg->networks[0].ntargets, 0);
+        assert_int_equal(hamr_config_warnings(cfg, warn, sizeof(warn)), 1);
+        assert_non_null(strstr(warn, "two-node cluster cannot tell a dead LAN from a dead peer"));
+        assert_non_null(strstr(warn, "NETMON_TARGETS on network \"net1\""));
+        hamr_config_free(cfg);
+        assert_int_equal(MOD(db, CONF_CLASS_NETWORK, "net1", {"NETMON_TARGETS", "198.18.0.1"}), 0);
+        if (conf_compile(db, &cfg, err, sizeof(err)) != 0)
+                fail_msg("%s", err);
+        assert_int_equal(hamr_config_warnings(cfg, warn, sizeof(warn)), 0);
+        hamr_config_free(cfg);
+}
+
 /* Nodes on no network's INTERFACES use their COMMPATH on the first network. */
 static void test_compile_commpath_default(void **state)
 {
@@ -1044,6 +1113,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_json, setup, teardown),
             cmocka_unit_test_setup_teardown(test_compile, setup, teardown),
             cmocka_unit_test(test_compile_commpath_default),
+            cmocka_unit_test_setup_teardown(test_netmon_targets, setup, teardown),
             cmocka_unit_test_setup_teardown(test_verify_errors, setup, teardown),
             cmocka_unit_test_setup_teardown(test_verify_handbuilt, setup, teardown),
         };

@@ -22,6 +22,7 @@ static void test_report_roundtrip(void **state)
         a.services = SVC_ACTIVE;
         a.net = NET_OK;
         a.net_heard = 0x6;
+        a.reach = CSTATE_REACH_TARGETS | CSTATE_REACH_OK;
         a.disk_ok = true;
         a.repo_index = 1;
         a.ctl_view = 9;
@@ -36,6 +37,8 @@ static void test_report_roundtrip(void **state)
         assert_int_equal(cstate_report_decode(buf, (size_t)n, &b), 0);
         assert_int_equal(b.report_seq, 42);
         assert_int_equal(b.services, SVC_ACTIVE);
+        assert_int_equal(b.reach, CSTATE_REACH_TARGETS | CSTATE_REACH_OK);
+        assert_true(b.disk_ok);
         assert_int_equal(b.ctl_view, 9);
         assert_int_equal(b.ctl_seq, 3);
         assert_int_equal(b.groups[1].id, 300);
@@ -61,6 +64,18 @@ static void test_report_roundtrip(void **state)
         a.groups[1].state = RG_S_ONLINE;
         n = cstate_report_encode(&a, CSTATE_REASON_LEN, buf, sizeof(buf));
         assert_int_equal(cstate_report_decode(buf, (size_t)n, &b), 0); /* reason not sent */
+        cstate_report_clear(&b);
+        /* reachability: known bits only, reached only with targets */
+        a.reach = CSTATE_REACH_OK;
+        n = cstate_report_encode(&a, CSTATE_REASON_LEN, buf, sizeof(buf));
+        assert_int_equal(cstate_report_decode(buf, (size_t)n, &b), -EBADMSG);
+        a.reach = 0x4 | CSTATE_REACH_TARGETS;
+        n = cstate_report_encode(&a, CSTATE_REASON_LEN, buf, sizeof(buf));
+        assert_int_equal(cstate_report_decode(buf, (size_t)n, &b), -EBADMSG);
+        a.reach = CSTATE_REACH_TARGETS;
+        n = cstate_report_encode(&a, CSTATE_REASON_LEN, buf, sizeof(buf));
+        assert_int_equal(cstate_report_decode(buf, (size_t)n, &b), 0);
+        assert_int_equal(b.reach, CSTATE_REACH_TARGETS);
         cstate_report_clear(&b);
         a.services = SVC_COUNT;
         n = cstate_report_encode(&a, CSTATE_REASON_LEN, buf, sizeof(buf));

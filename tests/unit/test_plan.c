@@ -20,14 +20,16 @@
  *   node N [report=0|1] [services=ACTIVE|INACTIVE|STOPPING|UNMANAGED]
  *          [net=OK|SILENT|NO_CARRIER] [hears=A,B|-|all] [disk=0|1] [repo=K]
  *          [heard=live|never|-T] [gen=K] [answers=old|current]
- *          [inc=K] [fenced=0|1] [autostart=0|1]
+ *          [reach=none|no|yes] [inc=K] [fenced=0|1] [autostart=0|1]
  *                            inc: its daemon's incarnation (initially 0:
  *                            unknown), fenced: watchdog armed (initially 1),
  *                            autostart: start at restart recorded
  *                            facts about a node (initially: a report,
  *                            ACTIVE, net OK hearing every other node, disk
  *                            ok, repository 0, heard live (now), generation
- *                            of the configuration); heard=-T: last heard T
+ *                            of the configuration, no NETMON_TARGETS:
+ *                            reach=none; no/yes: probes targets and does
+ *                            not / does reach them); heard=-T: last heard T
  *                            before now (fixed from then on)
  *   state G|* N=STATE...     reported group state (initially OFFLINE)
  *   ack N...|*               these nodes answer the newest publication
@@ -431,6 +433,15 @@ static int do_node(scn_t *s, tokens_t *t)
                                 for (unsigned k2 = 0; k2 < s->cfg.nnodes; k2++)
                                         if ((int)s->nodes[k2].id != id)
                                                 n->net_heard |= BIT(s->nodes[k2].id);
+                } else if (strcmp(k, "reach") == 0) {
+                        if (strcmp(v, "none") == 0)
+                                n->reach = 0;
+                        else if (strcmp(v, "no") == 0)
+                                n->reach = CSTATE_REACH_TARGETS;
+                        else if (strcmp(v, "yes") == 0)
+                                n->reach = CSTATE_REACH_TARGETS | CSTATE_REACH_OK;
+                        else
+                                return scn_fail(s, "reach must be none, no or yes");
                 } else if (strcmp(k, "hears") == 0) {
                         tokens_t l = {.n = 0};
                         for (char *name = strtok(v, ","); name && l.n < SCN_MAX_TOK;
