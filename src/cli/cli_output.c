@@ -246,8 +246,8 @@ static void print_status_text(FILE *f, json_t *status, json_t *filter, bool pol)
                 if (len > width)
                         width = len;
         }
-        fprintf(f, "%-*s %-10s %-7s %-22s %-9s %-20s %s\n", width, "Node", "State", "Daemon",
-                "Watchdog", "Paths", "Network", "Repository");
+        fprintf(f, "%-*s %-10s %-7s %-22s %-9s %-20s %-10s %s\n", width, "Node", "State",
+                "Daemon", "Watchdog", "Paths", "Network", "Targets", "Repository");
         bool stopped = false;
         json_array_foreach(nodes, i, n)
         {
@@ -260,9 +260,14 @@ static void print_status_text(FILE *f, json_t *status, json_t *filter, bool pol)
                          json_is_true(json_object_get(n, "START_ON_RESTART")) ? "*" : "");
                 if (up && !strcmp(state, "OFFLINE"))
                         stopped = true;
-                fprintf(f, "%-*s %-10s %-7s %-22s %-9s %-20s %s\n", width, str_or(n, "NAME", "-"),
-                        st, up ? "up" : "down", str_or(n, "WATCHDOG", "-"),
+                /* NETMON_TARGETS: reached, UNREACHED, or - (none configured) */
+                const char *tg = str_or(n, "NETMON", "-");
+                fprintf(f, "%-*s %-10s %-7s %-22s %-9s %-20s %-10s %s\n", width,
+                        str_or(n, "NAME", "-"), st, up ? "up" : "down", str_or(n, "WATCHDOG", "-"),
                         str_or(n, "PATHS", "-"), str_or(n, "NETWORK", "-"),
+                        !strcmp(tg, "REACHED")     ? "reached"
+                        : !strcmp(tg, "UNREACHED") ? "UNREACHED"
+                                                   : "-",
                         str_or(n, "REPOSITORY", "-"));
         }
         if (stopped)
