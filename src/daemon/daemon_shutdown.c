@@ -143,10 +143,12 @@ static void go_local(hamrd_t *d, const char *why)
 }
 
 /* MANAGE=move: every group this node held at the signal is online on
- * another node, or has nowhere to go. */
+ * another node, or has nowhere to go (the coordinator, having planned on
+ * our newest report, targets it nowhere). */
 static bool handed_over(hamrd_t *d)
 {
         const memb_view_t *v = &d->memb->view;
+        const cstate_ctl_t *k = &d->cs->ctl;
 
         if (!d->cfg || !cstate_ctl_current(d->cs, v->view_id, v->coord))
                 return true;
@@ -154,9 +156,13 @@ static bool handed_over(hamrd_t *d)
                 uint16_t t;
                 if (!(d->shutdown.held[g / 64] & (1ULL << (g % 64))))
                         continue;
-                t = d->cs->ctl.target[g];
-                if (t == RGM_NO_NODE || t == d->self_id || !(v->members & (1ULL << t)))
+                t = k->target[g];
+                if (t == RGM_NO_NODE || t == d->self_id || t >= CONF_MAX_NODES ||
+                    !(v->members & (1ULL << t))) {
+                        if (k->report_ack[d->self_id] < d->report.report_seq)
+                                return false; /* not yet planned on what we hold now */
                         continue;
+                }
                 if (cstate_group_state(d->cs, t, g) != RG_S_ONLINE)
                         return false;
         }
@@ -191,7 +197,9 @@ void hamrd_shutdown_tick(hamrd_t *d)
                         return;
                 }
                 finish(d, d->services == SVC_UNMANAGED ? "cluster services UNMANAGED"
-                                                       : "cluster services INACTIVE, nothing held");
+                          : d->shutdown.manage == HAMRD_SHUTDOWN_MOVE
+                              ? "cluster services INACTIVE, groups handed over"
+                              : "cluster services INACTIVE, nothing held");
                 return;
         }
         if (busy == 0 && (d->shutdown.local || !in_quorate_view(d, now))) {

@@ -91,7 +91,7 @@ def _sigterm_and_wait(lab, name, timeout=60):
             if body and f"node {name}" not in body:
                 t["answer"] = time.monotonic()
         if t["online"] is None:
-            o = lab.owner_of(WEB, via="n2")
+            o = lab.owner_of(WEB, via=next(n for n in lab.node_names if n != name))
             if o and o != name:
                 t["online"] = time.monotonic()
                 t["owner"] = o
@@ -123,6 +123,28 @@ def test_sigterm_on_owner_moves_group_and_exits(fast):
           f"{t['owner']} {t['answer'] if t['answer'] is None else round(t['answer'], 3)}s, "
           f"hamrd exited {t['exit']:.3f}s")
     _back(lab)
+
+
+def test_sigterm_on_owner_that_does_not_coordinate(fast):
+    """The owner is not the coordinator: its stop request is forwarded
+    there, and the group moves the same way."""
+    lab = fast
+    coord = lab.status("n1")["cluster"]["COORDINATOR"]
+    owner = next(n for n in lab.node_names if n != coord)
+    if lab.owner_of(WEB) != owner:
+        lab.clmgr("n1", "move", "resource_group", WEB, f"NODE={owner}", timeout=120)
+        lab.wait_group_online(WEB, owner, timeout=60)
+    fired = len(lab.watchdog_fired())
+    with S1Sampler(lab):
+        rc, t = _sigterm_and_wait(lab, owner)
+    assert rc == 0, lab.log_tail(owner, 40)
+    assert t["left"] == {"ip": False, "app": False, "pids": []}, t
+    assert t["online"] is not None and t["owner"] != owner, t
+    assert len(lab.watchdog_fired()) == fired
+    assert "command stop accepted" in lab.log_tail(coord, 60)
+    print(f"\n{owner} (coordinator {coord}): SIGTERM -> group online on {t['owner']} "
+          f"{t['online']:.3f}s, hamrd exited {t['exit']:.3f}s")
+    _back(lab, owner)
 
 
 def test_sigterm_with_shutdown_offline_takes_group_offline(fast):
