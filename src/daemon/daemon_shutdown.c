@@ -238,6 +238,11 @@ void hamrd_shutdown_signal(hamrd_t *d, int signum)
                  "--shutdown-timeout %llu ms; a second signal exits at once)",
                  signum, manage_names[d->shutdown.manage],
                  (unsigned long long)(d->shutdown.timeout_usec / USEC_PER_MSEC));
+        if (d->shutdown.manage == HAMRD_SHUTDOWN_UNMANAGE)
+                log_warn("daemon", "stop: --shutdown unmanage leaves this node's resources "
+                                   "running: once hamrd has exited, the other nodes declare this "
+                                   "node down and take its groups over while they still run here "
+                                   "(safe only when the whole cluster is stopped)");
         memset(d->shutdown.held, 0, sizeof(d->shutdown.held));
         if (d->cfg && d->member)
                 for (unsigned g = 0; g < d->cfg->nrgs && g < CONF_MAX_RGS; g++) {

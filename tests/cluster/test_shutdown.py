@@ -4,6 +4,7 @@ the process exits by itself; a second signal while it still holds a group
 exits at once and the watchdog resets the node before anyone takes the group
 over. One 3-node lab cluster (fast profile) shared by the tests; S1 is
 sampled throughout."""
+import contextlib
 import os
 import shutil
 import signal
@@ -183,11 +184,9 @@ def test_bad_shutdown_options_are_refused(fast):
     assert "watchdog" in r.stdout.split("--shutdown-timeout")[-1]
 
 
-def test_second_sigterm_while_holding_leaves_watchdog_to_reset_node(fast, tmp_path):
-    """The application's stop script hangs: the graceful stop cannot
-    release. A second SIGTERM exits at once; hamrd still holds the group, so
-    its watchdog stays armed and resets the node before n2 takes over."""
-    lab = fast
+@contextlib.contextmanager
+def _hanging_stop_script(lab):
+    """The web application's stop script hangs (sleep 120) meanwhile."""
     hang = os.path.join(lab.run_dir, "hang_stop.sh")
     with open(hang, "w") as f:
         f.write("#!/bin/sh\nsleep 120\n")
@@ -195,8 +194,39 @@ def test_second_sigterm_while_holding_leaves_watchdog_to_reset_node(fast, tmp_pa
     lab.clmgr("n1", "modify", "application_controller", "webapp", f"STOPSCRIPT={hang}")
     lab.clmgr("n1", "sync", "cluster", timeout=60)
     try:
-        assert lab.owner_of(WEB) == "n1"
+        yield
+    finally:
+        via = next(n for n in lab.node_names if lab.daemon_running(n))
+        lab.clmgr(via, "modify", "application_controller", "webapp",
+                  f"STOPSCRIPT={lab.app_stop}", check=False)
+        lab.clmgr(via, "sync", "cluster", timeout=60, check=False)
+
+
+def _reset_before_takeover(lab, p, t_exit_from, before):
+    """hamrd (p) exits holding web_rg: the watchdog fires (a firing after
+    the `before` first ones) after its exit and before n2 has the group.
+    Returns (t_fire, t_up)."""
+    p.wait(10)
+    fired = lab.wait_for(lambda: lab.watchdog_fired("n1")[before:], 10, what="n1 watchdog fired")
+    t_fire = fired[-1][0]
+    owner = lab.wait_group_online(WEB, "n2", timeout=60, via="n2")
+    t_up = time.monotonic()
+    assert lab.is_crashed("n1")
+    assert p.returncode == 0 and owner == "n2"
+    assert t_exit_from < t_fire < t_up, (t_exit_from, t_fire, t_up)
+    assert "while holding 1 groups" in lab.log_tail("n1", 40)
+    return t_fire, t_up
+
+
+def test_second_sigterm_while_holding_leaves_watchdog_to_reset_node(fast):
+    """The application's stop script hangs: the graceful stop cannot
+    release. A second SIGTERM exits at once; hamrd still holds the group, so
+    its watchdog stays armed and resets the node before n2 takes over."""
+    lab = fast
+    assert lab.owner_of(WEB) == "n1"
+    with _hanging_stop_script(lab):
         p = lab.node("n1").proc
+        before = len(lab.watchdog_fired("n1"))
         with S1Sampler(lab):
             t0 = time.monotonic()
             p.send_signal(signal.SIGTERM)
@@ -210,19 +240,28 @@ def test_second_sigterm_while_holding_leaves_watchdog_to_reset_node(fast, tmp_pa
             assert p.poll() is None  # still stopping
             t1 = time.monotonic()
             p.send_signal(signal.SIGTERM)
-            p.wait(10)
-            fired = lab.wait_for(lambda: lab.watchdog_fired("n1"), 10, what="n1 watchdog fired")
-            t_fire = fired[-1][0]
-            owner = lab.wait_group_online(WEB, "n2", timeout=60, via="n2")
-            t_up = time.monotonic()
-            assert lab.is_crashed("n1")
-        assert p.returncode == 0 and owner == "n2"
-        assert t1 < t_fire < t_up, (t1, t_fire, t_up)
-        assert "while holding 1 groups" in lab.log_tail("n1", 40)
+            t_fire, t_up = _reset_before_takeover(lab, p, t1, before)
+        assert "second stop signal" in lab.log_tail("n1", 40)
         print(f"\nsecond SIGTERM {t1 - t0:.3f}s after the first: watchdog fired "
               f"{t_fire - t1:.3f}s later, web_rg online on n2 {t_up - t1:.3f}s later")
-    finally:
-        lab.clmgr("n2", "modify", "application_controller", "webapp",
-                  f"STOPSCRIPT={lab.app_stop}", check=False)
-        lab.clmgr("n2", "sync", "cluster", timeout=60, check=False)
+    _back(lab)
+
+
+def test_shutdown_timeout_while_holding_leaves_watchdog_to_reset_node(fast):
+    """The same with one SIGTERM and --shutdown-timeout 1.5: hamrd exits at
+    the timeout, the watchdog resets the node before n2 takes over."""
+    lab = fast
+    lab.stop_daemon("n1")
+    lab.wait_group_online(WEB, "n2", timeout=60, via="n2")
+    _back(lab, args=lab.daemon_args + ["--shutdown-timeout", "1.5"])
+    with _hanging_stop_script(lab):
+        p = lab.node("n1").proc
+        before = len(lab.watchdog_fired("n1"))
+        with S1Sampler(lab):
+            t0 = time.monotonic()
+            p.send_signal(signal.SIGTERM)
+            t_fire, t_up = _reset_before_takeover(lab, p, t0 + 1.4, before)
+        assert "--shutdown-timeout reached" in lab.log_tail("n1", 40)
+        print(f"\ntimeout 1.5 s: watchdog fired {t_fire - t0:.3f}s after SIGTERM, web_rg "
+              f"online on n2 {t_up - t0:.3f}s after")
     _back(lab)
