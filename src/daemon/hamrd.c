@@ -147,11 +147,12 @@ int main(int argc, char **argv)
                         if (hamrd_shutdown_option(d, c == 'S' ? "shutdown" : "shutdown-timeout",
                                                   optarg, err, sizeof(err)) < 0) {
                                 fprintf(stderr, "hamrd: %s\n", err);
+                                free(d);
                                 return 2;
                         }
                         break;
-                case 'h': usage(stdout); return 0;
-                default: usage(stderr); return 2;
+                case 'h': usage(stdout); free(d); return 0;
+                default: usage(stderr); free(d); return 2;
                 }
         }
         hamr_log_set_ident(d->node_name);
