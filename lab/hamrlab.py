@@ -1510,12 +1510,23 @@ class Lab:
                         raise LabError('hamrd on %s exited with %s\n%s' % (
                             name, nd.proc.returncode, self.log_tail(name)))
 
-    def stop_daemon(self, name, timeout=10):
-        """SIGTERM hamrd (by pid), wait, then kill what is left in the node cgroup."""
+    def stop_daemon(self, name, timeout=10, graceful=False):
+        """Stop hamrd on node `name`; returns its returncode (None if none ran).
+
+        graceful=False (default, teardown): disarm the node's watchdog, kill
+        the node cgroup (hamrd, its app, its scripts), disarm again: fast, and
+        never a watchdog firing; what the node held is simply gone (like a
+        crash, without the link going down).
+
+        graceful=True: SIGTERM only, then wait up to `timeout` for hamrd to
+        exit on its own (its graceful stop: --shutdown, --shutdown-timeout);
+        the watchdog is left armed and the cgroup as hamrd left it, so a hamrd
+        that exits while holding groups is reset by the watchdog emulator
+        like a real node.  Raises LabError (after killing as above) if it
+        does not exit in time."""
         nd = self.node(name)
         p = nd.proc
-        self._wd_disarm(nd)
-        if p is not None and p.poll() is None:
+        if graceful and p is not None and p.poll() is None:
             try:
                 p.send_signal(signal.SIGTERM)
             except OSError:
@@ -1523,27 +1534,27 @@ class Lab:
             try:
                 p.wait(timeout)
             except subprocess.TimeoutExpired:
-                pass
+                self.stop_daemon(name)
+                raise LabError('hamrd on %s (pid %d) did not exit within %s s of SIGTERM'
+                               % (name, p.pid, timeout)) from None
+            self._sync_watchdog()
+            return p.returncode
+        self._wd_disarm(nd)
         if not _cg_kill(nd.cgroup, timeout=5):
             raise LabError('cgroup of %s not empty after kill' % name)
-        self._wd_disarm(nd)      # again: a T written while it was stopping
+        self._wd_disarm(nd)      # again: a T written while it was being killed
         if p is not None:
             try:
-                p.wait(5)
+                p.wait(max(timeout, 5))
             except subprocess.TimeoutExpired:
                 raise LabError('hamrd on %s (pid %d) did not die' % (name, p.pid)) from None
         self._sync_watchdog()
         return p.returncode if p is not None else None
 
     def stop_all(self, timeout=10):
+        """stop_daemon(name) (kill, watchdog disarmed) on every node."""
         for nd in self.nodes.values():
             self._wd_disarm(nd)
-        for name in self.running_nodes():
-            nd = self.node(name)
-            try:
-                nd.proc.send_signal(signal.SIGTERM)
-            except OSError:
-                pass
         for name in list(self.nodes):
             self.stop_daemon(name, timeout=timeout)
 

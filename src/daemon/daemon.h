@@ -43,6 +43,26 @@ typedef struct hamrd_remote {
         char *reply;         /* the answer, once given */
 } hamrd_remote_t;
 
+/* Graceful stop on SIGTERM/SIGINT (daemon_shutdown.c). */
+typedef enum {
+        HAMRD_SHUTDOWN_OFFLINE = 0, /* groups go offline */
+        HAMRD_SHUTDOWN_MOVE,        /* groups move to other nodes (default) */
+        HAMRD_SHUTDOWN_UNMANAGE,    /* resources left running, groups UNMANAGED */
+} hamrd_shutdown_manage_t;
+
+typedef struct hamrd_shutdown {
+        hamrd_shutdown_manage_t manage; /* --shutdown */
+        usec_t timeout_usec;            /* --shutdown-timeout */
+        bool active;                    /* a stop signal arrived */
+        bool done;                      /* the loop is being stopped */
+        bool local;                     /* releasing without a coordinator */
+        usec_t since;                   /* the first signal */
+        usec_t released;                /* MANAGE=move: nothing held since */
+        usec_t last_request;
+        unsigned requests;                /* stop requests sent */
+        uint64_t held[CONF_MAX_RGS / 64]; /* groups held at the signal, by index */
+} hamrd_shutdown_t;
+
 typedef struct hamrd {
         uv_loop_t *loop;
         char node_name[CONF_MAX_NAME + 1];
@@ -120,6 +140,8 @@ typedef struct hamrd {
         bool fwd_config[HAMRD_MAX_FORWARDS];     /* fwd[i] is a configuration edit */
         uint16_t fwd_coord[HAMRD_MAX_FORWARDS];  /* ... sent to this coordinator only */
         hamrd_remote_t remote[HAMRD_MAX_REMOTE]; /* coordinator: edits from other nodes */
+
+        hamrd_shutdown_t shutdown; /* daemon_shutdown.c */
 } hamrd_t;
 
 /* daemon_loop.c: the top (tick, receipt, step) */
@@ -145,6 +167,18 @@ void hamrd_config_offer(hamrd_t *d, uint64_t gen, const char *text);
 
 /* daemon_repo.c */
 void hamrd_repo_step(hamrd_t *d, usec_t now);
+
+/* daemon_shutdown.c: graceful stop on SIGTERM/SIGINT */
+void hamrd_shutdown_init(hamrd_t *d); /* defaults: --shutdown move, --shutdown-timeout 60 */
+/* --shutdown / --shutdown-timeout (opt without dashes); on a bad value err
+ * names the option and what is allowed, and -EINVAL is returned. */
+int hamrd_shutdown_option(hamrd_t *d, const char *opt, const char *value, char *err,
+                          size_t errlen);
+/* A stop signal: the first starts the graceful stop, a second exits now. */
+void hamrd_shutdown_signal(hamrd_t *d, int signum);
+void hamrd_shutdown_tick(hamrd_t *d);                   /* the loop: after each step and tick */
+bool hamrd_stopping(const hamrd_t *d);                  /* configuration edits are refused */
+bool hamrd_shutdown_release_locally(const hamrd_t *d); /* the loop: may hold nothing */
 
 /* daemon_api.c */
 void hamrd_on_command(hamrd_t *d, uint16_t from, const uint8_t *body, size_t len);

@@ -393,7 +393,8 @@ static void step(hamrd_t *d)
          * releases before the others may take over. */
         exec_input_t in = {
                 .may_hold = fence_ok(d, now) &&
-                            (d->services == SVC_ACTIVE || d->services == SVC_STOPPING),
+                            (d->services == SVC_ACTIVE || d->services == SVC_STOPPING) &&
+                            !hamrd_shutdown_release_locally(d),
                 .targets_valid = targets_valid,
                 .services = d->services,
                 .target = targets_valid ? k->target : NULL,
@@ -404,6 +405,7 @@ static void step(hamrd_t *d)
         if (d->dirty || (d->memb->have_view && v->coord == d->self_id &&
                          (v->pub_seq != d->sent_pub_seq || v->view_id != d->sent_view_id)))
                 publish(d, now, false);
+        hamrd_shutdown_tick(d);
 }
 
 /* The deadman switch is petted from the tick only: a stalled loop does
@@ -454,6 +456,7 @@ static void on_tick(uv_timer_t *t)
                 pet(d, now);
         }
         hamrd_forwards_tick(d);
+        hamrd_shutdown_tick(d);
 }
 
 /* A peer's report (network or disk). True if it was newer. */

@@ -61,6 +61,14 @@ void hamrd_ops_dispatch(hamrd_t *d, uint32_t conn, json_t *req)
                 log_info("daemon", "request %s%s%s%s%s", name, cls ? " " : "", cls ? cls : "",
                          obj ? " " : "", obj ? obj : "");
         }
+        if (hamrd_stopping(d) &&
+            ((api_op_def(op)->flags & API_OP_F_MODIFIES_CONFIG) || op == API_OP_START)) {
+                snprintf(err, sizeof(err),
+                         "hamrd on node %s is stopping (SIGTERM): \"%s\" is refused; use another "
+                         "node", d->node_name, name);
+                hamrd_answer_error(d, conn, CLMGR_RC_ERROR, err);
+                return;
+        }
         /* while the cluster runs, edits are serialised on the coordinator */
         if ((op == API_OP_ADD || op == API_OP_MODIFY || op == API_OP_DELETE || op == API_OP_SYNC) &&
             hamrd_config_forward(d, conn, req))

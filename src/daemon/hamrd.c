@@ -23,6 +23,7 @@ static void usage(FILE *f)
 {
         fputs("usage: hamrd --node NAME [--repository PATH] [--key PATH] [--socket PATH]\n"
               "             [--state-dir DIR] [--watchdog PATH] [--debug] [--realtime]\n"
+              "             [--shutdown offline|move] [--shutdown-timeout SECONDS]\n"
               "  --node        this node's name in the cluster configuration (default: hostname)\n"
               "  --repository  repository disk or file (default /var/lib/hamr/repository)\n"
               "  --key         cluster key file, 32 bytes, mode 0600 (default /etc/hamr/cluster.key)\n"
@@ -34,16 +35,22 @@ static void usage(FILE *f)
               "                (modprobe softdog first if needed), none, or a device path or lab\n"
               "                emulator FIFO. With DEADMAN_MODE a (the default) a node without an\n"
               "                armed watchdog does not start cluster services; DEADMAN_MODE e\n"
-              "                runs unfenced (events only)\n",
+              "                runs unfenced (events only)\n"
+              "  --shutdown    what SIGTERM/SIGINT (systemctl stop, host shutdown) does, as\n"
+              "                clmgr stop node <this node> MANAGE=...: move (default: the groups\n"
+              "                are released and taken over by the other nodes), offline (they\n"
+              "                go offline); hamrd exits once this node holds nothing. (Not\n"
+              "                unmanage: without hamrd the others would take over groups still\n"
+              "                running here; use clmgr stop cluster MANAGE=unmanage first)\n"
+              "  --shutdown-timeout  seconds the stop may take (default 60). A second signal or\n"
+              "                the timeout exits at once: if groups are still held, the watchdog\n"
+              "                stays armed and resets this node before the others take them\n",
               f);
 }
 
 static void on_signal(uv_signal_t *s, int signum)
 {
-        hamrd_t *d = s->data;
-        log_info("daemon", "signal %d: exiting (resources are left as they are)", signum);
-        api_stop(d->api);
-        uv_stop(d->loop);
+        hamrd_shutdown_signal(s->data, signum);
 }
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -113,11 +120,13 @@ int main(int argc, char **argv)
                 {"watchdog", required_argument, NULL, 'w'},
                 {"debug", no_argument, NULL, 'D'},
                 {"realtime", no_argument, NULL, 'R'},
+                {"shutdown", required_argument, NULL, 'S'},
+                {"shutdown-timeout", required_argument, NULL, 'T'},
                 {"help", no_argument, NULL, 'h'},
                 {NULL, 0, NULL, 0},
         };
         hamrd_t *d = zalloc(sizeof(*d));
-        char dir[4096];
+        char dir[4096], err[256];
         bool realtime = false;
         int c, r;
 
@@ -126,6 +135,7 @@ int main(int argc, char **argv)
         snprintf(d->key_path, sizeof(d->key_path), "/etc/hamr/cluster.key");
         snprintf(d->socket_path, sizeof(d->socket_path), "/run/hamr/hamrd.sock");
         snprintf(d->state_dir, sizeof(d->state_dir), "/var/lib/hamr");
+        hamrd_shutdown_init(d);
         while ((c = getopt_long(argc, argv, "n:r:k:s:d:w:Dh", opts, NULL)) != -1) {
                 switch (c) {
                 case 'n': snprintf(d->node_name, sizeof(d->node_name), "%s", optarg); break;
@@ -136,8 +146,17 @@ int main(int argc, char **argv)
                 case 'w': snprintf(d->watchdog_path, sizeof(d->watchdog_path), "%s", optarg); break;
                 case 'D': hamr_log_set_level(LOG_LVL_DEBUG); break;
                 case 'R': realtime = true; break;
-                case 'h': usage(stdout); return 0;
-                default: usage(stderr); return 2;
+                case 'S':
+                case 'T':
+                        if (hamrd_shutdown_option(d, c == 'S' ? "shutdown" : "shutdown-timeout",
+                                                  optarg, err, sizeof(err)) < 0) {
+                                fprintf(stderr, "hamrd: %s\n", err);
+                                free(d);
+                                return 2;
+                        }
+                        break;
+                case 'h': usage(stdout); free(d); return 0;
+                default: usage(stderr); free(d); return 2;
                 }
         }
         hamr_log_set_ident(d->node_name);

@@ -763,7 +763,7 @@ def test_daemon_plumbing_with_fake_binaries(tmp_path):
         with pytest.raises(hamrlab.ClmgrError, match='exit status 1'):
             _failing_clmgr(lab)
         # graceful stop: SIGTERM -> exit 0
-        assert lab.stop_daemon('n1') == 0
+        assert lab.stop_daemon('n1', graceful=True) == 0
         assert not lab.daemon_running('n1') and lab.cgroup_pids('n1') == []
         assert lab.clmgr('n1', 'status', check=False).returncode != 0   # no daemon
         # crash / restart
