@@ -246,8 +246,8 @@ static void print_status_text(FILE *f, json_t *status, json_t *filter, bool pol)
                 if (len > width)
                         width = len;
         }
-        fprintf(f, "%-*s %-10s %-7s %-22s %-9s %-20s %-10s %s\n", width, "Node", "State",
-                "Daemon", "Watchdog", "Paths", "Network", "Targets", "Repository");
+        fprintf(f, "%-*s %-10s %-7s %-22s %-9s %-20s %-10s %s\n", width, "Node", "State", "Daemon",
+                "Watchdog", "Paths", "Network", "Targets", "Repository");
         bool stopped = false;
         json_array_foreach(nodes, i, n)
         {
@@ -450,7 +450,8 @@ static void print_main_usage(FILE *f)
                    "<CLASS> [<NAME>] [ATTR=VALUE ...]\n"
                    "       clmgr <ACTION>                list the CLASSes of an ACTION\n"
                    "       clmgr <ACTION> <CLASS> -h     help for an ACTION and CLASS\n"
-                   "       clRGinfo [-s] [-p] [-j] [<resource_group> ...]   same as clmgr status (-p: priority override locations)\n\n"
+                   "       clRGinfo [-s] [-p] [-j] [<resource_group> ...]   same as clmgr status "
+                   "(-p: priority override locations)\n\n"
                    "ACTIONs (case-insensitive; aliases and unambiguous prefixes accepted):\n");
         for (size_t i = 0; i < n; i++) {
                 char al[80] = "";

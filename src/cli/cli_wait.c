@@ -164,9 +164,9 @@ static enum cli_wait_result check_boot(const struct cli_wait *w, json_t *status,
         lines_open(&pending);
         lines_open(&done);
         for (size_t i = 0; i < count; i++) {
-                json_t *node = w->names ? find_named(nodes, json_string_value(
-                                                                json_array_get(w->names, i)))
-                                        : json_array_get(nodes, i);
+                json_t *node =
+                    w->names ? find_named(nodes, json_string_value(json_array_get(w->names, i)))
+                             : json_array_get(nodes, i);
                 const char *name = w->names ? json_string_value(json_array_get(w->names, i))
                                             : str_of(node, "NAME");
                 if (!node || strcmp(str_of(node, "DAEMON"), "UP") != 0)

@@ -16,12 +16,12 @@
 
 #include "common/hamr_time.h"
 
-#define CONF_MAX_NODES 64 /* node ids 0..63, one bit each in membership masks */
-#define CONF_MAX_NAME  64
-#define CONF_MAX_BACKUP_REPOS 6 /* as PowerHA */
-#define CONF_MAX_RGS   1024
-#define CONF_MAX_RG_RES 16 /* service labels or applications per group */
-#define CONF_ERR_LEN   512
+#define CONF_MAX_NODES          64 /* node ids 0..63, one bit each in membership masks */
+#define CONF_MAX_NAME           64
+#define CONF_MAX_BACKUP_REPOS   6 /* as PowerHA */
+#define CONF_MAX_RGS            1024
+#define CONF_MAX_RG_RES         16 /* service labels or applications per group */
+#define CONF_ERR_LEN            512
 #define CONF_MAX_NETMON_TARGETS 8 /* NETMON_TARGETS per network */
 
 typedef enum {
@@ -45,7 +45,8 @@ typedef enum {
         CONF_T_PATH,     /* absolute path */
         CONF_T_ENUM,     /* one of enum_values */
         CONF_T_REF,      /* name of an object of class ref_class */
-        CONF_T_REF_LIST, /* space/comma separated names of ref_class objects, canonical: space separated */
+        CONF_T_REF_LIST, /* space/comma separated names of ref_class objects, canonical: space
+                            separated */
         CONF_T_ADDR_MAP, /* "node=ipv4 node=ipv4", canonical: space separated */
         CONF_T_IP_LIST,  /* space/comma separated IPv4 addresses, canonical: space separated */
 } conf_type_t;
@@ -57,23 +58,23 @@ enum {
 };
 
 typedef struct conf_attr_def {
-        const char *name;        /* upper case, as PowerHA spells it */
+        const char *name; /* upper case, as PowerHA spells it */
         conf_type_t type;
-        const char *def;         /* default in canonical text, or NULL */
+        const char *def; /* default in canonical text, or NULL */
         unsigned flags;
-        double min, max;         /* CONF_T_SECONDS and CONF_T_UINT bounds */
+        double min, max; /* CONF_T_SECONDS and CONF_T_UINT bounds */
         /* CONF_T_ENUM: enum_values[v] is the text of C enum value v (designated
          * initialisers in conf_schema.c); enum_count is the enum's *_COUNT. */
         const char *const *enum_values;
         size_t enum_count;
-        conf_class_t ref_class;  /* CONF_T_REF, CONF_T_REF_LIST */
+        conf_class_t ref_class; /* CONF_T_REF, CONF_T_REF_LIST */
         const char *help;
 } conf_attr_def_t;
 
 typedef struct conf_class_def {
-        const char *name;               /* "resource_group" */
-        const char *const *aliases;     /* extra accepted names ("rg"), NULL-terminated */
-        bool singleton;                 /* cluster */
+        const char *name;           /* "resource_group" */
+        const char *const *aliases; /* extra accepted names ("rg"), NULL-terminated */
+        bool singleton;             /* cluster */
         const conf_attr_def_t *attrs;
         size_t nattrs;
         const char *help;
@@ -111,8 +112,8 @@ typedef struct conf_object {
 } conf_object_t;
 
 typedef struct conf_db {
-        uint64_t generation;  /* generation this db was loaded from / is based on */
-        conf_object_t *objs;  /* in insertion order */
+        uint64_t generation; /* generation this db was loaded from / is based on */
+        conf_object_t *objs; /* in insertion order */
         size_t nobjs;
 } conf_db_t;
 
@@ -167,7 +168,7 @@ typedef enum { CONF_NET_ETHER = 0, CONF_NET_TYPE_COUNT } conf_net_type_t;
 
 typedef struct conf_node {
         char name[CONF_MAX_NAME + 1];
-        uint32_t id;             /* 0..CONF_MAX_NODES-1, stable, = repository slot */
+        uint32_t id; /* 0..CONF_MAX_NODES-1, stable, = repository slot */
         struct in_addr commpath;
 } conf_node_t;
 
@@ -199,7 +200,7 @@ typedef struct conf_appctl {
 
 typedef struct conf_rg {
         char name[CONF_MAX_NAME + 1];
-        uint32_t id;                    /* ID: stable for the group's life, never reused */
+        uint32_t id; /* ID: stable for the group's life, never reused */
         unsigned nnodes;
         uint32_t nodes[CONF_MAX_NODES]; /* node ids, priority order, [0] = home */
         rg_startup_t startup;
@@ -219,7 +220,7 @@ typedef struct hamr_config {
         char cluster_name[CONF_MAX_NAME + 1];
         uint32_t cluster_id;
         char repository[4096];
-        unsigned nbackups;       /* BACKUP_REPOSITORIES */
+        unsigned nbackups; /* BACKUP_REPOSITORIES */
         char backups[CONF_MAX_BACKUP_REPOS][4096];
         usec_t hb_freq_usec;     /* HEARTBEAT_FREQUENCY */
         usec_t grace_usec;       /* GRACE_PERIOD */
@@ -228,11 +229,16 @@ typedef struct hamr_config {
         uint16_t port;           /* HEARTBEAT_PORT */
         dms_mode_t deadman_mode; /* DEADMAN_MODE */
         usec_t watchdog_usec;    /* WATCHDOG_TIMEOUT */
-        conf_node_t *nodes;       unsigned nnodes;
-        conf_network_t *networks; unsigned nnetworks;
-        conf_service_ip_t *service_ips; unsigned nservice_ips;
-        conf_appctl_t *appctls;   unsigned nappctls;
-        conf_rg_t *rgs;           unsigned nrgs;
+        conf_node_t *nodes;
+        unsigned nnodes;
+        conf_network_t *networks;
+        unsigned nnetworks;
+        conf_service_ip_t *service_ips;
+        unsigned nservice_ips;
+        conf_appctl_t *appctls;
+        unsigned nappctls;
+        conf_rg_t *rgs;
+        unsigned nrgs;
 } hamr_config_t;
 
 /* Whole-configuration check done by `clmgr sync cluster` (and at load):

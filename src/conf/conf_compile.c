@@ -173,15 +173,16 @@ static void build_backups(const conf_object_t *c, hamr_config_t *cfg, problems_t
                 for (unsigned k = 0; k < cfg->nbackups; k++)
                         dup |= !strcmp(tok, cfg->backups[k]);
                 if (!conf_path_valid(tok) || dup || cfg->nbackups == CONF_MAX_BACKUP_REPOS) {
-                        problem(p, -HAMR_E_BAD_VALUE,
-                                "%s: BACKUP_REPOSITORIES=\"%s\" is not allowed: \"%s\" %s; allowed: "
-                                "up to %d absolute paths separated by spaces, each different from "
-                                "REPOSITORY and from each other",
-                                label(lb, c), v, tok,
-                                dup ? "is listed twice (or is REPOSITORY)"
-                                    : cfg->nbackups == CONF_MAX_BACKUP_REPOS ? "is one too many"
-                                                                             : "is not an absolute path",
-                                CONF_MAX_BACKUP_REPOS);
+                        problem(
+                            p, -HAMR_E_BAD_VALUE,
+                            "%s: BACKUP_REPOSITORIES=\"%s\" is not allowed: \"%s\" %s; allowed: "
+                            "up to %d absolute paths separated by spaces, each different from "
+                            "REPOSITORY and from each other",
+                            label(lb, c), v, tok,
+                            dup ? "is listed twice (or is REPOSITORY)"
+                            : cfg->nbackups == CONF_MAX_BACKUP_REPOS ? "is one too many"
+                                                                     : "is not an absolute path",
+                            CONF_MAX_BACKUP_REPOS);
                         return;
                 }
                 snprintf(cfg->backups[cfg->nbackups++], sizeof(cfg->backups[0]), "%s", tok);
@@ -233,16 +234,17 @@ static void build_cluster(const conf_db_t *db, hamr_config_t *cfg, problems_t *p
                 /* Takeover waits for certainty: a node that stops hearing a
                  * quorum must be reset by its watchdog before the others can
                  * declare it down (docs/safety.md). */
-                problem(p, -HAMR_E_BAD_VALUE,
-                        "%s: WATCHDOG_TIMEOUT=\"%s\" is too long for HEARTBEAT_FREQUENCY=\"%s\" and "
-                        "GRACE_PERIOD=\"%s\"; allowed: WATCHDOG_TIMEOUT + fence margin (%s) + "
-                        "3 * HEARTBEAT_INTERVAL <= HEARTBEAT_FREQUENCY + GRACE_PERIOD, "
-                        "so WATCHDOG_TIMEOUT at most %s (or raise HEARTBEAT_FREQUENCY)",
-                        label(lb, c), fmt_usec(b1, sizeof(b1), cfg->watchdog_usec),
-                        fmt_usec(b2, sizeof(b2), cfg->hb_freq_usec),
-                        fmt_usec(b3, sizeof(b3), cfg->grace_usec),
-                        fmt_usec(b4, sizeof(b4), hamr_config_fence_margin(cfg)),
-                        fmt_usec(b5, sizeof(b5), d > rest ? d - rest : 0));
+                problem(
+                    p, -HAMR_E_BAD_VALUE,
+                    "%s: WATCHDOG_TIMEOUT=\"%s\" is too long for HEARTBEAT_FREQUENCY=\"%s\" and "
+                    "GRACE_PERIOD=\"%s\"; allowed: WATCHDOG_TIMEOUT + fence margin (%s) + "
+                    "3 * HEARTBEAT_INTERVAL <= HEARTBEAT_FREQUENCY + GRACE_PERIOD, "
+                    "so WATCHDOG_TIMEOUT at most %s (or raise HEARTBEAT_FREQUENCY)",
+                    label(lb, c), fmt_usec(b1, sizeof(b1), cfg->watchdog_usec),
+                    fmt_usec(b2, sizeof(b2), cfg->hb_freq_usec),
+                    fmt_usec(b3, sizeof(b3), cfg->grace_usec),
+                    fmt_usec(b4, sizeof(b4), hamr_config_fence_margin(cfg)),
+                    fmt_usec(b5, sizeof(b5), d > rest ? d - rest : 0));
         }
 }
 

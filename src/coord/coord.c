@@ -225,15 +225,16 @@ static int check_fenced(const cstate_t *cs, const hamr_config_t *cfg, uint64_t m
                 const cstate_node_t *cn = live_member(cs, members, (int)cfg->nodes[n].id);
                 if (!(mask & (1ULL << cfg->nodes[n].id)) || !cn || cn->report.fenced)
                         continue;
-                snprintf(err, errlen,
-                         "node \"%s\": no armed watchdog (hamrd found %s); DEADMAN_MODE=a needs one "
-                         "before the node may hold groups: load softdog (modprobe softdog, or "
-                         "start hamrd with --watchdog softdog) or use a hardware watchdog, or "
-                         "accept running unfenced with: clmgr modify cluster DEADMAN_MODE=e",
-                         cfg->nodes[n].name,
-                         cn->report.watchdog == CSTATE_WD_NONE
-                             ? "no watchdog device"
-                             : "a watchdog it could not arm: see its log");
+                snprintf(
+                    err, errlen,
+                    "node \"%s\": no armed watchdog (hamrd found %s); DEADMAN_MODE=a needs one "
+                    "before the node may hold groups: load softdog (modprobe softdog, or "
+                    "start hamrd with --watchdog softdog) or use a hardware watchdog, or "
+                    "accept running unfenced with: clmgr modify cluster DEADMAN_MODE=e",
+                    cfg->nodes[n].name,
+                    cn->report.watchdog == CSTATE_WD_NONE
+                        ? "no watchdog device"
+                        : "a watchdog it could not arm: see its log");
                 return -HAMR_E_BUSY;
         }
         return 0;

@@ -11,10 +11,10 @@
 const char *svc_state_str(svc_state_t s)
 {
         static const char *const names[SVC_COUNT] = {
-                [SVC_INACTIVE] = "OFFLINE",
-                [SVC_ACTIVE] = "ONLINE",
-                [SVC_STOPPING] = "STOPPING",
-                [SVC_UNMANAGED] = "UNMANAGED",
+            [SVC_INACTIVE] = "OFFLINE",
+            [SVC_ACTIVE] = "ONLINE",
+            [SVC_STOPPING] = "STOPPING",
+            [SVC_UNMANAGED] = "UNMANAGED",
         };
         return s < SVC_COUNT ? names[s] : "UNKNOWN";
 }
@@ -22,10 +22,10 @@ const char *svc_state_str(svc_state_t s)
 const char *cstate_wd_str(cstate_wd_t w)
 {
         static const char *const names[CSTATE_WD_COUNT] = {
-                [CSTATE_WD_NONE] = "none",
-                [CSTATE_WD_HARDWARE] = "hardware",
-                [CSTATE_WD_SOFTDOG] = "softdog",
-                [CSTATE_WD_EMULATOR] = "emulator",
+            [CSTATE_WD_NONE] = "none",
+            [CSTATE_WD_HARDWARE] = "hardware",
+            [CSTATE_WD_SOFTDOG] = "softdog",
+            [CSTATE_WD_EMULATOR] = "emulator",
         };
         return w < CSTATE_WD_COUNT ? names[w] : "unknown";
 }
@@ -127,9 +127,8 @@ int cstate_report_decode(const void *buf, size_t len, cstate_report_t *ret)
         r.ngroups = bufr_u32(&b);
         /* each group takes at least 11 bytes: bounds the allocation */
         if (b.error || r.services >= SVC_COUNT || r.net >= NET_COUNT ||
-            r.watchdog >= CSTATE_WD_COUNT || flags >> 2 ||
-            r.repo_index > CONF_MAX_BACKUP_REPOS || r.ngroups > CONF_MAX_RGS ||
-            r.ngroups > (len - b.pos) / 11)
+            r.watchdog >= CSTATE_WD_COUNT || flags >> 2 || r.repo_index > CONF_MAX_BACKUP_REPOS ||
+            r.ngroups > CONF_MAX_RGS || r.ngroups > (len - b.pos) / 11)
                 return -EBADMSG;
         r.groups = r.ngroups ? zcalloc(r.ngroups, sizeof(*r.groups)) : NULL;
         for (uint32_t k = 0; k < r.ngroups; k++) {
@@ -246,8 +245,7 @@ int cstate_ctl_decode(const void *buf, size_t len, cstate_ctl_t *ret)
                 uint64_t inc = bufr_u64(&r);
                 /* canonical: ascending ids, only entries with something set */
                 if (r.error || id >= CONF_MAX_NODES || (int)id <= prev || want >= WANT_COUNT ||
-                    boot > BOOT_MANUAL ||
-                    (want == WANT_INACTIVE && boot == BOOT_KEEP && inc == 0))
+                    boot > BOOT_MANUAL || (want == WANT_INACTIVE && boot == BOOT_KEEP && inc == 0))
                         return -EBADMSG;
                 prev = id;
                 c.want[id] = want;

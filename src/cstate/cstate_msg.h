@@ -105,9 +105,9 @@ typedef struct cstate_report {
  * (gid[] names each entry's group ID, so that it can be remapped to any
  * other generation). Fixed size, no pointers: copied and compared whole. */
 typedef struct cstate_ctl {
-        uint64_t view_id;   /* the membership view it belongs to */
-        uint64_t ctl_seq;   /* bumped on every change within that view */
-        uint16_t coord;     /* the coordinator that published it */
+        uint64_t view_id; /* the membership view it belongs to */
+        uint64_t ctl_seq; /* bumped on every change within that view */
+        uint16_t coord;   /* the coordinator that published it */
         uint64_t generation;
         bool targets_valid; /* false while the coordinator gathers reports */
         bool home_only;     /* current start asked for home nodes only (-o home) */
@@ -121,8 +121,8 @@ typedef struct cstate_ctl {
          * want meant for the one before (clmgr start node, or start at
          * restart, starts it). */
         uint64_t want_inc[CONF_MAX_NODES];
-        uint8_t boot[CONF_MAX_NODES]; /* cstate_boot_t per node id */
-        uint8_t repo_index;           /* active repository (ARR): 0 REPOSITORY, k backup k */
+        uint8_t boot[CONF_MAX_NODES];        /* cstate_boot_t per node id */
+        uint8_t repo_index;                  /* active repository (ARR): 0 REPOSITORY, k backup k */
         uint64_t report_ack[CONF_MAX_NODES]; /* newest report_seq held per node (0 = none) */
         uint32_t ngroups;
         uint32_t gid[CONF_MAX_RGS];

@@ -77,10 +77,10 @@ typedef struct hamrd {
         char watchdog_path[4096]; /* --watchdog, "" = none */
         uint64_t incarnation;
 
-        repo_t *repo;          /* NULL until the repository is formatted */
-        conf_db_t *db;         /* active (committed) configuration, NULL if none */
-        hamr_config_t *cfg;    /* compiled active configuration */
-        bool member;           /* this node is in cfg */
+        repo_t *repo;       /* NULL until the repository is formatted */
+        conf_db_t *db;      /* active (committed) configuration, NULL if none */
+        hamr_config_t *cfg; /* compiled active configuration */
+        bool member;        /* this node is in cfg */
         uint16_t self_id;
 
         wire_ctx_t *wire;
@@ -103,17 +103,17 @@ typedef struct hamrd {
         uint64_t status_seq;
         uint64_t sent_pub_seq;
         uint64_t sent_view_id;
-        bool dirty;            /* own status changed: send now */
+        bool dirty; /* own status changed: send now */
         /* cluster state (cstate): every node's report and the control state */
         cstate_t *cs;
-        cstate_report_t report;  /* own, newest (report_seq) */
+        cstate_report_t report; /* own, newest (report_seq) */
         uint64_t report_sent_seq;
         bool ctl_dirty;          /* coordinator: control state to send now */
         unsigned quiet_ticks;    /* ticks since the report/control were last sent */
         uint64_t slot_overflows; /* slot bodies too large for the repository slot */
 
         uv_timer_t tick;
-        uv_idle_t kick;        /* runs one step soon after an event */
+        uv_idle_t kick;                   /* runs one step soon after an event */
         void (*step_fn)(struct hamrd *d); /* the loop's step (daemon_loop registers it) */
         uv_timer_cb tick_fn;              /* the loop's heartbeat tick */
         /* the operation table's dispatch (daemon_ops registers it): how a
@@ -148,11 +148,11 @@ typedef struct hamrd {
 void hamrd_loop_init(hamrd_t *d);
 
 /* daemon_core.c: the bottom (calls none of the other daemon files) */
-void hamrd_kick(hamrd_t *d);           /* run a step soon (d->step_fn) */
+void hamrd_kick(hamrd_t *d); /* run a step soon (d->step_fn) */
 void hamrd_send_to(hamrd_t *d, uint16_t node_id, wire_type_t type, const void *body, size_t len);
-void hamrd_apply_config(hamrd_t *d);   /* after d->cfg changed */
+void hamrd_apply_config(hamrd_t *d); /* after d->cfg changed */
 const char *hamrd_repo_path(const hamrd_t *d, unsigned index);
-void hamrd_repo_attach(hamrd_t *d);    /* hand d->repo to the disk worker */
+void hamrd_repo_attach(hamrd_t *d); /* hand d->repo to the disk worker */
 /* Start at restart: STATE_DIR/start-at-restart, read at start-up and
  * written when the coordinator orders a change (a small local file). */
 void hamrd_load_autostart(hamrd_t *d);
@@ -172,12 +172,11 @@ void hamrd_repo_step(hamrd_t *d, usec_t now);
 void hamrd_shutdown_init(hamrd_t *d); /* defaults: --shutdown move, --shutdown-timeout 60 */
 /* --shutdown / --shutdown-timeout (opt without dashes); on a bad value err
  * names the option and what is allowed, and -EINVAL is returned. */
-int hamrd_shutdown_option(hamrd_t *d, const char *opt, const char *value, char *err,
-                          size_t errlen);
+int hamrd_shutdown_option(hamrd_t *d, const char *opt, const char *value, char *err, size_t errlen);
 /* A stop signal: the first starts the graceful stop, a second exits now. */
 void hamrd_shutdown_signal(hamrd_t *d, int signum);
-void hamrd_shutdown_tick(hamrd_t *d);                   /* the loop: after each step and tick */
-bool hamrd_stopping(const hamrd_t *d);                  /* configuration edits are refused */
+void hamrd_shutdown_tick(hamrd_t *d);                  /* the loop: after each step and tick */
+bool hamrd_stopping(const hamrd_t *d);                 /* configuration edits are refused */
 bool hamrd_shutdown_release_locally(const hamrd_t *d); /* the loop: may hold nothing */
 
 /* daemon_api.c */

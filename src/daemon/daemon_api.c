@@ -34,7 +34,8 @@ static const cstate_report_t *status_of(hamrd_t *d, uint16_t id)
 /* The control state of our current view for our generation, or NULL. */
 static const cstate_ctl_t *ctl_of(hamrd_t *d)
 {
-        if (!d->memb->have_view || !cstate_ctl_current(d->cs, d->memb->view.view_id, d->memb->view.coord))
+        if (!d->memb->have_view ||
+            !cstate_ctl_current(d->cs, d->memb->view.view_id, d->memb->view.coord))
                 return NULL;
         return &d->cs->ctl;
 }
@@ -114,7 +115,8 @@ json_t *hamrd_status_json(hamrd_t *d)
                         snprintf(paths, sizeof(paths), "%s%s%s", net ? "net" : "",
                                  net && disk ? "," : "", disk ? "disk" : "");
                 json_object_set_new(o, "NAME", json_string(n->name));
-                json_object_set_new(o, "STATE", json_string(up && st ? svc_state_str(st->services) : "DOWN"));
+                json_object_set_new(o, "STATE",
+                                    json_string(up && st ? svc_state_str(st->services) : "DOWN"));
                 json_object_set_new(o, "REACHABLE", json_boolean(up));
                 /* the daemon runs there (its cluster services may be
                  * stopped: STATE OFFLINE), its watchdog, start at restart */
@@ -131,9 +133,11 @@ json_t *hamrd_status_json(hamrd_t *d)
                 json_object_set_new(o, "PATHS", json_string(paths));
                 /* the node's own view of its service network and of the
                  * repository, as it last reported them */
-                static const char *net_names[] = {"DOWN (no carrier)", "DOWN (no peer heard)", "UP"};
-                json_object_set_new(o, "NETWORK", json_string(up && st && st->net < NET_COUNT
-                                                              ? net_names[st->net] : "UNKNOWN"));
+                static const char *net_names[] = {"DOWN (no carrier)", "DOWN (no peer heard)",
+                                                  "UP"};
+                json_object_set_new(
+                    o, "NETWORK",
+                    json_string(up && st && st->net < NET_COUNT ? net_names[st->net] : "UNKNOWN"));
                 /* NETMON_TARGETS as it last reported them */
                 const char *netmon = "UNKNOWN";
                 if (up && st)
@@ -141,10 +145,12 @@ json_t *hamrd_status_json(hamrd_t *d)
                                  : (st->reach & CSTATE_REACH_OK)     ? "REACHED"
                                                                      : "UNREACHED";
                 json_object_set_new(o, "NETMON", json_string(netmon));
-                json_object_set_new(o, "REPOSITORY", json_string(up && st ? (st->disk_ok ? "UP" : "DOWN")
-                                                                 : "UNKNOWN"));
-                json_object_set_new(o, "MEMBER", json_boolean(d->memb->have_view &&
-                                                              (v->members & (1ULL << n->id))));
+                json_object_set_new(
+                    o, "REPOSITORY",
+                    json_string(up && st ? (st->disk_ok ? "UP" : "DOWN") : "UNKNOWN"));
+                json_object_set_new(
+                    o, "MEMBER",
+                    json_boolean(d->memb->have_view && (v->members & (1ULL << n->id))));
                 json_array_append_new(nodes, o);
                 if (up && st && st->services != SVC_INACTIVE)
                         any_active = true;
@@ -167,14 +173,15 @@ json_t *hamrd_status_json(hamrd_t *d)
                                 s = (reach & (1ULL << rg->nodes[k])) ? "UNKNOWN" : "OFFLINE";
                         } else {
                                 s = rg_state_str(rs);
-                                if (rs == RG_S_ONLINE || rs == RG_S_ACQUIRING || rs == RG_S_RELEASING ||
-                                    rs == RG_S_UNMANAGED) {
+                                if (rs == RG_S_ONLINE || rs == RG_S_ACQUIRING ||
+                                    rs == RG_S_RELEASING || rs == RG_S_UNMANAGED) {
                                         cur = d->cfg->nodes[ni].name;
                                         gstate = s;
                                 } else if (rs == RG_S_ERROR && !*cur) {
                                         gstate = "ERROR";
                                         cur = d->cfg->nodes[ni].name;
-                                        error = cstate_group_reason(d->cs, (uint16_t)rg->nodes[k], g);
+                                        error =
+                                            cstate_group_reason(d->cs, (uint16_t)rg->nodes[k], g);
                                 }
                         }
                         json_object_set_new(per, d->cfg->nodes[ni].name, json_string(s));
@@ -182,7 +189,8 @@ json_t *hamrd_status_json(hamrd_t *d)
                 json_object_set_new(o, "NAME", json_string(rg->name));
                 json_object_set_new(o, "STATE", json_string(gstate));
                 json_object_set_new(o, "CURRENT_NODE", json_string(cur));
-                json_object_set_new(o, "TARGET", json_string(target >= 0 ? d->cfg->nodes[target].name : ""));
+                json_object_set_new(o, "TARGET",
+                                    json_string(target >= 0 ? d->cfg->nodes[target].name : ""));
                 /* priority override location (clmgr move to a node other
                  * than the highest-priority one; clRGinfo -p) */
                 int pol = -1;
@@ -197,32 +205,40 @@ json_t *hamrd_status_json(hamrd_t *d)
         uint16_t coord = memb_coordinator(d->memb, now);
         int ci = hamr_config_node_by_id(d->cfg, coord);
         json_object_set_new(cl, "NAME", json_string(d->cfg->cluster_name));
-        json_object_set_new(cl, "STATE", json_string(!any_active ? "OFFLINE"
-                                                     : stable(d, now) ? "STABLE" : "UNSTABLE"));
+        json_object_set_new(cl, "STATE",
+                            json_string(!any_active      ? "OFFLINE"
+                                        : stable(d, now) ? "STABLE"
+                                                         : "UNSTABLE"));
         json_object_set_new(cl, "GENERATION", json_integer((json_int_t)d->cfg->generation));
         json_object_set_new(cl, "COORDINATOR", json_string(ci >= 0 ? d->cfg->nodes[ci].name : ""));
-        json_object_set_new(cl, "VIEW", json_integer((json_int_t)(d->memb->have_view ? v->view_id : 0)));
+        json_object_set_new(cl, "VIEW",
+                            json_integer((json_int_t)(d->memb->have_view ? v->view_id : 0)));
         json_object_set_new(cl, "MEMBERS", members);
         json_object_set_new(cl, "QUORUM", json_boolean(memb_quorate(d->memb, now)));
         json_object_set_new(cl, "LOCAL_NODE", json_string(d->node_name));
         if (d->wire) {
                 json_t *rej = json_object();
                 for (int r = 0; r < WIRE_R_COUNT; r++)
-                        json_object_set_new(rej, wire_reject_str((wire_reject_t)r),
-                                            json_integer((json_int_t)wire_ctx_rejects(d->wire, (wire_reject_t)r)));
-                json_object_set_new(cl, "WIRE", json_pack("{s:I, s:o}", "accepted",
-                                                          (json_int_t)wire_ctx_accepted(d->wire),
-                                                          "rejected", rej));
+                        json_object_set_new(
+                            rej, wire_reject_str((wire_reject_t)r),
+                            json_integer((json_int_t)wire_ctx_rejects(d->wire, (wire_reject_t)r)));
+                json_object_set_new(cl, "WIRE",
+                                    json_pack("{s:I, s:o}", "accepted",
+                                              (json_int_t)wire_ctx_accepted(d->wire), "rejected",
+                                              rej));
         }
         json_t *dm = dms_status_json(d->dms, now);
         usec_t h = d->hold_deadline;
-        json_object_set_new(dm, "HOLD_DEADLINE_IN", h == USEC_INFINITY ? json_null()
+        json_object_set_new(dm, "HOLD_DEADLINE_IN",
+                            h == USEC_INFINITY
+                                ? json_null()
                                 : json_real(((double)(int64_t)(h - now)) / USEC_PER_SEC));
         json_object_set_new(cl, "DEADMAN", dm);
         json_object_set_new(cl, "REPOSITORY",
-                            json_pack("{s:s, s:i, s:s, s:i}", "ACTIVE", hamrd_repo_path(d, d->repo_index),
-                                      "INDEX", d->repo_index, "STATE", d->report.disk_ok ? "UP" : "DOWN",
-                                      "BACKUPS", d->cfg->nbackups));
+                            json_pack("{s:s, s:i, s:s, s:i}", "ACTIVE",
+                                      hamrd_repo_path(d, d->repo_index), "INDEX", d->repo_index,
+                                      "STATE", d->report.disk_ok ? "UP" : "DOWN", "BACKUPS",
+                                      d->cfg->nbackups));
         json_object_set_new(root, "cluster", cl);
         json_object_set_new(root, "nodes", nodes);
         json_object_set_new(root, "groups", groups);
@@ -235,8 +251,8 @@ static json_t *run_command(hamrd_t *d, json_t *req)
         int r = coord_command(&d->coord, d->memb, d->cs, d->cfg, req, err, sizeof(err));
 
         if (r < 0)
-                return json_pack("{s:b, s:s, s:i}", "ok", 0, "error", err[0] ? err : hamr_strerror(r),
-                                 "rc", hamr_error_to_clmgr_rc(r));
+                return json_pack("{s:b, s:s, s:i}", "ok", 0, "error",
+                                 err[0] ? err : hamr_strerror(r), "rc", hamr_error_to_clmgr_rc(r));
         hamrd_kick(d);
         return json_pack("{s:b}", "ok", 1);
 }
@@ -622,4 +638,3 @@ void hamrd_api_runtime(hamrd_t *d, uint32_t conn, json_t *req)
 {
         runtime_request(d, conn, req);
 }
-

@@ -40,8 +40,8 @@ void hamrd_send_to(hamrd_t *d, uint16_t node_id, wire_type_t type, const void *b
                 if (dup || nsent >= 8)
                         continue;
                 sent[nsent++] = a;
-                struct sockaddr_in to = {.sin_family = AF_INET, .sin_addr = a,
-                                         .sin_port = htons(d->cfg->port)};
+                struct sockaddr_in to = {
+                    .sin_family = AF_INET, .sin_addr = a, .sin_port = htons(d->cfg->port)};
                 topo_send(d->topo, &to, pkt, plen);
         }
 }
@@ -86,8 +86,8 @@ void hamrd_apply_config(hamrd_t *d)
         n = hamr_config_node_by_name(d->cfg, d->node_name);
         d->member = n >= 0;
         if (!d->member) {
-                log_warn("daemon", "node %s is not in configuration generation %llu",
-                         d->node_name, (unsigned long long)d->cfg->generation);
+                log_warn("daemon", "node %s is not in configuration generation %llu", d->node_name,
+                         (unsigned long long)d->cfg->generation);
                 return;
         }
         d->self_id = (uint16_t)d->cfg->nodes[n].id;

@@ -119,10 +119,14 @@ static void build_status(hamrd_t *d, usec_t now)
 static cstate_wd_t wd_kind(dms_kind_t k)
 {
         switch (k) {
-        case DMS_KIND_HARDWARE: return CSTATE_WD_HARDWARE;
-        case DMS_KIND_SOFTDOG: return CSTATE_WD_SOFTDOG;
-        case DMS_KIND_EMULATOR: return CSTATE_WD_EMULATOR;
-        default: return CSTATE_WD_NONE;
+        case DMS_KIND_HARDWARE:
+                return CSTATE_WD_HARDWARE;
+        case DMS_KIND_SOFTDOG:
+                return CSTATE_WD_SOFTDOG;
+        case DMS_KIND_EMULATOR:
+                return CSTATE_WD_EMULATOR;
+        default:
+                return CSTATE_WD_NONE;
         }
 }
 
@@ -179,7 +183,8 @@ static int encode_report(hamrd_t *d, void *buf, size_t cap)
                 if (n >= 0) {
                         if (k > 0 && now_usec() - warned > 10 * USEC_PER_SEC) {
                                 warned = now_usec();
-                                log_warn("daemon", "report of %u groups too large for %zu bytes: "
+                                log_warn("daemon",
+                                         "report of %u groups too large for %zu bytes: "
                                          "error reasons shortened to %zu bytes",
                                          d->report.ngroups, cap, caps[k]);
                         }
@@ -243,7 +248,7 @@ static bool slot_part(bufw_t *w, const void *p, int len)
 static void publish(hamrd_t *d, usec_t now, bool periodic)
 {
         static uint8_t sbuf[WIRE_MAX_BODY], vbuf[WIRE_MAX_BODY], rbuf[WIRE_MAX_BODY],
-                cbuf[WIRE_MAX_BODY], slot[REPO_SLOT_MAX_BODY];
+            cbuf[WIRE_MAX_BODY], slot[REPO_SLOT_MAX_BODY];
         int slen, vlen = 0, rlen, clen = 0;
         bool coord = coordinating(d, now);
         bool keepalive = periodic && ++d->quiet_ticks >= KEEPALIVE_TICKS;
@@ -265,8 +270,8 @@ static void publish(hamrd_t *d, usec_t now, bool periodic)
                 d->sent_view_id = d->memb->view.view_id;
         }
         rlen = encode_report(d, rbuf, sizeof(rbuf));
-        if (rlen > 0 && (d->report_sent_seq != d->report.report_seq || report_unacked(d) ||
-                         keepalive)) {
+        if (rlen > 0 &&
+            (d->report_sent_seq != d->report.report_seq || report_unacked(d) || keepalive)) {
                 send_all(d, WIRE_T_REPORT, rbuf, (size_t)rlen);
                 d->report_sent_seq = d->report.report_seq;
         }
@@ -299,10 +304,12 @@ static void publish(hamrd_t *d, usec_t now, bool periodic)
                 d->slot_overflows++;
                 if (now - warned > 10 * USEC_PER_SEC) {
                         warned = now;
-                        log_err("daemon", "repository slot too small (%u bytes) for status %d, "
+                        log_err("daemon",
+                                "repository slot too small (%u bytes) for status %d, "
                                 "view %d, report %d and control %d bytes: parts left out of the "
-                                "disk path (%llu times)", REPO_SLOT_MAX_BODY, slen, vlen, rlen,
-                                clen, (unsigned long long)d->slot_overflows);
+                                "disk path (%llu times)",
+                                REPO_SLOT_MAX_BODY, slen, vlen, rlen, clen,
+                                (unsigned long long)d->slot_overflows);
                 }
         }
         if (!w.overflow)
@@ -344,16 +351,15 @@ static void services_step(hamrd_t *d, bool quorate)
 
         if (!k || !quorate)
                 return;
-        if (k->boot[d->self_id] != BOOT_KEEP &&
-            (k->boot[d->self_id] == BOOT_START) != d->autostart)
+        if (k->boot[d->self_id] != BOOT_KEEP && (k->boot[d->self_id] == BOOT_START) != d->autostart)
                 hamrd_set_autostart(d, k->boot[d->self_id] == BOOT_START);
         want = k->want[d->self_id];
         if (want == WANT_ACTIVE && d->services == SVC_INACTIVE &&
             (k->want_inc[d->self_id] != d->incarnation ||
              (d->cfg->deadman_mode == DMS_MODE_ASSERT && !dms_armed(d->dms))))
                 return;
-        set_services(d, cstate_services_next(d->services, (svc_want_t)want,
-                                             exec_busy_count(d->exec)));
+        set_services(d,
+                     cstate_services_next(d->services, (svc_want_t)want, exec_busy_count(d->exec)));
 }
 
 static void step(hamrd_t *d)
@@ -383,7 +389,8 @@ static void step(hamrd_t *d)
         quorate = memb_quorate(d->memb, now);
         services_step(d, quorate);
         k = current_ctl(d);
-        targets_valid = quorate && k && k->targets_valid && cstate_ctl_current(d->cs, v->view_id, v->coord);
+        targets_valid =
+            quorate && k && k->targets_valid && cstate_ctl_current(d->cs, v->view_id, v->coord);
         /* Holding depends on what safety needs, not on having a current
          * view: while the hold deadline allows (no quorate view without us
          * can act before we are released or reset), a view change (the
@@ -392,13 +399,13 @@ static void step(hamrd_t *d)
          * valid. A node cut off from a quorum sees its echoes age and
          * releases before the others may take over. */
         exec_input_t in = {
-                .may_hold = fence_ok(d, now) &&
-                            (d->services == SVC_ACTIVE || d->services == SVC_STOPPING) &&
-                            !hamrd_shutdown_release_locally(d),
-                .targets_valid = targets_valid,
-                .services = d->services,
-                .target = targets_valid ? k->target : NULL,
-                .clear_seq = targets_valid ? k->clear_seq : NULL,
+            .may_hold = fence_ok(d, now) &&
+                        (d->services == SVC_ACTIVE || d->services == SVC_STOPPING) &&
+                        !hamrd_shutdown_release_locally(d),
+            .targets_valid = targets_valid,
+            .services = d->services,
+            .target = targets_valid ? k->target : NULL,
+            .clear_seq = targets_valid ? k->clear_seq : NULL,
         };
         exec_reconcile(d->exec, &in);
         services_step(d, quorate);
@@ -425,10 +432,11 @@ static void pet(hamrd_t *d, usec_t now)
                 return;
         }
         if (!ok)
-                snprintf(why, sizeof(why),
-                         "holding %u groups and not heard by a quorum (hold deadline %lld ms ago or "
-                         "too close)", busy,
-                         (long long)((int64_t)(now - d->hold_deadline) / (int64_t)USEC_PER_MSEC));
+                snprintf(
+                    why, sizeof(why),
+                    "holding %u groups and not heard by a quorum (hold deadline %lld ms ago or "
+                    "too close)",
+                    busy, (long long)((int64_t)(now - d->hold_deadline) / (int64_t)USEC_PER_MSEC));
         dms_step(d->dms, ok, ok ? NULL : why, now);
 }
 
@@ -510,8 +518,9 @@ static void on_packet(void *ud, const uint8_t *pkt, size_t len, const struct soc
                 if (memb_status_decode(msg.body, msg.body_len, &st) == 0) {
                         cstate_note_incarnation(d->cs, msg.sender, msg.incarnation);
                         bool was_up = memb_reach(d->memb, now) & (1ULL << msg.sender);
-                        if (memb_on_status(d->memb, msg.sender, msg.incarnation, &st,
-                                           MEMB_PATH_NET, now) || !was_up)
+                        if (memb_on_status(d->memb, msg.sender, msg.incarnation, &st, MEMB_PATH_NET,
+                                           now) ||
+                            !was_up)
                                 hamrd_kick(d);
                 }
                 break;
@@ -576,7 +585,8 @@ static void on_disk(void *ud, const repo_slot_t *slots, uint64_t present, uint64
                 if (repo_slot_parts(s->body, s->body_len, part, plen) < 0)
                         continue;
                 if (plen[0] && memb_status_decode(part[0], plen[0], &st) == 0 &&
-                    memb_on_status(d->memb, (uint16_t)i, s->incarnation, &st, MEMB_PATH_DISK, now)) {
+                    memb_on_status(d->memb, (uint16_t)i, s->incarnation, &st, MEMB_PATH_DISK,
+                                   now)) {
                         /* Newer than what the network brought: the disk is
                          * this peer's live path. Answer at once, so that
                          * its echo of us comes back within a few rounds

@@ -13,12 +13,18 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static hamrd_op_fn *const handlers[] = {
-    [API_OP_ADD] = hamrd_op_add,       [API_OP_MODIFY] = hamrd_op_modify,
-    [API_OP_DELETE] = hamrd_op_delete, [API_OP_QUERY] = hamrd_op_query,
-    [API_OP_SYNC] = hamrd_op_sync,     [API_OP_VERIFY] = hamrd_op_verify,
-    [API_OP_START] = hamrd_api_runtime,     [API_OP_STOP] = hamrd_api_runtime,
-    [API_OP_RG_ONLINE] = hamrd_api_runtime, [API_OP_RG_OFFLINE] = hamrd_api_runtime,
-    [API_OP_RG_MOVE] = hamrd_api_runtime,   [API_OP_STATUS] = hamrd_api_status,
+    [API_OP_ADD] = hamrd_op_add,
+    [API_OP_MODIFY] = hamrd_op_modify,
+    [API_OP_DELETE] = hamrd_op_delete,
+    [API_OP_QUERY] = hamrd_op_query,
+    [API_OP_SYNC] = hamrd_op_sync,
+    [API_OP_VERIFY] = hamrd_op_verify,
+    [API_OP_START] = hamrd_api_runtime,
+    [API_OP_STOP] = hamrd_api_runtime,
+    [API_OP_RG_ONLINE] = hamrd_api_runtime,
+    [API_OP_RG_OFFLINE] = hamrd_api_runtime,
+    [API_OP_RG_MOVE] = hamrd_api_runtime,
+    [API_OP_STATUS] = hamrd_api_status,
 };
 static_assert(N(handlers) == API_OP_COUNT, "every operation of api_ops.def needs a handler");
 
@@ -65,7 +71,8 @@ void hamrd_ops_dispatch(hamrd_t *d, uint32_t conn, json_t *req)
             ((api_op_def(op)->flags & API_OP_F_MODIFIES_CONFIG) || op == API_OP_START)) {
                 snprintf(err, sizeof(err),
                          "hamrd on node %s is stopping (SIGTERM): \"%s\" is refused; use another "
-                         "node", d->node_name, name);
+                         "node",
+                         d->node_name, name);
                 hamrd_answer_error(d, conn, CLMGR_RC_ERROR, err);
                 return;
         }

@@ -63,8 +63,7 @@ int hamrd_shutdown_option(hamrd_t *d, const char *opt, const char *value, char *
                                 d->shutdown.manage = (hamrd_shutdown_manage_t)i;
                                 return 0;
                         }
-                snprintf(err, errlen,
-                         "--shutdown: \"%s\" is not allowed; allowed: offline, move",
+                snprintf(err, errlen, "--shutdown: \"%s\" is not allowed; allowed: offline, move",
                          value);
                 return -EINVAL;
         }

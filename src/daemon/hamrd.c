@@ -26,7 +26,8 @@ static void usage(FILE *f)
               "             [--shutdown offline|move] [--shutdown-timeout SECONDS]\n"
               "  --node        this node's name in the cluster configuration (default: hostname)\n"
               "  --repository  repository disk or file (default /var/lib/hamr/repository)\n"
-              "  --key         cluster key file, 32 bytes, mode 0600 (default /etc/hamr/cluster.key)\n"
+              "  --key         cluster key file, 32 bytes, mode 0600 (default "
+              "/etc/hamr/cluster.key)\n"
               "  --socket      control socket (default /run/hamr/hamrd.sock)\n"
               "  --state-dir   local state directory (default /var/lib/hamr)\n"
               "  --watchdog    deadman switch watchdog (it resets this machine when hamrd dies,\n"
@@ -77,12 +78,12 @@ static void raise_priority(bool realtime)
          * (MCL_ONFAULT), so that a worker thread's 8 MiB stack is not made
          * resident whole (with the configuration worker and libuv's pool
          * that was ~48 MiB per hamrd). */
-        if (mlockall(MCL_CURRENT) < 0 ||
-            (mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) < 0 &&
-             mlockall(MCL_CURRENT | MCL_FUTURE) < 0))
+        if (mlockall(MCL_CURRENT) < 0 || (mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) < 0 &&
+                                          mlockall(MCL_CURRENT | MCL_FUTURE) < 0))
                 log_warn("daemon", "mlockall failed: %s", strerror(errno));
 #endif
-        if (sched_setscheduler(0, (realtime ? SCHED_RR : SCHED_OTHER) | SCHED_RESET_ON_FORK, &sp) < 0)
+        if (sched_setscheduler(0, (realtime ? SCHED_RR : SCHED_OTHER) | SCHED_RESET_ON_FORK, &sp) <
+            0)
                 log_warn("daemon", "scheduler policy not set: %s", strerror(errno));
         if (!realtime && setpriority(PRIO_PROCESS, 0, -15) < 0)
                 log_warn("daemon", "nice -15 not set: %s", strerror(errno));
@@ -112,18 +113,18 @@ static void parent_dir(const char *path, char *out, size_t outlen)
 int main(int argc, char **argv)
 {
         static const struct option opts[] = {
-                {"node", required_argument, NULL, 'n'},
-                {"repository", required_argument, NULL, 'r'},
-                {"key", required_argument, NULL, 'k'},
-                {"socket", required_argument, NULL, 's'},
-                {"state-dir", required_argument, NULL, 'd'},
-                {"watchdog", required_argument, NULL, 'w'},
-                {"debug", no_argument, NULL, 'D'},
-                {"realtime", no_argument, NULL, 'R'},
-                {"shutdown", required_argument, NULL, 'S'},
-                {"shutdown-timeout", required_argument, NULL, 'T'},
-                {"help", no_argument, NULL, 'h'},
-                {NULL, 0, NULL, 0},
+            {"node", required_argument, NULL, 'n'},
+            {"repository", required_argument, NULL, 'r'},
+            {"key", required_argument, NULL, 'k'},
+            {"socket", required_argument, NULL, 's'},
+            {"state-dir", required_argument, NULL, 'd'},
+            {"watchdog", required_argument, NULL, 'w'},
+            {"debug", no_argument, NULL, 'D'},
+            {"realtime", no_argument, NULL, 'R'},
+            {"shutdown", required_argument, NULL, 'S'},
+            {"shutdown-timeout", required_argument, NULL, 'T'},
+            {"help", no_argument, NULL, 'h'},
+            {NULL, 0, NULL, 0},
         };
         hamrd_t *d = zalloc(sizeof(*d));
         char dir[4096], err[256];
@@ -138,14 +139,30 @@ int main(int argc, char **argv)
         hamrd_shutdown_init(d);
         while ((c = getopt_long(argc, argv, "n:r:k:s:d:w:Dh", opts, NULL)) != -1) {
                 switch (c) {
-                case 'n': snprintf(d->node_name, sizeof(d->node_name), "%s", optarg); break;
-                case 'r': snprintf(d->repo_path, sizeof(d->repo_path), "%s", optarg); break;
-                case 'k': snprintf(d->key_path, sizeof(d->key_path), "%s", optarg); break;
-                case 's': snprintf(d->socket_path, sizeof(d->socket_path), "%s", optarg); break;
-                case 'd': snprintf(d->state_dir, sizeof(d->state_dir), "%s", optarg); break;
-                case 'w': snprintf(d->watchdog_path, sizeof(d->watchdog_path), "%s", optarg); break;
-                case 'D': hamr_log_set_level(LOG_LVL_DEBUG); break;
-                case 'R': realtime = true; break;
+                case 'n':
+                        snprintf(d->node_name, sizeof(d->node_name), "%s", optarg);
+                        break;
+                case 'r':
+                        snprintf(d->repo_path, sizeof(d->repo_path), "%s", optarg);
+                        break;
+                case 'k':
+                        snprintf(d->key_path, sizeof(d->key_path), "%s", optarg);
+                        break;
+                case 's':
+                        snprintf(d->socket_path, sizeof(d->socket_path), "%s", optarg);
+                        break;
+                case 'd':
+                        snprintf(d->state_dir, sizeof(d->state_dir), "%s", optarg);
+                        break;
+                case 'w':
+                        snprintf(d->watchdog_path, sizeof(d->watchdog_path), "%s", optarg);
+                        break;
+                case 'D':
+                        hamr_log_set_level(LOG_LVL_DEBUG);
+                        break;
+                case 'R':
+                        realtime = true;
+                        break;
                 case 'S':
                 case 'T':
                         if (hamrd_shutdown_option(d, c == 'S' ? "shutdown" : "shutdown-timeout",
@@ -155,8 +172,14 @@ int main(int argc, char **argv)
                                 return 2;
                         }
                         break;
-                case 'h': usage(stdout); free(d); return 0;
-                default: usage(stderr); free(d); return 2;
+                case 'h':
+                        usage(stdout);
+                        free(d);
+                        return 0;
+                default:
+                        usage(stderr);
+                        free(d);
+                        return 2;
                 }
         }
         hamr_log_set_ident(d->node_name);
@@ -174,9 +197,10 @@ int main(int argc, char **argv)
         d->memb = memb_new(0, d->incarnation);
         d->dms = dms_new(d->watchdog_path);
         if (dms_kind(d->dms) == DMS_KIND_NONE)
-                log_warn("dms", "no watchdog (--watchdog %s): with DEADMAN_MODE a this node does "
-                                "not start cluster services; load softdog (--watchdog softdog) or "
-                                "accept running unfenced with DEADMAN_MODE e",
+                log_warn("dms",
+                         "no watchdog (--watchdog %s): with DEADMAN_MODE a this node does "
+                         "not start cluster services; load softdog (--watchdog softdog) or "
+                         "accept running unfenced with DEADMAN_MODE e",
                          d->watchdog_path[0] ? d->watchdog_path : "auto");
         else
                 log_info("dms", "watchdog: %s", dms_describe(d->dms));

@@ -15,18 +15,18 @@
 #include "common/hamr_log.h"
 
 struct dms {
-        char *path;     /* NULL: no device */
+        char *path; /* NULL: no device */
         bool is_fifo;
         dms_kind_t kind;
         char describe[200];
-        int fd;         /* -1 while closed */
+        int fd; /* -1 while closed */
         dms_mode_t mode;
         usec_t timeout; /* 0 until configured */
         bool armed;
         char error[160]; /* last device error, "" if none */
 
-        usec_t last_pet;  /* last time the switch was (or would have been) petted */
-        usec_t max_gap;   /* longest interval between two pets */
+        usec_t last_pet; /* last time the switch was (or would have been) petted */
+        usec_t max_gap;  /* longest interval between two pets */
         uint64_t pets;
         bool lapsed;      /* an event was raised for the current lapse */
         char unsafe[160]; /* why the last step did not pet ("" if it did) */
@@ -189,7 +189,8 @@ static void arm(dms_t *d)
                 if (secs < 1) {
                         snprintf(d->error, sizeof(d->error),
                                  "%s: WATCHDOG_TIMEOUT below 1 s needs a device with sub-second "
-                                 "timeouts; using 1 s (the fence deadline is not kept)", d->path);
+                                 "timeouts; using 1 s (the fence deadline is not kept)",
+                                 d->path);
                         log_err("dms", "watchdog %s", d->error);
                         secs = 1;
                 }
@@ -261,7 +262,9 @@ void dms_step(dms_t *d, bool pet, const char *why, usec_t now)
                          "no pet for %llu ms (timeout %llu ms): %s",
                          (unsigned long long)((now - d->last_pet) / USEC_PER_MSEC),
                          (unsigned long long)(d->timeout / USEC_PER_MSEC),
-                         d->unsafe[0] ? d->unsafe : !pet && why ? why : "event loop stalled");
+                         d->unsafe[0]  ? d->unsafe
+                         : !pet && why ? why
+                                       : "event loop stalled");
                 log_err("dms", "DEADMAN EVENT (mode %s%s): %s",
                         d->mode == DMS_MODE_ASSERT ? "a" : "e",
                         d->armed ? "" : ", no watchdog armed", d->last_event);
@@ -286,18 +289,14 @@ void dms_step(dms_t *d, bool pet, const char *why, usec_t now)
 
 json_t *dms_status_json(const dms_t *d, usec_t now)
 {
-        return json_pack("{s:s, s:s?, s:s, s:b, s:f, s:I, s:f, s:f, s:I, s:s, s:s}",
-                         "MODE", d->mode == DMS_MODE_ASSERT ? "a" : "e",
-                         "DEVICE", d->path,
-                         "WATCHDOG", d->describe,
-                         "ARMED", d->armed,
-                         "TIMEOUT", (double)d->timeout / USEC_PER_SEC,
-                         "PETS", (json_int_t)d->pets,
-                         "SINCE_PET", d->last_pet ? (double)(now - d->last_pet) / USEC_PER_SEC : 0.0,
-                         "MAX_GAP", (double)d->max_gap / USEC_PER_SEC,
-                         "EVENTS", (json_int_t)d->events,
-                         "LAST_EVENT", d->last_event,
-                         "ERROR", d->error);
+        return json_pack("{s:s, s:s?, s:s, s:b, s:f, s:I, s:f, s:f, s:I, s:s, s:s}", "MODE",
+                         d->mode == DMS_MODE_ASSERT ? "a" : "e", "DEVICE", d->path, "WATCHDOG",
+                         d->describe, "ARMED", d->armed, "TIMEOUT",
+                         (double)d->timeout / USEC_PER_SEC, "PETS", (json_int_t)d->pets,
+                         "SINCE_PET",
+                         d->last_pet ? (double)(now - d->last_pet) / USEC_PER_SEC : 0.0, "MAX_GAP",
+                         (double)d->max_gap / USEC_PER_SEC, "EVENTS", (json_int_t)d->events,
+                         "LAST_EVENT", d->last_event, "ERROR", d->error);
 }
 
 uint64_t dms_events(const dms_t *d)

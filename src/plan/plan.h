@@ -99,8 +99,8 @@ void plan_memory_init(plan_memory_t *mem);
 
 /* What is known about one node. */
 typedef struct plan_node {
-        usec_t last_heard;   /* newest time heard on any path, 0 = never (self: ignored) */
-        uint64_t generation; /* configuration generation it runs (self: the configuration's) */
+        usec_t last_heard;    /* newest time heard on any path, 0 = never (self: ignored) */
+        uint64_t generation;  /* configuration generation it runs (self: the configuration's) */
         uint64_t incarnation; /* of the daemon whose report is held (0 = unknown) */
         bool have_report;
         /* its newest report (valid if have_report) */

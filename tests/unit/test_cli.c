@@ -187,25 +187,27 @@ static void test_start(void **state)
 
         (void)state;
         assert_int_equal(PARSE(&c, "online", "cluster"), 0);
-        expect_json(c.requests, "[{\"op\":\"start\",\"nodes\":null,\"home_only\":false,\"when\":\"now\"}]");
+        expect_json(c.requests,
+                    "[{\"op\":\"start\",\"nodes\":null,\"home_only\":false,\"when\":\"now\"}]");
         assert_int_equal(c.wait.kind, CLI_WAIT_START);
         assert_null(c.wait.names);
         assert_int_equal(c.wait.timeout_usec, CLI_DEFAULT_TIMEOUT_USEC);
         assert_int_equal(c.show, CLI_SHOW_NONE);
         cli_cmd_clear(&c);
-        EXPECT_REQ("[{\"op\":\"start\",\"nodes\":null,\"home_only\":true,\"when\":\"now\"}]", "start", "cluster",
-                   "-o", "home");
-        EXPECT_REQ("[{\"op\":\"start\",\"nodes\":null,\"home_only\":true,\"when\":\"now\"}]", "start", "-o", "home",
-                   "cluster");
-        EXPECT_REQ("[{\"op\":\"start\",\"nodes\":null,\"home_only\":true,\"when\":\"now\"}]", "-o", "HOME", "start",
-                   "cluster");
-        EXPECT_REQ("[{\"op\":\"start\",\"nodes\":null,\"home_only\":false,\"when\":\"now\"}]", "online", "cluster",
-                   "WHEN=now", "MANAGE=auto");
-        EXPECT_REQ("[{\"op\":\"start\",\"nodes\":null,\"home_only\":false,\"when\":\"now\"}]", "on", "c", "when=NOW",
-                   "man=auto");
+        EXPECT_REQ("[{\"op\":\"start\",\"nodes\":null,\"home_only\":true,\"when\":\"now\"}]",
+                   "start", "cluster", "-o", "home");
+        EXPECT_REQ("[{\"op\":\"start\",\"nodes\":null,\"home_only\":true,\"when\":\"now\"}]",
+                   "start", "-o", "home", "cluster");
+        EXPECT_REQ("[{\"op\":\"start\",\"nodes\":null,\"home_only\":true,\"when\":\"now\"}]", "-o",
+                   "HOME", "start", "cluster");
+        EXPECT_REQ("[{\"op\":\"start\",\"nodes\":null,\"home_only\":false,\"when\":\"now\"}]",
+                   "online", "cluster", "WHEN=now", "MANAGE=auto");
+        EXPECT_REQ("[{\"op\":\"start\",\"nodes\":null,\"home_only\":false,\"when\":\"now\"}]", "on",
+                   "c", "when=NOW", "man=auto");
         assert_int_equal(PARSE(&c, "start", "node", "n1,n2", "TIMEOUT=30"), 0);
-        expect_json(c.requests,
-                    "[{\"op\":\"start\",\"nodes\":[\"n1\",\"n2\"],\"home_only\":false,\"when\":\"now\"}]");
+        expect_json(
+            c.requests,
+            "[{\"op\":\"start\",\"nodes\":[\"n1\",\"n2\"],\"home_only\":false,\"when\":\"now\"}]");
         expect_json(c.wait.names, "[\"n1\",\"n2\"]");
         assert_int_equal(c.wait.timeout_usec, 30 * USEC_PER_SEC);
         cli_cmd_clear(&c);
@@ -217,8 +219,9 @@ static void test_start(void **state)
         EXPECT_ERR(4, "WHEN=reboot", "online", "cluster", "WHEN=reboot");
         /* WHEN=restart: recorded on the nodes, waits for that only */
         assert_int_equal(PARSE(&c, "start", "node", "n2", "WHEN=restart"), 0);
-        expect_json(c.requests,
-                    "[{\"op\":\"start\",\"nodes\":[\"n2\"],\"home_only\":false,\"when\":\"restart\"}]");
+        expect_json(
+            c.requests,
+            "[{\"op\":\"start\",\"nodes\":[\"n2\"],\"home_only\":false,\"when\":\"restart\"}]");
         assert_int_equal(c.wait.kind, CLI_WAIT_BOOT_ON);
         cli_cmd_clear(&c);
         assert_int_equal(PARSE(&c, "start", "cluster", "when=Both"), 0);
@@ -243,24 +246,26 @@ static void test_stop(void **state)
 
         (void)state;
         assert_int_equal(PARSE(&c, "offline", "cluster"), 0);
-        expect_json(c.requests, "[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"offline\",\"when\":\"now\"}]");
+        expect_json(c.requests,
+                    "[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"offline\",\"when\":\"now\"}]");
         assert_int_equal(c.wait.kind, CLI_WAIT_STOP);
         cli_cmd_clear(&c);
-        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"offline\",\"when\":\"now\"}]", "stop", "cluster",
-                   "-m", "graceful");
-        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"move\",\"when\":\"now\"}]", "stop", "cluster",
-                   "-m", "takeover");
-        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"unmanage\",\"when\":\"now\"}]", "stop", "cluster",
-                   "-mforced");
-        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"move\",\"when\":\"now\"}]", "offline", "cluster",
-                   "MANAGE=move");
-        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"move\",\"when\":\"now\"}]", "off", "cluster",
-                   "MANAGE=move", "-m", "takeover");
-        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":[\"n2\"],\"manage\":\"unmanage\",\"when\":\"now\"}]", "off", "node",
-                   "n2", "MANAGE=unmanage");
+        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"offline\",\"when\":\"now\"}]",
+                   "stop", "cluster", "-m", "graceful");
+        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"move\",\"when\":\"now\"}]",
+                   "stop", "cluster", "-m", "takeover");
+        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"unmanage\",\"when\":\"now\"}]",
+                   "stop", "cluster", "-mforced");
+        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"move\",\"when\":\"now\"}]",
+                   "offline", "cluster", "MANAGE=move");
+        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"move\",\"when\":\"now\"}]", "off",
+                   "cluster", "MANAGE=move", "-m", "takeover");
+        EXPECT_REQ(
+            "[{\"op\":\"stop\",\"nodes\":[\"n2\"],\"manage\":\"unmanage\",\"when\":\"now\"}]",
+            "off", "node", "n2", "MANAGE=unmanage");
         assert_int_equal(PARSE(&c, "stop", "node", "n1,n3", "-m", "offline"), 0);
-        expect_json(c.requests,
-                    "[{\"op\":\"stop\",\"nodes\":[\"n1\",\"n3\"],\"manage\":\"offline\",\"when\":\"now\"}]");
+        expect_json(c.requests, "[{\"op\":\"stop\",\"nodes\":[\"n1\",\"n3\"],\"manage\":"
+                                "\"offline\",\"when\":\"now\"}]");
         expect_json(c.wait.names, "[\"n1\",\"n3\"]");
         cli_cmd_clear(&c);
         EXPECT_ERR(4, "bogus", "stop", "cluster", "-m", "bogus");
@@ -348,10 +353,10 @@ static void test_runbook_short_forms(void **state)
                    "{\"op\":\"sync\"}]",
                    "modify", "fallback", "-g", "a,b,c", "-m", "never");
         /* The other runbook forms. */
-        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"offline\",\"when\":\"now\"}]", "stop", "cluster",
-                   "-m", "graceful");
-        EXPECT_REQ("[{\"op\":\"start\",\"nodes\":null,\"home_only\":true,\"when\":\"now\"}]", "start", "cluster",
-                   "-o", "home");
+        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":null,\"manage\":\"offline\",\"when\":\"now\"}]",
+                   "stop", "cluster", "-m", "graceful");
+        EXPECT_REQ("[{\"op\":\"start\",\"nodes\":null,\"home_only\":true,\"when\":\"now\"}]",
+                   "start", "cluster", "-o", "home");
         EXPECT_ERR(3, "-g", "set", "failover", "-m", "next");
         EXPECT_ERR(3, "-m", "set", "fallback", "-g", "web_rg");
         EXPECT_ERR(4, "sideways", "set", "fallback", "-g", "web_rg", "-m", "sideways");
@@ -621,7 +626,8 @@ static const char *const status_json =
     "\"COORDINATOR\":\"n1\",\"VIEW\":7,\"MEMBERS\":[\"n1\",\"n2\",\"n3\"],\"QUORUM\":true,\"LOCAL_"
     "NODE\":\"n2\"},"
     "\"nodes\":[{\"NAME\":\"n1\",\"STATE\":\"OFFLINE\",\"REACHABLE\":true,\"PATHS\":\"net,disk\","
-    "\"NETWORK\":\"UP\",\"REPOSITORY\":\"UP\",\"DAEMON\":\"UP\",\"WATCHDOG\":\"softdog (armed)\",\"NETMON\":\"REACHED\"},"
+    "\"NETWORK\":\"UP\",\"REPOSITORY\":\"UP\",\"DAEMON\":\"UP\",\"WATCHDOG\":\"softdog "
+    "(armed)\",\"NETMON\":\"REACHED\"},"
     "{\"NAME\":\"n2\",\"STATE\":\"ONLINE\",\"REACHABLE\":true,\"PATHS\":\"disk\","
     "\"DAEMON\":\"UP\",\"WATCHDOG\":\"hardware (armed)\",\"START_ON_RESTART\":true,"
     "\"NETMON\":\"UNREACHED\","
@@ -652,27 +658,28 @@ static void test_output_status(void **state)
         (void)state;
         CAPTURE(text, cli_output_status(f, &o, st, NULL));
         assert_string_equal(
-            text, "Cluster: demo  State: STABLE  Coordinator: n1  View: 7  Members: n1 n2 n3  "
-                  "Quorum: yes\n"
-                  "Node     State      Daemon  Watchdog               Paths     Network              "
-                  "Targets    Repository\n"
-                  "n1       OFFLINE    up      softdog (armed)        net,disk  UP                   "
-                  "reached    UP\n"
-                  "n2       ONLINE*    up      hardware (armed)       disk      DOWN (no carrier)    "
-                  "UNREACHED  UP\n"
-                  "n3       DOWN       down    -                      -         -                    "
-                  "-          -\n"
-                  "OFFLINE with the daemon up: cluster services stopped (clmgr start node <node>)\n"
-                  "*: starts cluster services whenever hamrd starts (WHEN=restart)\n"
-                  "-----------------------------------------------------------------------------\n"
-                  "Group Name                     Group State                  Node\n"
-                  "-----------------------------------------------------------------------------\n"
-                  "web_rg                         ONLINE                       n1\n"
-                  "                               OFFLINE                      n2\n"
-                  "                               OFFLINE                      n3\n"
-                  "db_rg                          ERROR                        n2\n"
-                  "                               OFFLINE                      n1\n"
-                  "  error: start script exited 1\n");
+            text,
+            "Cluster: demo  State: STABLE  Coordinator: n1  View: 7  Members: n1 n2 n3  "
+            "Quorum: yes\n"
+            "Node     State      Daemon  Watchdog               Paths     Network              "
+            "Targets    Repository\n"
+            "n1       OFFLINE    up      softdog (armed)        net,disk  UP                   "
+            "reached    UP\n"
+            "n2       ONLINE*    up      hardware (armed)       disk      DOWN (no carrier)    "
+            "UNREACHED  UP\n"
+            "n3       DOWN       down    -                      -         -                    "
+            "-          -\n"
+            "OFFLINE with the daemon up: cluster services stopped (clmgr start node <node>)\n"
+            "*: starts cluster services whenever hamrd starts (WHEN=restart)\n"
+            "-----------------------------------------------------------------------------\n"
+            "Group Name                     Group State                  Node\n"
+            "-----------------------------------------------------------------------------\n"
+            "web_rg                         ONLINE                       n1\n"
+            "                               OFFLINE                      n2\n"
+            "                               OFFLINE                      n3\n"
+            "db_rg                          ERROR                        n2\n"
+            "                               OFFLINE                      n1\n"
+            "  error: start script exited 1\n");
         free(text);
 
         o.format = CLI_FMT_DELIM;
@@ -697,11 +704,13 @@ static void test_output_status(void **state)
                 free(text);
                 o.format = CLI_FMT_TEXT;
                 CAPTURE(text, cli_output_status(f, &o, st, filter));
-                assert_non_null(strstr(text, "Priority Override Information: Primary Instance POL: n1"));
+                assert_non_null(
+                    strstr(text, "Priority Override Information: Primary Instance POL: n1"));
                 free(text);
                 o.format = CLI_FMT_DELIM;
                 o.show_pol = false;
-                json_object_del(json_array_get(json_object_get(st, "groups"), 1), "PRIORITY_OVERRIDE");
+                json_object_del(json_array_get(json_object_get(st, "groups"), 1),
+                                "PRIORITY_OVERRIDE");
                 json_decref(filter);
         }
 
@@ -937,8 +946,8 @@ static void test_schema_classes(void **state)
         cli_cmd_clear(&c);
         EXPECT_ERR(4, "'n' is ambiguous", "query", "n"); /* node, network */
         EXPECT_REQ("[{\"op\":\"rg_offline\",\"groups\":[\"a\"]}]", "offline", "r", "a");
-        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":[\"n1\"],\"manage\":\"offline\",\"when\":\"now\"}]", "stop", "n",
-                   "n1"); /* among the runtime classes "n" is node */
+        EXPECT_REQ("[{\"op\":\"stop\",\"nodes\":[\"n1\"],\"manage\":\"offline\",\"when\":\"now\"}]",
+                   "stop", "n", "n1"); /* among the runtime classes "n" is node */
         EXPECT_ERR(4, "allowed: resource_group (rg)", "move", "cluster", "NODE=n1");
         EXPECT_ERR(4, "allowed: cluster)", "verify", "rg");
         EXPECT_ERR(4, "failover, fallback", "modify", "site", "s1", "X=1");

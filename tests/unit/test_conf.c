@@ -1025,14 +1025,15 @@ static void test_verify_errors(void **state)
 
         /* takeover waits for certainty: the watchdog must fire before the
          * others can declare the node down (fence margin 0.2 s at 2 s) */
-        assert_int_equal(MOD(db, C, NULL, {"HEARTBEAT_INTERVAL", "0.2"}, {"WATCHDOG_TIMEOUT", "1.7"}),
-                         0);
+        assert_int_equal(
+            MOD(db, C, NULL, {"HEARTBEAT_INTERVAL", "0.2"}, {"WATCHDOG_TIMEOUT", "1.7"}), 0);
         assert_int_equal(conf_db_verify(db, err, sizeof(err)), -HAMR_E_BAD_VALUE);
-        assert_non_null(strstr(err, "cluster \"demo\": WATCHDOG_TIMEOUT=\"1.7\" is too long for "
-                                    "HEARTBEAT_FREQUENCY=\"1.5\" and GRACE_PERIOD=\"0.5\"; allowed: "
-                                    "WATCHDOG_TIMEOUT + fence margin (0.2) + 3 * HEARTBEAT_INTERVAL "
-                                    "<= HEARTBEAT_FREQUENCY + GRACE_PERIOD, so WATCHDOG_TIMEOUT at "
-                                    "most 1.2"));
+        assert_non_null(strstr(err,
+                               "cluster \"demo\": WATCHDOG_TIMEOUT=\"1.7\" is too long for "
+                               "HEARTBEAT_FREQUENCY=\"1.5\" and GRACE_PERIOD=\"0.5\"; allowed: "
+                               "WATCHDOG_TIMEOUT + fence margin (0.2) + 3 * HEARTBEAT_INTERVAL "
+                               "<= HEARTBEAT_FREQUENCY + GRACE_PERIOD, so WATCHDOG_TIMEOUT at "
+                               "most 1.2"));
         assert_int_equal(MOD(db, C, NULL, {"WATCHDOG_TIMEOUT", "1.2"}), 0);
         assert_int_equal(conf_db_verify(db, err, sizeof(err)), 0);
         assert_int_not_equal(MOD(db, C, NULL, {"DEADMAN_MODE", "x"}), 0);

@@ -207,10 +207,8 @@ static void test_start_needs_watchdog_and_binds_incarnation(void **state)
         assert_int_equal(cs->ctl.want[0], WANT_ACTIVE);
         assert_int_equal(cs->ctl.want_inc[0], 10);
         /* WHEN=restart: recorded, services not started now */
-        assert_int_equal(command(&c, m,
-                                 "{\"op\":\"start\",\"nodes\":[\"n2\"],\"when\":\"restart\"}",
-                                 err),
-                         0);
+        assert_int_equal(
+            command(&c, m, "{\"op\":\"start\",\"nodes\":[\"n2\"],\"when\":\"restart\"}", err), 0);
         assert_int_equal(cs->ctl.want[1], WANT_INACTIVE);
         assert_int_equal(cs->ctl.boot[1], BOOT_START);
         assert_int_equal(command(&c, m, "{\"op\":\"start\",\"when\":\"later\"}", err),

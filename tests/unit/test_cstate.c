@@ -106,10 +106,12 @@ static void test_ctl_roundtrip(void **state)
         a.gid[1] = 257;
         a.target[0] = 2;
         a.target[1] = RGM_NO_NODE;
-        a.ctl[0] = (rgm_ctl_t){.pol_node = 2, .move_node = RGM_NO_NODE, .last_node = 2,
-                               .started = true};
-        a.ctl[1] = (rgm_ctl_t){.admin = RGM_ADMIN_OFFLINE, .pol_node = RGM_NO_NODE,
-                               .move_node = 0, .last_node = RGM_NO_NODE};
+        a.ctl[0] =
+            (rgm_ctl_t){.pol_node = 2, .move_node = RGM_NO_NODE, .last_node = 2, .started = true};
+        a.ctl[1] = (rgm_ctl_t){.admin = RGM_ADMIN_OFFLINE,
+                               .pol_node = RGM_NO_NODE,
+                               .move_node = 0,
+                               .last_node = RGM_NO_NODE};
         a.clear_seq[1] = 9;
         n = cstate_ctl_encode(&a, buf, sizeof(buf));
         assert_true(n > 0);
@@ -167,7 +169,7 @@ static void test_store_maps_by_id(void **state)
         assert_null(cstate_report_of(cs, 1));
         assert_int_equal(cstate_group_state(cs, 1, 0), RG_S_UNKNOWN);
         assert_int_equal(cstate_held_count(cs, 1), 0);
-        report(cs, 1, 6, 2, 257, RG_S_ONLINE, false); /* the old life again */
+        report(cs, 1, 6, 2, 257, RG_S_ONLINE, false);                 /* the old life again */
         assert_int_equal(cstate_group_state(cs, 7, 0), RG_S_UNKNOWN); /* not configured */
         report(cs, 7, 1, 1, 257, RG_S_ONLINE, false);
         cstate_free(cs);
@@ -223,11 +225,9 @@ static void test_services_next(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_report_roundtrip),
-                cmocka_unit_test(test_ctl_roundtrip),
-                cmocka_unit_test(test_store_maps_by_id),
-                cmocka_unit_test(test_ctl_acceptance),
-                cmocka_unit_test(test_services_next),
+            cmocka_unit_test(test_report_roundtrip), cmocka_unit_test(test_ctl_roundtrip),
+            cmocka_unit_test(test_store_maps_by_id), cmocka_unit_test(test_ctl_acceptance),
+            cmocka_unit_test(test_services_next),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -253,8 +253,7 @@ static int do_config(scn_t *s, tokens_t *t)
                                 return scn_fail(s, "deadman must be a or e");
                         s->cfg.deadman_mode = v[0] == 'a' ? DMS_MODE_ASSERT : DMS_MODE_EVENT;
                         r = 0;
-                }
-                else if (strcmp(k, "backups") == 0) {
+                } else if (strcmp(k, "backups") == 0) {
                         r = parse_uint(s, v, &n);
                         if (r == 0 && n > CONF_MAX_BACKUP_REPOS)
                                 return scn_fail(s, "backups: at most %d", CONF_MAX_BACKUP_REPOS);
@@ -871,10 +870,9 @@ static int end_step(scn_t *s)
 
 static int do_line(scn_t *s, tokens_t *t)
 {
-        static const char *const inputs[] = {"at",   "members",   "quorate",    "agreed",
-                                             "node", "state",     "ack",        "want",
-                                             "ctl",  "home_only", "repo_index", "repo_bad",
-                                             "want_inc", "boot"};
+        static const char *const inputs[] = {
+            "at",   "members", "quorate",   "agreed",     "node",     "state",    "ack",
+            "want", "ctl",     "home_only", "repo_index", "repo_bad", "want_inc", "boot"};
         const char *d = t->v[0];
         bool input = lookup(inputs, sizeof(inputs) / sizeof(inputs[0]), d) >= 0;
         bool checks = !strcmp(d, "expect") || !strcmp(d, "log") || !strcmp(d, "nolog");
