@@ -13,7 +13,6 @@
 
 #include "common/hamr_log.h"
 #include "daemon/daemon.h"
-#include "daemon/daemon_ops.h"
 
 /* The stop request is sent again this often until the control state wants
  * this node stopped (a coordinator change, a lost answer). */
@@ -140,7 +139,7 @@ static void request_stop(hamrd_t *d, usec_t now)
 
         d->shutdown.last_request = now;
         d->shutdown.requests++;
-        hamrd_ops_dispatch(d, SHUTDOWN_CONN, req);
+        d->dispatch_fn(d, SHUTDOWN_CONN, req); /* daemon_ops, registered by hamrd.c */
         json_decref(req);
 }
 
