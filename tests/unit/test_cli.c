@@ -1102,10 +1102,12 @@ static void test_op_table(void **state)
                 assert_int_equal(op, i);
                 assert_string_equal(api_op_name(op), def->name);
                 assert_non_null(def->help);
-                /* read-only ops neither edit the configuration nor go to the coordinator */
+                /* read-only ops neither edit the configuration nor need quorum; only
+                 * "timers" (the planner's pending timers) goes to the coordinator */
                 if (def->flags & API_OP_F_READ_ONLY)
-                        assert_int_equal(def->flags & (API_OP_F_MODIFIES_CONFIG |
-                                                       API_OP_F_COORD_ONLY | API_OP_F_NEEDS_QUORUM),
+                        assert_int_equal(def->flags &
+                                             (API_OP_F_MODIFIES_CONFIG | API_OP_F_NEEDS_QUORUM |
+                                              (i == API_OP_TIMERS ? 0 : API_OP_F_COORD_ONLY)),
                                          0);
                 else
                         assert_int_not_equal(
@@ -1115,7 +1117,7 @@ static void test_op_table(void **state)
         assert_int_equal(api_op_lookup("frobnicate", &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);
         assert_string_equal(err, "unknown operation \"frobnicate\"; known: add, modify, delete, "
                                  "query, sync, verify, start, stop, rg_online, rg_offline, "
-                                 "rg_move, status");
+                                 "rg_move, status, timers");
         assert_int_equal(api_op_lookup("ADD", &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);
         expect_in(err, "unknown operation \"ADD\"");
         assert_int_equal(api_op_lookup(NULL, &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);
