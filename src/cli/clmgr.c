@@ -187,8 +187,17 @@ static int run(struct cli_cmd *cmd)
                  * briefly, so that status never hangs on them; the text
                  * view always, -j and -c only with -t (scripts poll them) */
                 json_t *treq = json_pack("{ss}", "op", "timers"), *trep = NULL;
-                int tr =
-                    cli_client_call(path, treq, TIMERS_CALL_TIMEOUT_USEC, &trep, err, sizeof(err));
+                bool quorum =
+                    json_is_true(json_object_get(json_object_get(reply, "cluster"), "QUORUM"));
+                int tr = -1;
+
+                /* without quorum the coordinator may not be reachable: do
+                 * not tie up one of hamrd's forwarding slots for nothing */
+                if (!quorum)
+                        snprintf(err, sizeof(err), "no quorum: the coordinator is not known");
+                else
+                        tr = cli_client_call(path, treq, TIMERS_CALL_TIMEOUT_USEC, &trep, err,
+                                             sizeof(err));
 
                 if (tr == 0 && reply_rc(trep) == CLMGR_RC_OK)
                         cli_status_add_timers(reply, trep, NULL);
