@@ -179,7 +179,12 @@ static void settling(const plan_input_t *in, plan_output_t *out, unsigned g, uin
         if (in->now >= deadline)
                 return; /* expired: the highest-priority node up */
         ro->target = RGM_NO_NODE;
-        ro->settled = true; /* where policy wants it until the timer */
+        /* where policy wants it until the timer, once nobody holds it */
+        ro->settled = true;
+        for (int i = 0; i < CONF_MAX_NODES; i++)
+                if ((in->members & BIT(i)) &&
+                    in->state[(size_t)g * CONF_MAX_NODES + i] != RG_S_OFFLINE)
+                        ro->settled = false;
         *code = PLAN_WHY_SETTLING;
         wake_at(out, deadline);
         out->timer[g] =
