@@ -231,7 +231,7 @@ static void print_cluster_line(FILE *f, json_t *cluster)
                         str_or(dm, "LAST_EVENT", ""));
 }
 
-static void print_status_text(FILE *f, json_t *status, json_t *filter, bool pol)
+static void print_status_text(FILE *f, json_t *status, json_t *filter, bool pol, bool timers)
 {
         json_t *nodes = json_object_get(status, "nodes");
         json_t *groups = json_object_get(status, "groups");
@@ -310,7 +310,13 @@ static void print_status_text(FILE *f, json_t *status, json_t *filter, bool pol)
                         fprintf(f, "  Priority Override Information: Primary Instance POL: %s\n",
                                 *p ? p : "none");
                 }
+                if (str_or(g, "TIMER", NULL))
+                        fprintf(f, "  Timer: %s\n", str_or(g, "TIMER", ""));
+                else if (timers)
+                        fprintf(f, "  Timer: none\n");
         }
+        if (timers && str_or(status, "TIMERS_ERROR", NULL))
+                fprintf(f, "Timers unknown: %s\n", str_or(status, "TIMERS_ERROR", ""));
 }
 
 static void print_status_delim(FILE *f, const char *d, json_t *status, json_t *filter, bool pol)
@@ -347,6 +353,39 @@ static void print_status_delim(FILE *f, const char *d, json_t *status, json_t *f
         }
 }
 
+void cli_status_add_timers(json_t *status, json_t *timers, const char *error)
+{
+        size_t i, k;
+        json_t *t, *g;
+
+        if (error) {
+                json_object_set_new(status, "TIMERS_ERROR", json_string(error));
+                return;
+        }
+        json_array_foreach(json_object_get(timers, "timers"), i, t)
+        {
+                const char *kind = str_or(t, "KIND", ""), *node = str_or(t, "NODE", "?"),
+                           *at = str_or(t, "AT", "");
+                char text[256];
+
+                if (!strcmp(kind, "SETTLING"))
+                        snprintf(text, sizeof(text), "settling until %s (waiting for home node %s)",
+                                 at, node);
+                else if (*at)
+                        snprintf(text, sizeof(text), "fallback to %s at %s", node, at);
+                else
+                        snprintf(text, sizeof(text),
+                                 "fallback to %s waits for its FALLBACK_AT timer, which has no "
+                                 "future occurrence",
+                                 node);
+                json_array_foreach(json_object_get(status, "groups"), k, g)
+                {
+                        if (!strcmp(str_or(g, "NAME", ""), str_or(t, "GROUP", "")))
+                                json_object_set_new(g, "TIMER", json_string(text));
+                }
+        }
+}
+
 int cli_output_status(FILE *f, const struct cli_opts *o, json_t *status, json_t *group_filter)
 {
         if (!json_is_object(status))
@@ -373,7 +412,7 @@ int cli_output_status(FILE *f, const struct cli_opts *o, json_t *status, json_t 
                 break;
         case CLI_FMT_TEXT:
         default:
-                print_status_text(f, status, group_filter, o->show_pol);
+                print_status_text(f, status, group_filter, o->show_pol, o->show_timers);
                 break;
         }
         return 0;
@@ -446,13 +485,14 @@ static void print_main_usage(FILE *f)
         size_t n;
         const struct cli_action_def *acts = cli_actions(&n);
 
-        fprintf(f, "usage: clmgr [-c|-d DELIM] [-S] [-j] [-v] [-a ATTR,...] [-T ID] <ACTION> "
-                   "<CLASS> [<NAME>] [ATTR=VALUE ...]\n"
-                   "       clmgr <ACTION>                list the CLASSes of an ACTION\n"
-                   "       clmgr <ACTION> <CLASS> -h     help for an ACTION and CLASS\n"
-                   "       clRGinfo [-s] [-p] [-j] [<resource_group> ...]   same as clmgr status "
-                   "(-p: priority override locations)\n\n"
-                   "ACTIONs (case-insensitive; aliases and unambiguous prefixes accepted):\n");
+        fprintf(f,
+                "usage: clmgr [-c|-d DELIM] [-S] [-j] [-v] [-a ATTR,...] [-T ID] <ACTION> "
+                "<CLASS> [<NAME>] [ATTR=VALUE ...]\n"
+                "       clmgr <ACTION>                list the CLASSes of an ACTION\n"
+                "       clmgr <ACTION> <CLASS> -h     help for an ACTION and CLASS\n"
+                "       clRGinfo [-s] [-p] [-t] [-j] [<resource_group> ...]   same as clmgr status "
+                "(-p: priority override locations, -t: settling and fallback timers)\n\n"
+                "ACTIONs (case-insensitive; aliases and unambiguous prefixes accepted):\n");
         for (size_t i = 0; i < n; i++) {
                 char al[80] = "";
                 size_t len = 0;
@@ -525,7 +565,7 @@ static void print_help(FILE *f, const struct cli_cmd *cmd)
                 fprintf(f,
                         "usage: clmgr [-c|-d DELIM] [-j] status [<resource_group> ...]\n"
                         "       clmgr view status\n"
-                        "       clRGinfo [-s|-c] [-p] [-j] [<resource_group> ...]\n"
+                        "       clRGinfo [-s|-c] [-p] [-t] [-j] [<resource_group> ...]\n"
                         "Shows the cluster, the state of cluster services on each node and where\n"
                         "each resource group is; -c/-s prints group:state:node lines.\n");
                 return;

@@ -17,3 +17,9 @@ int cli_output_status(FILE *f, const struct cli_opts *o, json_t *status, json_t 
 int cli_output_reply(FILE *f, const struct cli_cmd *cmd, json_t *reply);
 /* Prints the action list, the class list or the help for cmd->kind. */
 void cli_output_usage(FILE *f, const struct cli_cmd *cmd);
+
+/* Adds the pending timers of a "timers" reply (operation answered by the
+ * coordinator) to a status reply: "TIMER" text per group waiting ("fallback
+ * to n1 at 2026-12-05 02:00", "settling until ..."); with error (the
+ * coordinator did not answer), "TIMERS_ERROR" instead. */
+void cli_status_add_timers(json_t *status, json_t *timers, const char *error);

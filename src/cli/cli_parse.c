@@ -121,6 +121,9 @@ static int parse_flag(struct cli_cmd *cmd, struct cli_flags *fl, bool clrginfo, 
                                 goto unknown;
                         cmd->opts.show_pol = true;
                         break;
+                case 't': /* clRGinfo -t, clmgr -t status: settling and fallback timers */
+                        cmd->opts.show_timers = true;
+                        break;
                 case 'd':
                         if (!*arg)
                                 return cli_fail(cmd, CLMGR_RC_INVALID,

@@ -15,6 +15,7 @@
 
 #define REQUEST_TIMEOUT_USEC     (300 * USEC_PER_SEC)
 #define STATUS_CALL_TIMEOUT_USEC (10 * USEC_PER_SEC)
+#define TIMERS_CALL_TIMEOUT_USEC (2 * USEC_PER_SEC) /* the timers of a status: never long */
 #define POLL_INTERVAL_USEC       (100 * USEC_PER_MSEC)
 /* A runtime command (start, stop, online, move) refused for want of
  * quorum is tried again for this long (bounded by TIMEOUT): right after
@@ -179,6 +180,31 @@ static int run(struct cli_cmd *cmd)
                         fprintf(stderr, "ERROR: %s\n", reply_error(reply));
                         goto out;
                 }
+        }
+        if (cmd->show == CLI_SHOW_STATUS && reply &&
+            (cmd->opts.show_timers || cmd->opts.format == CLI_FMT_TEXT)) {
+                /* pending timers are the coordinator's: ask it (forwarded),
+                 * briefly, so that status never hangs on them; the text
+                 * view always, -j and -c only with -t (scripts poll them) */
+                json_t *treq = json_pack("{ss}", "op", "timers"), *trep = NULL;
+                bool quorum =
+                    json_is_true(json_object_get(json_object_get(reply, "cluster"), "QUORUM"));
+                int tr = -1;
+
+                /* without quorum the coordinator may not be reachable: do
+                 * not tie up one of hamrd's forwarding slots for nothing */
+                if (!quorum)
+                        snprintf(err, sizeof(err), "no quorum: the coordinator is not known");
+                else
+                        tr = cli_client_call(path, treq, TIMERS_CALL_TIMEOUT_USEC, &trep, err,
+                                             sizeof(err));
+
+                if (tr == 0 && reply_rc(trep) == CLMGR_RC_OK)
+                        cli_status_add_timers(reply, trep, NULL);
+                else if (cmd->opts.show_timers)
+                        cli_status_add_timers(reply, NULL, tr < 0 ? err : reply_error(trep));
+                json_decref(trep);
+                json_decref(treq);
         }
         if (cli_output_reply(stdout, cmd, reply) < 0) {
                 fprintf(stderr, "ERROR: unexpected reply from hamrd\n");

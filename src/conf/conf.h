@@ -31,6 +31,7 @@ typedef enum {
         CONF_CLASS_SERVICE_IP,
         CONF_CLASS_APPLICATION_CONTROLLER,
         CONF_CLASS_RESOURCE_GROUP,
+        CONF_CLASS_FALLBACK_TIMER,
         CONF_CLASS_COUNT
 } conf_class_t;
 
@@ -163,6 +164,15 @@ json_t *conf_object_to_json(const conf_object_t *obj);
 typedef enum { RG_STARTUP_OHN = 0, RG_STARTUP_OFAN, RG_STARTUP_COUNT } rg_startup_t;
 typedef enum { RG_FALLOVER_FNPN = 0, RG_FALLOVER_COUNT } rg_fallover_t;
 typedef enum { RG_FALLBACK_NFB = 0, RG_FALLBACK_FBHPN, RG_FALLBACK_COUNT } rg_fallback_t;
+/* fallback_timer REPEATS */
+typedef enum {
+        CONF_REPEATS_ONCE = 0,
+        CONF_REPEATS_DAILY,
+        CONF_REPEATS_WEEKLY,
+        CONF_REPEATS_MONTHLY,
+        CONF_REPEATS_YEARLY,
+        CONF_REPEATS_COUNT
+} conf_repeats_t;
 /* network TYPE */
 typedef enum { CONF_NET_ETHER = 0, CONF_NET_TYPE_COUNT } conf_net_type_t;
 
@@ -210,7 +220,21 @@ typedef struct conf_rg {
         int sips[CONF_MAX_RG_RES]; /* indexes into service_ips */
         unsigned napps;
         int apps[CONF_MAX_RG_RES]; /* indexes into appctls, start order */
+        unsigned fallback_at;      /* FALLBACK_AT: 1 + index into timers, 0 = none */
 } conf_rg_t;
+
+/* A delayed fallback timer (fallback_timer): when an FBHPN group whose
+ * higher-priority node rejoined falls back, in the coordinator's local
+ * time. Fields a REPEATS value does not use are -1. */
+typedef struct conf_fallback_timer {
+        char name[CONF_MAX_NAME + 1];
+        conf_repeats_t repeats;
+        int year;         /* once */
+        int month;        /* 1..12: once, yearly */
+        int day_of_month; /* 1..31: once, yearly, monthly */
+        int day_of_week;  /* 0..6, 0 = Sunday: weekly */
+        int hour, minute;
+} conf_fallback_timer_t;
 
 /* DEADMAN_MODE: a (assert: the watchdog resets the node), e (event only). */
 typedef enum { DMS_MODE_ASSERT = 0, DMS_MODE_EVENT, DMS_MODE_COUNT } dms_mode_t;
@@ -229,6 +253,7 @@ typedef struct hamr_config {
         uint16_t port;           /* HEARTBEAT_PORT */
         dms_mode_t deadman_mode; /* DEADMAN_MODE */
         usec_t watchdog_usec;    /* WATCHDOG_TIMEOUT */
+        usec_t settling_usec;    /* RG_SETTLING_TIME (0: none) */
         conf_node_t *nodes;
         unsigned nnodes;
         conf_network_t *networks;
@@ -239,6 +264,8 @@ typedef struct hamr_config {
         unsigned nappctls;
         conf_rg_t *rgs;
         unsigned nrgs;
+        conf_fallback_timer_t *timers; /* fallback_timer objects */
+        unsigned ntimers;
 } hamr_config_t;
 
 /* Whole-configuration check done by `clmgr sync cluster` (and at load):
@@ -246,7 +273,8 @@ typedef struct hamr_config {
  * unique; every node has an address on every network it is listed on and
  * only configured nodes are listed; service IPs lie inside their network's
  * prefix and differ from node addresses; group node lists non-empty, no
- * duplicates, policies combination allowed; timers consistent
+ * duplicates, policies combination allowed, FALLBACK_AT only with
+ * FALLBACK=FBHPN; fallback timers' fields match REPEATS; timers consistent
  * (HEARTBEAT_INTERVAL * 3 <= HEARTBEAT_FREQUENCY,
  * NETWORK_FAILURE_DETECTION_TIME < HEARTBEAT_FREQUENCY + GRACE_PERIOD,
  * WATCHDOG_TIMEOUT + fence margin + 3 * HEARTBEAT_INTERVAL <= detection time).

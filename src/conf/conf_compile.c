@@ -156,6 +156,8 @@ static void check_objects(const conf_db_t *db, problems_t *p)
                 }
                 if (conf_object_check_refs(db, o, msg, sizeof(msg)) < 0)
                         problem(p, -HAMR_E_REFERENCE, "%s", msg);
+                else if (conf_object_check_rules(o, msg, sizeof(msg)) < 0)
+                        problem(p, -HAMR_E_BAD_VALUE, "%s", msg);
         }
 }
 
@@ -211,6 +213,7 @@ static void build_cluster(const conf_db_t *db, hamr_config_t *cfg, problems_t *p
         cfg->port = (uint16_t)uint_of(c, "HEARTBEAT_PORT");
         cfg->deadman_mode = (dms_mode_t)enum_index(c, "DEADMAN_MODE");
         cfg->watchdog_usec = seconds(c, "WATCHDOG_TIMEOUT");
+        cfg->settling_usec = (usec_t)uint_of(c, "RG_SETTLING_TIME") * USEC_PER_SEC;
         if (cfg->hb_interval_usec * 3 > cfg->hb_freq_usec)
                 problem(p, -HAMR_E_BAD_VALUE,
                         "%s: HEARTBEAT_INTERVAL=\"%s\" is too long for HEARTBEAT_FREQUENCY=\"%s\"; "
@@ -521,6 +524,36 @@ static unsigned resolve_members(const conf_db_t *db, const hamr_config_t *cfg,
         return n;
 }
 
+static int field_or_none(const conf_object_t *o, const char *attr)
+{
+        const char *v = conf_object_get(o, attr);
+
+        return v && *v ? (int)strtol(v, NULL, 10) : -1;
+}
+
+/* Fallback timers (their fields were checked by conf_object_check_rules). */
+static void build_timers(const conf_db_t *db, hamr_config_t *cfg)
+{
+        cfg->timers =
+            zcalloc(count_or_one(db, CONF_CLASS_FALLBACK_TIMER), sizeof(conf_fallback_timer_t));
+        for (size_t i = 0; i < db->nobjs; i++) {
+                const conf_object_t *o = &db->objs[i];
+                conf_fallback_timer_t *t;
+
+                if (o->cls != CONF_CLASS_FALLBACK_TIMER)
+                        continue;
+                t = &cfg->timers[cfg->ntimers++];
+                snprintf(t->name, sizeof(t->name), "%s", o->name);
+                t->repeats = (conf_repeats_t)enum_index(o, "REPEATS");
+                t->year = field_or_none(o, "YEAR");
+                t->month = field_or_none(o, "MONTH");
+                t->day_of_month = field_or_none(o, "DAY_OF_MONTH");
+                t->day_of_week = field_or_none(o, "DAY_OF_WEEK");
+                t->hour = field_or_none(o, "HOUR");
+                t->minute = field_or_none(o, "MINUTE");
+        }
+}
+
 static void build_rgs(const conf_db_t *db, hamr_config_t *cfg, problems_t *p)
 {
         _cleanup_free_ unsigned *sip_owner = zcalloc(cfg->nservice_ips + 1, sizeof(unsigned));
@@ -575,6 +608,11 @@ static void build_rgs(const conf_db_t *db, hamr_config_t *cfg, problems_t *p)
                 r->napps =
                     resolve_members(db, cfg, o, "APPLICATIONS", CONF_CLASS_APPLICATION_CONTROLLER,
                                     r->apps, app_owner, p);
+                if (get(o, "FALLBACK_AT")) {
+                        int t = class_index(db, CONF_CLASS_FALLBACK_TIMER, get(o, "FALLBACK_AT"));
+
+                        r->fallback_at = t >= 0 ? (unsigned)t + 1 : 0;
+                }
                 for (unsigned s = 0; s < r->nsips; s++) {
                         const conf_service_ip_t *sip = &cfg->service_ips[r->sips[s]];
 
@@ -606,6 +644,7 @@ static hamr_config_t *build(const conf_db_t *db, problems_t *p)
         build_service_ips(db, cfg, p);
         check_targets(cfg, p);
         build_appctls(db, cfg);
+        build_timers(db, cfg);
         build_rgs(db, cfg, p);
         return cfg;
 }
@@ -694,6 +733,7 @@ void hamr_config_free(hamr_config_t *cfg)
         free(cfg->service_ips);
         free(cfg->appctls);
         free(cfg->rgs);
+        free(cfg->timers);
         free(cfg);
 }
 

@@ -190,9 +190,9 @@ static int check_required(conf_class_t cls, const char *name, char *const *value
 static int id_attr(conf_class_t cls)
 {
         return cls == CONF_CLASS_NODE || cls == CONF_CLASS_CLUSTER ||
-                               cls == CONF_CLASS_RESOURCE_GROUP
-                       ? conf_attr_lookup(cls, "ID")
-                       : -1;
+                       cls == CONF_CLASS_RESOURCE_GROUP
+                   ? conf_attr_lookup(cls, "ID")
+                   : -1;
 }
 
 /* Checks that an object cls/name may be added to db: name, duplicates,
@@ -433,9 +433,13 @@ int conf_db_add(conf_db_t *db, conf_class_t cls, const char *name, const conf_kv
         r = check_required(cls, name, values, err, errlen);
         if (r < 0)
                 goto fail;
+        if (cls == CONF_CLASS_FALLBACK_TIMER)
+                conf_timer_infer_repeats(values);
         strcpy(tmp.name, name); /* length checked by check_new */
         tmp.values = values;
         r = conf_object_check_refs(db, &tmp, err, errlen);
+        if (r == 0)
+                r = conf_object_check_rules(&tmp, err, errlen);
         if (r < 0)
                 goto fail;
         r = conf_db_insert(db, cls, name, values, err, errlen);
@@ -493,6 +497,8 @@ int conf_db_modify(conf_db_t *db, conf_class_t cls, const char *name, const conf
         tmp = *o;
         tmp.values = values;
         r = conf_object_check_refs(db, &tmp, err, errlen);
+        if (r == 0)
+                r = conf_object_check_rules(&tmp, err, errlen);
         if (r < 0)
                 goto fail;
         conf_values_free(cls, o->values);

@@ -5,10 +5,10 @@
 
 #include "conf/conf.h"
 
-#define CONF_MAX_PATH  4095 /* longest PATH value; compiled buffers are 4096 */
+#define CONF_MAX_PATH 4095 /* longest PATH value; compiled buffers are 4096 */
 /* An absolute path without blanks, quotes or ';' of at most CONF_MAX_PATH. */
 bool conf_path_valid(const char *s);
-#define CONF_MAX_TOKEN 128  /* longest list item ("name" or "name=ipv4") */
+#define CONF_MAX_TOKEN 128 /* longest list item ("name" or "name=ipv4") */
 
 /* Formats into err (if err and errlen are non-zero); always NUL-terminates. */
 void conf_errf(char *err, size_t errlen, const char *fmt, ...)
@@ -64,3 +64,15 @@ int conf_object_check_refs(const conf_db_t *db, const conf_object_t *obj, char *
 
 /* Frees the values of one object (not the object itself). */
 void conf_values_free(conf_class_t cls, char **values);
+
+/* Relations inside one object, checked at add and modify (nothing
+ * inconsistent is staged) and at verify (conf_rules.c): a group's
+ * FALLBACK_AT only with FALLBACK=FBHPN; a fallback timer's fields are
+ * those its REPEATS uses, and name a date that exists. */
+int conf_object_check_rules(const conf_object_t *obj, char *err, size_t errlen);
+
+/* fallback_timer add without REPEATS: the recurrence the fields given
+ * imply (YEAR: once, MONTH: yearly, DAY_OF_MONTH: monthly, DAY_OF_WEEK:
+ * weekly, none: daily), as PowerHA's clmgr add fallback_timer infers it.
+ * values as in conf_values_apply; sets REPEATS if unset. */
+void conf_timer_infer_repeats(char **values);

@@ -41,6 +41,14 @@ static const char *const enum_deadman[] = {
         [DMS_MODE_ASSERT] = "a",
         [DMS_MODE_EVENT] = "e",
 };
+static const char *const enum_repeats[] = {
+        [CONF_REPEATS_ONCE] = "once",
+        [CONF_REPEATS_DAILY] = "daily",
+        [CONF_REPEATS_WEEKLY] = "weekly",
+        [CONF_REPEATS_MONTHLY] = "monthly",
+        [CONF_REPEATS_YEARLY] = "yearly",
+};
+static_assert(N(enum_repeats) == CONF_REPEATS_COUNT, "enum_repeats must cover conf_repeats_t");
 static_assert(N(enum_net_type) == CONF_NET_TYPE_COUNT, "enum_net_type must cover conf_net_type_t");
 static_assert(N(enum_startup) == RG_STARTUP_COUNT, "enum_startup must cover rg_startup_t");
 static_assert(N(enum_fallover) == RG_FALLOVER_COUNT, "enum_fallover must cover rg_fallover_t");
@@ -139,6 +147,19 @@ static const conf_attr_def_t cluster_attrs[] = {
                 .min = 1,
                 .max = 4294967295.0,
                 .help = "Cluster id, a random nonzero number chosen when the cluster is added.",
+        },
+        {
+                .name = "RG_SETTLING_TIME",
+                .type = CONF_T_UINT,
+                .def = "0",
+                .min = 0,
+                .max = 3600,
+                .help = "Settling time in seconds for OFAN groups (0: none). When cluster "
+                        "services start on a node of such a group that is not its highest-"
+                        "priority node, the group waits up to this long for the highest-"
+                        "priority node; it goes there at once if that node starts in time, "
+                        "else at expiry to the highest-priority node up. Not used for "
+                        "fallover.",
         },
         {
                 .name = "STATE",
@@ -337,6 +358,71 @@ static const conf_attr_def_t rg_attrs[] = {
                 .flags = CONF_F_RUNTIME,
                 .help = "Node the group is online on (query only).",
         },
+        {
+                .name = "FALLBACK_AT",
+                .type = CONF_T_REF,
+                .ref_class = CONF_CLASS_FALLBACK_TIMER,
+                .help = "Delayed fallback timer (a fallback_timer), only with FALLBACK=FBHPN: "
+                        "when a higher-priority node rejoins, the group falls back at the "
+                        "timer's next occurrence (coordinator's local time) instead of at "
+                        "once. Unset: fall back at once.",
+        },
+};
+
+static const conf_attr_def_t fallback_timer_attrs[] = {
+        {
+                .name = "REPEATS",
+                ENUM(enum_repeats),
+                .def = "daily",
+                .help = "Recurrence: once (YEAR, MONTH, DAY_OF_MONTH), yearly (MONTH, "
+                        "DAY_OF_MONTH), monthly (DAY_OF_MONTH; months without that day are "
+                        "skipped), weekly (DAY_OF_WEEK), daily; always HOUR and MINUTE. At "
+                        "add, omitted: implied by the fields given (as PowerHA).",
+        },
+        {
+                .name = "YEAR",
+                .type = CONF_T_UINT,
+                .min = 1970,
+                .max = 9999,
+                .help = "Year (REPEATS=once).",
+        },
+        {
+                .name = "MONTH",
+                .type = CONF_T_UINT,
+                .min = 1,
+                .max = 12,
+                .help = "Month, 1 = January (REPEATS=once, yearly).",
+        },
+        {
+                .name = "DAY_OF_MONTH",
+                .type = CONF_T_UINT,
+                .min = 1,
+                .max = 31,
+                .help = "Day of the month (REPEATS=once, yearly, monthly).",
+        },
+        {
+                .name = "DAY_OF_WEEK",
+                .type = CONF_T_UINT,
+                .min = 0,
+                .max = 6,
+                .help = "Day of the week, 0 = Sunday (REPEATS=weekly).",
+        },
+        {
+                .name = "HOUR",
+                .type = CONF_T_UINT,
+                .flags = CONF_F_REQUIRED,
+                .min = 0,
+                .max = 23,
+                .help = "Hour, 0-23, coordinator's local time.",
+        },
+        {
+                .name = "MINUTE",
+                .type = CONF_T_UINT,
+                .flags = CONF_F_REQUIRED,
+                .min = 0,
+                .max = 59,
+                .help = "Minute, 0-59.",
+        },
 };
 
 static const char *const no_aliases[] = {NULL};
@@ -388,6 +474,14 @@ static const conf_class_def_t classes[] = {
                 .attrs = rg_attrs,
                 .nattrs = N(rg_attrs),
                 .help = "Resources kept online together on one node.",
+        },
+        [CONF_CLASS_FALLBACK_TIMER] = {
+                .name = "fallback_timer",
+                .aliases = no_aliases,
+                .attrs = fallback_timer_attrs,
+                .nattrs = N(fallback_timer_attrs),
+                .help = "A delayed fallback timer: when groups naming it in FALLBACK_AT fall "
+                        "back to a higher-priority node.",
         },
 };
 static_assert(N(classes) == CONF_CLASS_COUNT, "classes[] must cover conf_class_t");

@@ -4,9 +4,11 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/hamr_error.h"
 #include "common/hamr_log.h"
+#include "plan/plan_timers.h"
 #include "rgm/rgm.h"
 
 void coord_init(coord_t *c)
@@ -39,11 +41,22 @@ static void adopt_view(cstate_t *cs, const memb_t *m)
         cs->have_ctl = true;
 }
 
+int64_t coord_wall_local(void)
+{
+        time_t t = time(NULL);
+        struct tm tm;
+
+        if (!localtime_r(&t, &tm))
+                return (int64_t)t;
+        return (int64_t)t + (int64_t)tm.tm_gmtoff;
+}
+
 void coord_snapshot(plan_input_t *in, const memb_t *m, const cstate_t *cs, const hamr_config_t *cfg,
                     usec_t now)
 {
         in->cfg = cfg;
         in->now = now;
+        in->wall = coord_wall_local();
         in->self = m->self;
         in->detect_usec = memb_timeout(m);
         in->have_view = m->have_view;
@@ -158,6 +171,34 @@ bool coord_update(coord_t *c, const memb_t *m, cstate_t *cs, const hamr_config_t
         c->arr_switch = c->out.arr_switch;
         c->next_wakeup = c->out.next_wakeup;
         return c->out.send;
+}
+
+json_t *coord_timers_json(const coord_t *c, const hamr_config_t *cfg)
+{
+        json_t *arr = json_array();
+        unsigned n = 0, more = 0;
+
+        for (unsigned g = 0; cfg && g < c->out.ctl.ngroups && g < CONF_MAX_RGS; g++) {
+                const plan_timer_t *t = &c->out.timer[g];
+                int rg = hamr_config_rg_by_id(cfg, c->out.ctl.gid[g]);
+                int node = hamr_config_node_by_id(cfg, t->node);
+                char at[32] = "";
+
+                if (t->kind == PLAN_TIMER_NONE || rg < 0)
+                        continue;
+                if (n == COORD_MAX_TIMERS) {
+                        more++;
+                        continue;
+                }
+                if (t->at)
+                        plan_wall_format(t->at, at, sizeof(at));
+                json_array_append_new(
+                    arr, json_pack("{s:s, s:s, s:s, s:s}", "GROUP", cfg->rgs[rg].name, "KIND",
+                                   t->kind == PLAN_TIMER_SETTLING ? "SETTLING" : "FALLBACK", "NODE",
+                                   node >= 0 ? cfg->nodes[node].name : "", "AT", at));
+                n++;
+        }
+        return json_pack("{s:b, s:o, s:i}", "ok", 1, "timers", arr, "more", more);
 }
 
 static int node_list(const hamr_config_t *cfg, json_t *arr, uint64_t *ret_mask, char *err,

@@ -49,6 +49,18 @@ void coord_snapshot(plan_input_t *in, const memb_t *m, const cstate_t *cs, const
 int coord_lease_candidate(coord_t *c, const memb_t *m, const cstate_t *cs, const hamr_config_t *cfg,
                           usec_t now);
 
+/* The pending timers of the last decision (clRGinfo -t; operation
+ * "timers", carried out by the coordinator): {"ok": true, "timers": [{
+ * "GROUP", "KIND" (SETTLING or FALLBACK), "NODE", "AT" (coordinator's local
+ * time "YYYY-MM-DD HH:MM", "" for never)}], "more": N left out}. At most
+ * COORD_MAX_TIMERS entries, so that a forwarded answer fits one message. */
+#define COORD_MAX_TIMERS 64
+json_t *coord_timers_json(const coord_t *c, const hamr_config_t *cfg);
+
+/* The coordinator's local wall clock for the planner (plan_input_t.wall):
+ * seconds since 1970-01-01 00:00 local (time + UTC offset). */
+int64_t coord_wall_local(void);
+
 /* Apply a runtime request (op start|stop|rg_online|rg_offline|rg_move, see
  * docs/control-protocol.md) to cs->ctl. Returns 0, or a negative HAMR_E code
  * with err filled. Bumps ctl_seq on success. */

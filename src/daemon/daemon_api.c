@@ -248,7 +248,12 @@ json_t *hamrd_status_json(hamrd_t *d)
 static json_t *run_command(hamrd_t *d, json_t *req)
 {
         char err[CONF_ERR_LEN] = "";
-        int r = coord_command(&d->coord, d->memb, d->cs, d->cfg, req, err, sizeof(err));
+        const char *op = json_string_value(json_object_get(req, "op"));
+        int r;
+
+        if (op && !strcmp(op, "timers")) /* read-only: the planner's last decision */
+                return coord_timers_json(&d->coord, d->cfg);
+        r = coord_command(&d->coord, d->memb, d->cs, d->cfg, req, err, sizeof(err));
 
         if (r < 0)
                 return json_pack("{s:b, s:s, s:i}", "ok", 0, "error",

@@ -25,6 +25,7 @@ static hamrd_op_fn *const handlers[] = {
     [API_OP_RG_OFFLINE] = hamrd_api_runtime,
     [API_OP_RG_MOVE] = hamrd_api_runtime,
     [API_OP_STATUS] = hamrd_api_status,
+    [API_OP_TIMERS] = hamrd_api_runtime, /* answered by the coordinator (run_command) */
 };
 static_assert(N(handlers) == API_OP_COUNT, "every operation of api_ops.def needs a handler");
 

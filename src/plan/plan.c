@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "plan/plan_timers.h"
+
 #define BIT(id) (UINT64_C(1) << (id))
 
 static const struct {
@@ -33,6 +35,9 @@ static const struct {
     [PLAN_WHY_GATHERING] = {"GATHERING",
                             "gathering reports (view not quorate, not agreed, or a member's "
                             "report of this view missing)"},
+    [PLAN_WHY_SETTLING] = {"SETTLING", "waiting for the settling time (home node not up)"},
+    [PLAN_WHY_FALLBACK_TIMER] = {"FALLBACK_TIMER",
+                                 "fallback waits for the delayed fallback timer (FALLBACK_AT)"},
     [PLAN_WHY_STOP_DONE] = {"STOP_DONE", "cluster services stopped"},
     [PLAN_WHY_NET_WORSE] = {"NET_WORSE",
                             "service network worse than another member's (not yet for the "
@@ -124,6 +129,8 @@ void plan_adopt_generation(cstate_ctl_t *v, plan_memory_t *c, const hamr_config_
                         c->stopped_by[g] = oldc.stopped_by[k];
                         c->target_view[g] = oldc.target_view[k];
                         c->target_pub[g] = oldc.target_pub[k];
+                        c->settle_since[g] = oldc.settle_since[k];
+                        c->fallback_due[g] = oldc.fallback_due[k];
                         continue;
                 }
                 v->target[g] = RGM_NO_NODE;
@@ -136,6 +143,8 @@ void plan_adopt_generation(cstate_ctl_t *v, plan_memory_t *c, const hamr_config_
                 c->stopped_by[g] = RGM_NO_NODE;
                 c->target_view[g] = 0;
                 c->target_pub[g] = 0;
+                c->settle_since[g] = 0;
+                c->fallback_due[g] = 0;
         }
 }
 
@@ -519,6 +528,7 @@ static bool schedule(const plan_input_t *in, plan_output_t *out, uint64_t eligib
         cstate_ctl_t *v = &out->ctl;
         const plan_memory_t *c = &out->mem;
         rgm_output_t ro[CONF_MAX_RGS];
+        plan_why_t timer_code[CONF_MAX_RGS];
         bool pending[CONF_MAX_RGS] = {0};
         memset(ro, 0, sizeof(ro[0]) * (cfg->nrgs < CONF_MAX_RGS ? cfg->nrgs : CONF_MAX_RGS));
         bool settled = true;
@@ -540,6 +550,7 @@ static bool schedule(const plan_input_t *in, plan_output_t *out, uint64_t eligib
                            .ctl = v->ctl,
                            .home_only = v->home_only};
         rgm_schedule(&rin, ro);
+        plan_timers_apply(in, out, eligible, net_down, ro, timer_code);
         for (unsigned g = 0; g < cfg->nrgs; g++) {
                 plan_why_t code;
 
@@ -550,7 +561,7 @@ static bool schedule(const plan_input_t *in, plan_output_t *out, uint64_t eligib
                         settled = false;
                         continue;
                 }
-                code = plan_why_of_rgm(ro[g].why);
+                code = timer_code[g] ? timer_code[g] : plan_why_of_rgm(ro[g].why);
                 /* Revoke before grant: a target never moves from one node to
                  * another in one publication. Once every member has answered
                  * the revoke (target none), the old target, which acts only
@@ -591,6 +602,7 @@ void plan(const plan_input_t *in, plan_output_t *out)
         out->lease_candidate = PLAN_NONE;
         out->arr_switch = PLAN_NONE;
         out->nlog = 0;
+        memset(out->timer, 0, sizeof(out->timer));
         if (!cfg)
                 return;
         plan_adopt_generation(v, &out->mem, cfg);

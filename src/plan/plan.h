@@ -45,6 +45,8 @@ typedef enum {
         PLAN_WHY_REVOKE_FIRST,    /* a target never moves in one publication */
         PLAN_WHY_PENDING_ANSWERS, /* a member has not answered the last target change */
         PLAN_WHY_GATHERING,       /* targets not valid: not quorate, view not agreed, reports */
+        PLAN_WHY_SETTLING,        /* OFAN startup waits for the home node (RG_SETTLING_TIME) */
+        PLAN_WHY_FALLBACK_TIMER,  /* FBHPN fallback waits for the FALLBACK_AT timer */
         /* per node */
         PLAN_WHY_STOP_DONE,          /* stop completed: wanted inactive */
         PLAN_WHY_NET_WORSE,          /* network worse, not yet for the detection time */
@@ -92,6 +94,11 @@ typedef struct plan_memory {
         usec_t member_since[CONF_MAX_NODES];
         /* Since when every member reports the active repository failing (0: not). */
         usec_t repo_fail_since;
+        /* Since when each OFAN group waits for its home node (settling
+         * time; 0: it does not), and when each group's delayed fallback is
+         * due (local wall-clock seconds; 0: not waiting, or no occurrence). */
+        usec_t settle_since[CONF_MAX_RGS];
+        int64_t fallback_due[CONF_MAX_RGS];
 } plan_memory_t;
 
 /* Initial memory: no stop recorded, no target change pending, no timer. */
@@ -121,6 +128,10 @@ typedef struct plan_node {
 typedef struct plan_input {
         const hamr_config_t *cfg;
         usec_t now;
+        /* Wall-clock now in the coordinator's local time zone: seconds
+         * since 1970-01-01 00:00 local (time + UTC offset), for fallback
+         * timers; the planner does calendar arithmetic on it as UTC. */
+        int64_t wall;
         uint16_t self;
         usec_t detect_usec; /* node failure detection time (HEARTBEAT_FREQUENCY + GRACE_PERIOD) */
         /* membership */
@@ -151,6 +162,14 @@ typedef struct plan_entry {
 
 #define PLAN_LOG_MAX (CONF_MAX_RGS + 2 * CONF_MAX_NODES + 8)
 
+/* A pending timer of a group, for clRGinfo -t. */
+typedef enum { PLAN_TIMER_NONE = 0, PLAN_TIMER_SETTLING, PLAN_TIMER_FALLBACK } plan_timer_kind_t;
+typedef struct plan_timer {
+        uint8_t kind;  /* plan_timer_kind_t */
+        uint16_t node; /* settling: the home node waited for; fallback: where it goes */
+        int64_t at;    /* local wall-clock seconds when it fires (0: never) */
+} plan_timer_t;
+
 typedef struct plan_output {
         cstate_ctl_t ctl;    /* new control state */
         plan_memory_t mem;   /* new memory */
@@ -161,6 +180,7 @@ typedef struct plan_output {
         int arr_switch;      /* backup index to switch the cluster to, or PLAN_NONE */
         unsigned nlog;
         plan_entry_t log[PLAN_LOG_MAX];
+        plan_timer_t timer[CONF_MAX_RGS]; /* per group (valid targets only) */
 } plan_output_t;
 
 /* Maps the control state ctl and the memory mem onto the configuration's

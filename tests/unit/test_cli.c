@@ -442,8 +442,14 @@ static void test_status_forms(void **state)
         cli_cmd_clear(&c);
         {
                 const char *pol[] = {"clRGinfo", "-p", NULL};
+                const char *tm[] = {"clRGinfo", "-t", NULL};
                 assert_int_equal(parse_args(&c, pol), 0);
                 assert_true(c.opts.show_pol);
+                assert_false(c.opts.show_timers);
+                cli_cmd_clear(&c);
+                assert_int_equal(parse_args(&c, tm), 0);
+                assert_true(c.opts.show_timers);
+                expect_json(c.requests, "[{\"op\":\"status\"}]");
                 cli_cmd_clear(&c);
         }
         rginfo[1] = "-h";
@@ -711,6 +717,36 @@ static void test_output_status(void **state)
                 o.show_pol = false;
                 json_object_del(json_array_get(json_object_get(st, "groups"), 1),
                                 "PRIORITY_OVERRIDE");
+                json_decref(filter);
+        }
+
+        /* clRGinfo -t: the coordinator's timers, one line per group */
+        {
+                json_t *filter = load("[\"web_rg\", \"db_rg\"]"), *copy = json_deep_copy(st);
+                json_t *tm = load("{\"ok\":true,\"timers\":[{\"GROUP\":\"web_rg\","
+                                  "\"KIND\":\"FALLBACK\",\"NODE\":\"n2\",\"AT\":"
+                                  "\"2026-12-05 02:00\"},{\"GROUP\":\"db_rg\",\"KIND\":"
+                                  "\"SETTLING\",\"NODE\":\"n1\",\"AT\":\"2026-12-04 12:02\"}]}");
+
+                o.format = CLI_FMT_TEXT;
+                o.show_timers = true;
+                cli_status_add_timers(copy, tm, NULL);
+                CAPTURE(text, cli_output_status(f, &o, copy, filter));
+                assert_non_null(strstr(text, "  Timer: fallback to n2 at 2026-12-05 02:00\n"));
+                assert_non_null(strstr(
+                    text, "  Timer: settling until 2026-12-04 12:02 (waiting for home node n1)\n"));
+                free(text);
+                CAPTURE(text, cli_output_status(f, &o, st, filter));
+                assert_non_null(strstr(text, "  Timer: none\n"));
+                free(text);
+                cli_status_add_timers(st, NULL, "the coordinator did not answer");
+                CAPTURE(text, cli_output_status(f, &o, st, filter));
+                assert_non_null(strstr(text, "Timers unknown: the coordinator did not answer\n"));
+                free(text);
+                json_object_del(st, "TIMERS_ERROR");
+                o.show_timers = false;
+                json_decref(tm);
+                json_decref(copy);
                 json_decref(filter);
         }
 
@@ -1102,10 +1138,12 @@ static void test_op_table(void **state)
                 assert_int_equal(op, i);
                 assert_string_equal(api_op_name(op), def->name);
                 assert_non_null(def->help);
-                /* read-only ops neither edit the configuration nor go to the coordinator */
+                /* read-only ops neither edit the configuration nor need quorum; only
+                 * "timers" (the planner's pending timers) goes to the coordinator */
                 if (def->flags & API_OP_F_READ_ONLY)
-                        assert_int_equal(def->flags & (API_OP_F_MODIFIES_CONFIG |
-                                                       API_OP_F_COORD_ONLY | API_OP_F_NEEDS_QUORUM),
+                        assert_int_equal(def->flags &
+                                             (API_OP_F_MODIFIES_CONFIG | API_OP_F_NEEDS_QUORUM |
+                                              (i == API_OP_TIMERS ? 0 : API_OP_F_COORD_ONLY)),
                                          0);
                 else
                         assert_int_not_equal(
@@ -1115,7 +1153,7 @@ static void test_op_table(void **state)
         assert_int_equal(api_op_lookup("frobnicate", &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);
         assert_string_equal(err, "unknown operation \"frobnicate\"; known: add, modify, delete, "
                                  "query, sync, verify, start, stop, rg_online, rg_offline, "
-                                 "rg_move, status");
+                                 "rg_move, status, timers");
         assert_int_equal(api_op_lookup("ADD", &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);
         expect_in(err, "unknown operation \"ADD\"");
         assert_int_equal(api_op_lookup(NULL, &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);

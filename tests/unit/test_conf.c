@@ -134,8 +134,13 @@ static void test_attr_lookup(void **state)
         (void)state;
         assert_string_equal(rg->attrs[conf_attr_lookup(CONF_CLASS_RESOURCE_GROUP, "startup")].name,
                             "STARTUP");
-        assert_string_equal(rg->attrs[conf_attr_lookup(CONF_CLASS_RESOURCE_GROUP, "Fallb")].name,
+        /* FALLBACK is exact; FALLBACK_AT makes "Fallb" ambiguous */
+        assert_string_equal(rg->attrs[conf_attr_lookup(CONF_CLASS_RESOURCE_GROUP, "Fallback")].name,
                             "FALLBACK");
+        assert_string_equal(
+            rg->attrs[conf_attr_lookup(CONF_CLASS_RESOURCE_GROUP, "fallback_a")].name,
+            "FALLBACK_AT");
+        assert_int_equal(conf_attr_lookup(CONF_CLASS_RESOURCE_GROUP, "Fallb"), -HAMR_E_BAD_ATTR);
         assert_string_equal(rg->attrs[conf_attr_lookup(CONF_CLASS_RESOURCE_GROUP, "SERV")].name,
                             "SERVICE_LABEL");
         assert_int_equal(conf_attr_lookup(CONF_CLASS_RESOURCE_GROUP, "S"), -HAMR_E_BAD_ATTR);
@@ -230,7 +235,7 @@ static void test_schema_enums(void **state)
                         assert_null(conf_enum_name((conf_class_t)c, (int)i, -1));
                 }
         }
-        assert_int_equal(nenums, 5);
+        assert_int_equal(nenums, 6);
         assert_int_equal(conf_class_def(RG)->attrs[startup].enum_count, RG_STARTUP_COUNT);
         assert_int_equal(conf_class_def(RG)->attrs[fallover].enum_count, RG_FALLOVER_COUNT);
         assert_int_equal(conf_class_def(RG)->attrs[fallback].enum_count, RG_FALLBACK_COUNT);
@@ -255,7 +260,8 @@ static void test_schema_enums(void **state)
         assert_string_equal(buf, "");
         conf_class_names(buf, sizeof(buf));
         assert_string_equal(buf, "cluster, node, network (net), service_ip (sip, serviceip), "
-                                 "application_controller (ac, app), resource_group (rg)");
+                                 "application_controller (ac, app), resource_group (rg), "
+                                 "fallback_timer");
 }
 
 static void check_canon(conf_class_t cls, const char *attr, const char *in, const char *want)
@@ -793,7 +799,8 @@ static void test_json(void **state)
 
         assert_string_equal(s, "{\"NAME\":\"app_rg\",\"NODES\":\"n1 n2 n3\",\"STARTUP\":\"OFAN\","
                                "\"FALLOVER\":\"FNPN\",\"FALLBACK\":\"FBHPN\",\"SERVICE_LABEL\":"
-                               "\"svc1\",\"APPLICATIONS\":\"app1\",\"ID\":\"1024\"}");
+                               "\"svc1\",\"APPLICATIONS\":\"app1\",\"ID\":\"1024\","
+                               "\"FALLBACK_AT\":\"\"}");
         free(s);
         json_decref(j);
         j = conf_object_to_json(conf_db_find(db, CONF_CLASS_SERVICE_IP, "svc1"));
@@ -808,7 +815,8 @@ static void test_json(void **state)
         assert_null(json_object_get(j, "STATE"));
         assert_string_equal(json_string_value(json_object_get(j, "DEADMAN_MODE")), "a");
         assert_string_equal(json_string_value(json_object_get(j, "WATCHDOG_TIMEOUT")), "1");
-        assert_int_equal(json_object_size(j), 11);
+        assert_string_equal(json_string_value(json_object_get(j, "RG_SETTLING_TIME")), "0");
+        assert_int_equal(json_object_size(j), 12);
         json_decref(j);
         assert_null(conf_object_to_json(NULL));
 }
@@ -979,6 +987,106 @@ static void verify_fails(conf_db_t *db, const char *needle)
         assert_ptr_equal(cfg, (hamr_config_t *)0x1);
 }
 
+/* RG_SETTLING_TIME, fallback_timer and FALLBACK_AT: the fields REPEATS
+ * uses (inferred at add when omitted), dates that exist, FALLBACK_AT only
+ * with FBHPN (at add, modify and verify), deletion of a timer in use,
+ * and the compiled view. */
+static void test_fallback_timers(void **state)
+{
+        conf_db_t *db = *state;
+        const conf_class_t T = CONF_CLASS_FALLBACK_TIMER, RG = CONF_CLASS_RESOURCE_GROUP;
+        hamr_config_t *cfg = NULL;
+
+        /* REPEATS inferred from the fields given, as PowerHA's add */
+        add_ok(db, T, "nightly", KV({"HOUR", "2"}, {"MINUTE", "0"}));
+        add_ok(db, T, "sunday", KV({"DAY_OF_WEEK", "0"}, {"HOUR", "3"}, {"MINUTE", "30"}));
+        add_ok(db, T, "first", KV({"DAY_OF_MONTH", "1"}, {"HOUR", "0"}, {"MINUTE", "5"}));
+        add_ok(db, T, "xmas",
+               KV({"MONTH", "12"}, {"DAY_OF_MONTH", "25"}, {"HOUR", "1"}, {"MINUTE", "0"}));
+        add_ok(db, T, "leap",
+               KV({"YEAR", "2028"}, {"MONTH", "2"}, {"DAY_OF_MONTH", "29"}, {"HOUR", "1"},
+                  {"MINUTE", "0"}));
+        assert_string_equal(conf_object_get(conf_db_find(db, T, "nightly"), "REPEATS"), "daily");
+        assert_string_equal(conf_object_get(conf_db_find(db, T, "sunday"), "REPEATS"), "weekly");
+        assert_string_equal(conf_object_get(conf_db_find(db, T, "first"), "REPEATS"), "monthly");
+        assert_string_equal(conf_object_get(conf_db_find(db, T, "xmas"), "REPEATS"), "yearly");
+        assert_string_equal(conf_object_get(conf_db_find(db, T, "leap"), "REPEATS"), "once");
+
+        EXPECT_FAIL(db, -HAMR_E_MISSING,
+                    ADD(db, T, "t1", {"REPEATS", "weekly"}, {"HOUR", "1"}, {"MINUTE", "0"}),
+                    "fallback_timer \"t1\": REPEATS=\"weekly\" needs DAY_OF_WEEK; allowed: "
+                    "REPEATS=once with YEAR, MONTH and DAY_OF_MONTH");
+        EXPECT_FAIL(db, -HAMR_E_BAD_VALUE,
+                    ADD(db, T, "t1", {"REPEATS", "daily"}, {"DAY_OF_WEEK", "3"}, {"HOUR", "1"},
+                        {"MINUTE", "0"}),
+                    "fallback_timer \"t1\": DAY_OF_WEEK=\"3\" is not used with "
+                    "REPEATS=\"daily\"");
+        EXPECT_FAIL(db, -HAMR_E_MISSING, ADD(db, T, "t1", {"DAY_OF_WEEK", "3"}),
+                    "fallback_timer \"t1\": required attributes missing: HOUR, MINUTE");
+        EXPECT_FAIL(db, -HAMR_E_BAD_VALUE,
+                    ADD(db, T, "t1", {"DAY_OF_WEEK", "7"}, {"HOUR", "1"}, {"MINUTE", "0"}),
+                    "fallback_timer \"t1\": DAY_OF_WEEK=\"7\" is out of range; allowed: 0 to 6");
+        EXPECT_FAIL(db, -HAMR_E_BAD_VALUE,
+                    ADD(db, T, "t1", {"YEAR", "2027"}, {"MONTH", "2"}, {"DAY_OF_MONTH", "29"},
+                        {"HOUR", "1"}, {"MINUTE", "0"}),
+                    "fallback_timer \"t1\": DAY_OF_MONTH=\"29\" does not exist in MONTH=\"2\" "
+                    "of YEAR=\"2027\"; allowed: 1 to 28");
+        EXPECT_FAIL(db, -HAMR_E_BAD_VALUE,
+                    ADD(db, T, "t1", {"MONTH", "4"}, {"DAY_OF_MONTH", "31"}, {"HOUR", "1"},
+                        {"MINUTE", "0"}),
+                    "DAY_OF_MONTH=\"31\" does not exist in MONTH=\"4\"; allowed: 1 to 30");
+        EXPECT_FAIL(db, -HAMR_E_MISSING, MOD(db, T, "sunday", {"REPEATS", "monthly"}),
+                    "fallback_timer \"sunday\": REPEATS=\"monthly\" needs DAY_OF_MONTH");
+        assert_int_equal(MOD(db, T, "sunday", {"REPEATS", "monthly"}, {"DAY_OF_WEEK", ""},
+                             {"DAY_OF_MONTH", "31"}),
+                         0);
+
+        /* FALLBACK_AT: an existing timer, only with FBHPN */
+        EXPECT_FAIL(db, -HAMR_E_REFERENCE, MOD(db, RG, "app_rg", {"FALLBACK_AT", "nope"}),
+                    "resource_group \"app_rg\": FALLBACK_AT refers to fallback_timer \"nope\", "
+                    "which does not exist");
+        EXPECT_FAIL(db, -HAMR_E_BAD_VALUE,
+                    MOD(db, RG, "app_rg", {"FALLBACK", "NFB"}, {"FALLBACK_AT", "nightly"}),
+                    "resource_group \"app_rg\": FALLBACK_AT=\"nightly\" is not allowed with "
+                    "FALLBACK=\"NFB\"; allowed: a delayed fallback timer only with "
+                    "FALLBACK=FBHPN");
+        EXPECT_FAIL(
+            db, -HAMR_E_BAD_VALUE,
+            ADD(db, RG, "rg2", {"NODES", "n1"}, {"FALLBACK", "NFB"}, {"FALLBACK_AT", "nightly"}),
+            "FALLBACK_AT=\"nightly\" is not allowed with FALLBACK=\"NFB\"");
+        assert_int_equal(MOD(db, RG, "app_rg", {"FALLBACK_AT", "nightly"}), 0);
+        EXPECT_FAIL(db, -HAMR_E_BAD_VALUE, MOD(db, RG, "app_rg", {"FALLBACK", "NFB"}),
+                    "FALLBACK_AT=\"nightly\" is not allowed with FALLBACK=\"NFB\"");
+        EXPECT_FAIL(db, -HAMR_E_REFERENCE, conf_db_delete(db, T, "nightly", err, sizeof(err)),
+                    "fallback_timer \"nightly\" cannot be deleted: resource_group \"app_rg\" "
+                    "FALLBACK_AT refers to it");
+        EXPECT_FAIL(db, -HAMR_E_BAD_VALUE,
+                    MOD(db, CONF_CLASS_CLUSTER, NULL, {"RG_SETTLING_TIME", "3601"}),
+                    "cluster: RG_SETTLING_TIME=\"3601\" is out of range; allowed: 0 to 3600");
+        assert_int_equal(MOD(db, CONF_CLASS_CLUSTER, NULL, {"RG_SETTLING_TIME", "30"}), 0);
+
+        assert_int_equal(conf_compile(db, &cfg, err, sizeof(err)), 0);
+        assert_int_equal(cfg->settling_usec, 30 * USEC_PER_SEC);
+        assert_int_equal(cfg->ntimers, 5);
+        assert_int_equal(cfg->rgs[0].fallback_at, 1);
+        assert_string_equal(cfg->timers[0].name, "nightly");
+        assert_int_equal(cfg->timers[0].repeats, CONF_REPEATS_DAILY);
+        assert_int_equal(cfg->timers[0].hour, 2);
+        assert_int_equal(cfg->timers[0].day_of_week, -1);
+        assert_int_equal(cfg->timers[1].repeats, CONF_REPEATS_MONTHLY);
+        assert_int_equal(cfg->timers[1].day_of_month, 31);
+        assert_int_equal(cfg->timers[4].year, 2028);
+        hamr_config_free(cfg);
+
+        /* a stored file with a broken rule fails verify, naming the rule */
+        conf_object_t *o = conf_db_find(db, RG, "app_rg");
+        int fb = conf_attr_index(RG, "FALLBACK");
+        free(o->values[fb]);
+        o->values[fb] = strdup("NFB");
+        verify_fails(db, "resource_group \"app_rg\": FALLBACK_AT=\"nightly\" is not allowed "
+                         "with FALLBACK=\"NFB\"");
+}
+
 static void test_verify_errors(void **state)
 {
         conf_db_t *db = *state, *empty = conf_db_new();
@@ -1116,6 +1224,7 @@ int main(void)
             cmocka_unit_test(test_compile_commpath_default),
             cmocka_unit_test_setup_teardown(test_netmon_targets, setup, teardown),
             cmocka_unit_test_setup_teardown(test_verify_errors, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_fallback_timers, setup, teardown),
             cmocka_unit_test_setup_teardown(test_verify_handbuilt, setup, teardown),
         };
 

@@ -6,11 +6,18 @@
  * Scenario format: one directive per line, words separated by blanks, '#'
  * starts a comment, double quotes group words. Times: 150ms, 2s, 500us.
  *   config [hb_interval=T] [hb_freq=T] [grace=T] [net_fdt=T] [backups=N]
- *          [deadman=a|e]
+ *          [deadman=a|e] [settling=T]
  *                            (defaults 100ms, 300ms, 100ms, 200ms, 0; the
  *                            detection time is hb_freq + grace)
  *   nodes N[:ID]...          node names; the first is the coordinator (self)
  *   group G nodes=A,B,C [startup=OHN|OFAN] [fallback=NFB|FBHPN] [sips=N]
+ *           [fallback_at=T]
+ *   timer T repeats=once|daily|weekly|monthly|yearly [year=Y] [month=M]
+ *           [mday=D] [wday=W] hour=H minute=M
+ *                            a fallback timer (before the groups naming it)
+ *   fallback_at G T|-        a configuration change: group G's FALLBACK_AT
+ *   wall "YYYY-MM-DD HH:MM"  the coordinator's local wall clock now (initially
+ *                            2026-12-04 12:00 at the start); it advances with at
  *   step [label...]          a new step: the control state and the planner's
  *                            memory carry over from the previous step's output
  *   at +T | at T             advance the clock by T, or to T after the start
@@ -43,6 +50,8 @@
  *   home_only 0|1   repo_index K   repo_bad K...|-
  *   expect G|* [target=N|-] [why=CODE] [changed=0|1] [started=0|1] [last=N|-]
  *              [pol=N|-] [move=N|-] [admin=auto|offline]
+ *              [timer=none|settling|fallback] [timer_node=N|-]
+ *              [timer_at="YYYY-MM-DD HH:MM"|never]
  *                            why and changed are read from the group's
  *                            decision log entry
  *   expect node N [want=...] [net_down=0|1] [want_inc=K] [boot=KEEP|START|MANUAL]
@@ -64,14 +73,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "scn_text.h"
 #include "plan/plan.h"
+#include "plan/plan_timers.h"
 
 #define BIT(id)     (UINT64_C(1) << (id))
 #define SCN_MAX_RGS 16
 #define SCN_ERR_LEN 512
 #define SCN_START   (1000 * USEC_PER_SEC) /* the clock at the start (0 means "unset") */
+#define SCN_TIMERS  8
 
 typedef struct scn {
         const char *file;
@@ -79,6 +91,9 @@ typedef struct scn {
         hamr_config_t cfg;
         conf_node_t nodes[CONF_MAX_NODES];
         conf_rg_t rgs[SCN_MAX_RGS];
+        conf_fallback_timer_t timers[SCN_TIMERS];
+        int64_t wall_base; /* local wall clock at wall_mono */
+        usec_t wall_mono;
         bool live[CONF_MAX_NODES]; /* heard now, whatever now is */
         plan_input_t in;
         plan_output_t out;
@@ -253,6 +268,8 @@ static int do_config(scn_t *s, tokens_t *t)
                                 return scn_fail(s, "deadman must be a or e");
                         s->cfg.deadman_mode = v[0] == 'a' ? DMS_MODE_ASSERT : DMS_MODE_EVENT;
                         r = 0;
+                } else if (strcmp(k, "settling") == 0) {
+                        r = parse_time(s, v, &s->cfg.settling_usec);
                 } else if (strcmp(k, "backups") == 0) {
                         r = parse_uint(s, v, &n);
                         if (r == 0 && n > CONF_MAX_BACKUP_REPOS)
@@ -336,6 +353,12 @@ static int do_group(scn_t *s, tokens_t *t)
                         if (parse_uint(s, v, &n) < 0)
                                 return -1;
                         rg->nsips = (unsigned)n;
+                } else if (strcmp(k, "fallback_at") == 0) {
+                        for (unsigned k2 = 0; k2 < s->cfg.ntimers; k2++)
+                                if (strcmp(s->timers[k2].name, v) == 0)
+                                        rg->fallback_at = k2 + 1;
+                        if (!rg->fallback_at)
+                                return scn_fail(s, "unknown timer '%s'", v);
                 } else
                         return scn_fail(s, "unknown group key '%s'", k);
         }
@@ -354,7 +377,99 @@ static int do_group(scn_t *s, tokens_t *t)
         return 0;
 }
 
+static const char *const REPEATS[] = {"once", "daily", "weekly", "monthly", "yearly"};
+
+static int do_timer(scn_t *s, tokens_t *t)
+{
+        conf_fallback_timer_t *ft;
+
+        if (t->n < 2 || s->cfg.ntimers == SCN_TIMERS)
+                return scn_fail(s, "timer NAME key=value... (at most %d)", SCN_TIMERS);
+        ft = &s->timers[s->cfg.ntimers];
+        *ft = (conf_fallback_timer_t){.year = -1,
+                                      .month = -1,
+                                      .day_of_month = -1,
+                                      .day_of_week = -1,
+                                      .hour = -1,
+                                      .minute = -1};
+        snprintf(ft->name, sizeof(ft->name), "%s", t->v[1]);
+        for (unsigned i = 2; i < t->n; i++) {
+                char *v = scn_split_kv(t->v[i]);
+                const char *k = t->v[i];
+                unsigned long n = 0;
+                int r;
+
+                if (!v)
+                        return scn_fail(s, "expected key=value, got '%s'", k);
+                if (strcmp(k, "repeats") == 0) {
+                        r = lookup(REPEATS, CONF_REPEATS_COUNT, v);
+                        if (r < 0)
+                                return scn_fail(s,
+                                                "repeats must be once|daily|weekly|monthly|yearly");
+                        ft->repeats = (conf_repeats_t)r;
+                        continue;
+                }
+                if (parse_uint(s, v, &n) < 0)
+                        return -1;
+                if (strcmp(k, "year") == 0)
+                        ft->year = (int)n;
+                else if (strcmp(k, "month") == 0)
+                        ft->month = (int)n;
+                else if (strcmp(k, "mday") == 0)
+                        ft->day_of_month = (int)n;
+                else if (strcmp(k, "wday") == 0)
+                        ft->day_of_week = (int)n;
+                else if (strcmp(k, "hour") == 0)
+                        ft->hour = (int)n;
+                else if (strcmp(k, "minute") == 0)
+                        ft->minute = (int)n;
+                else
+                        return scn_fail(s, "unknown timer key '%s'", k);
+        }
+        s->cfg.ntimers++;
+        return 0;
+}
+
+/* "YYYY-MM-DD HH:MM" as local seconds (computed as UTC), or -1. */
+static int64_t parse_wall(const char *v)
+{
+        struct tm tm = {0};
+        char *end = strptime(v, "%Y-%m-%d %H:%M", &tm);
+
+        return end && !*end ? (int64_t)timegm(&tm) : -1;
+}
+
 /* ---- inputs ---- */
+
+static int do_fallback_at(scn_t *s, tokens_t *t)
+{
+        unsigned lo, hi;
+
+        if (t->n != 3)
+                return scn_fail(s, "fallback_at G T|-");
+        if (parse_groups(s, t->v[1], &lo, &hi) < 0)
+                return -1;
+        for (unsigned g = lo; g < hi; g++) {
+                s->rgs[g].fallback_at = 0;
+                for (unsigned k = 0; k < s->cfg.ntimers; k++)
+                        if (strcmp(s->timers[k].name, t->v[2]) == 0)
+                                s->rgs[g].fallback_at = k + 1;
+                if (!s->rgs[g].fallback_at && strcmp(t->v[2], "-") != 0)
+                        return scn_fail(s, "unknown timer '%s'", t->v[2]);
+        }
+        return 0;
+}
+
+static int do_wall(scn_t *s, tokens_t *t)
+{
+        int64_t w = t->n == 2 ? parse_wall(t->v[1]) : -1;
+
+        if (w < 0)
+                return scn_fail(s, "wall \"YYYY-MM-DD HH:MM\"");
+        s->wall_base = w;
+        s->wall_mono = s->in.now;
+        return 0;
+}
 
 static int node_list(scn_t *s, tokens_t *t, unsigned from, uint64_t *ret)
 {
@@ -663,6 +778,7 @@ static void run(scn_t *s)
                         n->last_heard = s->in.now;
         }
         s->in.detect_usec = s->cfg.hb_freq_usec + s->cfg.grace_usec;
+        s->in.wall = s->wall_base + (int64_t)((s->in.now - s->wall_mono) / USEC_PER_SEC);
         plan(&s->in, &s->out);
         s->ran = true;
 }
@@ -698,8 +814,9 @@ static int expect_group(scn_t *s, tokens_t *t)
                 for (unsigned g = lo; g < hi; g++) {
                         const rgm_ctl_t *c = &s->out.ctl.ctl[g];
                         const plan_entry_t *e = group_entry(s, g);
+                        static const char *const TIMERS[] = {"none", "settling", "fallback"};
                         const char *got;
-                        char what[160];
+                        char what[160], at[32];
 
                         snprintf(what, sizeof(what), "%s (target %s, why %s)", s->rgs[g].name,
                                  node_name(s, s->out.ctl.target[g]),
@@ -720,7 +837,16 @@ static int expect_group(scn_t *s, tokens_t *t)
                                 got = node_name(s, c->move_node);
                         else if (strcmp(k, "admin") == 0)
                                 got = c->admin == RGM_ADMIN_OFFLINE ? "offline" : "auto";
-                        else
+                        else if (strcmp(k, "timer") == 0)
+                                got = TIMERS[s->out.timer[g].kind % 3];
+                        else if (strcmp(k, "timer_node") == 0)
+                                got =
+                                    s->out.timer[g].kind ? node_name(s, s->out.timer[g].node) : "-";
+                        else if (strcmp(k, "timer_at") == 0) {
+                                if (s->out.timer[g].at)
+                                        plan_wall_format(s->out.timer[g].at, at, sizeof(at));
+                                got = s->out.timer[g].at ? at : "never";
+                        } else
                                 return scn_fail(s, "unknown expect key '%s'", k);
                         if (check(s, what, k, v, got) < 0)
                                 return -1;
@@ -870,9 +996,10 @@ static int end_step(scn_t *s)
 
 static int do_line(scn_t *s, tokens_t *t)
 {
-        static const char *const inputs[] = {
-            "at",   "members", "quorate",   "agreed",     "node",     "state",    "ack",
-            "want", "ctl",     "home_only", "repo_index", "repo_bad", "want_inc", "boot"};
+        static const char *const inputs[] = {"at",       "members",   "quorate",    "agreed",
+                                             "node",     "state",     "ack",        "want",
+                                             "ctl",      "home_only", "repo_index", "repo_bad",
+                                             "want_inc", "boot",      "wall",       "fallback_at"};
         const char *d = t->v[0];
         bool input = lookup(inputs, sizeof(inputs) / sizeof(inputs[0]), d) >= 0;
         bool checks = !strcmp(d, "expect") || !strcmp(d, "log") || !strcmp(d, "nolog");
@@ -883,7 +1010,8 @@ static int do_line(scn_t *s, tokens_t *t)
                 s->step_in = true;
                 s->ran = false;
         }
-        if ((!strcmp(d, "nodes") || !strcmp(d, "group") || !strcmp(d, "config")) &&
+        if ((!strcmp(d, "nodes") || !strcmp(d, "group") || !strcmp(d, "config") ||
+             !strcmp(d, "timer")) &&
             (s->step_in || s->step_exp || s->nsteps))
                 return scn_fail(s, "'%s' must come before any step", d);
         if (checks) {
@@ -902,6 +1030,12 @@ static int do_line(scn_t *s, tokens_t *t)
                 return do_group(s, t);
         if (!strcmp(d, "at"))
                 return do_at(s, t);
+        if (!strcmp(d, "timer"))
+                return do_timer(s, t);
+        if (!strcmp(d, "wall"))
+                return do_wall(s, t);
+        if (!strcmp(d, "fallback_at"))
+                return do_fallback_at(s, t);
         if (!strcmp(d, "members"))
                 return node_list(s, t, 1, &s->in.members);
         if (!strcmp(d, "quorate"))
@@ -955,6 +1089,7 @@ static int scn_run_text(scn_t *s, const char *file, char *text)
         s->file = file;
         s->cfg.nodes = s->nodes;
         s->cfg.rgs = s->rgs;
+        s->cfg.timers = s->timers;
         s->cfg.generation = 1;
         s->cfg.hb_interval_usec = 100 * USEC_PER_MSEC;
         s->cfg.hb_freq_usec = 300 * USEC_PER_MSEC;
@@ -962,6 +1097,8 @@ static int scn_run_text(scn_t *s, const char *file, char *text)
         s->cfg.net_fdt_usec = 200 * USEC_PER_MSEC;
         s->in.cfg = &s->cfg;
         s->in.now = SCN_START;
+        s->wall_base = parse_wall("2026-12-04 12:00");
+        s->wall_mono = SCN_START;
         s->in.have_view = true;
         s->in.view_id = 1;
         s->in.quorate = true;
@@ -986,6 +1123,78 @@ static int scn_run_text(scn_t *s, const char *file, char *text)
         if (s->nexpects == 0)
                 return scn_fail(s, "no expect in scenario");
         return 0;
+}
+
+/* ---- tests: the calendar of fallback timers ---- */
+
+static int64_t W(const char *v)
+{
+        int64_t w = parse_wall(v);
+
+        if (w < 0)
+                fail_msg("bad time %s", v);
+        return w;
+}
+
+static void expect_next(const conf_fallback_timer_t *t, const char *after, const char *want)
+{
+        int64_t n = plan_timer_next(t, W(after));
+        char got[32] = "never";
+
+        if (n)
+                plan_wall_format(n, got, sizeof(got));
+        if (strcmp(got, want) != 0)
+                fail_msg("timer %s after %s: expected %s, got %s", t->name, after, want, got);
+}
+
+#define TIMER(rep, y, mo, d, wd, h, mi)                                                            \
+        (conf_fallback_timer_t)                                                                    \
+        {                                                                                          \
+                .name = #rep, .repeats = CONF_REPEATS_##rep, .year = y, .month = mo,               \
+                .day_of_month = d, .day_of_week = wd, .hour = h, .minute = mi                      \
+        }
+
+/* Next occurrence strictly after a time: daily, weekly (0 = Sunday),
+ * monthly past month ends, yearly on 29 February (leap years, 2100 is
+ * not one), once (past: never), and the format. */
+static void test_timer_next(void **state)
+{
+        conf_fallback_timer_t daily = TIMER(DAILY, -1, -1, -1, -1, 2, 0);
+        conf_fallback_timer_t weekly = TIMER(WEEKLY, -1, -1, -1, 0, 3, 30); /* Sunday */
+        conf_fallback_timer_t m31 = TIMER(MONTHLY, -1, -1, 31, -1, 0, 0);
+        conf_fallback_timer_t m29 = TIMER(MONTHLY, -1, -1, 29, -1, 23, 59);
+        conf_fallback_timer_t feb29 = TIMER(YEARLY, -1, 2, 29, -1, 12, 0);
+        conf_fallback_timer_t xmas = TIMER(YEARLY, -1, 12, 25, -1, 1, 0);
+        conf_fallback_timer_t once = TIMER(ONCE, 2027, 3, 1, -1, 4, 5);
+        char buf[32];
+
+        (void)state;
+        expect_next(&daily, "2026-12-04 12:00", "2026-12-05 02:00");
+        expect_next(&daily, "2026-12-04 01:59", "2026-12-04 02:00");
+        expect_next(&daily, "2026-12-04 02:00", "2026-12-05 02:00"); /* strictly after */
+        expect_next(&daily, "2026-12-31 23:00", "2027-01-01 02:00");
+        expect_next(&weekly, "2026-12-04 12:00", "2026-12-06 03:30"); /* a Friday */
+        expect_next(&weekly, "2026-12-06 03:30", "2026-12-13 03:30");
+        expect_next(&weekly, "2026-12-06 03:29", "2026-12-06 03:30");
+        expect_next(&m31, "2026-12-04 12:00", "2026-12-31 00:00");
+        expect_next(&m31, "2027-01-31 00:00", "2027-03-31 00:00"); /* no 31 February */
+        expect_next(&m31, "2027-03-31 00:01", "2027-05-31 00:00"); /* nor 31 April */
+        expect_next(&m29, "2027-01-30 00:00", "2027-03-29 23:59"); /* 2027 is no leap year */
+        expect_next(&m29, "2028-01-30 00:00", "2028-02-29 23:59");
+        expect_next(&feb29, "2026-12-04 12:00", "2028-02-29 12:00");
+        expect_next(&feb29, "2028-02-29 12:00", "2032-02-29 12:00");
+        expect_next(&feb29, "2097-01-01 00:00", "2104-02-29 12:00"); /* 2100 is not leap */
+        expect_next(&xmas, "2026-12-25 00:59", "2026-12-25 01:00");
+        expect_next(&xmas, "2026-12-25 01:00", "2027-12-25 01:00");
+        expect_next(&once, "2026-12-04 12:00", "2027-03-01 04:05");
+        expect_next(&once, "2027-03-01 04:05", "never");
+        once.day_of_month = 29;
+        once.month = 2; /* 29 February 2027 does not exist */
+        expect_next(&once, "2026-12-04 12:00", "never");
+        plan_wall_format(0, buf, sizeof(buf));
+        assert_string_equal(buf, "1970-01-01 00:00");
+        plan_wall_format(W("2000-02-29 23:59"), buf, sizeof(buf));
+        assert_string_equal(buf, "2000-02-29 23:59");
 }
 
 /* ---- tests: scenarios ---- */
@@ -1162,6 +1371,7 @@ static void test_deterministic(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_timer_next),
             cmocka_unit_test(test_why_table),
             cmocka_unit_test(test_every_rgm_reason_has_a_code),
             cmocka_unit_test(test_deterministic),
