@@ -535,6 +535,10 @@ static void monitor_fallover(const plan_input_t *in, const rgm_input_t *rin, rgm
                 r.eligible = rin->eligible & ~f;
                 rgm_schedule(&r, tmp);
                 ro[g] = tmp[g];
+                /* an administrator's move to a node that still reports the
+                 * mark (it clears it on the same command) is kept */
+                if (rin->ctl[g].move_node < CONF_MAX_NODES && (f & BIT(rin->ctl[g].move_node)))
+                        ro[g].ctl.move_node = rin->ctl[g].move_node;
         }
 }
 
