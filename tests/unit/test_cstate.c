@@ -69,10 +69,12 @@ static void test_report_roundtrip(void **state)
                             "application_monitor am1: MONITORMETHOD /c exited");
         assert_null(b.groups[1].mon_failure);
         cstate_report_clear(&b);
-        for (int len = 0; len < n; len++)
+        for (int len = 0; len < n; len++) {
+                /* only the prefix without the block decodes */
                 assert_int_equal(cstate_report_decode(buf, (size_t)len, &b) == 0,
-                                 /* only the prefix without the block */
                                  len == n - 12 - (int)strlen(a.groups[0].mon_failure));
+                cstate_report_clear(&b);
+        }
         free(a.groups[0].mon_failure);
         a.groups[0].mon_failure = NULL;
         a.groups[0].failed_here = false;
