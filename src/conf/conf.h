@@ -167,8 +167,8 @@ typedef enum { RG_FALLBACK_NFB = 0, RG_FALLBACK_FBHPN, RG_FALLBACK_COUNT } rg_fa
 /* network TYPE */
 typedef enum { CONF_NET_ETHER = 0, CONF_NET_TYPE_COUNT } conf_net_type_t;
 /* application_monitor TYPE, MODE, FAILUREACTION (only what is implemented:
- * TYPE=Process and MODE startup|both are refused as values) */
-typedef enum { CONF_AM_CUSTOM = 0, CONF_AM_TYPE_COUNT } conf_am_type_t;
+ * MODE startup|both are refused as values) */
+typedef enum { CONF_AM_CUSTOM = 0, CONF_AM_PROCESS, CONF_AM_TYPE_COUNT } conf_am_type_t;
 typedef enum { CONF_AM_LONGRUNNING = 0, CONF_AM_MODE_COUNT } conf_am_mode_t;
 typedef enum { CONF_AM_FALLOVER = 0, CONF_AM_NOTIFY, CONF_AM_ACTION_COUNT } conf_am_action_t;
 
@@ -227,7 +227,13 @@ typedef struct conf_appmon {
         int rg; /* index into rgs, or -1 */
         unsigned napps;
         int apps[CONF_MAX_RG_RES]; /* indexes into appctls, in the group's start order */
+        conf_am_type_t type;
         char monitor[4096], notify[4096], cleanup[4096], restart[4096];
+        /* TYPE=Process: names (as /proc/PID/comm or argv[0]'s basename),
+         * space separated; the owner's uid (-1: any); instances expected */
+        char processes[1024];
+        long owner_uid;
+        unsigned instance_count;
         usec_t interval_usec;         /* MONITORINTERVAL (also the monitor's timeout) */
         usec_t stabilization_usec;    /* STABILIZATION */
         usec_t restart_interval_usec; /* RESTARTINTERVAL (given or PowerHA's default) */

@@ -3,6 +3,7 @@
  * does both: it fills a hamr_config_t and records every problem it meets. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -650,6 +651,38 @@ static void build_appmons(const conf_db_t *db, hamr_config_t *cfg, problems_t *p
                 }
                 snprintf(m->monitor, sizeof(m->monitor), "%s",
                          get(o, "MONITORMETHOD") ? get(o, "MONITORMETHOD") : "");
+                m->type = (conf_am_type_t)enum_index(o, "TYPE");
+                snprintf(m->processes, sizeof(m->processes), "%s",
+                         get(o, "PROCESSES") ? get(o, "PROCESSES") : "");
+                m->instance_count = (unsigned)uint_of(o, "INSTANCECOUNT");
+                if (conf_count_tokens(m->processes) > 1)
+                        m->instance_count = 1;
+                m->owner_uid = -1;
+                if (get(o, "OWNER")) {
+                        const char *ow = get(o, "OWNER");
+                        struct passwd *pw = getpwnam(ow);
+                        char *end;
+                        long uid = strtol(ow, &end, 10);
+                        if (pw)
+                                m->owner_uid = (long)pw->pw_uid;
+                        else if (*ow && !*end && uid >= 0)
+                                m->owner_uid = uid;
+                        else
+                                problem(p, -HAMR_E_BAD_VALUE,
+                                        "%s: OWNER=\"%s\" is not a user of this node; allowed: a "
+                                        "user name or a numeric uid",
+                                        label(lb, o), ow);
+                }
+                if (m->type == CONF_AM_CUSTOM && !m->monitor[0])
+                        problem(p, -HAMR_E_MISSING,
+                                "%s: MONITORMETHOD is missing; allowed: TYPE=Custom needs an "
+                                "absolute path of the monitor script",
+                                label(lb, o));
+                if (m->type == CONF_AM_PROCESS && conf_count_tokens(m->processes) == 0)
+                        problem(p, -HAMR_E_MISSING,
+                                "%s: PROCESSES is missing; allowed: TYPE=Process needs process "
+                                "names",
+                                label(lb, o));
                 snprintf(m->notify, sizeof(m->notify), "%s",
                          get(o, "NOTIFYMETHOD") ? get(o, "NOTIFYMETHOD") : "");
                 snprintf(m->cleanup, sizeof(m->cleanup), "%s",

@@ -43,6 +43,7 @@ static const char *const enum_deadman[] = {
 };
 static const char *const enum_am_type[] = {
         [CONF_AM_CUSTOM] = "Custom",
+        [CONF_AM_PROCESS] = "Process",
 };
 static const char *const enum_am_mode[] = {
         [CONF_AM_LONGRUNNING] = "longrunning",
@@ -353,16 +354,15 @@ static const conf_attr_def_t rg_attrs[] = {
         },
 };
 
-/* PowerHA's application_monitor, TYPE=Custom and MODE=longrunning only:
- * TYPE=Process (PROCESSES, OWNER, INSTANCECOUNT) and MODE startup|both are
- * not implemented and refused as values of TYPE and MODE. */
+/* PowerHA's application_monitor, MODE=longrunning only: MODE startup|both
+ * are not implemented and refused as values of MODE. */
 static const conf_attr_def_t appmon_attrs[] = {
         {
                 .name = "TYPE",
                 ENUM(enum_am_type),
                 .def = "Custom",
-                .help = "Custom: MONITORMETHOD is run every MONITORINTERVAL (TYPE=Process is "
-                        "not implemented).",
+                .help = "Custom: MONITORMETHOD is run every MONITORINTERVAL; Process: the "
+                        "PROCESSES owned by OWNER are counted every MONITORINTERVAL.",
         },
         {
                 .name = "APPLICATIONS",
@@ -382,9 +382,30 @@ static const conf_attr_def_t appmon_attrs[] = {
         {
                 .name = "MONITORMETHOD",
                 .type = CONF_T_PATH,
-                .flags = CONF_F_REQUIRED,
-                .help = "Absolute path of the monitor script: exit 0 = healthy, anything else "
-                        "= failed.",
+                .help = "TYPE=Custom (required): absolute path of the monitor script: exit 0 = "
+                        "healthy, anything else = failed.",
+        },
+        {
+                .name = "PROCESSES",
+                .type = CONF_T_STRING,
+                .help = "TYPE=Process (required): process names (as ps -e shows them: "
+                        "/proc/PID/comm, or argv[0]'s base name), separated by spaces or "
+                        "commas; healthy while INSTANCECOUNT of each run.",
+        },
+        {
+                .name = "OWNER",
+                .type = CONF_T_STRING,
+                .help = "TYPE=Process: user name (or numeric uid) owning the processes; unset: "
+                        "any user.",
+        },
+        {
+                .name = "INSTANCECOUNT",
+                .type = CONF_T_UINT,
+                .def = "1",
+                .min = 1,
+                .max = 1024,
+                .help = "TYPE=Process: instances of each process expected (forced to 1 with "
+                        "several names).",
         },
         {
                 .name = "MONITORINTERVAL",

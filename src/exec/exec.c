@@ -8,6 +8,7 @@
 
 #include "agents/agent_app.h"
 #include "agents/agent_ipaddr.h"
+#include "agents/agent_proc.h"
 #include "exec/exec_monitor.h"
 #include "common/hamr_alloc.h"
 #include "common/hamr_log.h"
@@ -673,6 +674,28 @@ static void check_done(void *ud, int status, const char *reason)
         mon_act(m, act);
 }
 
+/* TYPE=Process: every name in PROCESSES runs INSTANCECOUNT times (or
+ * more), owned by OWNER. A /proc scan: short, done on the loop. */
+static bool process_check(const conf_appmon_t *am, char *reason, size_t len)
+{
+        char names[sizeof(am->processes)], *save = NULL;
+
+        snprintf(names, sizeof(names), "%s", am->processes);
+        for (char *tok = strtok_r(names, " ,\t", &save); tok; tok = strtok_r(NULL, " ,\t", &save)) {
+                int n = agent_proc_count(tok, am->owner_uid);
+                if (n < 0) {
+                        snprintf(reason, len, "PROCESSES: cannot read /proc: %s", strerror(-n));
+                        return false;
+                }
+                if ((unsigned)n < am->instance_count) {
+                        snprintf(reason, len, "PROCESSES: %s: %d of %u running", tok, n,
+                                 am->instance_count);
+                        return false;
+                }
+        }
+        return true;
+}
+
 static void mon_timer_cb(uv_timer_t *t)
 {
         mon_rt_t *m = t->data;
@@ -682,6 +705,13 @@ static void mon_timer_cb(uv_timer_t *t)
 
         if (exec_mon_tick(&m->sm, now_usec()) != EXEC_MON_ACT_CHECK) {
                 mon_arm(m);
+                return;
+        }
+        if (am->type == CONF_AM_PROCESS) {
+                bool healthy = process_check(am, reason, sizeof(reason));
+                if (!healthy)
+                        mon_record(m, reason);
+                mon_act(m, exec_mon_result(&m->sm, now_usec(), healthy));
                 return;
         }
         r = mon_run(m, "MONITORMETHOD", am->monitor, am->interval_usec, check_done, true);
@@ -769,7 +799,8 @@ static void mons_rebuild(exec_t *x)
                 const conf_appmon_t *am = &cfg->appmons[i];
                 mon_rt_t *m;
 
-                if (am->rg < 0 || am->napps == 0 || !am->monitor[0])
+                if (am->rg < 0 || am->napps == 0 ||
+                    (am->type == CONF_AM_CUSTOM ? !am->monitor[0] : !am->processes[0]))
                         continue;
                 m = zalloc(sizeof(*m));
                 m->x = x;

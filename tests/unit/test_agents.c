@@ -31,6 +31,7 @@
 
 #include "agents/agent_app.h"
 #include "agents/agent_ipaddr.h"
+#include "agents/agent_proc.h"
 #include "common/hamr_time.h"
 
 /* ------------------------------------------------------------------ */
@@ -497,6 +498,24 @@ static void test_app_timeout_signal(void **state)
         assert_true(wait_gone(pids[1], USEC_PER_SEC));
 }
 
+/* TYPE=Process monitors: this test program itself is found by its comm
+ * and owner; a name nobody runs and another owner count 0. */
+static void test_proc_count(void **state)
+{
+        char comm[64] = "";
+        FILE *f = fopen("/proc/self/comm", "r");
+
+        (void)state;
+        assert_non_null(f);
+        assert_non_null(fgets(comm, sizeof(comm), f));
+        fclose(f);
+        comm[strcspn(comm, "\n")] = '\0';
+        assert_true(agent_proc_count(comm, -1) >= 1);
+        assert_true(agent_proc_count(comm, (long)getuid()) >= 1);
+        assert_int_equal(agent_proc_count(comm, (long)getuid() + 4242), 0);
+        assert_int_equal(agent_proc_count("no_such_hamr_proc", -1), 0);
+}
+
 static void test_app_background_daemon(void **state)
 {
         struct run run = {.timeout_usec = 10 * USEC_PER_SEC};
@@ -605,6 +624,7 @@ int main(void)
             cmocka_unit_test(test_app_timeout),
             cmocka_unit_test(test_app_term_ignored),
             cmocka_unit_test(test_app_timeout_signal),
+            cmocka_unit_test(test_proc_count),
             cmocka_unit_test(test_app_background_daemon),
             cmocka_unit_test(test_app_env),
             cmocka_unit_test(test_app_not_runnable),

@@ -1102,16 +1102,31 @@ static void test_application_monitor(void **state)
         assert_int_equal(cfg->appmons[0].restart_interval_usec, 297 * USEC_PER_SEC);
         hamr_config_free(cfg);
 
-        check_bad(AM, "TYPE", "Process", "allowed: Custom");
+        check_bad(AM, "TYPE", "Script", "allowed: Custom, Process");
         check_bad(AM, "MODE", "startup", "allowed: longrunning");
         check_bad(AM, "FAILUREACTION", "reboot", "allowed: fallover, notify");
         check_bad(AM, "RESTARTCOUNT", "101", "100");
         check_bad(AM, "HUNG_MONITOR_SIGNAL", "64", "63");
         check_bad(AM, "MONITORINTERVAL", "0.01", "0.1");
         check_canon(AM, "MONITORINTERVAL", "0.5", "0.5");
-        assert_int_equal(conf_db_add(db, AM, "am2", KV({"APPLICATIONS", "app1"}), err, sizeof(err)),
-                         -HAMR_E_MISSING);
-        assert_non_null(strstr(err, "MONITORMETHOD"));
+        /* TYPE=Process: names, owner, INSTANCECOUNT forced to 1 with several */
+        add_ok(db, AM, "am2",
+               KV({"TYPE", "Process"}, {"APPLICATIONS", "app1"}, {"PROCESSES", "httpd,rotatelogs"},
+                  {"OWNER", "root"}, {"INSTANCECOUNT", "4"}));
+        assert_int_equal(conf_compile(db, &cfg, err, sizeof(err)), 0);
+        assert_int_equal(cfg->appmons[1].type, CONF_AM_PROCESS);
+        assert_int_equal(cfg->appmons[1].owner_uid, 0);
+        assert_int_equal(cfg->appmons[1].instance_count, 1);
+        hamr_config_free(cfg);
+        /* each type's own attribute is required, at sync */
+        assert_int_equal(conf_db_modify(db, AM, "am2", KV({"PROCESSES", ""}), err, sizeof(err)), 0);
+        assert_int_equal(conf_compile(db, &cfg, err, sizeof(err)), -HAMR_E_MISSING);
+        assert_non_null(strstr(err, "application_monitor \"am2\": PROCESSES is missing"));
+        assert_int_equal(conf_db_modify(db, AM, "am2", KV({"TYPE", "Custom"}), err, sizeof(err)),
+                         0);
+        assert_int_equal(conf_compile(db, &cfg, err, sizeof(err)), -HAMR_E_MISSING);
+        assert_non_null(strstr(err, "application_monitor \"am2\": MONITORMETHOD is missing"));
+        assert_int_equal(conf_db_delete(db, AM, "am2", err, sizeof(err)), 0);
 
         /* too short a restart interval: named with the bound */
         add_ok(db, AM, "am3",
