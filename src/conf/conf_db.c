@@ -190,9 +190,9 @@ static int check_required(conf_class_t cls, const char *name, char *const *value
 static int id_attr(conf_class_t cls)
 {
         return cls == CONF_CLASS_NODE || cls == CONF_CLASS_CLUSTER ||
-                       cls == CONF_CLASS_RESOURCE_GROUP
-                   ? conf_attr_lookup(cls, "ID")
-                   : -1;
+                               cls == CONF_CLASS_RESOURCE_GROUP
+                       ? conf_attr_lookup(cls, "ID")
+                       : -1;
 }
 
 /* Checks that an object cls/name may be added to db: name, duplicates,
