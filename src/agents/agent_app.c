@@ -47,6 +47,7 @@ struct agent_app_job {
         enum phase phase;
         bool timed_out;
         bool cancelled;
+        int timeout_signal; /* first signal on timeout */
         int status;
         char reason[AGENT_APP_REASON_LEN];
 
@@ -244,7 +245,7 @@ static void timer_cb(uv_timer_t *t)
         case PHASE_RUNNING:
                 job->timed_out = true;
                 job->phase = PHASE_TERM_SENT;
-                kill_group(job, SIGTERM);
+                kill_group(job, job->timeout_signal);
                 uv_timer_start(&job->timer, timer_cb, usec_to_msec(AGENT_APP_KILL_GRACE_USEC), 0);
                 break;
         case PHASE_TERM_SENT:
@@ -338,6 +339,7 @@ int agent_app_run(uv_loop_t *loop, const char *what, const char *script, const c
         job->what = zstrdup(what);
         job->script = zstrdup(script);
         job->timeout_usec = timeout_usec;
+        job->timeout_signal = SIGTERM;
         job->userdata = userdata;
         job->proc.data = job->out.data = job->timer.data = job;
         uv_timer_init(loop, &job->timer);
@@ -389,6 +391,12 @@ int agent_app_run(uv_loop_t *loop, const char *what, const char *script, const c
         if (ret_job)
                 *ret_job = job;
         return 0;
+}
+
+void agent_app_set_timeout_signal(agent_app_job_t *job, int sig)
+{
+        if (job && sig > 0)
+                job->timeout_signal = sig;
 }
 
 void agent_app_cancel(agent_app_job_t *job)

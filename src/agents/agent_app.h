@@ -10,7 +10,7 @@
 #include "common/hamr_time.h"
 
 #define AGENT_APP_KILL_GRACE_USEC (2 * USEC_PER_SEC)
-#define AGENT_APP_REASON_LEN 256
+#define AGENT_APP_REASON_LEN      256
 
 typedef struct agent_app_job agent_app_job_t;
 
@@ -27,5 +27,8 @@ typedef void (*agent_app_done_cb)(void *userdata, int status, const char *reason
 int agent_app_run(uv_loop_t *loop, const char *what, const char *script, const char *const *env,
                   usec_t timeout_usec, agent_app_done_cb cb, void *userdata,
                   agent_app_job_t **ret_job);
+/* Signal sent to the process group first when the timeout expires
+ * (default SIGTERM; an application monitor's HUNG_MONITOR_SIGNAL). */
+void agent_app_set_timeout_signal(agent_app_job_t *job, int sig);
 /* Kill a running job's process group now (SIGKILL); its callback still runs once. */
 void agent_app_cancel(agent_app_job_t *job);

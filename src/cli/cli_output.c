@@ -305,6 +305,11 @@ static void print_status_text(FILE *f, json_t *status, json_t *filter, bool pol,
                 }
                 if (err)
                         fprintf(f, "  error: %s\n", err);
+                if (*str_or(g, "MONITOR_FAILURE", ""))
+                        fprintf(
+                            f, "  monitor: restarts %lld; last failure: %s\n",
+                            (long long)json_integer_value(json_object_get(g, "MONITOR_RESTARTS")),
+                            str_or(g, "MONITOR_FAILURE", ""));
                 if (pol) {
                         const char *p = str_or(g, "PRIORITY_OVERRIDE", "");
                         fprintf(f, "  Priority Override Information: Primary Instance POL: %s\n",

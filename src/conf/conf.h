@@ -32,6 +32,7 @@ typedef enum {
         CONF_CLASS_APPLICATION_CONTROLLER,
         CONF_CLASS_RESOURCE_GROUP,
         CONF_CLASS_FALLBACK_TIMER,
+        CONF_CLASS_APPLICATION_MONITOR,
         CONF_CLASS_COUNT
 } conf_class_t;
 
@@ -175,6 +176,11 @@ typedef enum {
 } conf_repeats_t;
 /* network TYPE */
 typedef enum { CONF_NET_ETHER = 0, CONF_NET_TYPE_COUNT } conf_net_type_t;
+/* application_monitor TYPE, MODE, FAILUREACTION (only what is implemented:
+ * MODE startup|both are refused as values) */
+typedef enum { CONF_AM_CUSTOM = 0, CONF_AM_PROCESS, CONF_AM_TYPE_COUNT } conf_am_type_t;
+typedef enum { CONF_AM_LONGRUNNING = 0, CONF_AM_MODE_COUNT } conf_am_mode_t;
+typedef enum { CONF_AM_FALLOVER = 0, CONF_AM_NOTIFY, CONF_AM_ACTION_COUNT } conf_am_action_t;
 
 typedef struct conf_node {
         char name[CONF_MAX_NAME + 1];
@@ -235,6 +241,29 @@ typedef struct conf_fallback_timer {
         int day_of_week;  /* 0..6, 0 = Sunday: weekly */
         int hour, minute;
 } conf_fallback_timer_t;
+/* An application monitor (TYPE=Custom, MODE=longrunning). Its applications
+ * all belong to one group (rg, or -1 while they are in none). Methods ""
+ * when unset: cleanup and restart then run the controllers' stop and start
+ * scripts. */
+typedef struct conf_appmon {
+        char name[CONF_MAX_NAME + 1];
+        int rg; /* index into rgs, or -1 */
+        unsigned napps;
+        int apps[CONF_MAX_RG_RES]; /* indexes into appctls, in the group's start order */
+        conf_am_type_t type;
+        char monitor[4096], notify[4096], cleanup[4096], restart[4096];
+        /* TYPE=Process: names (as /proc/PID/comm or argv[0]'s basename),
+         * space separated; the owner's uid (-1: any); instances expected */
+        char processes[1024];
+        long owner_uid;
+        unsigned instance_count;
+        usec_t interval_usec;         /* MONITORINTERVAL (also the monitor's timeout) */
+        usec_t stabilization_usec;    /* STABILIZATION */
+        usec_t restart_interval_usec; /* RESTARTINTERVAL (given or PowerHA's default) */
+        unsigned restart_count;       /* RESTARTCOUNT */
+        int hung_signal;              /* HUNG_MONITOR_SIGNAL */
+        conf_am_action_t action;      /* FAILUREACTION */
+} conf_appmon_t;
 
 /* DEADMAN_MODE: a (assert: the watchdog resets the node), e (event only). */
 typedef enum { DMS_MODE_ASSERT = 0, DMS_MODE_EVENT, DMS_MODE_COUNT } dms_mode_t;
@@ -266,6 +295,8 @@ typedef struct hamr_config {
         unsigned nrgs;
         conf_fallback_timer_t *timers; /* fallback_timer objects */
         unsigned ntimers;
+        conf_appmon_t *appmons;
+        unsigned nappmons;
 } hamr_config_t;
 
 /* Whole-configuration check done by `clmgr sync cluster` (and at load):

@@ -3,6 +3,7 @@
  * does both: it fills a hamr_config_t and records every problem it meets. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -632,6 +633,123 @@ static void build_rgs(const conf_db_t *db, hamr_config_t *cfg, problems_t *p)
         }
 }
 
+/* Application monitors: each one's controllers must be in one group; the
+ * restart interval defaults to PowerHA's rule (10 % above RESTARTCOUNT x
+ * (STABILIZATION + MONITORINTERVAL)) and may not be shorter than that
+ * product (the counter would reset before escalation). */
+static void build_appmons(const conf_db_t *db, hamr_config_t *cfg, problems_t *p)
+{
+        char tok[CONF_MAX_TOKEN], lb[LABEL_LEN], b1[32], b2[32];
+
+        cfg->appmons =
+            zcalloc(count_or_one(db, CONF_CLASS_APPLICATION_MONITOR), sizeof(conf_appmon_t));
+        for (size_t i = 0; i < db->nobjs; i++) {
+                const conf_object_t *o = &db->objs[i];
+                conf_appmon_t *m;
+                usec_t cycle;
+
+                if (o->cls != CONF_CLASS_APPLICATION_MONITOR)
+                        continue;
+                m = &cfg->appmons[cfg->nappmons++];
+                snprintf(m->name, sizeof(m->name), "%s", o->name);
+                m->rg = -1;
+                for (const char *q = get(o, "APPLICATIONS");
+                     q && (q = conf_next_token(q, tok, sizeof(tok)));) {
+                        int idx = class_index(db, CONF_CLASS_APPLICATION_CONTROLLER, tok);
+                        int rg = -1;
+
+                        if (idx < 0)
+                                continue; /* reported by check_objects */
+                        for (unsigned g = 0; g < cfg->nrgs && rg < 0; g++)
+                                for (unsigned k = 0; k < cfg->rgs[g].napps; k++)
+                                        if (cfg->rgs[g].apps[k] == idx)
+                                                rg = (int)g;
+                        if (rg >= 0 && m->rg >= 0 && rg != m->rg)
+                                problem(p, -HAMR_E_BAD_VALUE,
+                                        "%s: APPLICATIONS=\"%s\" is not allowed: "
+                                        "application_controller \"%s\" is in resource_group "
+                                        "\"%s\", another in \"%s\"; allowed: controllers of one "
+                                        "resource group",
+                                        label(lb, o), get(o, "APPLICATIONS"), tok,
+                                        cfg->rgs[rg].name, cfg->rgs[m->rg].name);
+                        if (rg >= 0)
+                                m->rg = rg;
+                }
+                /* the group's start order */
+                for (unsigned k = 0; m->rg >= 0 && k < cfg->rgs[m->rg].napps; k++) {
+                        int idx = cfg->rgs[m->rg].apps[k];
+                        const char *name = cfg->appctls[idx].name;
+
+                        for (const char *q = get(o, "APPLICATIONS");
+                             q && (q = conf_next_token(q, tok, sizeof(tok)));)
+                                if (strcmp(tok, name) == 0) {
+                                        m->apps[m->napps++] = idx;
+                                        break;
+                                }
+                }
+                snprintf(m->monitor, sizeof(m->monitor), "%s",
+                         get(o, "MONITORMETHOD") ? get(o, "MONITORMETHOD") : "");
+                m->type = (conf_am_type_t)enum_index(o, "TYPE");
+                snprintf(m->processes, sizeof(m->processes), "%s",
+                         get(o, "PROCESSES") ? get(o, "PROCESSES") : "");
+                m->instance_count = (unsigned)uint_of(o, "INSTANCECOUNT");
+                if (conf_count_tokens(m->processes) > 1)
+                        m->instance_count = 1;
+                m->owner_uid = -1;
+                if (get(o, "OWNER")) {
+                        const char *ow = get(o, "OWNER");
+                        struct passwd *pw = getpwnam(ow);
+                        char *end;
+                        long uid = strtol(ow, &end, 10);
+                        if (pw)
+                                m->owner_uid = (long)pw->pw_uid;
+                        else if (*ow && !*end && uid >= 0)
+                                m->owner_uid = uid;
+                        else
+                                problem(p, -HAMR_E_BAD_VALUE,
+                                        "%s: OWNER=\"%s\" is not a user of this node; allowed: a "
+                                        "user name or a numeric uid",
+                                        label(lb, o), ow);
+                }
+                if (m->type == CONF_AM_CUSTOM && !m->monitor[0])
+                        problem(p, -HAMR_E_MISSING,
+                                "%s: MONITORMETHOD is missing; allowed: TYPE=Custom needs an "
+                                "absolute path of the monitor script",
+                                label(lb, o));
+                if (m->type == CONF_AM_PROCESS && conf_count_tokens(m->processes) == 0)
+                        problem(p, -HAMR_E_MISSING,
+                                "%s: PROCESSES is missing; allowed: TYPE=Process needs process "
+                                "names",
+                                label(lb, o));
+                snprintf(m->notify, sizeof(m->notify), "%s",
+                         get(o, "NOTIFYMETHOD") ? get(o, "NOTIFYMETHOD") : "");
+                snprintf(m->cleanup, sizeof(m->cleanup), "%s",
+                         get(o, "CLEANUPMETHOD") ? get(o, "CLEANUPMETHOD") : "");
+                snprintf(m->restart, sizeof(m->restart), "%s",
+                         get(o, "RESTARTMETHOD") ? get(o, "RESTARTMETHOD") : "");
+                m->interval_usec = seconds(o, "MONITORINTERVAL");
+                m->stabilization_usec = seconds(o, "STABILIZATION");
+                m->restart_count = (unsigned)uint_of(o, "RESTARTCOUNT");
+                m->hung_signal = (int)uint_of(o, "HUNG_MONITOR_SIGNAL");
+                m->action = (conf_am_action_t)enum_index(o, "FAILUREACTION");
+                cycle = (usec_t)m->restart_count * (m->stabilization_usec + m->interval_usec);
+                if (get(o, "RESTARTINTERVAL")) {
+                        m->restart_interval_usec = seconds(o, "RESTARTINTERVAL");
+                        if (m->restart_interval_usec < cycle)
+                                problem(p, -HAMR_E_BAD_VALUE,
+                                        "%s: RESTARTINTERVAL=\"%s\" is too short: the counter "
+                                        "would reset before RESTARTCOUNT restarts; allowed: at "
+                                        "least RESTARTCOUNT x (STABILIZATION + MONITORINTERVAL) "
+                                        "= %s s (or unset: %s s)",
+                                        label(lb, o), get(o, "RESTARTINTERVAL"),
+                                        fmt_usec(b1, sizeof(b1), cycle),
+                                        fmt_usec(b2, sizeof(b2), cycle + cycle / 10));
+                } else {
+                        m->restart_interval_usec = cycle + cycle / 10;
+                }
+        }
+}
+
 static hamr_config_t *build(const conf_db_t *db, problems_t *p)
 {
         hamr_config_t *cfg = zalloc(sizeof(hamr_config_t));
@@ -646,6 +764,7 @@ static hamr_config_t *build(const conf_db_t *db, problems_t *p)
         build_appctls(db, cfg);
         build_timers(db, cfg);
         build_rgs(db, cfg, p);
+        build_appmons(db, cfg, p);
         return cfg;
 }
 
@@ -734,6 +853,7 @@ void hamr_config_free(hamr_config_t *cfg)
         free(cfg->appctls);
         free(cfg->rgs);
         free(cfg->timers);
+        free(cfg->appmons);
         free(cfg);
 }
 

@@ -49,6 +49,21 @@ static const char *const enum_repeats[] = {
         [CONF_REPEATS_YEARLY] = "yearly",
 };
 static_assert(N(enum_repeats) == CONF_REPEATS_COUNT, "enum_repeats must cover conf_repeats_t");
+static const char *const enum_am_type[] = {
+        [CONF_AM_CUSTOM] = "Custom",
+        [CONF_AM_PROCESS] = "Process",
+};
+static const char *const enum_am_mode[] = {
+        [CONF_AM_LONGRUNNING] = "longrunning",
+};
+static const char *const enum_am_action[] = {
+        [CONF_AM_FALLOVER] = "fallover",
+        [CONF_AM_NOTIFY] = "notify",
+};
+static_assert(N(enum_am_type) == CONF_AM_TYPE_COUNT, "enum_am_type must cover conf_am_type_t");
+static_assert(N(enum_am_mode) == CONF_AM_MODE_COUNT, "enum_am_mode must cover conf_am_mode_t");
+static_assert(N(enum_am_action) == CONF_AM_ACTION_COUNT,
+              "enum_am_action must cover conf_am_action_t");
 static_assert(N(enum_net_type) == CONF_NET_TYPE_COUNT, "enum_net_type must cover conf_net_type_t");
 static_assert(N(enum_startup) == RG_STARTUP_COUNT, "enum_startup must cover rg_startup_t");
 static_assert(N(enum_fallover) == RG_FALLOVER_COUNT, "enum_fallover must cover rg_fallover_t");
@@ -425,11 +440,137 @@ static const conf_attr_def_t fallback_timer_attrs[] = {
         },
 };
 
+/* PowerHA's application_monitor, MODE=longrunning only: MODE startup|both
+ * are not implemented and refused as values of MODE. */
+static const conf_attr_def_t appmon_attrs[] = {
+        {
+                .name = "TYPE",
+                ENUM(enum_am_type),
+                .def = "Custom",
+                .help = "Custom: MONITORMETHOD is run every MONITORINTERVAL; Process: the "
+                        "PROCESSES owned by OWNER are counted every MONITORINTERVAL.",
+        },
+        {
+                .name = "APPLICATIONS",
+                .type = CONF_T_REF_LIST,
+                .flags = CONF_F_REQUIRED,
+                .max = CONF_MAX_RG_RES,
+                .ref_class = CONF_CLASS_APPLICATION_CONTROLLER,
+                .help = "Application controllers monitored (all in the same resource group).",
+        },
+        {
+                .name = "MODE",
+                ENUM(enum_am_mode),
+                .def = "longrunning",
+                .help = "longrunning: monitoring begins STABILIZATION seconds after the "
+                        "application started (startup and both are not implemented).",
+        },
+        {
+                .name = "MONITORMETHOD",
+                .type = CONF_T_PATH,
+                .help = "TYPE=Custom (required): absolute path of the monitor script: exit 0 = "
+                        "healthy, anything else = failed.",
+        },
+        {
+                .name = "PROCESSES",
+                .type = CONF_T_STRING,
+                .help = "TYPE=Process (required): process names (as ps -e shows them: "
+                        "/proc/PID/comm, or argv[0]'s base name), separated by spaces or "
+                        "commas; healthy while INSTANCECOUNT of each run.",
+        },
+        {
+                .name = "OWNER",
+                .type = CONF_T_STRING,
+                .help = "TYPE=Process: user name (or numeric uid) owning the processes; unset: "
+                        "any user.",
+        },
+        {
+                .name = "INSTANCECOUNT",
+                .type = CONF_T_UINT,
+                .def = "1",
+                .min = 1,
+                .max = 1024,
+                .help = "TYPE=Process: instances of each process expected (forced to 1 with "
+                        "several names).",
+        },
+        {
+                .name = "MONITORINTERVAL",
+                .type = CONF_T_SECONDS,
+                .def = "60",
+                .min = 0.1,
+                .max = 1024,
+                .help = "Seconds between monitor runs; a run longer than this is hung: killed "
+                        "with HUNG_MONITOR_SIGNAL and counted as a failure (sub-second values "
+                        "are a hamr extension).",
+        },
+        {
+                .name = "HUNG_MONITOR_SIGNAL",
+                .type = CONF_T_UINT,
+                .def = "9",
+                .min = 1,
+                .max = 63,
+                .help = "Signal sent to the process group of a monitor that did not return "
+                        "within MONITORINTERVAL.",
+        },
+        {
+                .name = "STABILIZATION",
+                .type = CONF_T_SECONDS,
+                .def = "60",
+                .min = 0.1,
+                .max = 3600,
+                .help = "Seconds after a start or restart before monitoring begins.",
+        },
+        {
+                .name = "RESTARTCOUNT",
+                .type = CONF_T_UINT,
+                .def = "3",
+                .min = 0,
+                .max = 100,
+                .help = "Restarts in place before FAILUREACTION (0: act on the first "
+                        "failure).",
+        },
+        {
+                .name = "RESTARTINTERVAL",
+                .type = CONF_T_SECONDS,
+                .min = 0.1,
+                .max = 3600,
+                .help = "Seconds of health after which the restart counter resets; default "
+                        "1.1 x RESTARTCOUNT x (STABILIZATION + MONITORINTERVAL), and not "
+                        "shorter than RESTARTCOUNT x (STABILIZATION + MONITORINTERVAL).",
+        },
+        {
+                .name = "FAILUREACTION",
+                ENUM(enum_am_action),
+                .def = "fallover",
+                .help = "When the restarts are used up: fallover moves the group to the next "
+                        "node that has not failed it; notify runs NOTIFYMETHOD and leaves the "
+                        "group where it is.",
+        },
+        {
+                .name = "NOTIFYMETHOD",
+                .type = CONF_T_PATH,
+                .help = "Absolute path of a script run on every failure (optional).",
+        },
+        {
+                .name = "CLEANUPMETHOD",
+                .type = CONF_T_PATH,
+                .help = "Absolute path of the script run before a restart; default: the "
+                        "controllers' stop scripts.",
+        },
+        {
+                .name = "RESTARTMETHOD",
+                .type = CONF_T_PATH,
+                .help = "Absolute path of the script that restarts the application; default: "
+                        "the controllers' start scripts.",
+        },
+};
+
 static const char *const no_aliases[] = {NULL};
 static const char *const network_aliases[] = {"net", NULL};
 static const char *const sip_aliases[] = {"sip", "serviceip", NULL};
 static const char *const ac_aliases[] = {"ac", "app", NULL};
 static const char *const rg_aliases[] = {"rg", NULL};
+static const char *const am_aliases[] = {"am", NULL};
 
 static const conf_class_def_t classes[] = {
         [CONF_CLASS_CLUSTER] = {
@@ -482,6 +623,14 @@ static const conf_class_def_t classes[] = {
                 .nattrs = N(fallback_timer_attrs),
                 .help = "A delayed fallback timer: when groups naming it in FALLBACK_AT fall "
                         "back to a higher-priority node.",
+        },
+        [CONF_CLASS_APPLICATION_MONITOR] = {
+                .name = "application_monitor",
+                .aliases = am_aliases,
+                .attrs = appmon_attrs,
+                .nattrs = N(appmon_attrs),
+                .help = "A monitor of application controllers: restarts them in place, then "
+                        "moves their group.",
         },
 };
 static_assert(N(classes) == CONF_CLASS_COUNT, "classes[] must cover conf_class_t");

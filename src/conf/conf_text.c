@@ -124,7 +124,7 @@ static void section_begin(parse_state_t *st, char *line)
         if (conf_class_lookup(cls_s, &cls) < 0) {
                 fail(st, -HAMR_E_BAD_CLASS,
                      "class \"%s\" is unknown; known: cluster, node, network, service_ip, "
-                     "application_controller, resource_group",
+                     "application_controller, resource_group, application_monitor",
                      cls_s);
                 return;
         }

@@ -94,6 +94,14 @@ void coord_snapshot(plan_input_t *in, const memb_t *m, const cstate_t *cs, const
                 for (unsigned g = 0; cfg && g < cfg->nrgs && g < CONF_MAX_RGS; g++)
                         in->state[(size_t)g * CONF_MAX_NODES + i] =
                             (uint8_t)cstate_group_state(cs, (uint16_t)i, g);
+                /* application monitors: groups this node failed (by ID) */
+                for (unsigned g = 0; cfg && g < cfg->nrgs && g < CONF_MAX_RGS; g++) {
+                        if (i == 0)
+                                in->failed_here[g] = 0;
+                        for (uint32_t k = 0; st && k < st->ngroups; k++)
+                                if (st->groups[k].id == cfg->rgs[g].id && st->groups[k].failed_here)
+                                        in->failed_here[g] |= UINT64_C(1) << i;
+                }
         }
         memcpy(&in->ctl, &cs->ctl, sizeof(in->ctl));
 }

@@ -34,8 +34,10 @@ void cstate_report_clear(cstate_report_t *r)
 {
         if (!r)
                 return;
-        for (uint32_t k = 0; r->groups && k < r->ngroups; k++)
+        for (uint32_t k = 0; r->groups && k < r->ngroups; k++) {
                 free(r->groups[k].reason);
+                free(r->groups[k].mon_failure);
+        }
         free(r->groups);
         memset(r, 0, sizeof(*r));
 }
@@ -48,6 +50,8 @@ void cstate_report_copy(cstate_report_t *dst, const cstate_report_t *src)
         for (uint32_t k = 0; k < src->ngroups; k++) {
                 t.groups[k] = src->groups[k];
                 t.groups[k].reason = src->groups[k].reason ? zstrdup(src->groups[k].reason) : NULL;
+                t.groups[k].mon_failure =
+                    src->groups[k].mon_failure ? zstrdup(src->groups[k].mon_failure) : NULL;
         }
         cstate_report_clear(dst);
         *dst = t;
@@ -57,6 +61,66 @@ void cstate_report_set_reason(cstate_report_t *r, uint32_t k, const char *reason
 {
         free(r->groups[k].reason);
         r->groups[k].reason = reason && *reason ? zstrdup(reason) : NULL;
+}
+
+/* ----- the monitor block (application monitors), after the groups:
+ * u32 count, then per group with a monitor fact: u32 index into the
+ * groups (ascending), u8 flags (1 = failed here), u8 restarts, str last
+ * failure. Optional on decode: a report without it has no monitor facts. */
+
+static bool has_mon(const cstate_grp_t *g)
+{
+        return g->failed_here || g->mon_restarts || (g->mon_failure && g->mon_failure[0]);
+}
+
+static void encode_monitors(bufw_t *w, const cstate_report_t *r, size_t reason_cap)
+{
+        char text[CSTATE_REASON_LEN];
+        uint32_t n = 0;
+
+        for (uint32_t k = 0; k < r->ngroups; k++)
+                n += has_mon(&r->groups[k]);
+        bufw_u32(w, n);
+        for (uint32_t k = 0; k < r->ngroups; k++) {
+                const cstate_grp_t *g = &r->groups[k];
+                size_t len = g->mon_failure ? strnlen(g->mon_failure, reason_cap) : 0;
+
+                if (!has_mon(g))
+                        continue;
+                memcpy(text, g->mon_failure ? g->mon_failure : "", len);
+                text[len] = '\0';
+                bufw_u32(w, k);
+                bufw_u8(w, g->failed_here);
+                bufw_u8(w, g->mon_restarts);
+                bufw_str(w, text);
+        }
+}
+
+static int decode_monitors(bufr_t *b, cstate_report_t *r)
+{
+        char text[CSTATE_REASON_LEN];
+        uint32_t n = bufr_u32(b);
+        int64_t prev = -1;
+
+        if (b->error || n > r->ngroups)
+                return -EBADMSG;
+        for (uint32_t i = 0; i < n; i++) {
+                uint32_t k = bufr_u32(b);
+                uint8_t flags = bufr_u8(b), restarts = bufr_u8(b);
+                cstate_grp_t *g;
+
+                bufr_str(b, text, sizeof(text));
+                if (b->error || k >= r->ngroups || (int64_t)k <= prev || flags > 1)
+                        return -EBADMSG;
+                prev = k;
+                g = &r->groups[k];
+                g->failed_here = flags & 1;
+                g->mon_restarts = restarts;
+                g->mon_failure = text[0] ? zstrdup(text) : NULL;
+                if (!has_mon(g))
+                        return -EBADMSG; /* canonical: only groups with a fact */
+        }
+        return 0;
 }
 
 int cstate_report_encode(const cstate_report_t *r, size_t reason_cap, void *buf, size_t cap)
@@ -94,6 +158,7 @@ int cstate_report_encode(const cstate_report_t *r, size_t reason_cap, void *buf,
                 }
                 bufw_str(&w, reason);
         }
+        encode_monitors(&w, r, reason_cap);
         return w.overflow ? -EMSGSIZE : (int)w.len;
 }
 
@@ -143,6 +208,8 @@ int cstate_report_decode(const void *buf, size_t len, cstate_report_t *ret)
                         goto bad;
                 g->reason = reason[0] ? zstrdup(reason) : NULL;
         }
+        if (!b.error && b.pos < len && decode_monitors(&b, &r) < 0)
+                goto bad;
         if (b.error || b.pos != len)
                 goto bad;
         *ret = r;

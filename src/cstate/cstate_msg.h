@@ -81,6 +81,10 @@ typedef struct cstate_grp {
         uint8_t state;       /* rg_state_t */
         uint32_t clear_seen; /* newest clear_seq of the control seen (ERROR reset) */
         char *reason;        /* owned; only for ERROR, NULL otherwise */
+        /* application monitors (the REPORT's monitor block) */
+        bool failed_here;     /* restarts used up, FAILUREACTION=fallover: may not host it */
+        uint8_t mon_restarts; /* restarts in the current RESTARTINTERVAL */
+        char *mon_failure;    /* owned; the last monitor failure here, or NULL */
 } cstate_grp_t;
 
 /* A node's report. Owns groups[] and their reasons (cstate_report_clear). */

@@ -200,6 +200,30 @@ json_t *hamrd_status_json(hamrd_t *d)
                                     json_string(pol >= 0 ? d->cfg->nodes[pol].name : ""));
                 json_object_set_new(o, "NODES", per);
                 json_object_set_new(o, "ERROR", json_string(error));
+                /* application monitors: the restarts on the node holding
+                 * it, the last failure (the holder's, else the first node's
+                 * in the list that has one) */
+                json_int_t mon_restarts = 0;
+                const char *mon_failure = "";
+                for (unsigned k = 0; k < rg->nnodes; k++) {
+                        const cstate_report_t *st =
+                            (reach & (1ULL << rg->nodes[k]))
+                                ? cstate_report_of(d->cs, (uint16_t)rg->nodes[k])
+                                : NULL;
+                        int ni = hamr_config_node_by_id(d->cfg, rg->nodes[k]);
+                        for (uint32_t q = 0; st && q < st->ngroups; q++) {
+                                const cstate_grp_t *mg = &st->groups[q];
+                                bool holder = ni >= 0 && !strcmp(cur, d->cfg->nodes[ni].name);
+                                if (mg->id != rg->id)
+                                        continue;
+                                if (holder)
+                                        mon_restarts = mg->mon_restarts;
+                                if (mg->mon_failure && (holder || !*mon_failure))
+                                        mon_failure = mg->mon_failure;
+                        }
+                }
+                json_object_set_new(o, "MONITOR_RESTARTS", json_integer(mon_restarts));
+                json_object_set_new(o, "MONITOR_FAILURE", json_string(mon_failure));
                 json_array_append_new(groups, o);
         }
         uint16_t coord = memb_coordinator(d->memb, now);

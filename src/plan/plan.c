@@ -413,7 +413,7 @@ static void poison_pill(const plan_input_t *in, plan_output_t *out, uint64_t net
                         continue;
                 for (unsigned g = 0; g < in->cfg->nrgs; g++)
                         if (in->state[(size_t)g * CONF_MAX_NODES + i] == RG_S_ERROR &&
-                            in->cfg->rgs[g].nsips > 0) {
+                            in->cfg->rgs[g].nsips > 0 && !(in->failed_here[g] & BIT(i))) {
                                 v->want[i] = WANT_FENCE;
                                 note(out, (int)g, i, PLAN_WHY_POISON_PILL);
                                 break;
@@ -519,6 +519,38 @@ static bool ctl_same(const cstate_ctl_t *a, const cstate_ctl_t *b)
         return true;
 }
 
+/* Application monitor fallover: a member that reports a group failed
+ * there (its monitor's restarts used up, FAILUREACTION=fallover) released
+ * it and reports it ERROR; for that group its ERROR counts as OFFLINE and
+ * it is not eligible, so the group goes to the next node of its list that
+ * has not failed it, or nowhere (it stays ERROR on the nodes that failed
+ * it, with the reason, until an administrator acts). One extra scheduler
+ * run per such group. */
+static void monitor_fallover(const plan_input_t *in, const rgm_input_t *rin, rgm_output_t *ro)
+{
+        uint8_t state[CONF_MAX_RGS * CONF_MAX_NODES];
+        rgm_output_t tmp[CONF_MAX_RGS];
+        rgm_input_t r = *rin;
+
+        for (unsigned g = 0; g < in->cfg->nrgs && g < CONF_MAX_RGS; g++) {
+                uint64_t f = in->failed_here[g];
+                if (!f)
+                        continue;
+                memcpy(state, in->state, sizeof(state[0]) * CONF_MAX_NODES * in->cfg->nrgs);
+                for (int i = 0; i < CONF_MAX_NODES; i++)
+                        if ((f & BIT(i)) && state[(size_t)g * CONF_MAX_NODES + i] == RG_S_ERROR)
+                                state[(size_t)g * CONF_MAX_NODES + i] = RG_S_OFFLINE;
+                r.state = state;
+                r.eligible = rin->eligible & ~f;
+                rgm_schedule(&r, tmp);
+                ro[g] = tmp[g];
+                /* an administrator's move to a node that still reports the
+                 * mark (it clears it on the same command) is kept */
+                if (rin->ctl[g].move_node < CONF_MAX_NODES && (f & BIT(rin->ctl[g].move_node)))
+                        ro[g].ctl.move_node = rin->ctl[g].move_node;
+        }
+}
+
 /* Per group: the scheduler's target, revoke before grant, waiting for
  * answers. Returns whether every group is settled. */
 static bool schedule(const plan_input_t *in, plan_output_t *out, uint64_t eligible,
@@ -550,6 +582,7 @@ static bool schedule(const plan_input_t *in, plan_output_t *out, uint64_t eligib
                            .ctl = v->ctl,
                            .home_only = v->home_only};
         rgm_schedule(&rin, ro);
+        monitor_fallover(in, &rin, ro);
         plan_timers_apply(in, out, eligible, net_down, ro, timer_code);
         for (unsigned g = 0; g < cfg->nrgs; g++) {
                 plan_why_t code;

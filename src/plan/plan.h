@@ -144,6 +144,11 @@ typedef struct plan_input {
         /* reported state per group (configuration order) and node id:
          * state[g * CONF_MAX_NODES + id], RG_S_UNKNOWN without a report */
         uint8_t state[CONF_MAX_RGS * CONF_MAX_NODES];
+        /* per group (configuration order): members that report it failed
+         * there (application monitor restarts used up, FAILUREACTION=
+         * fallover), bit per node id: not eligible for it, and their ERROR
+         * counts as released */
+        uint64_t failed_here[CONF_MAX_RGS];
         /* the current control state, of this view (any generation: it is
          * remapped to the configuration's groups by ID) */
         cstate_ctl_t ctl;

@@ -31,6 +31,7 @@
 
 #include "agents/agent_app.h"
 #include "agents/agent_ipaddr.h"
+#include "agents/agent_proc.h"
 #include "common/hamr_time.h"
 
 /* ------------------------------------------------------------------ */
@@ -311,6 +312,7 @@ struct run {
         const char *const *env;
         usec_t timeout_usec;
         usec_t cancel_after_usec; /* 0: never */
+        int timeout_signal;       /* 0: the default (SIGTERM) */
         struct result res;
         usec_t elapsed_usec;
 };
@@ -348,6 +350,8 @@ static int run_script(const char *path, struct run *run)
         assert_int_equal(run->res.calls, 0); /* never from inside agent_app_run */
         if (r == 0) {
                 assert_non_null(job);
+                if (run->timeout_signal)
+                        agent_app_set_timeout_signal(job, run->timeout_signal);
                 if (run->cancel_after_usec) {
                         cancel.data = job;
                         uv_timer_start(&cancel, cancel_cb, run->cancel_after_usec / 1000, 0);
@@ -473,6 +477,45 @@ static void test_app_term_ignored(void **state)
         assert_true(wait_gone(pids[1], USEC_PER_SEC));
 }
 
+/* A hung application monitor gets HUNG_MONITOR_SIGNAL (9 here) at the
+ * timeout: no SIGTERM grace period, its whole group dies at once. */
+static void test_app_timeout_signal(void **state)
+{
+        struct run run = {.timeout_usec = 300 * USEC_PER_MSEC, .timeout_signal = SIGKILL};
+        pid_t pids[2];
+        char path[256];
+
+        (void)state;
+        write_script("hung.sh",
+                     "trap '' TERM\necho $$ > \"$HAMR_TEST_DIR/hung.pids\"\n"
+                     "sleep 100 &\necho $! >> \"$HAMR_TEST_DIR/hung.pids\"\nsleep 100\n",
+                     path, sizeof(path));
+        assert_int_equal(run_script(path, &run), 0);
+        assert_int_equal(run.res.status, -ETIMEDOUT);
+        assert_true(run.elapsed_usec < 300 * USEC_PER_MSEC + AGENT_APP_KILL_GRACE_USEC / 2);
+        assert_int_equal(read_pids("hung.pids", pids, 2), 2);
+        assert_true(wait_gone(pids[0], USEC_PER_SEC));
+        assert_true(wait_gone(pids[1], USEC_PER_SEC));
+}
+
+/* TYPE=Process monitors: this test program itself is found by its comm
+ * and owner; a name nobody runs and another owner count 0. */
+static void test_proc_count(void **state)
+{
+        char comm[64] = "";
+        FILE *f = fopen("/proc/self/comm", "r");
+
+        (void)state;
+        assert_non_null(f);
+        assert_non_null(fgets(comm, sizeof(comm), f));
+        fclose(f);
+        comm[strcspn(comm, "\n")] = '\0';
+        assert_true(agent_proc_count(comm, -1) >= 1);
+        assert_true(agent_proc_count(comm, (long)getuid()) >= 1);
+        assert_int_equal(agent_proc_count(comm, (long)getuid() + 4242), 0);
+        assert_int_equal(agent_proc_count("no_such_hamr_proc", -1), 0);
+}
+
 static void test_app_background_daemon(void **state)
 {
         struct run run = {.timeout_usec = 10 * USEC_PER_SEC};
@@ -580,6 +623,8 @@ int main(void)
             cmocka_unit_test(test_app_long_output),
             cmocka_unit_test(test_app_timeout),
             cmocka_unit_test(test_app_term_ignored),
+            cmocka_unit_test(test_app_timeout_signal),
+            cmocka_unit_test(test_proc_count),
             cmocka_unit_test(test_app_background_daemon),
             cmocka_unit_test(test_app_env),
             cmocka_unit_test(test_app_not_runnable),

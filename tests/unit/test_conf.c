@@ -235,7 +235,7 @@ static void test_schema_enums(void **state)
                         assert_null(conf_enum_name((conf_class_t)c, (int)i, -1));
                 }
         }
-        assert_int_equal(nenums, 6);
+        assert_int_equal(nenums, 9);
         assert_int_equal(conf_class_def(RG)->attrs[startup].enum_count, RG_STARTUP_COUNT);
         assert_int_equal(conf_class_def(RG)->attrs[fallover].enum_count, RG_FALLOVER_COUNT);
         assert_int_equal(conf_class_def(RG)->attrs[fallback].enum_count, RG_FALLBACK_COUNT);
@@ -261,7 +261,7 @@ static void test_schema_enums(void **state)
         conf_class_names(buf, sizeof(buf));
         assert_string_equal(buf, "cluster, node, network (net), service_ip (sip, serviceip), "
                                  "application_controller (ac, app), resource_group (rg), "
-                                 "fallback_timer");
+                                 "fallback_timer, application_monitor (am)");
 }
 
 static void check_canon(conf_class_t cls, const char *attr, const char *in, const char *want)
@@ -1181,6 +1181,69 @@ static void test_verify_errors(void **state)
 }
 
 /* A db built by hand (not through conf_db_add) gets the generic checks too. */
+/* application_monitor: PowerHA's command line as typed, its defaults, the
+ * refused values (Process, startup), RESTARTINTERVAL's default rule and
+ * lower bound, controllers of one group only. */
+static void test_application_monitor(void **state)
+{
+        const conf_class_t AM = CONF_CLASS_APPLICATION_MONITOR;
+        conf_db_t *db = *state;
+        hamr_config_t *cfg = NULL;
+        conf_class_t cls;
+
+        assert_int_equal(conf_class_lookup("am", &cls), 0);
+        assert_int_equal(cls, AM);
+        add_ok(db, AM, "am1",
+               KV({"TYPE", "Custom"}, {"APPLICATIONS", "app1"}, {"MODE", "longrunning"},
+                  {"MONITORMETHOD", "/usr/local/bin/check"}, {"MONITORINTERVAL", "30"},
+                  {"STABILIZATION", "60"}, {"RESTARTCOUNT", "3"}, {"FAILUREACTION", "fallover"}));
+        assert_string_equal(val(db, AM, "am1", "HUNG_MONITOR_SIGNAL"), "9");
+        assert_int_equal(conf_compile(db, &cfg, err, sizeof(err)), 0);
+        assert_int_equal(cfg->nappmons, 1);
+        assert_int_equal(cfg->appmons[0].rg, 0);
+        assert_int_equal(cfg->appmons[0].napps, 1);
+        assert_int_equal(cfg->appmons[0].restart_count, 3);
+        assert_int_equal(cfg->appmons[0].hung_signal, 9);
+        assert_int_equal(cfg->appmons[0].action, CONF_AM_FALLOVER);
+        /* 10 % above 3 x (60 + 30) s */
+        assert_int_equal(cfg->appmons[0].restart_interval_usec, 297 * USEC_PER_SEC);
+        hamr_config_free(cfg);
+
+        check_bad(AM, "TYPE", "Script", "allowed: Custom, Process");
+        check_bad(AM, "MODE", "startup", "allowed: longrunning");
+        check_bad(AM, "FAILUREACTION", "reboot", "allowed: fallover, notify");
+        check_bad(AM, "RESTARTCOUNT", "101", "100");
+        check_bad(AM, "HUNG_MONITOR_SIGNAL", "64", "63");
+        check_bad(AM, "MONITORINTERVAL", "0.01", "0.1");
+        check_canon(AM, "MONITORINTERVAL", "0.5", "0.5");
+        /* TYPE=Process: names, owner, INSTANCECOUNT forced to 1 with several */
+        add_ok(db, AM, "am2",
+               KV({"TYPE", "Process"}, {"APPLICATIONS", "app1"}, {"PROCESSES", "httpd,rotatelogs"},
+                  {"OWNER", "root"}, {"INSTANCECOUNT", "4"}));
+        assert_int_equal(conf_compile(db, &cfg, err, sizeof(err)), 0);
+        assert_int_equal(cfg->appmons[1].type, CONF_AM_PROCESS);
+        assert_int_equal(cfg->appmons[1].owner_uid, 0);
+        assert_int_equal(cfg->appmons[1].instance_count, 1);
+        hamr_config_free(cfg);
+        /* each type's own attribute is required, at sync */
+        assert_int_equal(conf_db_modify(db, AM, "am2", KV({"PROCESSES", ""}), err, sizeof(err)), 0);
+        assert_int_equal(conf_compile(db, &cfg, err, sizeof(err)), -HAMR_E_MISSING);
+        assert_non_null(strstr(err, "application_monitor \"am2\": PROCESSES is missing"));
+        assert_int_equal(conf_db_modify(db, AM, "am2", KV({"TYPE", "Custom"}), err, sizeof(err)),
+                         0);
+        assert_int_equal(conf_compile(db, &cfg, err, sizeof(err)), -HAMR_E_MISSING);
+        assert_non_null(strstr(err, "application_monitor \"am2\": MONITORMETHOD is missing"));
+        assert_int_equal(conf_db_delete(db, AM, "am2", err, sizeof(err)), 0);
+
+        /* too short a restart interval: named with the bound */
+        add_ok(db, AM, "am3",
+               KV({"APPLICATIONS", "app1"}, {"MONITORMETHOD", "/c"}, {"MONITORINTERVAL", "1"},
+                  {"STABILIZATION", "1"}, {"RESTARTCOUNT", "3"}, {"RESTARTINTERVAL", "5"}));
+        assert_int_equal(conf_compile(db, &cfg, err, sizeof(err)), -HAMR_E_BAD_VALUE);
+        assert_non_null(strstr(err, "application_monitor \"am3\": RESTARTINTERVAL=\"5\""));
+        assert_non_null(strstr(err, "= 6 s"));
+}
+
 static void test_verify_handbuilt(void **state)
 {
         conf_db_t *db = *state;
@@ -1226,6 +1289,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_verify_errors, setup, teardown),
             cmocka_unit_test_setup_teardown(test_fallback_timers, setup, teardown),
             cmocka_unit_test_setup_teardown(test_verify_handbuilt, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_application_monitor, setup, teardown),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -46,11 +46,39 @@ static void test_report_roundtrip(void **state)
         assert_string_equal(b.groups[1].reason, "STARTSCRIPT /x exited with status 3");
         assert_null(b.groups[0].reason);
         cstate_report_clear(&b);
-        /* every truncation and a trailing byte are rejected */
-        for (int len = 0; len < n; len++)
+        /* every truncation and a trailing byte are rejected, except the
+         * report without its (empty) monitor block: an older sender's */
+        for (int len = 0; len < n - 4; len++)
                 assert_int_equal(cstate_report_decode(buf, (size_t)len, &b), -EBADMSG);
+        for (int len = n - 3; len < n; len++)
+                assert_int_equal(cstate_report_decode(buf, (size_t)len, &b), -EBADMSG);
+        assert_int_equal(cstate_report_decode(buf, (size_t)n - 4, &b), 0);
+        cstate_report_clear(&b);
         buf[n] = 0;
         assert_int_equal(cstate_report_decode(buf, (size_t)n + 1, &b), -EBADMSG);
+        /* the monitor block: failed here, restarts, last failure */
+        a.groups[0].failed_here = true;
+        a.groups[0].mon_restarts = 3;
+        a.groups[0].mon_failure = strdup("application_monitor am1: MONITORMETHOD /c exited");
+        n = cstate_report_encode(&a, CSTATE_REASON_LEN, buf, sizeof(buf));
+        assert_int_equal(cstate_report_decode(buf, (size_t)n, &b), 0);
+        assert_true(b.groups[0].failed_here);
+        assert_false(b.groups[1].failed_here);
+        assert_int_equal(b.groups[0].mon_restarts, 3);
+        assert_string_equal(b.groups[0].mon_failure,
+                            "application_monitor am1: MONITORMETHOD /c exited");
+        assert_null(b.groups[1].mon_failure);
+        cstate_report_clear(&b);
+        for (int len = 0; len < n; len++) {
+                /* only the prefix without the block decodes */
+                assert_int_equal(cstate_report_decode(buf, (size_t)len, &b) == 0,
+                                 len == n - 12 - (int)strlen(a.groups[0].mon_failure));
+                cstate_report_clear(&b);
+        }
+        free(a.groups[0].mon_failure);
+        a.groups[0].mon_failure = NULL;
+        a.groups[0].failed_here = false;
+        a.groups[0].mon_restarts = 0;
         /* shortened reasons still decode */
         n = cstate_report_encode(&a, 8, buf, sizeof(buf));
         assert_int_equal(cstate_report_decode(buf, (size_t)n, &b), 0);

@@ -39,6 +39,8 @@
  *                            not / does reach them); heard=-T: last heard T
  *                            before now (fixed from then on)
  *   state G|* N=STATE...     reported group state (initially OFFLINE)
+ *   failed G|* N...|-        these nodes report the group failed there
+ *                            (application monitor, FAILUREACTION=fallover)
  *   ack N...|*               these nodes answer the newest publication
  *                            (initially every node answers publication 1)
  *   want N=ACTIVE|INACTIVE|STOP_OFFLINE|STOP_MOVE|UNMANAGE|FENCE...
@@ -631,6 +633,23 @@ static int do_state(scn_t *s, tokens_t *t)
         return 0;
 }
 
+static int do_failed(scn_t *s, tokens_t *t)
+{
+        unsigned lo, hi;
+        uint64_t mask;
+
+        if (t->n < 3 || parse_groups(s, t->v[1], &lo, &hi) < 0)
+                return t->n < 3 ? scn_fail(s, "failed G N...|-") : -1;
+        if (node_list(s, t, 2, &mask) < 0)
+                return -1;
+        for (unsigned g = lo; g < hi; g++)
+                s->in.failed_here[g] = mask;
+        for (int id = 0; id < CONF_MAX_NODES; id++)
+                if (mask & BIT(id))
+                        s->in.node[id].report_seq++;
+        return 0;
+}
+
 static int do_ack(scn_t *s, tokens_t *t)
 {
         uint64_t mask;
@@ -996,10 +1015,10 @@ static int end_step(scn_t *s)
 
 static int do_line(scn_t *s, tokens_t *t)
 {
-        static const char *const inputs[] = {"at",       "members",   "quorate",    "agreed",
-                                             "node",     "state",     "ack",        "want",
-                                             "ctl",      "home_only", "repo_index", "repo_bad",
-                                             "want_inc", "boot",      "wall",       "fallback_at"};
+        static const char *const inputs[] = {
+            "at",       "members", "quorate", "agreed",      "node",       "state",
+            "ack",      "want",    "ctl",     "home_only",   "repo_index", "repo_bad",
+            "want_inc", "boot",    "wall",    "fallback_at", "failed"};
         const char *d = t->v[0];
         bool input = lookup(inputs, sizeof(inputs) / sizeof(inputs[0]), d) >= 0;
         bool checks = !strcmp(d, "expect") || !strcmp(d, "log") || !strcmp(d, "nolog");
@@ -1048,6 +1067,8 @@ static int do_line(scn_t *s, tokens_t *t)
                 return do_state(s, t);
         if (!strcmp(d, "ack"))
                 return do_ack(s, t);
+        if (!strcmp(d, "failed"))
+                return do_failed(s, t);
         if (!strcmp(d, "want_inc"))
                 return do_want_inc(s, t);
         if (!strcmp(d, "boot"))

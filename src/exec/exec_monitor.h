@@ -1,0 +1,56 @@
+/* exec_monitor: the restart/escalation state machine of one application
+ * monitor on one group (PowerHA's algorithm, docs/scripts.md). Pure: no
+ * I/O, no clock; the executor feeds it events with the time and carries
+ * out the action it returns. */
+#pragma once
+#include <stdbool.h>
+
+#include "common/hamr_time.h"
+
+typedef enum {
+        EXEC_MON_IDLE = 0,    /* application not started here */
+        EXEC_MON_STABILIZING, /* waiting STABILIZATION before the first check */
+        EXEC_MON_MONITORING,  /* a check is due at `due` or running */
+        EXEC_MON_RESTARTING,  /* cleanup + restart running */
+        EXEC_MON_FAILED,      /* restarts used up, FAILUREACTION=fallover: released */
+        EXEC_MON_COUNT
+} exec_mon_phase_t;
+
+typedef enum {
+        EXEC_MON_ACT_NONE = 0,
+        EXEC_MON_ACT_CHECK,    /* run the monitor method now */
+        EXEC_MON_ACT_RESTART,  /* run cleanup then restart (and NOTIFYMETHOD) */
+        EXEC_MON_ACT_NOTIFY,   /* restarts used up, notify: run NOTIFYMETHOD, keep the group */
+        EXEC_MON_ACT_FALLOVER, /* restarts used up, fallover: release, mark failed here */
+} exec_mon_act_t;
+
+typedef struct exec_mon {
+        /* parameters (from conf_appmon_t) */
+        usec_t interval_usec, stabilization_usec, restart_interval_usec;
+        unsigned restart_count;
+        bool fallover; /* FAILUREACTION */
+        /* state */
+        exec_mon_phase_t phase;
+        unsigned restarts;    /* in the current restart interval */
+        usec_t due;           /* STABILIZING/MONITORING: when the next check runs */
+        usec_t healthy_since; /* first healthy check since the last restart (0: none) */
+        bool notified;        /* notify done for the current failure */
+        unsigned failures;    /* total failures seen (for status) */
+} exec_mon_t;
+
+const char *exec_mon_phase_str(exec_mon_phase_t p);
+/* Parameters set, state IDLE. */
+void exec_mon_init(exec_mon_t *m, usec_t interval_usec, usec_t stabilization_usec,
+                   usec_t restart_interval_usec, unsigned restart_count, bool fallover);
+/* The application (re)started successfully at now: STABILIZING. */
+void exec_mon_started(exec_mon_t *m, usec_t now);
+/* Time passed: CHECK when a check is due (phase becomes MONITORING). */
+exec_mon_act_t exec_mon_tick(exec_mon_t *m, usec_t now);
+/* A check ended at now (healthy: exit 0). On failure: RESTART, NOTIFY or
+ * FALLOVER; on health the counter resets after RESTARTINTERVAL. */
+exec_mon_act_t exec_mon_result(exec_mon_t *m, usec_t now, bool healthy);
+/* Cleanup + restart ended: ok -> STABILIZING; failed -> as a failed check. */
+exec_mon_act_t exec_mon_restarted(exec_mon_t *m, usec_t now, bool ok);
+/* The group is released or the application stopped: IDLE (counter kept
+ * only while FAILED; a new start on this node starts from zero). */
+void exec_mon_stop(exec_mon_t *m);

@@ -1,0 +1,131 @@
+/* Unit tests of exec_monitor: PowerHA's restart/escalation algorithm. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "exec/exec_monitor.h"
+
+#define S USEC_PER_SEC
+
+/* interval 1 s, stabilization 2 s, restart interval 10 s, 3 restarts */
+static void setup_mon(exec_mon_t *m, bool fallover)
+{
+        exec_mon_init(m, 1 * S, 2 * S, 10 * S, 3, fallover);
+        exec_mon_started(m, 100 * S);
+}
+
+/* No check during stabilization, then one every interval. */
+static void test_stabilization(void **state)
+{
+        exec_mon_t m;
+
+        (void)state;
+        setup_mon(&m, true);
+        assert_int_equal(m.phase, EXEC_MON_STABILIZING);
+        assert_int_equal(exec_mon_tick(&m, 101 * S), EXEC_MON_ACT_NONE);
+        assert_int_equal(exec_mon_tick(&m, 102 * S), EXEC_MON_ACT_CHECK);
+        assert_int_equal(exec_mon_tick(&m, 102 * S + 1), EXEC_MON_ACT_NONE); /* running */
+        assert_int_equal(exec_mon_result(&m, 102 * S, true), EXEC_MON_ACT_NONE);
+        assert_int_equal(exec_mon_tick(&m, 102 * S + S / 2), EXEC_MON_ACT_NONE);
+        assert_int_equal(exec_mon_tick(&m, 103 * S), EXEC_MON_ACT_CHECK);
+}
+
+/* RESTARTCOUNT restarts, each followed by stabilization, then fallover. */
+static void test_restarts_then_fallover(void **state)
+{
+        exec_mon_t m;
+        usec_t t = 102 * S;
+
+        (void)state;
+        setup_mon(&m, true);
+        for (unsigned k = 1; k <= 3; k++) {
+                assert_int_equal(exec_mon_tick(&m, t), EXEC_MON_ACT_CHECK);
+                assert_int_equal(exec_mon_result(&m, t, false), EXEC_MON_ACT_RESTART);
+                assert_int_equal(m.restarts, k);
+                assert_int_equal(exec_mon_tick(&m, t + 5 * S), EXEC_MON_ACT_NONE);
+                assert_int_equal(exec_mon_restarted(&m, t + S, true), EXEC_MON_ACT_NONE);
+                assert_int_equal(m.phase, EXEC_MON_STABILIZING);
+                assert_int_equal(exec_mon_tick(&m, t + 2 * S), EXEC_MON_ACT_NONE);
+                t += 3 * S;
+        }
+        assert_int_equal(exec_mon_tick(&m, t), EXEC_MON_ACT_CHECK);
+        assert_int_equal(exec_mon_result(&m, t, false), EXEC_MON_ACT_FALLOVER);
+        assert_int_equal(m.phase, EXEC_MON_FAILED);
+        assert_int_equal(exec_mon_tick(&m, t + 100 * S), EXEC_MON_ACT_NONE);
+        exec_mon_stop(&m); /* the release does not forget the failure */
+        assert_int_equal(m.phase, EXEC_MON_FAILED);
+        assert_int_equal(m.failures, 4);
+}
+
+/* The counter resets after RESTARTINTERVAL of health, not before. */
+static void test_counter_reset(void **state)
+{
+        exec_mon_t m;
+
+        (void)state;
+        setup_mon(&m, true);
+        assert_int_equal(exec_mon_tick(&m, 102 * S), EXEC_MON_ACT_CHECK);
+        assert_int_equal(exec_mon_result(&m, 102 * S, false), EXEC_MON_ACT_RESTART);
+        assert_int_equal(exec_mon_restarted(&m, 103 * S, true), EXEC_MON_ACT_NONE);
+        for (usec_t t = 105 * S; t <= 114 * S; t += S) {
+                assert_int_equal(exec_mon_tick(&m, t), EXEC_MON_ACT_CHECK);
+                assert_int_equal(exec_mon_result(&m, t, true), EXEC_MON_ACT_NONE);
+                assert_int_equal(m.restarts, 1); /* healthy since 105: 9 s */
+        }
+        assert_int_equal(exec_mon_tick(&m, 115 * S), EXEC_MON_ACT_CHECK);
+        assert_int_equal(exec_mon_result(&m, 115 * S, true), EXEC_MON_ACT_NONE);
+        assert_int_equal(m.restarts, 0);
+}
+
+/* notify: NOTIFY once, the group stays, checks go on; health re-arms it. */
+static void test_notify(void **state)
+{
+        exec_mon_t m;
+
+        (void)state;
+        exec_mon_init(&m, 1 * S, 2 * S, 10 * S, 0, false);
+        exec_mon_started(&m, 0);
+        assert_int_equal(exec_mon_tick(&m, 2 * S), EXEC_MON_ACT_CHECK);
+        assert_int_equal(exec_mon_result(&m, 2 * S, false), EXEC_MON_ACT_NOTIFY);
+        assert_int_equal(exec_mon_tick(&m, 3 * S), EXEC_MON_ACT_CHECK);
+        assert_int_equal(exec_mon_result(&m, 3 * S, false), EXEC_MON_ACT_NONE);
+        assert_int_equal(exec_mon_tick(&m, 4 * S), EXEC_MON_ACT_CHECK);
+        assert_int_equal(exec_mon_result(&m, 4 * S, true), EXEC_MON_ACT_NONE);
+        assert_int_equal(exec_mon_tick(&m, 5 * S), EXEC_MON_ACT_CHECK);
+        assert_int_equal(exec_mon_result(&m, 5 * S, false), EXEC_MON_ACT_NOTIFY);
+}
+
+/* A failed restart counts as a failure; a stale result is ignored. */
+static void test_failed_restart_and_stale(void **state)
+{
+        exec_mon_t m;
+
+        (void)state;
+        exec_mon_init(&m, 1 * S, 2 * S, 10 * S, 1, true);
+        exec_mon_started(&m, 0);
+        assert_int_equal(exec_mon_tick(&m, 2 * S), EXEC_MON_ACT_CHECK);
+        assert_int_equal(exec_mon_result(&m, 2 * S, false), EXEC_MON_ACT_RESTART);
+        assert_int_equal(exec_mon_result(&m, 2 * S, true), EXEC_MON_ACT_NONE); /* stale */
+        assert_int_equal(exec_mon_restarted(&m, 3 * S, false), EXEC_MON_ACT_FALLOVER);
+        exec_mon_init(&m, 1 * S, 2 * S, 10 * S, 1, true);
+        exec_mon_started(&m, 0);
+        assert_int_equal(exec_mon_tick(&m, 2 * S), EXEC_MON_ACT_CHECK);
+        exec_mon_stop(&m);
+        assert_int_equal(exec_mon_result(&m, 2 * S, false), EXEC_MON_ACT_NONE);
+        assert_int_equal(m.phase, EXEC_MON_IDLE);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_stabilization),
+            cmocka_unit_test(test_restarts_then_fallover),
+            cmocka_unit_test(test_counter_reset),
+            cmocka_unit_test(test_notify),
+            cmocka_unit_test(test_failed_restart_and_stale),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
