@@ -422,6 +422,11 @@ int cli_output_reply(FILE *f, const struct cli_cmd *cmd, json_t *reply)
                                 fprintf(f, "Synchronization complete.\n");
                 }
                 return 0;
+        case CLI_SHOW_SNAP_ADD:
+        case CLI_SHOW_SNAP_QUERY:
+        case CLI_SHOW_SNAP_COMPARE:
+        case CLI_SHOW_SNAP_RESTORE:
+                return cli_output_snapshot(f, cmd, reply);
         case CLI_SHOW_NONE:
         default:
                 if (cmd->opts.format == CLI_FMT_JSON && cmd->wait.kind == CLI_WAIT_NONE)

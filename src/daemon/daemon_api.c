@@ -435,7 +435,8 @@ static bool is_config_edit(json_t *req)
 
         if (api_op_lookup(json_string_value(json_object_get(req, "op")), &op, err, sizeof(err)) < 0)
                 return false;
-        return op == API_OP_ADD || op == API_OP_MODIFY || op == API_OP_DELETE || op == API_OP_SYNC;
+        /* add, modify, delete, sync and the snapshot edits */
+        return (api_op_def(op)->flags & API_OP_F_MODIFIES_CONFIG) != 0;
 }
 
 /* Coordinator: a configuration edit forwarded by node `from`. Run once
