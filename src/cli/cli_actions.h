@@ -49,4 +49,3 @@ json_t *cli_split_names(const char *s);
 /* Rejects the action flags not listed in allowed (a subset of "omg"). 0 or -EINVAL. */
 int cli_reject_flags(struct cli_cmd *cmd, const struct cli_flags *fl, const char *allowed,
                      const char *what);
-

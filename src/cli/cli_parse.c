@@ -361,14 +361,17 @@ int cli_parse(int argc, char *const argv[], struct cli_cmd *cmd)
                 goto out;
         }
         if (act == CLI_ACT_MANAGE || act == CLI_ACT_COMPARE) {
-                r = cli_fail(cmd, CLMGR_RC_INVALID, "%s: class '%s' is not supported (allowed: snapshot)",
+                r = cli_fail(cmd, CLMGR_RC_INVALID,
+                             "%s: class '%s' is not supported (allowed: snapshot)",
                              cli_action_def(act)->name, pos[1]);
                 goto out;
         }
         if (act == CLI_ACT_VIEW) {
                 if (!cli_has_prefix_ci("status", pos[1])) {
-                        r = cli_fail(cmd, CLMGR_RC_INVALID,
-                                     "view: class '%s' is not supported (allowed: status, snapshot)", pos[1]);
+                        r = cli_fail(
+                            cmd, CLMGR_RC_INVALID,
+                            "view: class '%s' is not supported (allowed: status, snapshot)",
+                            pos[1]);
                         goto out;
                 }
                 cmd->action = cli_action_def(CLI_ACT_STATUS)->name;

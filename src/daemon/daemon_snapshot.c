@@ -22,7 +22,14 @@
 #include "daemon/daemon_config.h"
 #include "repo/repo_work.h"
 
-typedef enum { SNAP_ADD, SNAP_MODIFY, SNAP_DELETE, SNAP_QUERY, SNAP_RESTORE, SNAP_COMPARE } snap_act_t;
+typedef enum {
+        SNAP_ADD,
+        SNAP_MODIFY,
+        SNAP_DELETE,
+        SNAP_QUERY,
+        SNAP_RESTORE,
+        SNAP_COMPARE
+} snap_act_t;
 
 typedef struct snap_job {
         repo_job_t job;
@@ -429,8 +436,7 @@ static void snap_run(repo_job_t *job, repo_work_ctx_t *ctx)
         }
         r = repo_snap_read_all(repo, texts);
         if (r < 0) {
-                fail(sj, r, "repository %s: snapshots cannot be read: %s", job->path,
-                     strerror(-r));
+                fail(sj, r, "repository %s: snapshots cannot be read: %s", job->path, strerror(-r));
         } else {
                 switch (sj->act) {
                 case SNAP_ADD:

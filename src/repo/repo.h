@@ -32,7 +32,7 @@
 #define REPO_MAX_SLOTS     64
 #define REPO_CONFIG_MAX    ((1u << 20) - 4096u)
 
-#define REPO_SNAP_MAX      30u                 /* snapshots the repository holds */
+#define REPO_SNAP_MAX      30u                   /* snapshots the repository holds */
 #define REPO_SNAP_TEXT_MAX ((64u << 10) - 4096u) /* bytes of one snapshot's text */
 
 typedef struct repo repo_t;
@@ -62,7 +62,7 @@ void repo_config_unlock(repo_t *repo);
 typedef struct repo_slot {
         uint16_t node_id;
         uint64_t incarnation;
-        uint64_t seq;          /* increases on every write */
+        uint64_t seq; /* increases on every write */
         uint64_t write_realtime_usec;
         uint32_t body_len;
         uint8_t body[REPO_SLOT_MAX_BODY];
@@ -163,9 +163,9 @@ int repo_snap_decode(const uint8_t *area, size_t len, char **ret_text);
 typedef struct repo_snap_info {
         char name[REPO_SNAP_NAME_MAX + 1];
         char description[REPO_SNAP_DESC_MAX + 1];
-        char time[32];                   /* UTC, ISO 8601 */
+        char time[32];                     /* UTC, ISO 8601 */
         char node[REPO_SNAP_NAME_MAX + 1]; /* the node that took it */
-        uint64_t generation;             /* the configuration generation it holds */
+        uint64_t generation;               /* the configuration generation it holds */
 } repo_snap_info_t;
 
 /* Name rule: 1..REPO_SNAP_NAME_MAX of letters, digits, '_', '.', '-',

@@ -21,8 +21,8 @@
 #define REPO_OFF_SLOTS    (4u << 20)
 #define REPO_OFF_LEASE    (REPO_OFF_SLOTS + REPO_MAX_SLOTS * REPO_SLOT_SIZE)
 #define REPO_OFF_CFGLOCK  (REPO_OFF_LEASE + REPO_BLOCK) /* configuration lock block */
-#define REPO_OFF_SNAP     ((6u << 20) + (128u << 10)) /* snapshot region */
-#define REPO_SNAP_AREA    (64u << 10)                 /* one snapshot: header block + text */
+#define REPO_OFF_SNAP     ((6u << 20) + (128u << 10))   /* snapshot region */
+#define REPO_SNAP_AREA    (64u << 10)                   /* one snapshot: header block + text */
 #define REPO_OFF_END      (8u << 20)
 /* The byte range repo_config_lock covers: slots A, B and the staged area. */
 #define REPO_LOCK_START REPO_OFF_CONFIG_A
