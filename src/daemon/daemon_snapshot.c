@@ -9,9 +9,11 @@
 #include "daemon/daemon_snapshot.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "common/hamr_alloc.h"
