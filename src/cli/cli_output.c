@@ -3,6 +3,7 @@
  * usage and help (classes, attributes, allowed values and defaults from the
  * schema). Writes only to the FILE* it is given. */
 #include "cli/cli_output.h"
+#include "cli/cli_parse_build.h"
 
 #include <errno.h>
 #include <fnmatch.h>
@@ -538,6 +539,10 @@ static void print_help(FILE *f, const struct cli_cmd *cmd)
         if (!cls) {
                 fprintf(f, "%s: %s\n", a->name, a->help);
                 print_classes(f, a);
+                return;
+        }
+        if (cli_is_snapshot_class(cls) && !known) {
+                cli_snapshot_help(f);
                 return;
         }
         if (strcmp(a->name, "online") == 0 && rt == CLI_RT_RG)

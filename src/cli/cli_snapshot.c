@@ -217,3 +217,22 @@ int cli_output_snapshot(FILE *f, const struct cli_cmd *cmd, json_t *reply)
                 return -EPROTO;
         }
 }
+
+void cli_snapshot_help(FILE *f)
+{
+        fprintf(f, "usage: clmgr add snapshot <NAME> [DESCRIPTION=<text>] [FILE=<path>]\n"
+                   "       clmgr query snapshot [<NAME>] [FILE=<path>]\n"
+                   "       clmgr view snapshot <NAME>\n"
+                   "       clmgr modify snapshot <NAME> DESCRIPTION=<text>\n"
+                   "       clmgr delete snapshot <NAME>\n"
+                   "       clmgr manage snapshot restore <NAME>\n"
+                   "       clmgr compare snapshot <NAME> [<NAME2>]   (hamr extension)\n"
+                   "Snapshots are kept in the repository (at most 30, each up to 61440 bytes).\n"
+                   "add saves the active configuration; with FILE= it imports an exported\n"
+                   "snapshot instead. query NAME prints the snapshot's text (FILE= writes it to\n"
+                   "a file). restore stages the snapshot's configuration (group IDs kept);\n"
+                   "clmgr sync cluster commits it. compare shows the objects and attributes that\n"
+                   "differ from the active configuration (or from NAME2).\n"
+                   "NAME: 1 to 64 letters, digits, '_', '.', '-'; DESCRIPTION: one line, at\n"
+                   "most 256 characters.\n");
+}

@@ -1261,6 +1261,16 @@ static void test_snapshot(void **state)
         EXPECT_ERR(CLMGR_RC_INVALID, "option -m is not valid here", "delete", "snapshot", "s", "-m",
                    "x");
 
+        /* help */
+        assert_int_equal(PARSE(&c, "add", "snapshot", "-h"), 0);
+        assert_int_equal(c.kind, CLI_KIND_HELP);
+        f = open_memstream(&out, &len);
+        cli_output_usage(f, &c);
+        fclose(f);
+        assert_non_null(strstr(out, "clmgr manage snapshot restore <NAME>"));
+        free(out);
+        cli_cmd_clear(&c);
+
         /* output: compare and restore print the diff */
         assert_int_equal(PARSE(&c, "compare", "snapshot", "a"), 0);
         rep = json_pack("{s:b, s:s, s:i}", "ok", 1, "diff", "--- a\n+++ b\n", "changes", 0);
