@@ -95,3 +95,25 @@ def test_snapshot_take_compare_restore(lab):
     assert r.returncode != 0 and "does not exist" in _err(r)
     lab.clmgr("n1", "delete", "snapshot", "base", timeout=T)
     assert json.loads(lab.clmgr("n2", "-j", "query", "snapshot", timeout=T).stdout) == []
+
+
+def test_snapshot_limit(lab):
+    """The repository holds 30 snapshots: the 31st is refused with a clear
+    error and nothing changes; deleting one makes room."""
+    names = ["s%02d" % i for i in range(30)]
+    # the bulk on the coordinator: forwarded edits are remembered there for
+    # 60 s each (HAMRD_MAX_REMOTE at a time), a limit of forwarding itself
+    coord = lab.status("n1")["cluster"]["COORDINATOR"]
+    for n in names:
+        lab.clmgr(coord, "add", "snapshot", n, timeout=T)
+    r = lab.clmgr("n2", "add", "snapshot", "one_more", check=False, timeout=T)
+    assert r.returncode != 0 and "at most 30 snapshots" in _err(r), _err(r)
+    got = [s["NAME"] for s in lab.clmgr_json("n3", "query", "snapshot", timeout=T)]
+    assert got == names
+    lab.clmgr("n3", "delete", "snapshot", "s07", timeout=T)
+    lab.clmgr("n2", "add", "snapshot", "one_more", timeout=T)
+    for n in names:
+        if n != "s07":
+            lab.clmgr(coord, "delete", "snapshot", n, timeout=T)
+    lab.clmgr(coord, "delete", "snapshot", "one_more", timeout=T)
+    assert lab.clmgr_json("n1", "query", "snapshot", timeout=T) == []
