@@ -521,6 +521,8 @@ bool hamrd_config_forward(hamrd_t *d, uint32_t conn, json_t *req)
                 return true;
         copy = json_deep_copy(req);
         json_object_set_new(copy, "origin_inc", json_integer((json_int_t)d->incarnation));
+        /* the node the administrator asked (a snapshot records it) */
+        json_object_set_new(copy, "origin_node", json_string(d->node_name));
         f->text = json_dumps(copy, JSON_COMPACT);
         json_decref(copy);
         /* the request id, the string's length and the text must fit one message */

@@ -570,7 +570,13 @@ static void snapshot_request(hamrd_t *d, uint32_t conn, json_t *req, snap_act_t 
                 snap_free(sj);
                 return;
         }
-        snprintf(sj->node, sizeof(sj->node), "%s", d->node_name);
+        /* the node that took it: the one the administrator asked, also
+         * when the request was forwarded to this coordinator */
+        {
+                const char *on = json_string_value(json_object_get(req, "origin_node"));
+                snprintf(sj->node, sizeof(sj->node), "%s",
+                         (conn & HAMRD_REMOTE_CONN) && on ? on : d->node_name);
+        }
         snprintf(sj->repo_path, sizeof(sj->repo_path), "%s", d->repo_path);
         sj->base_text = hamrd_config_active_text(d, &sj->base_gen);
         sj->lock_owner = hamrd_config_lock_owner(d);

@@ -53,6 +53,7 @@ def test_snapshot_take_compare_restore(lab):
     snaps = lab.clmgr_json("n3", "query", "snapshot", timeout=T)
     assert [s["NAME"] for s in snaps] == ["base"]
     assert snaps[0]["DESCRIPTION"] == "before the change"
+    assert snaps[0]["NODE"] == "n1"
     text = lab.clmgr_json("n3", "query", "snapshot", "base", timeout=T)[0]["TEXT"]
     assert text.startswith("# hamr snapshot\n# NAME=base\n")
     assert "[resource_group web_rg]" in text and "extra_rg" not in text
@@ -112,6 +113,8 @@ def test_snapshot_limit(lab):
     assert got == names
     lab.clmgr("n3", "delete", "snapshot", "s07", timeout=T)
     lab.clmgr("n2", "add", "snapshot", "one_more", timeout=T)
+    other = {s["NAME"]: s for s in lab.clmgr_json("n3", "query", "snapshot", timeout=T)}
+    assert other["one_more"]["NODE"] == "n2"  # also when forwarded to the coordinator
     for n in names:
         if n != "s07":
             lab.clmgr(coord, "delete", "snapshot", n, timeout=T)
