@@ -26,10 +26,13 @@ static const char *const sync_aliases[] = {"sy", NULL};
 static const char *const verify_aliases[] = {"ve", NULL};
 static const char *const view_aliases[] = {"vi", NULL};
 static const char *const no_names[] = {NULL};
+static const char *const compare_aliases[] = {"diff", NULL};
 
-/* clmgr's own classes: the runbook short forms and the status view. */
-static const char *const modify_extra[] = {"failover", "fallback", NULL};
-static const char *const view_extra[] = {"status", NULL};
+/* clmgr's own classes: the runbook short forms, the status view and
+ * snapshots (kept in the repository, not in the configuration schema). */
+static const char *const modify_extra[] = {"failover", "fallback", "snapshot", NULL};
+static const char *const view_extra[] = {"status", "snapshot", NULL};
+static const char *const snapshot_extra[] = {"snapshot", NULL};
 
 #define RG_ONLY      CLI_CLASS_BIT(CONF_CLASS_RESOURCE_GROUP)
 #define CLUSTER_ONLY CLI_CLASS_BIT(CONF_CLASS_CLUSTER)
@@ -39,12 +42,12 @@ static const struct cli_action_def action_table[CLI_ACT_COUNT] = {
     [CLI_ACT_ADD] = {.name = "add",
                      .aliases = add_aliases,
                      .classes = CLI_CLASSES_ALL,
-                     .extra = no_names,
+                     .extra = snapshot_extra,
                      .help = "create an object"},
     [CLI_ACT_QUERY] = {.name = "query",
                        .aliases = query_aliases,
                        .classes = CLI_CLASSES_ALL,
-                       .extra = no_names,
+                       .extra = snapshot_extra,
                        .help = "show objects and their attributes"},
     [CLI_ACT_MODIFY] = {.name = "modify",
                         .aliases = modify_aliases,
@@ -54,7 +57,7 @@ static const struct cli_action_def action_table[CLI_ACT_COUNT] = {
     [CLI_ACT_DELETE] = {.name = "delete",
                         .aliases = delete_aliases,
                         .classes = CLI_CLASSES_ALL,
-                        .extra = no_names,
+                        .extra = snapshot_extra,
                         .help = "remove an object"},
     [CLI_ACT_ONLINE] = {.name = "online",
                         .aliases = online_aliases,
@@ -90,7 +93,18 @@ static const struct cli_action_def action_table[CLI_ACT_COUNT] = {
                       .aliases = view_aliases,
                       .classes = 0,
                       .extra = view_extra,
-                      .help = "view status"},
+                      .help = "view status, or a snapshot's text"},
+    [CLI_ACT_MANAGE] = {.name = "manage",
+                        .aliases = no_names,
+                        .classes = 0,
+                        .extra = snapshot_extra,
+                        .help = "manage snapshot restore NAME: stage a snapshot (then sync)"},
+    [CLI_ACT_COMPARE] = {.name = "compare",
+                         .aliases = compare_aliases,
+                         .classes = 0,
+                         .extra = snapshot_extra,
+                         .help = "differences between a snapshot and the active configuration "
+                                 "(hamr extension)"},
 };
 
 const struct cli_action_def *cli_actions(size_t *ret_n)

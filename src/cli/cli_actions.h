@@ -19,6 +19,8 @@ enum cli_action {
         CLI_ACT_VERIFY,
         CLI_ACT_STATUS,
         CLI_ACT_VIEW,
+        CLI_ACT_MANAGE,  /* manage snapshot restore NAME */
+        CLI_ACT_COMPARE, /* compare snapshot NAME [NAME2] (hamr extension) */
         CLI_ACT_COUNT
 };
 
@@ -47,4 +49,3 @@ json_t *cli_split_names(const char *s);
 /* Rejects the action flags not listed in allowed (a subset of "omg"). 0 or -EINVAL. */
 int cli_reject_flags(struct cli_cmd *cmd, const struct cli_flags *fl, const char *allowed,
                      const char *what);
-

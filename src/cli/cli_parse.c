@@ -356,10 +356,25 @@ int cli_parse(int argc, char *const argv[], struct cli_cmd *cmd)
                 cmd->kind = CLI_KIND_HELP;
                 goto out;
         }
+        if (cli_is_snapshot_class(pos[1]) &&
+            (act == CLI_ACT_ADD || act == CLI_ACT_QUERY || act == CLI_ACT_MODIFY ||
+             act == CLI_ACT_DELETE || act == CLI_ACT_VIEW || act == CLI_ACT_MANAGE ||
+             act == CLI_ACT_COMPARE)) {
+                r = cli_build_snapshot(cmd, act, &fl, pos + 2, npos - 2);
+                goto out;
+        }
+        if (act == CLI_ACT_MANAGE || act == CLI_ACT_COMPARE) {
+                r = cli_fail(cmd, CLMGR_RC_INVALID,
+                             "%s: class '%s' is not supported (allowed: snapshot)",
+                             cli_action_def(act)->name, pos[1]);
+                goto out;
+        }
         if (act == CLI_ACT_VIEW) {
                 if (!cli_has_prefix_ci("status", pos[1])) {
-                        r = cli_fail(cmd, CLMGR_RC_INVALID,
-                                     "view: class '%s' is not supported (allowed: status)", pos[1]);
+                        r = cli_fail(
+                            cmd, CLMGR_RC_INVALID,
+                            "view: class '%s' is not supported (allowed: status, snapshot)",
+                            pos[1]);
                         goto out;
                 }
                 cmd->action = cli_action_def(CLI_ACT_STATUS)->name;
@@ -383,6 +398,7 @@ void cli_cmd_clear(struct cli_cmd *cmd)
         free(cmd->opts.attrs);
         free(cmd->opts.trans_id);
         free(cmd->class_name);
+        free(cmd->file);
         json_decref(cmd->requests);
         json_decref(cmd->group_filter);
         json_decref(cmd->wait.names);

@@ -41,6 +41,10 @@ enum cli_show {
         CLI_SHOW_STATUS,   /* reply is a status */
         CLI_SHOW_SYNC,     /* reply {"generation":G} */
         CLI_SHOW_VERIFY,
+        CLI_SHOW_SNAP_ADD,     /* reply {"name","generation"} */
+        CLI_SHOW_SNAP_QUERY,   /* reply {"objects":[...]}, one with TEXT when named */
+        CLI_SHOW_SNAP_COMPARE, /* reply {"diff","changes"} */
+        CLI_SHOW_SNAP_RESTORE, /* reply {"name","generation","diff","changes"} */
 };
 
 enum cli_wait_kind {
@@ -72,6 +76,7 @@ struct cli_cmd {
         enum cli_show show;   /* how to print the last reply */
         json_t *group_filter; /* status: array of group names to show, or NULL = all; owned */
         struct cli_wait wait;
+        char *file;  /* snapshot FILE=path: add imports it, query writes it; owned */
         int rc;      /* after a failed parse: clmgr exit code (3 or 4) */
         char *error; /* after a failed parse: message without "ERROR: "; owned */
 };

@@ -16,6 +16,13 @@ int cli_build_rg(struct cli_cmd *cmd, enum cli_action act, const struct cli_flag
 int cli_build_sync_verify(struct cli_cmd *cmd, enum cli_action act, const struct cli_flags *fl,
                           const char *name, json_t *attrs);
 
+/* Snapshot class ("snapshot", or a prefix of it from "sn"; not a schema
+ * class): add/query/modify/delete/view/manage restore/compare. pos are the
+ * arguments after the class (borrowed). 0 or -EINVAL. */
+bool cli_is_snapshot_class(const char *s);
+int cli_build_snapshot(struct cli_cmd *cmd, enum cli_action act, const struct cli_flags *fl,
+                       char *const pos[], int npos);
+
 /* A request object {"op": op} (new reference); append one to cmd's list. */
 json_t *cli_new_request(const char *op);
 void cli_add_request(struct cli_cmd *cmd, json_t *req);

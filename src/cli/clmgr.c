@@ -131,6 +131,61 @@ static int wait_for(struct cli_cmd *cmd, const char *path)
         return rc;
 }
 
+/* Snapshot FILE=: add imports the file (its text goes in the request);
+ * query writes the snapshot's text to it after the reply. */
+#define SNAPSHOT_FILE_MAX (1u << 20)
+
+static int snapshot_import(struct cli_cmd *cmd)
+{
+        json_t *req = json_array_get(cmd->requests, 0);
+        FILE *f;
+        char *buf;
+        size_t n;
+
+        if (!cmd->file || cmd->show != CLI_SHOW_SNAP_ADD)
+                return CLMGR_RC_OK;
+        f = fopen(cmd->file, "re");
+        if (!f) {
+                fprintf(stderr, "ERROR: add snapshot: FILE=%s cannot be read: %m\n", cmd->file);
+                return CLMGR_RC_INVALID;
+        }
+        buf = zalloc(SNAPSHOT_FILE_MAX + 1);
+        n = fread(buf, 1, SNAPSHOT_FILE_MAX + 1, f);
+        fclose(f);
+        if (n > SNAPSHOT_FILE_MAX || memchr(buf, 0, n)) {
+                fprintf(stderr,
+                        "ERROR: add snapshot: FILE=%s is not a snapshot text (binary, or over "
+                        "%u bytes)\n",
+                        cmd->file, SNAPSHOT_FILE_MAX);
+                free(buf);
+                return CLMGR_RC_INVALID;
+        }
+        json_object_set_new(req, "text", json_string(buf));
+        free(buf);
+        return CLMGR_RC_OK;
+}
+
+static int snapshot_export(const struct cli_cmd *cmd, json_t *reply)
+{
+        json_t *objs = json_object_get(reply, "objects");
+        const char *text = json_string_value(json_object_get(json_array_get(objs, 0), "TEXT"));
+        FILE *f;
+
+        if (!cmd->file || cmd->show != CLI_SHOW_SNAP_QUERY)
+                return CLMGR_RC_OK;
+        if (!text) {
+                fprintf(stderr, "ERROR: unexpected reply from hamrd (no snapshot text)\n");
+                return CLMGR_RC_ERROR;
+        }
+        f = fopen(cmd->file, "we");
+        if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
+                fprintf(stderr, "ERROR: query snapshot: FILE=%s cannot be written: %m\n",
+                        cmd->file);
+                return CLMGR_RC_ERROR;
+        }
+        return CLMGR_RC_OK;
+}
+
 static int run(struct cli_cmd *cmd)
 {
         const char *path = cli_client_socket_path();
@@ -150,6 +205,9 @@ static int run(struct cli_cmd *cmd)
                 json_decref(st);
                 json_decref(status_req);
         }
+        rc = snapshot_import(cmd);
+        if (rc != CLMGR_RC_OK)
+                return rc;
         json_array_foreach(cmd->requests, i, req)
         {
                 json_decref(reply);
@@ -206,6 +264,9 @@ static int run(struct cli_cmd *cmd)
                 json_decref(trep);
                 json_decref(treq);
         }
+        rc = snapshot_export(cmd, reply);
+        if (rc != CLMGR_RC_OK)
+                goto out;
         if (cli_output_reply(stdout, cmd, reply) < 0) {
                 fprintf(stderr, "ERROR: unexpected reply from hamrd\n");
                 rc = CLMGR_RC_ERROR;

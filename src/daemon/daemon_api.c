@@ -464,7 +464,8 @@ static bool is_config_edit(json_t *req)
 
         if (api_op_lookup(json_string_value(json_object_get(req, "op")), &op, err, sizeof(err)) < 0)
                 return false;
-        return op == API_OP_ADD || op == API_OP_MODIFY || op == API_OP_DELETE || op == API_OP_SYNC;
+        /* add, modify, delete, sync and the snapshot edits */
+        return (api_op_def(op)->flags & API_OP_F_MODIFIES_CONFIG) != 0;
 }
 
 /* Coordinator: a configuration edit forwarded by node `from`. Run once
@@ -549,6 +550,8 @@ bool hamrd_config_forward(hamrd_t *d, uint32_t conn, json_t *req)
                 return true;
         copy = json_deep_copy(req);
         json_object_set_new(copy, "origin_inc", json_integer((json_int_t)d->incarnation));
+        /* the node the administrator asked (a snapshot records it) */
+        json_object_set_new(copy, "origin_node", json_string(d->node_name));
         f->text = json_dumps(copy, JSON_COMPACT);
         json_decref(copy);
         /* the request id, the string's length and the text must fit one message */

@@ -9,6 +9,7 @@
 #include "common/hamr_error.h"
 #include "common/hamr_log.h"
 #include "daemon/daemon.h"
+#include "daemon/daemon_snapshot.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -26,6 +27,12 @@ static hamrd_op_fn *const handlers[] = {
     [API_OP_RG_MOVE] = hamrd_api_runtime,
     [API_OP_STATUS] = hamrd_api_status,
     [API_OP_TIMERS] = hamrd_api_runtime, /* answered by the coordinator (run_command) */
+    [API_OP_SNAPSHOT_ADD] = hamrd_op_snapshot_add,
+    [API_OP_SNAPSHOT_MODIFY] = hamrd_op_snapshot_modify,
+    [API_OP_SNAPSHOT_DELETE] = hamrd_op_snapshot_delete,
+    [API_OP_SNAPSHOT_QUERY] = hamrd_op_snapshot_query,
+    [API_OP_SNAPSHOT_RESTORE] = hamrd_op_snapshot_restore,
+    [API_OP_SNAPSHOT_COMPARE] = hamrd_op_snapshot_compare,
 };
 static_assert(N(handlers) == API_OP_COUNT, "every operation of api_ops.def needs a handler");
 
@@ -77,8 +84,9 @@ void hamrd_ops_dispatch(hamrd_t *d, uint32_t conn, json_t *req)
                 hamrd_answer_error(d, conn, CLMGR_RC_ERROR, err);
                 return;
         }
-        /* while the cluster runs, edits are serialised on the coordinator */
-        if ((op == API_OP_ADD || op == API_OP_MODIFY || op == API_OP_DELETE || op == API_OP_SYNC) &&
+        /* while the cluster runs, edits (every op that writes the
+         * configuration or snapshots) are serialised on the coordinator */
+        if ((api_op_def(op)->flags & API_OP_F_MODIFIES_CONFIG) &&
             hamrd_config_forward(d, conn, req))
                 return;
         handlers[op](d, conn, req);

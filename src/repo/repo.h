@@ -11,9 +11,10 @@
  *            writes and reads only the blocks its body needs)
  *   6 MiB    tie-breaker lease (4 KiB): {magic, version, owner, incarnation,
  *            counter, checksum}
- *   5 MiB + 4 KiB  configuration lock (4 KiB): the same record (owner may
- *            also be REPO_CFGLOCK_ANON); rest of the reserved area up to
- *            8 MiB unused
+ *   6 MiB + 4 KiB  configuration lock (4 KiB): the same record (owner may
+ *            also be REPO_CFGLOCK_ANON)
+ *   6 MiB + 128 KiB  snapshots: 30 x 64 KiB, each {magic, version, length,
+ *            checksum} + text (repo_snap_*)
  *   8 MiB    end (minimum size)
  * A config generation is written to the slot not holding the newest valid
  * generation, then fdatasync'd; a torn write fails its checksum and readers
@@ -30,6 +31,9 @@
 #define REPO_SLOT_MAX_BODY 32640u
 #define REPO_MAX_SLOTS     64
 #define REPO_CONFIG_MAX    ((1u << 20) - 4096u)
+
+#define REPO_SNAP_MAX      30u                   /* snapshots the repository holds */
+#define REPO_SNAP_TEXT_MAX ((64u << 10) - 4096u) /* bytes of one snapshot's text */
 
 typedef struct repo repo_t;
 
@@ -58,7 +62,7 @@ void repo_config_unlock(repo_t *repo);
 typedef struct repo_slot {
         uint16_t node_id;
         uint64_t incarnation;
-        uint64_t seq;          /* increases on every write */
+        uint64_t seq; /* increases on every write */
         uint64_t write_realtime_usec;
         uint32_t body_len;
         uint8_t body[REPO_SLOT_MAX_BODY];
@@ -131,3 +135,50 @@ int repo_lease_decode(const uint8_t *blk, size_t len, repo_lease_rec_t *ret);
 #define REPO_CFGLOCK_ANON 0xfffdu
 int repo_cfglock_read(repo_t *repo, repo_lease_rec_t *ret);
 int repo_cfglock_write(repo_t *repo, const repo_lease_rec_t *rec);
+
+/* Snapshots (repo_snapshot.c): REPO_SNAP_MAX areas, each one text of at most
+ * REPO_SNAP_TEXT_MAX bytes with a checksum. An area never written, cleared
+ * or torn reads as free. Not ordered by anything: callers look texts up by
+ * the name in their header (repo_snap_info_parse).
+ * read_all: one pread of the whole region; ret_texts[i] (out) is a malloc'd
+ * NUL-terminated text, or NULL for a free area; the caller frees them.
+ * write: area idx (< REPO_SNAP_MAX) gets text, then fdatasync; -EFBIG if
+ * too long. clear: area idx becomes free (header zeroed, fdatasync). */
+int repo_snap_read_all(repo_t *repo, char *ret_texts[REPO_SNAP_MAX]);
+int repo_snap_write(repo_t *repo, unsigned idx, const char *text, size_t len);
+int repo_snap_clear(repo_t *repo, unsigned idx);
+/* The pure halves (no I/O): encode text into area (out, REPO_SNAP_AREA
+ * bytes, zeroed first); decode the area (in, len bytes) into a malloc'd
+ * NUL-terminated *ret_text (out, written only on success): -ENOENT if free
+ * (all zero header), -EBADMSG if not a valid snapshot (magic, version,
+ * length, checksum, or a NUL byte in the text). */
+int repo_snap_encode(uint8_t *area, size_t len, const char *text, size_t tlen);
+int repo_snap_decode(const uint8_t *area, size_t len, char **ret_text);
+
+/* A snapshot's text starts with "# KEY=value" header lines (the first one
+ * "# hamr snapshot"), then the configuration as conf_db_format writes it.
+ * Pure helpers for it. */
+#define REPO_SNAP_NAME_MAX 64
+#define REPO_SNAP_DESC_MAX 256
+typedef struct repo_snap_info {
+        char name[REPO_SNAP_NAME_MAX + 1];
+        char description[REPO_SNAP_DESC_MAX + 1];
+        char time[32];                     /* UTC, ISO 8601 */
+        char node[REPO_SNAP_NAME_MAX + 1]; /* the node that took it */
+        uint64_t generation;               /* the configuration generation it holds */
+} repo_snap_info_t;
+
+/* Name rule: 1..REPO_SNAP_NAME_MAX of letters, digits, '_', '.', '-',
+ * starting with a letter or digit. 0, or -EINVAL with err (may be NULL)
+ * naming the value and what is allowed. */
+int repo_snap_name_check(const char *name, char *err, size_t errlen);
+/* Description rule: at most REPO_SNAP_DESC_MAX printable characters
+ * (no newline or control characters). 0 or -EINVAL with err. */
+int repo_snap_desc_check(const char *desc, char *err, size_t errlen);
+/* Reads the header lines of text (in) into *ret (out; fields missing from
+ * the header stay empty / 0) and returns the offset where the configuration
+ * starts. A text without "# hamr snapshot" first has no header (offset 0). */
+size_t repo_snap_info_parse(const char *text, repo_snap_info_t *ret);
+/* A snapshot text: info's header lines, then config (the configuration
+ * text without a snapshot header). malloc'd. */
+char *repo_snap_text_make(const repo_snap_info_t *info, const char *config);

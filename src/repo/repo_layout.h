@@ -21,6 +21,8 @@
 #define REPO_OFF_SLOTS    (4u << 20)
 #define REPO_OFF_LEASE    (REPO_OFF_SLOTS + REPO_MAX_SLOTS * REPO_SLOT_SIZE)
 #define REPO_OFF_CFGLOCK  (REPO_OFF_LEASE + REPO_BLOCK) /* configuration lock block */
+#define REPO_OFF_SNAP     ((6u << 20) + (128u << 10))   /* snapshot region */
+#define REPO_SNAP_AREA    (64u << 10)                   /* one snapshot: header block + text */
 #define REPO_OFF_END      (8u << 20)
 /* The byte range repo_config_lock covers: slots A, B and the staged area. */
 #define REPO_LOCK_START REPO_OFF_CONFIG_A
@@ -140,6 +142,33 @@ static_assert(REPO_OFF_LEASE + REPO_BLOCK <= REPO_OFF_END, "lease block inside t
 static_assert(REPO_OFF_CFGLOCK == (6u << 20) + 4096u, "config lock block right after the lease");
 static_assert(REPO_OFF_CFGLOCK % REPO_BLOCK == 0, "config lock block aligned");
 static_assert(REPO_OFF_CFGLOCK + REPO_BLOCK <= REPO_OFF_END, "config lock inside the layout");
+
+/* Snapshot region (REPO_SNAP_MAX areas of REPO_SNAP_AREA bytes from
+ * REPO_OFF_SNAP, up to the end of the minimum size: space that layout
+ * version 3 left unused and zero, so older repositories read as having no
+ * snapshots and need no new version). Each area: a header block, then the
+ * text (the snapshot's "# NAME=..." header lines and the configuration):
+ *   0  u32 magic "HSNP"
+ *   4  u32 version
+ *   8  u32 length (text bytes)
+ *   12 16 bytes BLAKE2b-128 over length || text */
+#define REPO_SNAP_MAGIC       0x48534e50u /* "HSNP" */
+#define REPO_SNAP_VERSION     1u
+#define REPO_SNAP_OFF_MAGIC   0u
+#define REPO_SNAP_OFF_VERSION 4u
+#define REPO_SNAP_OFF_LENGTH  8u
+#define REPO_SNAP_OFF_CKSUM   12u
+#define REPO_SNAP_HDR_LEN     28u
+#define REPO_SNAP_OFF_TEXT    REPO_BLOCK
+static_assert(REPO_SNAP_OFF_VERSION == REPO_SNAP_OFF_MAGIC + 4, "magic is u32");
+static_assert(REPO_SNAP_OFF_LENGTH == REPO_SNAP_OFF_VERSION + 4, "version is u32");
+static_assert(REPO_SNAP_OFF_CKSUM == REPO_SNAP_OFF_LENGTH + 4, "length is u32");
+static_assert(REPO_SNAP_HDR_LEN == REPO_SNAP_OFF_CKSUM + REPO_CKSUM_LEN, "snapshot header length");
+static_assert(REPO_SNAP_OFF_TEXT + REPO_SNAP_TEXT_MAX == REPO_SNAP_AREA, "text fills the area");
+static_assert(REPO_OFF_SNAP >= REPO_OFF_CFGLOCK + REPO_BLOCK, "snapshots after the config lock");
+static_assert(REPO_OFF_SNAP % REPO_BLOCK == 0, "snapshot region aligned");
+static_assert(REPO_OFF_SNAP + REPO_SNAP_MAX * REPO_SNAP_AREA == REPO_OFF_END,
+              "the snapshot region ends at the minimum size");
 
 /* One open repository. Immutable after repo_open except for the lock state,
  * which only the config (main) thread touches; slot and config I/O allocate

@@ -1153,7 +1153,9 @@ static void test_op_table(void **state)
         assert_int_equal(api_op_lookup("frobnicate", &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);
         assert_string_equal(err, "unknown operation \"frobnicate\"; known: add, modify, delete, "
                                  "query, sync, verify, start, stop, rg_online, rg_offline, "
-                                 "rg_move, status, timers");
+                                 "rg_move, status, timers, snapshot_add, snapshot_modify, "
+                                 "snapshot_delete, snapshot_query, snapshot_restore, "
+                                 "snapshot_compare");
         assert_int_equal(api_op_lookup("ADD", &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);
         expect_in(err, "unknown operation \"ADD\"");
         assert_int_equal(api_op_lookup(NULL, &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);
@@ -1245,6 +1247,100 @@ static void test_requests_match_op_table(void **state)
         }
 }
 
+/* The snapshot class: requests, FILE= kept for clmgr.c, errors, output. */
+static void test_snapshot(void **state)
+{
+        struct cli_cmd c;
+        json_t *rep;
+        char *out = NULL;
+        size_t len = 0;
+        FILE *f;
+
+        (void)state;
+        EXPECT_REQ("[{\"op\":\"snapshot_add\",\"name\":\"base\","
+                   "\"attrs\":{\"DESCRIPTION\":\"before upgrade\"}}]",
+                   "add", "snapshot", "base", "DESCRIPTION=\"before upgrade\"");
+        EXPECT_REQ("[{\"op\":\"snapshot_query\"}]", "query", "snapshot");
+        EXPECT_REQ("[{\"op\":\"snapshot_query\",\"name\":\"base\"}]", "ls", "sn", "base");
+        EXPECT_REQ("[{\"op\":\"snapshot_query\",\"name\":\"base\"}]", "view", "snapshot", "base");
+        EXPECT_REQ(
+            "[{\"op\":\"snapshot_modify\",\"name\":\"base\",\"attrs\":{\"DESCRIPTION\":\"x\"}}]",
+            "modify", "snapshot", "base", "description=x");
+        EXPECT_REQ("[{\"op\":\"snapshot_delete\",\"name\":\"base\"}]", "rm", "snapshot", "base");
+        EXPECT_REQ("[{\"op\":\"snapshot_restore\",\"name\":\"base\"}]", "manage", "snapshot",
+                   "restore", "base");
+        EXPECT_REQ("[{\"op\":\"snapshot_compare\",\"name\":\"a\"}]", "compare", "snapshot", "a");
+        EXPECT_REQ("[{\"op\":\"snapshot_compare\",\"name\":\"a\",\"name2\":\"b\"}]", "diff",
+                   "snapshot", "a", "b");
+
+        /* FILE=: recorded for clmgr.c (import on add, export on query), not sent */
+        assert_int_equal(PARSE(&c, "add", "snapshot", "imp", "FILE=/tmp/s.txt"), 0);
+        assert_string_equal(c.file, "/tmp/s.txt");
+        assert_int_equal(c.show, CLI_SHOW_SNAP_ADD);
+        expect_json(c.requests, "[{\"op\":\"snapshot_add\",\"name\":\"imp\"}]");
+        cli_cmd_clear(&c);
+        assert_int_equal(PARSE(&c, "query", "snapshot", "base", "FILE=/tmp/s.txt"), 0);
+        assert_string_equal(c.file, "/tmp/s.txt");
+        cli_cmd_clear(&c);
+
+        EXPECT_ERR(CLMGR_RC_MISSING, "add snapshot: a snapshot name is required", "add", "snapshot",
+                   "DESCRIPTION=x");
+        EXPECT_ERR(CLMGR_RC_INVALID,
+                   "attribute 'COLOR' is not allowed (allowed: DESCRIPTION, FILE)", "add",
+                   "snapshot", "s", "COLOR=red");
+        EXPECT_ERR(CLMGR_RC_INVALID, "attribute 'FILE' is not allowed (allowed: DESCRIPTION)",
+                   "modify", "snapshot", "s", "FILE=/x");
+        EXPECT_ERR(CLMGR_RC_MISSING, "nothing to change (allowed: DESCRIPTION)", "modify",
+                   "snapshot", "s");
+        EXPECT_ERR(CLMGR_RC_MISSING, "FILE= needs a snapshot name", "query", "snapshot", "FILE=/x");
+        EXPECT_ERR(CLMGR_RC_INVALID, "expected 'restore NAME'", "manage", "snapshot", "apply", "s");
+        EXPECT_ERR(CLMGR_RC_INVALID, "compare: class 'node' is not supported (allowed: snapshot)",
+                   "compare", "node", "n1");
+        EXPECT_ERR(CLMGR_RC_INVALID, "option -m is not valid here", "delete", "snapshot", "s", "-m",
+                   "x");
+
+        /* help */
+        assert_int_equal(PARSE(&c, "add", "snapshot", "-h"), 0);
+        assert_int_equal(c.kind, CLI_KIND_HELP);
+        f = open_memstream(&out, &len);
+        cli_output_usage(f, &c);
+        fclose(f);
+        assert_non_null(strstr(out, "clmgr manage snapshot restore <NAME>"));
+        free(out);
+        cli_cmd_clear(&c);
+
+        /* output: compare and restore print the diff */
+        assert_int_equal(PARSE(&c, "compare", "snapshot", "a"), 0);
+        rep = json_pack("{s:b, s:s, s:i}", "ok", 1, "diff", "--- a\n+++ b\n", "changes", 0);
+        f = open_memstream(&out, &len);
+        assert_int_equal(cli_output_reply(f, &c, rep), 0);
+        fclose(f);
+        assert_string_equal(out, "--- a\n+++ b\nNo differences.\n");
+        free(out);
+        json_decref(rep);
+        cli_cmd_clear(&c);
+        /* query NAME in text: the snapshot's text as is (an export) */
+        assert_int_equal(PARSE(&c, "query", "snapshot", "base"), 0);
+        rep = json_pack("{s:b, s:[{s:s, s:s}]}", "ok", 1, "objects", "NAME", "base", "TEXT",
+                        "# hamr snapshot\n# NAME=base\n[cluster c]\n");
+        f = open_memstream(&out, &len);
+        assert_int_equal(cli_output_reply(f, &c, rep), 0);
+        fclose(f);
+        assert_string_equal(out, "# hamr snapshot\n# NAME=base\n[cluster c]\n");
+        free(out);
+        cli_cmd_clear(&c);
+        /* -c: the attributes without the text */
+        assert_int_equal(PARSE(&c, "-c", "query", "snapshot", "base"), 0);
+        f = open_memstream(&out, &len);
+        assert_int_equal(cli_output_reply(f, &c, rep), 0);
+        fclose(f);
+        assert_null(strstr(out, "hamr snapshot"));
+        assert_non_null(strstr(out, "base"));
+        free(out);
+        json_decref(rep);
+        cli_cmd_clear(&c);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -1268,6 +1364,7 @@ int main(void)
             cmocka_unit_test(test_policy_words_follow_schema),
             cmocka_unit_test(test_help_from_schema),
             cmocka_unit_test(test_op_table),
+            cmocka_unit_test(test_snapshot),
             cmocka_unit_test(test_requests_match_op_table),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,7 @@
 
 #include "common/hamr_error.h"
 #include "conf/conf.h"
+#include "conf/conf_diff.h"
 
 #define KV(...)                                                                                    \
         ((const conf_kv_t[]){__VA_ARGS__}),                                                        \
@@ -1264,10 +1265,54 @@ static void test_verify_handbuilt(void **state)
         verify_fails(db, "NODES refers to node \"n2\", which does not exist");
 }
 
+/* conf_diff: objects added and removed, attributes changed, and nothing
+ * for the same configuration. */
+static void test_diff(void **state)
+{
+        static const char a_text[] =
+            "[cluster c]\nID = 7\nREPOSITORY = /r\nHEARTBEAT_FREQUENCY = 2\n"
+            "[node n1]\nID = 1\nCOMMPATH = 198.18.0.1\n"
+            "[resource_group old_rg]\nNODES = n1\n"
+            "[resource_group web_rg]\nID = 5\nNODES = n1\nFALLBACK = NFB\n";
+        static const char b_text[] =
+            "[cluster c]\nID = 7\nREPOSITORY = /r\nHEARTBEAT_FREQUENCY = 2\n"
+            "[node n1]\nID = 1\nCOMMPATH = 198.18.0.1\n"
+            "[resource_group web_rg]\nID = 5\nNODES = n1\nFALLBACK = FBHPN\n"
+            "[resource_group new_rg]\nNODES = n1\n";
+        conf_db_t *a = NULL, *b = NULL;
+        char perr[CONF_ERR_LEN];
+        size_t changes = 99;
+        char *d;
+
+        (void)state;
+        if (conf_db_parse(a_text, &a, perr, sizeof(perr)) != 0 ||
+            conf_db_parse(b_text, &b, perr, sizeof(perr)) != 0)
+                fail_msg("parse: %s", perr);
+        d = conf_diff(a, b, "A", "B", &changes);
+        assert_int_equal(changes, 3);
+        assert_non_null(strstr(d, "--- A\n+++ B\n"));
+        assert_non_null(strstr(d, "-[resource_group old_rg]\n-  NODES = n1\n"));
+        assert_non_null(
+            strstr(d, " [resource_group web_rg]\n-  FALLBACK = NFB\n+  FALLBACK = FBHPN\n"));
+        assert_non_null(strstr(d, "+[resource_group new_rg]\n+  NODES = n1\n"));
+        assert_null(strstr(d, "[cluster c]"));
+        assert_null(strstr(d, "[node n1]"));
+        /* old_rg (only in A) before new_rg (only in B) */
+        assert_true(strstr(d, "old_rg") < strstr(d, "new_rg"));
+        free(d);
+        d = conf_diff(a, a, "A", "A", &changes);
+        assert_int_equal(changes, 0);
+        assert_string_equal(d, "--- A\n+++ A\n");
+        free(d);
+        conf_db_free(a);
+        conf_db_free(b);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_class_lookup),
+            cmocka_unit_test(test_diff),
             cmocka_unit_test(test_attr_lookup),
             cmocka_unit_test(test_schema_defaults_and_flags),
             cmocka_unit_test(test_schema_enums),

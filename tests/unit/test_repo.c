@@ -960,6 +960,139 @@ static void test_work_hung(void **state)
         assert_true(W.done_ran[10]);
 }
 
+/* ------------------------------------------------------------ snapshots */
+
+#define OFF_SNAP  (6 * MIB + 128 * 1024)
+#define SNAP_AREA (64 * 1024)
+
+static void test_snap_roundtrip(void **state)
+{
+        fx_t *f = *state;
+        char *texts[REPO_SNAP_MAX];
+        char *big = malloc(REPO_SNAP_TEXT_MAX + 2);
+
+        /* a fresh (and a version-3, never written) region has no snapshots */
+        assert_int_equal(repo_snap_read_all(f->repo, texts), 0);
+        for (unsigned i = 0; i < REPO_SNAP_MAX; i++)
+                assert_null(texts[i]);
+        assert_int_equal(repo_snap_write(f->repo, 0, "first\n", 6), 0);
+        assert_int_equal(repo_snap_write(f->repo, REPO_SNAP_MAX - 1, "last\n", 5), 0);
+        memset(big, 'x', REPO_SNAP_TEXT_MAX + 1);
+        big[REPO_SNAP_TEXT_MAX + 1] = '\0';
+        assert_int_equal(repo_snap_write(f->repo, 1, big, REPO_SNAP_TEXT_MAX), 0);
+        /* too big and out of range: refused, nothing written */
+        assert_int_equal(repo_snap_write(f->repo, 2, big, REPO_SNAP_TEXT_MAX + 1), -EFBIG);
+        assert_int_equal(repo_snap_write(f->repo, REPO_SNAP_MAX, "x", 1), -EINVAL);
+        assert_int_equal(repo_snap_read_all(f->repo, texts), 0);
+        assert_string_equal(texts[0], "first\n");
+        assert_string_equal(texts[REPO_SNAP_MAX - 1], "last\n");
+        assert_int_equal(strlen(texts[1]), REPO_SNAP_TEXT_MAX);
+        assert_null(texts[2]);
+        for (unsigned i = 0; i < REPO_SNAP_MAX; i++)
+                free(texts[i]);
+        /* the config areas, slots and lease are untouched */
+        {
+                uint64_t gen;
+                char *t;
+                assert_int_equal(repo_config_read(f->repo, &gen, &t), -ENOENT);
+        }
+        assert_int_equal(repo_snap_clear(f->repo, 0), 0);
+        assert_int_equal(repo_snap_read_all(f->repo, texts), 0);
+        assert_null(texts[0]);
+        assert_string_equal(texts[REPO_SNAP_MAX - 1], "last\n");
+        for (unsigned i = 0; i < REPO_SNAP_MAX; i++)
+                free(texts[i]);
+        free(big);
+}
+
+static void test_snap_corrupt(void **state)
+{
+        fx_t *f = *state;
+        char *texts[REPO_SNAP_MAX], *t = NULL;
+        uint8_t *area = calloc(1, SNAP_AREA), b;
+        int fd;
+
+        assert_int_equal(repo_snap_write(f->repo, 3, "keep\n", 5), 0);
+        assert_int_equal(repo_snap_write(f->repo, 4, "torn\n", 5), 0);
+        /* a flipped text byte in area 4: it reads as free, area 3 stays */
+        fd = open(f->path, O_RDWR);
+        assert_true(fd >= 0);
+        assert_int_equal(pread(fd, &b, 1, OFF_SNAP + 4 * SNAP_AREA + 4096), 1);
+        b ^= 1;
+        assert_int_equal(pwrite(fd, &b, 1, OFF_SNAP + 4 * SNAP_AREA + 4096), 1);
+        close(fd);
+        assert_int_equal(repo_snap_read_all(f->repo, texts), 0);
+        assert_string_equal(texts[3], "keep\n");
+        assert_null(texts[4]);
+        for (unsigned i = 0; i < REPO_SNAP_MAX; i++)
+                free(texts[i]);
+
+        /* the pure decoder: free, bad magic, bad length, NUL in the text */
+        assert_int_equal(repo_snap_decode(area, SNAP_AREA, &t), -ENOENT);
+        assert_int_equal(repo_snap_encode(area, SNAP_AREA, "abc", 3), 0);
+        assert_int_equal(repo_snap_decode(area, SNAP_AREA, &t), 0);
+        assert_string_equal(t, "abc");
+        free(t);
+        t = NULL;
+        assert_int_equal(repo_snap_decode(area, 100, &t), -EBADMSG);
+        area[0] ^= 0xff;
+        assert_int_equal(repo_snap_decode(area, SNAP_AREA, &t), -EBADMSG);
+        area[0] ^= 0xff;
+        area[11] = 4; /* length 3 -> 4 */
+        assert_int_equal(repo_snap_decode(area, SNAP_AREA, &t), -EBADMSG);
+        assert_int_equal(repo_snap_encode(area, SNAP_AREA, "a\0b", 3), 0);
+        assert_int_equal(repo_snap_decode(area, SNAP_AREA, &t), -EBADMSG);
+        assert_null(t);
+        assert_int_equal(repo_snap_encode(area, SNAP_AREA - 1, "a", 1), -EINVAL);
+        free(area);
+}
+
+static void test_snap_text(void **state)
+{
+        repo_snap_info_t in = {.generation = 42}, out;
+        char err[256];
+        char *text;
+        size_t off;
+
+        (void)state;
+        strcpy(in.name, "before-upgrade_1.0");
+        strcpy(in.description, "a = b, with spaces");
+        strcpy(in.time, "2026-12-04T19:00:00Z");
+        strcpy(in.node, "n1");
+        text = repo_snap_text_make(&in, "# hamr configuration generation 42\n[cluster c]\n");
+        off = repo_snap_info_parse(text, &out);
+        assert_string_equal(text + off, "# hamr configuration generation 42\n[cluster c]\n");
+        assert_string_equal(out.name, in.name);
+        assert_string_equal(out.description, in.description);
+        assert_string_equal(out.time, in.time);
+        assert_string_equal(out.node, "n1");
+        assert_int_equal(out.generation, 42);
+        free(text);
+        /* a plain configuration has no header */
+        assert_int_equal(repo_snap_info_parse("[cluster c]\n", &out), 0);
+        assert_string_equal(out.name, "");
+        /* the header ends at the first line that is not "# KEY=value" */
+        off = repo_snap_info_parse("# hamr snapshot\n# NAME=a\n# note: x=y\n[c]\n", &out);
+        assert_int_equal(off, strlen("# hamr snapshot\n# NAME=a\n"));
+        assert_string_equal(out.name, "a");
+
+        assert_int_equal(repo_snap_name_check("base", err, sizeof(err)), 0);
+        assert_int_equal(repo_snap_name_check("v1.2-rc_3", err, sizeof(err)), 0);
+        assert_int_equal(repo_snap_name_check("bad/name", err, sizeof(err)), -EINVAL);
+        assert_non_null(
+            strstr(err, "snapshot: name \"bad/name\" is not allowed; allowed: 1 to 64"));
+        assert_int_equal(repo_snap_name_check("-x", NULL, 0), -EINVAL);
+        assert_int_equal(repo_snap_name_check("", NULL, 0), -EINVAL);
+        memset(err, 'a', 65);
+        err[65] = '\0';
+        assert_int_equal(repo_snap_name_check(err, NULL, 0), -EINVAL);
+        err[64] = '\0';
+        assert_int_equal(repo_snap_name_check(err, NULL, 0), 0);
+        assert_int_equal(repo_snap_desc_check("fine", err, sizeof(err)), 0);
+        assert_int_equal(repo_snap_desc_check("two\nlines", err, sizeof(err)), -EINVAL);
+        assert_non_null(strstr(err, "DESCRIPTION is not allowed; allowed: at most 256"));
+}
+
 #define T(fn)  cmocka_unit_test_setup_teardown(fn, setup, teardown)
 #define TP(fn) cmocka_unit_test_setup_teardown(fn, setup_path, teardown)
 
@@ -1132,6 +1265,9 @@ int main(void)
             T(test_cfglock_exclusion),
             T(test_cfglock_expiry),
             T(test_cfglock_no_lost_update),
+            T(test_snap_roundtrip),
+            T(test_snap_corrupt),
+            cmocka_unit_test(test_snap_text),
             cmocka_unit_test(test_work_fifo),
             cmocka_unit_test(test_work_slow_queue),
             cmocka_unit_test(test_work_hung),
