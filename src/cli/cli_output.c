@@ -467,11 +467,6 @@ int cli_output_reply(FILE *f, const struct cli_cmd *cmd, json_t *reply)
                                 fprintf(f, "Synchronization complete.\n");
                 }
                 return 0;
-        case CLI_SHOW_SNAP_ADD:
-        case CLI_SHOW_SNAP_QUERY:
-        case CLI_SHOW_SNAP_COMPARE:
-        case CLI_SHOW_SNAP_RESTORE:
-                return cli_output_snapshot(f, cmd, reply);
         case CLI_SHOW_NONE:
         default:
                 if (cmd->opts.format == CLI_FMT_JSON && cmd->wait.kind == CLI_WAIT_NONE)
@@ -584,10 +579,6 @@ static void print_help(FILE *f, const struct cli_cmd *cmd)
         if (!cls) {
                 fprintf(f, "%s: %s\n", a->name, a->help);
                 print_classes(f, a);
-                return;
-        }
-        if (cli_is_snapshot_class(cls) && !known) {
-                cli_snapshot_help(f);
                 return;
         }
         if (strcmp(a->name, "online") == 0 && rt == CLI_RT_RG)

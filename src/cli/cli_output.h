@@ -15,11 +15,6 @@ int cli_output_query(FILE *f, const struct cli_opts *o, json_t *reply);
 int cli_output_status(FILE *f, const struct cli_opts *o, json_t *status, json_t *group_filter);
 /* Prints the last reply of cmd according to cmd->show. Returns 0 or -EPROTO. */
 int cli_output_reply(FILE *f, const struct cli_cmd *cmd, json_t *reply);
-/* Prints a snapshot reply (cmd->show CLI_SHOW_SNAP_*; cli_snapshot.c).
- * Returns 0 or -EPROTO. */
-int cli_output_snapshot(FILE *f, const struct cli_cmd *cmd, json_t *reply);
-/* The help of the snapshot class (every action that takes it). */
-void cli_snapshot_help(FILE *f);
 /* Prints the action list, the class list or the help for cmd->kind. */
 void cli_output_usage(FILE *f, const struct cli_cmd *cmd);
 

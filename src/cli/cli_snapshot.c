@@ -11,6 +11,8 @@
 #include "api/api_ops.h"
 #include "cli/cli_output.h"
 #include "cli/cli_parse_build.h"
+#include "cli/cli_schema.h"
+#include "cli/cli_snapshot.h"
 #include "common/hamr_alloc.h"
 #include "common/hamr_error.h"
 
@@ -235,4 +237,19 @@ void cli_snapshot_help(FILE *f)
                    "differ from the active configuration (or from NAME2).\n"
                    "NAME: 1 to 64 letters, digits, '_', '.', '-'; DESCRIPTION: one line, at\n"
                    "most 256 characters.\n");
+}
+
+bool cli_snapshot_shows(const struct cli_cmd *cmd)
+{
+        return cmd->show == CLI_SHOW_SNAP_ADD || cmd->show == CLI_SHOW_SNAP_QUERY ||
+               cmd->show == CLI_SHOW_SNAP_COMPARE || cmd->show == CLI_SHOW_SNAP_RESTORE;
+}
+
+bool cli_snapshot_help_wanted(const struct cli_cmd *cmd)
+{
+        conf_class_t cc;
+
+        return cmd->kind == CLI_KIND_HELP && cmd->action && strcmp(cmd->action, "status") != 0 &&
+               cli_is_snapshot_class(cmd->class_name) &&
+               cli_class_lookup(cmd->class_name, CLI_CLASSES_ALL, &cc) != 0;
 }

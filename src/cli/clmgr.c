@@ -10,6 +10,7 @@
 #include "cli/cli_client.h"
 #include "cli/cli_output.h"
 #include "cli/cli_parse.h"
+#include "cli/cli_snapshot.h"
 #include "common/hamr_alloc.h"
 #include "common/hamr_error.h"
 
@@ -267,7 +268,8 @@ static int run(struct cli_cmd *cmd)
         rc = snapshot_export(cmd, reply);
         if (rc != CLMGR_RC_OK)
                 goto out;
-        if (cli_output_reply(stdout, cmd, reply) < 0) {
+        if ((cli_snapshot_shows(cmd) ? cli_output_snapshot(stdout, cmd, reply)
+                                     : cli_output_reply(stdout, cmd, reply)) < 0) {
                 fprintf(stderr, "ERROR: unexpected reply from hamrd\n");
                 rc = CLMGR_RC_ERROR;
                 goto out;
@@ -293,7 +295,10 @@ int main(int argc, char *argv[])
         }
         cli_client_log_invocation(argc, argv, cmd.opts.trans_id);
         if (cmd.kind != CLI_KIND_RUN) {
-                cli_output_usage(stdout, &cmd);
+                if (cli_snapshot_help_wanted(&cmd))
+                        cli_snapshot_help(stdout);
+                else
+                        cli_output_usage(stdout, &cmd);
                 rc = CLMGR_RC_OK;
                 goto out;
         }

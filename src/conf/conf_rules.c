@@ -20,6 +20,16 @@ static const char *value_of(const conf_object_t *o, const char *attr)
         return a >= 0 ? o->values[a] : NULL;
 }
 
+/* The value, or the schema's default when unset. */
+static const char *value_or_default(const conf_object_t *o, const char *attr)
+{
+        int a = conf_attr_index(o->cls, attr);
+
+        if (a < 0)
+                return NULL;
+        return o->values[a] ? o->values[a] : conf_class_def(o->cls)->attrs[a].def;
+}
+
 /* The date fields, in order, and which REPEATS values use each. */
 static const struct {
         const char *attr;
@@ -66,7 +76,7 @@ void conf_timer_infer_repeats(char **values)
 
 static int check_timer(const conf_object_t *o, const char *lb, char *err, size_t errlen)
 {
-        const char *rs = conf_object_get(o, "REPEATS");
+        const char *rs = value_or_default(o, "REPEATS");
         int r = conf_enum_value(o->cls, conf_attr_index(o->cls, "REPEATS"), rs ? rs : "");
         const char *y = value_of(o, "YEAR"), *m = value_of(o, "MONTH"),
                    *d = value_of(o, "DAY_OF_MONTH");
@@ -121,7 +131,7 @@ int conf_object_check_rules(const conf_object_t *obj, char *err, size_t errlen)
         if (obj->cls == CONF_CLASS_FALLBACK_TIMER)
                 return check_timer(obj, lb, err, errlen);
         if (obj->cls == CONF_CLASS_RESOURCE_GROUP && value_of(obj, "FALLBACK_AT")) {
-                const char *fb = conf_object_get(obj, "FALLBACK");
+                const char *fb = value_or_default(obj, "FALLBACK");
 
                 if (fb && strcasecmp(fb, "FBHPN") != 0) {
                         conf_errf(err, errlen,

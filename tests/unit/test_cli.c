@@ -14,6 +14,7 @@
 
 #include "api/api_ops.h"
 #include "cli/cli_output.h"
+#include "cli/cli_snapshot.h"
 #include "cli/cli_parse.h"
 #include "cli/cli_schema.h"
 #include "common/hamr_error.h"
@@ -1302,8 +1303,9 @@ static void test_snapshot(void **state)
         /* help */
         assert_int_equal(PARSE(&c, "add", "snapshot", "-h"), 0);
         assert_int_equal(c.kind, CLI_KIND_HELP);
+        assert_true(cli_snapshot_help_wanted(&c));
         f = open_memstream(&out, &len);
-        cli_output_usage(f, &c);
+        cli_snapshot_help(f);
         fclose(f);
         assert_non_null(strstr(out, "clmgr manage snapshot restore <NAME>"));
         free(out);
@@ -1313,7 +1315,8 @@ static void test_snapshot(void **state)
         assert_int_equal(PARSE(&c, "compare", "snapshot", "a"), 0);
         rep = json_pack("{s:b, s:s, s:i}", "ok", 1, "diff", "--- a\n+++ b\n", "changes", 0);
         f = open_memstream(&out, &len);
-        assert_int_equal(cli_output_reply(f, &c, rep), 0);
+        assert_true(cli_snapshot_shows(&c));
+        assert_int_equal(cli_output_snapshot(f, &c, rep), 0);
         fclose(f);
         assert_string_equal(out, "--- a\n+++ b\nNo differences.\n");
         free(out);
@@ -1324,7 +1327,8 @@ static void test_snapshot(void **state)
         rep = json_pack("{s:b, s:[{s:s, s:s}]}", "ok", 1, "objects", "NAME", "base", "TEXT",
                         "# hamr snapshot\n# NAME=base\n[cluster c]\n");
         f = open_memstream(&out, &len);
-        assert_int_equal(cli_output_reply(f, &c, rep), 0);
+        assert_true(cli_snapshot_shows(&c));
+        assert_int_equal(cli_output_snapshot(f, &c, rep), 0);
         fclose(f);
         assert_string_equal(out, "# hamr snapshot\n# NAME=base\n[cluster c]\n");
         free(out);
@@ -1332,7 +1336,8 @@ static void test_snapshot(void **state)
         /* -c: the attributes without the text */
         assert_int_equal(PARSE(&c, "-c", "query", "snapshot", "base"), 0);
         f = open_memstream(&out, &len);
-        assert_int_equal(cli_output_reply(f, &c, rep), 0);
+        assert_true(cli_snapshot_shows(&c));
+        assert_int_equal(cli_output_snapshot(f, &c, rep), 0);
         fclose(f);
         assert_null(strstr(out, "hamr snapshot"));
         assert_non_null(strstr(out, "base"));
