@@ -4,6 +4,8 @@
 
 #include <stdio.h>
 
+#include "plan/plan_why.h"
+
 #define BIT(id)      (UINT64_C(1) << (id))
 #define SEC_PER_DAY  86400
 #define MAX_YEARS    9 /* 29 February: at most 8 years apart (2096, 2104) */

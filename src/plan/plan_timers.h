@@ -7,7 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "plan/plan.h"
+#include "plan/plan_types.h"
+#include "rgm/rgm.h"
 
 /* The first occurrence of timer t strictly after `after` (local seconds),
  * or 0 if there is none (REPEATS=once in the past). Monthly on a day some
