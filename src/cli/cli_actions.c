@@ -105,6 +105,12 @@ static const struct cli_action_def action_table[CLI_ACT_COUNT] = {
                          .extra = snapshot_extra,
                          .help = "differences between a snapshot and the active configuration "
                                  "(hamr extension)"},
+    [CLI_ACT_WHY] = {.name = "why",
+                     .aliases = no_names,
+                     .classes = RG_ONLY,
+                     .extra = no_names,
+                     .help = "why a resource group is where it is, with the causes recorded "
+                             "(hamr extension)"},
 };
 
 const struct cli_action_def *cli_actions(size_t *ret_n)

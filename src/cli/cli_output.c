@@ -433,9 +433,37 @@ static void print_warnings(FILE *f, json_t *reply)
             fprintf(f, "WARNING: %s\n", json_string_value(w));
 }
 
+/* clmgr why resource_group: the planner's reason and the causes recorded. */
+static int print_why(FILE *f, const struct cli_opts *o, json_t *reply)
+{
+        const char *target = str_or(reply, "TARGET", "");
+        size_t i;
+        json_t *e;
+
+        if (o->format == CLI_FMT_JSON) {
+                print_json(f, reply);
+                return 0;
+        }
+        fprintf(f, "Resource group %s: %s%s\n", str_or(reply, "GROUP", "?"),
+                *target ? "target node " : "no target node (offline)", target);
+        fprintf(f, "Why: %s\n", str_or(reply, "REASON", "?"));
+        if (json_array_size(json_object_get(reply, "HISTORY")) == 0) {
+                fprintf(f, "No cause recorded since %s (the coordinator's history).\n",
+                        str_or(reply, "SINCE", "?"));
+                return 0;
+        }
+        fprintf(f, "Causes recorded by the coordinator since %s (local time):\n",
+                str_or(reply, "SINCE", "?"));
+        json_array_foreach(json_object_get(reply, "HISTORY"), i, e)
+            fprintf(f, "  %s  %s\n", str_or(e, "TIME", "?"), str_or(e, "EVENT", "?"));
+        return 0;
+}
+
 int cli_output_reply(FILE *f, const struct cli_cmd *cmd, json_t *reply)
 {
         switch (cmd->show) {
+        case CLI_SHOW_WHY:
+                return print_why(f, &cmd->opts, reply);
         case CLI_SHOW_QUERY:
                 return cli_output_query(f, &cmd->opts, reply);
         case CLI_SHOW_STATUS:

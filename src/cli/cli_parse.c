@@ -276,6 +276,11 @@ static int dispatch(struct cli_cmd *cmd, enum cli_action act, const struct cli_f
                 if (r == 0)
                         r = cli_build_rg(cmd, act, fl, name, attrs);
                 break;
+        case CLI_ACT_WHY:
+                r = cli_check_class(cmd, act);
+                if (r == 0)
+                        r = cli_build_why(cmd, fl, name, attrs);
+                break;
         default:
                 r = cli_build_sync_verify(cmd, act, fl, name, attrs);
                 break;

@@ -45,6 +45,7 @@ enum cli_show {
         CLI_SHOW_SNAP_QUERY,   /* reply {"objects":[...]}, one with TEXT when named */
         CLI_SHOW_SNAP_COMPARE, /* reply {"diff","changes"} */
         CLI_SHOW_SNAP_RESTORE, /* reply {"name","generation","diff","changes"} */
+        CLI_SHOW_WHY,          /* reply {"GROUP","TARGET","REASON","HISTORY",...} */
 };
 
 enum cli_wait_kind {

@@ -303,6 +303,27 @@ err:
         return r;
 }
 
+int cli_build_why(struct cli_cmd *cmd, const struct cli_flags *fl, const char *name, json_t *attrs)
+{
+        json_t *req;
+        int r = cli_reject_flags(cmd, fl, "", "why resource_group");
+
+        if (r < 0)
+                return r;
+        if (!name || !*name || strchr(name, ','))
+                return cli_fail(cmd, CLMGR_RC_MISSING,
+                                "why resource_group: one resource group name is required");
+        if (json_object_size(attrs) > 0)
+                return cli_fail(cmd, CLMGR_RC_INVALID,
+                                "why resource_group: attribute '%s' is not allowed (allowed: none)",
+                                json_object_iter_key(json_object_iter(attrs)));
+        req = cli_new_request(api_op_name(API_OP_WHY));
+        json_object_set_new(req, "group", json_string(name));
+        cli_add_request(cmd, req);
+        cmd->show = CLI_SHOW_WHY;
+        return 0;
+}
+
 int cli_build_rg(struct cli_cmd *cmd, enum cli_action act, const struct cli_flags *fl,
                  const char *name, json_t *attrs)
 {

@@ -15,6 +15,7 @@ void coord_init(coord_t *c)
 {
         memset(c, 0, sizeof(*c));
         plan_memory_init(&c->mem);
+        coord_history_init(&c->hist);
         c->arr_switch = PLAN_NONE;
         c->next_wakeup = USEC_INFINITY;
 }
@@ -39,6 +40,17 @@ static void adopt_view(cstate_t *cs, const memb_t *m)
         k->targets_valid = false;
         k->stable = false;
         cs->have_ctl = true;
+}
+
+int64_t coord_wall_local_ms(void)
+{
+        struct timespec ts;
+        struct tm tm;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        if (!localtime_r(&ts.tv_sec, &tm))
+                tm.tm_gmtoff = 0;
+        return ((int64_t)ts.tv_sec + (int64_t)tm.tm_gmtoff) * 1000 + ts.tv_nsec / 1000000;
 }
 
 int64_t coord_wall_local(void)
@@ -166,14 +178,18 @@ bool coord_update(coord_t *c, const memb_t *m, cstate_t *cs, const hamr_config_t
 {
         c->arr_switch = PLAN_NONE;
         c->next_wakeup = USEC_INFINITY;
-        if (!cfg || !memb_is_coordinator(m, now) || !m->have_view || m->view.coord != m->self)
+        if (!cfg || !memb_is_coordinator(m, now) || !m->have_view || m->view.coord != m->self) {
+                if (c->hist.since_ms) /* a later coordination starts a new history */
+                        coord_history_init(&c->hist);
                 return false;
+        }
         adopt_view(cs, m);
         coord_snapshot(&c->in, m, cs, cfg, now);
         memcpy(&c->in.mem, &c->mem, sizeof(c->in.mem));
         c->in.repo_bad = c->repo_bad;
         plan(&c->in, &c->out);
         log_changes(c, cfg);
+        coord_history_record(&c->hist, &c->in, &c->out, coord_wall_local_ms());
         memcpy(&cs->ctl, &c->out.ctl, sizeof(cs->ctl));
         memcpy(&c->mem, &c->out.mem, sizeof(c->mem));
         c->arr_switch = c->out.arr_switch;

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "conf/conf.h"
+#include "coord/coord_why.h"
 #include "cstate/cstate.h"
 #include "memb/memb.h"
 #include "plan/plan.h"
@@ -26,6 +27,7 @@ typedef struct coord {
         usec_t next_wakeup;
         plan_input_t in;   /* the last snapshot */
         plan_output_t out; /* the last decision, with its decision log */
+        coord_history_t hist; /* what changed, when (clmgr why) */
 } coord_t;
 
 /* Initial state: no stop recorded, no target change pending, no timer. */
@@ -60,6 +62,8 @@ json_t *coord_timers_json(const coord_t *c, const hamr_config_t *cfg);
 /* The coordinator's local wall clock for the planner (plan_input_t.wall):
  * seconds since 1970-01-01 00:00 local (time + UTC offset). */
 int64_t coord_wall_local(void);
+/* The same in milliseconds (the decision history's clock). */
+int64_t coord_wall_local_ms(void);
 
 /* Apply a runtime request (op start|stop|rg_online|rg_offline|rg_move, see
  * docs/control-protocol.md) to cs->ctl. Returns 0, or a negative HAMR_E code

@@ -277,6 +277,14 @@ static json_t *run_command(hamrd_t *d, json_t *req)
 
         if (op && !strcmp(op, "timers")) /* read-only: the planner's last decision */
                 return coord_timers_json(&d->coord, d->cfg);
+        if (op && !strcmp(op, "why")) { /* read-only: the decision history */
+                json_t *ans = coord_why_json(&d->coord.hist, &d->coord.out, d->cfg,
+                                             json_string_value(json_object_get(req, "group")), err,
+                                             sizeof(err));
+                return ans ? ans
+                           : json_pack("{s:b, s:s, s:i}", "ok", 0, "error", err, "rc",
+                                       CLMGR_RC_NOT_FOUND);
+        }
         r = coord_command(&d->coord, d->memb, d->cs, d->cfg, req, err, sizeof(err));
 
         if (r < 0)

@@ -27,6 +27,7 @@ static hamrd_op_fn *const handlers[] = {
     [API_OP_RG_MOVE] = hamrd_api_runtime,
     [API_OP_STATUS] = hamrd_api_status,
     [API_OP_TIMERS] = hamrd_api_runtime, /* answered by the coordinator (run_command) */
+    [API_OP_WHY] = hamrd_api_runtime,    /* answered by the coordinator (run_command) */
     [API_OP_SNAPSHOT_ADD] = hamrd_op_snapshot_add,
     [API_OP_SNAPSHOT_MODIFY] = hamrd_op_snapshot_modify,
     [API_OP_SNAPSHOT_DELETE] = hamrd_op_snapshot_delete,

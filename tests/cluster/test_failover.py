@@ -37,6 +37,21 @@ def test_crash_owner_fails_over_to_next_node(cluster, s1):
         states = {n["NAME"]: n["STATE"] for n in st["nodes"]}
         assert states["n1"] == "DOWN"
     assert owner == "n2"
+    # clmgr why (hamr extension), asked on n3 and answered by the coordinator:
+    # where the group is, the planner's reason, and the chain of causes
+    why = cluster.clmgr("n3", "why", "resource_group", WEB).stdout
+    print(why)
+    assert "Resource group web_rg: target node n2" in why, why
+    lines = why.splitlines()
+    gone = [i for i, ln in enumerate(lines) if "node n1 " in ln and
+            ("left the cluster view" in ln or "was not in the cluster view" in ln)]
+    moved = [i for i, ln in enumerate(lines) if "web_rg: target " in ln and ln.endswith(
+             "-> n2 (fallover to next priority node)")]
+    assert gone and moved and gone[0] < moved[-1], why
+    js = json.loads(cluster.clmgr("n2", "-j", "why", "resource_group", WEB).stdout)
+    assert js["TARGET"] == "n2" and js["HISTORY"], js
+    r = cluster.clmgr("n2", "why", "resource_group", "no_such_rg", check=False)
+    assert r.returncode != 0 and "no_such_rg" in r.stderr + r.stdout
     restore(cluster)
 
 

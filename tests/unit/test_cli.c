@@ -1140,12 +1140,14 @@ static void test_op_table(void **state)
                 assert_string_equal(api_op_name(op), def->name);
                 assert_non_null(def->help);
                 /* read-only ops neither edit the configuration nor need quorum; only
-                 * "timers" (the planner's pending timers) goes to the coordinator */
+                 * "timers" and "why" (the planner's timers and history) go to the
+                 * coordinator */
                 if (def->flags & API_OP_F_READ_ONLY)
-                        assert_int_equal(def->flags &
-                                             (API_OP_F_MODIFIES_CONFIG | API_OP_F_NEEDS_QUORUM |
-                                              (i == API_OP_TIMERS ? 0 : API_OP_F_COORD_ONLY)),
-                                         0);
+                        assert_int_equal(
+                            def->flags &
+                                (API_OP_F_MODIFIES_CONFIG | API_OP_F_NEEDS_QUORUM |
+                                 (i == API_OP_TIMERS || i == API_OP_WHY ? 0 : API_OP_F_COORD_ONLY)),
+                            0);
                 else
                         assert_int_not_equal(
                             def->flags & (API_OP_F_MODIFIES_CONFIG | API_OP_F_COORD_ONLY), 0);
@@ -1154,7 +1156,7 @@ static void test_op_table(void **state)
         assert_int_equal(api_op_lookup("frobnicate", &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);
         assert_string_equal(err, "unknown operation \"frobnicate\"; known: add, modify, delete, "
                                  "query, sync, verify, start, stop, rg_online, rg_offline, "
-                                 "rg_move, status, timers, snapshot_add, snapshot_modify, "
+                                 "rg_move, status, timers, why, snapshot_add, snapshot_modify, "
                                  "snapshot_delete, snapshot_query, snapshot_restore, "
                                  "snapshot_compare");
         assert_int_equal(api_op_lookup("ADD", &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);
@@ -1249,6 +1251,46 @@ static void test_requests_match_op_table(void **state)
 }
 
 /* The snapshot class: requests, FILE= kept for clmgr.c, errors, output. */
+static void test_why(void **state)
+{
+        struct cli_cmd c;
+        json_t *rep;
+        char *out = NULL;
+        size_t len = 0;
+        FILE *f;
+
+        (void)state;
+        EXPECT_REQ("[{\"op\":\"why\",\"group\":\"web_rg\"}]", "why", "resource_group", "web_rg");
+        EXPECT_REQ("[{\"op\":\"why\",\"group\":\"web_rg\"}]", "why", "rg", "web_rg");
+        EXPECT_ERR(CLMGR_RC_MISSING, "one resource group name is required", "why",
+                   "resource_group");
+        EXPECT_ERR(CLMGR_RC_MISSING, "one resource group name is required", "why", "resource_group",
+                   "a,b");
+        EXPECT_ERR(CLMGR_RC_INVALID, "attribute 'NODE' is not allowed (allowed: none)", "why",
+                   "resource_group", "a", "NODE=n1");
+        EXPECT_ERR(CLMGR_RC_INVALID, "why: class 'node' is not supported (allowed: resource_group",
+                   "why", "node", "n1");
+
+        assert_int_equal(PARSE(&c, "why", "resource_group", "web_rg"), 0);
+        rep =
+            json_pack("{s:b, s:s, s:s, s:s, s:s, s:s, s:[{s:s, s:s}]}", "ok", 1, "GROUP", "web_rg",
+                      "TARGET", "n2", "CODE", "STAY", "REASON", "online on current node", "SINCE",
+                      "2026-12-05 07:00:00.000", "HISTORY", "TIME", "2026-12-05 07:01:00.250",
+                      "EVENT", "web_rg: target n1 -> n2 (fallover to next priority node)");
+        f = open_memstream(&out, &len);
+        assert_int_equal(cli_output_reply(f, &c, rep), 0);
+        fclose(f);
+        assert_string_equal(out, "Resource group web_rg: target node n2\n"
+                                 "Why: online on current node\n"
+                                 "Causes recorded by the coordinator since 2026-12-05 "
+                                 "07:00:00.000 (local time):\n"
+                                 "  2026-12-05 07:01:00.250  web_rg: target n1 -> n2 (fallover to "
+                                 "next priority node)\n");
+        free(out);
+        json_decref(rep);
+        cli_cmd_clear(&c);
+}
+
 static void test_snapshot(void **state)
 {
         struct cli_cmd c;
@@ -1370,6 +1412,7 @@ int main(void)
             cmocka_unit_test(test_help_from_schema),
             cmocka_unit_test(test_op_table),
             cmocka_unit_test(test_snapshot),
+            cmocka_unit_test(test_why),
             cmocka_unit_test(test_requests_match_op_table),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
