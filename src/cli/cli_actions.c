@@ -111,6 +111,12 @@ static const struct cli_action_def action_table[CLI_ACT_COUNT] = {
                      .extra = no_names,
                      .help = "why a resource group is where it is, with the causes recorded "
                              "(hamr extension)"},
+    [CLI_ACT_SIMULATE] = {.name = "simulate",
+                          .aliases = no_names,
+                          .classes = 0,
+                          .extra = no_names,
+                          .help = "what would happen after node_down, node_up, network_down NODE "
+                                  "or rg_move RG NODE; changes nothing (hamr extension)"},
 };
 
 const struct cli_action_def *cli_actions(size_t *ret_n)

@@ -19,9 +19,10 @@ enum cli_action {
         CLI_ACT_VERIFY,
         CLI_ACT_STATUS,
         CLI_ACT_VIEW,
-        CLI_ACT_MANAGE,  /* manage snapshot restore NAME */
-        CLI_ACT_COMPARE, /* compare snapshot NAME [NAME2] (hamr extension) */
-        CLI_ACT_WHY,     /* why resource_group NAME (hamr extension) */
+        CLI_ACT_MANAGE,   /* manage snapshot restore NAME */
+        CLI_ACT_COMPARE,  /* compare snapshot NAME [NAME2] (hamr extension) */
+        CLI_ACT_WHY,      /* why resource_group NAME (hamr extension) */
+        CLI_ACT_SIMULATE, /* simulate EVENT NODE | simulate rg_move RG NODE (hamr extension) */
         CLI_ACT_COUNT
 };
 

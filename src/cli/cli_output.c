@@ -459,9 +459,51 @@ static int print_why(FILE *f, const struct cli_opts *o, json_t *reply)
         return 0;
 }
 
+/* clmgr simulate: what the planner would do, group by group. */
+static int print_simulate(FILE *f, const struct cli_opts *o, json_t *reply)
+{
+        size_t i;
+        json_t *e;
+
+        if (o->format == CLI_FMT_JSON) {
+                print_json(f, reply);
+                return 0;
+        }
+        fprintf(f, "Simulated %s %s%s%s (nothing is changed):\n", str_or(reply, "EVENT", "?"),
+                json_object_get(reply, "GROUP") ? str_or(reply, "GROUP", "") : "",
+                json_object_get(reply, "GROUP") ? " " : "", str_or(reply, "NODE", "?"));
+        if (!json_is_true(json_object_get(reply, "QUORUM"))) {
+                fprintf(f, "  the view would have no quorum: no group would move (those on the "
+                           "remaining nodes stay, the others wait)\n");
+                return 0;
+        }
+        json_array_foreach(json_object_get(reply, "GROUPS"), i, e)
+        {
+                const char *b = str_or(e, "BEFORE", ""), *a = str_or(e, "AFTER", "");
+                fprintf(f, "  %s: %s -> %s (%s)\n", str_or(e, "GROUP", "?"), *b ? b : "offline",
+                        *a ? a : "offline", str_or(e, "REASON", "?"));
+        }
+        if (json_integer_value(json_object_get(reply, "MORE")) > 0)
+                fprintf(f, "  ... and %" JSON_INTEGER_FORMAT " more groups would move\n",
+                        json_integer_value(json_object_get(reply, "MORE")));
+        if (json_integer_value(json_object_get(reply, "UNCHANGED")) > 0)
+                fprintf(f, "  %" JSON_INTEGER_FORMAT " group(s) would stay where they are\n",
+                        json_integer_value(json_object_get(reply, "UNCHANGED")));
+        json_array_foreach(json_object_get(reply, "NODES"), i, e) if (json_is_string(e))
+            fprintf(f, "  %s\n", json_string_value(e));
+        fprintf(f, "%s\n",
+                json_is_true(json_object_get(reply, "SETTLED"))
+                    ? "The cluster would be STABLE again."
+                    : "The planner would still be waiting (a timer, or a node "
+                      "that cannot settle).");
+        return 0;
+}
+
 int cli_output_reply(FILE *f, const struct cli_cmd *cmd, json_t *reply)
 {
         switch (cmd->show) {
+        case CLI_SHOW_SIMULATE:
+                return print_simulate(f, &cmd->opts, reply);
         case CLI_SHOW_WHY:
                 return print_why(f, &cmd->opts, reply);
         case CLI_SHOW_QUERY:
@@ -545,6 +587,18 @@ static void print_main_usage(FILE *f)
 
 static void print_classes(FILE *f, const struct cli_action_def *a)
 {
+        if (strcmp(a->name, "simulate") == 0) { /* events, not classes */
+                fprintf(
+                    f,
+                    "usage: clmgr simulate node_down|node_up|network_down <NODE>\n"
+                    "       clmgr simulate rg_move <RG> <NODE>\n\n"
+                    "Runs the planner on the live cluster state (asked of the coordinator) with\n"
+                    "the event applied and prints where every group would end up, and why.\n"
+                    "Changes nothing. It assumes every start and stop succeeds, a surviving\n"
+                    "half of an even cluster wins the tie-breaker lease, and a downed node\n"
+                    "stays down.\n");
+                return;
+        }
         fprintf(f, "usage: clmgr %s <CLASS> ...\n\nCLASSes for \"%s\":\n", a->name, a->name);
         for (int c = 0; c < CONF_CLASS_COUNT; c++) {
                 const conf_class_def_t *cd = conf_class_def((conf_class_t)c);

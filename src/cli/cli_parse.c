@@ -352,6 +352,13 @@ int cli_parse(int argc, char *const argv[], struct cli_cmd *cmd)
                         r = build_status(cmd, pos + 1, npos - 1);
                 goto out;
         }
+        if (act == CLI_ACT_SIMULATE) {
+                if (fl.help)
+                        cmd->kind = CLI_KIND_HELP;
+                else
+                        r = cli_build_simulate(cmd, &fl, pos + 1, npos - 1);
+                goto out;
+        }
         if (npos < 2) {
                 cmd->kind = fl.help ? CLI_KIND_HELP : CLI_KIND_LIST_CLASSES;
                 goto out;

@@ -46,6 +46,7 @@ enum cli_show {
         CLI_SHOW_SNAP_COMPARE, /* reply {"diff","changes"} */
         CLI_SHOW_SNAP_RESTORE, /* reply {"name","generation","diff","changes"} */
         CLI_SHOW_WHY,          /* reply {"GROUP","TARGET","REASON","HISTORY",...} */
+        CLI_SHOW_SIMULATE,     /* reply {"EVENT","NODE","GROUPS","NODES",...} */
 };
 
 enum cli_wait_kind {

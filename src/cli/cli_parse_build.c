@@ -324,6 +324,46 @@ int cli_build_why(struct cli_cmd *cmd, const struct cli_flags *fl, const char *n
         return 0;
 }
 
+int cli_build_simulate(struct cli_cmd *cmd, const struct cli_flags *fl, char *const pos[], int npos)
+{
+        static const char *const events[] = {"node_down", "node_up", "network_down", "rg_move"};
+        const char *event = NULL, *group = NULL, *node = NULL;
+        json_t *req;
+        int r = cli_reject_flags(cmd, fl, "", "simulate"), want;
+
+        if (r < 0)
+                return r;
+        for (size_t k = 0; npos > 0 && k < sizeof(events) / sizeof(events[0]); k++)
+                if (!strcasecmp(pos[0], events[k]))
+                        event = events[k];
+        if (!event)
+                return cli_fail(cmd, npos > 0 ? CLMGR_RC_INVALID : CLMGR_RC_MISSING,
+                                "simulate: %s%s%s (allowed: node_down NODE, node_up NODE, "
+                                "network_down NODE, rg_move RG NODE)",
+                                npos > 0 ? "event '" : "an event is required",
+                                npos > 0 ? pos[0] : "", npos > 0 ? "' is not supported" : "");
+        want = strcmp(event, "rg_move") == 0 ? 3 : 2;
+        if (want == 3 && npos >= 2)
+                group = pos[1];
+        if (npos >= want)
+                node =
+                    strncasecmp(pos[want - 1], "NODE=", 5) == 0 ? pos[want - 1] + 5 : pos[want - 1];
+        if (npos > want)
+                return cli_fail(cmd, CLMGR_RC_INVALID, "simulate %s: unexpected argument '%s'",
+                                event, pos[want]);
+        if (!node || !*node || strchr(node, '=') || (group && strchr(group, '=')))
+                return cli_fail(cmd, CLMGR_RC_MISSING, "simulate %s: expected %s", event,
+                                want == 3 ? "rg_move RG NODE" : "a node name");
+        req = cli_new_request(api_op_name(API_OP_SIMULATE));
+        json_object_set_new(req, "event", json_string(event));
+        json_object_set_new(req, "node", json_string(node));
+        if (group)
+                json_object_set_new(req, "group", json_string(group));
+        cli_add_request(cmd, req);
+        cmd->show = CLI_SHOW_SIMULATE;
+        return 0;
+}
+
 int cli_build_rg(struct cli_cmd *cmd, enum cli_action act, const struct cli_flags *fl,
                  const char *name, json_t *attrs)
 {

@@ -14,8 +14,11 @@ int cli_build_start_stop(struct cli_cmd *cmd, enum cli_action act, enum cli_rt_c
 int cli_build_rg(struct cli_cmd *cmd, enum cli_action act, const struct cli_flags *fl,
                  const char *name, json_t *attrs);
 /* why resource_group NAME (hamr extension): one group, no attributes. */
-int cli_build_why(struct cli_cmd *cmd, const struct cli_flags *fl, const char *name,
-                  json_t *attrs);
+int cli_build_why(struct cli_cmd *cmd, const struct cli_flags *fl, const char *name, json_t *attrs);
+/* simulate EVENT NODE, simulate rg_move RG NODE|NODE=n (hamr extension);
+ * pos are the arguments after the action. */
+int cli_build_simulate(struct cli_cmd *cmd, const struct cli_flags *fl, char *const pos[],
+                       int npos);
 int cli_build_sync_verify(struct cli_cmd *cmd, enum cli_action act, const struct cli_flags *fl,
                           const char *name, json_t *attrs);
 

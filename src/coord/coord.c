@@ -492,20 +492,8 @@ int coord_command(coord_t *c, const memb_t *m, cstate_t *cs, const hamr_config_t
                         if (!strcmp(op, "rg_offline")) {
                                 ctl->admin = RGM_ADMIN_OFFLINE;
                         } else if (!strcmp(op, "rg_online") || !strcmp(op, "rg_move")) {
-                                const conf_rg_t *rg = &cfg->rgs[groups[k]];
-                                ctl->admin = RGM_ADMIN_AUTO;
-                                if (nidx >= 0 && rg->nnodes > 0 &&
-                                    rg->nodes[0] == cfg->nodes[nidx].id) {
-                                        /* to the highest-priority node: a
-                                         * one-shot move that clears the
-                                         * priority override location */
-                                        ctl->pol_node = RGM_NO_NODE;
-                                        ctl->move_node = (uint16_t)cfg->nodes[nidx].id;
-                                } else if (nidx >= 0) {
-                                        ctl->pol_node = (uint16_t)cfg->nodes[nidx].id;
-                                        ctl->move_node = RGM_NO_NODE;
-                                }
-                                ctl->started = true;
+                                rgm_ctl_move(ctl, &cfg->rgs[groups[k]],
+                                             nidx >= 0 ? (int)cfg->nodes[nidx].id : -1);
                         } else {
                                 snprintf(err, errlen, "unknown operation \"%s\"", op);
                                 return -HAMR_E_BAD_VALUE;

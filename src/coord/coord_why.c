@@ -114,7 +114,7 @@ void coord_wall_ms_format(int64_t wall_ms, char *buf, size_t len)
                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(wall_ms % 1000));
 }
 
-static const char *node_name(const hamr_config_t *cfg, int id)
+const char *coord_node_name(const hamr_config_t *cfg, int id)
 {
         int n = id >= 0 ? hamr_config_node_by_id(cfg, (uint32_t)id) : -1;
         return n >= 0 ? cfg->nodes[n].name : id >= 0 ? "(a removed node)" : "none";
@@ -138,16 +138,17 @@ static bool concerns(const coord_event_t *e, const conf_rg_t *rg)
 static void event_text(const coord_event_t *e, const hamr_config_t *cfg, const conf_rg_t *rg,
                        char *buf, size_t len)
 {
-        const char *n = node_name(cfg, e->node);
+        const char *n = coord_node_name(cfg, e->node);
 
         switch (e->kind) {
         case COORD_EV_TARGET:
                 if (e->node < 0)
                         snprintf(buf, len, "%s: target %s -> none (%s)", rg->name,
-                                 node_name(cfg, e->prev), plan_why_str((plan_why_t)e->code));
+                                 coord_node_name(cfg, e->prev), plan_why_str((plan_why_t)e->code));
                 else
                         snprintf(buf, len, "%s: target %s -> %s (%s)", rg->name,
-                                 node_name(cfg, e->prev), n, plan_why_str((plan_why_t)e->code));
+                                 coord_node_name(cfg, e->prev), n,
+                                 plan_why_str((plan_why_t)e->code));
                 break;
         case COORD_EV_LEFT:
                 snprintf(buf, len,
@@ -218,7 +219,7 @@ json_t *coord_why_json(const coord_history_t *h, const plan_output_t *out, const
         if (h->since_ms)
                 coord_wall_ms_format(h->since_ms, since, sizeof(since));
         ans = json_pack("{s:b, s:s, s:s, s:s, s:s, s:s, s:o}", "ok", 1, "GROUP", cfg->rgs[rg].name,
-                        "TARGET", target >= 0 ? node_name(cfg, target) : "", "CODE",
+                        "TARGET", target >= 0 ? coord_node_name(cfg, target) : "", "CODE",
                         plan_why_name(code), "REASON",
                         code == PLAN_WHY_NONE ? "no decision yet (the coordinator has not planned "
                                                 "since it started or since the last sync)"

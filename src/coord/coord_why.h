@@ -59,5 +59,8 @@ void coord_history_record(coord_history_t *h, const plan_input_t *in, const plan
 json_t *coord_why_json(const coord_history_t *h, const plan_output_t *out, const hamr_config_t *cfg,
                        const char *group, char *err, size_t errlen);
 
+/* A node's name by id ("none" for PLAN_NONE, "(a removed node)" if unknown). */
+const char *coord_node_name(const hamr_config_t *cfg, int id);
+
 /* "YYYY-MM-DD HH:MM:SS.mmm" of a local wall-clock time in milliseconds. */
 void coord_wall_ms_format(int64_t wall_ms, char *buf, size_t len);

@@ -13,6 +13,7 @@
 #include "common/hamr_log.h"
 #include "api/api_ops.h"
 #include "daemon/daemon.h"
+#include "coord/coord_sim.h"
 #include "daemon/daemon_config.h"
 
 #define FORWARD_TIMEOUT_USEC (5 * USEC_PER_SEC)
@@ -277,6 +278,12 @@ static json_t *run_command(hamrd_t *d, json_t *req)
 
         if (op && !strcmp(op, "timers")) /* read-only: the planner's last decision */
                 return coord_timers_json(&d->coord, d->cfg);
+        if (op && !strcmp(op, "simulate")) { /* read-only: a what-if run on copies */
+                int rc = CLMGR_RC_ERROR;
+                json_t *ans = coord_simulate_json(&d->coord.in, &d->coord.out, d->cfg, req, err,
+                                                  sizeof(err), &rc);
+                return ans ? ans : json_pack("{s:b, s:s, s:i}", "ok", 0, "error", err, "rc", rc);
+        }
         if (op && !strcmp(op, "why")) { /* read-only: the decision history */
                 json_t *ans = coord_why_json(&d->coord.hist, &d->coord.out, d->cfg,
                                              json_string_value(json_object_get(req, "group")), err,

@@ -48,6 +48,12 @@ typedef struct rgm_ctl {
         bool started;       /* has been online since the cluster started (startup policy done) */
 } rgm_ctl_t;
 
+/* An administrator's online or move of a group to node id `node` (-1: no
+ * node named): automatic again, started; to its highest-priority node a
+ * one-shot move that clears the priority override location, to another
+ * node the priority override location (as PowerHA). */
+void rgm_ctl_move(rgm_ctl_t *ctl, const conf_rg_t *rg, int node);
+
 typedef struct rgm_input {
         const hamr_config_t *cfg;
         uint64_t members;  /* bit per node id: in the current quorate view */
@@ -73,7 +79,8 @@ typedef struct rgm_output {
          * report. ERROR and UNMANAGED count as settled (they wait for the
          * administrator, not for the cluster). */
         bool settled;
-        const char *why; /* static string: reason of this decision, for logs and `clmgr why` later */
+        const char
+            *why; /* static string: reason of this decision, for logs and `clmgr why` later */
 } rgm_output_t;
 
 /* Computes the target of every group. in (borrowed, not modified) must have

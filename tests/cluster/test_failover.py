@@ -276,3 +276,32 @@ def test_node_restarts_from_its_cached_configuration(cluster):
         cluster.wait_for(lambda: {n["NAME"]: n["STATE"] for n in cluster.status("n1")["nodes"]}["n3"] == "ONLINE",
                          60, what="n3 back ONLINE")
     assert cluster.owner_of(WEB) == "n1"
+
+
+def test_simulate_changes_nothing_and_says_what_would_happen(cluster):
+    """clmgr simulate (hamr extension): the planner's what-if on the live
+    cluster state, answered by the coordinator, in the words of clmgr why."""
+    assert cluster.owner_of(WEB) == "n1"
+    out = cluster.clmgr("n2", "simulate", "node_down", "n1").stdout
+    print(out)
+    assert "Simulated node_down n1 (nothing is changed)" in out, out
+    assert "web_rg: n1 -> n2 (fallover to next priority node)" in out, out
+    assert "The cluster would be STABLE again." in out, out
+    out = cluster.clmgr("n3", "simulate", "network_down", "n1").stdout
+    print(out)
+    assert "web_rg: n1 -> n2" in out and "selective fallover" in out, out
+    out = cluster.clmgr("n1", "simulate", "rg_move", WEB, "NODE=n3").stdout
+    print(out)
+    assert "web_rg: n1 -> n3 (priority override location)" in out, out
+    js = json.loads(cluster.clmgr("n1", "-j", "simulate", "node_down", "n3").stdout)
+    assert js["GROUPS"] == [] and js["UNCHANGED"] >= 1 and js["SETTLED"], js
+    r = cluster.clmgr("n1", "simulate", "node_up", "n2", check=False)
+    assert r.returncode != 0 and "does not apply" in r.stderr + r.stdout
+    r = cluster.clmgr("n1", "simulate", "site_down", "n2", check=False)
+    assert r.returncode != 0 and "event 'site_down' is not supported" in r.stderr + r.stdout
+    # nothing changed: still on n1, no move, the priority override not set
+    assert cluster.owner_of(WEB) == "n1"
+    st = cluster.status("n1")
+    assert st["cluster"]["STATE"] == "STABLE"
+    grp = [g for g in st["groups"] if g["NAME"] == WEB][0]
+    assert grp.get("PRIORITY_OVERRIDE", "") in ("", None), grp

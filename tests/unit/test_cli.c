@@ -1146,7 +1146,9 @@ static void test_op_table(void **state)
                         assert_int_equal(
                             def->flags &
                                 (API_OP_F_MODIFIES_CONFIG | API_OP_F_NEEDS_QUORUM |
-                                 (i == API_OP_TIMERS || i == API_OP_WHY ? 0 : API_OP_F_COORD_ONLY)),
+                                 (i == API_OP_TIMERS || i == API_OP_WHY || i == API_OP_SIMULATE
+                                      ? 0
+                                      : API_OP_F_COORD_ONLY)),
                             0);
                 else
                         assert_int_not_equal(
@@ -1154,11 +1156,12 @@ static void test_op_table(void **state)
         }
         assert_null(api_op_def(API_OP_COUNT));
         assert_int_equal(api_op_lookup("frobnicate", &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);
-        assert_string_equal(err, "unknown operation \"frobnicate\"; known: add, modify, delete, "
-                                 "query, sync, verify, start, stop, rg_online, rg_offline, "
-                                 "rg_move, status, timers, why, snapshot_add, snapshot_modify, "
-                                 "snapshot_delete, snapshot_query, snapshot_restore, "
-                                 "snapshot_compare");
+        assert_string_equal(
+            err, "unknown operation \"frobnicate\"; known: add, modify, delete, "
+                 "query, sync, verify, start, stop, rg_online, rg_offline, "
+                 "rg_move, status, timers, why, simulate, snapshot_add, snapshot_modify, "
+                 "snapshot_delete, snapshot_query, snapshot_restore, "
+                 "snapshot_compare");
         assert_int_equal(api_op_lookup("ADD", &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);
         expect_in(err, "unknown operation \"ADD\"");
         assert_int_equal(api_op_lookup(NULL, &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);
@@ -1291,6 +1294,54 @@ static void test_why(void **state)
         cli_cmd_clear(&c);
 }
 
+static void test_simulate(void **state)
+{
+        struct cli_cmd c;
+        json_t *rep;
+        char *out = NULL;
+        size_t len = 0;
+        FILE *f;
+
+        (void)state;
+        EXPECT_REQ("[{\"op\":\"simulate\",\"event\":\"node_down\",\"node\":\"n2\"}]", "simulate",
+                   "node_down", "n2");
+        EXPECT_REQ("[{\"op\":\"simulate\",\"event\":\"network_down\",\"node\":\"n1\"}]", "simulate",
+                   "NETWORK_DOWN", "n1");
+        EXPECT_REQ("[{\"op\":\"simulate\",\"event\":\"rg_move\",\"node\":\"n3\","
+                   "\"group\":\"web_rg\"}]",
+                   "simulate", "rg_move", "web_rg", "NODE=n3");
+        EXPECT_REQ("[{\"op\":\"simulate\",\"event\":\"rg_move\",\"node\":\"n3\","
+                   "\"group\":\"web_rg\"}]",
+                   "simulate", "rg_move", "web_rg", "n3");
+        EXPECT_ERR(CLMGR_RC_MISSING, "simulate: an event is required", "simulate");
+        EXPECT_ERR(CLMGR_RC_INVALID, "event 'site_down' is not supported (allowed: node_down NODE",
+                   "simulate", "site_down", "s1");
+        EXPECT_ERR(CLMGR_RC_MISSING, "simulate node_up: expected a node name", "simulate",
+                   "node_up");
+        EXPECT_ERR(CLMGR_RC_MISSING, "simulate rg_move: expected rg_move RG NODE", "simulate",
+                   "rg_move", "web_rg");
+        EXPECT_ERR(CLMGR_RC_INVALID, "simulate node_down: unexpected argument 'n3'", "simulate",
+                   "node_down", "n2", "n3");
+
+        assert_int_equal(PARSE(&c, "simulate", "node_down", "n1"), 0);
+        rep = json_pack("{s:b, s:s, s:s, s:b, s:b, s:[{s:s, s:s, s:s, s:s}], s:i, s:i, s:[s]}",
+                        "ok", 1, "EVENT", "node_down", "NODE", "n1", "QUORUM", 1, "SETTLED", 1,
+                        "GROUPS", "GROUP", "web_rg", "BEFORE", "n1", "AFTER", "n2", "REASON",
+                        "fallover to next priority node", "MORE", 0, "UNCHANGED", 2, "NODES",
+                        "node n1: cluster services stopped");
+        f = open_memstream(&out, &len);
+        assert_int_equal(cli_output_reply(f, &c, rep), 0);
+        fclose(f);
+        assert_string_equal(out, "Simulated node_down n1 (nothing is changed):\n"
+                                 "  web_rg: n1 -> n2 (fallover to next priority node)\n"
+                                 "  2 group(s) would stay where they are\n"
+                                 "  node n1: cluster services stopped\n"
+                                 "The cluster would be STABLE again.\n");
+        free(out);
+        json_decref(rep);
+        cli_cmd_clear(&c);
+}
+
 static void test_snapshot(void **state)
 {
         struct cli_cmd c;
@@ -1413,6 +1464,7 @@ int main(void)
             cmocka_unit_test(test_op_table),
             cmocka_unit_test(test_snapshot),
             cmocka_unit_test(test_why),
+            cmocka_unit_test(test_simulate),
             cmocka_unit_test(test_requests_match_op_table),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

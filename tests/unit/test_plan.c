@@ -59,6 +59,15 @@
  *   expect node N [want=...] [net_down=0|1] [want_inc=K] [boot=KEEP|START|MANUAL]
  *   expect cluster [valid=0|1] [stable=0|1] [publish=0|1] [lease=N|-]
  *                  [arr=K|-] [wakeup=+T|never]
+ *   simulate EVENT N [group=G] [refused=1]
+ *                            what-if (plan_simulate) from this step's input
+ *                            and output, as the coordinator runs it for
+ *                            clmgr simulate: node_down, node_up,
+ *                            network_down N, rg_move N group=G; refused=1:
+ *                            the event must not apply
+ *   expect sim G|* [after=N|-] [why=CODE] [changed=0|1]
+ *   expect sim cluster [settled=0|1] [quorate=0|1]
+ *   expect sim node N code=CODE      a node-level decision seen on the way
  *   log CODE [group=G] [node=N|K]   the decision log has such an entry
  *   nolog CODE [group=G] [node=N|K] it has none
  * The first expect/log of a step runs the planner; inputs may not follow it
@@ -79,6 +88,7 @@
 
 #include "scn_text.h"
 #include "plan/plan.h"
+#include "plan/plan_sim.h"
 #include "plan/plan_timers.h"
 
 #define BIT(id)     (UINT64_C(1) << (id))
@@ -100,6 +110,11 @@ typedef struct scn {
         plan_input_t in;
         plan_output_t out;
         bool ran, step_in, step_exp;
+        /* the last simulate directive: scratch and result */
+        plan_input_t sim_from, sim_in;
+        plan_output_t sim_out;
+        plan_sim_result_t sim;
+        bool have_sim;
         unsigned nsteps, nexpects;
         char err[SCN_ERR_LEN];
 } scn_t;
@@ -944,10 +959,103 @@ static int expect_cluster(scn_t *s, tokens_t *t)
         return 0;
 }
 
+static int do_simulate(scn_t *s, tokens_t *t)
+{
+        plan_sim_event_t ev = t->n >= 3 ? plan_sim_event_by_name(t->v[1]) : PLAN_SIM_COUNT;
+        int node = t->n >= 3 ? node_id(s, t->v[2]) : -1, group = -1, r;
+        bool refused = false;
+
+        if (ev == PLAN_SIM_COUNT || node < 0)
+                return scn_fail(s, "simulate EVENT N [group=G] [refused=1]");
+        for (unsigned i = 3; i < t->n; i++) {
+                char *v = scn_split_kv(t->v[i]);
+                unsigned lo, hi;
+
+                if (v && strcmp(t->v[i], "group") == 0 && parse_groups(s, v, &lo, &hi) == 0)
+                        group = (int)lo;
+                else if (v && strcmp(t->v[i], "refused") == 0)
+                        refused = strcmp(v, "1") == 0;
+                else
+                        return scn_fail(s, "bad simulate argument '%s'", t->v[i]);
+        }
+        /* the coordinator's view: its last snapshot with its last decision */
+        memcpy(&s->sim_from, &s->in, sizeof(s->sim_from));
+        memcpy(&s->sim_from.ctl, &s->out.ctl, sizeof(s->sim_from.ctl));
+        memcpy(&s->sim_from.mem, &s->out.mem, sizeof(s->sim_from.mem));
+        r = plan_simulate(&s->sim_from, ev, node, group, &s->sim_in, &s->sim_out, &s->sim);
+        s->have_sim = r == 0;
+        if ((r < 0) != refused)
+                return scn_fail(s, "simulate %s %s: %s", t->v[1], t->v[2],
+                                r < 0 ? "refused" : "not refused");
+        return 0;
+}
+
+static int expect_sim(scn_t *s, tokens_t *t)
+{
+        const plan_sim_result_t *m = &s->sim;
+
+        if (!s->have_sim)
+                return scn_fail(s, "expect sim: no simulate directive ran");
+        if (strcmp(t->v[2], "node") == 0) {
+                int id = t->n >= 5 ? node_id(s, t->v[3]) : -1;
+                char *v = t->n >= 5 ? scn_split_kv(t->v[4]) : NULL;
+                plan_why_t code = v ? plan_why_by_name(v) : PLAN_WHY_COUNT;
+
+                if (id < 0 || !v || strcmp(t->v[4], "code") || code == PLAN_WHY_COUNT)
+                        return scn_fail(s, "expect sim node N code=CODE");
+                if (!(m->node_codes[id] & (UINT64_C(1) << code)))
+                        return scn_fail(s, "simulation: node %s never got %s", t->v[3], v);
+                return 0;
+        }
+        for (unsigned i = 3; i < t->n; i++) {
+                char *v = scn_split_kv(t->v[i]);
+                const char *k = t->v[i];
+                unsigned lo = 0, hi = 0;
+
+                if (!v)
+                        return scn_fail(s, "expected key=value, got '%s'", k);
+                if (strcmp(t->v[2], "cluster") == 0) {
+                        const char *got;
+                        if (strcmp(k, "settled") == 0)
+                                got = m->settled ? "1" : "0";
+                        else if (strcmp(k, "quorate") == 0)
+                                got = m->quorate ? "1" : "0";
+                        else
+                                return scn_fail(s, "unknown expect sim cluster key '%s'", k);
+                        if (check(s, "simulation", k, v, got) < 0)
+                                return -1;
+                        continue;
+                }
+                if (parse_groups(s, t->v[2], &lo, &hi) < 0)
+                        return -1;
+                for (unsigned g = lo; g < hi; g++) {
+                        char what[160];
+                        const char *got;
+
+                        snprintf(what, sizeof(what), "simulation of %s (%s -> %s, why %s)",
+                                 s->rgs[g].name, node_name(s, m->before[g]),
+                                 node_name(s, m->after[g]), plan_why_name((plan_why_t)m->code[g]));
+                        if (strcmp(k, "after") == 0)
+                                got = node_name(s, m->after[g]);
+                        else if (strcmp(k, "why") == 0)
+                                got = plan_why_name((plan_why_t)m->code[g]);
+                        else if (strcmp(k, "changed") == 0)
+                                got = m->changed[g] ? "1" : "0";
+                        else
+                                return scn_fail(s, "unknown expect sim key '%s'", k);
+                        if (check(s, what, k, v, got) < 0)
+                                return -1;
+                }
+        }
+        return 0;
+}
+
 static int do_expect(scn_t *s, tokens_t *t)
 {
         if (t->n < 3)
                 return scn_fail(s, "expect G|node N|cluster key=value...");
+        if (strcmp(t->v[1], "sim") == 0)
+                return t->n >= 4 ? expect_sim(s, t) : scn_fail(s, "expect sim G|cluster|node ...");
         if (strcmp(t->v[1], "node") == 0)
                 return expect_node(s, t);
         if (strcmp(t->v[1], "cluster") == 0)
@@ -1021,7 +1129,8 @@ static int do_line(scn_t *s, tokens_t *t)
             "want_inc", "boot",    "wall",    "fallback_at", "failed"};
         const char *d = t->v[0];
         bool input = lookup(inputs, sizeof(inputs) / sizeof(inputs[0]), d) >= 0;
-        bool checks = !strcmp(d, "expect") || !strcmp(d, "log") || !strcmp(d, "nolog");
+        bool checks = !strcmp(d, "expect") || !strcmp(d, "log") || !strcmp(d, "nolog") ||
+                      !strcmp(d, "simulate");
 
         if (input) {
                 if (s->step_exp)
@@ -1083,6 +1192,8 @@ static int do_line(scn_t *s, tokens_t *t)
                 return do_repo(s, t);
         if (!strcmp(d, "expect"))
                 return do_expect(s, t);
+        if (!strcmp(d, "simulate"))
+                return do_simulate(s, t);
         if (!strcmp(d, "log") || !strcmp(d, "nolog"))
                 return do_log(s, t, !strcmp(d, "log"));
         if (!strcmp(d, "step")) {
