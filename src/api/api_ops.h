@@ -13,6 +13,7 @@ enum {
         API_OP_F_NEEDS_CLASS = 1 << 2,     /* "class" names a schema class */
         API_OP_F_COORD_ONLY = 1 << 3,      /* carried out by the coordinator */
         API_OP_F_NEEDS_QUORUM = 1 << 4,    /* refused by a view without quorum */
+        API_OP_F_PEER = 1 << 5,            /* a peer may ask it of this node (its own facts) */
 };
 
 typedef enum {

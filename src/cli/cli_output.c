@@ -499,6 +499,29 @@ static int print_simulate(FILE *f, const struct cli_opts *o, json_t *reply)
         return 0;
 }
 
+void cli_output_node_checks(FILE *f, const struct cli_opts *o, json_t *reply)
+{
+        json_t *nodes = json_object_get(reply, "nodes"), *n, *e;
+        size_t i, k;
+
+        if (o->format == CLI_FMT_JSON || !json_array_size(nodes))
+                return;
+        fprintf(f, "Verification on the nodes:\n");
+        json_array_foreach(nodes, i, n)
+        {
+                const char *name = str_or(n, "NODE", "?");
+                size_t ne = json_array_size(json_object_get(n, "ERRORS"));
+                size_t nw = json_array_size(json_object_get(n, "WARNINGS"));
+
+                if (!ne && !nw)
+                        fprintf(f, "  %s: ok\n", name);
+                json_array_foreach(json_object_get(n, "ERRORS"), k, e)
+                    fprintf(f, "  %s: ERROR: %s\n", name, json_string_value(e));
+                json_array_foreach(json_object_get(n, "WARNINGS"), k, e)
+                    fprintf(f, "  %s: WARNING: %s\n", name, json_string_value(e));
+        }
+}
+
 int cli_output_reply(FILE *f, const struct cli_cmd *cmd, json_t *reply)
 {
         switch (cmd->show) {
@@ -523,7 +546,14 @@ int cli_output_reply(FILE *f, const struct cli_cmd *cmd, json_t *reply)
                         json_object_foreach(json_object_get(reply, "watchdogs"), node, w)
                             fprintf(f, "Watchdog of node %s: %s\n", node, json_string_value(w));
                 }
-                if (cmd->show == CLI_SHOW_VERIFY) {
+                cli_output_node_checks(f, &cmd->opts, reply);
+                if (cmd->show == CLI_SHOW_VERIFY &&
+                    json_integer_value(json_object_get(reply, "node_errors"))) {
+                        fprintf(f,
+                                "Verification failed on the nodes (%" JSON_INTEGER_FORMAT
+                                " error(s)).\n",
+                                json_integer_value(json_object_get(reply, "node_errors")));
+                } else if (cmd->show == CLI_SHOW_VERIFY) {
                         fprintf(f, "Verification passed.\n");
                 } else {
                         json_t *gen = json_object_get(reply, "generation");

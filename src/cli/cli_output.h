@@ -23,3 +23,7 @@ void cli_output_usage(FILE *f, const struct cli_cmd *cmd);
  * to n1 at 2026-12-05 02:00", "settling until ..."); with error (the
  * coordinator did not answer), "TIMERS_ERROR" instead. */
 void cli_status_add_timers(json_t *status, json_t *timers, const char *error);
+
+/* verify and sync: the nodes' answers ("nodes": [{NODE, ERRORS, WARNINGS}])
+ * node by node (text only; -j prints them in the reply). */
+void cli_output_node_checks(FILE *f, const struct cli_opts *o, json_t *reply);

@@ -187,10 +187,88 @@ static int snapshot_export(const struct cli_cmd *cmd, json_t *reply)
         return CLMGR_RC_OK;
 }
 
+#define FACTS_CALL_TIMEOUT_USEC (10 * USEC_PER_SEC) /* hamrd gathers for 3 s at most */
+
+/* verify and sync: the checks of the verified configuration (a verify
+ * reply's "checks") run on every member (operation facts); their answer
+ * goes into `into` as "nodes" (or a warning when it could not be asked).
+ * Returns the number of errors the nodes found. */
+static int verify_on_nodes(const char *path, json_t *verify_reply, json_t *into)
+{
+        json_t *req, *rep = NULL, *n, *w;
+        char err[1024];
+        size_t i;
+        int errors = 0;
+
+        req = json_pack("{s:s, s:O}", "op", "facts", "checks",
+                        json_object_get(verify_reply, "checks")
+                            ? json_object_get(verify_reply, "checks")
+                            : json_array());
+        if (cli_client_call(path, req, FACTS_CALL_TIMEOUT_USEC, &rep, err, sizeof(err)) < 0 ||
+            reply_rc(rep) != CLMGR_RC_OK) {
+                char line[1200];
+                snprintf(line, sizeof(line), "the nodes could not be verified: %s",
+                         rep ? reply_error(rep) : err);
+                if (!json_is_array(json_object_get(into, "warnings")))
+                        json_object_set_new(into, "warnings", json_array());
+                json_array_append_new(json_object_get(into, "warnings"), json_string(line));
+                json_decref(req);
+                json_decref(rep);
+                return 0;
+        }
+        json_object_set(into, "nodes", json_object_get(rep, "nodes"));
+        json_array_foreach(json_object_get(rep, "warnings"), i, w)
+        {
+                if (!json_is_array(json_object_get(into, "warnings")))
+                        json_object_set_new(into, "warnings", json_array());
+                json_array_append(json_object_get(into, "warnings"), w);
+        }
+        json_array_foreach(json_object_get(rep, "nodes"), i, n) errors +=
+            (int)json_array_size(json_object_get(n, "ERRORS"));
+        json_decref(req);
+        json_decref(rep);
+        return errors;
+}
+
+/* sync: verify first, on the nodes too; a failure stops it (nothing is
+ * synchronized). Returns CLMGR_RC_OK to go on. */
+static int sync_precheck(const char *path, const struct cli_cmd *cmd, json_t **ret_nodes)
+{
+        json_t *req = json_pack("{s:s}", "op", "verify"), *rep = NULL, *into = json_object();
+        char err[1024];
+        int rc;
+
+        *ret_nodes = NULL;
+        if (cli_client_call(path, req, REQUEST_TIMEOUT_USEC, &rep, err, sizeof(err)) < 0) {
+                fprintf(stderr, "ERROR: %s\n", err);
+                rc = CLMGR_RC_ERROR;
+                goto out;
+        }
+        rc = reply_rc(rep);
+        if (rc != CLMGR_RC_OK) {
+                fprintf(stderr, "ERROR: %s\n", reply_error(rep));
+                goto out;
+        }
+        if (verify_on_nodes(path, rep, into) > 0) {
+                cli_output_node_checks(stdout, &cmd->opts, into);
+                fprintf(stderr, "ERROR: verification on the nodes failed: nothing was "
+                                "synchronized (fix the errors above, or their nodes' files, "
+                                "then sync again)\n");
+                rc = CLMGR_RC_ERROR;
+                goto out;
+        }
+        *ret_nodes = json_incref(into);
+out:
+        json_decref(into);
+        json_decref(req);
+        json_decref(rep);
+        return rc;
+}
+
 static int run(struct cli_cmd *cmd)
 {
         const char *path = cli_client_socket_path();
-        json_t *reply = NULL, *req;
+        json_t *reply = NULL, *req, *node_checks = NULL;
         char err[1024];
         size_t i;
         int rc = CLMGR_RC_OK;
@@ -209,6 +287,11 @@ static int run(struct cli_cmd *cmd)
         rc = snapshot_import(cmd);
         if (rc != CLMGR_RC_OK)
                 return rc;
+        if (cmd->show == CLI_SHOW_SYNC) {
+                rc = sync_precheck(path, cmd, &node_checks);
+                if (rc != CLMGR_RC_OK)
+                        return rc;
+        }
         json_array_foreach(cmd->requests, i, req)
         {
                 json_decref(reply);
@@ -265,6 +348,21 @@ static int run(struct cli_cmd *cmd)
                 json_decref(trep);
                 json_decref(treq);
         }
+        if (cmd->show == CLI_SHOW_VERIFY && reply) {
+                int errors = verify_on_nodes(path, reply, reply);
+                if (errors > 0)
+                        json_object_set_new(reply, "node_errors", json_integer(errors));
+        } else if (cmd->show == CLI_SHOW_SYNC && reply && node_checks) {
+                json_t *w;
+                size_t k;
+                json_object_set(reply, "nodes", json_object_get(node_checks, "nodes"));
+                json_array_foreach(json_object_get(node_checks, "warnings"), k, w)
+                {
+                        if (!json_is_array(json_object_get(reply, "warnings")))
+                                json_object_set_new(reply, "warnings", json_array());
+                        json_array_append(json_object_get(reply, "warnings"), w);
+                }
+        }
         rc = snapshot_export(cmd, reply);
         if (rc != CLMGR_RC_OK)
                 goto out;
@@ -277,8 +375,12 @@ static int run(struct cli_cmd *cmd)
         fflush(stdout);
         if (cmd->wait.kind != CLI_WAIT_NONE)
                 rc = wait_for(cmd, path);
+        if (cmd->show == CLI_SHOW_VERIFY &&
+            json_integer_value(json_object_get(reply, "node_errors")))
+                rc = CLMGR_RC_ERROR;
 out:
         json_decref(reply);
+        json_decref(node_checks);
         return rc;
 }
 

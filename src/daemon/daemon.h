@@ -43,6 +43,18 @@ typedef struct hamrd_remote {
         char *reply;         /* the answer, once given */
 } hamrd_remote_t;
 
+/* A verification on the nodes in progress (daemon_facts.c). */
+#define HAMRD_MAX_FACTS 4
+typedef struct hamrd_facts_gather {
+        bool used;
+        uint32_t conn, req_id;
+        usec_t deadline, last_send;
+        int64_t sent_ms;  /* wall clock (ms) when the members were asked */
+        uint64_t waiting; /* members that have not answered */
+        char *text;       /* the node_facts request sent to them */
+        json_t *answers;  /* node id (decimal text) -> its answer */
+} hamrd_facts_gather_t;
+
 /* Graceful stop on SIGTERM/SIGINT (daemon_shutdown.c). */
 typedef enum {
         HAMRD_SHUTDOWN_OFFLINE = 0, /* groups go offline */
@@ -141,7 +153,8 @@ typedef struct hamrd {
         uint16_t fwd_coord[HAMRD_MAX_FORWARDS];  /* ... sent to this coordinator only */
         hamrd_remote_t remote[HAMRD_MAX_REMOTE]; /* coordinator: edits from other nodes */
 
-        hamrd_shutdown_t shutdown; /* daemon_shutdown.c */
+        hamrd_shutdown_t shutdown;                   /* daemon_shutdown.c */
+        hamrd_facts_gather_t facts[HAMRD_MAX_FACTS]; /* daemon_facts.c */
 } hamrd_t;
 
 /* daemon_loop.c: the top (tick, receipt, step) */

@@ -14,6 +14,7 @@
 #include "api/api_ops.h"
 #include "daemon/daemon.h"
 #include "coord/coord_sim.h"
+#include "daemon/daemon_facts.h"
 #include "daemon/daemon_config.h"
 
 #define FORWARD_TIMEOUT_USEC (5 * USEC_PER_SEC)
@@ -593,15 +594,17 @@ bool hamrd_config_forward(hamrd_t *d, uint32_t conn, json_t *req)
 /* Commands are idempotent apart from clear_seq bumps, so a resent command
  * that runs twice does no harm. Configuration edits are not: remote_edit. */
 /* A request forwarded by a peer: true if its op is one the coordinator
- * carries out (COORD_ONLY in the operation table); else err says why. */
-static bool forwardable(json_t *req, char *err, size_t errlen)
+ * carries out (COORD_ONLY in the operation table) or one any node answers
+ * for a peer (PEER: *ret_peer); else err says why. */
+static bool forwardable(json_t *req, bool *ret_peer, char *err, size_t errlen)
 {
         const char *name = json_string_value(json_object_get(req, "op"));
         api_op_t op;
 
         if (api_op_lookup(name, &op, err, errlen) < 0)
                 return false;
-        if (!(api_op_def(op)->flags & API_OP_F_COORD_ONLY)) {
+        *ret_peer = api_op_def(op)->flags & API_OP_F_PEER;
+        if (!(api_op_def(op)->flags & (API_OP_F_COORD_ONLY | API_OP_F_PEER))) {
                 snprintf(err, errlen, "operation \"%s\" is not carried out by the coordinator",
                          name);
                 return false;
@@ -618,6 +621,7 @@ void hamrd_on_command(hamrd_t *d, uint16_t from, const uint8_t *body, size_t len
         uint32_t req_id;
         json_t *req, *rep;
         char *reptext;
+        bool peer = false;
 
         bufr_init(&r, body, len);
         req_id = bufr_u32(&r);
@@ -633,8 +637,10 @@ void hamrd_on_command(hamrd_t *d, uint16_t from, const uint8_t *body, size_t len
                 json_decref(req);
                 return;
         }
-        if (!forwardable(req, text, sizeof(text)))
+        if (!forwardable(req, &peer, text, sizeof(text)))
                 rep = json_pack("{s:b, s:s, s:i}", "ok", 0, "error", text, "rc", CLMGR_RC_INVALID);
+        else if (peer)
+                rep = hamrd_facts_local(d, req);
         else if (memb_is_coordinator(d->memb, now_usec()))
                 rep = run_command(d, req);
         else
@@ -672,6 +678,7 @@ void hamrd_on_reply(hamrd_t *d, const uint8_t *body, size_t len)
                 forward_clear(d, f);
                 return;
         }
+        hamrd_facts_on_reply(d, req_id, text);
 }
 
 /* Entry points of the operation table (daemon_ops.c), which has checked the

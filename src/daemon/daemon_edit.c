@@ -13,6 +13,7 @@
 #include "common/hamr_log.h"
 #include "daemon/daemon.h"
 #include "daemon/daemon_config.h"
+#include "daemon/daemon_facts.h"
 #include "repo/repo_work.h"
 
 #define EDIT_MAX_NAMES 64
@@ -305,6 +306,7 @@ typedef struct sync_job {
         char *committed_text;
         uint64_t committed_gen;
         char warn[1024]; /* hamr_config_warnings of the verified configuration */
+        json_t *checks;  /* what must hold on the nodes (daemon_facts) */
 } sync_job_t;
 
 static void sync_free(sync_job_t *sj)
@@ -317,6 +319,7 @@ static void sync_free(sync_job_t *sj)
         free(sj->base_text);
         free(sj->newer_text);
         free(sj->committed_text);
+        json_decref(sj->checks);
         free(sj);
 }
 
@@ -396,8 +399,10 @@ static void sync_run(repo_job_t *job, repo_work_ctx_t *ctx)
         sj->newer_gen = active;
         cur = compile_text(sj->newer_text ? sj->newer_text : sj->base_text, active);
         r = conf_compile(db, &next, sj->err, sizeof(sj->err));
-        if (r == 0)
+        if (r == 0) {
                 hamr_config_warnings(next, sj->warn, sizeof(sj->warn));
+                sj->checks = hamrd_facts_checks(next);
+        }
         if (r == 0)
                 r = check_live_change(cur, next, sj->busy, sj->nbusy, sj->err, sizeof(sj->err));
         if (r == 0 && !sj->verify_only)
@@ -491,6 +496,8 @@ static void sync_done(void *ud, repo_job_t *job)
         if (r == 0) {
                 json_t *rep = json_pack("{s:b}", "ok", 1);
                 add_watchdog_notes(d, rep);
+                if (sj->checks)
+                        json_object_set(rep, "checks", sj->checks);
                 if (!sj->verify_only)
                         json_object_set_new(rep, "generation",
                                             json_integer((json_int_t)sj->committed_gen));

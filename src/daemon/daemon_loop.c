@@ -12,6 +12,7 @@
 #include "common/hamr_buf.h"
 #include "common/hamr_log.h"
 #include "daemon/daemon.h"
+#include "daemon/daemon_facts.h"
 #include "netmon/netmon.h"
 
 static void step(hamrd_t *d);
@@ -464,6 +465,7 @@ static void on_tick(uv_timer_t *t)
                 pet(d, now);
         }
         hamrd_forwards_tick(d);
+        hamrd_facts_tick(d);
         hamrd_shutdown_tick(d);
 }
 

@@ -305,3 +305,46 @@ def test_simulate_changes_nothing_and_says_what_would_happen(cluster):
     assert st["cluster"]["STATE"] == "STABLE"
     grp = [g for g in st["groups"] if g["NAME"] == WEB][0]
     assert grp.get("PRIORITY_OVERRIDE", "") in ("", None), grp
+
+
+def test_verify_checks_the_nodes_and_a_failing_check_blocks_the_sync(cluster):
+    """clmgr verify cluster runs the configuration's checks on every member
+    (files exist and are executable there, no service address already on a
+    node that does not hold its group); sync verifies first and refuses."""
+    out = cluster.clmgr("n2", "verify", "cluster").stdout
+    print(out)
+    assert "Verification on the nodes:" in out, out
+    for n in ("n1", "n2", "n3"):
+        assert f"  {n}: ok" in out, out
+    assert "Verification passed." in out
+    spare = "198.18.0.77"
+    staged = [["add", "application_controller", "bad_app", "STARTSCRIPT=/nonexistent/start",
+               "STOPSCRIPT=/bin/true"],
+              ["add", "service_ip", "vsvc", f"ADDRESS={spare}", "NETWORK=net_ether_01"],
+              ["add", "resource_group", "vrg", "NODES=n2 n3", "APPLICATIONS=bad_app",
+               "SERVICE_LABEL=vsvc"]]
+    for c in staged:
+        cluster.clmgr("n1", *c)
+    cluster.node_exec("n3", ["ip", "addr", "add", f"{spare}/32", "dev", "lo"], check=True)
+    try:
+        r = cluster.clmgr("n1", "verify", "cluster", check=False)
+        print(r.stdout, r.stderr)
+        assert r.returncode == 1, r
+        assert ("n2: ERROR: STARTSCRIPT of application_controller bad_app: /nonexistent/start: "
+                "No such file or directory") in r.stdout, r.stdout
+        assert "n3: ERROR: STARTSCRIPT of application_controller bad_app" in r.stdout
+        assert (f"n3: ERROR: service_ip vsvc: address {spare} is already on an interface of "
+                "this node, which does not hold resource group vrg") in r.stdout
+        assert "n1: ok" in r.stdout  # not in vrg's NODES: not checked there
+        assert "Verification failed on the nodes (3 error(s))." in r.stdout
+        js = json.loads(cluster.clmgr("n2", "-j", "verify", "cluster", check=False).stdout)
+        assert {n["NODE"]: len(n["ERRORS"]) for n in js["nodes"]} == {"n1": 0, "n2": 1, "n3": 2}
+        r = cluster.clmgr("n1", "sync", "cluster", check=False)
+        print(r.stdout, r.stderr)
+        assert r.returncode == 1 and "nothing was synchronized" in r.stderr, r
+        assert "vrg" not in [g["NAME"] for g in cluster.status("n2")["groups"]]
+    finally:
+        cluster.node_exec("n3", ["ip", "addr", "del", f"{spare}/32", "dev", "lo"])
+        for c in reversed(staged):
+            cluster.clmgr("n1", "delete", c[1], c[2], check=False)
+    assert "Verification passed." in cluster.clmgr("n1", "verify", "cluster").stdout

@@ -256,6 +256,13 @@ def check_after(lab, args, out):
         lab.wait_for(lambda: served_by(lab) == to, 15, what=f"web app served from {to}")
     elif verb[:2] == ["query", "resource_group"]:
         assert json.loads(out)
+    elif verb[:2] == ["why", "resource_group"]:
+        # after the move: the group's target and the move as its reason
+        owner = lab.owner_of(verb[2])
+        assert f"Resource group {verb[2]}: target node {owner}" in out, out
+        assert "priority override location" in out, out
+    elif verb[:1] == ["simulate"]:
+        assert "(nothing is changed)" in out and "would" in out, out
     elif verb[:2] == ["stop", "node"]:
         stopped = verb[2]
         owner = lab.wait_group_online("web_rg", timeout=60)

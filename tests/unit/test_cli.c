@@ -1156,12 +1156,12 @@ static void test_op_table(void **state)
         }
         assert_null(api_op_def(API_OP_COUNT));
         assert_int_equal(api_op_lookup("frobnicate", &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);
-        assert_string_equal(
-            err, "unknown operation \"frobnicate\"; known: add, modify, delete, "
-                 "query, sync, verify, start, stop, rg_online, rg_offline, "
-                 "rg_move, status, timers, why, simulate, snapshot_add, snapshot_modify, "
-                 "snapshot_delete, snapshot_query, snapshot_restore, "
-                 "snapshot_compare");
+        assert_string_equal(err, "unknown operation \"frobnicate\"; known: add, modify, delete, "
+                                 "query, sync, verify, start, stop, rg_online, rg_offline, "
+                                 "rg_move, status, timers, why, simulate, facts, node_facts, "
+                                 "snapshot_add, snapshot_modify, "
+                                 "snapshot_delete, snapshot_query, snapshot_restore, "
+                                 "snapshot_compare");
         assert_int_equal(api_op_lookup("ADD", &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);
         expect_in(err, "unknown operation \"ADD\"");
         assert_int_equal(api_op_lookup(NULL, &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);
@@ -1289,6 +1289,34 @@ static void test_why(void **state)
                                  "07:00:00.000 (local time):\n"
                                  "  2026-12-05 07:01:00.250  web_rg: target n1 -> n2 (fallover to "
                                  "next priority node)\n");
+        free(out);
+        json_decref(rep);
+        cli_cmd_clear(&c);
+}
+
+static void test_verify_nodes_output(void **state)
+{
+        struct cli_cmd c;
+        json_t *rep;
+        char *out = NULL;
+        size_t len = 0;
+        FILE *f;
+
+        (void)state;
+        assert_int_equal(PARSE(&c, "verify", "cluster"), 0);
+        rep = json_pack("{s:b, s:[{s:s, s:[], s:[]}, {s:s, s:[s], s:[s]}], s:i}", "ok", 1, "nodes",
+                        "NODE", "n1", "ERRORS", "WARNINGS", "NODE", "n2", "ERRORS",
+                        "STARTSCRIPT of application_controller a: /x: No such file or directory",
+                        "WARNINGS", "clock 3.0 s ahead of node n1's", "node_errors", 1);
+        f = open_memstream(&out, &len);
+        assert_int_equal(cli_output_reply(f, &c, rep), 0);
+        fclose(f);
+        assert_string_equal(out, "Verification on the nodes:\n"
+                                 "  n1: ok\n"
+                                 "  n2: ERROR: STARTSCRIPT of application_controller a: /x: No "
+                                 "such file or directory\n"
+                                 "  n2: WARNING: clock 3.0 s ahead of node n1's\n"
+                                 "Verification failed on the nodes (1 error(s)).\n");
         free(out);
         json_decref(rep);
         cli_cmd_clear(&c);
@@ -1465,6 +1493,7 @@ int main(void)
             cmocka_unit_test(test_snapshot),
             cmocka_unit_test(test_why),
             cmocka_unit_test(test_simulate),
+            cmocka_unit_test(test_verify_nodes_output),
             cmocka_unit_test(test_requests_match_op_table),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,358 @@
+/* daemon_facts.c: verification on the nodes: the checks of a configuration
+ * (built on the configuration worker), this node's own checks (stat and
+ * access of files, getifaddrs for service addresses: local and quick, run
+ * on the loop), and the gathering of every member's answers. */
+#include "daemon/daemon_facts.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/hamr_buf.h"
+#include "common/hamr_error.h"
+#include "common/hamr_log.h"
+#include "daemon/daemon.h"
+
+#define FACTS_TIMEOUT_USEC (3 * USEC_PER_SEC)
+#define FACTS_RESEND_USEC  (300 * USEC_PER_MSEC)
+
+static int64_t wall_ms(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- the checks of a configuration (pure) ---- */
+
+static json_t *group_nodes(const conf_rg_t *rg, json_t *into)
+{
+        for (unsigned k = 0; k < rg->nnodes; k++) {
+                size_t i;
+                json_t *v;
+                bool have = false;
+                json_array_foreach(into, i, v) have =
+                    have || json_integer_value(v) == (json_int_t)rg->nodes[k];
+                if (!have)
+                        json_array_append_new(into, json_integer(rg->nodes[k]));
+        }
+        return into;
+}
+
+/* The check of file `path` (what: which attribute of which object), on the
+ * nodes of group g; one check per path, its node lists merged. */
+static void add_file(json_t *checks, const char *path, const char *what, const conf_rg_t *rg)
+{
+        size_t i;
+        json_t *c;
+
+        if (!path || !*path)
+                return;
+        json_array_foreach(checks, i, c)
+        {
+                const char *p = json_string_value(json_object_get(c, "PATH"));
+                if (p && strcmp(p, path) == 0) {
+                        group_nodes(rg, json_object_get(c, "NODES"));
+                        return;
+                }
+        }
+        if (json_array_size(checks) >= HAMRD_FACTS_MAX_CHECKS)
+                return;
+        json_array_append_new(checks,
+                              json_pack("{s:s, s:s, s:s, s:o}", "KIND", "FILE", "PATH", path,
+                                        "WHAT", what, "NODES", group_nodes(rg, json_array())));
+}
+
+json_t *hamrd_facts_checks(const hamr_config_t *cfg)
+{
+        json_t *checks = json_array();
+        char what[CONF_MAX_NAME * 2 + 64], addr[INET_ADDRSTRLEN];
+
+        for (unsigned g = 0; cfg && g < cfg->nrgs; g++) {
+                const conf_rg_t *rg = &cfg->rgs[g];
+                for (unsigned k = 0; k < rg->napps; k++) {
+                        const conf_appctl_t *a = &cfg->appctls[rg->apps[k]];
+                        snprintf(what, sizeof(what), "STARTSCRIPT of application_controller %s",
+                                 a->name);
+                        add_file(checks, a->startscript, what, rg);
+                        snprintf(what, sizeof(what), "STOPSCRIPT of application_controller %s",
+                                 a->name);
+                        add_file(checks, a->stopscript, what, rg);
+                }
+                for (unsigned k = 0; k < rg->nsips; k++) {
+                        const conf_service_ip_t *sip = &cfg->service_ips[rg->sips[k]];
+                        if (json_array_size(checks) >= HAMRD_FACTS_MAX_CHECKS)
+                                break;
+                        inet_ntop(AF_INET, &sip->addr, addr, sizeof(addr));
+                        snprintf(what, sizeof(what), "service_ip %s", sip->name);
+                        json_array_append_new(checks, json_pack("{s:s, s:s, s:s, s:s, s:o}", "KIND",
+                                                                "ADDRESS", "ADDR", addr, "WHAT",
+                                                                what, "GROUP", rg->name, "NODES",
+                                                                group_nodes(rg, json_array())));
+                }
+        }
+        for (unsigned m = 0; cfg && m < cfg->nappmons; m++) {
+                const conf_appmon_t *am = &cfg->appmons[m];
+                static const char *const names[] = {"MONITORMETHOD", "NOTIFYMETHOD",
+                                                    "CLEANUPMETHOD", "RESTARTMETHOD"};
+                const char *paths[] = {am->monitor, am->notify, am->cleanup, am->restart};
+                if (am->rg < 0)
+                        continue;
+                for (unsigned k = 0; k < 4; k++) {
+                        snprintf(what, sizeof(what), "%s of application_monitor %s", names[k],
+                                 am->name);
+                        add_file(checks, paths[k], what, &cfg->rgs[am->rg]);
+                }
+        }
+        return checks;
+}
+
+/* ---- this node's checks ---- */
+
+static bool listed(json_t *nodes, uint16_t id)
+{
+        size_t i;
+        json_t *v;
+
+        json_array_foreach(nodes, i, v) if (json_integer_value(v) == id) return true;
+        return false;
+}
+
+static bool address_present(const char *text)
+{
+        struct ifaddrs *ifa = NULL, *p;
+        struct in_addr want;
+        bool found = false;
+
+        if (inet_pton(AF_INET, text, &want) != 1 || getifaddrs(&ifa) < 0)
+                return false;
+        for (p = ifa; p && !found; p = p->ifa_next)
+                found = p->ifa_addr && p->ifa_addr->sa_family == AF_INET &&
+                        ((struct sockaddr_in *)p->ifa_addr)->sin_addr.s_addr == want.s_addr;
+        freeifaddrs(ifa);
+        return found;
+}
+
+static bool holds_group(hamrd_t *d, const char *name)
+{
+        int g = d->cfg && name ? hamr_config_rg_by_name(d->cfg, name) : -1;
+        rg_state_t s;
+
+        if (g < 0)
+                return false;
+        s = cstate_group_state(d->cs, d->self_id, (unsigned)g);
+        return s != RG_S_OFFLINE && s != RG_S_UNKNOWN;
+}
+
+static void check_one(hamrd_t *d, json_t *c, json_t *errors)
+{
+        const char *kind = json_string_value(json_object_get(c, "KIND"));
+        const char *what = json_string_value(json_object_get(c, "WHAT"));
+        char line[4400];
+
+        what = what ? what : "?";
+        if (kind && !strcmp(kind, "FILE")) {
+                const char *path = json_string_value(json_object_get(c, "PATH"));
+                struct stat st;
+                if (!path)
+                        return;
+                if (stat(path, &st) < 0)
+                        snprintf(line, sizeof(line), "%s: %s: %s", what, path, strerror(errno));
+                else if (!S_ISREG(st.st_mode))
+                        snprintf(line, sizeof(line), "%s: %s is not a regular file", what, path);
+                else if (access(path, X_OK) < 0)
+                        snprintf(line, sizeof(line), "%s: %s is not executable", what, path);
+                else
+                        return;
+                json_array_append_new(errors, json_string(line));
+        } else if (kind && !strcmp(kind, "ADDRESS")) {
+                const char *addr = json_string_value(json_object_get(c, "ADDR"));
+                const char *group = json_string_value(json_object_get(c, "GROUP"));
+                if (!addr || !address_present(addr) || holds_group(d, group))
+                        return;
+                snprintf(line, sizeof(line),
+                         "%s: address %s is already on an interface of this node, which does "
+                         "not hold resource group %s (a leftover or another host's address: "
+                         "remove it before the group comes online)",
+                         what, addr, group ? group : "?");
+                json_array_append_new(errors, json_string(line));
+        }
+}
+
+json_t *hamrd_facts_local(hamrd_t *d, json_t *req)
+{
+        json_t *errors = json_array(), *c;
+        size_t i;
+
+        json_array_foreach(json_object_get(req, "checks"), i, c)
+        {
+                if (json_is_object(c) && listed(json_object_get(c, "NODES"), d->self_id))
+                        check_one(d, c, errors);
+        }
+        return json_pack("{s:b, s:s, s:i, s:o, s:I}", "ok", 1, "NODE", d->node_name, "NODE_ID",
+                         (int)d->self_id, "ERRORS", errors, "WALL_MS", (json_int_t)wall_ms());
+}
+
+void hamrd_op_node_facts(hamrd_t *d, uint32_t conn, json_t *req)
+{
+        api_reply(d->api, conn, hamrd_facts_local(d, req));
+}
+
+/* ---- gathering ---- */
+
+static void send_to(hamrd_t *d, hamrd_facts_gather_t *g, uint16_t id)
+{
+        uint8_t buf[WIRE_MAX_BODY];
+        bufw_t w;
+
+        bufw_init(&w, buf, sizeof(buf));
+        bufw_u32(&w, g->req_id);
+        bufw_str(&w, g->text);
+        if (!w.overflow)
+                hamrd_send_to(d, id, WIRE_T_COMMAND, buf, w.len);
+}
+
+static void finish(hamrd_t *d, hamrd_facts_gather_t *g)
+{
+        json_t *nodes = json_array();
+        uint64_t members = d->member ? d->memb->view.members : 0;
+        char key[16], line[256];
+
+        for (unsigned n = 0; d->cfg && n < d->cfg->nnodes; n++) {
+                const conf_node_t *cn = &d->cfg->nodes[n];
+                json_t *warn = json_array(), *errs, *ans;
+
+                snprintf(key, sizeof(key), "%u", cn->id);
+                ans = json_object_get(g->answers, key);
+                if (ans) {
+                        int64_t their = json_integer_value(json_object_get(ans, "WALL_MS"));
+                        int64_t recv = json_integer_value(json_object_get(ans, "RECV_MS"));
+                        int64_t skew = cn->id == d->self_id ? 0 : their - (g->sent_ms + recv) / 2;
+                        if (skew > HAMRD_FACTS_SKEW_MS || skew < -HAMRD_FACTS_SKEW_MS) {
+                                snprintf(line, sizeof(line),
+                                         "clock %.1f s %s node %s's (more than %d s apart: "
+                                         "event times and fallback timers will disagree; use "
+                                         "NTP)",
+                                         (double)(skew < 0 ? -skew : skew) / 1000.0,
+                                         skew > 0 ? "ahead of" : "behind", d->node_name,
+                                         HAMRD_FACTS_SKEW_MS / 1000);
+                                json_array_append_new(warn, json_string(line));
+                        }
+                        errs = json_incref(json_object_get(ans, "ERRORS"));
+                } else {
+                        errs = json_array();
+                        json_array_append_new(
+                            warn, json_string((members >> cn->id) & 1
+                                                  ? "did not answer in time: not checked"
+                                                  : "not a member of the cluster view (down, cut "
+                                                    "off, services not running, or a different "
+                                                    "cluster key): not checked"));
+                }
+                json_array_append_new(nodes,
+                                      json_pack("{s:s, s:o, s:o}", "NODE", cn->name, "ERRORS",
+                                                errs ? errs : json_array(), "WARNINGS", warn));
+        }
+        api_reply(d->api, g->conn, json_pack("{s:b, s:o}", "ok", 1, "nodes", nodes));
+        json_decref(g->answers);
+        free(g->text);
+        memset(g, 0, sizeof(*g));
+}
+
+void hamrd_op_facts(hamrd_t *d, uint32_t conn, json_t *req)
+{
+        json_t *checks = json_object_get(req, "checks"), *ask, *mine;
+        hamrd_facts_gather_t *g = NULL;
+        char key[16];
+
+        if (!json_is_array(checks)) {
+                api_reply_error(d->api, conn, CLMGR_RC_MISSING,
+                                "facts: \"checks\" (an array) is required");
+                return;
+        }
+        if (!d->cfg || !d->member) {
+                api_reply(d->api, conn,
+                          json_pack("{s:b, s:[], s:[s]}", "ok", 1, "nodes", "warnings",
+                                    "cluster services are not configured on this node yet: the "
+                                    "nodes' facts are checked by the next verify"));
+                return;
+        }
+        for (int i = 0; i < HAMRD_MAX_FACTS && !g; i++)
+                if (!d->facts[i].used)
+                        g = &d->facts[i];
+        if (!g) {
+                api_reply_error(d->api, conn, CLMGR_RC_ERROR,
+                                "too many verifications in progress: retry");
+                return;
+        }
+        ask = json_pack("{s:s, s:O}", "op", "node_facts", "checks", checks);
+        g->text = json_dumps(ask, JSON_COMPACT);
+        json_decref(ask);
+        g->used = true;
+        g->conn = conn;
+        g->req_id = ++d->next_req_id;
+        g->answers = json_object();
+        g->sent_ms = wall_ms();
+        g->deadline = now_usec() + FACTS_TIMEOUT_USEC;
+        g->last_send = now_usec();
+        mine = hamrd_facts_local(d, req);
+        snprintf(key, sizeof(key), "%u", d->self_id);
+        json_object_set_new(g->answers, key, mine);
+        g->waiting = d->memb->view.members & ~(UINT64_C(1) << d->self_id);
+        for (uint16_t id = 0; id < CONF_MAX_NODES; id++)
+                if (g->waiting >> id & 1)
+                        send_to(d, g, id);
+        if (!g->waiting || !g->text)
+                finish(d, g);
+}
+
+bool hamrd_facts_on_reply(hamrd_t *d, uint32_t req_id, const char *text)
+{
+        for (int i = 0; i < HAMRD_MAX_FACTS; i++) {
+                hamrd_facts_gather_t *g = &d->facts[i];
+                json_t *ans;
+                json_int_t id;
+                char key[16];
+
+                if (!g->used || g->req_id != req_id)
+                        continue;
+                ans = json_loads(text, 0, NULL);
+                id = ans ? json_integer_value(json_object_get(ans, "NODE_ID")) : -1;
+                if (ans && id >= 0 && id < CONF_MAX_NODES && (g->waiting >> id & 1)) {
+                        json_object_set_new(ans, "RECV_MS", json_integer((json_int_t)wall_ms()));
+                        snprintf(key, sizeof(key), "%d", (int)id);
+                        json_object_set(g->answers, key, ans);
+                        g->waiting &= ~(UINT64_C(1) << id);
+                }
+                json_decref(ans);
+                if (!g->waiting)
+                        finish(d, g);
+                return true;
+        }
+        return false;
+}
+
+void hamrd_facts_tick(hamrd_t *d)
+{
+        usec_t now = now_usec();
+
+        for (int i = 0; i < HAMRD_MAX_FACTS; i++) {
+                hamrd_facts_gather_t *g = &d->facts[i];
+                if (!g->used)
+                        continue;
+                if (now >= g->deadline) {
+                        finish(d, g);
+                } else if (now - g->last_send >= FACTS_RESEND_USEC) {
+                        g->last_send = now;
+                        for (uint16_t id = 0; id < CONF_MAX_NODES; id++)
+                                if (g->waiting >> id & 1)
+                                        send_to(d, g, id);
+                }
+        }
+}
