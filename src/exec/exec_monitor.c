@@ -36,7 +36,8 @@ void exec_mon_started(exec_mon_t *m, usec_t now)
 
 exec_mon_act_t exec_mon_tick(exec_mon_t *m, usec_t now)
 {
-        if ((m->phase != EXEC_MON_STABILIZING && m->phase != EXEC_MON_MONITORING) || now < m->due)
+        if ((m->phase != EXEC_MON_STABILIZING && m->phase != EXEC_MON_MONITORING) || now < m->due ||
+            m->suspended)
                 return EXEC_MON_ACT_NONE;
         m->phase = EXEC_MON_MONITORING;
         m->due = USEC_INFINITY; /* running; set again by the result */
@@ -67,8 +68,8 @@ static exec_mon_act_t failed(exec_mon_t *m, usec_t now)
 
 exec_mon_act_t exec_mon_result(exec_mon_t *m, usec_t now, bool healthy)
 {
-        if (m->phase != EXEC_MON_MONITORING)
-                return EXEC_MON_ACT_NONE; /* stale: stopped meanwhile */
+        if (m->phase != EXEC_MON_MONITORING || m->suspended)
+                return EXEC_MON_ACT_NONE; /* stale: stopped or suspended meanwhile */
         if (!healthy)
                 return failed(m, now);
         m->notified = false;
@@ -84,12 +85,27 @@ exec_mon_act_t exec_mon_restarted(exec_mon_t *m, usec_t now, bool ok)
 {
         if (m->phase != EXEC_MON_RESTARTING)
                 return EXEC_MON_ACT_NONE;
-        if (ok) {
+        if (ok || m->suspended) {
+                /* suspended meanwhile: a failed restart is not acted on */
                 exec_mon_started(m, now);
                 return EXEC_MON_ACT_NONE;
         }
         m->phase = EXEC_MON_MONITORING; /* a failed restart is a failure */
         return failed(m, now);
+}
+
+void exec_mon_suspend(exec_mon_t *m)
+{
+        m->suspended = true;
+}
+
+void exec_mon_resume(exec_mon_t *m, usec_t now)
+{
+        if (!m->suspended)
+                return;
+        m->suspended = false;
+        if (m->phase == EXEC_MON_STABILIZING || m->phase == EXEC_MON_MONITORING)
+                exec_mon_started(m, now);
 }
 
 void exec_mon_stop(exec_mon_t *m)

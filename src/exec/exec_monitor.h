@@ -36,6 +36,9 @@ typedef struct exec_mon {
         usec_t healthy_since; /* first healthy check since the last restart (0: none) */
         bool notified;        /* notify done for the current failure */
         unsigned failures;    /* total failures seen (for status) */
+        /* monitoring suspended (clmgr manage application_controller
+         * suspend): no check is due and no result or failed restart acts */
+        bool suspended;
 } exec_mon_t;
 
 const char *exec_mon_phase_str(exec_mon_phase_t p);
@@ -51,6 +54,14 @@ exec_mon_act_t exec_mon_tick(exec_mon_t *m, usec_t now);
 exec_mon_act_t exec_mon_result(exec_mon_t *m, usec_t now, bool healthy);
 /* Cleanup + restart ended: ok -> STABILIZING; failed -> as a failed check. */
 exec_mon_act_t exec_mon_restarted(exec_mon_t *m, usec_t now, bool ok);
+/* Suspend monitoring: from now on tick asks for no check and a result
+ * (or a restart) still running acts on nothing. Kept across started/stop;
+ * exec_mon_init clears it. */
+void exec_mon_suspend(exec_mon_t *m);
+/* Resume monitoring at now: a started application (STABILIZING or
+ * MONITORING) waits STABILIZATION again before its next check; a restart
+ * still running stabilizes when it ends; IDLE and FAILED stay. */
+void exec_mon_resume(exec_mon_t *m, usec_t now);
 /* The group is released or the application stopped: IDLE (counter kept
  * only while FAILED; a new start on this node starts from zero). */
 void exec_mon_stop(exec_mon_t *m);

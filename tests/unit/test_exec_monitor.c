@@ -118,6 +118,48 @@ static void test_failed_restart_and_stale(void **state)
         assert_int_equal(m.phase, EXEC_MON_IDLE);
 }
 
+/* Suspended: no check is due, a result or a failed restart still running
+ * acts on nothing; resume waits STABILIZATION again before checking. */
+static void test_suspend_resume(void **state)
+{
+        exec_mon_t m;
+
+        (void)state;
+        exec_mon_init(&m, 1 * S, 2 * S, 10 * S, 1, true);
+        exec_mon_started(&m, 0);
+        assert_int_equal(exec_mon_tick(&m, 2 * S), EXEC_MON_ACT_CHECK);
+        exec_mon_suspend(&m);
+        /* the check that was running fails: ignored */
+        assert_int_equal(exec_mon_result(&m, 2 * S, false), EXEC_MON_ACT_NONE);
+        assert_int_equal(m.restarts, 0);
+        assert_int_equal(m.failures, 0);
+        for (usec_t t = 3 * S; t < 60 * S; t += S)
+                assert_int_equal(exec_mon_tick(&m, t), EXEC_MON_ACT_NONE);
+        /* a new start while suspended (group moved here) checks nothing */
+        exec_mon_stop(&m);
+        exec_mon_started(&m, 60 * S);
+        assert_true(m.suspended);
+        assert_int_equal(exec_mon_tick(&m, 70 * S), EXEC_MON_ACT_NONE);
+        /* resume: STABILIZATION (2 s) first */
+        exec_mon_resume(&m, 100 * S);
+        assert_false(m.suspended);
+        assert_int_equal(m.phase, EXEC_MON_STABILIZING);
+        assert_int_equal(exec_mon_tick(&m, 101 * S), EXEC_MON_ACT_NONE);
+        assert_int_equal(exec_mon_tick(&m, 102 * S), EXEC_MON_ACT_CHECK);
+        assert_int_equal(exec_mon_result(&m, 102 * S, false), EXEC_MON_ACT_RESTART);
+        /* suspended during the restart, which then fails: no fallover */
+        exec_mon_suspend(&m);
+        assert_int_equal(exec_mon_restarted(&m, 103 * S, false), EXEC_MON_ACT_NONE);
+        assert_int_equal(m.phase, EXEC_MON_STABILIZING);
+        assert_int_equal(exec_mon_tick(&m, 110 * S), EXEC_MON_ACT_NONE);
+        /* resume of an idle monitor leaves it idle; a second resume is a no-op */
+        exec_mon_stop(&m);
+        exec_mon_resume(&m, 120 * S);
+        assert_int_equal(m.phase, EXEC_MON_IDLE);
+        exec_mon_resume(&m, 121 * S);
+        assert_int_equal(exec_mon_tick(&m, 130 * S), EXEC_MON_ACT_NONE);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -126,6 +168,7 @@ int main(void)
             cmocka_unit_test(test_counter_reset),
             cmocka_unit_test(test_notify),
             cmocka_unit_test(test_failed_restart_and_stale),
+            cmocka_unit_test(test_suspend_resume),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
