@@ -311,6 +311,14 @@ static void print_status_text(FILE *f, json_t *status, json_t *filter, bool pol,
                             f, "  monitor: restarts %lld; last failure: %s\n",
                             (long long)json_integer_value(json_object_get(g, "MONITOR_RESTARTS")),
                             str_or(g, "MONITOR_FAILURE", ""));
+                json_t *susp = json_object_get(g, "MONITOR_SUSPENDED");
+                if (json_array_size(susp) > 0) {
+                        size_t k;
+                        json_t *a;
+                        fprintf(f, "  monitoring suspended:");
+                        json_array_foreach(susp, k, a) fprintf(f, " %s", json_string_value(a));
+                        fprintf(f, "\n");
+                }
                 if (pol) {
                         const char *p = str_or(g, "PRIORITY_OVERRIDE", "");
                         fprintf(f, "  Priority Override Information: Primary Instance POL: %s\n",

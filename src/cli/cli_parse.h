@@ -56,12 +56,15 @@ enum cli_wait_kind {
         CLI_WAIT_RG_MOVE,    /* groups ONLINE on node; ERROR fails */
         CLI_WAIT_BOOT_ON,    /* WHEN=restart: nodes up record start at restart */
         CLI_WAIT_BOOT_OFF,   /* ... and clear it */
+        CLI_WAIT_SUSPEND,    /* application controllers in cluster.MONITOR_SUSPENDED */
+        CLI_WAIT_RESUME,     /* ... and out of it */
 };
 
 struct cli_wait {
         enum cli_wait_kind kind;
-        json_t *names; /* array of node names (start/stop; NULL = all) or group names; owned */
-        char *node;    /* rg_online / rg_move target node, or NULL; owned */
+        json_t *names;       /* array of node names (start/stop; NULL = all), group names or
+                              * application controller names (suspend/resume; NULL = all); owned */
+        char *node;          /* rg_online / rg_move target node, or NULL; owned */
         usec_t timeout_usec; /* 0 = do not wait */
         json_t
             *stale; /* groups found in ERROR before the request ({name:true}); see cli_wait_prime */

@@ -551,6 +551,60 @@ static void test_wait_start_stop(void **state)
         cli_cmd_clear(&c);
 }
 
+/* manage application_controller suspend|resume: the request, the wait on
+ * the cluster's MONITOR_SUSPENDED list, and bad input. */
+static void test_app_manage(void **state)
+{
+        struct cli_cmd c;
+        char *t;
+
+        (void)state;
+        assert_int_equal(PARSE(&c, "manage", "application_controller", "suspend", "web"), 0);
+        expect_json(c.requests, "[{\"op\":\"app_suspend\",\"applications\":[\"web\"]}]");
+        assert_int_equal(c.wait.kind, CLI_WAIT_SUSPEND);
+        expect_json(c.wait.names, "[\"web\"]");
+        assert_int_equal(check(&c.wait, "{\"cluster\":{\"MONITOR_SUSPENDED\":[]}}", &t),
+                         CLI_WAIT_PENDING);
+        assert_string_equal(t, "application_controller web: monitoring not suspended yet");
+        free(t);
+        assert_int_equal(
+            check(&c.wait, "{\"cluster\":{\"MONITOR_SUSPENDED\":[\"db\",\"web\"]}}", &t),
+            CLI_WAIT_DONE);
+        assert_string_equal(t, "application_controller web: monitoring suspended");
+        free(t);
+        cli_cmd_clear(&c);
+        EXPECT_REQ("[{\"op\":\"app_resume\",\"applications\":[\"web\",\"db\"]}]", "manage", "ac",
+                   "RESUME", "web,db", "TIMEOUT=5");
+        assert_int_equal(PARSE(&c, "manage", "app", "resume", "web"), 0);
+        assert_int_equal(c.wait.kind, CLI_WAIT_RESUME);
+        assert_int_equal(check(&c.wait, "{\"cluster\":{\"MONITOR_SUSPENDED\":[\"web\"]}}", &t),
+                         CLI_WAIT_PENDING);
+        free(t);
+        assert_int_equal(check(&c.wait, "{\"cluster\":{\"MONITOR_SUSPENDED\":[]}}", &t),
+                         CLI_WAIT_DONE);
+        free(t);
+        cli_cmd_clear(&c);
+        /* ALL: every monitored controller; resume waits for an empty list */
+        assert_int_equal(PARSE(&c, "manage", "application_controller", "resume", "ALL"), 0);
+        expect_json(c.requests, "[{\"op\":\"app_resume\",\"applications\":[\"ALL\"]}]");
+        assert_null(c.wait.names);
+        assert_int_equal(check(&c.wait, "{\"cluster\":{\"MONITOR_SUSPENDED\":[\"x\"]}}", &t),
+                         CLI_WAIT_PENDING);
+        free(t);
+        cli_cmd_clear(&c);
+        EXPECT_ERR(4, "expected 'suspend' or 'resume', got stop", "manage", "ac", "stop", "web");
+        EXPECT_ERR(3, "an application controller name (or ALL) is required", "manage",
+                   "application_controller", "suspend");
+        EXPECT_ERR(4, "attribute 'NODE' is not supported (allowed: TIMEOUT)", "manage", "ac",
+                   "suspend", "web", "NODE=n1");
+        EXPECT_ERR(4, "TIMEOUT=x: expected a number of seconds", "manage", "ac", "suspend", "web",
+                   "TIMEOUT=x");
+        EXPECT_ERR(4,
+                   "manage: class 'rg' is not supported (allowed: application_controller, "
+                   "snapshot)",
+                   "manage", "rg", "suspend", "web");
+}
+
 #define GROUP(state, cur, nodes, err)                                                              \
         "{" CL("STABLE") ",\"nodes\":[],\"groups\":[{\"NAME\":\"web_rg\",\"STATE\":\"" state "\"," \
                          "\"CURRENT_NODE\":\"" cur "\",\"TARGET\":\"\",\"NODES\":{" nodes          \
@@ -1154,7 +1208,8 @@ static void test_op_table(void **state)
         assert_int_equal(api_op_lookup("frobnicate", &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);
         assert_string_equal(err, "unknown operation \"frobnicate\"; known: add, modify, delete, "
                                  "query, sync, verify, start, stop, rg_online, rg_offline, "
-                                 "rg_move, status, timers, snapshot_add, snapshot_modify, "
+                                 "rg_move, app_suspend, app_resume, status, timers, snapshot_add, "
+                                 "snapshot_modify, "
                                  "snapshot_delete, snapshot_query, snapshot_restore, "
                                  "snapshot_compare");
         assert_int_equal(api_op_lookup("ADD", &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);
@@ -1361,6 +1416,7 @@ int main(void)
             cmocka_unit_test(test_flags),
             cmocka_unit_test(test_status_forms),
             cmocka_unit_test(test_wait_start_stop),
+            cmocka_unit_test(test_app_manage),
             cmocka_unit_test(test_wait_groups),
             cmocka_unit_test(test_output_status),
             cmocka_unit_test(test_output_query),
