@@ -67,6 +67,14 @@ void exec_set_config(exec_t *x, const hamr_config_t *cfg, uint16_t self_id)
         x->cfg = cfg;
         x->self_id = self_id;
         exec_mons_rebuild(x);
+        /* an acquisition waiting on startup monitors: the new ones check
+         * afresh (none left: it goes on) */
+        for (unsigned i = 0; i < x->ng; i++)
+                if (x->g[i].job && x->g[i].startup == EXEC_STARTUP_WAIT &&
+                    exec_mons_startup(x, i) == 0) {
+                        x->g[i].startup = EXEC_STARTUP_OK;
+                        x->changed(x->ud);
+                }
 }
 
 static void set_state(exec_t *x, unsigned gi, rg_state_t s)
@@ -242,6 +250,15 @@ static void run_job(exec_t *x, unsigned gi)
                         g->step = (int)n - g->done_steps;
                 }
         }
+        if (g->acquiring && !g->undoing && !g->failed && !g->startup_begun && !x->unmanaged) {
+                /* start scripts done: startup monitors (MODE startup|both)
+                 * check that the applications run; exec_reconcile goes on */
+                g->startup_begun = true;
+                if (exec_mons_startup(x, gi) > 0) {
+                        g->startup = EXEC_STARTUP_WAIT;
+                        return;
+                }
+        }
         finish_job(x, gi);
 }
 
@@ -258,6 +275,8 @@ static void start_job(exec_t *x, unsigned gi, bool acquire)
         g->step = 0;
         g->done_steps = 0;
         g->reason[0] = '\0';
+        g->startup_begun = false;
+        g->startup = EXEC_STARTUP_NONE;
         set_state(x, gi, acquire ? RG_S_ACQUIRING : RG_S_RELEASING);
         run_job(x, gi);
 }
@@ -275,6 +294,18 @@ void exec_reconcile(exec_t *x, const exec_input_t *in)
 
                 if (in->targets_valid)
                         g->clear_last = in->clear_seq[gi];
+                if (g->job && g->startup == EXEC_STARTUP_OK) {
+                        g->startup = EXEC_STARTUP_NONE;
+                        finish_job(x, gi);
+                } else if (g->job && g->startup == EXEC_STARTUP_FAILED) {
+                        /* the start failed: undo the acquisition, ERROR here */
+                        g->startup = EXEC_STARTUP_NONE;
+                        snprintf(g->reason, sizeof(g->reason), "%s", g->startup_reason);
+                        g->failed = true;
+                        g->undoing = true;
+                        g->step = (int)nsteps(&x->cfg->rgs[gi]) - g->done_steps;
+                        run_job(x, gi);
+                }
                 if (g->job)
                         continue;
                 if (g->failed_here && ((in->targets_valid && g->clear_last != g->failed_seen) ||

@@ -16,6 +16,14 @@
 #include "exec/exec_monitor.h"
 #include "rgm/rgm.h"
 
+/* Startup monitoring of an acquisition (group_rt_t.startup). */
+typedef enum {
+        EXEC_STARTUP_NONE = 0, /* not waiting on startup monitors */
+        EXEC_STARTUP_WAIT,     /* start scripts done, startup monitors checking */
+        EXEC_STARTUP_OK,       /* every startup monitor saw its application run */
+        EXEC_STARTUP_FAILED,   /* one did not within STABILIZATION: startup_reason */
+} exec_startup_t;
+
 typedef struct group_rt {
         uint32_t id; /* conf_rg_t.id: state follows the group across renames */
         char name[CONF_MAX_NAME + 1];
@@ -36,6 +44,10 @@ typedef struct group_rt {
         uint32_t failed_seen; /* clear_seq when it failed: an admin action clears it */
         unsigned mon_restarts;
         char mon_failure[CSTATE_REASON_LEN];
+        /* startup monitors (MODE startup|both) after the start scripts */
+        bool startup_begun; /* this acquisition's startup monitoring started */
+        uint8_t startup;    /* exec_startup_t */
+        char startup_reason[CSTATE_REASON_LEN];
 } group_rt_t;
 
 /* One application monitor running for its group on this node. Heap
@@ -49,7 +61,9 @@ typedef struct mon_rt {
         uv_timer_t timer;
         agent_app_job_t *job; /* running check or restart step, or NULL */
         bool restarting;
-        unsigned step;       /* restart: cleanup steps, then restart steps */
+        bool startup_wait; /* startup monitoring for the group's acquisition not decided yet */
+        char last_failure[CSTATE_REASON_LEN]; /* of the last failed check */
+        unsigned step;                        /* restart: cleanup steps, then restart steps */
         uint64_t step_token; /* of the job: a cancelled job's late callback is ignored */
 } mon_rt_t;
 
@@ -99,6 +113,11 @@ void exec_mons_stop(exec_t *x, unsigned gi);
 /* A new configuration: monitors are recreated (a running check or restart
  * is cancelled; an ONLINE group's monitors start with STABILIZATION). */
 void exec_mons_rebuild(exec_t *x);
+/* The start scripts of group gi's acquisition ended: its startup monitors
+ * (MODE startup|both) start checking; returns how many (0: nothing to wait
+ * for). Their verdict is left in x->g[gi].startup (OK or FAILED, with
+ * startup_reason) and reported through x->changed. */
+unsigned exec_mons_startup(exec_t *x, unsigned gi);
 void exec_mons_free(exec_t *x);
 /* The suspended application controllers (names borrowed for the call):
  * monitors of a suspended controller stop checking; resumed ones wait

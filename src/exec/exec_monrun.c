@@ -39,8 +39,11 @@ static void mon_arm(mon_rt_t *m)
 {
         usec_t now = now_usec(), d;
 
-        if ((m->sm.phase != EXEC_MON_STABILIZING && m->sm.phase != EXEC_MON_MONITORING) ||
-            m->sm.due == USEC_INFINITY || m->job || m->sm.suspended) {
+        bool startup = m->sm.phase == EXEC_MON_STARTUP;
+
+        if ((m->sm.phase != EXEC_MON_STABILIZING && m->sm.phase != EXEC_MON_MONITORING &&
+             !startup) ||
+            m->sm.due == USEC_INFINITY || m->job || (m->sm.suspended && !startup)) {
                 uv_timer_stop(&m->timer);
                 return;
         }
@@ -101,6 +104,7 @@ static void mon_record(mon_rt_t *m, const char *reason)
         exec_t *x = m->x;
         int gi = exec_group_index(x, m->group);
 
+        snprintf(m->last_failure, sizeof(m->last_failure), "%s", reason);
         if (gi < 0)
                 return;
         snprintf(x->g[gi].mon_failure, sizeof(x->g[gi].mon_failure), "application_monitor %s: %s",
@@ -109,6 +113,70 @@ static void mon_record(mon_rt_t *m, const char *reason)
 }
 
 static void restart_step(mon_rt_t *m);
+static void mon_halt(mon_rt_t *m);
+
+/* A startup monitor decided: when every startup monitor of the group saw
+ * its application run, the acquisition goes on (g->startup OK); the first
+ * that did not within STABILIZATION fails it (FAILED, with the reason; the
+ * group's other startup monitors stop). exec_reconcile carries it out. */
+static void startup_done(mon_rt_t *m, bool ok)
+{
+        exec_t *x = m->x;
+        const conf_appmon_t *am = mon_conf(m);
+        int gi = exec_group_index(x, m->group);
+        group_rt_t *g = gi >= 0 ? &x->g[gi] : NULL;
+        bool waiting = false;
+
+        m->startup_wait = false;
+        if (!g || g->startup != EXEC_STARTUP_WAIT)
+                return;
+        if (!ok) {
+                char stab[32];
+                snprintf(stab, sizeof(stab), "%.3g", (double)am->stabilization_usec / USEC_PER_SEC);
+                snprintf(g->startup_reason, sizeof(g->startup_reason),
+                         "application_monitor %s: the application did not start within "
+                         "STABILIZATION=%s s: %s",
+                         am->name, stab, m->last_failure[0] ? m->last_failure : "no healthy check");
+                log_err("rgm", "group %s: %s", g->name, g->startup_reason);
+                for (unsigned k = 0; k < x->nmons; k++)
+                        if (x->mons[k]->group == m->group && x->mons[k]->startup_wait) {
+                                mon_halt(x->mons[k]);
+                                exec_mon_stop(&x->mons[k]->sm);
+                                x->mons[k]->startup_wait = false;
+                        }
+                g->startup = EXEC_STARTUP_FAILED;
+                x->changed(x->ud);
+                return;
+        }
+        log_info("rgm", "group %s: application_monitor %s: the application started", g->name,
+                 am->name);
+        for (unsigned k = 0; k < x->nmons; k++)
+                waiting |= x->mons[k]->group == m->group && x->mons[k]->startup_wait;
+        if (!waiting) {
+                g->startup = EXEC_STARTUP_OK;
+                x->changed(x->ud);
+        }
+}
+
+unsigned exec_mons_startup(exec_t *x, unsigned gi)
+{
+        unsigned n = 0;
+
+        for (unsigned k = 0; k < x->nmons; k++) {
+                mon_rt_t *m = x->mons[k];
+                if (m->group != x->g[gi].id)
+                        continue;
+                mon_halt(m);
+                if (exec_mon_startup(&m->sm, now_usec()) == EXEC_MON_ACT_STARTED)
+                        continue;
+                m->startup_wait = true;
+                n++;
+                log_info("rgm", "group %s: application_monitor %s: startup monitoring (%s)",
+                         x->g[gi].name, mon_conf(m)->name, "within STABILIZATION");
+                mon_arm(m);
+        }
+        return n;
+}
 
 static void mon_act(mon_rt_t *m, exec_mon_act_t act)
 {
@@ -137,6 +205,10 @@ static void mon_act(mon_rt_t *m, exec_mon_act_t act)
                         g ? g->name : "?", am->name);
                 mon_notify(m);
                 break;
+        case EXEC_MON_ACT_STARTED:
+        case EXEC_MON_ACT_START_FAILED:
+                startup_done(m, act == EXEC_MON_ACT_STARTED);
+                return;
         case EXEC_MON_ACT_FALLOVER:
                 mon_notify(m);
                 if (!g)
@@ -232,7 +304,7 @@ static void check_done(void *ud, int status, const char *reason)
 
         if (!take_job(ud, &m))
                 return;
-        if (m->sm.phase != EXEC_MON_MONITORING)
+        if (m->sm.phase != EXEC_MON_MONITORING && m->sm.phase != EXEC_MON_STARTUP)
                 return;
         if (status != 0)
                 mon_record(m, reason);
@@ -310,6 +382,8 @@ static void mon_reset(mon_rt_t *m)
 
         exec_mon_init(&m->sm, am->interval_usec, am->stabilization_usec, am->restart_interval_usec,
                       am->restart_count, am->action == CONF_AM_FALLOVER);
+        exec_mon_set_mode(&m->sm, am->mode != CONF_AM_LONGRUNNING, am->mode != CONF_AM_STARTUP);
+        m->startup_wait = false;
         if (mon_is_suspended(m))
                 exec_mon_suspend(&m->sm);
 }
