@@ -98,6 +98,10 @@ static int parse_flag(struct cli_cmd *cmd, struct cli_flags *fl, bool clrginfo, 
                 char c = *p;
                 const char *arg = NULL;
 
+                if (c == 'm' && clrginfo) { /* clRGinfo -m: application monitors */
+                        cmd->opts.show_monitors = true;
+                        continue;
+                }
                 if (strchr("daTlomg", c)) {
                         if (p[1])
                                 arg = p + 1;

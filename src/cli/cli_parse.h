@@ -19,11 +19,12 @@ enum cli_format {
 
 struct cli_opts {
         enum cli_format format;
-        char *delim;      /* CLI_FMT_DELIM: ":" for -c, else -d's value; owned */
-        bool no_header;   /* -S */
-        bool verbose;     /* -v */
-        bool show_pol;    /* clRGinfo -p: priority override locations */
-        bool show_timers; /* clRGinfo -t: pending settling and fallback timers (every group) */
+        char *delim;        /* CLI_FMT_DELIM: ":" for -c, else -d's value; owned */
+        bool no_header;     /* -S */
+        bool verbose;       /* -v */
+        bool show_pol;      /* clRGinfo -p: priority override locations */
+        bool show_timers;   /* clRGinfo -t: pending settling and fallback timers (every group) */
+        bool show_monitors; /* clRGinfo -m: application state and monitoring per group */
         char **attrs;   /* -a: NULL-terminated patterns (case-insensitive), or NULL = all; owned */
         char *trans_id; /* -T, or NULL; owned */
 };

@@ -234,6 +234,23 @@ json_t *hamrd_status_json(hamrd_t *d)
                                 json_array_append_new(susp, json_string(an));
                 }
                 json_object_set_new(o, "MONITOR_SUSPENDED", susp);
+                /* its application controllers, start order, with the
+                 * monitors watching each (clRGinfo -m) */
+                json_t *apps = json_array();
+                for (unsigned k = 0; k < rg->napps; k++) {
+                        const char *an = d->cfg->appctls[rg->apps[k]].name;
+                        json_t *mons = json_array();
+                        for (unsigned i = 0; i < d->cfg->nappmons; i++)
+                                for (unsigned j = 0; j < d->cfg->appmons[i].napps; j++)
+                                        if (d->cfg->appmons[i].apps[j] == rg->apps[k])
+                                                json_array_append_new(
+                                                    mons, json_string(d->cfg->appmons[i].name));
+                        json_array_append_new(
+                            apps,
+                            json_pack("{s:s, s:o, s:b}", "NAME", an, "MONITORS", mons, "SUSPENDED",
+                                      d->cs->have_ctl && cstate_ctl_suspended(&d->cs->ctl, an)));
+                }
+                json_object_set_new(o, "APPLICATIONS", apps);
                 json_array_append_new(groups, o);
         }
         uint16_t coord = memb_coordinator(d->memb, now);

@@ -28,6 +28,16 @@ def _group(lab, via):
     return [g for g in lab.status(via)["groups"] if g["NAME"] == WEB][0]
 
 
+def _clrginfo(lab, node, *args):
+    """clRGinfo (clmgr under its other name) on node `node`: its text."""
+    saved = lab.clmgr_bin
+    lab.clmgr_bin = os.path.join(os.path.dirname(saved), "clRGinfo")
+    try:
+        return lab.clmgr(node, *args).stdout
+    finally:
+        lab.clmgr_bin = saved
+
+
 def _kill_and_wait_restart(lab, node):
     old = lab.wait_for(lambda: lab.app_pid(node), 20, what="web app running on " + node)
     time.sleep(1.5)  # past STABILIZATION: the monitor is checking
@@ -91,6 +101,9 @@ def test_suspend_then_resume(mlab):
     assert mlab.status("n1")["cluster"]["MONITOR_SUSPENDED"] == ["webapp"]
     out = mlab.clmgr("n2", "status").stdout
     assert "monitoring suspended: webapp" in out, out
+    out = _clrginfo(mlab, "n2", "-m")
+    assert any(line.split()[:1] == ["webapp"] and "ONLINE MONITOR SUSPENDED" in line
+               and line.endswith("monitors: webmon") for line in out.splitlines()), out
     restarts = g["MONITOR_RESTARTS"]
 
     with S1Sampler(mlab):
@@ -154,6 +167,8 @@ def test_suspend_then_resume(mlab):
         assert mlab.owner_of(WEB) == owner
         g = _group(mlab, "n2")
         assert g["MONITOR_SUSPENDED"] == []
+        out = _clrginfo(mlab, "n3", "-m", "-s")
+        assert "web_rg:webapp:ONLINE MONITORED:" + owner in out.splitlines(), out
         mlab.wait_for(lambda: _group(mlab, "n2")["MONITOR_RESTARTS"] == restarts + 1, 10,
                       what="restart counted")
 

@@ -444,6 +444,17 @@ static void test_status_forms(void **state)
         {
                 const char *pol[] = {"clRGinfo", "-p", NULL};
                 const char *tm[] = {"clRGinfo", "-t", NULL};
+                const char *mon[] = {"clRGinfo", "-m", "-s", "web_rg", NULL};
+                const char *cm[] = {"clmgr", "-m", "status", NULL};
+                assert_int_equal(parse_args(&c, mon), 0);
+                assert_true(c.opts.show_monitors);
+                assert_int_equal(c.opts.format, CLI_FMT_DELIM);
+                expect_json(c.group_filter, "[\"web_rg\"]");
+                cli_cmd_clear(&c);
+                /* clmgr's -m takes a value (runbook policies), not -m alone */
+                assert_int_equal(parse_args(&c, cm), 0);
+                assert_false(c.opts.show_monitors);
+                cli_cmd_clear(&c);
                 assert_int_equal(parse_args(&c, pol), 0);
                 assert_true(c.opts.show_pol);
                 assert_false(c.opts.show_timers);
@@ -803,6 +814,57 @@ static void test_output_status(void **state)
                 json_decref(tm);
                 json_decref(copy);
                 json_decref(filter);
+        }
+
+        /* clRGinfo -m: each application's state under its group */
+        {
+                json_t *copy = json_deep_copy(st);
+                json_t *web = json_array_get(json_object_get(copy, "groups"), 0);
+                json_t *db = json_array_get(json_object_get(copy, "groups"), 1);
+
+                json_object_set_new(
+                    web, "APPLICATIONS",
+                    load("[{\"NAME\":\"webapp\",\"MONITORS\":[\"webmon\",\"procmon\"],"
+                         "\"SUSPENDED\":false},{\"NAME\":\"cache\",\"MONITORS\":[],"
+                         "\"SUSPENDED\":false},{\"NAME\":\"batch\",\"MONITORS\":[\"bmon\"],"
+                         "\"SUSPENDED\":true}]"));
+                json_object_set_new(web, "MONITOR_RESTARTS", json_integer(1));
+                json_object_set_new(web, "MONITOR_FAILURE",
+                                    json_string("application_monitor webmon: not running"));
+                json_object_set_new(db, "APPLICATIONS",
+                                    load("[{\"NAME\":\"db\",\"MONITORS\":[\"dbmon\"],"
+                                         "\"SUSPENDED\":false}]"));
+                o.format = CLI_FMT_TEXT;
+                o.show_monitors = true;
+                CAPTURE(text, cli_output_status(f, &o, copy, NULL));
+                assert_string_equal(
+                    text,
+                    "-----------------------------------------------------------------------------"
+                    "\n"
+                    "Group Name               Group State    Application state          Node\n"
+                    "-----------------------------------------------------------------------------"
+                    "\n"
+                    "web_rg                   ONLINE                                    n1\n"
+                    " webapp                                 ONLINE MONITORED           monitors: "
+                    "webmon,procmon\n"
+                    " cache                                  ONLINE NOT MONITORED\n"
+                    " batch                                  ONLINE MONITOR SUSPENDED   monitors: "
+                    "bmon\n"
+                    "  monitor: restarts 1; last failure: application_monitor webmon: not "
+                    "running\n"
+                    "db_rg                    ERROR                                     (no node)\n"
+                    " db                                     ERROR                      monitors: "
+                    "dbmon\n");
+                free(text);
+                o.format = CLI_FMT_DELIM;
+                CAPTURE(text, cli_output_status(f, &o, copy, NULL));
+                assert_string_equal(text, "web_rg:webapp:ONLINE MONITORED:n1\n"
+                                          "web_rg:cache:ONLINE NOT MONITORED:n1\n"
+                                          "web_rg:batch:ONLINE MONITOR SUSPENDED:n1\n"
+                                          "db_rg:db:ERROR:\n");
+                free(text);
+                o.show_monitors = false;
+                json_decref(copy);
         }
 
         o.format = CLI_FMT_JSON;
