@@ -678,6 +678,16 @@ static void print_help(FILE *f, const struct cli_cmd *cmd)
                 print_classes(f, a);
                 return;
         }
+        if (strcmp(a->name, "manage") == 0 && known && cc == CONF_CLASS_APPLICATION_CONTROLLER) {
+                fprintf(f,
+                        "usage: clmgr manage application_controller {suspend|resume} "
+                        "<AC>[,<AC>...]|ALL [TIMEOUT=<seconds>]\n"
+                        "  suspend: the application monitors of these controllers stop checking\n"
+                        "  and take no action (cluster-wide, wherever the group is online) until\n"
+                        "  resume, which monitors again after STABILIZATION.\n%s",
+                        t);
+                return;
+        }
         if (strcmp(a->name, "online") == 0 && rt == CLI_RT_RG)
                 fprintf(f,
                         "usage: clmgr online resource_group <RG>[,<RG>...] [NODE=<node>] "

@@ -487,6 +487,15 @@ static int cmd_suspend(cstate_t *cs, const hamr_config_t *cfg, json_t *req, bool
                         }
         cs->ctl.nsuspended = next.nsuspended;
         memcpy(cs->ctl.suspended, next.suspended, sizeof(next.suspended));
+        {
+                char list[512] = "";
+                size_t len = 0;
+                for (unsigned k = 0; k < next.nsuspended && len < sizeof(list); k++)
+                        len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
+                                                k ? " " : "", next.suspended[k]);
+                log_info("coord", "application monitoring %s; suspended now: %s",
+                         on ? "suspended" : "resumed", next.nsuspended ? list : "none");
+        }
         return 0;
 }
 

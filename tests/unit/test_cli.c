@@ -603,6 +603,19 @@ static void test_app_manage(void **state)
                          CLI_WAIT_PENDING);
         free(t);
         cli_cmd_clear(&c);
+        assert_int_equal(PARSE(&c, "manage", "ac", "-h"), 0);
+        assert_int_equal(c.kind, CLI_KIND_HELP);
+        {
+                char *text = NULL;
+                size_t len;
+                FILE *f = open_memstream(&text, &len);
+                cli_output_usage(f, &c);
+                fclose(f);
+                assert_non_null(strstr(text, "usage: clmgr manage application_controller "
+                                             "{suspend|resume} <AC>[,<AC>...]|ALL"));
+                free(text);
+        }
+        cli_cmd_clear(&c);
         EXPECT_ERR(4, "expected 'suspend' or 'resume', got stop", "manage", "ac", "stop", "web");
         EXPECT_ERR(3, "an application controller name (or ALL) is required", "manage",
                    "application_controller", "suspend");
