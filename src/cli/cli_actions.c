@@ -96,9 +96,10 @@ static const struct cli_action_def action_table[CLI_ACT_COUNT] = {
                       .help = "view status, or a snapshot's text"},
     [CLI_ACT_MANAGE] = {.name = "manage",
                         .aliases = no_names,
-                        .classes = 0,
+                        .classes = CLI_CLASS_BIT(CONF_CLASS_APPLICATION_CONTROLLER),
                         .extra = snapshot_extra,
-                        .help = "manage snapshot restore NAME: stage a snapshot (then sync)"},
+                        .help = "manage snapshot restore NAME: stage a snapshot (then sync); "
+                                "manage application_controller suspend|resume AC: its monitoring"},
     [CLI_ACT_COMPARE] = {.name = "compare",
                          .aliases = compare_aliases,
                          .classes = 0,

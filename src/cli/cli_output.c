@@ -311,6 +311,14 @@ static void print_status_text(FILE *f, json_t *status, json_t *filter, bool pol,
                             f, "  monitor: restarts %lld; last failure: %s\n",
                             (long long)json_integer_value(json_object_get(g, "MONITOR_RESTARTS")),
                             str_or(g, "MONITOR_FAILURE", ""));
+                json_t *susp = json_object_get(g, "MONITOR_SUSPENDED");
+                if (json_array_size(susp) > 0) {
+                        size_t k;
+                        json_t *a;
+                        fprintf(f, "  monitoring suspended:");
+                        json_array_foreach(susp, k, a) fprintf(f, " %s", json_string_value(a));
+                        fprintf(f, "\n");
+                }
                 if (pol) {
                         const char *p = str_or(g, "PRIORITY_OVERRIDE", "");
                         fprintf(f, "  Priority Override Information: Primary Instance POL: %s\n",
@@ -323,6 +331,87 @@ static void print_status_text(FILE *f, json_t *status, json_t *filter, bool pol,
         }
         if (timers && str_or(status, "TIMERS_ERROR", NULL))
                 fprintf(f, "Timers unknown: %s\n", str_or(status, "TIMERS_ERROR", ""));
+}
+
+/* The state of application a of group g as clRGinfo -m shows it: the
+ * group's state, and when ONLINE whether it is monitored. */
+static void app_state(json_t *g, json_t *a, char *buf, size_t len)
+{
+        const char *gs = str_or(g, "STATE", "-");
+
+        if (strcmp(gs, "ONLINE") != 0)
+                snprintf(buf, len, "%s", gs);
+        else if (json_is_true(json_object_get(a, "SUSPENDED")))
+                snprintf(buf, len, "ONLINE MONITOR SUSPENDED");
+        else if (json_array_size(json_object_get(a, "MONITORS")) > 0)
+                snprintf(buf, len, "ONLINE MONITORED");
+        else
+                snprintf(buf, len, "ONLINE NOT MONITORED");
+}
+
+/* clRGinfo -m: per group its state and node, then one line per application
+ * with its state (monitored, not monitored, monitor suspended) and monitors. */
+static void print_monitors_text(FILE *f, json_t *status, json_t *filter)
+{
+        size_t i, k;
+        json_t *g, *a;
+
+        fprintf(f, "%s\n%-24s %-14s %-26s %s\n%s\n", RULE, "Group Name", "Group State",
+                "Application state", "Node", RULE);
+        json_array_foreach(json_object_get(status, "groups"), i, g)
+        {
+                const char *name = str_or(g, "NAME", "-");
+                char st[64];
+
+                if (!group_shown(filter, name))
+                        continue;
+                fprintf(f, "%-24s %-14s %-26s %s", name, str_or(g, "STATE", "-"), "",
+                        str_or(g, "CURRENT_NODE", ""));
+                if (!*str_or(g, "CURRENT_NODE", ""))
+                        fprintf(f, "(no node)");
+                fputc('\n', f);
+                json_array_foreach(json_object_get(g, "APPLICATIONS"), k, a)
+                {
+                        json_t *mons = json_object_get(a, "MONITORS");
+                        size_t q;
+                        json_t *mn;
+
+                        app_state(g, a, st, sizeof(st));
+                        fprintf(f, " %-23s %-14s %-*s", str_or(a, "NAME", "-"), "",
+                                json_array_size(mons) ? 26 : 0, st);
+                        json_array_foreach(mons, q, mn)
+                            fprintf(f, "%s%s", q ? "," : " monitors: ", json_string_value(mn));
+                        fputc('\n', f);
+                }
+                if (json_integer_value(json_object_get(g, "MONITOR_RESTARTS")) > 0 ||
+                    *str_or(g, "MONITOR_FAILURE", ""))
+                        fprintf(
+                            f, "  monitor: restarts %lld; last failure: %s\n",
+                            (long long)json_integer_value(json_object_get(g, "MONITOR_RESTARTS")),
+                            *str_or(g, "MONITOR_FAILURE", "") ? str_or(g, "MONITOR_FAILURE", "")
+                                                              : "none");
+        }
+}
+
+/* clRGinfo -m -s: group:application:application state:node, one line each. */
+static void print_monitors_delim(FILE *f, const char *d, json_t *status, json_t *filter)
+{
+        size_t i, k;
+        json_t *g, *a;
+
+        json_array_foreach(json_object_get(status, "groups"), i, g)
+        {
+                char st[64];
+
+                if (!group_shown(filter, str_or(g, "NAME", "")))
+                        continue;
+                json_array_foreach(json_object_get(g, "APPLICATIONS"), k, a)
+                {
+                        app_state(g, a, st, sizeof(st));
+                        fprintf(f, "%s%s%s%s%s%s%s\n", str_or(g, "NAME", ""), d,
+                                str_or(a, "NAME", ""), d, st, d, str_or(g, "CURRENT_NODE", ""));
+                }
+        }
 }
 
 static void print_status_delim(FILE *f, const char *d, json_t *status, json_t *filter, bool pol)
@@ -414,11 +503,18 @@ int cli_output_status(FILE *f, const struct cli_opts *o, json_t *status, json_t 
                 }
                 break;
         case CLI_FMT_DELIM:
-                print_status_delim(f, o->delim ? o->delim : ":", status, group_filter, o->show_pol);
+                if (o->show_monitors)
+                        print_monitors_delim(f, o->delim ? o->delim : ":", status, group_filter);
+                else
+                        print_status_delim(f, o->delim ? o->delim : ":", status, group_filter,
+                                           o->show_pol);
                 break;
         case CLI_FMT_TEXT:
         default:
-                print_status_text(f, status, group_filter, o->show_pol, o->show_timers);
+                if (o->show_monitors)
+                        print_monitors_text(f, status, group_filter);
+                else
+                        print_status_text(f, status, group_filter, o->show_pol, o->show_timers);
                 break;
         }
         return 0;
@@ -591,14 +687,15 @@ static void print_main_usage(FILE *f)
         size_t n;
         const struct cli_action_def *acts = cli_actions(&n);
 
-        fprintf(f,
-                "usage: clmgr [-c|-d DELIM] [-S] [-j] [-v] [-a ATTR,...] [-T ID] <ACTION> "
-                "<CLASS> [<NAME>] [ATTR=VALUE ...]\n"
-                "       clmgr <ACTION>                list the CLASSes of an ACTION\n"
-                "       clmgr <ACTION> <CLASS> -h     help for an ACTION and CLASS\n"
-                "       clRGinfo [-s] [-p] [-t] [-j] [<resource_group> ...]   same as clmgr status "
-                "(-p: priority override locations, -t: settling and fallback timers)\n\n"
-                "ACTIONs (case-insensitive; aliases and unambiguous prefixes accepted):\n");
+        fprintf(f, "usage: clmgr [-c|-d DELIM] [-S] [-j] [-v] [-a ATTR,...] [-T ID] <ACTION> "
+                   "<CLASS> [<NAME>] [ATTR=VALUE ...]\n"
+                   "       clmgr <ACTION>                list the CLASSes of an ACTION\n"
+                   "       clmgr <ACTION> <CLASS> -h     help for an ACTION and CLASS\n"
+                   "       clRGinfo [-s] [-p] [-t] [-m] [-j] [<resource_group> ...]   same as "
+                   "clmgr status "
+                   "(-p: priority override locations, -t: settling and fallback timers, -m: "
+                   "application monitoring)\n\n"
+                   "ACTIONs (case-insensitive; aliases and unambiguous prefixes accepted):\n");
         for (size_t i = 0; i < n; i++) {
                 char al[80] = "";
                 size_t len = 0;
@@ -683,7 +780,7 @@ static void print_help(FILE *f, const struct cli_cmd *cmd)
                 fprintf(f,
                         "usage: clmgr [-c|-d DELIM] [-j] status [<resource_group> ...]\n"
                         "       clmgr view status\n"
-                        "       clRGinfo [-s|-c] [-p] [-t] [-j] [<resource_group> ...]\n"
+                        "       clRGinfo [-s|-c] [-p] [-t] [-m] [-j] [<resource_group> ...]\n"
                         "Shows the cluster, the state of cluster services on each node and where\n"
                         "each resource group is; -c/-s prints group:state:node lines.\n");
                 return;
@@ -691,6 +788,16 @@ static void print_help(FILE *f, const struct cli_cmd *cmd)
         if (!cls) {
                 fprintf(f, "%s: %s\n", a->name, a->help);
                 print_classes(f, a);
+                return;
+        }
+        if (strcmp(a->name, "manage") == 0 && known && cc == CONF_CLASS_APPLICATION_CONTROLLER) {
+                fprintf(f,
+                        "usage: clmgr manage application_controller {suspend|resume} "
+                        "<AC>[,<AC>...]|ALL [TIMEOUT=<seconds>]\n"
+                        "  suspend: the application monitors of these controllers stop checking\n"
+                        "  and take no action (cluster-wide, wherever the group is online) until\n"
+                        "  resume, which monitors again after STABILIZATION.\n%s",
+                        t);
                 return;
         }
         if (strcmp(a->name, "online") == 0 && rt == CLI_RT_RG)

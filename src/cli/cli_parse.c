@@ -98,6 +98,10 @@ static int parse_flag(struct cli_cmd *cmd, struct cli_flags *fl, bool clrginfo, 
                 char c = *p;
                 const char *arg = NULL;
 
+                if (c == 'm' && clrginfo) { /* clRGinfo -m: application monitors */
+                        cmd->opts.show_monitors = true;
+                        continue;
+                }
                 if (strchr("daTlomg", c)) {
                         if (p[1])
                                 arg = p + 1;
@@ -375,7 +379,20 @@ int cli_parse(int argc, char *const argv[], struct cli_cmd *cmd)
                 r = cli_build_snapshot(cmd, act, &fl, pos + 2, npos - 2);
                 goto out;
         }
-        if (act == CLI_ACT_MANAGE || act == CLI_ACT_COMPARE) {
+        if (act == CLI_ACT_MANAGE) {
+                conf_class_t cls;
+                if (cli_class_lookup(pos[1], CLI_CLASS_BIT(CONF_CLASS_APPLICATION_CONTROLLER),
+                                     &cls) == 0) {
+                        r = cli_build_app_manage(cmd, &fl, pos + 2, npos - 2);
+                        goto out;
+                }
+                r = cli_fail(cmd, CLMGR_RC_INVALID,
+                             "manage: class '%s' is not supported (allowed: "
+                             "application_controller, snapshot)",
+                             pos[1]);
+                goto out;
+        }
+        if (act == CLI_ACT_COMPARE) {
                 r = cli_fail(cmd, CLMGR_RC_INVALID,
                              "%s: class '%s' is not supported (allowed: snapshot)",
                              cli_action_def(act)->name, pos[1]);

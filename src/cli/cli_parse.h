@@ -19,11 +19,12 @@ enum cli_format {
 
 struct cli_opts {
         enum cli_format format;
-        char *delim;      /* CLI_FMT_DELIM: ":" for -c, else -d's value; owned */
-        bool no_header;   /* -S */
-        bool verbose;     /* -v */
-        bool show_pol;    /* clRGinfo -p: priority override locations */
-        bool show_timers; /* clRGinfo -t: pending settling and fallback timers (every group) */
+        char *delim;        /* CLI_FMT_DELIM: ":" for -c, else -d's value; owned */
+        bool no_header;     /* -S */
+        bool verbose;       /* -v */
+        bool show_pol;      /* clRGinfo -p: priority override locations */
+        bool show_timers;   /* clRGinfo -t: pending settling and fallback timers (every group) */
+        bool show_monitors; /* clRGinfo -m: application state and monitoring per group */
         char **attrs;   /* -a: NULL-terminated patterns (case-insensitive), or NULL = all; owned */
         char *trans_id; /* -T, or NULL; owned */
 };
@@ -58,12 +59,15 @@ enum cli_wait_kind {
         CLI_WAIT_RG_MOVE,    /* groups ONLINE on node; ERROR fails */
         CLI_WAIT_BOOT_ON,    /* WHEN=restart: nodes up record start at restart */
         CLI_WAIT_BOOT_OFF,   /* ... and clear it */
+        CLI_WAIT_SUSPEND,    /* application controllers in cluster.MONITOR_SUSPENDED */
+        CLI_WAIT_RESUME,     /* ... and out of it */
 };
 
 struct cli_wait {
         enum cli_wait_kind kind;
-        json_t *names; /* array of node names (start/stop; NULL = all) or group names; owned */
-        char *node;    /* rg_online / rg_move target node, or NULL; owned */
+        json_t *names;       /* array of node names (start/stop; NULL = all), group names or
+                              * application controller names (suspend/resume; NULL = all); owned */
+        char *node;          /* rg_online / rg_move target node, or NULL; owned */
         usec_t timeout_usec; /* 0 = do not wait */
         json_t
             *stale; /* groups found in ERROR before the request ({name:true}); see cli_wait_prime */

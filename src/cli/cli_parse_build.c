@@ -461,3 +461,63 @@ int cli_build_sync_verify(struct cli_cmd *cmd, enum cli_action act, const struct
         cmd->show = act == CLI_ACT_SYNC ? CLI_SHOW_SYNC : CLI_SHOW_VERIFY;
         return 0;
 }
+
+int cli_build_app_manage(struct cli_cmd *cmd, const struct cli_flags *fl, char *const pos[],
+                         int npos)
+{
+        const char *what = "manage application_controller";
+        json_t *names = NULL, *req;
+        bool on;
+        int r;
+
+        r = cli_reject_flags(cmd, fl, "", what);
+        if (r < 0)
+                return r;
+        if (npos < 1 || (strcasecmp(pos[0], "suspend") && strcasecmp(pos[0], "resume")))
+                return cli_fail(cmd, CLMGR_RC_INVALID,
+                                "%s: expected 'suspend' or 'resume'%s%s (allowed: suspend, "
+                                "resume)",
+                                what, npos >= 1 ? ", got " : "", npos >= 1 ? pos[0] : "");
+        on = strcasecmp(pos[0], "suspend") == 0;
+        cmd->wait.timeout_usec = CLI_DEFAULT_TIMEOUT_USEC;
+        for (int i = 1; i < npos; i++) {
+                const char *eq = strchr(pos[i], '=');
+                if (!eq) {
+                        json_t *more = cli_split_names(pos[i]);
+                        if (!names)
+                                names = json_array();
+                        json_array_extend(names, more);
+                        json_decref(more);
+                        continue;
+                }
+                if (eq == pos[i] || strncasecmp(pos[i], "TIMEOUT", (size_t)(eq - pos[i])) != 0) {
+                        r = cli_fail(cmd, CLMGR_RC_INVALID,
+                                     "%s %s: attribute '%.*s' is not supported (allowed: TIMEOUT)",
+                                     what, pos[0], (int)(eq - pos[i]), pos[i]);
+                        goto out;
+                }
+                if (parse_seconds(eq + 1, &cmd->wait.timeout_usec) < 0) {
+                        r = cli_fail(cmd, CLMGR_RC_INVALID,
+                                     "%s %s: TIMEOUT=%s: expected a number of seconds", what,
+                                     pos[0], eq + 1);
+                        goto out;
+                }
+        }
+        if (json_array_size(names) == 0) {
+                r = cli_fail(cmd, CLMGR_RC_MISSING,
+                             "%s %s: an application controller name (or ALL) is required", what,
+                             on ? "suspend" : "resume");
+                goto out;
+        }
+        req = cli_new_request(api_op_name(on ? API_OP_APP_SUSPEND : API_OP_APP_RESUME));
+        json_object_set(req, "applications", names);
+        cli_add_request(cmd, req);
+        cmd->wait.kind = on ? CLI_WAIT_SUSPEND : CLI_WAIT_RESUME;
+        if (!(json_array_size(names) == 1 &&
+              strcasecmp(json_string_value(json_array_get(names, 0)), "ALL") == 0))
+                cmd->wait.names = json_incref(names);
+        r = 0;
+out:
+        json_decref(names);
+        return r;
+}

@@ -22,6 +22,13 @@ int cli_build_simulate(struct cli_cmd *cmd, const struct cli_flags *fl, char *co
 int cli_build_sync_verify(struct cli_cmd *cmd, enum cli_action act, const struct cli_flags *fl,
                           const char *name, json_t *attrs);
 
+/* manage application_controller {suspend|resume} AC[,AC..]|ALL [TIMEOUT=s]:
+ * suspends or resumes the monitoring of application controllers (request
+ * app_suspend/app_resume, then waits for the status to show it). pos are
+ * the arguments after the class (borrowed). 0 or -EINVAL. */
+int cli_build_app_manage(struct cli_cmd *cmd, const struct cli_flags *fl, char *const pos[],
+                         int npos);
+
 /* Snapshot class ("snapshot", or a prefix of it from "sn"; not a schema
  * class): add/query/modify/delete/view/manage restore/compare. pos are the
  * arguments after the class (borrowed). 0 or -EINVAL. */

@@ -1,5 +1,6 @@
 /* cli_wait: decides, from one status reply, whether a runtime operation
- * (start, stop, rg_online, rg_offline, rg_move) has taken effect, failed, or
+ * (start, stop, rg_online, rg_offline, rg_move, app_suspend, app_resume) has
+ * taken effect, failed, or
  * is still pending, and says so in words. Pure: the polling loop is in clmgr.c. */
 #include "cli/cli_parse.h"
 
@@ -297,6 +298,48 @@ void cli_wait_prime(struct cli_wait *w, json_t *status)
         }
 }
 
+/* Suspend/resume: the named controllers (all: every suspended one is gone,
+ * or, for suspend ALL, anything at all) are in (or out of) the cluster's
+ * MONITOR_SUSPENDED list as the answering node follows it. */
+static enum cli_wait_result check_suspend(const struct cli_wait *w, json_t *status, char **ret_text)
+{
+        bool on = w->kind == CLI_WAIT_SUSPEND;
+        json_t *list = json_object_get(json_object_get(status, "cluster"), "MONITOR_SUSPENDED");
+        struct lines pending, done;
+        size_t i;
+        json_t *v;
+
+        lines_open(&pending);
+        lines_open(&done);
+        if (!w->names && !on && json_array_size(list) > 0)
+                lines_add(&pending, "monitoring of %zu application controllers still suspended",
+                          json_array_size(list));
+        json_array_foreach(w->names, i, v)
+        {
+                const char *name = json_string_value(v);
+                bool in = false;
+                size_t k;
+                json_t *s;
+                json_array_foreach(list, k, s) in |= !strcmp(json_string_value(s), name);
+                if (in != on)
+                        lines_add(&pending, "application_controller %s: monitoring not %s yet",
+                                  name, on ? "suspended" : "resumed");
+                else
+                        lines_add(&done, "application_controller %s: monitoring %s", name,
+                                  on ? "suspended" : "resumed");
+        }
+        if (!w->names && !pending.n)
+                lines_add(&done, "monitoring %s", on ? "suspended" : "resumed");
+        if (pending.n) {
+                lines_drop(&done);
+                *ret_text = lines_take(&pending);
+                return CLI_WAIT_PENDING;
+        }
+        lines_drop(&pending);
+        *ret_text = lines_take(&done);
+        return CLI_WAIT_DONE;
+}
+
 enum cli_wait_result cli_wait_check(struct cli_wait *w, json_t *status, char **ret_text)
 {
         switch (w->kind) {
@@ -310,6 +353,9 @@ enum cli_wait_result cli_wait_check(struct cli_wait *w, json_t *status, char **r
         case CLI_WAIT_RG_OFFLINE:
         case CLI_WAIT_RG_MOVE:
                 return check_groups(w, status, ret_text);
+        case CLI_WAIT_SUSPEND:
+        case CLI_WAIT_RESUME:
+                return check_suspend(w, status, ret_text);
         case CLI_WAIT_NONE:
         default:
                 *ret_text = zstrdup("");
@@ -351,6 +397,12 @@ char *cli_wait_goal(const struct cli_wait *w)
                 lines_add(&out, "start at restart to be %s on %s%s",
                           w->kind == CLI_WAIT_BOOT_ON ? "set" : "cleared",
                           w->names ? "node " : "all nodes", w->names ? names : "");
+                break;
+        case CLI_WAIT_SUSPEND:
+        case CLI_WAIT_RESUME:
+                lines_add(&out, "monitoring of application_controller %s to be %s",
+                          w->names ? names : "ALL",
+                          w->kind == CLI_WAIT_SUSPEND ? "suspended" : "resumed");
                 break;
         default:
                 lines_add(&out, "nothing");

@@ -176,10 +176,14 @@ typedef enum {
 } conf_repeats_t;
 /* network TYPE */
 typedef enum { CONF_NET_ETHER = 0, CONF_NET_TYPE_COUNT } conf_net_type_t;
-/* application_monitor TYPE, MODE, FAILUREACTION (only what is implemented:
- * MODE startup|both are refused as values) */
+/* application_monitor TYPE, MODE, FAILUREACTION */
 typedef enum { CONF_AM_CUSTOM = 0, CONF_AM_PROCESS, CONF_AM_TYPE_COUNT } conf_am_type_t;
-typedef enum { CONF_AM_LONGRUNNING = 0, CONF_AM_MODE_COUNT } conf_am_mode_t;
+typedef enum {
+        CONF_AM_LONGRUNNING = 0, /* checks from STABILIZATION after the start on */
+        CONF_AM_STARTUP,         /* checks within STABILIZATION after the start that it started */
+        CONF_AM_BOTH,            /* startup, then longrunning */
+        CONF_AM_MODE_COUNT
+} conf_am_mode_t;
 typedef enum { CONF_AM_FALLOVER = 0, CONF_AM_NOTIFY, CONF_AM_ACTION_COUNT } conf_am_action_t;
 
 typedef struct conf_node {
@@ -241,7 +245,7 @@ typedef struct conf_fallback_timer {
         int day_of_week;  /* 0..6, 0 = Sunday: weekly */
         int hour, minute;
 } conf_fallback_timer_t;
-/* An application monitor (TYPE=Custom, MODE=longrunning). Its applications
+/* An application monitor (TYPE Custom or Process). Its applications
  * all belong to one group (rg, or -1 while they are in none). Methods ""
  * when unset: cleanup and restart then run the controllers' stop and start
  * scripts. */
@@ -251,6 +255,7 @@ typedef struct conf_appmon {
         unsigned napps;
         int apps[CONF_MAX_RG_RES]; /* indexes into appctls, in the group's start order */
         conf_am_type_t type;
+        conf_am_mode_t mode; /* MODE */
         char monitor[4096], notify[4096], cleanup[4096], restart[4096];
         /* TYPE=Process: names (as /proc/PID/comm or argv[0]'s basename),
          * space separated; the owner's uid (-1: any); instances expected */

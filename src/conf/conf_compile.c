@@ -690,6 +690,7 @@ static void build_appmons(const conf_db_t *db, hamr_config_t *cfg, problems_t *p
                 snprintf(m->monitor, sizeof(m->monitor), "%s",
                          get(o, "MONITORMETHOD") ? get(o, "MONITORMETHOD") : "");
                 m->type = (conf_am_type_t)enum_index(o, "TYPE");
+                m->mode = (conf_am_mode_t)enum_index(o, "MODE");
                 snprintf(m->processes, sizeof(m->processes), "%s",
                          get(o, "PROCESSES") ? get(o, "PROCESSES") : "");
                 m->instance_count = (unsigned)uint_of(o, "INSTANCECOUNT");

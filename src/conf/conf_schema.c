@@ -55,6 +55,8 @@ static const char *const enum_am_type[] = {
 };
 static const char *const enum_am_mode[] = {
         [CONF_AM_LONGRUNNING] = "longrunning",
+        [CONF_AM_STARTUP] = "startup",
+        [CONF_AM_BOTH] = "both",
 };
 static const char *const enum_am_action[] = {
         [CONF_AM_FALLOVER] = "fallover",
@@ -440,8 +442,7 @@ static const conf_attr_def_t fallback_timer_attrs[] = {
         },
 };
 
-/* PowerHA's application_monitor, MODE=longrunning only: MODE startup|both
- * are not implemented and refused as values of MODE. */
+/* PowerHA's application_monitor (MODE longrunning, startup or both). */
 static const conf_attr_def_t appmon_attrs[] = {
         {
                 .name = "TYPE",
@@ -463,7 +464,9 @@ static const conf_attr_def_t appmon_attrs[] = {
                 ENUM(enum_am_mode),
                 .def = "longrunning",
                 .help = "longrunning: monitoring begins STABILIZATION seconds after the "
-                        "application started (startup and both are not implemented).",
+                        "application started; startup: within STABILIZATION after the start, "
+                        "checks until the application runs (else the group's acquisition "
+                        "fails on that node); both: startup, then longrunning.",
         },
         {
                 .name = "MONITORMETHOD",

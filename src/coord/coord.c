@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "common/hamr_error.h"
@@ -427,6 +428,93 @@ static bool rg_has_node(const conf_rg_t *rg, uint32_t id)
         return false;
 }
 
+static bool app_monitored(const hamr_config_t *cfg, int a)
+{
+        for (unsigned i = 0; i < cfg->nappmons; i++)
+                for (unsigned k = 0; k < cfg->appmons[i].napps; k++)
+                        if (cfg->appmons[i].apps[k] == a)
+                                return true;
+        return false;
+}
+
+/* app_suspend / app_resume: "applications" names application controllers
+ * (or is ["ALL"]: every monitored one). All-or-nothing: every name is
+ * checked before the control state changes. Names of controllers no longer
+ * configured are dropped on the way. */
+static int cmd_suspend(cstate_t *cs, const hamr_config_t *cfg, json_t *req, bool on, char *err,
+                       size_t errlen)
+{
+        static cstate_ctl_t next;
+        json_t *arr = json_object_get(req, "applications"), *it;
+        bool all = false;
+        size_t i;
+
+        if (!json_is_array(arr) || json_array_size(arr) == 0) {
+                snprintf(err, errlen, "application_controller: a name is required");
+                return -HAMR_E_MISSING;
+        }
+        next = cs->ctl;
+        for (unsigned k = next.nsuspended; k-- > 0;) {
+                bool known = false;
+                for (unsigned a = 0; a < cfg->nappctls && !known; a++)
+                        known = strcmp(cfg->appctls[a].name, next.suspended[k]) == 0;
+                if (!known)
+                        cstate_ctl_set_suspended(&next, next.suspended[k], false);
+        }
+        json_array_foreach(arr, i, it)
+        {
+                const char *name = json_string_value(it) ? json_string_value(it) : "";
+                int a = -1;
+
+                if (json_array_size(arr) == 1 && strcasecmp(name, "ALL") == 0) {
+                        all = true;
+                        break;
+                }
+                for (unsigned k = 0; k < cfg->nappctls && a < 0; k++)
+                        if (strcmp(cfg->appctls[k].name, name) == 0)
+                                a = (int)k;
+                if (a < 0) {
+                        snprintf(err, errlen, "application_controller \"%s\" does not exist", name);
+                        return -HAMR_E_NOT_FOUND;
+                }
+                if (on && !app_monitored(cfg, a)) {
+                        snprintf(err, errlen,
+                                 "application_controller \"%s\": no application_monitor "
+                                 "monitors it (nothing to suspend)",
+                                 name);
+                        return -HAMR_E_BAD_VALUE;
+                }
+                if (cstate_ctl_set_suspended(&next, name, on) < 0) {
+                        snprintf(err, errlen,
+                                 "application_controller \"%s\": at most %d application "
+                                 "controllers can have their monitoring suspended",
+                                 name, CSTATE_MAX_SUSPENDED);
+                        return -HAMR_E_BAD_VALUE;
+                }
+        }
+        for (unsigned a = 0; all && a < cfg->nappctls; a++)
+                if (!on || app_monitored(cfg, (int)a))
+                        if (cstate_ctl_set_suspended(&next, cfg->appctls[a].name, on) < 0) {
+                                snprintf(err, errlen,
+                                         "at most %d application controllers can have their "
+                                         "monitoring suspended",
+                                         CSTATE_MAX_SUSPENDED);
+                                return -HAMR_E_BAD_VALUE;
+                        }
+        cs->ctl.nsuspended = next.nsuspended;
+        memcpy(cs->ctl.suspended, next.suspended, sizeof(next.suspended));
+        {
+                char list[512] = "";
+                size_t len = 0;
+                for (unsigned k = 0; k < next.nsuspended && len < sizeof(list); k++)
+                        len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
+                                                k ? " " : "", next.suspended[k]);
+                log_info("coord", "application monitoring %s; suspended now: %s",
+                         on ? "suspended" : "resumed", next.nsuspended ? list : "none");
+        }
+        return 0;
+}
+
 int coord_command(coord_t *c, const memb_t *m, cstate_t *cs, const hamr_config_t *cfg, json_t *req,
                   char *err, size_t errlen)
 {
@@ -456,6 +544,8 @@ int coord_command(coord_t *c, const memb_t *m, cstate_t *cs, const hamr_config_t
                 r = cmd_start(c, cs, cfg, mv->members, req, err, errlen);
         else if (!strcmp(op, "stop"))
                 r = cmd_stop(c, cs, cfg, req, err, errlen);
+        else if (!strcmp(op, "app_suspend") || !strcmp(op, "app_resume"))
+                r = cmd_suspend(cs, cfg, req, !strcmp(op, "app_suspend"), err, errlen);
         else {
                 r = group_list(cfg, json_object_get(req, "groups"), groups, &ng, err, errlen);
                 if (r < 0)

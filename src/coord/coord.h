@@ -65,7 +65,8 @@ int64_t coord_wall_local(void);
 /* The same in milliseconds (the decision history's clock). */
 int64_t coord_wall_local_ms(void);
 
-/* Apply a runtime request (op start|stop|rg_online|rg_offline|rg_move, see
+/* Apply a runtime request (op start|stop|rg_online|rg_offline|rg_move,
+ * app_suspend|app_resume, see
  * docs/control-protocol.md) to cs->ctl. Returns 0, or a negative HAMR_E code
  * with err filled. Bumps ctl_seq on success. */
 int coord_command(coord_t *c, const memb_t *m, cstate_t *cs, const hamr_config_t *cfg, json_t *req,

@@ -2,6 +2,7 @@
 #include "cstate/cstate_msg.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -238,6 +239,40 @@ static bool want_set(const cstate_ctl_t *c, int i)
         return c->want[i] != WANT_INACTIVE || c->boot[i] != BOOT_KEEP || c->want_inc[i] != 0;
 }
 
+bool cstate_ctl_suspended(const cstate_ctl_t *c, const char *name)
+{
+        for (unsigned k = 0; k < c->nsuspended && k < CSTATE_MAX_SUSPENDED; k++)
+                if (strcmp(c->suspended[k], name) == 0)
+                        return true;
+        return false;
+}
+
+int cstate_ctl_set_suspended(cstate_ctl_t *c, const char *name, bool on)
+{
+        unsigned n = c->nsuspended, k = 0;
+
+        while (k < n && strcmp(c->suspended[k], name) < 0)
+                k++;
+        if (k < n && strcmp(c->suspended[k], name) == 0) {
+                if (!on) {
+                        memmove(c->suspended[k], c->suspended[k + 1],
+                                (n - k - 1) * sizeof(c->suspended[0]));
+                        memset(c->suspended[n - 1], 0, sizeof(c->suspended[0]));
+                        c->nsuspended--;
+                }
+                return 0;
+        }
+        if (!on)
+                return 0;
+        if (n >= CSTATE_MAX_SUSPENDED)
+                return -ENOSPC;
+        memmove(c->suspended[k + 1], c->suspended[k], (n - k) * sizeof(c->suspended[0]));
+        memset(c->suspended[k], 0, sizeof(c->suspended[0]));
+        snprintf(c->suspended[k], sizeof(c->suspended[k]), "%s", name);
+        c->nsuspended++;
+        return 0;
+}
+
 int cstate_ctl_encode(const cstate_ctl_t *c, void *buf, size_t cap)
 {
         bufw_t w;
@@ -281,6 +316,17 @@ int cstate_ctl_encode(const cstate_ctl_t *c, void *buf, size_t cap)
                 bufw_u8(&w, node_byte(c->ctl[g].last_node));
                 bufw_u8(&w, c->ctl[g].started);
                 bufw_u32(&w, c->clear_seq[g]);
+        }
+        /* suspended controllers: (count, then length-prefixed names), only
+         * when there are some (a message without is what version 2 always
+         * was) */
+        if (c->nsuspended) {
+                bufw_u8(&w, c->nsuspended);
+                for (unsigned k = 0; k < c->nsuspended && k < CSTATE_MAX_SUSPENDED; k++) {
+                        size_t n = strnlen(c->suspended[k], CONF_MAX_NAME);
+                        bufw_u8(&w, (uint8_t)n);
+                        bufw_bytes(&w, c->suspended[k], n);
+                }
         }
         return w.overflow ? -EMSGSIZE : (int)w.len;
 }
@@ -349,6 +395,21 @@ int cstate_ctl_decode(const void *buf, size_t len, cstate_ctl_t *ret)
                 c.clear_seq[g] = bufr_u32(&r);
                 if (!ok || c.ctl[g].admin > RGM_ADMIN_OFFLINE)
                         return -EBADMSG;
+        }
+        if (!r.error && r.pos < len) {
+                /* canonical: 1..CSTATE_MAX_SUSPENDED names, strictly ascending */
+                c.nsuspended = bufr_u8(&r);
+                if (r.error || c.nsuspended == 0 || c.nsuspended > CSTATE_MAX_SUSPENDED)
+                        return -EBADMSG;
+                for (unsigned k = 0; k < c.nsuspended; k++) {
+                        uint8_t n = bufr_u8(&r);
+                        if (r.error || n == 0 || n > CONF_MAX_NAME)
+                                return -EBADMSG;
+                        bufr_bytes(&r, c.suspended[k], n);
+                        if (r.error || memchr(c.suspended[k], '\0', n) ||
+                            (k > 0 && strcmp(c.suspended[k - 1], c.suspended[k]) >= 0))
+                                return -EBADMSG;
+                }
         }
         if (r.error || r.pos != len)
                 return -EBADMSG;

@@ -20,8 +20,9 @@
 #include "conf/conf.h"
 #include "rgm/rgm.h"
 
-#define CSTATE_MSG_VERSION 2
-#define CSTATE_REASON_LEN  200
+#define CSTATE_MSG_VERSION   2
+#define CSTATE_REASON_LEN    200
+#define CSTATE_MAX_SUSPENDED 32 /* application controllers with monitoring suspended */
 
 /* State of cluster services on a node (what `clmgr start/stop` controls). */
 typedef enum {
@@ -133,7 +134,19 @@ typedef struct cstate_ctl {
         uint16_t target[CONF_MAX_RGS];
         rgm_ctl_t ctl[CONF_MAX_RGS];
         uint32_t clear_seq[CONF_MAX_RGS]; /* bumped by admin online/offline/move: clears ERROR */
+        /* Application controllers whose monitors are suspended (clmgr
+         * manage application_controller suspend), by name, sorted, unique,
+         * zero-padded: cluster-wide, kept across views, coordinators and
+         * generations until resumed. Encoded only when nsuspended > 0. */
+        uint8_t nsuspended;
+        char suspended[CSTATE_MAX_SUSPENDED][CONF_MAX_NAME + 1];
 } cstate_ctl_t;
+
+/* Application controller `name` has its monitoring suspended in c. */
+bool cstate_ctl_suspended(const cstate_ctl_t *c, const char *name);
+/* Suspend (on) or resume (!on) controller `name` in c (kept sorted).
+ * Returns 0, or -ENOSPC when CSTATE_MAX_SUSPENDED are suspended already. */
+int cstate_ctl_set_suspended(cstate_ctl_t *c, const char *name, bool on);
 
 /* Frees what r owns and zeroes it (NULL accepted). */
 void cstate_report_clear(cstate_report_t *r);

@@ -226,6 +226,33 @@ json_t *hamrd_status_json(hamrd_t *d)
                 }
                 json_object_set_new(o, "MONITOR_RESTARTS", json_integer(mon_restarts));
                 json_object_set_new(o, "MONITOR_FAILURE", json_string(mon_failure));
+                /* its application controllers whose monitoring is
+                 * suspended (cluster-wide, the control state this node
+                 * follows, of any view or generation: kept until resumed) */
+                json_t *susp = json_array();
+                for (unsigned k = 0; d->cs->have_ctl && k < rg->napps; k++) {
+                        const char *an = d->cfg->appctls[rg->apps[k]].name;
+                        if (cstate_ctl_suspended(&d->cs->ctl, an))
+                                json_array_append_new(susp, json_string(an));
+                }
+                json_object_set_new(o, "MONITOR_SUSPENDED", susp);
+                /* its application controllers, start order, with the
+                 * monitors watching each (clRGinfo -m) */
+                json_t *apps = json_array();
+                for (unsigned k = 0; k < rg->napps; k++) {
+                        const char *an = d->cfg->appctls[rg->apps[k]].name;
+                        json_t *mons = json_array();
+                        for (unsigned i = 0; i < d->cfg->nappmons; i++)
+                                for (unsigned j = 0; j < d->cfg->appmons[i].napps; j++)
+                                        if (d->cfg->appmons[i].apps[j] == rg->apps[k])
+                                                json_array_append_new(
+                                                    mons, json_string(d->cfg->appmons[i].name));
+                        json_array_append_new(
+                            apps,
+                            json_pack("{s:s, s:o, s:b}", "NAME", an, "MONITORS", mons, "SUSPENDED",
+                                      d->cs->have_ctl && cstate_ctl_suspended(&d->cs->ctl, an)));
+                }
+                json_object_set_new(o, "APPLICATIONS", apps);
                 json_array_append_new(groups, o);
         }
         uint16_t coord = memb_coordinator(d->memb, now);
@@ -242,6 +269,12 @@ json_t *hamrd_status_json(hamrd_t *d)
         json_object_set_new(cl, "MEMBERS", members);
         json_object_set_new(cl, "QUORUM", json_boolean(memb_quorate(d->memb, now)));
         json_object_set_new(cl, "LOCAL_NODE", json_string(d->node_name));
+        /* application controllers whose monitoring is suspended (the
+         * control state followed: cluster-wide, kept until resumed) */
+        json_t *susp_all = json_array();
+        for (unsigned k = 0; d->cs->have_ctl && k < d->cs->ctl.nsuspended; k++)
+                json_array_append_new(susp_all, json_string(d->cs->ctl.suspended[k]));
+        json_object_set_new(cl, "MONITOR_SUSPENDED", susp_all);
         if (d->wire) {
                 json_t *rej = json_object();
                 for (int r = 0; r < WIRE_R_COUNT; r++)

@@ -407,6 +407,11 @@ static void step(hamrd_t *d)
             .services = d->services,
             .target = targets_valid ? k->target : NULL,
             .clear_seq = targets_valid ? k->clear_seq : NULL,
+            /* suspended monitoring: cluster-wide, of whatever control
+             * state this node follows (kept across views and generations) */
+            .have_suspended = d->cs->have_ctl,
+            .nsuspended = d->cs->ctl.nsuspended,
+            .suspended = d->cs->ctl.suspended,
         };
         exec_reconcile(d->exec, &in);
         services_step(d, quorate);

@@ -16,19 +16,24 @@
 typedef struct rgm_exec exec_t;
 
 /* changed: called (on the loop) whenever a group's state changed. */
-exec_t *exec_new(uv_loop_t *loop, const char *state_dir, void (*changed)(void *ud),
-                         void *ud);
+exec_t *exec_new(uv_loop_t *loop, const char *state_dir, void (*changed)(void *ud), void *ud);
 void exec_free(exec_t *x);
 /* New configuration (cfg borrowed until the next call); group states are
  * carried over by name. self_id: this node's id in cfg. */
 void exec_set_config(exec_t *x, const hamr_config_t *cfg, uint16_t self_id);
 
 typedef struct exec_input {
-        bool may_hold;        /* quorate view and services ACTIVE or STOPPING */
-        bool targets_valid;   /* view targets are for our generation and valid */
+        bool may_hold;      /* quorate view and services ACTIVE or STOPPING */
+        bool targets_valid; /* view targets are for our generation and valid */
         svc_state_t services;
         const uint16_t *target;    /* [nrgs] from the view */
         const uint32_t *clear_seq; /* [nrgs] from the view */
+        /* application controllers whose monitoring is suspended (from
+         * the control state followed, of any view); ignored, the last
+         * list kept, without have_suspended */
+        bool have_suspended;
+        unsigned nsuspended;
+        const char (*suspended)[CONF_MAX_NAME + 1];
 } exec_input_t;
 
 void exec_reconcile(exec_t *x, const exec_input_t *in);

@@ -444,6 +444,17 @@ static void test_status_forms(void **state)
         {
                 const char *pol[] = {"clRGinfo", "-p", NULL};
                 const char *tm[] = {"clRGinfo", "-t", NULL};
+                const char *mon[] = {"clRGinfo", "-m", "-s", "web_rg", NULL};
+                const char *cm[] = {"clmgr", "-m", "status", NULL};
+                assert_int_equal(parse_args(&c, mon), 0);
+                assert_true(c.opts.show_monitors);
+                assert_int_equal(c.opts.format, CLI_FMT_DELIM);
+                expect_json(c.group_filter, "[\"web_rg\"]");
+                cli_cmd_clear(&c);
+                /* clmgr's -m takes a value (runbook policies), not -m alone */
+                assert_int_equal(parse_args(&c, cm), 0);
+                assert_false(c.opts.show_monitors);
+                cli_cmd_clear(&c);
                 assert_int_equal(parse_args(&c, pol), 0);
                 assert_true(c.opts.show_pol);
                 assert_false(c.opts.show_timers);
@@ -549,6 +560,73 @@ static void test_wait_start_stop(void **state)
         assert_non_null(strstr(t, "all nodes"));
         free(t);
         cli_cmd_clear(&c);
+}
+
+/* manage application_controller suspend|resume: the request, the wait on
+ * the cluster's MONITOR_SUSPENDED list, and bad input. */
+static void test_app_manage(void **state)
+{
+        struct cli_cmd c;
+        char *t;
+
+        (void)state;
+        assert_int_equal(PARSE(&c, "manage", "application_controller", "suspend", "web"), 0);
+        expect_json(c.requests, "[{\"op\":\"app_suspend\",\"applications\":[\"web\"]}]");
+        assert_int_equal(c.wait.kind, CLI_WAIT_SUSPEND);
+        expect_json(c.wait.names, "[\"web\"]");
+        assert_int_equal(check(&c.wait, "{\"cluster\":{\"MONITOR_SUSPENDED\":[]}}", &t),
+                         CLI_WAIT_PENDING);
+        assert_string_equal(t, "application_controller web: monitoring not suspended yet");
+        free(t);
+        assert_int_equal(
+            check(&c.wait, "{\"cluster\":{\"MONITOR_SUSPENDED\":[\"db\",\"web\"]}}", &t),
+            CLI_WAIT_DONE);
+        assert_string_equal(t, "application_controller web: monitoring suspended");
+        free(t);
+        cli_cmd_clear(&c);
+        EXPECT_REQ("[{\"op\":\"app_resume\",\"applications\":[\"web\",\"db\"]}]", "manage", "ac",
+                   "RESUME", "web,db", "TIMEOUT=5");
+        assert_int_equal(PARSE(&c, "manage", "app", "resume", "web"), 0);
+        assert_int_equal(c.wait.kind, CLI_WAIT_RESUME);
+        assert_int_equal(check(&c.wait, "{\"cluster\":{\"MONITOR_SUSPENDED\":[\"web\"]}}", &t),
+                         CLI_WAIT_PENDING);
+        free(t);
+        assert_int_equal(check(&c.wait, "{\"cluster\":{\"MONITOR_SUSPENDED\":[]}}", &t),
+                         CLI_WAIT_DONE);
+        free(t);
+        cli_cmd_clear(&c);
+        /* ALL: every monitored controller; resume waits for an empty list */
+        assert_int_equal(PARSE(&c, "manage", "application_controller", "resume", "ALL"), 0);
+        expect_json(c.requests, "[{\"op\":\"app_resume\",\"applications\":[\"ALL\"]}]");
+        assert_null(c.wait.names);
+        assert_int_equal(check(&c.wait, "{\"cluster\":{\"MONITOR_SUSPENDED\":[\"x\"]}}", &t),
+                         CLI_WAIT_PENDING);
+        free(t);
+        cli_cmd_clear(&c);
+        assert_int_equal(PARSE(&c, "manage", "ac", "-h"), 0);
+        assert_int_equal(c.kind, CLI_KIND_HELP);
+        {
+                char *text = NULL;
+                size_t len;
+                FILE *f = open_memstream(&text, &len);
+                cli_output_usage(f, &c);
+                fclose(f);
+                assert_non_null(strstr(text, "usage: clmgr manage application_controller "
+                                             "{suspend|resume} <AC>[,<AC>...]|ALL"));
+                free(text);
+        }
+        cli_cmd_clear(&c);
+        EXPECT_ERR(4, "expected 'suspend' or 'resume', got stop", "manage", "ac", "stop", "web");
+        EXPECT_ERR(3, "an application controller name (or ALL) is required", "manage",
+                   "application_controller", "suspend");
+        EXPECT_ERR(4, "attribute 'NODE' is not supported (allowed: TIMEOUT)", "manage", "ac",
+                   "suspend", "web", "NODE=n1");
+        EXPECT_ERR(4, "TIMEOUT=x: expected a number of seconds", "manage", "ac", "suspend", "web",
+                   "TIMEOUT=x");
+        EXPECT_ERR(4,
+                   "manage: class 'rg' is not supported (allowed: application_controller, "
+                   "snapshot)",
+                   "manage", "rg", "suspend", "web");
 }
 
 #define GROUP(state, cur, nodes, err)                                                              \
@@ -749,6 +827,57 @@ static void test_output_status(void **state)
                 json_decref(tm);
                 json_decref(copy);
                 json_decref(filter);
+        }
+
+        /* clRGinfo -m: each application's state under its group */
+        {
+                json_t *copy = json_deep_copy(st);
+                json_t *web = json_array_get(json_object_get(copy, "groups"), 0);
+                json_t *db = json_array_get(json_object_get(copy, "groups"), 1);
+
+                json_object_set_new(
+                    web, "APPLICATIONS",
+                    load("[{\"NAME\":\"webapp\",\"MONITORS\":[\"webmon\",\"procmon\"],"
+                         "\"SUSPENDED\":false},{\"NAME\":\"cache\",\"MONITORS\":[],"
+                         "\"SUSPENDED\":false},{\"NAME\":\"batch\",\"MONITORS\":[\"bmon\"],"
+                         "\"SUSPENDED\":true}]"));
+                json_object_set_new(web, "MONITOR_RESTARTS", json_integer(1));
+                json_object_set_new(web, "MONITOR_FAILURE",
+                                    json_string("application_monitor webmon: not running"));
+                json_object_set_new(db, "APPLICATIONS",
+                                    load("[{\"NAME\":\"db\",\"MONITORS\":[\"dbmon\"],"
+                                         "\"SUSPENDED\":false}]"));
+                o.format = CLI_FMT_TEXT;
+                o.show_monitors = true;
+                CAPTURE(text, cli_output_status(f, &o, copy, NULL));
+                assert_string_equal(
+                    text,
+                    "-----------------------------------------------------------------------------"
+                    "\n"
+                    "Group Name               Group State    Application state          Node\n"
+                    "-----------------------------------------------------------------------------"
+                    "\n"
+                    "web_rg                   ONLINE                                    n1\n"
+                    " webapp                                 ONLINE MONITORED           monitors: "
+                    "webmon,procmon\n"
+                    " cache                                  ONLINE NOT MONITORED\n"
+                    " batch                                  ONLINE MONITOR SUSPENDED   monitors: "
+                    "bmon\n"
+                    "  monitor: restarts 1; last failure: application_monitor webmon: not "
+                    "running\n"
+                    "db_rg                    ERROR                                     (no node)\n"
+                    " db                                     ERROR                      monitors: "
+                    "dbmon\n");
+                free(text);
+                o.format = CLI_FMT_DELIM;
+                CAPTURE(text, cli_output_status(f, &o, copy, NULL));
+                assert_string_equal(text, "web_rg:webapp:ONLINE MONITORED:n1\n"
+                                          "web_rg:cache:ONLINE NOT MONITORED:n1\n"
+                                          "web_rg:batch:ONLINE MONITOR SUSPENDED:n1\n"
+                                          "db_rg:db:ERROR:\n");
+                free(text);
+                o.show_monitors = false;
+                json_decref(copy);
         }
 
         o.format = CLI_FMT_JSON;
@@ -1158,8 +1287,8 @@ static void test_op_table(void **state)
         assert_int_equal(api_op_lookup("frobnicate", &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);
         assert_string_equal(err, "unknown operation \"frobnicate\"; known: add, modify, delete, "
                                  "query, sync, verify, start, stop, rg_online, rg_offline, "
-                                 "rg_move, status, timers, why, simulate, facts, node_facts, "
-                                 "snapshot_add, snapshot_modify, "
+                                 "rg_move, app_suspend, app_resume, status, timers, why, simulate, "
+                                 "facts, node_facts, snapshot_add, snapshot_modify, "
                                  "snapshot_delete, snapshot_query, snapshot_restore, "
                                  "snapshot_compare");
         assert_int_equal(api_op_lookup("ADD", &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);
@@ -1482,6 +1611,7 @@ int main(void)
             cmocka_unit_test(test_flags),
             cmocka_unit_test(test_status_forms),
             cmocka_unit_test(test_wait_start_stop),
+            cmocka_unit_test(test_app_manage),
             cmocka_unit_test(test_wait_groups),
             cmocka_unit_test(test_output_status),
             cmocka_unit_test(test_output_query),

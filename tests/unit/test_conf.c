@@ -1206,12 +1206,14 @@ static void test_application_monitor(void **state)
         assert_int_equal(cfg->appmons[0].restart_count, 3);
         assert_int_equal(cfg->appmons[0].hung_signal, 9);
         assert_int_equal(cfg->appmons[0].action, CONF_AM_FALLOVER);
+        assert_int_equal(cfg->appmons[0].mode, CONF_AM_LONGRUNNING);
         /* 10 % above 3 x (60 + 30) s */
         assert_int_equal(cfg->appmons[0].restart_interval_usec, 297 * USEC_PER_SEC);
         hamr_config_free(cfg);
 
         check_bad(AM, "TYPE", "Script", "allowed: Custom, Process");
-        check_bad(AM, "MODE", "startup", "allowed: longrunning");
+        check_bad(AM, "MODE", "Long", "allowed: longrunning, startup, both");
+        check_canon(AM, "MODE", "BOTH", "both");
         check_bad(AM, "FAILUREACTION", "reboot", "allowed: fallover, notify");
         check_bad(AM, "RESTARTCOUNT", "101", "100");
         check_bad(AM, "HUNG_MONITOR_SIGNAL", "64", "63");
@@ -1220,8 +1222,9 @@ static void test_application_monitor(void **state)
         /* TYPE=Process: names, owner, INSTANCECOUNT forced to 1 with several */
         add_ok(db, AM, "am2",
                KV({"TYPE", "Process"}, {"APPLICATIONS", "app1"}, {"PROCESSES", "httpd,rotatelogs"},
-                  {"OWNER", "root"}, {"INSTANCECOUNT", "4"}));
+                  {"OWNER", "root"}, {"INSTANCECOUNT", "4"}, {"MODE", "startup"}));
         assert_int_equal(conf_compile(db, &cfg, err, sizeof(err)), 0);
+        assert_int_equal(cfg->appmons[1].mode, CONF_AM_STARTUP);
         assert_int_equal(cfg->appmons[1].type, CONF_AM_PROCESS);
         assert_int_equal(cfg->appmons[1].owner_uid, 0);
         assert_int_equal(cfg->appmons[1].instance_count, 1);

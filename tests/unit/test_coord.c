@@ -386,6 +386,92 @@ static void test_control_state_follows_group_id_across_syncs(void **state)
         memb_free(m);
 }
 
+/* Suspended monitoring: all-or-nothing on bad names, a controller without
+ * a monitor is refused, the list survives a new generation (sync) and the
+ * planner's steps, names no longer configured are dropped. */
+static void test_suspend_resume_monitoring(void **state)
+{
+        coord_t c;
+        char err[CONF_ERR_LEN];
+        usec_t now = now_usec();
+        memb_t *m = cluster_of_three(&c, now);
+        static conf_appctl_t apps[3];
+        static conf_appmon_t mon;
+
+        (void)state;
+        memset(apps, 0, sizeof(apps));
+        snprintf(apps[0].name, sizeof(apps[0].name), "web");
+        snprintf(apps[1].name, sizeof(apps[1].name), "db");
+        snprintf(apps[2].name, sizeof(apps[2].name), "batch"); /* not monitored */
+        memset(&mon, 0, sizeof(mon));
+        snprintf(mon.name, sizeof(mon.name), "am1");
+        mon.napps = 2;
+        mon.apps[0] = 0;
+        mon.apps[1] = 1;
+        cfg.appctls = apps;
+        cfg.nappctls = 3;
+        cfg.appmons = &mon;
+        cfg.nappmons = 1;
+        all_report(m, now, SVC_ACTIVE, RG_S_OFFLINE);
+        assert_int_equal(command(&c, m, "{\"op\":\"start\"}", err), 0);
+        update(&c, m, now);
+        assert_int_equal(
+            command(&c, m, "{\"op\":\"app_suspend\",\"applications\":[\"web\",\"nope\"]}", err),
+            -HAMR_E_NOT_FOUND);
+        assert_string_equal(err, "application_controller \"nope\" does not exist");
+        assert_int_equal(cs->ctl.nsuspended, 0); /* nothing half-done */
+        assert_int_equal(
+            command(&c, m, "{\"op\":\"app_suspend\",\"applications\":[\"batch\"]}", err),
+            -HAMR_E_BAD_VALUE);
+        assert_non_null(strstr(err, "no application_monitor monitors it"));
+        assert_int_equal(command(&c, m, "{\"op\":\"app_suspend\",\"applications\":[]}", err),
+                         -HAMR_E_MISSING);
+        uint64_t seq = cs->ctl.ctl_seq;
+        assert_int_equal(command(&c, m, "{\"op\":\"app_suspend\",\"applications\":[\"web\"]}", err),
+                         0);
+        assert_true(cs->ctl.ctl_seq > seq); /* published */
+        assert_true(cstate_ctl_suspended(&cs->ctl, "web"));
+        assert_false(cstate_ctl_suspended(&cs->ctl, "db"));
+        ack(m, now);
+        update(&c, m, now);
+        assert_true(cstate_ctl_suspended(&cs->ctl, "web")); /* the planner keeps it */
+        /* a sync (generation 2) does not undo it */
+        cfg.generation = 2;
+        self_st.generation = 2;
+        peer_st.generation = 2;
+        all_report(m, now, SVC_ACTIVE, RG_S_OFFLINE);
+        update(&c, m, now);
+        assert_int_equal(cs->ctl.generation, 2);
+        assert_true(cstate_ctl_suspended(&cs->ctl, "web"));
+        /* ALL: every monitored controller (not batch) */
+        assert_int_equal(command(&c, m, "{\"op\":\"app_suspend\",\"applications\":[\"all\"]}", err),
+                         0);
+        assert_int_equal(cs->ctl.nsuspended, 2);
+        assert_false(cstate_ctl_suspended(&cs->ctl, "batch"));
+        assert_int_equal(command(&c, m, "{\"op\":\"app_resume\",\"applications\":[\"web\"]}", err),
+                         0);
+        assert_false(cstate_ctl_suspended(&cs->ctl, "web"));
+        assert_true(cstate_ctl_suspended(&cs->ctl, "db"));
+        /* resume of one not suspended: nothing to do, accepted */
+        assert_int_equal(
+            command(&c, m, "{\"op\":\"app_resume\",\"applications\":[\"batch\"]}", err), 0);
+        /* db deleted by a sync: dropped at the next request */
+        cfg.nappctls = 1;
+        mon.napps = 1;
+        assert_int_equal(command(&c, m, "{\"op\":\"app_suspend\",\"applications\":[\"web\"]}", err),
+                         0);
+        assert_int_equal(cs->ctl.nsuspended, 1);
+        assert_string_equal(cs->ctl.suspended[0], "web");
+        assert_int_equal(command(&c, m, "{\"op\":\"app_resume\",\"applications\":[\"ALL\"]}", err),
+                         0);
+        assert_int_equal(cs->ctl.nsuspended, 0);
+        cfg.appctls = NULL;
+        cfg.nappctls = 0;
+        cfg.appmons = NULL;
+        cfg.nappmons = 0;
+        memb_free(m);
+}
+
 /* A move to the highest-priority node is one-shot: no priority override
  * location is left behind (PowerHA clears the POL on such a move). */
 static void test_move_home_clears_pol(void **state)
@@ -600,6 +686,7 @@ int main(void)
             cmocka_unit_test(test_move_needs_active_node_and_sets_pol),
             cmocka_unit_test(test_control_state_follows_group_id_across_syncs),
             cmocka_unit_test(test_move_home_clears_pol),
+            cmocka_unit_test(test_suspend_resume_monitoring),
             cmocka_unit_test(test_target_waits_for_answers),
             cmocka_unit_test(test_revoke_before_grant),
             cmocka_unit_test(test_no_quorum_refuses),

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -152,6 +153,69 @@ static void test_ctl_roundtrip(void **state)
         assert_int_equal(cstate_ctl_decode(buf, (size_t)n, &b), -EBADMSG);
 }
 
+/* Suspended application controllers: kept sorted and unique, encoded only
+ * when there are some (a control without them is unchanged), canonical. */
+static void test_ctl_suspended(void **state)
+{
+        static cstate_ctl_t a, b;
+        uint8_t buf[16384];
+        int n0, n;
+
+        (void)state;
+        memset(&a, 0, sizeof(a));
+        a.coord = 1;
+        a.ngroups = 1;
+        a.gid[0] = 256;
+        a.target[0] = RGM_NO_NODE;
+        a.ctl[0] = (rgm_ctl_t){
+            .pol_node = RGM_NO_NODE, .move_node = RGM_NO_NODE, .last_node = RGM_NO_NODE};
+        n0 = cstate_ctl_encode(&a, buf, sizeof(buf));
+        assert_true(n0 > 0);
+        assert_int_equal(cstate_ctl_set_suspended(&a, "web", true), 0);
+        assert_int_equal(cstate_ctl_set_suspended(&a, "db", true), 0);
+        assert_int_equal(cstate_ctl_set_suspended(&a, "web", true), 0); /* again: no-op */
+        assert_int_equal(a.nsuspended, 2);
+        assert_string_equal(a.suspended[0], "db");
+        assert_string_equal(a.suspended[1], "web");
+        assert_true(cstate_ctl_suspended(&a, "web"));
+        assert_false(cstate_ctl_suspended(&a, "we"));
+        n = cstate_ctl_encode(&a, buf, sizeof(buf));
+        assert_int_equal(n, n0 + 1 + 3 + 4);
+        assert_int_equal(cstate_ctl_decode(buf, (size_t)n, &b), 0);
+        assert_memory_equal(&a, &b, sizeof(a));
+        for (int len = n0 + 1; len < n; len++)
+                assert_int_equal(cstate_ctl_decode(buf, (size_t)len, &b), -EBADMSG);
+        /* not canonical: names out of order, an empty name */
+        buf[n0 + 1 + 1] = 'x'; /* "db" -> "xb" > "web" */
+        assert_int_equal(cstate_ctl_decode(buf, (size_t)n, &b), -EBADMSG);
+        buf[n0 + 1 + 1] = 'd';
+        buf[n0] = 0; /* count 0 with a block */
+        assert_int_equal(cstate_ctl_decode(buf, (size_t)n, &b), -EBADMSG);
+        /* resume removes and zeroes: equal to a control that never had it */
+        assert_int_equal(cstate_ctl_set_suspended(&a, "db", false), 0);
+        assert_int_equal(cstate_ctl_set_suspended(&a, "nothere", false), 0);
+        assert_int_equal(cstate_ctl_set_suspended(&a, "web", false), 0);
+        assert_int_equal(a.nsuspended, 0);
+        assert_int_equal(cstate_ctl_encode(&a, buf, sizeof(buf)), n0);
+        memset(&b, 0, sizeof(b));
+        b.coord = 1;
+        b.ngroups = 1;
+        b.gid[0] = 256;
+        b.target[0] = RGM_NO_NODE;
+        b.ctl[0] = a.ctl[0];
+        assert_memory_equal(&a, &b, sizeof(a));
+        /* full */
+        for (int k = 0; k < CSTATE_MAX_SUSPENDED; k++) {
+                char name[16];
+                snprintf(name, sizeof(name), "app%02d", k);
+                assert_int_equal(cstate_ctl_set_suspended(&a, name, true), 0);
+        }
+        assert_int_equal(cstate_ctl_set_suspended(&a, "zz", true), -ENOSPC);
+        n = cstate_ctl_encode(&a, buf, sizeof(buf));
+        assert_int_equal(cstate_ctl_decode(buf, (size_t)n, &b), 0);
+        assert_memory_equal(&a, &b, sizeof(a));
+}
+
 static void report(cstate_t *cs, uint16_t id, uint64_t inc, uint64_t seq, uint32_t gid,
                    rg_state_t s, bool accepted)
 {
@@ -255,7 +319,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_report_roundtrip), cmocka_unit_test(test_ctl_roundtrip),
             cmocka_unit_test(test_store_maps_by_id), cmocka_unit_test(test_ctl_acceptance),
-            cmocka_unit_test(test_services_next),
+            cmocka_unit_test(test_services_next),    cmocka_unit_test(test_ctl_suspended),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,125 @@
+/* exec_internal: the executor's data shared by exec.c (group jobs) and
+ * exec_monrun.c (application monitors running on the loop), and the
+ * monitor entry points exec.c calls. exec_monrun.c never calls into
+ * exec.c: a monitor that gives up a group marks it (failed_here) and
+ * reports a change; exec_reconcile then releases it. Private to src/exec. */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <uv.h>
+
+#include "agents/agent_app.h"
+#include "conf/conf.h"
+#include "cstate/cstate_msg.h"
+#include "exec/exec.h"
+#include "exec/exec_monitor.h"
+#include "rgm/rgm.h"
+
+/* Startup monitoring of an acquisition (group_rt_t.startup). */
+typedef enum {
+        EXEC_STARTUP_NONE = 0, /* not waiting on startup monitors */
+        EXEC_STARTUP_WAIT,     /* start scripts done, startup monitors checking */
+        EXEC_STARTUP_OK,       /* every startup monitor saw its application run */
+        EXEC_STARTUP_FAILED,   /* one did not within STABILIZATION: startup_reason */
+} exec_startup_t;
+
+typedef struct group_rt {
+        uint32_t id; /* conf_rg_t.id: state follows the group across renames */
+        char name[CONF_MAX_NAME + 1];
+        rg_state_t state;
+        bool job;       /* a job is running */
+        bool acquiring; /* job kind */
+        bool failed;    /* current job had a failure */
+        bool undoing;   /* acquire failed: undoing done steps */
+        bool error_from_release;
+        int step;            /* next step index */
+        int done_steps;      /* acquire steps completed */
+        uint32_t clear_seen; /* clear_seq at the time of the error */
+        uint32_t clear_last; /* newest clear_seq seen */
+        char reason[CSTATE_REASON_LEN];
+        uint64_t token; /* identifies the running step for async callbacks */
+        /* application monitors */
+        bool failed_here;     /* restarts used up (fallover): released, ERROR here */
+        uint32_t failed_seen; /* clear_seq when it failed: an admin action clears it */
+        unsigned mon_restarts;
+        char mon_failure[CSTATE_REASON_LEN];
+        /* startup monitors (MODE startup|both) after the start scripts */
+        bool startup_begun; /* this acquisition's startup monitoring started */
+        uint8_t startup;    /* exec_startup_t */
+        char startup_reason[CSTATE_REASON_LEN];
+} group_rt_t;
+
+/* One application monitor running for its group on this node. Heap
+ * allocated (it holds a uv timer); async callbacks find it by id. */
+typedef struct mon_rt {
+        exec_t *x;
+        uint64_t id;
+        unsigned mi;    /* index into cfg->appmons */
+        uint32_t group; /* conf_rg_t.id */
+        exec_mon_t sm;
+        uv_timer_t timer;
+        agent_app_job_t *job; /* running check or restart step, or NULL */
+        bool restarting;
+        bool startup_wait; /* startup monitoring for the group's acquisition not decided yet */
+        char last_failure[CSTATE_REASON_LEN]; /* of the last failed check */
+        unsigned step;                        /* restart: cleanup steps, then restart steps */
+        uint64_t step_token; /* of the job: a cancelled job's late callback is ignored */
+} mon_rt_t;
+
+struct rgm_exec {
+        uv_loop_t *loop;
+        char state_dir[4096];
+        void (*changed)(void *ud);
+        void *ud;
+        const hamr_config_t *cfg;
+        uint16_t self_id;
+        group_rt_t *g; /* [cfg->nrgs] */
+        unsigned ng;
+        uint64_t next_token;
+        bool unmanaged;
+        mon_rt_t **mons;
+        unsigned nmons;
+        uint64_t next_mon;
+        /* application controllers whose monitoring is suspended (the
+         * control state's list, last given to exec_reconcile) */
+        char susp[CSTATE_MAX_SUSPENDED][CONF_MAX_NAME + 1];
+        unsigned nsusp;
+};
+
+static inline int exec_group_index(const exec_t *x, uint32_t id)
+{
+        for (unsigned i = 0; i < x->ng; i++)
+                if (x->g[i].id == id)
+                        return (int)i;
+        return -1;
+}
+
+static inline void exec_app_env(const exec_t *x, const conf_rg_t *rg, char env[4][4200])
+{
+        snprintf(env[0], 4200, "HAMR_NODE=%s",
+                 x->cfg->nodes[hamr_config_node_by_id(x->cfg, x->self_id)].name);
+        snprintf(env[1], 4200, "HAMR_RG=%s", rg->name);
+        snprintf(env[2], 4200, "HAMR_STATE_DIR=%s", x->state_dir);
+        env[3][0] = '\0';
+}
+
+/* Application monitors (exec_monrun.c). */
+/* The group at index gi came online here: its monitors stabilize, then check. */
+void exec_mons_started(exec_t *x, unsigned gi);
+/* The group is released (or no longer monitored): stop its monitors; the
+ * restart counter starts again at the next acquisition. */
+void exec_mons_stop(exec_t *x, unsigned gi);
+/* A new configuration: monitors are recreated (a running check or restart
+ * is cancelled; an ONLINE group's monitors start with STABILIZATION). */
+void exec_mons_rebuild(exec_t *x);
+/* The start scripts of group gi's acquisition ended: its startup monitors
+ * (MODE startup|both) start checking; returns how many (0: nothing to wait
+ * for). Their verdict is left in x->g[gi].startup (OK or FAILED, with
+ * startup_reason) and reported through x->changed. */
+unsigned exec_mons_startup(exec_t *x, unsigned gi);
+void exec_mons_free(exec_t *x);
+/* The suspended application controllers (names borrowed for the call):
+ * monitors of a suspended controller stop checking; resumed ones wait
+ * STABILIZATION, then check again. */
+void exec_mons_suspend(exec_t *x, const char (*names)[CONF_MAX_NAME + 1], unsigned n);
