@@ -9,7 +9,8 @@
 #include "agents/agent_ipaddr.h"
 #include "common/hamr_alloc.h"
 #include "common/hamr_log.h"
-#include "exec/exec_internal.h"
+#include "exec/exec_monrun.h"
+#include "exec/exec_rt.h"
 
 /* Async callbacks carry (exec, group ID, token), never raw group pointers:
  * the group table may be rebuilt by a configuration change meanwhile. */

@@ -10,7 +10,7 @@
 #include "agents/agent_proc.h"
 #include "common/hamr_alloc.h"
 #include "common/hamr_log.h"
-#include "exec/exec_internal.h"
+#include "exec/exec_monrun.h"
 
 typedef struct mon_ctx {
         exec_t *x;

@@ -1,8 +1,8 @@
-/* exec_internal: the executor's data shared by exec.c (group jobs) and
- * exec_monrun.c (application monitors running on the loop), and the
- * monitor entry points exec.c calls. exec_monrun.c never calls into
- * exec.c: a monitor that gives up a group marks it (failed_here) and
- * reports a change; exec_reconcile then releases it. Private to src/exec. */
+/* exec_rt: the executor's runtime data shared by exec.c (group jobs) and
+ * exec_monrun.c (application monitors running on the loop), and two
+ * helpers over it. exec_monrun.c never calls into exec.c: a monitor that
+ * gives up a group marks it (failed_here) and reports a change;
+ * exec_reconcile then releases it. Private to src/exec. */
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
@@ -87,39 +87,7 @@ struct rgm_exec {
         unsigned nsusp;
 };
 
-static inline int exec_group_index(const exec_t *x, uint32_t id)
-{
-        for (unsigned i = 0; i < x->ng; i++)
-                if (x->g[i].id == id)
-                        return (int)i;
-        return -1;
-}
-
-static inline void exec_app_env(const exec_t *x, const conf_rg_t *rg, char env[4][4200])
-{
-        snprintf(env[0], 4200, "HAMR_NODE=%s",
-                 x->cfg->nodes[hamr_config_node_by_id(x->cfg, x->self_id)].name);
-        snprintf(env[1], 4200, "HAMR_RG=%s", rg->name);
-        snprintf(env[2], 4200, "HAMR_STATE_DIR=%s", x->state_dir);
-        env[3][0] = '\0';
-}
-
-/* Application monitors (exec_monrun.c). */
-/* The group at index gi came online here: its monitors stabilize, then check. */
-void exec_mons_started(exec_t *x, unsigned gi);
-/* The group is released (or no longer monitored): stop its monitors; the
- * restart counter starts again at the next acquisition. */
-void exec_mons_stop(exec_t *x, unsigned gi);
-/* A new configuration: monitors are recreated (a running check or restart
- * is cancelled; an ONLINE group's monitors start with STABILIZATION). */
-void exec_mons_rebuild(exec_t *x);
-/* The start scripts of group gi's acquisition ended: its startup monitors
- * (MODE startup|both) start checking; returns how many (0: nothing to wait
- * for). Their verdict is left in x->g[gi].startup (OK or FAILED, with
- * startup_reason) and reported through x->changed. */
-unsigned exec_mons_startup(exec_t *x, unsigned gi);
-void exec_mons_free(exec_t *x);
-/* The suspended application controllers (names borrowed for the call):
- * monitors of a suspended controller stop checking; resumed ones wait
- * STABILIZATION, then check again. */
-void exec_mons_suspend(exec_t *x, const char (*names)[CONF_MAX_NAME + 1], unsigned n);
+/* Index of the group with ID id in x->g, or -1. */
+int exec_group_index(const exec_t *x, uint32_t id);
+/* The environment of group rg's scripts: HAMR_NODE, HAMR_RG, HAMR_STATE_DIR. */
+void exec_app_env(const exec_t *x, const conf_rg_t *rg, char env[4][4200]);
