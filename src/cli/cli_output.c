@@ -304,8 +304,14 @@ static void print_status_text(FILE *f, json_t *status, json_t *filter, bool pol,
                         fprintf(f, "%-30s %-28s %s\n", name, str_or(g, "STATE", "-"),
                                 str_or(g, "CURRENT_NODE", ""));
                 }
-                if (err)
+                if (json_object_size(json_object_get(g, "ERRORS")) > 1) {
+                        const char *node;
+                        json_t *reason;
+                        json_object_foreach(json_object_get(g, "ERRORS"), node, reason)
+                            fprintf(f, "  error on %s: %s\n", node, json_string_value(reason));
+                } else if (err) {
                         fprintf(f, "  error: %s\n", err);
+                }
                 if (*str_or(g, "MONITOR_FAILURE", ""))
                         fprintf(
                             f, "  monitor: restarts %lld; last failure: %s\n",

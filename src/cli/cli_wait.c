@@ -243,7 +243,16 @@ static enum cli_wait_result check_groups(struct cli_wait *w, json_t *status, cha
                         json_object_del(w->stale, name);
                         stale = false;
                 }
-                if (strcmp(state, "ERROR") == 0 && !stale) {
+                const char *on_node = w->node ? str_of(json_object_get(g, "NODES"), w->node) : "";
+                if (want_online && w->node && strcmp(on_node, "ERROR") == 0 && !stale &&
+                    strcmp(state, "ERROR") != 0) {
+                        /* it failed on the node asked for and moved on */
+                        const char *why = str_of(json_object_get(g, "ERRORS"), w->node);
+                        lines_add(&failed,
+                                  "resource_group %s: ERROR on %s: %s (the group moved on: %s%s%s)",
+                                  name, w->node, *why ? why : "(no reason given)",
+                                  *state ? state : "unknown", *cur ? " on " : "", cur);
+                } else if (strcmp(state, "ERROR") == 0 && !stale) {
                         lines_add(&failed, "resource_group %s: ERROR on %s: %s", name,
                                   error_node(w, g),
                                   *str_of(g, "ERROR") ? str_of(g, "ERROR") : "(no reason given)");

@@ -170,8 +170,9 @@ static void event_text(const coord_event_t *e, const hamr_config_t *cfg, const c
                 break;
         case COORD_EV_FAILED:
                 snprintf(buf, len,
-                         "node %s failed %s: its application monitor used up its restarts "
-                         "(FAILUREACTION=fallover)",
+                         "node %s failed %s (its acquisition failed and was undone, or its "
+                         "application monitor gave it up): it may not host it until an "
+                         "administrator acts on the group",
                          n, rg->name);
                 break;
         default:

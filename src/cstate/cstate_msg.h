@@ -83,7 +83,8 @@ typedef struct cstate_grp {
         uint32_t clear_seen; /* newest clear_seq of the control seen (ERROR reset) */
         char *reason;        /* owned; only for ERROR, NULL otherwise */
         /* application monitors (the REPORT's monitor block) */
-        bool failed_here;     /* restarts used up, FAILUREACTION=fallover: may not host it */
+        bool failed_here; /* monitor gave it up, or its acquisition failed and was undone: may not
+                             host it */
         uint8_t mon_restarts; /* restarts in the current RESTARTINTERVAL */
         char *mon_failure;    /* owned; the last monitor failure here, or NULL */
 } cstate_grp_t;

@@ -161,7 +161,7 @@ json_t *hamrd_status_json(hamrd_t *d)
         }
         for (unsigned g = 0; g < d->cfg->nrgs; g++) {
                 const conf_rg_t *rg = &d->cfg->rgs[g];
-                json_t *o = json_object(), *per = json_object();
+                json_t *o = json_object(), *per = json_object(), *errs = json_object();
                 const char *cur = "", *gstate = "OFFLINE", *error = "";
                 int target = -1;
 
@@ -175,6 +175,10 @@ json_t *hamrd_status_json(hamrd_t *d)
                                 s = (reach & (1ULL << rg->nodes[k])) ? "UNKNOWN" : "OFFLINE";
                         } else {
                                 s = rg_state_str(rs);
+                                if (rs == RG_S_ERROR)
+                                        json_object_set_new(errs, d->cfg->nodes[ni].name,
+                                                            json_string(cstate_group_reason(
+                                                                d->cs, (uint16_t)rg->nodes[k], g)));
                                 if (rs == RG_S_ONLINE || rs == RG_S_ACQUIRING ||
                                     rs == RG_S_RELEASING || rs == RG_S_UNMANAGED) {
                                         cur = d->cfg->nodes[ni].name;
@@ -202,6 +206,7 @@ json_t *hamrd_status_json(hamrd_t *d)
                                     json_string(pol >= 0 ? d->cfg->nodes[pol].name : ""));
                 json_object_set_new(o, "NODES", per);
                 json_object_set_new(o, "ERROR", json_string(error));
+                json_object_set_new(o, "ERRORS", errs); /* each node's ERROR reason */
                 /* application monitors: the restarts on the node holding
                  * it, the last failure (the holder's, else the first node's
                  * in the list that has one) */

@@ -101,9 +101,27 @@ static void finish_job(exec_t *x, unsigned gi)
 
         g->job = false;
         if (g->acquiring) {
-                if (g->failed) {
+                if (g->failed && g->undo_failed) {
+                        /* the undo failed too: what runs here is not known,
+                         * so the group counts as held (as a failed release) */
+                        g->error_from_release = true;
+                        g->clear_seen = g->clear_last;
+                        set_state(x, gi, RG_S_ERROR);
+                } else if (g->failed) {
+                        /* undone cleanly: ERROR here, and this node may not
+                         * host the group until an administrator acts on it,
+                         * so the planner moves it to the next node of its
+                         * list (PowerHA recovers a failed acquisition by
+                         * moving the group); ERROR on every node when none
+                         * can acquire it */
+                        log_err("rgm",
+                                "group %s: acquisition failed and undone here: the next node "
+                                "may acquire it",
+                                g->name);
                         g->error_from_release = false;
                         g->clear_seen = g->clear_last;
+                        g->failed_here = true;
+                        g->failed_seen = g->clear_last;
                         set_state(x, gi, RG_S_ERROR);
                 } else {
                         set_state(x, gi, x->unmanaged ? RG_S_UNMANAGED : RG_S_ONLINE);
@@ -139,6 +157,8 @@ static void step_done(void *ud, int status, const char *reason)
         if (gi >= 0 && x->g[gi].job && x->g[gi].token == sc->token) {
                 group_rt_t *g = &x->g[gi];
                 if (status != 0) {
+                        if (g->acquiring && g->undoing)
+                                g->undo_failed = true;
                         log_err("rgm", "group %s: %s", g->name, reason);
                         if (!g->failed)
                                 snprintf(g->reason, sizeof(g->reason), "%s", reason);
@@ -203,6 +223,8 @@ static void run_job(exec_t *x, unsigned gi)
                         char reason[CSTATE_REASON_LEN];
                         int r = ip_step(x, rg, rg->sips[k], forward, reason, sizeof(reason));
                         if (r < 0) {
+                                if (g->acquiring && !forward)
+                                        g->undo_failed = true;
                                 log_err("rgm", "group %s: %s", g->name, reason);
                                 if (!g->failed)
                                         snprintf(g->reason, sizeof(g->reason), "%s", reason);
@@ -245,6 +267,8 @@ static void run_job(exec_t *x, unsigned gi)
                 if (!g->failed)
                         snprintf(g->reason, sizeof(g->reason), "%s", reason);
                 g->failed = true;
+                if (g->acquiring && !forward)
+                        g->undo_failed = true;
                 if (forward) {
                         g->done_steps--; /* it never started */
                         g->undoing = true;
@@ -273,6 +297,7 @@ static void start_job(exec_t *x, unsigned gi, bool acquire)
         g->acquiring = acquire;
         g->failed = false;
         g->undoing = false;
+        g->undo_failed = false;
         g->step = 0;
         g->done_steps = 0;
         g->reason[0] = '\0';
@@ -313,7 +338,9 @@ void exec_reconcile(exec_t *x, const exec_input_t *in)
                                        in->services == SVC_INACTIVE)) {
                         /* an administrator acted on the group, or this
                          * node's services stopped: it may host it again */
-                        log_info("rgm", "group %s: monitor failure mark cleared", g->name);
+                        log_info("rgm",
+                                 "group %s: failure mark cleared (this node may host it again)",
+                                 g->name);
                         g->failed_here = false;
                         exec_mons_stop(x, gi);
                         if (g->state == RG_S_ERROR && !g->error_from_release) {

@@ -42,6 +42,7 @@ typedef struct group_rt {
         /* application monitors */
         bool failed_here;     /* restarts used up (fallover): released, ERROR here */
         uint32_t failed_seen; /* clear_seq when it failed: an admin action clears it */
+        bool undo_failed;     /* a step of an acquisition's undo failed: still held */
         unsigned mon_restarts;
         char mon_failure[CSTATE_REASON_LEN];
         /* startup monitors (MODE startup|both) after the start scripts */

@@ -124,8 +124,8 @@ typedef struct plan_input {
         uint8_t state[CONF_MAX_RGS * CONF_MAX_NODES];
         /* per group (configuration order): members that report it failed
          * there (application monitor restarts used up, FAILUREACTION=
-         * fallover), bit per node id: not eligible for it, and their ERROR
-         * counts as released */
+         * fallover; or an acquisition that failed and was undone), bit per
+         * node id: not eligible for it, and their ERROR counts as released */
         uint64_t failed_here[CONF_MAX_RGS];
         /* the current control state, of this view (any generation: it is
          * remapped to the configuration's groups by ID) */

@@ -158,26 +158,64 @@ def test_fallback_policy_when_home_node_returns(cluster, fallback, expect_home):
 
 def test_failing_start_script_gives_error_with_reason(cluster):
     app = os.path.join(cluster.lab_dir, "app", "fail_start.sh")
+    # the start fails, the stop (the undo) works: each node gives the group up cleanly
     cluster.clmgr("n1", "add", "application_controller", "badapp", f"STARTSCRIPT={app}",
-                  f"STOPSCRIPT={app}", "START_TIMEOUT=10", "STOP_TIMEOUT=10")
+                  "STOPSCRIPT=/bin/true", "START_TIMEOUT=10", "STOP_TIMEOUT=10")
     cluster.clmgr("n1", "add", "resource_group", "bad_rg", "NODES=n2 n3", "APPLICATIONS=badapp")
     cluster.clmgr("n1", "sync", "cluster")
     try:
         r = cluster.clmgr("n1", "online", "resource_group", "bad_rg", check=False, timeout=120)
         assert r.returncode != 0
-        g = _group(cluster, "n1", "bad_rg")
+        # the acquisition failed on n2 (undone): the group moved on to n3,
+        # failed there too, and ends ERROR on both, each with its reason
+        g = cluster.wait_for(
+            lambda: (lambda x: x["NODES"] == {"n2": "ERROR", "n3": "ERROR"} and x)(
+                _group(cluster, "n1", "bad_rg")), 60, what="bad_rg ERROR on n2 and n3")
         assert g["STATE"] == "ERROR"
         assert "STARTSCRIPT" in g["ERROR"] and "status 3" in g["ERROR"]
         assert "cannot start" in g["ERROR"]  # the script's own last line
+        assert set(g["ERRORS"]) == {"n2", "n3"}, g
+        assert all("status 3" in e for e in g["ERRORS"].values()), g
         q = cluster.clmgr("n3", "query", "resource_group", "bad_rg").stdout
         assert 'STATE="ERROR"' in q
         text = cluster.clmgr("n3", "status").stdout
-        assert "ERROR" in text and "status 3" in text
+        assert "error on n2: " in text and "error on n3: " in text, text
+        why = cluster.clmgr("n2", "why", "resource_group", "bad_rg").stdout
+        assert "node n2 failed bad_rg (its acquisition failed" in why, why
+        assert "bad_rg: target n2 -> n3" in why or "bad_rg: target none -> n3" in why, why
         assert cluster.owner_of(WEB) == "n1"  # other groups untouched
     finally:
         cluster.clmgr("n1", "offline", "resource_group", "bad_rg", timeout=120, check=False)
         cluster.clmgr("n1", "delete", "resource_group", "bad_rg")
         cluster.clmgr("n1", "delete", "application_controller", "badapp")
+        cluster.clmgr("n1", "sync", "cluster")
+
+
+def test_failed_undo_keeps_the_group_held_where_it_failed(cluster):
+    """A start that fails and whose undo (the stop script) fails too leaves
+    the application in an unknown state: the group stays ERROR on that node,
+    counted as held, and is not started on the next node (no second copy)."""
+    app = os.path.join(cluster.lab_dir, "app", "fail_start.sh")
+    cluster.clmgr("n1", "add", "application_controller", "badapp2", f"STARTSCRIPT={app}",
+                  f"STOPSCRIPT={app}", "START_TIMEOUT=10", "STOP_TIMEOUT=10")
+    cluster.clmgr("n1", "add", "resource_group", "held_rg", "NODES=n2 n3", "APPLICATIONS=badapp2")
+    cluster.clmgr("n1", "sync", "cluster")
+    try:
+        r = cluster.clmgr("n1", "online", "resource_group", "held_rg", check=False, timeout=120)
+        assert r.returncode != 0
+        cluster.wait_for(lambda: _group(cluster, "n1", "held_rg")["NODES"]["n2"] == "ERROR", 30,
+                         what="held_rg ERROR on n2")
+        time.sleep(2.0)  # the planner had every chance to move it
+        g = _group(cluster, "n1", "held_rg")
+        assert g["NODES"] == {"n2": "ERROR", "n3": "OFFLINE"}, g
+        assert "STARTSCRIPT" in g["ERROR"], g
+    finally:
+        # the administrator fixes the stop script and takes the group offline
+        cluster.clmgr("n1", "modify", "application_controller", "badapp2", "STOPSCRIPT=/bin/true")
+        cluster.clmgr("n1", "sync", "cluster")
+        cluster.clmgr("n1", "offline", "resource_group", "held_rg", timeout=120, check=False)
+        cluster.clmgr("n1", "delete", "resource_group", "held_rg")
+        cluster.clmgr("n1", "delete", "application_controller", "badapp2")
         cluster.clmgr("n1", "sync", "cluster")
 
 

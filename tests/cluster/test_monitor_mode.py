@@ -2,8 +2,9 @@
 the startup monitor checks within STABILIZATION that the web app runs (the
 group comes ONLINE only then), then long-running monitoring restarts it in
 place; when the app does not run within STABILIZATION the acquisition fails
-on that node: undone (stop script, service IP removed) and the group ERROR
-there with the monitor's reason, until an administrator acts on it."""
+on that node: undone (stop script, service IP removed), the group ERROR
+there with the monitor's reason until an administrator acts on it, and
+the group moves on to the next node of its list, where it starts."""
 import os
 import time
 
@@ -71,6 +72,9 @@ def test_startup_failure_is_an_acquisition_failure(blab):
                            timeout=120)
             dt = time.monotonic() - t0
             assert r.returncode != 0, r.stdout
+            assert "the group moved on" in r.stderr, r.stderr
+            # the next node of the list acquires it (its startup check passes)
+            blab.wait_group_online(WEB, "n2", timeout=60)
             g = _group(blab, "n3")
             assert g["NODES"]["n1"] == "ERROR", g
             assert g["ERROR"].startswith("application_monitor webmon: the application did not "
@@ -85,7 +89,7 @@ def test_startup_failure_is_an_acquisition_failure(blab):
             assert "did not start within STABILIZATION" in out, out
     finally:
         os.unlink(_flag(blab, "n1"))
-    # the administrator acts on the group: it starts, the check passes
+    # the administrator moves the group back: n1 may host it again, the check passes
     blab.clmgr("n2", "online", "resource_group", WEB, "NODE=n1", timeout=120)
     blab.wait_group_online(WEB, "n1", timeout=60)
     assert blab.app_pid("n1")

@@ -131,7 +131,7 @@ static void test_chain_of_causes(void **state)
                             "online on current node");
         assert_int_equal(json_array_size(json_object_get(ans, "HISTORY")), 5);
         assert_string_equal(event(ans, 0), "db_rg: target none -> n1 (startup on home node)");
-        assert_non_null(strstr(event(ans, 1), "node n1 failed db_rg: its application monitor"));
+        assert_non_null(strstr(event(ans, 1), "node n1 failed db_rg (its acquisition failed"));
         assert_non_null(strstr(event(ans, 2), "node n1 left the cluster view"));
         assert_string_equal(event(ans, 3),
                             "db_rg: target n1 -> n2 (fallover to next priority node)");
