@@ -33,6 +33,7 @@ typedef enum {
         CONF_CLASS_RESOURCE_GROUP,
         CONF_CLASS_FALLBACK_TIMER,
         CONF_CLASS_APPLICATION_MONITOR,
+        CONF_CLASS_DEPENDENCY,
         CONF_CLASS_COUNT
 } conf_class_t;
 
@@ -181,6 +182,9 @@ typedef enum { CONF_NET_ETHER = 0, CONF_NET_TYPE_COUNT } conf_net_type_t;
 typedef enum { CONF_AM_CUSTOM = 0, CONF_AM_PROCESS, CONF_AM_TYPE_COUNT } conf_am_type_t;
 typedef enum { CONF_AM_LONGRUNNING = 0, CONF_AM_MODE_COUNT } conf_am_mode_t;
 typedef enum { CONF_AM_FALLOVER = 0, CONF_AM_NOTIFY, CONF_AM_ACTION_COUNT } conf_am_action_t;
+/* dependency TYPE (only what is implemented) */
+typedef enum { CONF_DEP_PARENT_CHILD = 0, CONF_DEP_TYPE_COUNT } conf_dep_type_t;
+#define CONF_MAX_DEP_LEVELS 3 /* parent/child chains: at most 3 groups deep */
 
 typedef struct conf_node {
         char name[CONF_MAX_NAME + 1];
@@ -265,6 +269,16 @@ typedef struct conf_appmon {
         conf_am_action_t action;      /* FAILUREACTION */
 } conf_appmon_t;
 
+/* A dependency between resource groups. PARENT_CHILD: every child is
+ * online only while the parent is online somewhere. */
+typedef struct conf_dep {
+        char name[CONF_MAX_NAME + 1];
+        conf_dep_type_t type;
+        int parent; /* index into rgs */
+        unsigned nchildren;
+        int children[CONF_MAX_RG_RES]; /* indexes into rgs */
+} conf_dep_t;
+
 /* DEADMAN_MODE: a (assert: the watchdog resets the node), e (event only). */
 typedef enum { DMS_MODE_ASSERT = 0, DMS_MODE_EVENT, DMS_MODE_COUNT } dms_mode_t;
 
@@ -297,6 +311,8 @@ typedef struct hamr_config {
         unsigned ntimers;
         conf_appmon_t *appmons;
         unsigned nappmons;
+        conf_dep_t *deps; /* dependency objects */
+        unsigned ndeps;
 } hamr_config_t;
 
 /* Whole-configuration check done by `clmgr sync cluster` (and at load):
@@ -305,7 +321,8 @@ typedef struct hamr_config {
  * only configured nodes are listed; service IPs lie inside their network's
  * prefix and differ from node addresses; group node lists non-empty, no
  * duplicates, policies combination allowed, FALLBACK_AT only with
- * FALLBACK=FBHPN; fallback timers' fields match REPEATS; timers consistent
+ * FALLBACK=FBHPN; fallback timers' fields match REPEATS; parent/child
+ * dependencies without cycles and at most CONF_MAX_DEP_LEVELS deep; timers consistent
  * (HEARTBEAT_INTERVAL * 3 <= HEARTBEAT_FREQUENCY,
  * NETWORK_FAILURE_DETECTION_TIME < HEARTBEAT_FREQUENCY + GRACE_PERIOD,
  * WATCHDOG_TIMEOUT + fence margin + 3 * HEARTBEAT_INTERVAL <= detection time).

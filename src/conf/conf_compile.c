@@ -160,6 +160,8 @@ static void check_objects(const conf_db_t *db, problems_t *p)
                 else if (conf_object_check_rules(o, msg, sizeof(msg)) < 0)
                         problem(p, -HAMR_E_BAD_VALUE, "%s", msg);
         }
+        if (conf_deps_check(db, NULL, msg, sizeof(msg)) < 0)
+                problem(p, -HAMR_E_BAD_VALUE, "%s", msg);
 }
 
 /* BACKUP_REPOSITORIES: absolute paths, at most CONF_MAX_BACKUP_REPOS, none
@@ -750,6 +752,32 @@ static void build_appmons(const conf_db_t *db, hamr_config_t *cfg, problems_t *p
         }
 }
 
+/* Dependencies (each checked by conf_object_check_rules, all together by
+ * conf_deps_check in check_objects). */
+static void build_deps(const conf_db_t *db, hamr_config_t *cfg)
+{
+        cfg->deps = zcalloc(count_or_one(db, CONF_CLASS_DEPENDENCY), sizeof(conf_dep_t));
+        for (size_t i = 0; i < db->nobjs; i++) {
+                const conf_object_t *o = &db->objs[i];
+                const char *child = get(o, "CHILD");
+                char tok[CONF_MAX_TOKEN];
+                conf_dep_t *d;
+
+                if (o->cls != CONF_CLASS_DEPENDENCY || !get(o, "TYPE") || !get(o, "PARENT"))
+                        continue;
+                d = &cfg->deps[cfg->ndeps++];
+                snprintf(d->name, sizeof(d->name), "%s", o->name);
+                d->type = (conf_dep_type_t)enum_index(o, "TYPE");
+                d->parent = class_index(db, CONF_CLASS_RESOURCE_GROUP, get(o, "PARENT"));
+                for (const char *q = child; q && (q = conf_next_token(q, tok, sizeof(tok)));) {
+                        int c = class_index(db, CONF_CLASS_RESOURCE_GROUP, tok);
+
+                        if (c >= 0 && d->nchildren < CONF_MAX_RG_RES)
+                                d->children[d->nchildren++] = c;
+                }
+        }
+}
+
 static hamr_config_t *build(const conf_db_t *db, problems_t *p)
 {
         hamr_config_t *cfg = zalloc(sizeof(hamr_config_t));
@@ -765,6 +793,7 @@ static hamr_config_t *build(const conf_db_t *db, problems_t *p)
         build_timers(db, cfg);
         build_rgs(db, cfg, p);
         build_appmons(db, cfg, p);
+        build_deps(db, cfg);
         return cfg;
 }
 
@@ -854,6 +883,7 @@ void hamr_config_free(hamr_config_t *cfg)
         free(cfg->rgs);
         free(cfg->timers);
         free(cfg->appmons);
+        free(cfg->deps);
         free(cfg);
 }
 

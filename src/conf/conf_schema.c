@@ -60,6 +60,10 @@ static const char *const enum_am_action[] = {
         [CONF_AM_FALLOVER] = "fallover",
         [CONF_AM_NOTIFY] = "notify",
 };
+static const char *const enum_dep_type[] = {
+        [CONF_DEP_PARENT_CHILD] = "PARENT_CHILD",
+};
+static_assert(N(enum_dep_type) == CONF_DEP_TYPE_COUNT, "enum_dep_type must cover conf_dep_type_t");
 static_assert(N(enum_am_type) == CONF_AM_TYPE_COUNT, "enum_am_type must cover conf_am_type_t");
 static_assert(N(enum_am_mode) == CONF_AM_MODE_COUNT, "enum_am_mode must cover conf_am_mode_t");
 static_assert(N(enum_am_action) == CONF_AM_ACTION_COUNT,
@@ -442,6 +446,33 @@ static const conf_attr_def_t fallback_timer_attrs[] = {
 
 /* PowerHA's application_monitor, MODE=longrunning only: MODE startup|both
  * are not implemented and refused as values of MODE. */
+static const conf_attr_def_t dependency_attrs[] = {
+        {
+                .name = "TYPE",
+                ENUM(enum_dep_type),
+                .def = "PARENT_CHILD",
+                .help = "Kind of dependency: PARENT_CHILD (PARENT and CHILD). At add, "
+                        "omitted: implied by the attributes given (PARENT: PARENT_CHILD).",
+        },
+        {
+                .name = "PARENT",
+                .type = CONF_T_REF,
+                .ref_class = CONF_CLASS_RESOURCE_GROUP,
+                .help = "PARENT_CHILD: the parent group. Its children are online only while it "
+                        "is ONLINE somewhere: they start after it is online and are released "
+                        "before it is released or moved.",
+        },
+        {
+                .name = "CHILD",
+                .type = CONF_T_REF_LIST,
+                .ref_class = CONF_CLASS_RESOURCE_GROUP,
+                .max = CONF_MAX_RG_RES,
+                .help = "PARENT_CHILD: the child group(s) of PARENT (at most 16). Chains at "
+                        "most 3 groups deep (a parent, its child, the child's child); no "
+                        "cycles.",
+        },
+};
+
 static const conf_attr_def_t appmon_attrs[] = {
         {
                 .name = "TYPE",
@@ -571,6 +602,7 @@ static const char *const sip_aliases[] = {"sip", "serviceip", NULL};
 static const char *const ac_aliases[] = {"ac", "app", NULL};
 static const char *const rg_aliases[] = {"rg", NULL};
 static const char *const am_aliases[] = {"am", NULL};
+static const char *const dep_aliases[] = {"dep", NULL};
 
 static const conf_class_def_t classes[] = {
         [CONF_CLASS_CLUSTER] = {
@@ -631,6 +663,15 @@ static const conf_class_def_t classes[] = {
                 .nattrs = N(appmon_attrs),
                 .help = "A monitor of application controllers: restarts them in place, then "
                         "moves their group.",
+        },
+        [CONF_CLASS_DEPENDENCY] = {
+                .name = "dependency",
+                .aliases = dep_aliases,
+                .attrs = dependency_attrs,
+                .nattrs = N(dependency_attrs),
+                .help = "A dependency between resource groups (PARENT_CHILD: PARENT=<rg> "
+                        "CHILD=<rg>[,<rg>..]). At add the name may be omitted (dep1, dep2, "
+                        "...).",
         },
 };
 static_assert(N(classes) == CONF_CLASS_COUNT, "classes[] must cover conf_class_t");

@@ -1,0 +1,244 @@
+/* conf_deps: the dependency class's rules. One object: its TYPE (implied at
+ * add by the attributes given, as PowerHA's clmgr add dependency), the
+ * attributes that TYPE uses, a CHILD list without the parent (the schema
+ * refuses repeats and more than CONF_MAX_RG_RES).
+ * All of them together (checked at add, modify and verify): parent/child
+ * chains without cycles and at most CONF_MAX_DEP_LEVELS groups deep. And
+ * the name given to a dependency added without one (dep1, dep2, ...). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/hamr_alloc.h"
+#include "common/hamr_error.h"
+#include "conf/conf_internal.h"
+
+static const char CHAIN_RULE[] =
+    "parent/child chains without cycles, at most 3 groups deep (a parent, its child and the "
+    "child's child)";
+
+static const char *value_of(const conf_object_t *o, const char *attr)
+{
+        int a = conf_attr_index(o->cls, attr);
+
+        return a >= 0 ? o->values[a] : NULL;
+}
+
+/* TYPE, or its default when unset. */
+static const char *type_of(const conf_object_t *o)
+{
+        int a = conf_attr_index(o->cls, "TYPE");
+
+        return o->values[a] ? o->values[a] : conf_class_def(o->cls)->attrs[a].def;
+}
+
+void conf_dep_infer_type(char **values)
+{
+        conf_class_t D = CONF_CLASS_DEPENDENCY;
+        int t = conf_attr_index(D, "TYPE");
+
+        if (!values[t] && values[conf_attr_index(D, "PARENT")])
+                values[t] = zstrdup(conf_enum_name(D, t, CONF_DEP_PARENT_CHILD));
+}
+
+void conf_dep_default_name(const conf_db_t *db, char *buf, size_t len)
+{
+        for (unsigned n = 1;; n++) {
+                bool taken = false;
+
+                snprintf(buf, len, "dep%u", n);
+                for (size_t i = 0; i < db->nobjs && !taken; i++)
+                        taken = db->objs[i].cls == CONF_CLASS_DEPENDENCY &&
+                                strcmp(db->objs[i].name, buf) == 0;
+                if (!taken)
+                        return;
+        }
+}
+
+int conf_dep_check_object(const conf_object_t *o, const char *lb, char *err, size_t errlen)
+{
+        const char *type = type_of(o), *parent = value_of(o, "PARENT"),
+                   *child = value_of(o, "CHILD");
+        char tok[CONF_MAX_TOKEN];
+
+        if (!parent || !child) {
+                conf_errf(err, errlen,
+                          "%s: TYPE=\"%s\" needs %s; allowed: PARENT=<rg> CHILD=<rg>[,<rg>..]", lb,
+                          type, !parent ? "PARENT" : "CHILD");
+                return -HAMR_E_MISSING;
+        }
+        for (const char *p = child; (p = conf_next_token(p, tok, sizeof(tok)));) {
+                if (strcmp(tok, parent) == 0) {
+                        conf_errf(err, errlen,
+                                  "%s: CHILD=\"%s\" names the parent \"%s\"; allowed: groups "
+                                  "other than PARENT (%s)",
+                                  lb, child, parent, CHAIN_RULE);
+                        return -HAMR_E_BAD_VALUE;
+                }
+        }
+        return 0;
+}
+
+/* ---- chains ---- */
+
+typedef struct graph {
+        const conf_db_t *db;
+        unsigned n;         /* groups */
+        const char **names; /* [n] */
+        unsigned nedges;    /* parent -> child */
+        int *from, *to;     /* [nedges] group indexes */
+        const char **dep;   /* [nedges] the dependency holding the edge */
+        int *color;         /* [n] 0 new, 1 on the path, 2 done */
+        int *down, *next;   /* [n] longest chain from it (groups), its next group */
+        int *path;          /* [n] the current path */
+        unsigned npath;
+        int cycle_edge; /* the edge closing a cycle, or -1 */
+} graph_t;
+
+static int group_index(const graph_t *gr, const char *name)
+{
+        for (unsigned i = 0; i < gr->n; i++)
+                if (strcmp(gr->names[i], name) == 0)
+                        return (int)i;
+        return -1;
+}
+
+static void graph_build(graph_t *gr, const conf_db_t *db)
+{
+        unsigned max_edges = 0;
+
+        memset(gr, 0, sizeof(*gr));
+        gr->db = db;
+        gr->cycle_edge = -1;
+        gr->names = zcalloc(db->nobjs + 1, sizeof(char *));
+        for (size_t i = 0; i < db->nobjs; i++) {
+                const conf_object_t *o = &db->objs[i];
+
+                if (o->cls == CONF_CLASS_RESOURCE_GROUP)
+                        gr->names[gr->n++] = o->name;
+                else if (o->cls == CONF_CLASS_DEPENDENCY && value_of(o, "CHILD"))
+                        max_edges += (unsigned)conf_count_tokens(value_of(o, "CHILD"));
+        }
+        gr->from = zcalloc(max_edges + 1, sizeof(int));
+        gr->to = zcalloc(max_edges + 1, sizeof(int));
+        gr->dep = zcalloc(max_edges + 1, sizeof(char *));
+        gr->color = zcalloc(gr->n + 1, sizeof(int));
+        gr->down = zcalloc(gr->n + 1, sizeof(int));
+        gr->next = zcalloc(gr->n + 1, sizeof(int));
+        gr->path = zcalloc(gr->n + 1, sizeof(int));
+        for (size_t i = 0; i < db->nobjs; i++) {
+                const conf_object_t *o = &db->objs[i];
+                const char *type = o->cls == CONF_CLASS_DEPENDENCY ? type_of(o) : NULL,
+                           *child = value_of(o, "CHILD");
+                char tok[CONF_MAX_TOKEN];
+                int p;
+
+                if (o->cls != CONF_CLASS_DEPENDENCY || !type || !child ||
+                    conf_enum_value(o->cls, conf_attr_index(o->cls, "TYPE"), type) !=
+                        CONF_DEP_PARENT_CHILD ||
+                    !value_of(o, "PARENT") || (p = group_index(gr, value_of(o, "PARENT"))) < 0)
+                        continue;
+                for (const char *q = child; (q = conf_next_token(q, tok, sizeof(tok)));) {
+                        int c = group_index(gr, tok);
+
+                        if (c < 0 || c == p || gr->nedges >= max_edges)
+                                continue; /* reported by the object's own checks */
+                        gr->from[gr->nedges] = p;
+                        gr->to[gr->nedges] = c;
+                        gr->dep[gr->nedges++] = o->name;
+                }
+        }
+}
+
+static void graph_free(graph_t *gr)
+{
+        free(gr->names);
+        free(gr->from);
+        free(gr->to);
+        free(gr->dep);
+        free(gr->color);
+        free(gr->down);
+        free(gr->next);
+        free(gr->path);
+}
+
+/* Longest chain below g; -1 once a cycle is found (gr->cycle_edge). */
+static int visit(graph_t *gr, int g)
+{
+        gr->color[g] = 1;
+        gr->down[g] = 1;
+        gr->next[g] = -1;
+        gr->path[gr->npath++] = g;
+        for (unsigned e = 0; e < gr->nedges; e++) {
+                int c = gr->to[e];
+
+                if (gr->from[e] != g)
+                        continue;
+                if (gr->color[c] == 1) {
+                        gr->cycle_edge = (int)e;
+                        return -1;
+                }
+                if (gr->color[c] == 0 && visit(gr, c) < 0)
+                        return -1;
+                if (gr->down[c] + 1 > gr->down[g]) {
+                        gr->down[g] = gr->down[c] + 1;
+                        gr->next[g] = c;
+                }
+        }
+        gr->color[g] = 2;
+        gr->npath--;
+        return 0;
+}
+
+static size_t append(char *buf, size_t len, size_t used, const char *s)
+{
+        int n = snprintf(buf + used, used < len ? len - used : 0, "%s%s", used ? " -> " : "", s);
+
+        return n > 0 && used + (size_t)n < len ? used + (size_t)n : used;
+}
+
+int conf_deps_check(const conf_db_t *db, const char *name, char *err, size_t errlen)
+{
+        graph_t gr;
+        char chain[1024] = "", lb[CONF_MAX_NAME + 64];
+        size_t used = 0;
+        int r = 0;
+
+        graph_build(&gr, db);
+        for (unsigned g = 0; g < gr.n && r == 0; g++) {
+                if (gr.color[g] == 0 && visit(&gr, (int)g) < 0) {
+                        int e = gr.cycle_edge;
+                        unsigned k = 0;
+
+                        while (k < gr.npath && gr.path[k] != gr.to[e])
+                                k++;
+                        for (; k < gr.npath; k++)
+                                used = append(chain, sizeof(chain), used, gr.names[gr.path[k]]);
+                        append(chain, sizeof(chain), used, gr.names[gr.to[e]]);
+                        conf_label(lb, sizeof(lb), CONF_CLASS_DEPENDENCY, name ? name : gr.dep[e]);
+                        conf_errf(err, errlen,
+                                  "%s: the parent/child cycle %s is not allowed; allowed: %s", lb,
+                                  chain, CHAIN_RULE);
+                        r = -HAMR_E_BAD_VALUE;
+                }
+        }
+        for (unsigned g = 0; g < gr.n && r == 0; g++) {
+                const char *first = NULL;
+
+                if (gr.down[g] <= CONF_MAX_DEP_LEVELS)
+                        continue;
+                for (int k = (int)g; k >= 0; k = gr.next[k]) {
+                        used = append(chain, sizeof(chain), used, gr.names[k]);
+                        for (unsigned e = 0; !first && gr.next[k] >= 0 && e < gr.nedges; e++)
+                                if (gr.from[e] == k && gr.to[e] == gr.next[k])
+                                        first = gr.dep[e];
+                }
+                conf_label(lb, sizeof(lb), CONF_CLASS_DEPENDENCY, name ? name : first);
+                conf_errf(err, errlen,
+                          "%s: the parent/child chain %s is %d groups deep; allowed: %s", lb, chain,
+                          gr.down[g], CHAIN_RULE);
+                r = -HAMR_E_BAD_VALUE;
+        }
+        graph_free(&gr);
+        return r;
+}
