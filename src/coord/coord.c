@@ -154,9 +154,10 @@ static void log_changes(const coord_t *c, const hamr_config_t *cfg)
                         break;
                 default:
                         if (e->group >= 0 && e->changed)
-                                log_info("coord", "group %s target %d -> %d (%s)",
+                                log_info("coord", "group %s target %d -> %d (%s%s%s)",
                                          cfg->rgs[e->group].name, node_or_none(e->prev), e->node,
-                                         e->why);
+                                         e->why, e->waits >= 0 ? " " : "",
+                                         e->waits >= 0 ? cfg->rgs[e->waits].name : "");
                         break;
                 }
         }

@@ -15,6 +15,8 @@
  *   timer T repeats=once|daily|weekly|monthly|yearly [year=Y] [month=M]
  *           [mday=D] [wday=W] hour=H minute=M
  *                            a fallback timer (before the groups naming it)
+ *   parent P C[,C...]        a dependency (TYPE=PARENT_CHILD): C are children
+ *                            of P (after the groups it names)
  *   fallback_at G T|-        a configuration change: group G's FALLBACK_AT
  *   wall "YYYY-MM-DD HH:MM"  the coordinator's local wall clock now (initially
  *                            2026-12-04 12:00 at the start); it advances with at
@@ -54,6 +56,7 @@
  *              [pol=N|-] [move=N|-] [admin=auto|offline]
  *              [timer=none|settling|fallback] [timer_node=N|-]
  *              [timer_at="YYYY-MM-DD HH:MM"|never]
+ *              [waits=G|-]   (the group a dependency makes it wait for)
  *                            why and changed are read from the group's
  *                            decision log entry
  *   expect node N [want=...] [net_down=0|1] [want_inc=K] [boot=KEEP|START|MANUAL]
@@ -86,6 +89,7 @@
 #define SCN_ERR_LEN 512
 #define SCN_START   (1000 * USEC_PER_SEC) /* the clock at the start (0 means "unset") */
 #define SCN_TIMERS  8
+#define SCN_DEPS    8
 
 typedef struct scn {
         const char *file;
@@ -94,6 +98,7 @@ typedef struct scn {
         conf_node_t nodes[CONF_MAX_NODES];
         conf_rg_t rgs[SCN_MAX_RGS];
         conf_fallback_timer_t timers[SCN_TIMERS];
+        conf_dep_t deps[SCN_DEPS];
         int64_t wall_base; /* local wall clock at wall_mono */
         usec_t wall_mono;
         bool live[CONF_MAX_NODES]; /* heard now, whatever now is */
@@ -376,6 +381,29 @@ static int do_group(scn_t *s, tokens_t *t)
                                        .last_node = RGM_NO_NODE};
         for (unsigned id = 0; id < CONF_MAX_NODES; id++)
                 s->in.state[(size_t)g * CONF_MAX_NODES + id] = RG_S_OFFLINE;
+        return 0;
+}
+
+static int do_parent(scn_t *s, tokens_t *t)
+{
+        conf_dep_t *d;
+        unsigned lo, hi;
+
+        if (t->n != 3 || s->cfg.ndeps == SCN_DEPS)
+                return scn_fail(s, "parent P C[,C...] (at most %d)", SCN_DEPS);
+        d = &s->deps[s->cfg.ndeps];
+        *d = (conf_dep_t){.type = CONF_DEP_PARENT_CHILD};
+        snprintf(d->name, sizeof(d->name), "dep%u", s->cfg.ndeps + 1);
+        if (parse_groups(s, t->v[1], &lo, &hi) < 0 || hi != lo + 1)
+                return scn_fail(s, "parent: one parent group");
+        d->parent = (int)lo;
+        for (char *name = strtok(t->v[2], ","); name; name = strtok(NULL, ",")) {
+                if (parse_groups(s, name, &lo, &hi) < 0 || hi != lo + 1 ||
+                    d->nchildren == CONF_MAX_RG_RES)
+                        return scn_fail(s, "parent: bad child '%s'", name);
+                d->children[d->nchildren++] = (int)lo;
+        }
+        s->cfg.ndeps++;
         return 0;
 }
 
@@ -856,6 +884,8 @@ static int expect_group(scn_t *s, tokens_t *t)
                                 got = node_name(s, c->move_node);
                         else if (strcmp(k, "admin") == 0)
                                 got = c->admin == RGM_ADMIN_OFFLINE ? "offline" : "auto";
+                        else if (strcmp(k, "waits") == 0)
+                                got = e && e->waits >= 0 ? s->rgs[e->waits].name : "-";
                         else if (strcmp(k, "timer") == 0)
                                 got = TIMERS[s->out.timer[g].kind % 3];
                         else if (strcmp(k, "timer_node") == 0)
@@ -1030,7 +1060,7 @@ static int do_line(scn_t *s, tokens_t *t)
                 s->ran = false;
         }
         if ((!strcmp(d, "nodes") || !strcmp(d, "group") || !strcmp(d, "config") ||
-             !strcmp(d, "timer")) &&
+             !strcmp(d, "timer") || !strcmp(d, "parent")) &&
             (s->step_in || s->step_exp || s->nsteps))
                 return scn_fail(s, "'%s' must come before any step", d);
         if (checks) {
@@ -1051,6 +1081,8 @@ static int do_line(scn_t *s, tokens_t *t)
                 return do_at(s, t);
         if (!strcmp(d, "timer"))
                 return do_timer(s, t);
+        if (!strcmp(d, "parent"))
+                return do_parent(s, t);
         if (!strcmp(d, "wall"))
                 return do_wall(s, t);
         if (!strcmp(d, "fallback_at"))
@@ -1111,6 +1143,7 @@ static int scn_run_text(scn_t *s, const char *file, char *text)
         s->cfg.nodes = s->nodes;
         s->cfg.rgs = s->rgs;
         s->cfg.timers = s->timers;
+        s->cfg.deps = s->deps;
         s->cfg.generation = 1;
         s->cfg.hb_interval_usec = 100 * USEC_PER_MSEC;
         s->cfg.hb_freq_usec = 300 * USEC_PER_MSEC;

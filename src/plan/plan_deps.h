@@ -1,0 +1,23 @@
+/* plan_deps: dependencies between resource groups in the planner
+ * (dependency class, TYPE=PARENT_CHILD; PowerHA's parent/child rules). */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "plan/plan_types.h"
+#include "rgm/rgm.h"
+
+/* Applies the dependencies to the scheduler's decisions ro[] (one per
+ * group, after the timers), in plan(): a child is targeted only while each
+ * of its parents is ONLINE on the parent's target (else target none,
+ * reason WAIT_PARENT, waits[c] = that parent); while a child of parent p
+ * is held anywhere, p ONLINE on an eligible node that would be released
+ * there keeps that node, and p held nowhere gets no target (reason
+ * WAIT_CHILDREN, waits[p] = that child). Children of children follow, level by level. codes[g] gets
+ * the reason that replaces the scheduler's; waits[g] the group waited for, or PLAN_NONE. Pure. */
+void plan_deps_apply(const plan_input_t *in, uint64_t eligible, rgm_output_t *ro, plan_why_t *codes,
+                     int16_t *waits);
+
+/* For status views: the first parent of group c that is not online
+ * (online[g]: group g is ONLINE on some node), or PLAN_NONE. */
+int plan_deps_parent_offline(const hamr_config_t *cfg, unsigned c, const bool *online);
