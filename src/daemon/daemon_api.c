@@ -14,6 +14,7 @@
 #include "api/api_ops.h"
 #include "daemon/daemon.h"
 #include "daemon/daemon_config.h"
+#include "plan/plan_deps.h"
 
 #define FORWARD_TIMEOUT_USEC (5 * USEC_PER_SEC)
 #define FORWARD_RESEND_USEC  (300 * USEC_PER_MSEC)
@@ -157,6 +158,15 @@ json_t *hamrd_status_json(hamrd_t *d)
                 if (d->memb->have_view && (v->members & (1ULL << n->id)))
                         json_array_append_new(members, json_string(n->name));
         }
+        /* groups ONLINE on some reachable node: a child of a group that is
+         * not waits for it (the planner's parent/child rule) */
+        _cleanup_free_ bool *online = zcalloc(d->cfg->nrgs + 1, sizeof(bool));
+        for (unsigned g = 0; g < d->cfg->nrgs; g++)
+                for (unsigned k = 0; k < d->cfg->rgs[g].nnodes; k++)
+                        if ((reach & (1ULL << d->cfg->rgs[g].nodes[k])) &&
+                            cstate_group_state(d->cs, (uint16_t)d->cfg->rgs[g].nodes[k], g) ==
+                                RG_S_ONLINE)
+                                online[g] = true;
         for (unsigned g = 0; g < d->cfg->nrgs; g++) {
                 const conf_rg_t *rg = &d->cfg->rgs[g];
                 json_t *o = json_object(), *per = json_object();
@@ -200,6 +210,13 @@ json_t *hamrd_status_json(hamrd_t *d)
                                     json_string(pol >= 0 ? d->cfg->nodes[pol].name : ""));
                 json_object_set_new(o, "NODES", per);
                 json_object_set_new(o, "ERROR", json_string(error));
+                /* why it is offline, when a dependency holds it */
+                int parent = plan_deps_parent_offline(d->cfg, g, online);
+                char reason[CONF_MAX_NAME + 32] = "";
+                if (parent >= 0 && !strcmp(gstate, "OFFLINE"))
+                        snprintf(reason, sizeof(reason), "waiting for parent %s",
+                                 d->cfg->rgs[parent].name);
+                json_object_set_new(o, "REASON", json_string(reason));
                 /* application monitors: the restarts on the node holding
                  * it, the last failure (the holder's, else the first node's
                  * in the list that has one) */

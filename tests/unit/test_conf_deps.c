@@ -96,6 +96,14 @@ static void test_add_and_names(void **state)
         assert_int_equal(ADD(db, NULL, {"PARENT", "a"}, {"CHILD", "b"}), 0);
         assert_non_null(conf_db_find(db, CONF_CLASS_DEPENDENCY, "dep1"));
 
+        /* what clmgr query dependency shows */
+        json_t *j = conf_object_to_json(conf_db_find(db, CONF_CLASS_DEPENDENCY, "dep1"));
+        char *dump = json_dumps(j, JSON_PRESERVE_ORDER | JSON_COMPACT);
+        assert_string_equal(dump, "{\"NAME\":\"dep1\",\"TYPE\":\"PARENT_CHILD\",\"PARENT\":"
+                                  "\"a\",\"CHILD\":\"b\"}");
+        free(dump);
+        json_decref(j);
+
         assert_int_equal(conf_compile(db, &cfg, err, sizeof(err)), 0);
         assert_int_equal(cfg->ndeps, 3);
         assert_string_equal(cfg->deps[0].name, "mine");
