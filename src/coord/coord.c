@@ -412,6 +412,70 @@ static bool rg_has_node(const conf_rg_t *rg, uint32_t id)
         return false;
 }
 
+/* A member reporting group g ONLINE, or -1. */
+static int online_on(const cstate_t *cs, uint64_t members, const hamr_config_t *cfg, int g)
+{
+        for (unsigned k = 0; k < cfg->nnodes; k++)
+                if ((members & (1ULL << cfg->nodes[k].id)) &&
+                    cstate_group_state(cs, (uint16_t)cfg->nodes[k].id, (unsigned)g) == RG_S_ONLINE)
+                        return (int)k;
+        return -1;
+}
+
+static bool listed(const int *groups, unsigned ng, int g)
+{
+        for (unsigned k = 0; k < ng; k++)
+                if (groups[k] == g)
+                        return true;
+        return false;
+}
+
+/* PowerHA's parent/child rules for the administrator (dependencies): no
+ * online or move of a child whose parent is not ONLINE, no offline or
+ * move of a parent whose child is ONLINE, unless both are in the same
+ * command (the planner then orders them). */
+static int check_dependencies(const cstate_t *cs, uint64_t members, const hamr_config_t *cfg,
+                              const char *op, const int *groups, unsigned ng, char *err,
+                              size_t errlen)
+{
+        bool up = !strcmp(op, "rg_online") || !strcmp(op, "rg_move");
+        bool down = !strcmp(op, "rg_offline") || !strcmp(op, "rg_move");
+
+        for (unsigned d = 0; d < cfg->ndeps; d++) {
+                const conf_dep_t *dep = &cfg->deps[d];
+                int p = dep->parent, at;
+
+                if (dep->type != CONF_DEP_PARENT_CHILD || p < 0)
+                        continue;
+                for (unsigned k = 0; k < dep->nchildren; k++) {
+                        int ch = dep->children[k];
+
+                        if (up && listed(groups, ng, ch) && !listed(groups, ng, p) &&
+                            online_on(cs, members, cfg, p) < 0) {
+                                snprintf(err, errlen,
+                                         "resource_group \"%s\": its parent \"%s\" is not ONLINE "
+                                         "(dependency \"%s\"); bring the parent online first, or "
+                                         "both together (clmgr online resource_group %s,%s)",
+                                         cfg->rgs[ch].name, cfg->rgs[p].name, dep->name,
+                                         cfg->rgs[p].name, cfg->rgs[ch].name);
+                                return -HAMR_E_REFERENCE;
+                        }
+                        if (down && listed(groups, ng, p) && !listed(groups, ng, ch) &&
+                            (at = online_on(cs, members, cfg, ch)) >= 0) {
+                                snprintf(err, errlen,
+                                         "resource_group \"%s\": its child \"%s\" is ONLINE on %s "
+                                         "(dependency \"%s\"); take the child offline first, or "
+                                         "both together (clmgr %s resource_group %s,%s)",
+                                         cfg->rgs[p].name, cfg->rgs[ch].name, cfg->nodes[at].name,
+                                         dep->name, !strcmp(op, "rg_move") ? "move" : "offline",
+                                         cfg->rgs[ch].name, cfg->rgs[p].name);
+                                return -HAMR_E_REFERENCE;
+                        }
+                }
+        }
+        return 0;
+}
+
 int coord_command(coord_t *c, const memb_t *m, cstate_t *cs, const hamr_config_t *cfg, json_t *req,
                   char *err, size_t errlen)
 {
@@ -472,6 +536,9 @@ int coord_command(coord_t *c, const memb_t *m, cstate_t *cs, const hamr_config_t
                                  node);
                         return -HAMR_E_BUSY;
                 }
+                r = check_dependencies(cs, mv->members, cfg, op, groups, ng, err, errlen);
+                if (r < 0)
+                        return r;
                 for (unsigned k = 0; k < ng; k++) {
                         rgm_ctl_t *ctl = &v->ctl[groups[k]];
                         if (!strcmp(op, "rg_offline")) {

@@ -131,18 +131,25 @@ def test_startup_order_and_query(dlab):
 
 
 def test_offline_parent_takes_child_offline_first(dlab):
+    # PowerHA: no offline of a parent whose child is online (exit 5) ...
+    r = dlab.clmgr("n3", "offline", "resource_group", DB, check=False, timeout=120)
+    assert r.returncode == 5, r
+    assert f'its child "{APP}" is ONLINE on n2' in r.stderr
+    assert dlab.owner_of(DB) == "n1" and dlab.owner_of(APP) == "n2"
     before = len(_events(dlab))
     with _Watch(dlab, "n3") as w:
-        dlab.clmgr("n3", "offline", "resource_group", DB, timeout=120)
-        dlab.wait_for(lambda: _groups(dlab, "n3")[APP]["STATE"] == "OFFLINE", 60,
-                      what="app_rg offline")
+        # ... both together: the child is released first
+        dlab.clmgr("n3", "offline", "resource_group", f"{DB},{APP}", timeout=120)
         g = _groups(dlab, "n3")
-        assert g[DB]["STATE"] == "OFFLINE"
+        assert g[DB]["STATE"] == "OFFLINE" and g[APP]["STATE"] == "OFFLINE"
         assert g[APP]["REASON"] == f"waiting for parent {DB}"
         assert f"reason: waiting for parent {DB}" in dlab.clmgr("n2", "status").stdout
         ev = _events(dlab)[before:]
         assert ev.index(("stop", "n2", APP)) < ev.index(("stop", "n1", DB)), ev
-        dlab.clmgr("n3", "online", "resource_group", DB, "NODE=n1", timeout=120)
+        # no online of a child whose parent is offline
+        r = dlab.clmgr("n3", "online", "resource_group", APP, check=False, timeout=120)
+        assert r.returncode == 5 and f'its parent "{DB}" is not ONLINE' in r.stderr, r
+        dlab.clmgr("n3", "online", "resource_group", f"{APP},{DB}", timeout=120)
         dlab.wait_group_online(DB, "n1", timeout=60)
         dlab.wait_group_online(APP, "n2", timeout=60)
     assert w.samples > 0 and not w.bad, w.bad

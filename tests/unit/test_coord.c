@@ -328,6 +328,78 @@ static void test_move_needs_active_node_and_sets_pol(void **state)
         memb_free(m);
 }
 
+/* Parent/child dependency (PowerHA): no online of a child whose parent is
+ * not ONLINE, no offline or move of a parent whose child is ONLINE, unless
+ * both are in the command; exit code 5 (dependency). */
+static void test_dependency_commands(void **state)
+{
+        coord_t c;
+        char err[CONF_ERR_LEN];
+        usec_t now = now_usec();
+        memb_t *m = cluster_of_three(&c, now);
+        static conf_rg_t two[2];
+        conf_dep_t dep = {.name = "dep1",
+                          .type = CONF_DEP_PARENT_CHILD,
+                          .parent = 0,
+                          .nchildren = 1,
+                          .children = {1}};
+
+        (void)state;
+        two[0] = rg;
+        two[1] = rg;
+        snprintf(two[0].name, sizeof(two[0].name), "db_rg");
+        snprintf(two[1].name, sizeof(two[1].name), "app_rg");
+        two[0].id = 1;
+        two[1].id = 2;
+        cfg.rgs = two;
+        cfg.nrgs = 2;
+        cfg.deps = &dep;
+        cfg.ndeps = 1;
+        cstate_set_config(cs, &cfg, 0);
+        all_report(m, now, SVC_ACTIVE, RG_S_OFFLINE);
+        self_rep.gstate[1] = RG_S_OFFLINE;
+        assert_int_equal(command(&c, m, "{\"op\":\"start\"}", err), 0);
+        update(&c, m, now);
+        ack(m, now);
+
+        assert_int_equal(command(&c, m, "{\"op\":\"rg_online\",\"groups\":[\"app_rg\"]}", err),
+                         -HAMR_E_REFERENCE);
+        assert_string_equal(err, "resource_group \"app_rg\": its parent \"db_rg\" is not ONLINE "
+                                 "(dependency \"dep1\"); bring the parent online first, or both "
+                                 "together (clmgr online resource_group db_rg,app_rg)");
+        assert_int_equal(hamr_error_to_clmgr_rc(-HAMR_E_REFERENCE), CLMGR_RC_DEPENDENCY);
+        assert_int_equal(
+            command(&c, m, "{\"op\":\"rg_online\",\"groups\":[\"db_rg\",\"app_rg\"]}", err), 0);
+
+        /* both online on n1 */
+        self_rep.gstate[0] = RG_S_ONLINE;
+        self_rep.gstate[1] = RG_S_ONLINE;
+        update(&c, m, now);
+        assert_int_equal(command(&c, m, "{\"op\":\"rg_offline\",\"groups\":[\"db_rg\"]}", err),
+                         -HAMR_E_REFERENCE);
+        assert_string_equal(err, "resource_group \"db_rg\": its child \"app_rg\" is ONLINE on n1 "
+                                 "(dependency \"dep1\"); take the child offline first, or both "
+                                 "together (clmgr offline resource_group app_rg,db_rg)");
+        assert_int_equal(
+            command(&c, m, "{\"op\":\"rg_move\",\"groups\":[\"db_rg\"],\"node\":\"n2\"}", err),
+            -HAMR_E_REFERENCE);
+        assert_non_null(strstr(err, "(clmgr move resource_group app_rg,db_rg)"));
+        assert_int_equal(command(&c, m, "{\"op\":\"rg_online\",\"groups\":[\"app_rg\"]}", err),
+                         0); /* its parent is online */
+        assert_int_equal(
+            command(&c, m, "{\"op\":\"rg_offline\",\"groups\":[\"app_rg\",\"db_rg\"]}", err), 0);
+        assert_int_equal(cs->ctl.ctl[0].admin, RGM_ADMIN_OFFLINE);
+        assert_int_equal(cs->ctl.ctl[1].admin, RGM_ADMIN_OFFLINE);
+        /* the planner releases the child first: the parent keeps n1 */
+        ack(m, now);
+        update(&c, m, now);
+        assert_int_equal(cs->ctl.target[0], 0);
+        assert_int_equal(cs->ctl.target[1], RGM_NO_NODE);
+        cfg.deps = NULL;
+        cfg.ndeps = 0;
+        memb_free(m);
+}
+
 /* Control state follows a group by its ID across a sync that deletes an
  * earlier group and renames this one (found by review: it was indexed by
  * position and reset by every new generation). */
@@ -598,6 +670,7 @@ int main(void)
             cmocka_unit_test(test_bad_requests_change_nothing),
             cmocka_unit_test(test_stop_offline_and_restart_node),
             cmocka_unit_test(test_move_needs_active_node_and_sets_pol),
+            cmocka_unit_test(test_dependency_commands),
             cmocka_unit_test(test_control_state_follows_group_id_across_syncs),
             cmocka_unit_test(test_move_home_clears_pol),
             cmocka_unit_test(test_target_waits_for_answers),
