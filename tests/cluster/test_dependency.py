@@ -157,6 +157,40 @@ def test_offline_parent_takes_child_offline_first(dlab):
     assert ev.index(("start", "n1", DB)) < ev.index(("start", "n2", APP)), ev
 
 
+def test_stop_node_releases_child_before_parent(dlab):
+    # both on n1, then n1 stops its cluster services: MANAGE=offline (the
+    # node releases what it holds itself: child first) ...
+    dlab.clmgr("n3", "move", "resource_group", APP, "NODE=n1", timeout=120)
+    dlab.wait_group_online(APP, "n1", timeout=60)
+    before = len(_events(dlab))
+    dlab.clmgr("n3", "stop", "node", "n1", "MANAGE=offline", timeout=120)
+    g = _groups(dlab, "n3")
+    assert g[DB]["STATE"] == "OFFLINE" and g[APP]["STATE"] == "OFFLINE"
+    ev = _events(dlab)[before:]
+    assert ev.index(("stop", "n1", APP)) < ev.index(("stop", "n1", DB)), ev
+    dlab.clmgr("n3", "start", "node", "n1", timeout=120)
+    dlab.wait_group_online(DB, "n1", timeout=60)
+    dlab.wait_group_online(APP, "n1", timeout=60)
+    # ... and MANAGE=move (the coordinator moves them: child first, parent
+    # first on the new node)
+    before = len(_events(dlab))
+    with _Watch(dlab, "n3") as w:
+        dlab.clmgr("n3", "stop", "node", "n1", "MANAGE=move", timeout=120)
+        dlab.wait_group_online(DB, "n2", timeout=60)
+        dlab.wait_group_online(APP, "n2", timeout=60)
+    assert w.samples > 0 and not w.bad, w.bad
+    ev = _events(dlab)[before:]
+    assert ev.index(("stop", "n1", APP)) < ev.index(("stop", "n1", DB)), ev
+    assert ev.index(("stop", "n1", DB)) < ev.index(("start", "n2", DB)), ev
+    assert ev.index(("start", "n2", DB)) < ev.index(("start", "n2", APP)), ev
+    # back as the fixture left them: n1 active, db_rg on n1, app_rg on n2
+    dlab.clmgr("n3", "start", "node", "n1", timeout=120)
+    dlab.clmgr("n3", "move", "resource_group", f"{APP},{DB}", "NODE=n1", timeout=120)
+    dlab.wait_group_online(DB, "n1", timeout=60)
+    dlab.clmgr("n3", "move", "resource_group", APP, "NODE=n2", timeout=120)
+    dlab.wait_group_online(APP, "n2", timeout=60)
+
+
 def test_parent_node_crash_child_released_and_back_after_parent(dlab):
     before = len(_events(dlab))
     with _Watch(dlab, "n3") as w:
