@@ -183,7 +183,17 @@ typedef enum { CONF_AM_CUSTOM = 0, CONF_AM_PROCESS, CONF_AM_TYPE_COUNT } conf_am
 typedef enum { CONF_AM_LONGRUNNING = 0, CONF_AM_MODE_COUNT } conf_am_mode_t;
 typedef enum { CONF_AM_FALLOVER = 0, CONF_AM_NOTIFY, CONF_AM_ACTION_COUNT } conf_am_action_t;
 /* dependency TYPE (only what is implemented) */
-typedef enum { CONF_DEP_PARENT_CHILD = 0, CONF_DEP_TYPE_COUNT } conf_dep_type_t;
+typedef enum {
+        CONF_DEP_PARENT_CHILD = 0,
+        CONF_DEP_SAME_NODE,       /* ONLINE_ON_SAME_NODE: SAME=NODE GROUPS=.. */
+        CONF_DEP_DIFFERENT_NODES, /* ONLINE_ON_DIFFERENT_NODES: DIFFERENT=NODES HIGH= .. */
+        CONF_DEP_TYPE_COUNT
+} conf_dep_type_t;
+enum { CONF_SAME_NODE = 0, CONF_SAME_COUNT };           /* dependency SAME (SITE: not yet) */
+enum { CONF_DIFFERENT_NODES = 0, CONF_DIFFERENT_COUNT }; /* dependency DIFFERENT */
+/* ONLINE_ON_DIFFERENT_NODES priorities */
+enum { CONF_DEP_HIGH = 0, CONF_DEP_INTERMEDIATE, CONF_DEP_LOW };
+#define CONF_MAX_DEP_GROUPS (3 * CONF_MAX_RG_RES)
 #define CONF_MAX_DEP_LEVELS 3 /* parent/child chains: at most 3 groups deep */
 
 typedef struct conf_node {
@@ -270,13 +280,20 @@ typedef struct conf_appmon {
 } conf_appmon_t;
 
 /* A dependency between resource groups. PARENT_CHILD: every child is
- * online only while the parent is online somewhere. */
+ * online only while the parent is online somewhere. SAME_NODE: the groups
+ * are kept on one node. DIFFERENT_NODES: the groups are kept on different
+ * nodes, a lower priority yielding its node to a higher one. */
 typedef struct conf_dep {
         char name[CONF_MAX_NAME + 1];
         conf_dep_type_t type;
-        int parent; /* index into rgs */
+        int parent; /* PARENT_CHILD: index into rgs (-1 otherwise) */
         unsigned nchildren;
         int children[CONF_MAX_RG_RES]; /* indexes into rgs */
+        /* SAME_NODE: GROUPS in order; DIFFERENT_NODES: HIGH, then
+         * INTERMEDIATE, then LOW, each in order, with prio CONF_DEP_* */
+        unsigned ngroups;
+        int groups[CONF_MAX_DEP_GROUPS];
+        uint8_t prio[CONF_MAX_DEP_GROUPS];
 } conf_dep_t;
 
 /* DEADMAN_MODE: a (assert: the watchdog resets the node), e (event only). */

@@ -752,10 +752,27 @@ static void build_appmons(const conf_db_t *db, hamr_config_t *cfg, problems_t *p
         }
 }
 
+/* Appends the groups of a list value to d->groups with priority prio. */
+static void dep_groups(const conf_db_t *db, conf_dep_t *d, const char *v, uint8_t prio)
+{
+        char tok[CONF_MAX_TOKEN];
+
+        for (const char *q = v; q && (q = conf_next_token(q, tok, sizeof(tok)));) {
+                int g = class_index(db, CONF_CLASS_RESOURCE_GROUP, tok);
+
+                if (g >= 0 && d->ngroups < CONF_MAX_DEP_GROUPS) {
+                        d->prio[d->ngroups] = prio;
+                        d->groups[d->ngroups++] = g;
+                }
+        }
+}
+
 /* Dependencies (each checked by conf_object_check_rules, all together by
  * conf_deps_check in check_objects). */
 static void build_deps(const conf_db_t *db, hamr_config_t *cfg)
 {
+        static const char *const prios[] = {"HIGH", "INTERMEDIATE", "LOW"};
+
         cfg->deps = zcalloc(count_or_one(db, CONF_CLASS_DEPENDENCY), sizeof(conf_dep_t));
         for (size_t i = 0; i < db->nobjs; i++) {
                 const conf_object_t *o = &db->objs[i];
@@ -763,18 +780,23 @@ static void build_deps(const conf_db_t *db, hamr_config_t *cfg)
                 char tok[CONF_MAX_TOKEN];
                 conf_dep_t *d;
 
-                if (o->cls != CONF_CLASS_DEPENDENCY || !get(o, "TYPE") || !get(o, "PARENT"))
+                if (o->cls != CONF_CLASS_DEPENDENCY || !get(o, "TYPE"))
                         continue;
                 d = &cfg->deps[cfg->ndeps++];
                 snprintf(d->name, sizeof(d->name), "%s", o->name);
                 d->type = (conf_dep_type_t)enum_index(o, "TYPE");
-                d->parent = class_index(db, CONF_CLASS_RESOURCE_GROUP, get(o, "PARENT"));
+                d->parent = get(o, "PARENT")
+                                ? class_index(db, CONF_CLASS_RESOURCE_GROUP, get(o, "PARENT"))
+                                : -1;
                 for (const char *q = child; q && (q = conf_next_token(q, tok, sizeof(tok)));) {
                         int c = class_index(db, CONF_CLASS_RESOURCE_GROUP, tok);
 
                         if (c >= 0 && d->nchildren < CONF_MAX_RG_RES)
                                 d->children[d->nchildren++] = c;
                 }
+                dep_groups(db, d, get(o, "GROUPS"), CONF_DEP_HIGH);
+                for (unsigned k = 0; k < 3; k++)
+                        dep_groups(db, d, get(o, prios[k]), (uint8_t)k);
         }
 }
 

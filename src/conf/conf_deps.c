@@ -1,7 +1,10 @@
 /* conf_deps: the dependency class's rules. One object: its TYPE (implied at
  * add by the attributes given, as PowerHA's clmgr add dependency), the
  * attributes that TYPE uses, a CHILD list without the parent (the schema
- * refuses repeats and more than CONF_MAX_RG_RES).
+ * refuses repeats and more than CONF_MAX_RG_RES), SAME_NODE with 2 groups
+ * or more, DIFFERENT_NODES with 2 groups or more, each at one priority.
+ * Location dependencies together: one DIFFERENT_NODES, a group in one
+ * SAME_NODE at most, no two groups both together and apart.
  * All of them together (checked at add, modify and verify): parent/child
  * chains without cycles and at most CONF_MAX_DEP_LEVELS groups deep. And
  * the name given to a dependency added without one (dep1, dep2, ...). */
@@ -36,9 +39,19 @@ void conf_dep_infer_type(char **values)
 {
         conf_class_t D = CONF_CLASS_DEPENDENCY;
         int t = conf_attr_index(D, "TYPE");
+        int type = -1;
 
-        if (!values[t] && values[conf_attr_index(D, "PARENT")])
-                values[t] = zstrdup(conf_enum_name(D, t, CONF_DEP_PARENT_CHILD));
+        if (values[t])
+                return;
+        if (values[conf_attr_index(D, "PARENT")])
+                type = CONF_DEP_PARENT_CHILD;
+        else if (values[conf_attr_index(D, "SAME")] || values[conf_attr_index(D, "GROUPS")])
+                type = CONF_DEP_SAME_NODE;
+        else if (values[conf_attr_index(D, "DIFFERENT")] || values[conf_attr_index(D, "HIGH")] ||
+                 values[conf_attr_index(D, "INTERMEDIATE")] || values[conf_attr_index(D, "LOW")])
+                type = CONF_DEP_DIFFERENT_NODES;
+        if (type >= 0)
+                values[t] = zstrdup(conf_enum_name(D, t, type));
 }
 
 void conf_dep_default_name(const conf_db_t *db, char *buf, size_t len)
@@ -55,10 +68,42 @@ void conf_dep_default_name(const conf_db_t *db, char *buf, size_t len)
         }
 }
 
-int conf_dep_check_object(const conf_object_t *o, const char *lb, char *err, size_t errlen)
+/* The attributes each TYPE uses (the others must be unset). */
+static const struct {
+        const char *attr;
+        unsigned used; /* bit per conf_dep_type_t */
+} ATTRS[] = {
+    {"PARENT", 1u << CONF_DEP_PARENT_CHILD},
+    {"CHILD", 1u << CONF_DEP_PARENT_CHILD},
+    {"SAME", 1u << CONF_DEP_SAME_NODE},
+    {"GROUPS", 1u << CONF_DEP_SAME_NODE},
+    {"DIFFERENT", 1u << CONF_DEP_DIFFERENT_NODES},
+    {"HIGH", 1u << CONF_DEP_DIFFERENT_NODES},
+    {"INTERMEDIATE", 1u << CONF_DEP_DIFFERENT_NODES},
+    {"LOW", 1u << CONF_DEP_DIFFERENT_NODES},
+};
+
+bool conf_dep_attr_shown(const conf_object_t *o, const char *attr)
 {
-        const char *type = type_of(o), *parent = value_of(o, "PARENT"),
-                   *child = value_of(o, "CHILD");
+        const char *type = type_of(o);
+        int t = conf_enum_value(o->cls, conf_attr_index(o->cls, "TYPE"), type ? type : "");
+
+        for (size_t k = 0; t >= 0 && k < sizeof(ATTRS) / sizeof(ATTRS[0]); k++)
+                if (strcmp(ATTRS[k].attr, attr) == 0)
+                        return (ATTRS[k].used & (1u << t)) || value_of(o, attr);
+        return true;
+}
+
+static const char TYPES_RULE[] = "TYPE=PARENT_CHILD with PARENT and CHILD; SAME_NODE with GROUPS "
+                                 "(SAME=NODE); DIFFERENT_NODES with HIGH, INTERMEDIATE and LOW "
+                                 "(DIFFERENT=NODES)";
+
+static const char *const PRIO_ATTRS[] = {"HIGH", "INTERMEDIATE", "LOW"};
+
+static int check_parent_child(const conf_object_t *o, const char *lb, const char *type, char *err,
+                              size_t errlen)
+{
+        const char *parent = value_of(o, "PARENT"), *child = value_of(o, "CHILD");
         char tok[CONF_MAX_TOKEN];
 
         if (!parent || !child) {
@@ -74,6 +119,157 @@ int conf_dep_check_object(const conf_object_t *o, const char *lb, char *err, siz
                                   "other than PARENT (%s)",
                                   lb, child, parent, CHAIN_RULE);
                         return -HAMR_E_BAD_VALUE;
+                }
+        }
+        return 0;
+}
+
+static int check_different(const conf_object_t *o, const char *lb, char *err, size_t errlen)
+{
+        char tok[CONF_MAX_TOKEN], other[CONF_MAX_TOKEN];
+        size_t n = 0;
+
+        for (unsigned a = 0; a < 3; a++) {
+                const char *v = value_of(o, PRIO_ATTRS[a]);
+
+                n += v ? conf_count_tokens(v) : 0;
+                for (const char *p = v; p && (p = conf_next_token(p, tok, sizeof(tok)));)
+                        for (unsigned b = a + 1; b < 3; b++) {
+                                const char *w = value_of(o, PRIO_ATTRS[b]);
+
+                                for (const char *q = w;
+                                     q && (q = conf_next_token(q, other, sizeof(other)));)
+                                        if (strcmp(tok, other) == 0) {
+                                                conf_errf(err, errlen,
+                                                          "%s: group \"%s\" is in both %s and "
+                                                          "%s; allowed: one priority per group",
+                                                          lb, tok, PRIO_ATTRS[a], PRIO_ATTRS[b]);
+                                                return -HAMR_E_BAD_VALUE;
+                                        }
+                        }
+        }
+        if (n < 2) {
+                conf_errf(err, errlen,
+                          "%s: TYPE=\"DIFFERENT_NODES\" needs at least 2 groups in HIGH, "
+                          "INTERMEDIATE and LOW (%zu given)",
+                          lb, n);
+                return -HAMR_E_MISSING;
+        }
+        return 0;
+}
+
+int conf_dep_check_object(const conf_object_t *o, const char *lb, char *err, size_t errlen)
+{
+        const char *type = type_of(o);
+        int t = conf_enum_value(o->cls, conf_attr_index(o->cls, "TYPE"), type ? type : "");
+
+        if (t < 0)
+                return 0; /* reported by the value check */
+        for (size_t k = 0; k < sizeof(ATTRS) / sizeof(ATTRS[0]); k++)
+                if (!(ATTRS[k].used & (1u << t)) && value_of(o, ATTRS[k].attr)) {
+                        conf_errf(err, errlen,
+                                  "%s: %s=\"%s\" is not used with TYPE=\"%s\"; allowed: %s "
+                                  "(unset it with %s=\"\")",
+                                  lb, ATTRS[k].attr, value_of(o, ATTRS[k].attr), type, TYPES_RULE,
+                                  ATTRS[k].attr);
+                        return -HAMR_E_BAD_VALUE;
+                }
+        if (t == CONF_DEP_PARENT_CHILD)
+                return check_parent_child(o, lb, type, err, errlen);
+        if (t == CONF_DEP_DIFFERENT_NODES)
+                return check_different(o, lb, err, errlen);
+        if (!value_of(o, "GROUPS") || conf_count_tokens(value_of(o, "GROUPS")) < 2) {
+                conf_errf(err, errlen,
+                          "%s: TYPE=\"SAME_NODE\" needs GROUPS with at least 2 groups; allowed: "
+                          "SAME=NODE GROUPS=<rg>,<rg>[,..]",
+                          lb);
+                return -HAMR_E_MISSING;
+        }
+        return 0;
+}
+
+/* ---- location dependencies together ---- */
+
+static bool lists(const char *v, const char *name)
+{
+        char tok[CONF_MAX_TOKEN];
+
+        for (const char *p = v; p && (p = conf_next_token(p, tok, sizeof(tok)));)
+                if (strcmp(tok, name) == 0)
+                        return true;
+        return false;
+}
+
+static int dep_type(const conf_object_t *o)
+{
+        const char *t = type_of(o);
+
+        return conf_enum_value(o->cls, conf_attr_index(o->cls, "TYPE"), t ? t : "");
+}
+
+/* At most one DIFFERENT_NODES dependency; a group in at most one SAME_NODE
+ * dependency; two groups kept on one node are not also kept apart. */
+static int check_locations(const conf_db_t *db, const char *name, char *err, size_t errlen)
+{
+        const conf_object_t *diff = NULL;
+        char lb[CONF_MAX_NAME + 64], tok[CONF_MAX_TOKEN], other[CONF_MAX_TOKEN];
+
+        for (size_t i = 0; i < db->nobjs; i++) {
+                const conf_object_t *o = &db->objs[i];
+
+                if (o->cls != CONF_CLASS_DEPENDENCY || dep_type(o) != CONF_DEP_DIFFERENT_NODES)
+                        continue;
+                if (diff) {
+                        conf_label(lb, sizeof(lb), CONF_CLASS_DEPENDENCY, name ? name : o->name);
+                        conf_errf(err, errlen,
+                                  "%s: dependency \"%s\" already is the DIFFERENT_NODES "
+                                  "dependency; allowed: one (add the groups to its HIGH, "
+                                  "INTERMEDIATE or LOW)",
+                                  lb, strcmp(diff->name, name ? name : "") ? diff->name : o->name);
+                        return -HAMR_E_BAD_VALUE;
+                }
+                diff = o;
+        }
+        for (size_t i = 0; i < db->nobjs; i++) {
+                const conf_object_t *o = &db->objs[i];
+                const char *groups = value_of(o, "GROUPS");
+
+                if (o->cls != CONF_CLASS_DEPENDENCY || dep_type(o) != CONF_DEP_SAME_NODE)
+                        continue;
+                conf_label(lb, sizeof(lb), CONF_CLASS_DEPENDENCY, name ? name : o->name);
+                for (const char *p = groups; p && (p = conf_next_token(p, tok, sizeof(tok)));) {
+                        for (size_t j = i + 1; j < db->nobjs; j++) {
+                                const conf_object_t *q = &db->objs[j];
+
+                                if (q->cls == CONF_CLASS_DEPENDENCY &&
+                                    dep_type(q) == CONF_DEP_SAME_NODE &&
+                                    lists(value_of(q, "GROUPS"), tok)) {
+                                        conf_errf(err, errlen,
+                                                  "%s: resource_group \"%s\" is in SAME_NODE "
+                                                  "dependencies \"%s\" and \"%s\"; allowed: "
+                                                  "one (list the groups together in one)",
+                                                  lb, tok, o->name, q->name);
+                                        return -HAMR_E_BAD_VALUE;
+                                }
+                        }
+                        for (const char *r = p;
+                             diff && (r = conf_next_token(r, other, sizeof(other)));) {
+                                bool a = false, b = false;
+
+                                for (unsigned k = 0; k < 3; k++) {
+                                        a = a || lists(value_of(diff, PRIO_ATTRS[k]), tok);
+                                        b = b || lists(value_of(diff, PRIO_ATTRS[k]), other);
+                                }
+                                if (a && b) {
+                                        conf_errf(err, errlen,
+                                                  "%s: resource_groups \"%s\" and \"%s\" are "
+                                                  "kept on the same node (\"%s\") and on "
+                                                  "different nodes (\"%s\"); allowed: one or the "
+                                                  "other",
+                                                  lb, tok, other, o->name, diff->name);
+                                        return -HAMR_E_BAD_VALUE;
+                                }
+                        }
                 }
         }
         return 0;
@@ -240,5 +436,5 @@ int conf_deps_check(const conf_db_t *db, const char *name, char *err, size_t err
                 r = -HAMR_E_BAD_VALUE;
         }
         graph_free(&gr);
-        return r;
+        return r < 0 ? r : check_locations(db, name, err, errlen);
 }

@@ -83,6 +83,9 @@ void conf_timer_infer_repeats(char **values);
 void conf_dep_infer_type(char **values);
 /* The name of a dependency added without one: "depN", lowest N free. */
 void conf_dep_default_name(const conf_db_t *db, char *buf, size_t len);
+/* Whether query output shows attribute attr of dependency o: TYPE, the
+ * attributes its TYPE uses, and any other that is set. */
+bool conf_dep_attr_shown(const conf_object_t *o, const char *attr);
 /* One dependency object (lb: its label): the attributes its TYPE needs,
  * CHILD without the parent. */
 int conf_dep_check_object(const conf_object_t *obj, const char *lb, char *err, size_t errlen);

@@ -211,6 +211,72 @@ static void test_delete_and_verify(void **state)
         free(text);
 }
 
+/* Location dependencies: SAME=NODE GROUPS, DIFFERENT=NODES HIGH
+ * INTERMEDIATE LOW; TYPE implied; the attributes of other types refused;
+ * one DIFFERENT_NODES; a group in one SAME_NODE; not both together and
+ * apart; the compiled view. */
+static void test_locations(void **state)
+{
+        conf_db_t *db = *state;
+        hamr_config_t *cfg = NULL;
+
+        assert_int_equal(ADD(db, NULL, {"SAME", "node"}, {"GROUPS", "a,b"}), 0);
+        assert_string_equal(get(db, "dep1", "TYPE"), "SAME_NODE");
+        assert_int_equal(ADD(db, NULL, {"DIFFERENT", "NODES"}, {"HIGH", "c"}, {"LOW", "d e"}), 0);
+        assert_string_equal(get(db, "dep2", "TYPE"), "DIFFERENT_NODES");
+        assert_int_equal(ADD(db, NULL, {"PARENT", "a"}, {"CHILD", "c"}), 0);
+
+        EXPECT_FAIL(db, -HAMR_E_BAD_VALUE, ADD(db, NULL, {"SAME", "SITE"}, {"GROUPS", "c,d"}),
+                    "dependency \"dep4\": SAME=\"SITE\" is not allowed; allowed: NODE");
+        EXPECT_FAIL(db, -HAMR_E_MISSING, ADD(db, NULL, {"GROUPS", "c"}),
+                    "dependency \"dep4\": TYPE=\"SAME_NODE\" needs GROUPS with at least 2 "
+                    "groups");
+        EXPECT_FAIL(db, -HAMR_E_BAD_VALUE,
+                    ADD(db, NULL, {"TYPE", "SAME_NODE"}, {"GROUPS", "c,d"}, {"PARENT", "a"}),
+                    "dependency \"dep4\": PARENT=\"a\" is not used with TYPE=\"SAME_NODE\"; "
+                    "allowed: TYPE=PARENT_CHILD with PARENT and CHILD; SAME_NODE with GROUPS");
+        EXPECT_FAIL(db, -HAMR_E_BAD_VALUE, ADD(db, NULL, {"GROUPS", "b,c"}),
+                    "dependency \"dep4\": resource_group \"b\" is in SAME_NODE dependencies "
+                    "\"dep1\" and \"dep4\"; allowed: one");
+        EXPECT_FAIL(db, -HAMR_E_BAD_VALUE, ADD(db, NULL, {"HIGH", "a"}, {"LOW", "b"}),
+                    "dependency \"dep4\": dependency \"dep2\" already is the DIFFERENT_NODES "
+                    "dependency; allowed: one");
+        EXPECT_FAIL(db, -HAMR_E_BAD_VALUE, MOD(db, "dep2", {"INTERMEDIATE", "b,a"}),
+                    "dependency \"dep2\": resource_groups \"a\" and \"b\" are kept on the same "
+                    "node (\"dep1\") and on different nodes (\"dep2\")");
+        EXPECT_FAIL(db, -HAMR_E_BAD_VALUE, MOD(db, "dep2", {"INTERMEDIATE", "e"}),
+                    "dependency \"dep2\": group \"e\" is in both INTERMEDIATE and LOW");
+        EXPECT_FAIL(db, -HAMR_E_MISSING, MOD(db, "dep2", {"LOW", ""}),
+                    "needs at least 2 groups in HIGH, INTERMEDIATE and LOW (1 given)");
+        EXPECT_FAIL(db, -HAMR_E_REFERENCE,
+                    conf_db_delete(db, CONF_CLASS_RESOURCE_GROUP, "e", err, sizeof(err)),
+                    "dependency \"dep2\" LOW refers to it");
+
+        assert_int_equal(MOD(db, "dep2", {"INTERMEDIATE", "b"}, {"LOW", "e,d"}), 0);
+        json_t *j = conf_object_to_json(conf_db_find(db, CONF_CLASS_DEPENDENCY, "dep2"));
+        char *dump = json_dumps(j, JSON_PRESERVE_ORDER | JSON_COMPACT);
+        assert_string_equal(dump, "{\"NAME\":\"dep2\",\"TYPE\":\"DIFFERENT_NODES\",\"DIFFERENT\":"
+                                  "\"NODES\",\"HIGH\":\"c\",\"INTERMEDIATE\":\"b\",\"LOW\":"
+                                  "\"e d\"}");
+        free(dump);
+        json_decref(j);
+        assert_int_equal(conf_compile(db, &cfg, err, sizeof(err)), 0);
+        assert_int_equal(cfg->ndeps, 3);
+        assert_int_equal(cfg->deps[0].type, CONF_DEP_SAME_NODE);
+        assert_int_equal(cfg->deps[0].parent, -1);
+        assert_int_equal(cfg->deps[0].ngroups, 2);
+        assert_int_equal(cfg->deps[0].groups[1], 1);
+        assert_int_equal(cfg->deps[1].type, CONF_DEP_DIFFERENT_NODES);
+        assert_int_equal(cfg->deps[1].ngroups, 4); /* c (HIGH), b, e, d */
+        assert_int_equal(cfg->deps[1].groups[0], 2);
+        assert_int_equal(cfg->deps[1].prio[0], CONF_DEP_HIGH);
+        assert_int_equal(cfg->deps[1].groups[1], 1);
+        assert_int_equal(cfg->deps[1].prio[1], CONF_DEP_INTERMEDIATE);
+        assert_int_equal(cfg->deps[1].groups[2], 4);
+        assert_int_equal(cfg->deps[1].prio[3], CONF_DEP_LOW);
+        hamr_config_free(cfg);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -218,6 +284,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_object_errors, setup, teardown),
             cmocka_unit_test_setup_teardown(test_chains, setup, teardown),
             cmocka_unit_test_setup_teardown(test_delete_and_verify, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_locations, setup, teardown),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
