@@ -499,7 +499,7 @@ static bool schedule(const plan_input_t *in, plan_output_t *out, uint64_t eligib
         rgm_schedule(&rin, ro);
         monitor_fallover(in, &rin, ro);
         plan_timers_apply(in, out, eligible, net_down, ro, timer_code);
-        plan_deps_apply(in, eligible, ro, timer_code, waits);
+        plan_deps_apply(in, eligible, net_down, ro, timer_code, waits);
         for (unsigned g = 0; g < cfg->nrgs; g++) {
                 plan_why_t code;
 

@@ -8,15 +8,22 @@
 #include "rgm/rgm.h"
 
 /* Applies the dependencies to the scheduler's decisions ro[] (one per
- * group, after the timers), in plan(): a child is targeted only while each
+ * group, after the timers), in plan(). First the location dependencies:
+ * SAME_NODE groups follow the set's anchor, the first group online on its
+ * target, else the first with a target (reason SAME_NODE, waits = the
+ * anchor); DIFFERENT_NODES groups claim nodes in priority order, a lower
+ * one yielding (released, or placed on the next free node of its list;
+ * reason YIELD, waits = the group that took the node) and a higher one
+ * waiting while a yielding group still holds its node (WAIT_YIELD). Then
+ * parent/child: a child is targeted only while each
  * of its parents is ONLINE on the parent's target (else target none,
  * reason WAIT_PARENT, waits[c] = that parent); while a child of parent p
  * is held anywhere, p ONLINE on an eligible node that would be released
  * there keeps that node, and p held nowhere gets no target (reason
  * WAIT_CHILDREN, waits[p] = that child). Children of children follow, level by level. codes[g] gets
  * the reason that replaces the scheduler's; waits[g] the group waited for, or PLAN_NONE. Pure. */
-void plan_deps_apply(const plan_input_t *in, uint64_t eligible, rgm_output_t *ro, plan_why_t *codes,
-                     int16_t *waits);
+void plan_deps_apply(const plan_input_t *in, uint64_t eligible, uint64_t net_down, rgm_output_t *ro,
+                     plan_why_t *codes, int16_t *waits);
 
 /* For status views: the first parent of group c that is not online
  * (online[g]: group g is ONLINE on some node), or PLAN_NONE. */

@@ -39,6 +39,9 @@ typedef enum {
         PLAN_WHY_FALLBACK_TIMER,  /* FBHPN fallback waits for the FALLBACK_AT timer */
         PLAN_WHY_WAIT_PARENT,     /* a child waits for its parent to be online */
         PLAN_WHY_WAIT_CHILDREN,   /* a parent's release waits for its children's */
+        PLAN_WHY_SAME_NODE,       /* ONLINE_ON_SAME_NODE: placed with another group */
+        PLAN_WHY_YIELD,           /* ONLINE_ON_DIFFERENT_NODES: node taken by a higher priority */
+        PLAN_WHY_WAIT_YIELD,      /* ... waits for a lower priority to release the node */
         /* per node */
         PLAN_WHY_STOP_DONE,          /* stop completed: wanted inactive */
         PLAN_WHY_NET_WORSE,          /* network worse, not yet for the detection time */

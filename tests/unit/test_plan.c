@@ -17,6 +17,9 @@
  *                            a fallback timer (before the groups naming it)
  *   parent P C[,C...]        a dependency (TYPE=PARENT_CHILD): C are children
  *                            of P (after the groups it names)
+ *   same G,G[,G...]          a dependency TYPE=SAME_NODE (GROUPS)
+ *   different [high=G,..] [intermediate=G,..] [low=G,..]
+ *                            a dependency TYPE=DIFFERENT_NODES
  *   fallback_at G T|-        a configuration change: group G's FALLBACK_AT
  *   wall "YYYY-MM-DD HH:MM"  the coordinator's local wall clock now (initially
  *                            2026-12-04 12:00 at the start); it advances with at
@@ -402,6 +405,55 @@ static int do_parent(scn_t *s, tokens_t *t)
                     d->nchildren == CONF_MAX_RG_RES)
                         return scn_fail(s, "parent: bad child '%s'", name);
                 d->children[d->nchildren++] = (int)lo;
+        }
+        s->cfg.ndeps++;
+        return 0;
+}
+
+/* Appends the groups of a comma list to d->groups with priority prio. */
+static int dep_list(scn_t *s, conf_dep_t *d, char *v, uint8_t prio)
+{
+        unsigned lo, hi;
+
+        for (char *name = strtok(v, ","); name; name = strtok(NULL, ",")) {
+                if (parse_groups(s, name, &lo, &hi) < 0 || hi != lo + 1 ||
+                    d->ngroups == CONF_MAX_DEP_GROUPS)
+                        return scn_fail(s, "bad group '%s' in a dependency", name);
+                d->prio[d->ngroups] = prio;
+                d->groups[d->ngroups++] = (int)lo;
+        }
+        return 0;
+}
+
+static int do_location(scn_t *s, tokens_t *t, bool same)
+{
+        static const char *const PRIOS[] = {"high", "intermediate", "low"};
+        conf_dep_t *d;
+
+        if (t->n < 2 || s->cfg.ndeps == SCN_DEPS)
+                return scn_fail(s, "same G,G... | different high=.. intermediate=.. low=..");
+        d = &s->deps[s->cfg.ndeps];
+        *d = (conf_dep_t){.type = same ? CONF_DEP_SAME_NODE : CONF_DEP_DIFFERENT_NODES,
+                          .parent = -1};
+        snprintf(d->name, sizeof(d->name), "dep%u", s->cfg.ndeps + 1);
+        if (same) {
+                if (dep_list(s, d, t->v[1], CONF_DEP_HIGH) < 0)
+                        return -1;
+        } else {
+                char *lists[3] = {NULL, NULL, NULL};
+
+                for (unsigned i = 1; i < t->n; i++) {
+                        char *v = scn_split_kv(t->v[i]);
+                        int k = v ? lookup(PRIOS, 3, t->v[i]) : -1;
+
+                        if (k < 0)
+                                return scn_fail(s, "different: high=, intermediate=, low=");
+                        lists[k] = v;
+                }
+                /* HIGH first, then INTERMEDIATE, then LOW, as compiled */
+                for (int k = 0; k < 3; k++)
+                        if (lists[k] && dep_list(s, d, lists[k], (uint8_t)k) < 0)
+                                return -1;
         }
         s->cfg.ndeps++;
         return 0;
@@ -1060,7 +1112,8 @@ static int do_line(scn_t *s, tokens_t *t)
                 s->ran = false;
         }
         if ((!strcmp(d, "nodes") || !strcmp(d, "group") || !strcmp(d, "config") ||
-             !strcmp(d, "timer") || !strcmp(d, "parent")) &&
+             !strcmp(d, "timer") || !strcmp(d, "parent") || !strcmp(d, "same") ||
+             !strcmp(d, "different")) &&
             (s->step_in || s->step_exp || s->nsteps))
                 return scn_fail(s, "'%s' must come before any step", d);
         if (checks) {
@@ -1083,6 +1136,8 @@ static int do_line(scn_t *s, tokens_t *t)
                 return do_timer(s, t);
         if (!strcmp(d, "parent"))
                 return do_parent(s, t);
+        if (!strcmp(d, "same") || !strcmp(d, "different"))
+                return do_location(s, t, !strcmp(d, "same"));
         if (!strcmp(d, "wall"))
                 return do_wall(s, t);
         if (!strcmp(d, "fallback_at"))
