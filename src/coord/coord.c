@@ -430,12 +430,58 @@ static bool listed(const int *groups, unsigned ng, int g)
         return false;
 }
 
+/* A move of a group of a location dependency: the groups kept on one
+ * node move together; a group of the different-nodes set does not move
+ * onto a node a group of its priority or a higher one holds. */
+static int check_location_move(const cstate_t *cs, uint64_t members, const hamr_config_t *cfg,
+                               const conf_dep_t *dep, const int *groups, unsigned ng, int node,
+                               char *err, size_t errlen)
+{
+        for (unsigned k = 0; k < dep->ngroups; k++) {
+                int g = dep->groups[k];
+
+                if (!listed(groups, ng, g))
+                        continue;
+                for (unsigned j = 0; j < dep->ngroups; j++) {
+                        int l = dep->groups[j], at;
+
+                        if (l == g || listed(groups, ng, l) ||
+                            (at = online_on(cs, members, cfg, l)) < 0)
+                                continue;
+                        if (dep->type == CONF_DEP_SAME_NODE) {
+                                snprintf(err, errlen,
+                                         "resource_group \"%s\": it is kept on the same node as "
+                                         "\"%s\" (dependency \"%s\", SAME_NODE); move them "
+                                         "together (clmgr move resource_group %s,%s NODE=%s)",
+                                         cfg->rgs[g].name, cfg->rgs[l].name, dep->name,
+                                         cfg->rgs[g].name, cfg->rgs[l].name,
+                                         node >= 0 ? cfg->nodes[node].name : "<node>");
+                                return -HAMR_E_REFERENCE;
+                        }
+                        if (dep->type == CONF_DEP_DIFFERENT_NODES && at == node &&
+                            dep->prio[j] <= dep->prio[k]) {
+                                snprintf(err, errlen,
+                                         "resource_group \"%s\": node \"%s\" holds \"%s\", of "
+                                         "%s priority (dependency \"%s\", DIFFERENT_NODES); "
+                                         "allowed: a node no group of the same or a higher "
+                                         "priority holds",
+                                         cfg->rgs[g].name, cfg->nodes[node].name, cfg->rgs[l].name,
+                                         dep->prio[j] < dep->prio[k] ? "a higher" : "the same",
+                                         dep->name);
+                                return -HAMR_E_REFERENCE;
+                        }
+                }
+        }
+        return 0;
+}
+
 /* PowerHA's parent/child rules for the administrator (dependencies): no
  * online or move of a child whose parent is not ONLINE, no offline or
  * move of a parent whose child is ONLINE, unless both are in the same
- * command (the planner then orders them). */
+ * command (the planner then orders them); and the location rules of a
+ * move (check_location_move). node: the move's node index, or -1. */
 static int check_dependencies(const cstate_t *cs, uint64_t members, const hamr_config_t *cfg,
-                              const char *op, const int *groups, unsigned ng, char *err,
+                              const char *op, const int *groups, unsigned ng, int node, char *err,
                               size_t errlen)
 {
         bool up = !strcmp(op, "rg_online") || !strcmp(op, "rg_move");
@@ -443,9 +489,18 @@ static int check_dependencies(const cstate_t *cs, uint64_t members, const hamr_c
 
         for (unsigned d = 0; d < cfg->ndeps; d++) {
                 const conf_dep_t *dep = &cfg->deps[d];
-                int p = dep->parent, at;
+                int p = dep->parent, at, r;
 
-                if (dep->type != CONF_DEP_PARENT_CHILD || p < 0)
+                if (dep->type != CONF_DEP_PARENT_CHILD) {
+                        r = !strcmp(op, "rg_move")
+                                ? check_location_move(cs, members, cfg, dep, groups, ng, node, err,
+                                                      errlen)
+                                : 0;
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                if (p < 0)
                         continue;
                 for (unsigned k = 0; k < dep->nchildren; k++) {
                         int ch = dep->children[k];
@@ -536,7 +591,7 @@ int coord_command(coord_t *c, const memb_t *m, cstate_t *cs, const hamr_config_t
                                  node);
                         return -HAMR_E_BUSY;
                 }
-                r = check_dependencies(cs, mv->members, cfg, op, groups, ng, err, errlen);
+                r = check_dependencies(cs, mv->members, cfg, op, groups, ng, nidx, err, errlen);
                 if (r < 0)
                         return r;
                 for (unsigned k = 0; k < ng; k++) {
