@@ -187,9 +187,11 @@ typedef enum {
         CONF_DEP_PARENT_CHILD = 0,
         CONF_DEP_SAME_NODE,       /* ONLINE_ON_SAME_NODE: SAME=NODE GROUPS=.. */
         CONF_DEP_DIFFERENT_NODES, /* ONLINE_ON_DIFFERENT_NODES: DIFFERENT=NODES HIGH= .. */
+        CONF_DEP_START_AFTER,     /* START=<rg>[,..] AFTER=<rg> */
+        CONF_DEP_STOP_AFTER,      /* STOP=<rg>[,..] AFTER=<rg> */
         CONF_DEP_TYPE_COUNT
 } conf_dep_type_t;
-enum { CONF_SAME_NODE = 0, CONF_SAME_COUNT };           /* dependency SAME (SITE: not yet) */
+enum { CONF_SAME_NODE = 0, CONF_SAME_COUNT };            /* dependency SAME (SITE: not yet) */
 enum { CONF_DIFFERENT_NODES = 0, CONF_DIFFERENT_COUNT }; /* dependency DIFFERENT */
 /* ONLINE_ON_DIFFERENT_NODES priorities */
 enum { CONF_DEP_HIGH = 0, CONF_DEP_INTERMEDIATE, CONF_DEP_LOW };
@@ -282,13 +284,18 @@ typedef struct conf_appmon {
 /* A dependency between resource groups. PARENT_CHILD: every child is
  * online only while the parent is online somewhere. SAME_NODE: the groups
  * are kept on one node. DIFFERENT_NODES: the groups are kept on different
- * nodes, a lower priority yielding its node to a higher one. */
+ * nodes, a lower priority yielding its node to a higher one. START_AFTER:
+ * the sources are acquired only while the target is online somewhere.
+ * STOP_AFTER: the sources are released only after the target. */
 typedef struct conf_dep {
         char name[CONF_MAX_NAME + 1];
         conf_dep_type_t type;
-        int parent; /* PARENT_CHILD: index into rgs (-1 otherwise) */
+        /* PARENT_CHILD: PARENT and CHILD; START_AFTER, STOP_AFTER: parent is
+         * the AFTER group (the target), children the START or STOP groups
+         * (the sources); indexes into rgs, -1 for none */
+        int parent;
         unsigned nchildren;
-        int children[CONF_MAX_RG_RES]; /* indexes into rgs */
+        int children[CONF_MAX_RG_RES];
         /* SAME_NODE: GROUPS in order; DIFFERENT_NODES: HIGH, then
          * INTERMEDIATE, then LOW, each in order, with prio CONF_DEP_* */
         unsigned ngroups;

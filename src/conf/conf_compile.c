@@ -776,7 +776,10 @@ static void build_deps(const conf_db_t *db, hamr_config_t *cfg)
         cfg->deps = zcalloc(count_or_one(db, CONF_CLASS_DEPENDENCY), sizeof(conf_dep_t));
         for (size_t i = 0; i < db->nobjs; i++) {
                 const conf_object_t *o = &db->objs[i];
-                const char *child = get(o, "CHILD");
+                const char *child = get(o, "CHILD")   ? get(o, "CHILD")
+                                    : get(o, "START") ? get(o, "START")
+                                                      : get(o, "STOP");
+                const char *parent = get(o, "PARENT") ? get(o, "PARENT") : get(o, "AFTER");
                 char tok[CONF_MAX_TOKEN];
                 conf_dep_t *d;
 
@@ -785,9 +788,7 @@ static void build_deps(const conf_db_t *db, hamr_config_t *cfg)
                 d = &cfg->deps[cfg->ndeps++];
                 snprintf(d->name, sizeof(d->name), "%s", o->name);
                 d->type = (conf_dep_type_t)enum_index(o, "TYPE");
-                d->parent = get(o, "PARENT")
-                                ? class_index(db, CONF_CLASS_RESOURCE_GROUP, get(o, "PARENT"))
-                                : -1;
+                d->parent = parent ? class_index(db, CONF_CLASS_RESOURCE_GROUP, parent) : -1;
                 for (const char *q = child; q && (q = conf_next_token(q, tok, sizeof(tok)));) {
                         int c = class_index(db, CONF_CLASS_RESOURCE_GROUP, tok);
 

@@ -47,6 +47,10 @@ void conf_dep_infer_type(char **values)
                 type = CONF_DEP_PARENT_CHILD;
         else if (values[conf_attr_index(D, "SAME")] || values[conf_attr_index(D, "GROUPS")])
                 type = CONF_DEP_SAME_NODE;
+        else if (values[conf_attr_index(D, "START")])
+                type = CONF_DEP_START_AFTER;
+        else if (values[conf_attr_index(D, "STOP")])
+                type = CONF_DEP_STOP_AFTER;
         else if (values[conf_attr_index(D, "DIFFERENT")] || values[conf_attr_index(D, "HIGH")] ||
                  values[conf_attr_index(D, "INTERMEDIATE")] || values[conf_attr_index(D, "LOW")])
                 type = CONF_DEP_DIFFERENT_NODES;
@@ -81,6 +85,9 @@ static const struct {
     {"HIGH", 1u << CONF_DEP_DIFFERENT_NODES},
     {"INTERMEDIATE", 1u << CONF_DEP_DIFFERENT_NODES},
     {"LOW", 1u << CONF_DEP_DIFFERENT_NODES},
+    {"START", 1u << CONF_DEP_START_AFTER},
+    {"STOP", 1u << CONF_DEP_STOP_AFTER},
+    {"AFTER", 1u << CONF_DEP_START_AFTER | 1u << CONF_DEP_STOP_AFTER},
 };
 
 bool conf_dep_attr_shown(const conf_object_t *o, const char *attr)
@@ -96,7 +103,8 @@ bool conf_dep_attr_shown(const conf_object_t *o, const char *attr)
 
 static const char TYPES_RULE[] = "TYPE=PARENT_CHILD with PARENT and CHILD; SAME_NODE with GROUPS "
                                  "(SAME=NODE); DIFFERENT_NODES with HIGH, INTERMEDIATE and LOW "
-                                 "(DIFFERENT=NODES)";
+                                 "(DIFFERENT=NODES); START_AFTER with START and AFTER; STOP_AFTER "
+                                 "with STOP and AFTER";
 
 static const char *const PRIO_ATTRS[] = {"HIGH", "INTERMEDIATE", "LOW"};
 
@@ -158,6 +166,29 @@ static int check_different(const conf_object_t *o, const char *lb, char *err, si
         return 0;
 }
 
+static int check_after(const conf_object_t *o, const char *lb, const char *src_attr,
+                       const char *type, char *err, size_t errlen)
+{
+        const char *src = value_of(o, src_attr), *after = value_of(o, "AFTER");
+        char tok[CONF_MAX_TOKEN];
+
+        if (!src || !after) {
+                conf_errf(err, errlen,
+                          "%s: TYPE=\"%s\" needs %s; allowed: %s=<rg>[,<rg>..] AFTER=<rg>", lb,
+                          type, !src ? src_attr : "AFTER", src_attr);
+                return -HAMR_E_MISSING;
+        }
+        for (const char *p = src; (p = conf_next_token(p, tok, sizeof(tok)));)
+                if (strcmp(tok, after) == 0) {
+                        conf_errf(err, errlen,
+                                  "%s: %s=\"%s\" names the AFTER group \"%s\"; allowed: groups "
+                                  "other than AFTER",
+                                  lb, src_attr, src, after);
+                        return -HAMR_E_BAD_VALUE;
+                }
+        return 0;
+}
+
 int conf_dep_check_object(const conf_object_t *o, const char *lb, char *err, size_t errlen)
 {
         const char *type = type_of(o);
@@ -178,6 +209,9 @@ int conf_dep_check_object(const conf_object_t *o, const char *lb, char *err, siz
                 return check_parent_child(o, lb, type, err, errlen);
         if (t == CONF_DEP_DIFFERENT_NODES)
                 return check_different(o, lb, err, errlen);
+        if (t == CONF_DEP_START_AFTER || t == CONF_DEP_STOP_AFTER)
+                return check_after(o, lb, t == CONF_DEP_START_AFTER ? "START" : "STOP", type, err,
+                                   errlen);
         if (!value_of(o, "GROUPS") || conf_count_tokens(value_of(o, "GROUPS")) < 2) {
                 conf_errf(err, errlen,
                           "%s: TYPE=\"SAME_NODE\" needs GROUPS with at least 2 groups; allowed: "
@@ -299,7 +333,17 @@ static int group_index(const graph_t *gr, const char *name)
         return -1;
 }
 
-static void graph_build(graph_t *gr, const conf_db_t *db)
+/* The edges of one kind of ordering dependency: parent -> child
+ * (PARENT_CHILD), or AFTER -> source (START_AFTER, STOP_AFTER). */
+static const struct {
+        const char *from, *to, *words;
+} EDGES[] = {
+    [CONF_DEP_PARENT_CHILD] = {"PARENT", "CHILD", "parent/child"},
+    [CONF_DEP_START_AFTER] = {"AFTER", "START", "start after"},
+    [CONF_DEP_STOP_AFTER] = {"AFTER", "STOP", "stop after"},
+};
+
+static void graph_build(graph_t *gr, const conf_db_t *db, int kind)
 {
         unsigned max_edges = 0;
 
@@ -312,8 +356,8 @@ static void graph_build(graph_t *gr, const conf_db_t *db)
 
                 if (o->cls == CONF_CLASS_RESOURCE_GROUP)
                         gr->names[gr->n++] = o->name;
-                else if (o->cls == CONF_CLASS_DEPENDENCY && value_of(o, "CHILD"))
-                        max_edges += (unsigned)conf_count_tokens(value_of(o, "CHILD"));
+                else if (o->cls == CONF_CLASS_DEPENDENCY && value_of(o, EDGES[kind].to))
+                        max_edges += (unsigned)conf_count_tokens(value_of(o, EDGES[kind].to));
         }
         gr->from = zcalloc(max_edges + 1, sizeof(int));
         gr->to = zcalloc(max_edges + 1, sizeof(int));
@@ -325,14 +369,14 @@ static void graph_build(graph_t *gr, const conf_db_t *db)
         for (size_t i = 0; i < db->nobjs; i++) {
                 const conf_object_t *o = &db->objs[i];
                 const char *type = o->cls == CONF_CLASS_DEPENDENCY ? type_of(o) : NULL,
-                           *child = value_of(o, "CHILD");
+                           *child = value_of(o, EDGES[kind].to),
+                           *parent = value_of(o, EDGES[kind].from);
                 char tok[CONF_MAX_TOKEN];
                 int p;
 
-                if (o->cls != CONF_CLASS_DEPENDENCY || !type || !child ||
-                    conf_enum_value(o->cls, conf_attr_index(o->cls, "TYPE"), type) !=
-                        CONF_DEP_PARENT_CHILD ||
-                    !value_of(o, "PARENT") || (p = group_index(gr, value_of(o, "PARENT"))) < 0)
+                if (o->cls != CONF_CLASS_DEPENDENCY || !type || !child || !parent ||
+                    conf_enum_value(o->cls, conf_attr_index(o->cls, "TYPE"), type) != kind ||
+                    (p = group_index(gr, parent)) < 0)
                         continue;
                 for (const char *q = child; (q = conf_next_token(q, tok, sizeof(tok)));) {
                         int c = group_index(gr, tok);
@@ -393,14 +437,16 @@ static size_t append(char *buf, size_t len, size_t used, const char *s)
         return n > 0 && used + (size_t)n < len ? used + (size_t)n : used;
 }
 
-int conf_deps_check(const conf_db_t *db, const char *name, char *err, size_t errlen)
+/* Cycles of one kind of ordering dependency; for parent/child, also
+ * chains deeper than CONF_MAX_DEP_LEVELS. */
+static int check_chains(const conf_db_t *db, int kind, const char *name, char *err, size_t errlen)
 {
         graph_t gr;
         char chain[1024] = "", lb[CONF_MAX_NAME + 64];
         size_t used = 0;
         int r = 0;
 
-        graph_build(&gr, db);
+        graph_build(&gr, db, kind);
         for (unsigned g = 0; g < gr.n && r == 0; g++) {
                 if (gr.color[g] == 0 && visit(&gr, (int)g) < 0) {
                         int e = gr.cycle_edge;
@@ -412,13 +458,21 @@ int conf_deps_check(const conf_db_t *db, const char *name, char *err, size_t err
                                 used = append(chain, sizeof(chain), used, gr.names[gr.path[k]]);
                         append(chain, sizeof(chain), used, gr.names[gr.to[e]]);
                         conf_label(lb, sizeof(lb), CONF_CLASS_DEPENDENCY, name ? name : gr.dep[e]);
-                        conf_errf(err, errlen,
-                                  "%s: the parent/child cycle %s is not allowed; allowed: %s", lb,
-                                  chain, CHAIN_RULE);
+                        if (kind == CONF_DEP_PARENT_CHILD)
+                                conf_errf(err, errlen,
+                                          "%s: the parent/child cycle %s is not allowed; allowed: "
+                                          "%s",
+                                          lb, chain, CHAIN_RULE);
+                        else
+                                conf_errf(err, errlen,
+                                          "%s: the %s cycle %s (each group after the one before "
+                                          "it) is not allowed; allowed: %s dependencies without "
+                                          "cycles",
+                                          lb, EDGES[kind].words, chain, EDGES[kind].words);
                         r = -HAMR_E_BAD_VALUE;
                 }
         }
-        for (unsigned g = 0; g < gr.n && r == 0; g++) {
+        for (unsigned g = 0; g < gr.n && r == 0 && kind == CONF_DEP_PARENT_CHILD; g++) {
                 const char *first = NULL;
 
                 if (gr.down[g] <= CONF_MAX_DEP_LEVELS)
@@ -436,5 +490,16 @@ int conf_deps_check(const conf_db_t *db, const char *name, char *err, size_t err
                 r = -HAMR_E_BAD_VALUE;
         }
         graph_free(&gr);
+        return r;
+}
+
+int conf_deps_check(const conf_db_t *db, const char *name, char *err, size_t errlen)
+{
+        int r = check_chains(db, CONF_DEP_PARENT_CHILD, name, err, errlen);
+
+        if (r == 0)
+                r = check_chains(db, CONF_DEP_START_AFTER, name, err, errlen);
+        if (r == 0)
+                r = check_chains(db, CONF_DEP_STOP_AFTER, name, err, errlen);
         return r < 0 ? r : check_locations(db, name, err, errlen);
 }

@@ -64,6 +64,8 @@ static const char *const enum_dep_type[] = {
         [CONF_DEP_PARENT_CHILD] = "PARENT_CHILD",
         [CONF_DEP_SAME_NODE] = "SAME_NODE",
         [CONF_DEP_DIFFERENT_NODES] = "DIFFERENT_NODES",
+        [CONF_DEP_START_AFTER] = "START_AFTER",
+        [CONF_DEP_STOP_AFTER] = "STOP_AFTER",
 };
 static const char *const enum_dep_same[] = {
         [CONF_SAME_NODE] = "NODE",
@@ -464,9 +466,11 @@ static const conf_attr_def_t dependency_attrs[] = {
                 .def = "PARENT_CHILD",
                 .help = "Kind of dependency: PARENT_CHILD (PARENT and CHILD), SAME_NODE "
                         "(online on the same node: SAME=NODE GROUPS), DIFFERENT_NODES (online "
-                        "on different nodes: DIFFERENT=NODES HIGH, INTERMEDIATE, LOW). At add, "
-                        "omitted: implied by the attributes given (PARENT: PARENT_CHILD, SAME: "
-                        "SAME_NODE, DIFFERENT: DIFFERENT_NODES).",
+                        "on different nodes: DIFFERENT=NODES HIGH, INTERMEDIATE, LOW), "
+                        "START_AFTER (START, AFTER), STOP_AFTER (STOP, AFTER). At add, omitted: "
+                        "implied by the attributes given (PARENT: PARENT_CHILD, SAME: "
+                        "SAME_NODE, DIFFERENT: DIFFERENT_NODES, START: START_AFTER, STOP: "
+                        "STOP_AFTER).",
         },
         {
                 .name = "PARENT",
@@ -530,6 +534,29 @@ static const conf_attr_def_t dependency_attrs[] = {
                 .ref_class = CONF_CLASS_RESOURCE_GROUP,
                 .max = CONF_MAX_RG_RES,
                 .help = "DIFFERENT_NODES: low-priority groups.",
+        },
+        {
+                .name = "START",
+                .type = CONF_T_REF_LIST,
+                .ref_class = CONF_CLASS_RESOURCE_GROUP,
+                .max = CONF_MAX_RG_RES,
+                .help = "START_AFTER: the groups (sources) acquired only while the AFTER group "
+                        "is ONLINE on some node; the AFTER group going offline later does not "
+                        "stop them.",
+        },
+        {
+                .name = "STOP",
+                .type = CONF_T_REF_LIST,
+                .ref_class = CONF_CLASS_RESOURCE_GROUP,
+                .max = CONF_MAX_RG_RES,
+                .help = "STOP_AFTER: the groups (sources) released only after the AFTER group "
+                        "when both are being released.",
+        },
+        {
+                .name = "AFTER",
+                .type = CONF_T_REF,
+                .ref_class = CONF_CLASS_RESOURCE_GROUP,
+                .help = "START_AFTER, STOP_AFTER: the target group.",
         },
 };
 
@@ -731,7 +758,8 @@ static const conf_class_def_t classes[] = {
                 .nattrs = N(dependency_attrs),
                 .help = "A dependency between resource groups: PARENT=<rg> "
                         "CHILD=<rg>[,<rg>..]; SAME=NODE GROUPS=<rg>,<rg>[,..]; DIFFERENT=NODES "
-                        "HIGH=.. INTERMEDIATE=.. LOW=... At add the name may be omitted (dep1, "
+                        "HIGH=.. INTERMEDIATE=.. LOW=..; START=<rg>[,..] AFTER=<rg>; "
+                        "STOP=<rg>[,..] AFTER=<rg>. At add the name may be omitted (dep1, "
                         "dep2, ...).",
         },
 };

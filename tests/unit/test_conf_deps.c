@@ -277,6 +277,44 @@ static void test_locations(void **state)
         hamr_config_free(cfg);
 }
 
+/* START=.. AFTER=.. and STOP=.. AFTER=..: TYPE implied, the AFTER group
+ * not among the sources, no cycles; the compiled view (parent = AFTER). */
+static void test_start_stop_after(void **state)
+{
+        conf_db_t *db = *state;
+        hamr_config_t *cfg = NULL;
+
+        assert_int_equal(ADD(db, NULL, {"START", "b,c"}, {"AFTER", "a"}), 0);
+        assert_string_equal(get(db, "dep1", "TYPE"), "START_AFTER");
+        assert_int_equal(ADD(db, NULL, {"STOP", "a"}, {"AFTER", "b"}), 0);
+        assert_string_equal(get(db, "dep2", "TYPE"), "STOP_AFTER");
+        EXPECT_FAIL(db, -HAMR_E_MISSING, ADD(db, NULL, {"START", "d"}),
+                    "dependency \"dep3\": TYPE=\"START_AFTER\" needs AFTER; allowed: "
+                    "START=<rg>[,<rg>..] AFTER=<rg>");
+        EXPECT_FAIL(db, -HAMR_E_BAD_VALUE, ADD(db, NULL, {"START", "d,e"}, {"AFTER", "e"}),
+                    "START=\"d e\" names the AFTER group \"e\"");
+        EXPECT_FAIL(db, -HAMR_E_BAD_VALUE, ADD(db, NULL, {"START", "a"}, {"AFTER", "c"}),
+                    "dependency \"dep3\": the start after cycle a -> c -> a (each group after the "
+                    "one before it) is not allowed");
+        EXPECT_FAIL(db, -HAMR_E_BAD_VALUE, ADD(db, NULL, {"STOP", "b"}, {"AFTER", "a"}),
+                    "the stop after cycle a -> b -> a");
+        EXPECT_FAIL(db, -HAMR_E_BAD_VALUE,
+                    ADD(db, NULL, {"START", "d"}, {"AFTER", "a"}, {"STOP", "e"}),
+                    "STOP=\"e\" is not used with TYPE=\"START_AFTER\"");
+        /* a start-after is no parent/child: a chain of four is fine */
+        assert_int_equal(ADD(db, NULL, {"START", "d"}, {"AFTER", "c"}), 0);
+        assert_int_equal(ADD(db, NULL, {"START", "e"}, {"AFTER", "d"}), 0);
+        assert_int_equal(conf_compile(db, &cfg, err, sizeof(err)), 0);
+        assert_int_equal(cfg->deps[0].type, CONF_DEP_START_AFTER);
+        assert_int_equal(cfg->deps[0].parent, 0);
+        assert_int_equal(cfg->deps[0].nchildren, 2);
+        assert_int_equal(cfg->deps[0].children[1], 2);
+        assert_int_equal(cfg->deps[1].type, CONF_DEP_STOP_AFTER);
+        assert_int_equal(cfg->deps[1].parent, 1);
+        assert_int_equal(cfg->deps[1].children[0], 0);
+        hamr_config_free(cfg);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -285,6 +323,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_chains, setup, teardown),
             cmocka_unit_test_setup_teardown(test_delete_and_verify, setup, teardown),
             cmocka_unit_test_setup_teardown(test_locations, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_start_stop_after, setup, teardown),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
