@@ -211,11 +211,10 @@ json_t *hamrd_status_json(hamrd_t *d)
                 json_object_set_new(o, "NODES", per);
                 json_object_set_new(o, "ERROR", json_string(error));
                 /* why it is offline, when a dependency holds it */
-                int parent = plan_deps_parent_offline(d->cfg, g, online);
-                char reason[CONF_MAX_NAME + 32] = "";
-                if (parent >= 0 && !strcmp(gstate, "OFFLINE"))
-                        snprintf(reason, sizeof(reason), "waiting for parent %s",
-                                 d->cfg->rgs[parent].name);
+                char reason[CONF_MAX_NAME + 48] = "";
+                if (!strcmp(gstate, "OFFLINE") &&
+                    !plan_deps_offline_reason(d->cfg, g, online, reason, sizeof(reason)))
+                        reason[0] = '\0';
                 json_object_set_new(o, "REASON", json_string(reason));
                 /* application monitors: the restarts on the node holding
                  * it, the last failure (the holder's, else the first node's

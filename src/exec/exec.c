@@ -338,21 +338,26 @@ static void start_job(exec_t *x, unsigned gi, bool acquire)
         run_job(x, gi);
 }
 
-/* A child of group gi (parent/child dependency) that this node holds or
- * is busy with: PowerHA releases children before their parent. A child in
- * ERROR holds nothing back. */
-static bool child_busy_here(const exec_t *x, unsigned gi)
+static bool busy_here(const exec_t *x, int g)
+{
+        return g >= 0 && (unsigned)g < x->ng && (x->g[g].job || x->g[g].state == RG_S_ONLINE);
+}
+
+/* A group this node holds or is busy with that group gi's release waits
+ * for: a child of gi (parent/child: PowerHA releases children before their
+ * parent), or the AFTER group of a STOP_AFTER dependency gi is a source
+ * of. A group in ERROR holds nothing back. */
+static bool release_waits_here(const exec_t *x, unsigned gi)
 {
         for (unsigned d = 0; d < x->cfg->ndeps; d++) {
                 const conf_dep_t *dep = &x->cfg->deps[d];
 
-                if (dep->type != CONF_DEP_PARENT_CHILD || dep->parent != (int)gi)
-                        continue;
                 for (unsigned k = 0; k < dep->nchildren; k++) {
-                        int c = dep->children[k];
-
-                        if (c >= 0 && (unsigned)c < x->ng &&
-                            (x->g[c].job || x->g[c].state == RG_S_ONLINE))
+                        if (dep->type == CONF_DEP_PARENT_CHILD && dep->parent == (int)gi &&
+                            busy_here(x, dep->children[k]))
+                                return true;
+                        if (dep->type == CONF_DEP_STOP_AFTER && dep->children[k] == (int)gi &&
+                            busy_here(x, dep->parent))
                                 return true;
                 }
         }
@@ -401,9 +406,10 @@ void exec_reconcile(exec_t *x, const exec_input_t *in)
                          * (yet) valid, keep what we have. */
                         bool release = !in->may_hold || in->services != SVC_ACTIVE ||
                                        (in->targets_valid && target != x->self_id);
-                        /* children first (their job's end reconciles
-                         * again); without the right to hold, all at once */
-                        if (release && in->may_hold && child_busy_here(x, gi))
+                        /* children (and STOP_AFTER targets) first: their
+                         * job's end reconciles again; without the right
+                         * to hold, all at once */
+                        if (release && in->may_hold && release_waits_here(x, gi))
                                 continue;
                         if (release)
                                 start_job(x, gi, false);

@@ -9,6 +9,7 @@
  * globals. */
 #include "plan/plan_deps.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "plan/plan_why.h"
@@ -276,6 +277,46 @@ static void different_nodes(const plan_input_t *in, const uint64_t *ok, const co
         }
 }
 
+/* ---- start after, stop after ---- */
+
+static bool online_somewhere(const plan_input_t *in, unsigned g)
+{
+        for (int i = 0; i < CONF_MAX_NODES; i++)
+                if (state_of(in, g, i) == RG_S_ONLINE)
+                        return true;
+        return false;
+}
+
+/* START_AFTER: a source nobody holds is not acquired while the AFTER group
+ * is ONLINE nowhere (once started, it does not follow the AFTER group).
+ * STOP_AFTER: a source about to be released keeps its node while the AFTER
+ * group is being released too. */
+static void after(const plan_input_t *in, uint64_t eligible, const conf_dep_t *dep,
+                  rgm_output_t *ro, plan_why_t *codes, int16_t *waits)
+{
+        int t = dep->parent, ht;
+
+        if (!valid_group(in, t))
+                return;
+        ht = held_by(in, (unsigned)t);
+        for (unsigned k = 0; k < dep->nchildren; k++) {
+                int s = dep->children[k], h;
+
+                if (!valid_group(in, s))
+                        continue;
+                h = held_by(in, (unsigned)s);
+                if (dep->type == CONF_DEP_START_AFTER && h < 0 && ro[s].target != RGM_NO_NODE &&
+                    !online_somewhere(in, (unsigned)t))
+                        retarget(in, ro, codes, waits, (unsigned)s, RGM_NO_NODE,
+                                 PLAN_WHY_WAIT_START_AFTER, t);
+                if (dep->type == CONF_DEP_STOP_AFTER && h >= 0 && ro[s].target != h &&
+                    state_of(in, (unsigned)s, h) == RG_S_ONLINE && (eligible & BIT(h)) && ht >= 0 &&
+                    ro[t].target != ht)
+                        retarget(in, ro, codes, waits, (unsigned)s, (uint16_t)h,
+                                 PLAN_WHY_WAIT_STOP_AFTER, t);
+        }
+}
+
 void plan_deps_apply(const plan_input_t *in, uint64_t eligible, uint64_t net_down, rgm_output_t *ro,
                      plan_why_t *codes, int16_t *waits)
 {
@@ -329,19 +370,32 @@ void plan_deps_apply(const plan_input_t *in, uint64_t eligible, uint64_t net_dow
                 codes[p] = PLAN_WHY_WAIT_CHILDREN;
                 waits[p] = (int16_t)c;
         }
+        for (unsigned d = 0; d < cfg->ndeps; d++)
+                if (cfg->deps[d].type == CONF_DEP_START_AFTER ||
+                    cfg->deps[d].type == CONF_DEP_STOP_AFTER)
+                        after(in, eligible & in->members, &cfg->deps[d], ro, codes, waits);
 }
 
-int plan_deps_parent_offline(const hamr_config_t *cfg, unsigned c, const bool *online)
+bool plan_deps_offline_reason(const hamr_config_t *cfg, unsigned g, const bool *online, char *buf,
+                              size_t len)
 {
         for (unsigned d = 0; cfg && d < cfg->ndeps; d++) {
                 const conf_dep_t *dep = &cfg->deps[d];
                 int p = dep->parent;
 
-                if (dep->type != CONF_DEP_PARENT_CHILD || p < 0 || (unsigned)p >= cfg->nrgs)
+                if ((dep->type != CONF_DEP_PARENT_CHILD && dep->type != CONF_DEP_START_AFTER) ||
+                    p < 0 || (unsigned)p >= cfg->nrgs || online[p])
                         continue;
-                for (unsigned k = 0; k < dep->nchildren; k++)
-                        if (dep->children[k] == (int)c && !online[p])
-                                return p;
+                for (unsigned k = 0; k < dep->nchildren; k++) {
+                        if (dep->children[k] != (int)g)
+                                continue;
+                        if (dep->type == CONF_DEP_PARENT_CHILD)
+                                snprintf(buf, len, "waiting for parent %s", cfg->rgs[p].name);
+                        else
+                                snprintf(buf, len, "starts after %s (not online)",
+                                         cfg->rgs[p].name);
+                        return true;
+                }
         }
-        return PLAN_NONE;
+        return false;
 }

@@ -2,6 +2,7 @@
  * (dependency class, TYPE=PARENT_CHILD; PowerHA's parent/child rules). */
 #pragma once
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "plan/plan_types.h"
@@ -25,6 +26,9 @@
 void plan_deps_apply(const plan_input_t *in, uint64_t eligible, uint64_t net_down, rgm_output_t *ro,
                      plan_why_t *codes, int16_t *waits);
 
-/* For status views: the first parent of group c that is not online
- * (online[g]: group g is ONLINE on some node), or PLAN_NONE. */
-int plan_deps_parent_offline(const hamr_config_t *cfg, unsigned c, const bool *online);
+/* For status views: why group g, OFFLINE, waits (online[k]: group k is
+ * ONLINE on some node): "waiting for parent P" (a parent not online),
+ * "starts after T (not online)" (START_AFTER). Writes buf and returns true,
+ * or returns false. */
+bool plan_deps_offline_reason(const hamr_config_t *cfg, unsigned g, const bool *online, char *buf,
+                              size_t len);

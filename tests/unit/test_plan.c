@@ -17,6 +17,8 @@
  *                            a fallback timer (before the groups naming it)
  *   parent P C[,C...]        a dependency (TYPE=PARENT_CHILD): C are children
  *                            of P (after the groups it names)
+ *   start_after T S[,S...]   a dependency TYPE=START_AFTER: START=S AFTER=T
+ *   stop_after T S[,S...]    a dependency TYPE=STOP_AFTER: STOP=S AFTER=T
  *   same G,G[,G...]          a dependency TYPE=SAME_NODE (GROUPS)
  *   different [high=G,..] [intermediate=G,..] [low=G,..]
  *                            a dependency TYPE=DIFFERENT_NODES
@@ -393,9 +395,11 @@ static int do_parent(scn_t *s, tokens_t *t)
         unsigned lo, hi;
 
         if (t->n != 3 || s->cfg.ndeps == SCN_DEPS)
-                return scn_fail(s, "parent P C[,C...] (at most %d)", SCN_DEPS);
+                return scn_fail(s, "%s P C[,C...] (at most %d)", t->v[0], SCN_DEPS);
         d = &s->deps[s->cfg.ndeps];
-        *d = (conf_dep_t){.type = CONF_DEP_PARENT_CHILD};
+        *d = (conf_dep_t){.type = !strcmp(t->v[0], "start_after")  ? CONF_DEP_START_AFTER
+                                  : !strcmp(t->v[0], "stop_after") ? CONF_DEP_STOP_AFTER
+                                                                   : CONF_DEP_PARENT_CHILD};
         snprintf(d->name, sizeof(d->name), "dep%u", s->cfg.ndeps + 1);
         if (parse_groups(s, t->v[1], &lo, &hi) < 0 || hi != lo + 1)
                 return scn_fail(s, "parent: one parent group");
@@ -1113,7 +1117,7 @@ static int do_line(scn_t *s, tokens_t *t)
         }
         if ((!strcmp(d, "nodes") || !strcmp(d, "group") || !strcmp(d, "config") ||
              !strcmp(d, "timer") || !strcmp(d, "parent") || !strcmp(d, "same") ||
-             !strcmp(d, "different")) &&
+             !strcmp(d, "different") || !strcmp(d, "start_after") || !strcmp(d, "stop_after")) &&
             (s->step_in || s->step_exp || s->nsteps))
                 return scn_fail(s, "'%s' must come before any step", d);
         if (checks) {
@@ -1134,7 +1138,7 @@ static int do_line(scn_t *s, tokens_t *t)
                 return do_at(s, t);
         if (!strcmp(d, "timer"))
                 return do_timer(s, t);
-        if (!strcmp(d, "parent"))
+        if (!strcmp(d, "parent") || !strcmp(d, "start_after") || !strcmp(d, "stop_after"))
                 return do_parent(s, t);
         if (!strcmp(d, "same") || !strcmp(d, "different"))
                 return do_location(s, t, !strcmp(d, "same"));
