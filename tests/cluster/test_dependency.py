@@ -191,6 +191,28 @@ def test_stop_node_releases_child_before_parent(dlab):
     dlab.wait_group_online(APP, "n2", timeout=60)
 
 
+WEB2 = "web2_rg"
+
+
+def test_same_node_group_joins_and_follows(dlab):
+    # a group whose home is n3, kept on the same node as db_rg (on n1)
+    dlab.clmgr("n1", "add", "service_ip", "web2svc", "ADDRESS=" + dlab.extra_service_ip(2),
+               "NETWORK=net_ether_01")
+    dlab.clmgr("n1", "add", "resource_group", WEB2, "NODES=n3 n2 n1", "STARTUP=OHN",
+               "FALLOVER=FNPN", "FALLBACK=NFB", "SERVICE_LABEL=web2svc")
+    dlab.clmgr("n1", "add", "dependency", "SAME=NODE", f"GROUPS={DB},{WEB2}")
+    dlab.clmgr("n1", "sync", "cluster", timeout=60)
+    q = dlab.clmgr("n2", "query", "dependency", "dep2").stdout
+    assert 'TYPE="SAME_NODE"' in q and f'GROUPS="{DB} {WEB2}"' in q and "PARENT" not in q
+    dlab.clmgr("n2", "online", "resource_group", WEB2, timeout=120)
+    dlab.wait_group_online(WEB2, "n1", timeout=60)
+    assert dlab.node_has_ip("n1", dlab.extra_service_ip(2))
+    # moving one group of the set alone is refused (exit code 5)
+    r = dlab.clmgr("n2", "move", "resource_group", WEB2, "NODE=n3", check=False, timeout=60)
+    assert r.returncode == 5 and "move them together" in r.stderr, r
+    assert dlab.owner_of(WEB2) == "n1"
+
+
 def test_parent_node_crash_child_released_and_back_after_parent(dlab):
     before = len(_events(dlab))
     with _Watch(dlab, "n3") as w:
@@ -202,4 +224,6 @@ def test_parent_node_crash_child_released_and_back_after_parent(dlab):
     # the child stopped on n2, then the parent started on n2, then the child
     assert ev.index(("stop", "n2", APP)) < ev.index(("start", "n2", DB)), ev
     assert ev.index(("start", "n2", DB)) < ev.index(("start", "n2", APP)), ev
+    # the group kept on db_rg's node followed it to n2 (its own policy: n3)
+    dlab.wait_group_online(WEB2, "n2", timeout=60, via="n3")
     print(f"\nevents after the crash: {ev}; child reasons seen: {sorted(w.reasons)}")
