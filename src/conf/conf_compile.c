@@ -752,55 +752,6 @@ static void build_appmons(const conf_db_t *db, hamr_config_t *cfg, problems_t *p
         }
 }
 
-/* Appends the groups of a list value to d->groups with priority prio. */
-static void dep_groups(const conf_db_t *db, conf_dep_t *d, const char *v, uint8_t prio)
-{
-        char tok[CONF_MAX_TOKEN];
-
-        for (const char *q = v; q && (q = conf_next_token(q, tok, sizeof(tok)));) {
-                int g = class_index(db, CONF_CLASS_RESOURCE_GROUP, tok);
-
-                if (g >= 0 && d->ngroups < CONF_MAX_DEP_GROUPS) {
-                        d->prio[d->ngroups] = prio;
-                        d->groups[d->ngroups++] = g;
-                }
-        }
-}
-
-/* Dependencies (each checked by conf_object_check_rules, all together by
- * conf_deps_check in check_objects). */
-static void build_deps(const conf_db_t *db, hamr_config_t *cfg)
-{
-        static const char *const prios[] = {"HIGH", "INTERMEDIATE", "LOW"};
-
-        cfg->deps = zcalloc(count_or_one(db, CONF_CLASS_DEPENDENCY), sizeof(conf_dep_t));
-        for (size_t i = 0; i < db->nobjs; i++) {
-                const conf_object_t *o = &db->objs[i];
-                const char *child = get(o, "CHILD")   ? get(o, "CHILD")
-                                    : get(o, "START") ? get(o, "START")
-                                                      : get(o, "STOP");
-                const char *parent = get(o, "PARENT") ? get(o, "PARENT") : get(o, "AFTER");
-                char tok[CONF_MAX_TOKEN];
-                conf_dep_t *d;
-
-                if (o->cls != CONF_CLASS_DEPENDENCY || !get(o, "TYPE"))
-                        continue;
-                d = &cfg->deps[cfg->ndeps++];
-                snprintf(d->name, sizeof(d->name), "%s", o->name);
-                d->type = (conf_dep_type_t)enum_index(o, "TYPE");
-                d->parent = parent ? class_index(db, CONF_CLASS_RESOURCE_GROUP, parent) : -1;
-                for (const char *q = child; q && (q = conf_next_token(q, tok, sizeof(tok)));) {
-                        int c = class_index(db, CONF_CLASS_RESOURCE_GROUP, tok);
-
-                        if (c >= 0 && d->nchildren < CONF_MAX_RG_RES)
-                                d->children[d->nchildren++] = c;
-                }
-                dep_groups(db, d, get(o, "GROUPS"), CONF_DEP_HIGH);
-                for (unsigned k = 0; k < 3; k++)
-                        dep_groups(db, d, get(o, prios[k]), (uint8_t)k);
-        }
-}
-
 static hamr_config_t *build(const conf_db_t *db, problems_t *p)
 {
         hamr_config_t *cfg = zalloc(sizeof(hamr_config_t));
@@ -816,7 +767,7 @@ static hamr_config_t *build(const conf_db_t *db, problems_t *p)
         build_timers(db, cfg);
         build_rgs(db, cfg, p);
         build_appmons(db, cfg, p);
-        build_deps(db, cfg);
+        conf_deps_build(db, cfg);
         return cfg;
 }
 

@@ -4,7 +4,8 @@
  * refuses repeats and more than CONF_MAX_RG_RES), SAME_NODE with 2 groups
  * or more, DIFFERENT_NODES with 2 groups or more, each at one priority.
  * Location dependencies together: one DIFFERENT_NODES, a group in one
- * SAME_NODE at most, no two groups both together and apart.
+ * SAME_NODE at most, no two groups both together and apart. And the
+ * compiled view of the dependencies (conf_deps_build).
  * All of them together (checked at add, modify and verify): parent/child
  * chains without cycles and at most CONF_MAX_DEP_LEVELS groups deep. And
  * the name given to a dependency added without one (dep1, dep2, ...). */
@@ -502,4 +503,76 @@ int conf_deps_check(const conf_db_t *db, const char *name, char *err, size_t err
         if (r == 0)
                 r = check_chains(db, CONF_DEP_STOP_AFTER, name, err, errlen);
         return r < 0 ? r : check_locations(db, name, err, errlen);
+}
+
+/* ---- compiled view ---- */
+
+/* Index of group name among the groups (insertion order), or -1. */
+static int rg_index(const conf_db_t *db, const char *name)
+{
+        int k = 0;
+
+        for (size_t i = 0; name && i < db->nobjs; i++) {
+                if (db->objs[i].cls != CONF_CLASS_RESOURCE_GROUP)
+                        continue;
+                if (strcmp(db->objs[i].name, name) == 0)
+                        return k;
+                k++;
+        }
+        return -1;
+}
+
+/* Appends the groups of a list value to d->groups with priority prio. */
+static void dep_groups(const conf_db_t *db, conf_dep_t *d, const char *v, uint8_t prio)
+{
+        char tok[CONF_MAX_TOKEN];
+
+        for (const char *q = v; q && (q = conf_next_token(q, tok, sizeof(tok)));) {
+                int g = rg_index(db, tok);
+
+                if (g >= 0 && d->ngroups < CONF_MAX_DEP_GROUPS) {
+                        d->prio[d->ngroups] = prio;
+                        d->groups[d->ngroups++] = g;
+                }
+        }
+}
+
+void conf_deps_build(const conf_db_t *db, hamr_config_t *cfg)
+{
+        size_t n = 0;
+
+        for (size_t i = 0; i < db->nobjs; i++)
+                n += db->objs[i].cls == CONF_CLASS_DEPENDENCY;
+        cfg->deps = zcalloc(n ? n : 1, sizeof(conf_dep_t));
+        for (size_t i = 0; i < db->nobjs; i++) {
+                const conf_object_t *o = &db->objs[i];
+                const char *child, *parent, *type;
+                char tok[CONF_MAX_TOKEN];
+                conf_dep_t *d;
+                int t;
+
+                if (o->cls != CONF_CLASS_DEPENDENCY)
+                        continue;
+                type = type_of(o);
+                t = conf_enum_value(o->cls, conf_attr_index(o->cls, "TYPE"), type ? type : "");
+                if (t < 0)
+                        continue;
+                child = value_of(o, "CHILD")   ? value_of(o, "CHILD")
+                        : value_of(o, "START") ? value_of(o, "START")
+                                               : value_of(o, "STOP");
+                parent = value_of(o, "PARENT") ? value_of(o, "PARENT") : value_of(o, "AFTER");
+                d = &cfg->deps[cfg->ndeps++];
+                snprintf(d->name, sizeof(d->name), "%s", o->name);
+                d->type = (conf_dep_type_t)t;
+                d->parent = rg_index(db, parent);
+                for (const char *q = child; q && (q = conf_next_token(q, tok, sizeof(tok)));) {
+                        int c = rg_index(db, tok);
+
+                        if (c >= 0 && d->nchildren < CONF_MAX_RG_RES)
+                                d->children[d->nchildren++] = c;
+                }
+                dep_groups(db, d, value_of(o, "GROUPS"), CONF_DEP_HIGH);
+                for (unsigned k = 0; k < 3; k++)
+                        dep_groups(db, d, value_of(o, PRIO_ATTRS[k]), (uint8_t)k);
+        }
 }

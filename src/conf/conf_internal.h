@@ -94,3 +94,6 @@ int conf_dep_check_object(const conf_object_t *obj, const char *lb, char *err, s
  * `name` (the one being added or modified) or, if NULL, one holding the
  * offending chain. */
 int conf_deps_check(const conf_db_t *db, const char *name, char *err, size_t errlen);
+/* The compiled dependencies (cfg->deps, cfg->ndeps), group references as
+ * indexes into the groups in insertion order (-1: none). */
+void conf_deps_build(const conf_db_t *db, hamr_config_t *cfg);
