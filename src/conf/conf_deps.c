@@ -344,7 +344,13 @@ static const struct {
     [CONF_DEP_STOP_AFTER] = {"AFTER", "STOP", "stop after"},
 };
 
-static void graph_build(graph_t *gr, const conf_db_t *db, int kind)
+/* Which dependencies make the edges of a graph, and which way. */
+typedef struct spec {
+        int kind;      /* conf_dep_type_t with an EDGES row */
+        bool reversed; /* edge source -> AFTER / child -> parent */
+} spec_t;
+
+static void graph_build(graph_t *gr, const conf_db_t *db, const spec_t *specs, unsigned nspecs)
 {
         unsigned max_edges = 0;
 
@@ -357,8 +363,10 @@ static void graph_build(graph_t *gr, const conf_db_t *db, int kind)
 
                 if (o->cls == CONF_CLASS_RESOURCE_GROUP)
                         gr->names[gr->n++] = o->name;
-                else if (o->cls == CONF_CLASS_DEPENDENCY && value_of(o, EDGES[kind].to))
-                        max_edges += (unsigned)conf_count_tokens(value_of(o, EDGES[kind].to));
+                for (unsigned k = 0; k < nspecs && o->cls == CONF_CLASS_DEPENDENCY; k++)
+                        if (value_of(o, EDGES[specs[k].kind].to))
+                                max_edges += (unsigned)conf_count_tokens(
+                                    value_of(o, EDGES[specs[k].kind].to));
         }
         gr->from = zcalloc(max_edges + 1, sizeof(int));
         gr->to = zcalloc(max_edges + 1, sizeof(int));
@@ -369,24 +377,27 @@ static void graph_build(graph_t *gr, const conf_db_t *db, int kind)
         gr->path = zcalloc(gr->n + 1, sizeof(int));
         for (size_t i = 0; i < db->nobjs; i++) {
                 const conf_object_t *o = &db->objs[i];
-                const char *type = o->cls == CONF_CLASS_DEPENDENCY ? type_of(o) : NULL,
-                           *child = value_of(o, EDGES[kind].to),
-                           *parent = value_of(o, EDGES[kind].from);
-                char tok[CONF_MAX_TOKEN];
-                int p;
+                const char *type = o->cls == CONF_CLASS_DEPENDENCY ? type_of(o) : NULL;
+                int t = type ? conf_enum_value(o->cls, conf_attr_index(o->cls, "TYPE"), type) : -1;
 
-                if (o->cls != CONF_CLASS_DEPENDENCY || !type || !child || !parent ||
-                    conf_enum_value(o->cls, conf_attr_index(o->cls, "TYPE"), type) != kind ||
-                    (p = group_index(gr, parent)) < 0)
-                        continue;
-                for (const char *q = child; (q = conf_next_token(q, tok, sizeof(tok)));) {
-                        int c = group_index(gr, tok);
+                for (unsigned k = 0; k < nspecs; k++) {
+                        const char *child = value_of(o, EDGES[specs[k].kind].to),
+                                   *parent = value_of(o, EDGES[specs[k].kind].from);
+                        char tok[CONF_MAX_TOKEN];
+                        int p;
 
-                        if (c < 0 || c == p || gr->nedges >= max_edges)
-                                continue; /* reported by the object's own checks */
-                        gr->from[gr->nedges] = p;
-                        gr->to[gr->nedges] = c;
-                        gr->dep[gr->nedges++] = o->name;
+                        if (t != specs[k].kind || !child || !parent ||
+                            (p = group_index(gr, parent)) < 0)
+                                continue;
+                        for (const char *q = child; (q = conf_next_token(q, tok, sizeof(tok)));) {
+                                int c = group_index(gr, tok);
+
+                                if (c < 0 || c == p || gr->nedges >= max_edges)
+                                        continue; /* reported by the object's own checks */
+                                gr->from[gr->nedges] = specs[k].reversed ? c : p;
+                                gr->to[gr->nedges] = specs[k].reversed ? p : c;
+                                gr->dep[gr->nedges++] = o->name;
+                        }
                 }
         }
 }
@@ -442,12 +453,13 @@ static size_t append(char *buf, size_t len, size_t used, const char *s)
  * chains deeper than CONF_MAX_DEP_LEVELS. */
 static int check_chains(const conf_db_t *db, int kind, const char *name, char *err, size_t errlen)
 {
+        spec_t spec = {.kind = kind};
         graph_t gr;
         char chain[1024] = "", lb[CONF_MAX_NAME + 64];
         size_t used = 0;
         int r = 0;
 
-        graph_build(&gr, db, kind);
+        graph_build(&gr, db, &spec, 1);
         for (unsigned g = 0; g < gr.n && r == 0; g++) {
                 if (gr.color[g] == 0 && visit(&gr, (int)g) < 0) {
                         int e = gr.cycle_edge;
@@ -494,6 +506,51 @@ static int check_chains(const conf_db_t *db, int kind, const char *name, char *e
         return r;
 }
 
+/* Cycles across kinds: the order groups are acquired in (parent before
+ * child, AFTER before a START_AFTER source) and released in (child before
+ * parent, AFTER before a STOP_AFTER source): a cycle would wait for ever. */
+static int check_orders(const conf_db_t *db, const char *name, char *err, size_t errlen)
+{
+        static const spec_t acquire[] = {{CONF_DEP_PARENT_CHILD, false},
+                                         {CONF_DEP_START_AFTER, false}};
+        static const spec_t release[] = {{CONF_DEP_PARENT_CHILD, true},
+                                         {CONF_DEP_STOP_AFTER, false}};
+        char chain[1024], lb[CONF_MAX_NAME + 64];
+        int r = 0;
+
+        for (int o = 0; o < 2 && r == 0; o++) {
+                graph_t gr;
+                size_t used = 0;
+
+                graph_build(&gr, db, o ? release : acquire, 2);
+                chain[0] = '\0';
+                for (unsigned g = 0; g < gr.n && r == 0; g++) {
+                        if (gr.color[g] == 0 && visit(&gr, (int)g) < 0) {
+                                int e = gr.cycle_edge;
+                                unsigned k = 0;
+
+                                while (k < gr.npath && gr.path[k] != gr.to[e])
+                                        k++;
+                                for (; k < gr.npath; k++)
+                                        used = append(chain, sizeof(chain), used,
+                                                      gr.names[gr.path[k]]);
+                                append(chain, sizeof(chain), used, gr.names[gr.to[e]]);
+                                conf_label(lb, sizeof(lb), CONF_CLASS_DEPENDENCY,
+                                           name ? name : gr.dep[e]);
+                                conf_errf(err, errlen,
+                                          "%s: the %s order %s (each group before the next, by "
+                                          "parent/child and %s dependencies) is a cycle; "
+                                          "allowed: dependencies whose orders have no cycle",
+                                          lb, o ? "release" : "acquisition", chain,
+                                          o ? "stop after" : "start after");
+                                r = -HAMR_E_BAD_VALUE;
+                        }
+                }
+                graph_free(&gr);
+        }
+        return r;
+}
+
 int conf_deps_check(const conf_db_t *db, const char *name, char *err, size_t errlen)
 {
         int r = check_chains(db, CONF_DEP_PARENT_CHILD, name, err, errlen);
@@ -502,6 +559,8 @@ int conf_deps_check(const conf_db_t *db, const char *name, char *err, size_t err
                 r = check_chains(db, CONF_DEP_START_AFTER, name, err, errlen);
         if (r == 0)
                 r = check_chains(db, CONF_DEP_STOP_AFTER, name, err, errlen);
+        if (r == 0)
+                r = check_orders(db, name, err, errlen);
         return r < 0 ? r : check_locations(db, name, err, errlen);
 }
 

@@ -301,6 +301,18 @@ static void test_start_stop_after(void **state)
         EXPECT_FAIL(db, -HAMR_E_BAD_VALUE,
                     ADD(db, NULL, {"START", "d"}, {"AFTER", "a"}, {"STOP", "e"}),
                     "STOP=\"e\" is not used with TYPE=\"START_AFTER\"");
+        /* orders across kinds: a parent acquired after its child (START_AFTER)
+         * or a child released after its parent (STOP_AFTER) would wait for ever */
+        assert_int_equal(ADD(db, "pc", {"PARENT", "d"}, {"CHILD", "e"}), 0);
+        EXPECT_FAIL(db, -HAMR_E_BAD_VALUE, ADD(db, NULL, {"START", "d"}, {"AFTER", "e"}),
+                    "dependency \"dep3\": the acquisition order d -> e -> d (each group before "
+                    "the next, by parent/child and start after dependencies) is a cycle");
+        EXPECT_FAIL(db, -HAMR_E_BAD_VALUE, ADD(db, NULL, {"STOP", "e"}, {"AFTER", "d"}),
+                    "the release order d -> e -> d (each group before the next, by "
+                    "parent/child and stop after dependencies) is a cycle");
+        assert_int_equal(ADD(db, NULL, {"STOP", "d"}, {"AFTER", "e"}), 0); /* child first */
+        assert_int_equal(conf_db_delete(db, CONF_CLASS_DEPENDENCY, "dep3", err, sizeof(err)), 0);
+        assert_int_equal(conf_db_delete(db, CONF_CLASS_DEPENDENCY, "pc", err, sizeof(err)), 0);
         /* a start-after is no parent/child: a chain of four is fine */
         assert_int_equal(ADD(db, NULL, {"START", "d"}, {"AFTER", "c"}), 0);
         assert_int_equal(ADD(db, NULL, {"START", "e"}, {"AFTER", "d"}), 0);
