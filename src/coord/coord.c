@@ -478,8 +478,10 @@ static int check_location_move(const cstate_t *cs, uint64_t members, const hamr_
 /* PowerHA's parent/child rules for the administrator (dependencies): no
  * online or move of a child whose parent is not ONLINE, no offline or
  * move of a parent whose child is ONLINE, unless both are in the same
- * command (the planner then orders them); and the location rules of a
- * move (check_location_move). node: the move's node index, or -1. */
+ * command (the planner then orders them); no online or move of a
+ * START_AFTER source not online whose AFTER group is not ONLINE (same
+ * exception); and the location rules of a move (check_location_move).
+ * node: the move's node index, or -1. */
 static int check_dependencies(const cstate_t *cs, uint64_t members, const hamr_config_t *cfg,
                               const char *op, const int *groups, unsigned ng, int node, char *err,
                               size_t errlen)
@@ -491,6 +493,21 @@ static int check_dependencies(const cstate_t *cs, uint64_t members, const hamr_c
                 const conf_dep_t *dep = &cfg->deps[d];
                 int p = dep->parent, at, r;
 
+                if (dep->type == CONF_DEP_START_AFTER && up && p >= 0 && !listed(groups, ng, p) &&
+                    online_on(cs, members, cfg, p) < 0)
+                        for (unsigned k = 0; k < dep->nchildren; k++)
+                                if (listed(groups, ng, dep->children[k]) &&
+                                    online_on(cs, members, cfg, dep->children[k]) < 0) {
+                                        snprintf(err, errlen,
+                                                 "resource_group \"%s\": it starts after \"%s\", "
+                                                 "which is not ONLINE (dependency \"%s\", "
+                                                 "START_AFTER); bring \"%s\" online first, or both "
+                                                 "together (clmgr online resource_group %s,%s)",
+                                                 cfg->rgs[dep->children[k]].name, cfg->rgs[p].name,
+                                                 dep->name, cfg->rgs[p].name, cfg->rgs[p].name,
+                                                 cfg->rgs[dep->children[k]].name);
+                                        return -HAMR_E_REFERENCE;
+                                }
                 if (dep->type != CONF_DEP_PARENT_CHILD) {
                         r = !strcmp(op, "rg_move")
                                 ? check_location_move(cs, members, cfg, dep, groups, ng, node, err,

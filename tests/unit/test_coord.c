@@ -395,6 +395,23 @@ static void test_dependency_commands(void **state)
         update(&c, m, now);
         assert_int_equal(cs->ctl.target[0], 0);
         assert_int_equal(cs->ctl.target[1], RGM_NO_NODE);
+
+        /* START_AFTER: app_rg starts after db_rg; both offline now */
+        self_rep.gstate[0] = RG_S_OFFLINE;
+        self_rep.gstate[1] = RG_S_OFFLINE;
+        dep.type = CONF_DEP_START_AFTER;
+        dep.name[0] = 'x';
+        update(&c, m, now);
+        assert_int_equal(command(&c, m, "{\"op\":\"rg_online\",\"groups\":[\"app_rg\"]}", err),
+                         -HAMR_E_REFERENCE);
+        assert_string_equal(err, "resource_group \"app_rg\": it starts after \"db_rg\", which is "
+                                 "not ONLINE (dependency \"xep1\", START_AFTER); bring \"db_rg\" "
+                                 "online first, or both together (clmgr online resource_group "
+                                 "db_rg,app_rg)");
+        assert_int_equal(
+            command(&c, m, "{\"op\":\"rg_online\",\"groups\":[\"app_rg\",\"db_rg\"]}", err), 0);
+        /* its target going offline does not stop it: no refusal */
+        assert_int_equal(command(&c, m, "{\"op\":\"rg_offline\",\"groups\":[\"db_rg\"]}", err), 0);
         cfg.deps = NULL;
         cfg.ndeps = 0;
         memb_free(m);
