@@ -54,6 +54,16 @@ def dlab(build_dir):
         yield lab
         check_sanitizer_reports(lab)
     finally:
+        keep = os.environ.get("HAMR_KEEP_LOGS")  # a folder: keep the daemons' logs
+        if keep:
+            import shutil
+            dst = os.path.join(keep, lab.prefix)
+            os.makedirs(dst, exist_ok=True)
+            for n in lab.node_names:
+                try:
+                    shutil.copy(lab.node(n).log, os.path.join(dst, n + ".log"))
+                except OSError:
+                    pass
         lab.cleanup()
 
 
