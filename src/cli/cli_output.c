@@ -312,6 +312,8 @@ static void print_status_text(FILE *f, json_t *status, json_t *filter, bool pol,
                 } else if (err) {
                         fprintf(f, "  error: %s\n", err);
                 }
+                if (*str_or(g, "REASON", ""))
+                        fprintf(f, "  reason: %s\n", str_or(g, "REASON", ""));
                 if (*str_or(g, "MONITOR_FAILURE", ""))
                         fprintf(
                             f, "  monitor: restarts %lld; last failure: %s\n",
@@ -858,7 +860,8 @@ static void print_help(FILE *f, const struct cli_cmd *cmd)
         else if (!known)
                 fprintf(f, "clmgr %s: class '%s' is unknown; known: %s\n", a->name, cls, names);
         else if (strcmp(a->name, "add") == 0)
-                fprintf(f, "usage: clmgr add %s <NAME> ATTR=VALUE ...\n", cname);
+                fprintf(f, "usage: clmgr add %s %s ATTR=VALUE ...\n", cname,
+                        strcmp(cname, "dependency") == 0 ? "[<NAME>]" : "<NAME>");
         else if (strcmp(a->name, "modify") == 0)
                 fprintf(f,
                         "usage: clmgr modify %s %sATTR=VALUE ...\n"

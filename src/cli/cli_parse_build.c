@@ -101,6 +101,7 @@ int cli_build_crud(struct cli_cmd *cmd, enum cli_action act, const struct cli_fl
                                        [CLI_ACT_DELETE] = API_OP_DELETE};
         const char *op = api_op_name(ops[act]);
         const char *cls = cmd->class_name;
+        conf_class_t cc;
         json_t *req;
         int r;
 
@@ -114,7 +115,10 @@ int cli_build_crud(struct cli_cmd *cmd, enum cli_action act, const struct cli_fl
                 r = cli_check_class(cmd, act);
         if (r < 0)
                 return r;
-        if (act == CLI_ACT_ADD && !name)
+        /* clmgr add dependency PARENT=.. CHILD=..: PowerHA takes no name;
+         * the daemon names it (dep1, dep2, ...) */
+        if (act == CLI_ACT_ADD && !name &&
+            (cli_class_lookup(cls, CLI_CLASSES_ALL, &cc) < 0 || cc != CONF_CLASS_DEPENDENCY))
                 return cli_fail(cmd, CLMGR_RC_MISSING,
                                 "add %s: a name is required (clmgr add %s <NAME> ATTR=VALUE ...)",
                                 cls, cls);

@@ -33,6 +33,7 @@ typedef enum {
         CONF_CLASS_RESOURCE_GROUP,
         CONF_CLASS_FALLBACK_TIMER,
         CONF_CLASS_APPLICATION_MONITOR,
+        CONF_CLASS_DEPENDENCY,
         CONF_CLASS_COUNT
 } conf_class_t;
 
@@ -185,6 +186,21 @@ typedef enum {
         CONF_AM_MODE_COUNT
 } conf_am_mode_t;
 typedef enum { CONF_AM_FALLOVER = 0, CONF_AM_NOTIFY, CONF_AM_ACTION_COUNT } conf_am_action_t;
+/* dependency TYPE (only what is implemented) */
+typedef enum {
+        CONF_DEP_PARENT_CHILD = 0,
+        CONF_DEP_SAME_NODE,       /* ONLINE_ON_SAME_NODE: SAME=NODE GROUPS=.. */
+        CONF_DEP_DIFFERENT_NODES, /* ONLINE_ON_DIFFERENT_NODES: DIFFERENT=NODES HIGH= .. */
+        CONF_DEP_START_AFTER,     /* START=<rg>[,..] AFTER=<rg> */
+        CONF_DEP_STOP_AFTER,      /* STOP=<rg>[,..] AFTER=<rg> */
+        CONF_DEP_TYPE_COUNT
+} conf_dep_type_t;
+enum { CONF_SAME_NODE = 0, CONF_SAME_COUNT };            /* dependency SAME (SITE: not yet) */
+enum { CONF_DIFFERENT_NODES = 0, CONF_DIFFERENT_COUNT }; /* dependency DIFFERENT */
+/* ONLINE_ON_DIFFERENT_NODES priorities */
+enum { CONF_DEP_HIGH = 0, CONF_DEP_INTERMEDIATE, CONF_DEP_LOW };
+#define CONF_MAX_DEP_GROUPS (3 * CONF_MAX_RG_RES)
+#define CONF_MAX_DEP_LEVELS 3 /* parent/child chains: at most 3 groups deep */
 
 typedef struct conf_node {
         char name[CONF_MAX_NAME + 1];
@@ -270,6 +286,28 @@ typedef struct conf_appmon {
         conf_am_action_t action;      /* FAILUREACTION */
 } conf_appmon_t;
 
+/* A dependency between resource groups. PARENT_CHILD: every child is
+ * online only while the parent is online somewhere. SAME_NODE: the groups
+ * are kept on one node. DIFFERENT_NODES: the groups are kept on different
+ * nodes, a lower priority yielding its node to a higher one. START_AFTER:
+ * the sources are acquired only while the target is online somewhere.
+ * STOP_AFTER: the sources are released only after the target. */
+typedef struct conf_dep {
+        char name[CONF_MAX_NAME + 1];
+        conf_dep_type_t type;
+        /* PARENT_CHILD: PARENT and CHILD; START_AFTER, STOP_AFTER: parent is
+         * the AFTER group (the target), children the START or STOP groups
+         * (the sources); indexes into rgs, -1 for none */
+        int parent;
+        unsigned nchildren;
+        int children[CONF_MAX_RG_RES];
+        /* SAME_NODE: GROUPS in order; DIFFERENT_NODES: HIGH, then
+         * INTERMEDIATE, then LOW, each in order, with prio CONF_DEP_* */
+        unsigned ngroups;
+        int groups[CONF_MAX_DEP_GROUPS];
+        uint8_t prio[CONF_MAX_DEP_GROUPS];
+} conf_dep_t;
+
 /* DEADMAN_MODE: a (assert: the watchdog resets the node), e (event only). */
 typedef enum { DMS_MODE_ASSERT = 0, DMS_MODE_EVENT, DMS_MODE_COUNT } dms_mode_t;
 
@@ -302,6 +340,8 @@ typedef struct hamr_config {
         unsigned ntimers;
         conf_appmon_t *appmons;
         unsigned nappmons;
+        conf_dep_t *deps; /* dependency objects */
+        unsigned ndeps;
 } hamr_config_t;
 
 /* Whole-configuration check done by `clmgr sync cluster` (and at load):
@@ -310,7 +350,8 @@ typedef struct hamr_config {
  * only configured nodes are listed; service IPs lie inside their network's
  * prefix and differ from node addresses; group node lists non-empty, no
  * duplicates, policies combination allowed, FALLBACK_AT only with
- * FALLBACK=FBHPN; fallback timers' fields match REPEATS; timers consistent
+ * FALLBACK=FBHPN; fallback timers' fields match REPEATS; parent/child
+ * dependencies without cycles and at most CONF_MAX_DEP_LEVELS deep; timers consistent
  * (HEARTBEAT_INTERVAL * 3 <= HEARTBEAT_FREQUENCY,
  * NETWORK_FAILURE_DETECTION_TIME < HEARTBEAT_FREQUENCY + GRACE_PERIOD,
  * WATCHDOG_TIMEOUT + fence margin + 3 * HEARTBEAT_INTERVAL <= detection time).

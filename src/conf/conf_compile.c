@@ -160,6 +160,8 @@ static void check_objects(const conf_db_t *db, problems_t *p)
                 else if (conf_object_check_rules(o, msg, sizeof(msg)) < 0)
                         problem(p, -HAMR_E_BAD_VALUE, "%s", msg);
         }
+        if (conf_deps_check(db, NULL, msg, sizeof(msg)) < 0)
+                problem(p, -HAMR_E_BAD_VALUE, "%s", msg);
 }
 
 /* BACKUP_REPOSITORIES: absolute paths, at most CONF_MAX_BACKUP_REPOS, none
@@ -766,6 +768,7 @@ static hamr_config_t *build(const conf_db_t *db, problems_t *p)
         build_timers(db, cfg);
         build_rgs(db, cfg, p);
         build_appmons(db, cfg, p);
+        conf_deps_build(db, cfg);
         return cfg;
 }
 
@@ -855,6 +858,7 @@ void hamr_config_free(hamr_config_t *cfg)
         free(cfg->rgs);
         free(cfg->timers);
         free(cfg->appmons);
+        free(cfg->deps);
         free(cfg);
 }
 

@@ -417,11 +417,16 @@ int conf_db_add(conf_db_t *db, conf_class_t cls, const char *name, const conf_kv
         const conf_class_def_t *cd = conf_class_def(cls);
         char **values;
         conf_object_t tmp = {.cls = cls};
+        char auto_name[CONF_MAX_NAME + 1];
         int r;
 
         if (!db || !cd) {
                 conf_errf(err, errlen, "class %d is unknown", (int)cls);
                 return -HAMR_E_BAD_CLASS;
+        }
+        if (cls == CONF_CLASS_DEPENDENCY && !name) {
+                conf_dep_default_name(db, auto_name, sizeof(auto_name));
+                name = auto_name;
         }
         r = check_new(db, cls, name, err, errlen);
         if (r < 0)
@@ -435,6 +440,8 @@ int conf_db_add(conf_db_t *db, conf_class_t cls, const char *name, const conf_kv
                 goto fail;
         if (cls == CONF_CLASS_FALLBACK_TIMER)
                 conf_timer_infer_repeats(values);
+        if (cls == CONF_CLASS_DEPENDENCY)
+                conf_dep_infer_type(values);
         strcpy(tmp.name, name); /* length checked by check_new */
         tmp.values = values;
         r = conf_object_check_refs(db, &tmp, err, errlen);
@@ -445,6 +452,10 @@ int conf_db_add(conf_db_t *db, conf_class_t cls, const char *name, const conf_kv
         r = conf_db_insert(db, cls, name, values, err, errlen);
         if (r < 0)
                 goto fail;
+        if (cls == CONF_CLASS_DEPENDENCY && (r = conf_deps_check(db, name, err, errlen)) < 0) {
+                db->nobjs--; /* the object just appended */
+                goto fail;
+        }
         conf_db_assign_ids(db);
         return 0;
 fail:
@@ -501,6 +512,15 @@ int conf_db_modify(conf_db_t *db, conf_class_t cls, const char *name, const conf
                 r = conf_object_check_rules(&tmp, err, errlen);
         if (r < 0)
                 goto fail;
+        if (cls == CONF_CLASS_DEPENDENCY) {
+                char **old = o->values;
+
+                o->values = values;
+                r = conf_deps_check(db, o->name, err, errlen);
+                o->values = old;
+                if (r < 0)
+                        goto fail;
+        }
         conf_values_free(cls, o->values);
         o->values = values;
         return 0;

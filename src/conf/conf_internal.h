@@ -76,3 +76,24 @@ int conf_object_check_rules(const conf_object_t *obj, char *err, size_t errlen);
  * weekly, none: daily), as PowerHA's clmgr add fallback_timer infers it.
  * values as in conf_values_apply; sets REPEATS if unset. */
 void conf_timer_infer_repeats(char **values);
+
+/* dependency (conf_deps.c). Add without TYPE: PARENT given implies
+ * PARENT_CHILD (as PowerHA's clmgr add dependency). values as in
+ * conf_values_apply; sets TYPE if unset. */
+void conf_dep_infer_type(char **values);
+/* The name of a dependency added without one: "depN", lowest N free. */
+void conf_dep_default_name(const conf_db_t *db, char *buf, size_t len);
+/* Whether query output shows attribute attr of dependency o: TYPE, the
+ * attributes its TYPE uses, and any other that is set. */
+bool conf_dep_attr_shown(const conf_object_t *o, const char *attr);
+/* One dependency object (lb: its label): the attributes its TYPE needs,
+ * CHILD without the parent. */
+int conf_dep_check_object(const conf_object_t *obj, const char *lb, char *err, size_t errlen);
+/* Every dependency of db together: parent/child chains without cycles, at
+ * most CONF_MAX_DEP_LEVELS groups deep. The message names dependency
+ * `name` (the one being added or modified) or, if NULL, one holding the
+ * offending chain. */
+int conf_deps_check(const conf_db_t *db, const char *name, char *err, size_t errlen);
+/* The compiled dependencies (cfg->deps, cfg->ndeps), group references as
+ * indexes into the groups in insertion order (-1: none). */
+void conf_deps_build(const conf_db_t *db, hamr_config_t *cfg);

@@ -1,6 +1,6 @@
 /* conf_json: one configuration object as a JSON object for `clmgr query`
  * output (NAME first, then the class's non-runtime attributes in schema
- * order with their effective values). */
+ * order with their effective values; a dependency: those of its TYPE). */
 #include "conf/conf_internal.h"
 
 json_t *conf_object_to_json(const conf_object_t *obj)
@@ -18,7 +18,8 @@ json_t *conf_object_to_json(const conf_object_t *obj)
                 const conf_attr_def_t *ad = &cd->attrs[a];
                 const char *v = obj->values[a] ? obj->values[a] : ad->def;
 
-                if (ad->flags & CONF_F_RUNTIME)
+                if ((ad->flags & CONF_F_RUNTIME) ||
+                    (obj->cls == CONF_CLASS_DEPENDENCY && !conf_dep_attr_shown(obj, ad->name)))
                         continue;
                 json_object_set_new(j, ad->name, json_string(v ? v : ""));
         }

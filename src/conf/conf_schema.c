@@ -62,6 +62,23 @@ static const char *const enum_am_action[] = {
         [CONF_AM_FALLOVER] = "fallover",
         [CONF_AM_NOTIFY] = "notify",
 };
+static const char *const enum_dep_type[] = {
+        [CONF_DEP_PARENT_CHILD] = "PARENT_CHILD",
+        [CONF_DEP_SAME_NODE] = "SAME_NODE",
+        [CONF_DEP_DIFFERENT_NODES] = "DIFFERENT_NODES",
+        [CONF_DEP_START_AFTER] = "START_AFTER",
+        [CONF_DEP_STOP_AFTER] = "STOP_AFTER",
+};
+static const char *const enum_dep_same[] = {
+        [CONF_SAME_NODE] = "NODE",
+};
+static const char *const enum_dep_different[] = {
+        [CONF_DIFFERENT_NODES] = "NODES",
+};
+static_assert(N(enum_dep_same) == CONF_SAME_COUNT, "enum_dep_same must cover SAME");
+static_assert(N(enum_dep_different) == CONF_DIFFERENT_COUNT,
+              "enum_dep_different must cover DIFFERENT");
+static_assert(N(enum_dep_type) == CONF_DEP_TYPE_COUNT, "enum_dep_type must cover conf_dep_type_t");
 static_assert(N(enum_am_type) == CONF_AM_TYPE_COUNT, "enum_am_type must cover conf_am_type_t");
 static_assert(N(enum_am_mode) == CONF_AM_MODE_COUNT, "enum_am_mode must cover conf_am_mode_t");
 static_assert(N(enum_am_action) == CONF_AM_ACTION_COUNT,
@@ -442,6 +459,108 @@ static const conf_attr_def_t fallback_timer_attrs[] = {
         },
 };
 
+/* PowerHA's dependency between resource groups (TYPE implied at add). */
+static const conf_attr_def_t dependency_attrs[] = {
+        {
+                .name = "TYPE",
+                ENUM(enum_dep_type),
+                .def = "PARENT_CHILD",
+                .help = "Kind of dependency: PARENT_CHILD (PARENT and CHILD), SAME_NODE "
+                        "(online on the same node: SAME=NODE GROUPS), DIFFERENT_NODES (online "
+                        "on different nodes: DIFFERENT=NODES HIGH, INTERMEDIATE, LOW), "
+                        "START_AFTER (START, AFTER), STOP_AFTER (STOP, AFTER). At add, omitted: "
+                        "implied by the attributes given (PARENT: PARENT_CHILD, SAME: "
+                        "SAME_NODE, DIFFERENT: DIFFERENT_NODES, START: START_AFTER, STOP: "
+                        "STOP_AFTER).",
+        },
+        {
+                .name = "PARENT",
+                .type = CONF_T_REF,
+                .ref_class = CONF_CLASS_RESOURCE_GROUP,
+                .help = "PARENT_CHILD: the parent group. Its children are online only while it "
+                        "is ONLINE somewhere: they start after it is online and are released "
+                        "before it is released or moved.",
+        },
+        {
+                .name = "CHILD",
+                .type = CONF_T_REF_LIST,
+                .ref_class = CONF_CLASS_RESOURCE_GROUP,
+                .max = CONF_MAX_RG_RES,
+                .help = "PARENT_CHILD: the child group(s) of PARENT (at most 16). Chains at "
+                        "most 3 groups deep (a parent, its child, the child's child); no "
+                        "cycles.",
+        },
+        {
+                .name = "SAME",
+                ENUM(enum_dep_same),
+                .def = "NODE",
+                .help = "SAME_NODE: what the GROUPS share: NODE (SITE: not supported).",
+        },
+        {
+                .name = "GROUPS",
+                .type = CONF_T_REF_LIST,
+                .ref_class = CONF_CLASS_RESOURCE_GROUP,
+                .max = CONF_MAX_RG_RES,
+                .help = "SAME_NODE: the groups (2 to 16) kept online on one node: they go "
+                        "where the first of them that has a node goes, and move together. A "
+                        "group is in at most one SAME_NODE dependency.",
+        },
+        {
+                .name = "DIFFERENT",
+                ENUM(enum_dep_different),
+                .def = "NODES",
+                .help = "DIFFERENT_NODES: what the groups must not share: NODES.",
+        },
+        {
+                .name = "HIGH",
+                .type = CONF_T_REF_LIST,
+                .ref_class = CONF_CLASS_RESOURCE_GROUP,
+                .max = CONF_MAX_RG_RES,
+                .help = "DIFFERENT_NODES: high-priority groups. No two groups of the "
+                        "dependency share a node; when they contend for one, a lower-priority "
+                        "group is taken offline (or not started) to make room for a higher "
+                        "one; within a priority, the one listed first wins. At most one "
+                        "DIFFERENT_NODES dependency.",
+        },
+        {
+                .name = "INTERMEDIATE",
+                .type = CONF_T_REF_LIST,
+                .ref_class = CONF_CLASS_RESOURCE_GROUP,
+                .max = CONF_MAX_RG_RES,
+                .help = "DIFFERENT_NODES: intermediate-priority groups.",
+        },
+        {
+                .name = "LOW",
+                .type = CONF_T_REF_LIST,
+                .ref_class = CONF_CLASS_RESOURCE_GROUP,
+                .max = CONF_MAX_RG_RES,
+                .help = "DIFFERENT_NODES: low-priority groups.",
+        },
+        {
+                .name = "START",
+                .type = CONF_T_REF_LIST,
+                .ref_class = CONF_CLASS_RESOURCE_GROUP,
+                .max = CONF_MAX_RG_RES,
+                .help = "START_AFTER: the groups (sources) acquired only while the AFTER group "
+                        "is ONLINE on some node; the AFTER group going offline later does not "
+                        "stop them.",
+        },
+        {
+                .name = "STOP",
+                .type = CONF_T_REF_LIST,
+                .ref_class = CONF_CLASS_RESOURCE_GROUP,
+                .max = CONF_MAX_RG_RES,
+                .help = "STOP_AFTER: the groups (sources) released only after the AFTER group "
+                        "when both are being released.",
+        },
+        {
+                .name = "AFTER",
+                .type = CONF_T_REF,
+                .ref_class = CONF_CLASS_RESOURCE_GROUP,
+                .help = "START_AFTER, STOP_AFTER: the target group.",
+        },
+};
+
 /* PowerHA's application_monitor (MODE longrunning, startup or both). */
 static const conf_attr_def_t appmon_attrs[] = {
         {
@@ -574,6 +693,7 @@ static const char *const sip_aliases[] = {"sip", "serviceip", NULL};
 static const char *const ac_aliases[] = {"ac", "app", NULL};
 static const char *const rg_aliases[] = {"rg", NULL};
 static const char *const am_aliases[] = {"am", NULL};
+static const char *const dep_aliases[] = {"dep", NULL};
 
 static const conf_class_def_t classes[] = {
         [CONF_CLASS_CLUSTER] = {
@@ -634,6 +754,17 @@ static const conf_class_def_t classes[] = {
                 .nattrs = N(appmon_attrs),
                 .help = "A monitor of application controllers: restarts them in place, then "
                         "moves their group.",
+        },
+        [CONF_CLASS_DEPENDENCY] = {
+                .name = "dependency",
+                .aliases = dep_aliases,
+                .attrs = dependency_attrs,
+                .nattrs = N(dependency_attrs),
+                .help = "A dependency between resource groups: PARENT=<rg> "
+                        "CHILD=<rg>[,<rg>..]; SAME=NODE GROUPS=<rg>,<rg>[,..]; DIFFERENT=NODES "
+                        "HIGH=.. INTERMEDIATE=.. LOW=..; START=<rg>[,..] AFTER=<rg>; "
+                        "STOP=<rg>[,..] AFTER=<rg>. At add the name may be omitted (dep1, "
+                        "dep2, ...).",
         },
 };
 static_assert(N(classes) == CONF_CLASS_COUNT, "classes[] must cover conf_class_t");

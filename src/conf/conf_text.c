@@ -124,7 +124,8 @@ static void section_begin(parse_state_t *st, char *line)
         if (conf_class_lookup(cls_s, &cls) < 0) {
                 fail(st, -HAMR_E_BAD_CLASS,
                      "class \"%s\" is unknown; known: cluster, node, network, service_ip, "
-                     "application_controller, resource_group, application_monitor",
+                     "application_controller, resource_group, fallback_timer, application_monitor, "
+                     "dependency",
                      cls_s);
                 return;
         }

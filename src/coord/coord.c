@@ -167,9 +167,10 @@ static void log_changes(const coord_t *c, const hamr_config_t *cfg)
                         break;
                 default:
                         if (e->group >= 0 && e->changed)
-                                log_info("coord", "group %s target %d -> %d (%s)",
+                                log_info("coord", "group %s target %d -> %d (%s%s%s)",
                                          cfg->rgs[e->group].name, node_or_none(e->prev), e->node,
-                                         e->why);
+                                         e->why, e->waits >= 0 ? " " : "",
+                                         e->waits >= 0 ? cfg->rgs[e->waits].name : "");
                         break;
                 }
         }
@@ -515,6 +516,142 @@ static int cmd_suspend(cstate_t *cs, const hamr_config_t *cfg, json_t *req, bool
         return 0;
 }
 
+/* A member reporting group g ONLINE, or -1. */
+static int online_on(const cstate_t *cs, uint64_t members, const hamr_config_t *cfg, int g)
+{
+        for (unsigned k = 0; k < cfg->nnodes; k++)
+                if ((members & (1ULL << cfg->nodes[k].id)) &&
+                    cstate_group_state(cs, (uint16_t)cfg->nodes[k].id, (unsigned)g) == RG_S_ONLINE)
+                        return (int)k;
+        return -1;
+}
+
+static bool listed(const int *groups, unsigned ng, int g)
+{
+        for (unsigned k = 0; k < ng; k++)
+                if (groups[k] == g)
+                        return true;
+        return false;
+}
+
+/* A move of a group of a location dependency: the groups kept on one
+ * node move together; a group of the different-nodes set does not move
+ * onto a node a group of its priority or a higher one holds. */
+static int check_location_move(const cstate_t *cs, uint64_t members, const hamr_config_t *cfg,
+                               const conf_dep_t *dep, const int *groups, unsigned ng, int node,
+                               char *err, size_t errlen)
+{
+        for (unsigned k = 0; k < dep->ngroups; k++) {
+                int g = dep->groups[k];
+
+                if (!listed(groups, ng, g))
+                        continue;
+                for (unsigned j = 0; j < dep->ngroups; j++) {
+                        int l = dep->groups[j], at;
+
+                        if (l == g || listed(groups, ng, l) ||
+                            (at = online_on(cs, members, cfg, l)) < 0)
+                                continue;
+                        if (dep->type == CONF_DEP_SAME_NODE) {
+                                snprintf(err, errlen,
+                                         "resource_group \"%s\": it is kept on the same node as "
+                                         "\"%s\" (dependency \"%s\", SAME_NODE); move them "
+                                         "together (clmgr move resource_group %s,%s NODE=%s)",
+                                         cfg->rgs[g].name, cfg->rgs[l].name, dep->name,
+                                         cfg->rgs[g].name, cfg->rgs[l].name,
+                                         node >= 0 ? cfg->nodes[node].name : "<node>");
+                                return -HAMR_E_REFERENCE;
+                        }
+                        if (dep->type == CONF_DEP_DIFFERENT_NODES && at == node &&
+                            dep->prio[j] <= dep->prio[k]) {
+                                snprintf(err, errlen,
+                                         "resource_group \"%s\": node \"%s\" holds \"%s\", of "
+                                         "%s priority (dependency \"%s\", DIFFERENT_NODES); "
+                                         "allowed: a node no group of the same or a higher "
+                                         "priority holds",
+                                         cfg->rgs[g].name, cfg->nodes[node].name, cfg->rgs[l].name,
+                                         dep->prio[j] < dep->prio[k] ? "a higher" : "the same",
+                                         dep->name);
+                                return -HAMR_E_REFERENCE;
+                        }
+                }
+        }
+        return 0;
+}
+
+/* PowerHA's parent/child rules for the administrator (dependencies): no
+ * online or move of a child whose parent is not ONLINE, no offline or
+ * move of a parent whose child is ONLINE, unless both are in the same
+ * command (the planner then orders them); no online or move of a
+ * START_AFTER source not online whose AFTER group is not ONLINE (same
+ * exception); and the location rules of a move (check_location_move).
+ * node: the move's node index, or -1. */
+static int check_dependencies(const cstate_t *cs, uint64_t members, const hamr_config_t *cfg,
+                              const char *op, const int *groups, unsigned ng, int node, char *err,
+                              size_t errlen)
+{
+        bool up = !strcmp(op, "rg_online") || !strcmp(op, "rg_move");
+        bool down = !strcmp(op, "rg_offline") || !strcmp(op, "rg_move");
+
+        for (unsigned d = 0; d < cfg->ndeps; d++) {
+                const conf_dep_t *dep = &cfg->deps[d];
+                int p = dep->parent, at, r;
+
+                if (dep->type == CONF_DEP_START_AFTER && up && p >= 0 && !listed(groups, ng, p) &&
+                    online_on(cs, members, cfg, p) < 0)
+                        for (unsigned k = 0; k < dep->nchildren; k++)
+                                if (listed(groups, ng, dep->children[k]) &&
+                                    online_on(cs, members, cfg, dep->children[k]) < 0) {
+                                        snprintf(err, errlen,
+                                                 "resource_group \"%s\": it starts after \"%s\", "
+                                                 "which is not ONLINE (dependency \"%s\", "
+                                                 "START_AFTER); bring \"%s\" online first, or both "
+                                                 "together (clmgr online resource_group %s,%s)",
+                                                 cfg->rgs[dep->children[k]].name, cfg->rgs[p].name,
+                                                 dep->name, cfg->rgs[p].name, cfg->rgs[p].name,
+                                                 cfg->rgs[dep->children[k]].name);
+                                        return -HAMR_E_REFERENCE;
+                                }
+                if (dep->type != CONF_DEP_PARENT_CHILD) {
+                        r = !strcmp(op, "rg_move")
+                                ? check_location_move(cs, members, cfg, dep, groups, ng, node, err,
+                                                      errlen)
+                                : 0;
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                if (p < 0)
+                        continue;
+                for (unsigned k = 0; k < dep->nchildren; k++) {
+                        int ch = dep->children[k];
+
+                        if (up && listed(groups, ng, ch) && !listed(groups, ng, p) &&
+                            online_on(cs, members, cfg, p) < 0) {
+                                snprintf(err, errlen,
+                                         "resource_group \"%s\": its parent \"%s\" is not ONLINE "
+                                         "(dependency \"%s\"); bring the parent online first, or "
+                                         "both together (clmgr online resource_group %s,%s)",
+                                         cfg->rgs[ch].name, cfg->rgs[p].name, dep->name,
+                                         cfg->rgs[p].name, cfg->rgs[ch].name);
+                                return -HAMR_E_REFERENCE;
+                        }
+                        if (down && listed(groups, ng, p) && !listed(groups, ng, ch) &&
+                            (at = online_on(cs, members, cfg, ch)) >= 0) {
+                                snprintf(err, errlen,
+                                         "resource_group \"%s\": its child \"%s\" is ONLINE on %s "
+                                         "(dependency \"%s\"); take the child offline first, or "
+                                         "both together (clmgr %s resource_group %s,%s)",
+                                         cfg->rgs[p].name, cfg->rgs[ch].name, cfg->nodes[at].name,
+                                         dep->name, !strcmp(op, "rg_move") ? "move" : "offline",
+                                         cfg->rgs[ch].name, cfg->rgs[p].name);
+                                return -HAMR_E_REFERENCE;
+                        }
+                }
+        }
+        return 0;
+}
+
 int coord_command(coord_t *c, const memb_t *m, cstate_t *cs, const hamr_config_t *cfg, json_t *req,
                   char *err, size_t errlen)
 {
@@ -577,6 +714,9 @@ int coord_command(coord_t *c, const memb_t *m, cstate_t *cs, const hamr_config_t
                                  node);
                         return -HAMR_E_BUSY;
                 }
+                r = check_dependencies(cs, mv->members, cfg, op, groups, ng, nidx, err, errlen);
+                if (r < 0)
+                        return r;
                 for (unsigned k = 0; k < ng; k++) {
                         rgm_ctl_t *ctl = &v->ctl[groups[k]];
                         if (!strcmp(op, "rg_offline")) {

@@ -16,6 +16,7 @@
 #include "coord/coord_sim.h"
 #include "daemon/daemon_facts.h"
 #include "daemon/daemon_config.h"
+#include "plan/plan_deps.h"
 
 #define FORWARD_TIMEOUT_USEC (5 * USEC_PER_SEC)
 #define FORWARD_RESEND_USEC  (300 * USEC_PER_MSEC)
@@ -159,6 +160,15 @@ json_t *hamrd_status_json(hamrd_t *d)
                 if (d->memb->have_view && (v->members & (1ULL << n->id)))
                         json_array_append_new(members, json_string(n->name));
         }
+        /* groups ONLINE on some reachable node: a child of a group that is
+         * not waits for it (the planner's parent/child rule) */
+        _cleanup_free_ bool *online = zcalloc(d->cfg->nrgs + 1, sizeof(bool));
+        for (unsigned g = 0; g < d->cfg->nrgs; g++)
+                for (unsigned k = 0; k < d->cfg->rgs[g].nnodes; k++)
+                        if ((reach & (1ULL << d->cfg->rgs[g].nodes[k])) &&
+                            cstate_group_state(d->cs, (uint16_t)d->cfg->rgs[g].nodes[k], g) ==
+                                RG_S_ONLINE)
+                                online[g] = true;
         for (unsigned g = 0; g < d->cfg->nrgs; g++) {
                 const conf_rg_t *rg = &d->cfg->rgs[g];
                 json_t *o = json_object(), *per = json_object(), *errs = json_object();
@@ -207,6 +217,12 @@ json_t *hamrd_status_json(hamrd_t *d)
                 json_object_set_new(o, "NODES", per);
                 json_object_set_new(o, "ERROR", json_string(error));
                 json_object_set_new(o, "ERRORS", errs); /* each node's ERROR reason */
+                /* why it is offline, when a dependency holds it */
+                char reason[CONF_MAX_NAME + 48] = "";
+                if (!strcmp(gstate, "OFFLINE") &&
+                    !plan_deps_offline_reason(d->cfg, g, online, reason, sizeof(reason)))
+                        reason[0] = '\0';
+                json_object_set_new(o, "REASON", json_string(reason));
                 /* application monitors: the restarts on the node holding
                  * it, the last failure (the holder's, else the first node's
                  * in the list that has one) */

@@ -171,7 +171,8 @@ static int resolve_class(hamrd_t *d, uint32_t conn, const char *cname, conf_clas
         if (r < 0) {
                 snprintf(err, sizeof(err),
                          "class \"%s\" is unknown; known: cluster, node, network, service_ip, "
-                         "application_controller, resource_group",
+                         "application_controller, resource_group, fallback_timer, "
+                         "application_monitor, dependency",
                          cname ? cname : "");
                 hamrd_config_reply(d, conn, r, err);
         }

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "plan/plan_deps.h"
 #include "plan/plan_timers.h"
 
 #define BIT(id) (UINT64_C(1) << (id))
@@ -88,6 +89,7 @@ static void note(plan_output_t *out, int group, int node, plan_why_t code)
                                                .node = (int16_t)node,
                                                .code = (uint8_t)code,
                                                .prev = RGM_NO_NODE,
+                                               .waits = PLAN_NONE,
                                                .why = plan_why_str(code)};
 }
 
@@ -473,6 +475,7 @@ static bool schedule(const plan_input_t *in, plan_output_t *out, uint64_t eligib
         const plan_memory_t *c = &out->mem;
         rgm_output_t ro[CONF_MAX_RGS];
         plan_why_t timer_code[CONF_MAX_RGS];
+        int16_t waits[CONF_MAX_RGS];
         bool pending[CONF_MAX_RGS] = {0};
         memset(ro, 0, sizeof(ro[0]) * (cfg->nrgs < CONF_MAX_RGS ? cfg->nrgs : CONF_MAX_RGS));
         bool settled = true;
@@ -496,6 +499,7 @@ static bool schedule(const plan_input_t *in, plan_output_t *out, uint64_t eligib
         rgm_schedule(&rin, ro);
         monitor_fallover(in, &rin, ro);
         plan_timers_apply(in, out, eligible, net_down, ro, timer_code);
+        plan_deps_apply(in, eligible, net_down, ro, timer_code, waits);
         for (unsigned g = 0; g < cfg->nrgs; g++) {
                 plan_why_t code;
 
@@ -522,6 +526,8 @@ static bool schedule(const plan_input_t *in, plan_output_t *out, uint64_t eligib
                 note(out, (int)g, ro[g].target == RGM_NO_NODE ? PLAN_NONE : ro[g].target, code);
                 out->log[out->nlog - 1].changed = changed[g];
                 out->log[out->nlog - 1].prev = v->target[g];
+                out->log[out->nlog - 1].waits =
+                    code == PLAN_WHY_REVOKE_FIRST ? PLAN_NONE : waits[g];
                 v->target[g] = ro[g].target;
                 v->ctl[g] = ro[g].ctl;
                 settled = settled && !changed[g] && ro[g].settled;

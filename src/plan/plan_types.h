@@ -32,11 +32,18 @@ typedef enum {
         PLAN_WHY_WAIT_RELEASE,
         PLAN_WHY_WAIT_REPORT,
         /* per group, from the planner */
-        PLAN_WHY_REVOKE_FIRST,    /* a target never moves in one publication */
-        PLAN_WHY_PENDING_ANSWERS, /* a member has not answered the last target change */
-        PLAN_WHY_GATHERING,       /* targets not valid: not quorate, view not agreed, reports */
-        PLAN_WHY_SETTLING,        /* OFAN startup waits for the home node (RG_SETTLING_TIME) */
-        PLAN_WHY_FALLBACK_TIMER,  /* FBHPN fallback waits for the FALLBACK_AT timer */
+        PLAN_WHY_REVOKE_FIRST,     /* a target never moves in one publication */
+        PLAN_WHY_PENDING_ANSWERS,  /* a member has not answered the last target change */
+        PLAN_WHY_GATHERING,        /* targets not valid: not quorate, view not agreed, reports */
+        PLAN_WHY_SETTLING,         /* OFAN startup waits for the home node (RG_SETTLING_TIME) */
+        PLAN_WHY_FALLBACK_TIMER,   /* FBHPN fallback waits for the FALLBACK_AT timer */
+        PLAN_WHY_WAIT_PARENT,      /* a child waits for its parent to be online */
+        PLAN_WHY_WAIT_CHILDREN,    /* a parent's release waits for its children's */
+        PLAN_WHY_SAME_NODE,        /* ONLINE_ON_SAME_NODE: placed with another group */
+        PLAN_WHY_YIELD,            /* ONLINE_ON_DIFFERENT_NODES: node taken by a higher priority */
+        PLAN_WHY_WAIT_YIELD,       /* ... waits for a lower priority to release the node */
+        PLAN_WHY_WAIT_START_AFTER, /* START_AFTER: waits for the AFTER group to be online */
+        PLAN_WHY_WAIT_STOP_AFTER,  /* STOP_AFTER: release waits for the AFTER group's */
         /* per node */
         PLAN_WHY_STOP_DONE,          /* stop completed: wanted inactive */
         PLAN_WHY_NET_WORSE,          /* network worse, not yet for the detection time */
@@ -140,6 +147,7 @@ typedef struct plan_entry {
         uint8_t code;    /* plan_why_t */
         bool changed;    /* group entries: the target changed (from prev) */
         uint16_t prev;   /* group entries: the previous target */
+        int16_t waits;   /* group entries: the group waited for (dependency), or PLAN_NONE */
         const char *why; /* static string: plan_why_str(code) */
 } plan_entry_t;
 

@@ -34,6 +34,13 @@ static const struct {
     [PLAN_WHY_SETTLING] = {"SETTLING", "waiting for the settling time (home node not up)"},
     [PLAN_WHY_FALLBACK_TIMER] = {"FALLBACK_TIMER",
                                  "fallback waits for the delayed fallback timer (FALLBACK_AT)"},
+    [PLAN_WHY_WAIT_PARENT] = {"WAIT_PARENT", "waiting for parent"},
+    [PLAN_WHY_WAIT_CHILDREN] = {"WAIT_CHILDREN", "waiting for the release of child"},
+    [PLAN_WHY_SAME_NODE] = {"SAME_NODE", "kept on the same node as"},
+    [PLAN_WHY_YIELD] = {"YIELD", "node taken by higher-priority group"},
+    [PLAN_WHY_WAIT_YIELD] = {"WAIT_YIELD", "waiting for the release of lower-priority group"},
+    [PLAN_WHY_WAIT_START_AFTER] = {"WAIT_START_AFTER", "starts after (waiting for)"},
+    [PLAN_WHY_WAIT_STOP_AFTER] = {"WAIT_STOP_AFTER", "stops after (waiting for the release of)"},
     [PLAN_WHY_STOP_DONE] = {"STOP_DONE", "cluster services stopped"},
     [PLAN_WHY_NET_WORSE] = {"NET_WORSE",
                             "service network worse than another member's (not yet for the "

@@ -131,6 +131,14 @@ static void test_add_modify_delete(void **state)
         EXPECT_REQ("[{\"op\":\"add\",\"class\":\"node\",\"name\":\"n3\",\"attrs\":{}}]", "a",
                    "node", "n3");
         EXPECT_ERR(3, "name is required", "add", "cluster", "NODES=n1");
+        /* PowerHA's clmgr add dependency takes no name: the daemon gives one */
+        EXPECT_REQ("[{\"op\":\"add\",\"class\":\"dependency\",\"name\":null,\"attrs\":{"
+                   "\"PARENT\":\"db_rg\",\"CHILD\":\"app_rg\"}}]",
+                   "add", "dependency", "PARENT=db_rg", "CHILD=app_rg");
+        EXPECT_REQ("[{\"op\":\"add\",\"class\":\"dep\",\"name\":\"d1\",\"attrs\":{"
+                   "\"PARENT\":\"db_rg\",\"CHILD\":\"a,b\"}}]",
+                   "add", "dep", "d1", "PARENT=db_rg", "CHILD=a,b");
+        EXPECT_ERR(3, "name is required", "add", "rg", "NODES=n1");
         /* Singleton cluster: modify without a name; a plain staged modify. */
         EXPECT_REQ("[{\"op\":\"modify\",\"class\":\"cluster\",\"name\":null,\"attrs\":"
                    "{\"HEARTBEAT_FREQUENCY\":\"10\",\"GRACE_PERIOD\":\"5\",\"NETWORK_FAILURE_"
@@ -797,6 +805,24 @@ static void test_output_status(void **state)
                 json_object_del(json_array_get(json_object_get(st, "groups"), 1),
                                 "PRIORITY_OVERRIDE");
                 json_decref(filter);
+        }
+
+        /* a group a dependency holds offline: the reason under it */
+        {
+                json_t *copy = json_deep_copy(st);
+                json_object_set_new(json_array_get(json_object_get(copy, "groups"), 0), "REASON",
+                                    json_string("waiting for parent db_rg"));
+                o.format = CLI_FMT_TEXT;
+                CAPTURE(text, cli_output_status(f, &o, copy, NULL));
+                assert_non_null(strstr(text, "                               OFFLINE               "
+                                             "       n3\n  reason: waiting for parent db_rg\n"
+                                             "db_rg "));
+                free(text);
+                CAPTURE(text, cli_output_status(f, &o, st, NULL));
+                assert_null(strstr(text, "reason:"));
+                free(text);
+                o.format = CLI_FMT_DELIM;
+                json_decref(copy);
         }
 
         /* clRGinfo -t: the coordinator's timers, one line per group */

@@ -236,7 +236,7 @@ static void test_schema_enums(void **state)
                         assert_null(conf_enum_name((conf_class_t)c, (int)i, -1));
                 }
         }
-        assert_int_equal(nenums, 9);
+        assert_int_equal(nenums, 12);
         assert_int_equal(conf_class_def(RG)->attrs[startup].enum_count, RG_STARTUP_COUNT);
         assert_int_equal(conf_class_def(RG)->attrs[fallover].enum_count, RG_FALLOVER_COUNT);
         assert_int_equal(conf_class_def(RG)->attrs[fallback].enum_count, RG_FALLBACK_COUNT);
@@ -262,7 +262,7 @@ static void test_schema_enums(void **state)
         conf_class_names(buf, sizeof(buf));
         assert_string_equal(buf, "cluster, node, network (net), service_ip (sip, serviceip), "
                                  "application_controller (ac, app), resource_group (rg), "
-                                 "fallback_timer, application_monitor (am)");
+                                 "fallback_timer, application_monitor (am), dependency (dep)");
 }
 
 static void check_canon(conf_class_t cls, const char *attr, const char *in, const char *want)

@@ -328,6 +328,161 @@ static void test_move_needs_active_node_and_sets_pol(void **state)
         memb_free(m);
 }
 
+/* Parent/child dependency (PowerHA): no online of a child whose parent is
+ * not ONLINE, no offline or move of a parent whose child is ONLINE, unless
+ * both are in the command; exit code 5 (dependency). */
+static void test_dependency_commands(void **state)
+{
+        coord_t c;
+        char err[CONF_ERR_LEN];
+        usec_t now = now_usec();
+        memb_t *m = cluster_of_three(&c, now);
+        static conf_rg_t two[2];
+        conf_dep_t dep = {.name = "dep1",
+                          .type = CONF_DEP_PARENT_CHILD,
+                          .parent = 0,
+                          .nchildren = 1,
+                          .children = {1}};
+
+        (void)state;
+        two[0] = rg;
+        two[1] = rg;
+        snprintf(two[0].name, sizeof(two[0].name), "db_rg");
+        snprintf(two[1].name, sizeof(two[1].name), "app_rg");
+        two[0].id = 1;
+        two[1].id = 2;
+        cfg.rgs = two;
+        cfg.nrgs = 2;
+        cfg.deps = &dep;
+        cfg.ndeps = 1;
+        cstate_set_config(cs, &cfg, 0);
+        all_report(m, now, SVC_ACTIVE, RG_S_OFFLINE);
+        self_rep.gstate[1] = RG_S_OFFLINE;
+        assert_int_equal(command(&c, m, "{\"op\":\"start\"}", err), 0);
+        update(&c, m, now);
+        ack(m, now);
+
+        assert_int_equal(command(&c, m, "{\"op\":\"rg_online\",\"groups\":[\"app_rg\"]}", err),
+                         -HAMR_E_REFERENCE);
+        assert_string_equal(err, "resource_group \"app_rg\": its parent \"db_rg\" is not ONLINE "
+                                 "(dependency \"dep1\"); bring the parent online first, or both "
+                                 "together (clmgr online resource_group db_rg,app_rg)");
+        assert_int_equal(hamr_error_to_clmgr_rc(-HAMR_E_REFERENCE), CLMGR_RC_DEPENDENCY);
+        assert_int_equal(
+            command(&c, m, "{\"op\":\"rg_online\",\"groups\":[\"db_rg\",\"app_rg\"]}", err), 0);
+
+        /* both online on n1 */
+        self_rep.gstate[0] = RG_S_ONLINE;
+        self_rep.gstate[1] = RG_S_ONLINE;
+        update(&c, m, now);
+        assert_int_equal(command(&c, m, "{\"op\":\"rg_offline\",\"groups\":[\"db_rg\"]}", err),
+                         -HAMR_E_REFERENCE);
+        assert_string_equal(err, "resource_group \"db_rg\": its child \"app_rg\" is ONLINE on n1 "
+                                 "(dependency \"dep1\"); take the child offline first, or both "
+                                 "together (clmgr offline resource_group app_rg,db_rg)");
+        assert_int_equal(
+            command(&c, m, "{\"op\":\"rg_move\",\"groups\":[\"db_rg\"],\"node\":\"n2\"}", err),
+            -HAMR_E_REFERENCE);
+        assert_non_null(strstr(err, "(clmgr move resource_group app_rg,db_rg)"));
+        assert_int_equal(command(&c, m, "{\"op\":\"rg_online\",\"groups\":[\"app_rg\"]}", err),
+                         0); /* its parent is online */
+        assert_int_equal(
+            command(&c, m, "{\"op\":\"rg_offline\",\"groups\":[\"app_rg\",\"db_rg\"]}", err), 0);
+        assert_int_equal(cs->ctl.ctl[0].admin, RGM_ADMIN_OFFLINE);
+        assert_int_equal(cs->ctl.ctl[1].admin, RGM_ADMIN_OFFLINE);
+        /* the planner releases the child first: the parent keeps n1 */
+        ack(m, now);
+        update(&c, m, now);
+        assert_int_equal(cs->ctl.target[0], 0);
+        assert_int_equal(cs->ctl.target[1], RGM_NO_NODE);
+
+        /* START_AFTER: app_rg starts after db_rg; both offline now */
+        self_rep.gstate[0] = RG_S_OFFLINE;
+        self_rep.gstate[1] = RG_S_OFFLINE;
+        dep.type = CONF_DEP_START_AFTER;
+        dep.name[0] = 'x';
+        update(&c, m, now);
+        assert_int_equal(command(&c, m, "{\"op\":\"rg_online\",\"groups\":[\"app_rg\"]}", err),
+                         -HAMR_E_REFERENCE);
+        assert_string_equal(err, "resource_group \"app_rg\": it starts after \"db_rg\", which is "
+                                 "not ONLINE (dependency \"xep1\", START_AFTER); bring \"db_rg\" "
+                                 "online first, or both together (clmgr online resource_group "
+                                 "db_rg,app_rg)");
+        assert_int_equal(
+            command(&c, m, "{\"op\":\"rg_online\",\"groups\":[\"app_rg\",\"db_rg\"]}", err), 0);
+        /* its target going offline does not stop it: no refusal */
+        assert_int_equal(command(&c, m, "{\"op\":\"rg_offline\",\"groups\":[\"db_rg\"]}", err), 0);
+        cfg.deps = NULL;
+        cfg.ndeps = 0;
+        memb_free(m);
+}
+
+/* Location dependencies and the administrator's moves: groups kept on
+ * one node move together; no move onto a node a group of the same or a
+ * higher priority holds (exit code 5). */
+static void test_location_moves(void **state)
+{
+        coord_t c;
+        char err[CONF_ERR_LEN];
+        usec_t now = now_usec();
+        memb_t *m = cluster_of_three(&c, now);
+        static conf_rg_t two[2];
+        conf_dep_t dep = {.name = "dep1",
+                          .type = CONF_DEP_SAME_NODE,
+                          .parent = -1,
+                          .ngroups = 2,
+                          .groups = {0, 1}};
+
+        (void)state;
+        two[0] = rg;
+        two[1] = rg;
+        snprintf(two[0].name, sizeof(two[0].name), "a_rg");
+        snprintf(two[1].name, sizeof(two[1].name), "b_rg");
+        two[0].id = 1;
+        two[1].id = 2;
+        cfg.rgs = two;
+        cfg.nrgs = 2;
+        cfg.deps = &dep;
+        cfg.ndeps = 1;
+        cstate_set_config(cs, &cfg, 0);
+        all_report(m, now, SVC_ACTIVE, RG_S_ONLINE);
+        self_rep.gstate[1] = RG_S_ONLINE;
+        assert_int_equal(command(&c, m, "{\"op\":\"start\"}", err), 0);
+        update(&c, m, now);
+        ack(m, now);
+        assert_int_equal(
+            command(&c, m, "{\"op\":\"rg_move\",\"groups\":[\"a_rg\"],\"node\":\"n2\"}", err),
+            -HAMR_E_REFERENCE);
+        assert_string_equal(err, "resource_group \"a_rg\": it is kept on the same node as \"b_rg\" "
+                                 "(dependency \"dep1\", SAME_NODE); move them together (clmgr "
+                                 "move resource_group a_rg,b_rg NODE=n2)");
+        assert_int_equal(command(&c, m,
+                                 "{\"op\":\"rg_move\",\"groups\":[\"a_rg\",\"b_rg\"],\"node\":"
+                                 "\"n2\"}",
+                                 err),
+                         0);
+
+        /* different nodes: a_rg HIGH, b_rg LOW, both reported on n1 here */
+        dep = (conf_dep_t){.name = "dep2",
+                           .type = CONF_DEP_DIFFERENT_NODES,
+                           .parent = -1,
+                           .ngroups = 2,
+                           .groups = {0, 1},
+                           .prio = {CONF_DEP_HIGH, CONF_DEP_LOW}};
+        update(&c, m, now);
+        assert_int_equal(
+            command(&c, m, "{\"op\":\"rg_move\",\"groups\":[\"b_rg\"],\"node\":\"n1\"}", err),
+            -HAMR_E_REFERENCE);
+        assert_string_equal(err, "resource_group \"b_rg\": node \"n1\" holds \"a_rg\", of a higher "
+                                 "priority (dependency \"dep2\", DIFFERENT_NODES); allowed: a node "
+                                 "no group of the same or a higher priority holds");
+        assert_int_equal(
+            command(&c, m, "{\"op\":\"rg_move\",\"groups\":[\"a_rg\"],\"node\":\"n1\"}", err), 0);
+        cfg.deps = NULL;
+        cfg.ndeps = 0;
+        memb_free(m);
+}
+
 /* Control state follows a group by its ID across a sync that deletes an
  * earlier group and renames this one (found by review: it was indexed by
  * position and reset by every new generation). */
@@ -684,6 +839,8 @@ int main(void)
             cmocka_unit_test(test_bad_requests_change_nothing),
             cmocka_unit_test(test_stop_offline_and_restart_node),
             cmocka_unit_test(test_move_needs_active_node_and_sets_pol),
+            cmocka_unit_test(test_dependency_commands),
+            cmocka_unit_test(test_location_moves),
             cmocka_unit_test(test_control_state_follows_group_id_across_syncs),
             cmocka_unit_test(test_move_home_clears_pol),
             cmocka_unit_test(test_suspend_resume_monitoring),

@@ -15,6 +15,13 @@
  *   timer T repeats=once|daily|weekly|monthly|yearly [year=Y] [month=M]
  *           [mday=D] [wday=W] hour=H minute=M
  *                            a fallback timer (before the groups naming it)
+ *   parent P C[,C...]        a dependency (TYPE=PARENT_CHILD): C are children
+ *                            of P (after the groups it names)
+ *   start_after T S[,S...]   a dependency TYPE=START_AFTER: START=S AFTER=T
+ *   stop_after T S[,S...]    a dependency TYPE=STOP_AFTER: STOP=S AFTER=T
+ *   same G,G[,G...]          a dependency TYPE=SAME_NODE (GROUPS)
+ *   different [high=G,..] [intermediate=G,..] [low=G,..]
+ *                            a dependency TYPE=DIFFERENT_NODES
  *   fallback_at G T|-        a configuration change: group G's FALLBACK_AT
  *   wall "YYYY-MM-DD HH:MM"  the coordinator's local wall clock now (initially
  *                            2026-12-04 12:00 at the start); it advances with at
@@ -54,6 +61,7 @@
  *              [pol=N|-] [move=N|-] [admin=auto|offline]
  *              [timer=none|settling|fallback] [timer_node=N|-]
  *              [timer_at="YYYY-MM-DD HH:MM"|never]
+ *              [waits=G|-]   (the group a dependency makes it wait for)
  *                            why and changed are read from the group's
  *                            decision log entry
  *   expect node N [want=...] [net_down=0|1] [want_inc=K] [boot=KEEP|START|MANUAL]
@@ -96,6 +104,7 @@
 #define SCN_ERR_LEN 512
 #define SCN_START   (1000 * USEC_PER_SEC) /* the clock at the start (0 means "unset") */
 #define SCN_TIMERS  8
+#define SCN_DEPS    8
 
 typedef struct scn {
         const char *file;
@@ -104,6 +113,7 @@ typedef struct scn {
         conf_node_t nodes[CONF_MAX_NODES];
         conf_rg_t rgs[SCN_MAX_RGS];
         conf_fallback_timer_t timers[SCN_TIMERS];
+        conf_dep_t deps[SCN_DEPS];
         int64_t wall_base; /* local wall clock at wall_mono */
         usec_t wall_mono;
         bool live[CONF_MAX_NODES]; /* heard now, whatever now is */
@@ -391,6 +401,80 @@ static int do_group(scn_t *s, tokens_t *t)
                                        .last_node = RGM_NO_NODE};
         for (unsigned id = 0; id < CONF_MAX_NODES; id++)
                 s->in.state[(size_t)g * CONF_MAX_NODES + id] = RG_S_OFFLINE;
+        return 0;
+}
+
+static int do_parent(scn_t *s, tokens_t *t)
+{
+        conf_dep_t *d;
+        unsigned lo, hi;
+
+        if (t->n != 3 || s->cfg.ndeps == SCN_DEPS)
+                return scn_fail(s, "%s P C[,C...] (at most %d)", t->v[0], SCN_DEPS);
+        d = &s->deps[s->cfg.ndeps];
+        *d = (conf_dep_t){.type = !strcmp(t->v[0], "start_after")  ? CONF_DEP_START_AFTER
+                                  : !strcmp(t->v[0], "stop_after") ? CONF_DEP_STOP_AFTER
+                                                                   : CONF_DEP_PARENT_CHILD};
+        snprintf(d->name, sizeof(d->name), "dep%u", s->cfg.ndeps + 1);
+        if (parse_groups(s, t->v[1], &lo, &hi) < 0 || hi != lo + 1)
+                return scn_fail(s, "parent: one parent group");
+        d->parent = (int)lo;
+        for (char *name = strtok(t->v[2], ","); name; name = strtok(NULL, ",")) {
+                if (parse_groups(s, name, &lo, &hi) < 0 || hi != lo + 1 ||
+                    d->nchildren == CONF_MAX_RG_RES)
+                        return scn_fail(s, "parent: bad child '%s'", name);
+                d->children[d->nchildren++] = (int)lo;
+        }
+        s->cfg.ndeps++;
+        return 0;
+}
+
+/* Appends the groups of a comma list to d->groups with priority prio. */
+static int dep_list(scn_t *s, conf_dep_t *d, char *v, uint8_t prio)
+{
+        unsigned lo, hi;
+
+        for (char *name = strtok(v, ","); name; name = strtok(NULL, ",")) {
+                if (parse_groups(s, name, &lo, &hi) < 0 || hi != lo + 1 ||
+                    d->ngroups == CONF_MAX_DEP_GROUPS)
+                        return scn_fail(s, "bad group '%s' in a dependency", name);
+                d->prio[d->ngroups] = prio;
+                d->groups[d->ngroups++] = (int)lo;
+        }
+        return 0;
+}
+
+static int do_location(scn_t *s, tokens_t *t, bool same)
+{
+        static const char *const PRIOS[] = {"high", "intermediate", "low"};
+        conf_dep_t *d;
+
+        if (t->n < 2 || s->cfg.ndeps == SCN_DEPS)
+                return scn_fail(s, "same G,G... | different high=.. intermediate=.. low=..");
+        d = &s->deps[s->cfg.ndeps];
+        *d = (conf_dep_t){.type = same ? CONF_DEP_SAME_NODE : CONF_DEP_DIFFERENT_NODES,
+                          .parent = -1};
+        snprintf(d->name, sizeof(d->name), "dep%u", s->cfg.ndeps + 1);
+        if (same) {
+                if (dep_list(s, d, t->v[1], CONF_DEP_HIGH) < 0)
+                        return -1;
+        } else {
+                char *lists[3] = {NULL, NULL, NULL};
+
+                for (unsigned i = 1; i < t->n; i++) {
+                        char *v = scn_split_kv(t->v[i]);
+                        int k = v ? lookup(PRIOS, 3, t->v[i]) : -1;
+
+                        if (k < 0)
+                                return scn_fail(s, "different: high=, intermediate=, low=");
+                        lists[k] = v;
+                }
+                /* HIGH first, then INTERMEDIATE, then LOW, as compiled */
+                for (int k = 0; k < 3; k++)
+                        if (lists[k] && dep_list(s, d, lists[k], (uint8_t)k) < 0)
+                                return -1;
+        }
+        s->cfg.ndeps++;
         return 0;
 }
 
@@ -871,6 +955,8 @@ static int expect_group(scn_t *s, tokens_t *t)
                                 got = node_name(s, c->move_node);
                         else if (strcmp(k, "admin") == 0)
                                 got = c->admin == RGM_ADMIN_OFFLINE ? "offline" : "auto";
+                        else if (strcmp(k, "waits") == 0)
+                                got = e && e->waits >= 0 ? s->rgs[e->waits].name : "-";
                         else if (strcmp(k, "timer") == 0)
                                 got = TIMERS[s->out.timer[g].kind % 3];
                         else if (strcmp(k, "timer_node") == 0)
@@ -1139,7 +1225,8 @@ static int do_line(scn_t *s, tokens_t *t)
                 s->ran = false;
         }
         if ((!strcmp(d, "nodes") || !strcmp(d, "group") || !strcmp(d, "config") ||
-             !strcmp(d, "timer")) &&
+             !strcmp(d, "timer") || !strcmp(d, "parent") || !strcmp(d, "same") ||
+             !strcmp(d, "different") || !strcmp(d, "start_after") || !strcmp(d, "stop_after")) &&
             (s->step_in || s->step_exp || s->nsteps))
                 return scn_fail(s, "'%s' must come before any step", d);
         if (checks) {
@@ -1160,6 +1247,10 @@ static int do_line(scn_t *s, tokens_t *t)
                 return do_at(s, t);
         if (!strcmp(d, "timer"))
                 return do_timer(s, t);
+        if (!strcmp(d, "parent") || !strcmp(d, "start_after") || !strcmp(d, "stop_after"))
+                return do_parent(s, t);
+        if (!strcmp(d, "same") || !strcmp(d, "different"))
+                return do_location(s, t, !strcmp(d, "same"));
         if (!strcmp(d, "wall"))
                 return do_wall(s, t);
         if (!strcmp(d, "fallback_at"))
@@ -1222,6 +1313,7 @@ static int scn_run_text(scn_t *s, const char *file, char *text)
         s->cfg.nodes = s->nodes;
         s->cfg.rgs = s->rgs;
         s->cfg.timers = s->timers;
+        s->cfg.deps = s->deps;
         s->cfg.generation = 1;
         s->cfg.hb_interval_usec = 100 * USEC_PER_MSEC;
         s->cfg.hb_freq_usec = 300 * USEC_PER_MSEC;
