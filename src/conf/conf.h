@@ -163,7 +163,12 @@ json_t *conf_object_to_json(const conf_object_t *obj);
 
 /* Policy enums. Their texts are bound to the values in conf_schema.c;
  * *_COUNT stays last (static_asserts there check the tables cover it). */
-typedef enum { RG_STARTUP_OHN = 0, RG_STARTUP_OFAN, RG_STARTUP_COUNT } rg_startup_t;
+typedef enum {
+        RG_STARTUP_OHN = 0,
+        RG_STARTUP_OFAN,
+        RG_STARTUP_OUDP, /* online using (node) distribution policy */
+        RG_STARTUP_COUNT
+} rg_startup_t;
 typedef enum { RG_FALLOVER_FNPN = 0, RG_FALLOVER_COUNT } rg_fallover_t;
 typedef enum { RG_FALLBACK_NFB = 0, RG_FALLBACK_FBHPN, RG_FALLBACK_COUNT } rg_fallback_t;
 /* fallback_timer REPEATS */

@@ -498,6 +498,7 @@ static const struct {
 } policy_ok[] = {
     [RG_STARTUP_OHN] = {1u << RG_FALLOVER_FNPN, 1u << RG_FALLBACK_NFB | 1u << RG_FALLBACK_FBHPN},
     [RG_STARTUP_OFAN] = {1u << RG_FALLOVER_FNPN, 1u << RG_FALLBACK_NFB | 1u << RG_FALLBACK_FBHPN},
+    [RG_STARTUP_OUDP] = {1u << RG_FALLOVER_FNPN, 1u << RG_FALLBACK_NFB},
 };
 
 /* Resolves the names of a REF_LIST attribute of class cls into indexes;
@@ -603,7 +604,9 @@ static void build_rgs(const conf_db_t *db, hamr_config_t *cfg, problems_t *p)
                         problem(p, -HAMR_E_BAD_VALUE,
                                 "%s: STARTUP=\"%s\" FALLOVER=\"%s\" FALLBACK=\"%s\" is not an "
                                 "allowed combination; allowed: STARTUP OHN or OFAN with FALLOVER "
-                                "FNPN and FALLBACK NFB or FBHPN",
+                                "FNPN and FALLBACK NFB or FBHPN, STARTUP OUDP with FALLOVER FNPN "
+                                "and FALLBACK NFB (PowerHA: a distributed group never falls "
+                                "back)",
                                 label(lb, o), get(o, "STARTUP"), get(o, "FALLOVER"),
                                 get(o, "FALLBACK"));
                 r->nsips = resolve_members(db, cfg, o, "SERVICE_LABEL", CONF_CLASS_SERVICE_IP,

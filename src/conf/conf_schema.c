@@ -29,6 +29,7 @@ static const char *const enum_net_type[] = {
 static const char *const enum_startup[] = {
         [RG_STARTUP_OHN] = "OHN",
         [RG_STARTUP_OFAN] = "OFAN",
+        [RG_STARTUP_OUDP] = "OUDP",
 };
 static const char *const enum_fallover[] = {
         [RG_FALLOVER_FNPN] = "FNPN",
@@ -339,7 +340,10 @@ static const conf_attr_def_t rg_attrs[] = {
                 ENUM(enum_startup),
                 .def = "OHN",
                 .help = "Startup policy: OHN online on home node only, OFAN online on first "
-                        "available node.",
+                        "available node, OUDP online using the node distribution policy (at "
+                        "startup at most one OUDP group per node: the first node of its list "
+                        "that holds no other OUDP group; none free: it stays offline until one "
+                        "is; only with FALLBACK NFB).",
         },
         {
                 .name = "FALLOVER",

@@ -31,6 +31,8 @@ typedef enum {
         PLAN_WHY_NO_NODE,
         PLAN_WHY_WAIT_RELEASE,
         PLAN_WHY_WAIT_REPORT,
+        PLAN_WHY_STARTUP_DIST, /* OUDP: startup using the distribution policy */
+        PLAN_WHY_NO_DIST_NODE, /* OUDP: every eligible node holds another OUDP group */
         /* per group, from the planner */
         PLAN_WHY_REVOKE_FIRST,     /* a target never moves in one publication */
         PLAN_WHY_PENDING_ANSWERS,  /* a member has not answered the last target change */

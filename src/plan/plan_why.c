@@ -25,6 +25,8 @@ static const struct {
     [PLAN_WHY_NO_NODE] = {"NO_NODE", "no available node"},
     [PLAN_WHY_WAIT_RELEASE] = {"WAIT_RELEASE", "waiting for release"},
     [PLAN_WHY_WAIT_REPORT] = {"WAIT_REPORT", "waiting for a member's report"},
+    [PLAN_WHY_STARTUP_DIST] = {"STARTUP_DIST", "startup using the distribution policy"},
+    [PLAN_WHY_NO_DIST_NODE] = {"NO_DIST_NODE", "no node free of another OUDP group"},
     [PLAN_WHY_REVOKE_FIRST] = {"REVOKE_FIRST", "revoking the previous target first"},
     [PLAN_WHY_PENDING_ANSWERS] = {"PENDING_ANSWERS",
                                   "a member has not answered the last target change"},
@@ -93,7 +95,7 @@ plan_why_t plan_why_by_name(const char *name)
 
 plan_why_t plan_why_of_rgm(const char *why)
 {
-        for (unsigned k = PLAN_WHY_UNMANAGED; k <= PLAN_WHY_WAIT_REPORT; k++)
+        for (unsigned k = PLAN_WHY_UNMANAGED; k <= PLAN_WHY_NO_DIST_NODE; k++)
                 if (why && strcmp(WHY[k].str, why) == 0)
                         return (plan_why_t)k;
         return PLAN_WHY_NONE;

@@ -111,7 +111,12 @@ typedef struct rgm_output {
  *       eligible node ("fallback to higher priority node");
  *     - else if !ctl.started: OHN (or home_only) -> NODES[0] if eligible
  *       ("startup on home node"), else none ("home node not available"); OFAN -> highest-priority
- *       eligible node ("startup on first available node");
+ *       eligible node ("startup on first available node"); OUDP ->
+ *       highest-priority eligible node that holds no OUDP group and is not
+ *       the target of an OUDP group earlier in the configuration
+ *       ("startup using the distribution policy"), else none ("no node free
+ *       of another OUDP group": PowerHA's node distribution policy, at most
+ *       one OUDP group per node at startup; fallover may stack them);
  *     - else FNPN -> highest-priority eligible node ("fallover to next
  *       priority node");
  *     - none if no node qualifies ("no available node");

@@ -28,6 +28,8 @@ static const char WHY_FALLOVER[] = "fallover to next priority node";
 static const char WHY_NO_NODE[] = "no available node";
 static const char WHY_WAIT_RELEASE[] = "waiting for release";
 static const char WHY_WAIT_REPORT[] = "waiting for a member's report";
+static const char WHY_DIST[] = "startup using the distribution policy";
+static const char WHY_NO_DIST[] = "no node free of another OUDP group";
 
 /* What the members report about one group, as bit masks of node ids. */
 typedef struct group_view {
@@ -114,7 +116,7 @@ static uint16_t only_bit(uint64_t mask)
 
 /* The node the group should be on once nobody else holds it (rule 5). */
 static uint16_t desired_node(const conf_rg_t *rg, const rgm_ctl_t *ctl, const group_view_t *v,
-                             bool home_only, const char **ret_why)
+                             bool home_only, uint64_t dist_taken, const char **ret_why)
 {
         uint16_t node;
 
@@ -152,6 +154,14 @@ static uint16_t desired_node(const conf_rg_t *rg, const rgm_ctl_t *ctl, const gr
                         *ret_why = WHY_NO_HOME;
                         return RGM_NO_NODE;
                 }
+                if (rg->startup == RG_STARTUP_OUDP) {
+                        /* at most one OUDP group per node at startup */
+                        node = first_in_list(rg, v->ok & ~dist_taken);
+                        *ret_why = node != RGM_NO_NODE                       ? WHY_DIST
+                                   : first_in_list(rg, v->ok) != RGM_NO_NODE ? WHY_NO_DIST
+                                                                             : WHY_NO_NODE;
+                        return node;
+                }
                 node = first_in_list(rg, v->ok); /* OFAN */
                 *ret_why = node != RGM_NO_NODE ? WHY_FIRST : WHY_NO_NODE;
                 return node;
@@ -164,7 +174,7 @@ static uint16_t desired_node(const conf_rg_t *rg, const rgm_ctl_t *ctl, const gr
 
 /* Target of group g (rules 1 to 6). */
 static uint16_t target_node(const rgm_input_t *in, unsigned g, const group_view_t *v,
-                            const char **ret_why)
+                            uint64_t dist_taken, const char **ret_why)
 {
         const rgm_ctl_t *ctl = &in->ctl[g];
         uint16_t desired;
@@ -196,7 +206,7 @@ static uint16_t target_node(const rgm_input_t *in, unsigned g, const group_view_
                 return RGM_NO_NODE;
         }
 
-        desired = desired_node(&in->cfg->rgs[g], ctl, v, in->home_only, ret_why);
+        desired = desired_node(&in->cfg->rgs[g], ctl, v, in->home_only, dist_taken, ret_why);
         if (desired == RGM_NO_NODE)
                 return RGM_NO_NODE;
         if (v->holders & ~BIT(desired)) {
@@ -206,20 +216,40 @@ static uint16_t target_node(const rgm_input_t *in, unsigned g, const group_view_
         return desired;
 }
 
+/* Nodes that hold an OUDP group or are its target already (the
+ * distribution policy: at most one per node at startup). */
+static uint64_t dist_held(const rgm_input_t *in)
+{
+        uint64_t taken = 0;
+
+        for (unsigned g = 0; g < in->cfg->nrgs; g++) {
+                group_view_t v;
+                if (in->cfg->rgs[g].startup != RG_STARTUP_OUDP)
+                        continue;
+                build_view(in, g, &v);
+                taken |= v.holders & ~v.error;
+        }
+        return taken;
+}
+
 void rgm_schedule(const rgm_input_t *in, rgm_output_t *out)
 {
+        uint64_t dist_taken;
         unsigned g;
 
         assert(in && in->cfg && out);
         assert(in->cfg->nrgs == 0 || (in->cfg->rgs && in->state && in->ctl));
 
+        dist_taken = dist_held(in);
         for (g = 0; g < in->cfg->nrgs; g++) {
                 group_view_t v;
                 const char *why = NULL;
                 uint16_t target;
 
                 build_view(in, g, &v);
-                target = target_node(in, g, &v, &why);
+                target = target_node(in, g, &v, dist_taken, &why);
+                if (in->cfg->rgs[g].startup == RG_STARTUP_OUDP && target != RGM_NO_NODE)
+                        dist_taken |= BIT(target); /* groups in configuration order */
 
                 out[g].target = target;
                 out[g].why = why;

@@ -1248,7 +1248,7 @@ static void test_help_from_schema(void **state)
                 }
         }
         expect_in(text, "  NODES (required at add)\n");
-        expect_in(text, "allowed: OHN, OFAN\n      default: OHN\n");
+        expect_in(text, "allowed: OHN, OFAN, OUDP\n      default: OHN\n");
         free(text);
         /* query shows every attribute, read-only and runtime ones marked */
         text = USAGE("query", "resource_group", "-h");

@@ -309,9 +309,9 @@ static void test_value_check(void **state)
                     "a=10.0.0.1 b=10.0.0.2");
         check_canon(CONF_CLASS_NODE, "COMMPATH", "10.1.2.3", "10.1.2.3");
 
-        check_bad(RG, "STARTUP", "XYZ", "allowed: OHN, OFAN");
-        assert_string_equal(err,
-                            "resource_group: STARTUP=\"XYZ\" is not allowed; allowed: OHN, OFAN");
+        check_bad(RG, "STARTUP", "XYZ", "allowed: OHN, OFAN, OUDP");
+        assert_string_equal(
+            err, "resource_group: STARTUP=\"XYZ\" is not allowed; allowed: OHN, OFAN, OUDP");
         check_bad(C, "HEARTBEAT_FREQUENCY", "abc", "seconds");
         check_bad(C, "HEARTBEAT_FREQUENCY", "1e3", "seconds");
         check_bad(C, "HEARTBEAT_FREQUENCY", "-1", "seconds");
@@ -988,6 +988,26 @@ static void verify_fails(conf_db_t *db, const char *needle)
         assert_ptr_equal(cfg, (hamr_config_t *)0x1);
 }
 
+/* OUDP: only with FALLOVER FNPN and FALLBACK NFB (PowerHA's table), the
+ * refusal naming the rule; compiled. */
+static void test_oudp_combinations(void **state)
+{
+        conf_db_t *db = *state;
+        const conf_class_t RG = CONF_CLASS_RESOURCE_GROUP;
+        hamr_config_t *cfg = NULL;
+
+        (void)state;
+        assert_int_equal(MOD(db, RG, "app_rg", {"STARTUP", "oudp"}, {"FALLBACK", "FBHPN"}), 0);
+        verify_fails(db, "resource_group \"app_rg\": STARTUP=\"OUDP\" FALLOVER=\"FNPN\" "
+                         "FALLBACK=\"FBHPN\" is not an allowed combination; allowed: STARTUP OHN "
+                         "or OFAN with FALLOVER FNPN and FALLBACK NFB or FBHPN, STARTUP OUDP with "
+                         "FALLOVER FNPN and FALLBACK NFB");
+        assert_int_equal(MOD(db, RG, "app_rg", {"FALLBACK", "NFB"}), 0);
+        assert_int_equal(conf_compile(db, &cfg, err, sizeof(err)), 0);
+        assert_int_equal(cfg->rgs[hamr_config_rg_by_name(cfg, "app_rg")].startup, RG_STARTUP_OUDP);
+        hamr_config_free(cfg);
+}
+
 /* RG_SETTLING_TIME, fallback_timer and FALLBACK_AT: the fields REPEATS
  * uses (inferred at add when omitted), dates that exist, FALLBACK_AT only
  * with FBHPN (at add, modify and verify), deletion of a timer in use,
@@ -1336,6 +1356,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_netmon_targets, setup, teardown),
             cmocka_unit_test_setup_teardown(test_verify_errors, setup, teardown),
             cmocka_unit_test_setup_teardown(test_fallback_timers, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_oudp_combinations, setup, teardown),
             cmocka_unit_test_setup_teardown(test_verify_handbuilt, setup, teardown),
             cmocka_unit_test_setup_teardown(test_application_monitor, setup, teardown),
         };

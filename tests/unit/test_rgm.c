@@ -5,7 +5,7 @@
  * Scenario format: one directive per line, words separated by blanks, '#'
  * starts a comment, double quotes group words ("waiting for release").
  *   nodes N[:ID]...            node names; ids 0,1,2... unless given
- *   group G nodes=A,B,C [startup=OHN|OFAN] [fallover=FNPN] [fallback=NFB|FBHPN]
+ *   group G nodes=A,B,C [startup=OHN|OFAN|OUDP] [fallover=FNPN] [fallback=NFB|FBHPN]
  *           [sips=N]               (number of service IPs, default 0)
  *   step [label...]            starts a new step; the control state carries
  *                              over from the previous step's output
@@ -242,8 +242,10 @@ static int do_group(scn_t *s, tokens_t *t)
                                 rg->startup = RG_STARTUP_OHN;
                         else if (strcmp(v, "OFAN") == 0)
                                 rg->startup = RG_STARTUP_OFAN;
+                        else if (strcmp(v, "OUDP") == 0)
+                                rg->startup = RG_STARTUP_OUDP;
                         else
-                                return scn_fail(s, "startup must be OHN or OFAN");
+                                return scn_fail(s, "startup must be OHN, OFAN or OUDP");
                 } else if (strcmp(t->v[i], "sips") == 0) {
                         rg->nsips = (unsigned)atoi(v);
                 } else if (strcmp(t->v[i], "fallover") == 0) {
