@@ -534,8 +534,10 @@ static bool is_config_edit(json_t *req)
 
         if (api_op_lookup(json_string_value(json_object_get(req, "op")), &op, err, sizeof(err)) < 0)
                 return false;
-        /* add, modify, delete, sync and the snapshot edits */
-        return (api_op_def(op)->flags & API_OP_F_MODIFIES_CONFIG) != 0;
+        /* add, modify, delete, sync, the snapshot edits, and verify (it
+         * reads the staged configuration under the configuration lock,
+         * which the coordinator holds while the cluster runs) */
+        return (api_op_def(op)->flags & API_OP_F_MODIFIES_CONFIG) != 0 || op == API_OP_VERIFY;
 }
 
 /* Coordinator: a configuration edit forwarded by node `from`. Run once

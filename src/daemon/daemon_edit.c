@@ -497,7 +497,7 @@ static void sync_done(void *ud, repo_job_t *job)
         if (r == 0) {
                 json_t *rep = json_pack("{s:b}", "ok", 1);
                 add_watchdog_notes(d, rep);
-                if (sj->checks)
+                if (sj->checks && sj->verify_only) /* clmgr verifies on the nodes */
                         json_object_set(rep, "checks", sj->checks);
                 if (!sj->verify_only)
                         json_object_set_new(rep, "generation",

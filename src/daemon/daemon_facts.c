@@ -20,7 +20,11 @@
 #include "daemon/daemon.h"
 
 #define FACTS_TIMEOUT_USEC (3 * USEC_PER_SEC)
-#define FACTS_RESEND_USEC  (300 * USEC_PER_MSEC)
+/* The checks travel in one message (a verify forwarded to the coordinator
+ * is answered in one REPLY; facts sends them in one COMMAND): they stop
+ * at this many bytes of text, well inside a message body. */
+#define FACTS_CHECKS_BUDGET (24 * 1024)
+#define FACTS_RESEND_USEC   (300 * USEC_PER_MSEC)
 
 static int64_t wall_ms(void)
 {
@@ -31,6 +35,29 @@ static int64_t wall_ms(void)
 }
 
 /* ---- the checks of a configuration (pure) ---- */
+
+/* Bytes the checks take so far, roughly as JSON text. */
+static size_t checks_size(json_t *checks)
+{
+        size_t n = 0, i;
+        json_t *c;
+
+        json_array_foreach(checks, i, c)
+        {
+                const char *p = json_string_value(json_object_get(c, "PATH"));
+                const char *w = json_string_value(json_object_get(c, "WHAT"));
+                n += 64 + (p ? strlen(p) : 16) + (w ? strlen(w) : 0) +
+                     4 * json_array_size(json_object_get(c, "NODES"));
+        }
+        return n;
+}
+
+static bool room_for(json_t *checks, const char *path, const char *what)
+{
+        return json_array_size(checks) < HAMRD_FACTS_MAX_CHECKS &&
+               checks_size(checks) + 64 + strlen(path) + strlen(what) + 4 * CONF_MAX_NODES <=
+                   FACTS_CHECKS_BUDGET;
+}
 
 static json_t *group_nodes(const conf_rg_t *rg, json_t *into)
 {
@@ -63,7 +90,7 @@ static void add_file(json_t *checks, const char *path, const char *what, const c
                         return;
                 }
         }
-        if (json_array_size(checks) >= HAMRD_FACTS_MAX_CHECKS)
+        if (!room_for(checks, path, what))
                 return;
         json_array_append_new(checks,
                               json_pack("{s:s, s:s, s:s, s:o}", "KIND", "FILE", "PATH", path,
@@ -88,10 +115,10 @@ json_t *hamrd_facts_checks(const hamr_config_t *cfg)
                 }
                 for (unsigned k = 0; k < rg->nsips; k++) {
                         const conf_service_ip_t *sip = &cfg->service_ips[rg->sips[k]];
-                        if (json_array_size(checks) >= HAMRD_FACTS_MAX_CHECKS)
-                                break;
                         inet_ntop(AF_INET, &sip->addr, addr, sizeof(addr));
                         snprintf(what, sizeof(what), "service_ip %s", sip->name);
+                        if (!room_for(checks, addr, what))
+                                break;
                         json_array_append_new(checks, json_pack("{s:s, s:s, s:s, s:s, s:o}", "KIND",
                                                                 "ADDRESS", "ADDR", addr, "WHAT",
                                                                 what, "GROUP", rg->name, "NODES",

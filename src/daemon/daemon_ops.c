@@ -92,8 +92,9 @@ void hamrd_ops_dispatch(hamrd_t *d, uint32_t conn, json_t *req)
                 return;
         }
         /* while the cluster runs, edits (every op that writes the
-         * configuration or snapshots) are serialised on the coordinator */
-        if ((api_op_def(op)->flags & API_OP_F_MODIFIES_CONFIG) &&
+         * configuration or snapshots) are serialised on the coordinator,
+         * and verify runs there too (it holds the configuration lock) */
+        if (((api_op_def(op)->flags & API_OP_F_MODIFIES_CONFIG) || op == API_OP_VERIFY) &&
             hamrd_config_forward(d, conn, req))
                 return;
         handlers[op](d, conn, req);
