@@ -1,6 +1,7 @@
 /* clmgr: main of the hamr command-line tool (also run as clRGinfo): parse,
  * send the request(s) to the local hamrd, print the reply, and for runtime
  * operations poll status until the effect is visible or TIMEOUT passes. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,41 @@ static const char *reply_error(json_t *reply)
 {
         const char *e = json_string_value(json_object_get(reply, "error"));
         return e && *e ? e : "hamrd refused the request without saying why";
+}
+
+/* The first error clmgr reported, for the end line of clutils.log. */
+static char *first_error;
+
+static void remember_error(const char *text)
+{
+        if (!first_error) {
+                first_error = zstrdup(text);
+                return;
+        }
+        /* a detail of the first error (the last status observed): keep it */
+        char *both = NULL;
+        if (asprintf(&both, "%s%s", first_error, text) >= 0) {
+                free(first_error);
+                first_error = both;
+        }
+}
+
+/* Prints "ERROR: " and the message (fmt ends with a newline) to stderr and
+ * remembers it for clutils.log. */
+static void report_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void report_error(const char *fmt, ...)
+{
+        char *msg = NULL;
+        va_list ap;
+
+        va_start(ap, fmt);
+        if (vasprintf(&msg, fmt, ap) < 0)
+                msg = NULL;
+        va_end(ap);
+        fprintf(stderr, "ERROR: %s", msg ? msg : "(out of memory)\n");
+        if (msg && !first_error)
+                first_error = zstrdup(msg);
+        free(msg);
 }
 
 static void sleep_usec(usec_t us)
@@ -94,6 +130,7 @@ static int wait_for(struct cli_cmd *cmd, const char *path)
                                 rc = CLMGR_RC_OK;
                         } else if (res == CLI_WAIT_FAILED) {
                                 fprintf(stderr, "%s\n", text);
+                                remember_error(text);
                                 rc = CLMGR_RC_ERROR;
                         }
                         if (res != CLI_WAIT_PENDING) {
@@ -116,9 +153,10 @@ static int wait_for(struct cli_cmd *cmd, const char *path)
                 if (now >= deadline) {
                         char *goal = cli_wait_goal(w);
 
-                        fprintf(stderr,
-                                "ERROR: timed out after %g s waiting for %s; last observed:\n",
-                                (double)w->timeout_usec / (double)USEC_PER_SEC, goal);
+                        report_error("timed out after %g s waiting for %s; last observed:\n",
+                                     (double)w->timeout_usec / (double)USEC_PER_SEC, goal);
+                        if (last)
+                                remember_error(last);
                         print_indented(stderr, last ? last : "nothing (no status answer)");
                         free(goal);
                         rc = CLMGR_RC_ERROR;
@@ -147,17 +185,16 @@ static int snapshot_import(struct cli_cmd *cmd)
                 return CLMGR_RC_OK;
         f = fopen(cmd->file, "re");
         if (!f) {
-                fprintf(stderr, "ERROR: add snapshot: FILE=%s cannot be read: %m\n", cmd->file);
+                report_error("add snapshot: FILE=%s cannot be read: %m\n", cmd->file);
                 return CLMGR_RC_INVALID;
         }
         buf = zalloc(SNAPSHOT_FILE_MAX + 1);
         n = fread(buf, 1, SNAPSHOT_FILE_MAX + 1, f);
         fclose(f);
         if (n > SNAPSHOT_FILE_MAX || memchr(buf, 0, n)) {
-                fprintf(stderr,
-                        "ERROR: add snapshot: FILE=%s is not a snapshot text (binary, or over "
-                        "%u bytes)\n",
-                        cmd->file, SNAPSHOT_FILE_MAX);
+                report_error("add snapshot: FILE=%s is not a snapshot text (binary, or over "
+                             "%u bytes)\n",
+                             cmd->file, SNAPSHOT_FILE_MAX);
                 free(buf);
                 return CLMGR_RC_INVALID;
         }
@@ -175,13 +212,12 @@ static int snapshot_export(const struct cli_cmd *cmd, json_t *reply)
         if (!cmd->file || cmd->show != CLI_SHOW_SNAP_QUERY)
                 return CLMGR_RC_OK;
         if (!text) {
-                fprintf(stderr, "ERROR: unexpected reply from hamrd (no snapshot text)\n");
+                report_error("unexpected reply from hamrd (no snapshot text)\n");
                 return CLMGR_RC_ERROR;
         }
         f = fopen(cmd->file, "we");
         if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
-                fprintf(stderr, "ERROR: query snapshot: FILE=%s cannot be written: %m\n",
-                        cmd->file);
+                report_error("query snapshot: FILE=%s cannot be written: %m\n", cmd->file);
                 return CLMGR_RC_ERROR;
         }
         return CLMGR_RC_OK;
@@ -240,20 +276,20 @@ static int sync_precheck(const char *path, const struct cli_cmd *cmd, json_t **r
 
         *ret_nodes = NULL;
         if (cli_client_call(path, req, REQUEST_TIMEOUT_USEC, &rep, err, sizeof(err)) < 0) {
-                fprintf(stderr, "ERROR: %s\n", err);
+                report_error("%s\n", err);
                 rc = CLMGR_RC_ERROR;
                 goto out;
         }
         rc = reply_rc(rep);
         if (rc != CLMGR_RC_OK) {
-                fprintf(stderr, "ERROR: %s\n", reply_error(rep));
+                report_error("%s\n", reply_error(rep));
                 goto out;
         }
         if (verify_on_nodes(path, rep, into) > 0) {
                 cli_output_node_checks(stdout, &cmd->opts, into);
-                fprintf(stderr, "ERROR: verification on the nodes failed: nothing was "
-                                "synchronized (fix the errors above, or their nodes' files, "
-                                "then sync again)\n");
+                report_error("verification on the nodes failed: nothing was "
+                             "synchronized (fix the errors above, or their nodes' files, "
+                             "then sync again)\n");
                 rc = CLMGR_RC_ERROR;
                 goto out;
         }
@@ -307,7 +343,7 @@ static int run(struct cli_cmd *cmd)
                 for (;;) {
                         if (cli_client_call(path, req, REQUEST_TIMEOUT_USEC, &reply, err,
                                             sizeof(err)) < 0) {
-                                fprintf(stderr, "ERROR: %s\n", err);
+                                report_error("%s\n", err);
                                 return CLMGR_RC_ERROR;
                         }
                         if (cmd->wait.kind == CLI_WAIT_NONE || reply_rc(reply) == CLMGR_RC_OK ||
@@ -319,7 +355,7 @@ static int run(struct cli_cmd *cmd)
                 }
                 rc = reply_rc(reply);
                 if (rc != CLMGR_RC_OK) {
-                        fprintf(stderr, "ERROR: %s\n", reply_error(reply));
+                        report_error("%s\n", reply_error(reply));
                         goto out;
                 }
         }
@@ -368,7 +404,7 @@ static int run(struct cli_cmd *cmd)
                 goto out;
         if ((cli_snapshot_shows(cmd) ? cli_output_snapshot(stdout, cmd, reply)
                                      : cli_output_reply(stdout, cmd, reply)) < 0) {
-                fprintf(stderr, "ERROR: unexpected reply from hamrd\n");
+                report_error("unexpected reply from hamrd\n");
                 rc = CLMGR_RC_ERROR;
                 goto out;
         }
@@ -376,8 +412,14 @@ static int run(struct cli_cmd *cmd)
         if (cmd->wait.kind != CLI_WAIT_NONE)
                 rc = wait_for(cmd, path);
         if (cmd->show == CLI_SHOW_VERIFY &&
-            json_integer_value(json_object_get(reply, "node_errors")))
+            json_integer_value(json_object_get(reply, "node_errors"))) {
+                char msg[96];
+                snprintf(msg, sizeof(msg),
+                         "verification failed on the nodes (%" JSON_INTEGER_FORMAT " error(s))",
+                         json_integer_value(json_object_get(reply, "node_errors")));
+                remember_error(msg);
                 rc = CLMGR_RC_ERROR;
+        }
 out:
         json_decref(reply);
         json_decref(node_checks);
@@ -390,12 +432,12 @@ int main(int argc, char *argv[])
         int rc;
 
         if (cli_parse(argc, argv, &cmd) < 0) {
-                cli_client_log_invocation(argc, argv, cmd.opts.trans_id);
-                fprintf(stderr, "ERROR: %s\n", cmd.error);
+                cli_client_log_start(argc, argv, cmd.opts.trans_id);
+                report_error("%s\n", cmd.error);
                 rc = cmd.rc;
                 goto out;
         }
-        cli_client_log_invocation(argc, argv, cmd.opts.trans_id);
+        cli_client_log_start(argc, argv, cmd.opts.trans_id);
         if (cmd.kind != CLI_KIND_RUN) {
                 if (cli_snapshot_help_wanted(&cmd))
                         cli_snapshot_help(stdout);
@@ -407,7 +449,11 @@ int main(int argc, char *argv[])
         rc = run(&cmd);
 out:
         cli_cmd_clear(&cmd);
-        if (fflush(stdout) != 0 && rc == CLMGR_RC_OK)
+        if (fflush(stdout) != 0 && rc == CLMGR_RC_OK) {
+                report_error("writing the output: %m\n");
                 rc = CLMGR_RC_ERROR;
+        }
+        cli_client_log_end(rc, first_error);
+        free(first_error);
         return rc;
 }

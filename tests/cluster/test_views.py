@@ -1,0 +1,59 @@
+"""Logs and views on a 2-node lab cluster: clutils.log records each clmgr
+command and its result (start line, end line with rc and the error)."""
+import os
+import re
+
+import pytest
+
+import hamrlab
+from conftest import check_sanitizer_reports, require_root
+
+WEB = "web_rg"
+
+
+@pytest.fixture(scope="module")
+def lab(build_dir):
+    require_root()
+    lab = hamrlab.Lab(nodes=2, build_dir=build_dir, profile="test")
+    try:
+        lab.setup()
+        lab.start_all()
+        lab.configure()
+        lab.clmgr("n1", "start", "cluster")
+        lab.wait_group_online(WEB, "n1", timeout=60)
+        yield lab
+        check_sanitizer_reports(lab)
+    finally:
+        lab.cleanup()
+
+
+def _lines(path):
+    with open(path) as f:
+        return f.read().splitlines()
+
+
+def test_clutils_log_records_command_and_result(lab, monkeypatch):
+    log = os.path.join(lab.node("n1").dir, "clutils-test.log")
+    monkeypatch.setenv("HAMR_CLUTILS_LOG", log)
+    lab.clmgr("n1", "-T", "ok1", "query", "resource_group", WEB)
+    r = lab.clmgr("n1", "-T", "bad1", "query", "resource_group", "no_such_rg", check=False)
+    assert r.returncode == 2, r.stderr
+    r = lab.clmgr("n1", "-T", "bad2", "modify", "resource_group", WEB, "STARTUP=nonsense",
+                  check=False)
+    assert r.returncode != 0
+    lines = _lines(log)
+    stamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z uid=0 pid=(\d+)"
+    by_tid = {}
+    for ln in lines:
+        m = re.match(stamp + r" tid=(\S+) (cmd|end): (.*)$", ln)
+        assert m, ln
+        by_tid.setdefault(m.group(2), []).append((m.group(1), m.group(3), m.group(4)))
+    # each command: a start line then an end line, same pid
+    for tid in ("ok1", "bad1", "bad2"):
+        (p1, k1, _), (p2, k2, end) = by_tid[tid]
+        assert (k1, k2) == ("cmd", "end") and p1 == p2, by_tid[tid]
+    assert "query resource_group web_rg" in by_tid["ok1"][0][2]
+    assert re.fullmatch(r"rc=0 elapsed=\d+\.\d{3}s", by_tid["ok1"][1][2])
+    assert by_tid["bad1"][1][2].startswith("rc=2 ")
+    assert "error: " in by_tid["bad1"][1][2] and "no_such_rg" in by_tid["bad1"][1][2]
+    assert "error: " in by_tid["bad2"][1][2] and "STARTUP" in by_tid["bad2"][1][2]
