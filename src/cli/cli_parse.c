@@ -102,6 +102,14 @@ static int parse_flag(struct cli_cmd *cmd, struct cli_flags *fl, bool clrginfo, 
                         cmd->opts.show_monitors = true;
                         continue;
                 }
+                if (c == 'v' && clrginfo) { /* clRGinfo -v: verbose (policies) */
+                        cmd->opts.show_policies = true;
+                        continue;
+                }
+                if (c == 'a' && clrginfo) { /* clRGinfo -a: location and destination */
+                        cmd->opts.show_location = true;
+                        continue;
+                }
                 if (strchr("daTlomg", c)) {
                         if (p[1])
                                 arg = p + 1;

@@ -25,6 +25,8 @@ struct cli_opts {
         bool show_pol;      /* clRGinfo -p: priority override locations */
         bool show_timers;   /* clRGinfo -t: pending settling and fallback timers (every group) */
         bool show_monitors; /* clRGinfo -m: application state and monitoring per group */
+        bool show_policies; /* clRGinfo -v: policies and node list per group (verbose) */
+        bool show_location; /* clRGinfo -a: current location and expected destination */
         char **attrs;   /* -a: NULL-terminated patterns (case-insensitive), or NULL = all; owned */
         char *trans_id; /* -T, or NULL; owned */
 };

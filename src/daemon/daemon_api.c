@@ -79,6 +79,17 @@ static bool stable(hamrd_t *d, usec_t now)
         return true;
 }
 
+/* The schema's text of a resource group policy value ("OHN"), or "". */
+static const char *rg_policy_text(const char *attr, unsigned value)
+{
+        const conf_class_def_t *cd = conf_class_def(CONF_CLASS_RESOURCE_GROUP);
+        int a = conf_attr_index(CONF_CLASS_RESOURCE_GROUP, attr);
+
+        if (a < 0 || !cd->attrs[a].enum_values || value >= cd->attrs[a].enum_count)
+                return "";
+        return cd->attrs[a].enum_values[value];
+}
+
 json_t *hamrd_status_json(hamrd_t *d)
 {
         usec_t now = now_usec();
@@ -207,6 +218,9 @@ json_t *hamrd_status_json(hamrd_t *d)
                 json_object_set_new(o, "CURRENT_NODE", json_string(cur));
                 json_object_set_new(o, "TARGET",
                                     json_string(target >= 0 ? d->cfg->nodes[target].name : ""));
+                /* false: no current decision of the coordinator to follow
+                 * (TARGET "" then means unknown, not offline; clRGinfo -a) */
+                json_object_set_new(o, "TARGET_KNOWN", json_boolean(ctl && ctl->targets_valid));
                 /* priority override location (clmgr move to a node other
                  * than the highest-priority one; clRGinfo -p) */
                 int pol = -1;
@@ -214,7 +228,14 @@ json_t *hamrd_status_json(hamrd_t *d)
                         pol = hamr_config_node_by_id(d->cfg, ctl->ctl[g].pol_node);
                 json_object_set_new(o, "PRIORITY_OVERRIDE",
                                     json_string(pol >= 0 ? d->cfg->nodes[pol].name : ""));
-                json_object_set_new(o, "NODES", per);
+                json_object_set_new(o, "NODES", per); /* in priority order */
+                /* its policies as the schema writes them (clRGinfo -v) */
+                json_object_set_new(o, "STARTUP",
+                                    json_string(rg_policy_text("STARTUP", rg->startup)));
+                json_object_set_new(o, "FALLOVER",
+                                    json_string(rg_policy_text("FALLOVER", rg->fallover)));
+                json_object_set_new(o, "FALLBACK",
+                                    json_string(rg_policy_text("FALLBACK", rg->fallback)));
                 json_object_set_new(o, "ERROR", json_string(error));
                 json_object_set_new(o, "ERRORS", errs); /* each node's ERROR reason */
                 /* why it is offline, when a dependency holds it */

@@ -57,3 +57,32 @@ def test_clutils_log_records_command_and_result(lab, monkeypatch):
     assert by_tid["bad1"][1][2].startswith("rc=2 ")
     assert "error: " in by_tid["bad1"][1][2] and "no_such_rg" in by_tid["bad1"][1][2]
     assert "error: " in by_tid["bad2"][1][2] and "STARTUP" in by_tid["bad2"][1][2]
+
+
+def _clrginfo(lab, node, *args, monkeypatch):
+    """clRGinfo ARGS on node: the same program as clmgr under that name."""
+    monkeypatch.setattr(lab, "clmgr_bin", os.path.join(os.path.dirname(lab.clmgr_bin),
+                                                       "clRGinfo"))
+    try:
+        return lab.clmgr(node, *args).stdout
+    finally:
+        monkeypatch.undo()
+
+
+def test_clrginfo_verbose_and_location(lab, monkeypatch):
+    out = _clrginfo(lab, "n2", "-v", WEB, monkeypatch=monkeypatch)
+    assert "Resource Group Name: web_rg" in out, out
+    assert "Startup Policy: Online On Home Node Only" in out, out
+    assert "Fallover Policy: Fallover To Next Priority Node In The List" in out, out
+    assert "Fallback Policy: Never Fallback" in out, out
+    # nodes in priority order with their state
+    rows = [ln.split() for ln in out.splitlines() if re.match(r"n\d\s+\S", ln)]
+    assert rows == [["n1", "ONLINE"], ["n2", "OFFLINE"]], out
+    out = _clrginfo(lab, "n2", "-a", "-c", WEB, monkeypatch=monkeypatch)
+    assert out == "web_rg:ONLINE:n1:n1\n", out
+    lab.clmgr("n1", "move", "resource_group", WEB, "NODE=n2")
+    lab.wait_group_online(WEB, "n2", timeout=30)
+    out = _clrginfo(lab, "n1", "-a", monkeypatch=monkeypatch)
+    assert re.search(r"^web_rg\s+ONLINE\s+n2$", out, re.M), out
+    lab.clmgr("n1", "move", "resource_group", WEB, "NODE=n1")
+    lab.wait_group_online(WEB, "n1", timeout=30)
