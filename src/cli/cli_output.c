@@ -3,6 +3,7 @@
  * usage and help (classes, attributes, allowed values and defaults from the
  * schema). Writes only to the FILE* it is given. */
 #include "cli/cli_output.h"
+#include "cli/cli_logview.h"
 #include "cli/cli_parse_build.h"
 #include "cli/cli_rginfo.h"
 
@@ -806,6 +807,10 @@ static void print_help(FILE *f, const struct cli_cmd *cmd)
                         "  -m application monitoring, -v verbose: each group's startup, fallover\n"
                         "  and fallback policies and its nodes in priority order, -a current\n"
                         "  location and expected destination (\"n1 -> n2\" while it moves).\n");
+                return;
+        }
+        if (strcmp(a->name, "view") == 0 && cls && cli_has_prefix_ci("log", cls)) {
+                cli_logview_help(f);
                 return;
         }
         if (!cls) {

@@ -1,6 +1,7 @@
 /* clmgr: main of the hamr command-line tool (also run as clRGinfo): parse,
  * send the request(s) to the local hamrd, print the reply, and for runtime
  * operations poll status until the effect is visible or TIMEOUT passes. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli_client.h"
+#include "cli/cli_logview.h"
 #include "cli/cli_output.h"
 #include "cli/cli_parse.h"
 #include "cli/cli_snapshot.h"
@@ -426,6 +428,84 @@ out:
         return rc;
 }
 
+/* Where clutils.log is ($HAMR_CLUTILS_LOG or the default). */
+static const char *clutils_path(void)
+{
+        const char *p = getenv("HAMR_CLUTILS_LOG");
+        return p && *p ? p : CLI_DEFAULT_LOG_PATH;
+}
+
+/* clmgr view log: asks the local hamrd's status (where it logs, the local
+ * node, the groups), then lists the logs or prints one through the filters
+ * (cli_logview.c): clutils.log and a hamrd log file are read directly, the
+ * journal through journalctl -u hamrd. */
+static int view_log(const struct cli_cmd *cmd)
+{
+        const struct cli_logq *q = cmd->logq;
+        json_t *req = json_pack("{ss}", "op", "status"), *st = NULL;
+        char err[1024], msg[1400];
+        const char *src;
+        FILE *in = NULL;
+        bool journal = false;
+        int rc;
+
+        if (cli_client_call(cli_client_socket_path(), req, STATUS_CALL_TIMEOUT_USEC, &st, err,
+                            sizeof(err)) == 0 &&
+            reply_rc(st) != CLMGR_RC_OK) {
+                snprintf(err, sizeof(err), "%s", reply_error(st));
+                json_decref(st);
+                st = NULL;
+        }
+        json_decref(req);
+        if (q->log == CLI_LOG_LIST) {
+                rc = cli_logview_check(q, st, err, msg, sizeof(msg));
+                if (rc == CLMGR_RC_OK)
+                        cli_logview_list(stdout, clutils_path(), st);
+                goto out;
+        }
+        rc = cli_logview_check(q, st, err, msg, sizeof(msg));
+        if (rc != CLMGR_RC_OK)
+                goto out;
+        src = q->log == CLI_LOG_CLUTILS ? clutils_path() : cli_logview_hamrd_log(st);
+        if (q->log == CLI_LOG_HAMRD && !*src) {
+                snprintf(msg, sizeof(msg),
+                         "view log hamrd: hamrd's log is not kept: its stderr is a terminal or "
+                         "a pipe (run it under systemd, or with its stderr to a file)");
+                rc = CLMGR_RC_NOT_FOUND;
+                goto out;
+        }
+        journal = q->log == CLI_LOG_HAMRD && !strcmp(src, "journal");
+        in = journal ? popen("journalctl -u hamrd -o cat --no-pager 2>&1", "re") : fopen(src, "re");
+        if (!in) {
+                int e = errno;
+                snprintf(msg, sizeof(msg), "view log %s: cannot read %s: %m",
+                         q->log == CLI_LOG_CLUTILS ? "clutils.log" : "hamrd",
+                         journal ? "the journal (journalctl)" : src);
+                rc = e == ENOENT ? CLMGR_RC_NOT_FOUND : CLMGR_RC_ERROR;
+                goto out;
+        }
+        if (cli_logview_filter(q, in, stdout) < 0) {
+                snprintf(msg, sizeof(msg), "view log: reading %s failed", src);
+                rc = CLMGR_RC_ERROR;
+        }
+        if (journal) {
+                int status = pclose(in);
+                if (rc == CLMGR_RC_OK && status != 0) {
+                        snprintf(msg, sizeof(msg),
+                                 "view log hamrd: journalctl -u hamrd failed (exit status %d)",
+                                 status);
+                        rc = CLMGR_RC_ERROR;
+                }
+        } else {
+                fclose(in);
+        }
+out:
+        if (rc != CLMGR_RC_OK)
+                report_error("%s\n", msg);
+        json_decref(st);
+        return rc;
+}
+
 int main(int argc, char *argv[])
 {
         struct cli_cmd cmd;
@@ -446,7 +526,7 @@ int main(int argc, char *argv[])
                 rc = CLMGR_RC_OK;
                 goto out;
         }
-        rc = run(&cmd);
+        rc = cmd.show == CLI_SHOW_LOG ? view_log(&cmd) : run(&cmd);
 out:
         cli_cmd_clear(&cmd);
         if (fflush(stdout) != 0 && rc == CLMGR_RC_OK) {

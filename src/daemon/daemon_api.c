@@ -4,6 +4,10 @@
  * node coordinates (docs/control-protocol.md, "Configuration edits");
  * status is built from what this node knows of every node. */
 #include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -90,6 +94,32 @@ static const char *rg_policy_text(const char *attr, unsigned value)
         return cd->attrs[a].enum_values[value];
 }
 
+/* Where this hamrd's log (its stderr) goes, for clmgr view log hamrd: the
+ * file's absolute path when stderr is a regular file (hamrd 2>>FILE, the
+ * lab), "journal" when it is systemd's journal stream (JOURNAL_STREAM names
+ * stderr's device and inode), else "" (a terminal or pipe: not kept). */
+static void log_target(char *buf, size_t len)
+{
+        const char *js = getenv("JOURNAL_STREAM");
+        struct stat st;
+        ssize_t n;
+
+        buf[0] = '\0';
+        if (fstat(STDERR_FILENO, &st) < 0)
+                return;
+        if (S_ISREG(st.st_mode)) {
+                n = readlink("/proc/self/fd/2", buf, len - 1);
+                buf[n > 0 && buf[0] == '/' ? n : 0] = '\0';
+                return;
+        }
+        if (js) {
+                unsigned long long dev, ino;
+                if (sscanf(js, "%llu:%llu", &dev, &ino) == 2 &&
+                    dev == (unsigned long long)st.st_dev && ino == (unsigned long long)st.st_ino)
+                        snprintf(buf, len, "journal");
+        }
+}
+
 json_t *hamrd_status_json(hamrd_t *d)
 {
         usec_t now = now_usec();
@@ -99,12 +129,15 @@ json_t *hamrd_status_json(hamrd_t *d)
         const memb_view_t *v = &d->memb->view;
         const cstate_ctl_t *ctl;
         bool any_active = false;
+        char log[PATH_MAX];
 
+        log_target(log, sizeof(log));
         json_object_set_new(root, "ok", json_true());
         if (!d->cfg || !d->member) {
                 json_object_set_new(cl, "NAME", json_string(d->cfg ? d->cfg->cluster_name : ""));
                 json_object_set_new(cl, "STATE", json_string("NOT_CONFIGURED"));
                 json_object_set_new(cl, "LOCAL_NODE", json_string(d->node_name));
+                json_object_set_new(cl, "LOG", json_string(log));
                 json_object_set_new(root, "cluster", cl);
                 json_object_set_new(root, "nodes", nodes);
                 json_object_set_new(root, "groups", groups);
@@ -311,6 +344,7 @@ json_t *hamrd_status_json(hamrd_t *d)
         json_object_set_new(cl, "MEMBERS", members);
         json_object_set_new(cl, "QUORUM", json_boolean(memb_quorate(d->memb, now)));
         json_object_set_new(cl, "LOCAL_NODE", json_string(d->node_name));
+        json_object_set_new(cl, "LOG", json_string(log)); /* clmgr view log hamrd */
         /* application controllers whose monitoring is suspended (the
          * control state followed: cluster-wide, kept until resumed) */
         json_t *susp_all = json_array();

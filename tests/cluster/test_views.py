@@ -86,3 +86,37 @@ def test_clrginfo_verbose_and_location(lab, monkeypatch):
     assert re.search(r"^web_rg\s+ONLINE\s+n2$", out, re.M), out
     lab.clmgr("n1", "move", "resource_group", WEB, "NODE=n1")
     lab.wait_group_online(WEB, "n1", timeout=30)
+
+
+def test_view_log(lab, monkeypatch):
+    log = os.path.join(lab.node("n1").dir, "clutils-view.log")
+    monkeypatch.setenv("HAMR_CLUTILS_LOG", log)
+    lab.clmgr("n1", "-T", "v1", "query", "cluster")
+    # the list names both logs and where hamrd's is (the lab: its stderr file)
+    out = lab.clmgr("n1", "view", "log").stdout
+    assert "clutils.log  " + log in out, out
+    assert re.search(r"^hamrd\s+/\S+", out, re.M), out
+    # clutils.log: the command and its result
+    out = lab.clmgr("n1", "view", "log", "clutils.log", "FILTER=tid=v1").stdout
+    assert " cmd: " in out and " end: rc=0 " in out, out
+    out = lab.clmgr("n1", "view", "log", "clutils.log", "TAIL=1").stdout
+    assert len(out.splitlines()) == 1 and "view log clutils.log TAIL=1" in out, out
+    # hamrd's log: the daemon's own lines, filtered by group and time
+    out = lab.clmgr("n1", "view", "log", "hamrd", "NODE=n1").stdout
+    assert re.search(r"^\d+\.\d{6} n1 INFO ", out, re.M), out[-2000:]
+    out = lab.clmgr("n1", "view", "log", "hamrd", "GROUP=" + WEB, "TAIL=20").stdout
+    lines = out.splitlines()
+    assert 0 < len(lines) <= 20, out
+    assert all(re.search(r"\bweb_rg\b", ln) for ln in lines), out
+    out = lab.clmgr("n1", "view", "log", "hamrd", "SINCE=2099-01-01 00:00").stdout
+    assert out == "", out
+    # clear errors
+    r = lab.clmgr("n1", "view", "log", "hamrd", "NODE=n2", check=False)
+    assert r.returncode == 4 and "only this node's logs" in r.stderr, r.stderr
+    r = lab.clmgr("n1", "view", "log", "hamrd", "GROUP=nope_rg", check=False)
+    assert r.returncode == 2 and "GROUP=nope_rg" in r.stderr, r.stderr
+    r = lab.clmgr("n1", "view", "log", "hacmp.out", check=False)
+    assert r.returncode == 4 and "unknown log 'hacmp.out'" in r.stderr, r.stderr
+    # and the failure is in clutils.log with its message
+    out = lab.clmgr("n1", "view", "log", "clutils.log", "TAIL=3").stdout
+    assert "end: rc=4 " in out and "unknown log 'hacmp.out'" in out, out

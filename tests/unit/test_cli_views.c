@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "cli/cli_log.h"
+#include "cli/cli_logview.h"
 #include "cli/cli_output.h"
 #include "cli/cli_parse.h"
 #include "cli/cli_rginfo.h"
@@ -241,13 +242,204 @@ static void test_rginfo_location(void **state)
         json_decref(st);
 }
 
+/* Parses args (must fail) with rc and a message containing needle. */
+#define EXPECT_ERR(want_rc, needle, ...)                                                           \
+        do {                                                                                       \
+                struct cli_cmd c_;                                                                 \
+                assert_int_equal(PARSE(&c_, "clmgr", __VA_ARGS__), -EINVAL);                       \
+                assert_int_equal(c_.rc, (want_rc));                                                \
+                if (!strstr(c_.error, (needle)))                                                   \
+                        fail_msg("error '%s' lacks '%s'", c_.error, (needle));                     \
+                cli_cmd_clear(&c_);                                                                \
+        } while (0)
+
+static void test_view_log_parse(void **state)
+{
+        struct cli_cmd c;
+        time_t t;
+
+        (void)state;
+        setenv("TZ", "UTC", 1);
+        tzset();
+        assert_int_equal(PARSE(&c, "clmgr", "view", "log"), 0);
+        assert_int_equal(c.show, CLI_SHOW_LOG);
+        assert_int_equal(c.logq->log, CLI_LOG_LIST);
+        assert_int_equal(json_array_size(c.requests), 0);
+        cli_cmd_clear(&c);
+        assert_int_equal(PARSE(&c, "clmgr", "vi", "lo", "CLUTILS.LOG", "TAIL=5", "GROUP=web_rg",
+                               "SINCE=2026-12-05 08:01", "node=n1", "FILTER=rc=1"),
+                         0);
+        assert_int_equal(c.logq->log, CLI_LOG_CLUTILS);
+        assert_int_equal(c.logq->tail, 5);
+        assert_string_equal(c.logq->group, "web_rg");
+        assert_string_equal(c.logq->node, "n1");
+        assert_string_equal(c.logq->filter, "rc=1");
+        assert_true(c.logq->have_since);
+        assert_int_equal((long long)c.logq->since, 1796457660LL);
+        cli_cmd_clear(&c);
+        /* hamrd and PowerHA's name of the cluster manager's log */
+        assert_int_equal(PARSE(&c, "clmgr", "view", "log", "clstrmgr.debug"), 0);
+        assert_int_equal(c.logq->log, CLI_LOG_HAMRD);
+        cli_cmd_clear(&c);
+        assert_int_equal(cli_logview_parse_since("2026-12-05", &t), 0);
+        assert_int_equal((long long)t, 1796428800LL);
+        assert_int_equal(cli_logview_parse_since("2026-12-05T08:01:02", &t), 0);
+        assert_int_equal((long long)t, 1796457662LL);
+
+        EXPECT_ERR(CLMGR_RC_INVALID, "unknown log 'hacmp.out' (allowed: clutils.log, hamrd", "view",
+                   "log", "hacmp.out");
+        EXPECT_ERR(CLMGR_RC_INVALID, "unknown attribute 'LINES' (allowed: NODE, GROUP, SINCE",
+                   "view", "log", "hamrd", "LINES=3");
+        EXPECT_ERR(CLMGR_RC_INVALID, "SINCE='yesterday' is not a time", "view", "log", "hamrd",
+                   "SINCE=yesterday");
+        EXPECT_ERR(CLMGR_RC_INVALID, "SINCE='2026-12-05 8h' is not a time", "view", "log", "hamrd",
+                   "SINCE=2026-12-05 8h");
+        EXPECT_ERR(CLMGR_RC_INVALID, "TAIL='-1' is not a number of lines (allowed: 1 to", "view",
+                   "log", "hamrd", "TAIL=-1");
+        EXPECT_ERR(CLMGR_RC_INVALID, "TAIL='5x'", "view", "log", "hamrd", "TAIL=5x");
+        EXPECT_ERR(CLMGR_RC_INVALID, "GROUP is empty", "view", "log", "hamrd", "GROUP=");
+        EXPECT_ERR(CLMGR_RC_INVALID, "expected ATTR=VALUE", "view", "log", "hamrd", "extra");
+        EXPECT_ERR(CLMGR_RC_MISSING, "need a log name", "view", "log", "TAIL=3");
+        EXPECT_ERR(CLMGR_RC_INVALID, "allowed: status, log, snapshot", "view", "nothing");
+}
+
+static char *filtered(struct cli_logq *q, const char *text)
+{
+        FILE *in = fmemopen((void *)text, strlen(text), "r");
+        char *out = NULL;
+        size_t len;
+        FILE *f = open_memstream(&out, &len);
+
+        assert_non_null(in);
+        assert_non_null(f);
+        assert_int_equal(cli_logview_filter(q, in, f), 0);
+        fclose(in);
+        fclose(f);
+        return out;
+}
+
+static void test_view_log_filter(void **state)
+{
+        /* hamrd lines (epoch seconds), a script's output line without a
+         * time, clutils.log lines (UTC) */
+        static const char hamrd[] = "1796457600.000001 n1 INFO exec: web_rg ONLINE\n"
+                                    "1796457660.5 n1 INFO exec: web_rg2 ACQUIRING\n"
+                                    "  start script output for web_rg\n"
+                                    "1796457720.000000 n1 ERR exec: db_rg start failed\n"
+                                    "no newline at the end web_rg";
+        static const char clutils[] =
+            "2026-12-05T08:00:59.999Z uid=0 pid=1 cmd: clmgr online rg web_rg\n"
+            "2026-12-05T08:01:00.000Z uid=0 pid=1 end: rc=1 elapsed=0.1s error: x\n";
+        struct cli_logq q = {.log = CLI_LOG_HAMRD};
+        char *out;
+
+        (void)state;
+        assert_int_equal(cli_logview_line_time(hamrd), 1796457600LL);
+        assert_int_equal(cli_logview_line_time("2026-12-05T08:01:00.000Z uid=0"), 1796457660LL);
+        assert_int_equal(cli_logview_line_time("  start script output"), -1);
+        assert_int_equal(cli_logview_line_time("--- 12.5 lab: start hamrd"), -1);
+        assert_int_equal(cli_logview_line_time("12345 short number"), -1);
+
+        out = filtered(&q, hamrd); /* no filter: everything, a last newline added */
+        assert_int_equal(strlen(out), strlen(hamrd) + 1);
+        free(out);
+        /* GROUP: the name as a word (not web_rg2) */
+        q.group = "web_rg";
+        out = filtered(&q, hamrd);
+        assert_string_equal(out, "1796457600.000001 n1 INFO exec: web_rg ONLINE\n"
+                                 "  start script output for web_rg\n"
+                                 "no newline at the end web_rg\n");
+        free(out);
+        /* SINCE: untimed lines follow the line before them */
+        q.group = NULL;
+        q.have_since = true;
+        q.since = 1796457700;
+        out = filtered(&q, hamrd);
+        assert_string_equal(out, "1796457720.000000 n1 ERR exec: db_rg start failed\n"
+                                 "no newline at the end web_rg\n");
+        free(out);
+        q.since = 1796457660;
+        out = filtered(&q, hamrd);
+        assert_non_null(strstr(out, "  start script output for web_rg\n"));
+        assert_null(strstr(out, "web_rg ONLINE"));
+        free(out);
+        /* TAIL: the last lines that pass, in order */
+        q.have_since = false;
+        q.tail = 2;
+        out = filtered(&q, hamrd);
+        assert_string_equal(out, "1796457720.000000 n1 ERR exec: db_rg start failed\n"
+                                 "no newline at the end web_rg\n");
+        free(out);
+        q.tail = 100;
+        out = filtered(&q, hamrd);
+        assert_int_equal(strlen(out), strlen(hamrd) + 1);
+        free(out);
+        /* FILTER and SINCE on clutils.log (UTC stamps) */
+        q.tail = 0;
+        q.filter = "rc=1";
+        out = filtered(&q, clutils);
+        assert_string_equal(out, clutils + strlen(clutils) - strlen(strchr(clutils, '\n') + 1));
+        free(out);
+        q.filter = NULL;
+        q.have_since = true;
+        q.since = 1796457660;
+        out = filtered(&q, clutils);
+        assert_string_equal(out, strchr(clutils, '\n') + 1);
+        free(out);
+}
+
+static void test_view_log_check_and_list(void **state)
+{
+        json_t *st =
+            load("{\"ok\":true,\"cluster\":{\"NAME\":\"demo\",\"LOCAL_NODE\":\"n1\","
+                 "\"LOG\":\"/var/lib/hamr/hamrd.log\"},\"groups\":[{\"NAME\":\"web_rg\"}]}");
+        struct cli_logq q = {.log = CLI_LOG_HAMRD};
+        char err[512], *text = NULL;
+
+        (void)state;
+        assert_int_equal(cli_logview_check(&q, st, NULL, err, sizeof(err)), 0);
+        q.node = "n1";
+        q.group = "web_rg";
+        assert_int_equal(cli_logview_check(&q, st, NULL, err, sizeof(err)), 0);
+        q.node = "n2";
+        assert_int_equal(cli_logview_check(&q, st, NULL, err, sizeof(err)), CLMGR_RC_INVALID);
+        assert_non_null(strstr(err, "NODE=n2: only this node's logs can be shown (this node is "
+                                    "n1; run clmgr view log on n2)"));
+        q.node = NULL;
+        q.group = "nope_rg";
+        assert_int_equal(cli_logview_check(&q, st, NULL, err, sizeof(err)), CLMGR_RC_NOT_FOUND);
+        assert_non_null(strstr(err, "GROUP=nope_rg: no such resource group"));
+        /* without hamrd: clutils.log alone works, hamrd's log and NODE do not */
+        q.group = NULL;
+        assert_int_equal(cli_logview_check(&q, NULL, "cannot reach hamrd", err, sizeof(err)),
+                         CLMGR_RC_ERROR);
+        assert_non_null(strstr(err, "needs the local hamrd: cannot reach hamrd"));
+        q.log = CLI_LOG_CLUTILS;
+        assert_int_equal(cli_logview_check(&q, NULL, "x", err, sizeof(err)), 0);
+
+        assert_string_equal(cli_logview_hamrd_log(st), "/var/lib/hamr/hamrd.log");
+        assert_string_equal(cli_logview_hamrd_log(NULL), "");
+        CAPTURE(text, (cli_logview_list(f, "/var/log/hamr/clutils.log", st), 0));
+        assert_non_null(strstr(text, "clutils.log  /var/log/hamr/clutils.log\n"));
+        assert_non_null(strstr(text, "hamrd        /var/lib/hamr/hamrd.log\n"));
+        free(text);
+        json_object_set_new(json_object_get(st, "cluster"), "LOG", json_string("journal"));
+        CAPTURE(text, (cli_logview_list(f, "/x", st), 0));
+        assert_non_null(strstr(text, "hamrd        the journal (journalctl -u hamrd)\n"));
+        free(text);
+        CAPTURE(text, (cli_logview_list(f, "/x", NULL), 0));
+        assert_non_null(strstr(text, "hamrd        unknown: hamrd is not reachable"));
+        free(text);
+        json_decref(st);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_clutils_lines),
-            cmocka_unit_test(test_rginfo_parse),
-            cmocka_unit_test(test_rginfo_verbose),
-            cmocka_unit_test(test_rginfo_location),
+            cmocka_unit_test(test_clutils_lines),           cmocka_unit_test(test_rginfo_parse),
+            cmocka_unit_test(test_rginfo_verbose),          cmocka_unit_test(test_rginfo_location),
+            cmocka_unit_test(test_view_log_parse),          cmocka_unit_test(test_view_log_filter),
+            cmocka_unit_test(test_view_log_check_and_list),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
