@@ -5,9 +5,6 @@
  * status is built from what this node knows of every node. */
 #include <errno.h>
 #include <limits.h>
-#include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -94,32 +91,6 @@ static const char *rg_policy_text(const char *attr, unsigned value)
         return cd->attrs[a].enum_values[value];
 }
 
-/* Where this hamrd's log (its stderr) goes, for clmgr view log hamrd: the
- * file's absolute path when stderr is a regular file (hamrd 2>>FILE, the
- * lab), "journal" when it is systemd's journal stream (JOURNAL_STREAM names
- * stderr's device and inode), else "" (a terminal or pipe: not kept). */
-static void log_target(char *buf, size_t len)
-{
-        const char *js = getenv("JOURNAL_STREAM");
-        struct stat st;
-        ssize_t n;
-
-        buf[0] = '\0';
-        if (fstat(STDERR_FILENO, &st) < 0)
-                return;
-        if (S_ISREG(st.st_mode)) {
-                n = readlink("/proc/self/fd/2", buf, len - 1);
-                buf[n > 0 && buf[0] == '/' ? n : 0] = '\0';
-                return;
-        }
-        if (js) {
-                unsigned long long dev, ino;
-                if (sscanf(js, "%llu:%llu", &dev, &ino) == 2 &&
-                    dev == (unsigned long long)st.st_dev && ino == (unsigned long long)st.st_ino)
-                        snprintf(buf, len, "journal");
-        }
-}
-
 json_t *hamrd_status_json(hamrd_t *d)
 {
         usec_t now = now_usec();
@@ -131,7 +102,7 @@ json_t *hamrd_status_json(hamrd_t *d)
         bool any_active = false;
         char log[PATH_MAX];
 
-        log_target(log, sizeof(log));
+        hamr_log_target(log, sizeof(log));
         json_object_set_new(root, "ok", json_true());
         if (!d->cfg || !d->member) {
                 json_object_set_new(cl, "NAME", json_string(d->cfg ? d->cfg->cluster_name : ""));
