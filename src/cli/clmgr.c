@@ -2,6 +2,7 @@
  * send the request(s) to the local hamrd, print the reply, and for runtime
  * operations poll status until the effect is visible or TIMEOUT passes. */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/cli_client.h"
+#include "cli/cli_clstat.h"
 #include "cli/cli_logview.h"
 #include "cli/cli_output.h"
 #include "cli/cli_parse.h"
@@ -506,10 +508,84 @@ out:
         return rc;
 }
 
+static volatile sig_atomic_t clstat_stop;
+
+static void clstat_on_signal(int sig)
+{
+        (void)sig;
+        clstat_stop = 1;
+}
+
+/* clstat: asks the local hamrd's status every -r seconds and redraws it
+ * (ANSI clear when stdout is a terminal); -o once. Runs until SIGINT or
+ * SIGTERM (exit 0) or a write error; a hamrd that does not answer is shown
+ * on the screen (exit 1 with -o). */
+static int clstat(int argc, char *argv[])
+{
+        struct sigaction sa = {.sa_handler = clstat_on_signal}; /* no SA_RESTART */
+        struct cli_clstat o;
+        json_t *req = json_pack("{ss}", "op", "status");
+        bool tty = isatty(STDOUT_FILENO);
+        char err[1024];
+        int rc = cli_clstat_parse(argc, argv, &o, err, sizeof(err));
+
+        if (rc != CLMGR_RC_OK) {
+                fprintf(stderr, "ERROR: %s\n", err);
+                cli_clstat_usage(stderr);
+                goto out;
+        }
+        if (o.help) {
+                cli_clstat_usage(stdout);
+                goto out;
+        }
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        while (!clstat_stop) {
+                json_t *st = NULL;
+                usec_t until;
+                int r = cli_client_call(cli_client_socket_path(), req, STATUS_CALL_TIMEOUT_USEC,
+                                        &st, err, sizeof(err));
+
+                if (r == 0 && reply_rc(st) != CLMGR_RC_OK) {
+                        snprintf(err, sizeof(err), "%s", reply_error(st));
+                        r = -EPROTO;
+                }
+                if (clstat_stop) {
+                        json_decref(st);
+                        break;
+                }
+                if (tty && !o.once)
+                        fputs("\033[H\033[2J", stdout);
+                else if (!o.once)
+                        fputs("\n", stdout);
+                cli_clstat_screen(stdout, &o, r == 0 ? st : NULL, err, time(NULL));
+                json_decref(st);
+                if (fflush(stdout) != 0 || ferror(stdout)) {
+                        rc = CLMGR_RC_ERROR;
+                        break;
+                }
+                if (o.once) {
+                        if (r != 0)
+                                rc = CLMGR_RC_ERROR;
+                        break;
+                }
+                until = now_usec() + (usec_t)o.refresh * USEC_PER_SEC;
+                for (usec_t now = now_usec(); !clstat_stop && now < until; now = now_usec())
+                        sleep_usec(until - now < 100 * USEC_PER_MSEC ? until - now
+                                                                     : 100 * USEC_PER_MSEC);
+        }
+out:
+        json_decref(req);
+        return rc;
+}
+
 int main(int argc, char *argv[])
 {
         struct cli_cmd cmd;
         int rc;
+
+        if (cli_clstat_wanted(argc, argv))
+                return clstat(argc, argv);
 
         if (cli_parse(argc, argv, &cmd) < 0) {
                 cli_client_log_start(argc, argv, cmd.opts.trans_id);

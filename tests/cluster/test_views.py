@@ -1,7 +1,12 @@
 """Logs and views on a 2-node lab cluster: clutils.log records each clmgr
-command and its result (start line, end line with rc and the error)."""
+command and its result (start line, end line with rc and the error);
+clRGinfo -v and -a; clmgr view log (clutils.log, hamrd, filters, errors);
+clstat one shot and live (redraws, exits 0 on SIGINT)."""
 import os
 import re
+import signal
+import subprocess
+import time
 
 import pytest
 
@@ -120,3 +125,30 @@ def test_view_log(lab, monkeypatch):
     # and the failure is in clutils.log with its message
     out = lab.clmgr("n1", "view", "log", "clutils.log", "TAIL=3").stdout
     assert "end: rc=4 " in out and "unknown log 'hacmp.out'" in out, out
+
+
+def test_clstat_one_shot_and_live(lab, monkeypatch):
+    clstat = os.path.join(os.path.dirname(lab.clmgr_bin), "clstat")
+    monkeypatch.setattr(lab, "clmgr_bin", clstat)
+    out = lab.clmgr("n2", "-o").stdout
+    monkeypatch.undo()
+    assert out.startswith("clstat - hamr cluster status at "), out
+    assert re.search(r"^web_rg\s+ONLINE\s+n1$", out, re.M), out
+    # live: redraws every second until SIGINT, then exits 0
+    nd = lab.node("n2")
+    pre = [hamrlab.NSENTER, "--target", str(nd.proc.pid), "--net", "--mount", "--uts"]
+    p = subprocess.Popen(pre + [clstat, "-r", "1"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True,
+                         env=dict(os.environ, HAMR_SOCKET=nd.sock))
+    try:
+        time.sleep(2.6)
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=10)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    assert p.returncode == 0, (p.returncode, err)
+    screens = out.count("clstat - hamr cluster status at ")
+    assert 2 <= screens <= 4, out
+    assert "(every 1 s; Ctrl-C quits)" in out, out

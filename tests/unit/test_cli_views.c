@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "cli/cli_clstat.h"
 #include "cli/cli_log.h"
 #include "cli/cli_logview.h"
 #include "cli/cli_output.h"
@@ -433,13 +434,67 @@ static void test_view_log_check_and_list(void **state)
         json_decref(st);
 }
 
+#define CLSTAT(o, err, ...)                                                                        \
+        cli_clstat_parse((int)(sizeof((char *[]){__VA_ARGS__}) / sizeof(char *)),                  \
+                         (char *[]){__VA_ARGS__}, (o), (err), sizeof(err))
+
+static void test_clstat(void **state)
+{
+        struct cli_clstat o;
+        char err[256], *text = NULL;
+        json_t *st = load(status_json);
+
+        (void)state;
+        setenv("TZ", "UTC", 1);
+        tzset();
+        assert_true(cli_clstat_wanted(1, (char *[]){"/usr/local/bin/clstat"}));
+        assert_false(cli_clstat_wanted(1, (char *[]){"clmgr"}));
+        assert_int_equal(CLSTAT(&o, err, "clstat"), 0);
+        assert_false(o.once);
+        assert_int_equal(o.refresh, CLI_CLSTAT_REFRESH_DEF);
+        assert_int_equal(CLSTAT(&o, err, "clstat", "-a", "-o", "-r", "2"), 0);
+        assert_true(o.once);
+        assert_int_equal(o.refresh, 2);
+        assert_int_equal(CLSTAT(&o, err, "clstat", "-r7"), 0);
+        assert_int_equal(o.refresh, 7);
+        assert_int_equal(CLSTAT(&o, err, "clstat", "-ao"), 0);
+        assert_true(o.once);
+        assert_int_equal(CLSTAT(&o, err, "clstat", "-h"), 0);
+        assert_true(o.help);
+        assert_int_equal(CLSTAT(&o, err, "clstat", "-r", "0"), CLMGR_RC_INVALID);
+        assert_non_null(strstr(err, "-r '0' is not a refresh time (allowed: 1 to 3600 seconds)"));
+        assert_int_equal(CLSTAT(&o, err, "clstat", "-r", "5s"), CLMGR_RC_INVALID);
+        assert_int_equal(CLSTAT(&o, err, "clstat", "-r"), CLMGR_RC_MISSING);
+        assert_int_equal(CLSTAT(&o, err, "clstat", "-x"), CLMGR_RC_INVALID);
+        assert_non_null(strstr(err, "unknown option -x (options: -a, -o, -r SECONDS, -h)"));
+        assert_int_equal(CLSTAT(&o, err, "clstat", "web_rg"), CLMGR_RC_INVALID);
+        assert_non_null(strstr(err, "unexpected argument 'web_rg'"));
+
+        /* a screen: title, then clmgr status's text */
+        o = (struct cli_clstat){.refresh = 3};
+        CAPTURE(text, (cli_clstat_screen(f, &o, st, NULL, 1796457662), 0));
+        assert_true(strncmp(text,
+                            "clstat - hamr cluster status at 2026-12-05 08:01:02 (every 3 s; "
+                            "Ctrl-C quits)\n\nCluster: demo  State: UNSTABLE",
+                            strlen("clstat - hamr cluster status at 2026-12-05 08:01:02 (every 3 "
+                                   "s; Ctrl-C quits)\n\nCluster: demo  State: UNSTABLE")) == 0);
+        assert_non_null(strstr(text, "\nweb_rg                         RELEASING"));
+        free(text);
+        o.once = true;
+        CAPTURE(text, (cli_clstat_screen(f, &o, NULL, "cannot reach hamrd", 1796457662), 0));
+        assert_string_equal(text, "clstat - hamr cluster status at 2026-12-05 08:01:02\n\n"
+                                  "status unknown: cannot reach hamrd\n");
+        free(text);
+        json_decref(st);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_clutils_lines),           cmocka_unit_test(test_rginfo_parse),
             cmocka_unit_test(test_rginfo_verbose),          cmocka_unit_test(test_rginfo_location),
             cmocka_unit_test(test_view_log_parse),          cmocka_unit_test(test_view_log_filter),
-            cmocka_unit_test(test_view_log_check_and_list),
+            cmocka_unit_test(test_view_log_check_and_list), cmocka_unit_test(test_clstat),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
