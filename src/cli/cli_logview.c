@@ -226,7 +226,7 @@ int cli_logview_filter(const struct cli_logq *q, FILE *in, FILE *out)
         bool after = !q->have_since; /* the last timed line was at or after SINCE */
         ssize_t n;
 
-        while ((n = getline(&line, &cap, in)) >= 0) {
+        while (!ferror(out) && (n = getline(&line, &cap, in)) >= 0) {
                 long long t = cli_logview_line_time(line);
 
                 if (t >= 0 && q->have_since)
@@ -249,7 +249,7 @@ int cli_logview_filter(const struct cli_logq *q, FILE *in, FILE *out)
         free(line);
         if (ring) {
                 size_t start = (head + (size_t)q->tail - count) % (size_t)q->tail;
-                for (size_t k = 0; k < count; k++) {
+                for (size_t k = 0; k < count && !ferror(out); k++) {
                         const char *l = ring[(start + k) % (size_t)q->tail];
                         fputs(l, out);
                         if (*l && l[strlen(l) - 1] != '\n')
@@ -259,7 +259,9 @@ int cli_logview_filter(const struct cli_logq *q, FILE *in, FILE *out)
                         free(ring[k]);
                 free(ring);
         }
-        return ferror(in) ? -EIO : 0;
+        if (fflush(out) != 0 || ferror(out))
+                return errno == EPIPE ? -EPIPE : -EIO;
+        return ferror(in) ? -ENODATA : 0;
 }
 
 const char *cli_logview_hamrd_log(json_t *status)

@@ -48,7 +48,9 @@ int cli_logview_check(const struct cli_logq *q, json_t *status, const char *stat
 
 /* Copies the lines of in that pass q's filters to out (with TAIL the last
  * N of them). Lines without a time of their own (script output,
- * continuations) follow the previous line for SINCE. 0 or -errno. */
+ * continuations) follow the previous line for SINCE. Stops at the first
+ * write error. 0; -EPIPE when out's reader went away; -EIO another write
+ * error; -ENODATA a read error. */
 int cli_logview_filter(const struct cli_logq *q, FILE *in, FILE *out);
 
 /* The table of logs: name, where it is on this node, content. status

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -449,7 +450,7 @@ static int view_log(const struct cli_cmd *cmd)
         const char *src;
         FILE *in = NULL;
         bool journal = false;
-        int rc;
+        int rc, r;
 
         if (cli_client_call(cli_client_socket_path(), req, STATUS_CALL_TIMEOUT_USEC, &st, err,
                             sizeof(err)) == 0 &&
@@ -477,7 +478,8 @@ static int view_log(const struct cli_cmd *cmd)
                 goto out;
         }
         journal = q->log == CLI_LOG_HAMRD && !strcmp(src, "journal");
-        in = journal ? popen("journalctl -u hamrd -o cat --no-pager 2>&1", "re") : fopen(src, "re");
+        signal(SIGPIPE, SIG_IGN); /* a closed output ends the view (EPIPE) */
+        in = journal ? popen("journalctl -u hamrd -o cat --no-pager", "re") : fopen(src, "re");
         if (!in) {
                 int e = errno;
                 snprintf(msg, sizeof(msg), "view log %s: cannot read %s: %m",
@@ -486,16 +488,29 @@ static int view_log(const struct cli_cmd *cmd)
                 rc = e == ENOENT ? CLMGR_RC_NOT_FOUND : CLMGR_RC_ERROR;
                 goto out;
         }
-        if (cli_logview_filter(q, in, stdout) < 0) {
-                snprintf(msg, sizeof(msg), "view log: reading %s failed", src);
+        r = cli_logview_filter(q, in, stdout);
+        if (r == -EPIPE) {
+                /* the reader went away (clmgr view log hamrd | head): done;
+                 * nothing more is written to the closed pipe */
+                if (!freopen("/dev/null", "w", stdout)) {
+                        snprintf(msg, sizeof(msg), "view log: the output was closed");
+                        rc = CLMGR_RC_ERROR;
+                }
+        } else if (r < 0) {
+                snprintf(msg, sizeof(msg), "view log: %s %s failed",
+                         r == -ENODATA ? "reading" : "writing the output of",
+                         journal ? "the journal" : src);
                 rc = CLMGR_RC_ERROR;
         }
         if (journal) {
                 int status = pclose(in);
-                if (rc == CLMGR_RC_OK && status != 0) {
+                /* journalctl killed by the closed pipe is not a failure */
+                if (rc == CLMGR_RC_OK && r != -EPIPE &&
+                    (!WIFEXITED(status) || WEXITSTATUS(status) != 0)) {
                         snprintf(msg, sizeof(msg),
-                                 "view log hamrd: journalctl -u hamrd failed (exit status %d)",
-                                 status);
+                                 "view log hamrd: journalctl -u hamrd failed (%s %d)",
+                                 WIFEXITED(status) ? "exit status" : "signal",
+                                 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
                         rc = CLMGR_RC_ERROR;
                 }
         } else {

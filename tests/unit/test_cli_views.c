@@ -387,6 +387,18 @@ static void test_view_log_filter(void **state)
         out = filtered(&q, clutils);
         assert_string_equal(out, strchr(clutils, '\n') + 1);
         free(out);
+        /* a write error stops it (-EIO; -EPIPE when a pipe's reader left) */
+        {
+                char small[16];
+                FILE *in = fmemopen((void *)hamrd, strlen(hamrd), "r");
+                FILE *o = fmemopen(small, sizeof(small), "w");
+
+                setvbuf(o, NULL, _IONBF, 0);
+                q.have_since = false;
+                assert_int_equal(cli_logview_filter(&q, in, o), -EIO);
+                fclose(in);
+                fclose(o);
+        }
 }
 
 static void test_view_log_check_and_list(void **state)
