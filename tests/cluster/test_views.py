@@ -152,3 +152,26 @@ def test_clstat_one_shot_and_live(lab, monkeypatch):
     screens = out.count("clstat - hamr cluster status at ")
     assert 2 <= screens <= 4, out
     assert "(every 1 s; Ctrl-C quits)" in out, out
+
+
+def test_clutils_log_concurrent_appends(build_dir, tmp_path):
+    """Many clmgrs at once: every line whole (one O_APPEND write each), a
+    start and an end line per command."""
+    log = str(tmp_path / "clutils.log")
+    env = dict(os.environ, HAMR_CLUTILS_LOG=log, HAMR_SOCKET=str(tmp_path / "none.sock"))
+    clmgr = os.path.join(build_dir, "src", "cli", "clmgr")
+    long_arg = "DESCRIPTION=" + "x" * 3000  # lines longer than PIPE_BUF
+    procs = [subprocess.Popen([clmgr, "-T", "c%d" % i, "bogus_action", long_arg], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             for i in range(40)]
+    for p in procs:
+        assert p.wait(timeout=30) == 4
+    lines = _lines(log)
+    assert len(lines) == 80, len(lines)
+    seen = {}
+    for ln in lines:
+        m = re.match(r"\S+Z uid=\d+ pid=\d+ tid=(c\d+) (cmd: .*x{3000}|end: rc=4 elapsed=\S+ "
+                     r"error: unknown action 'bogus_action'.*)$", ln)
+        assert m, ln[:200]
+        seen.setdefault(m.group(1), []).append(m.group(2)[:4])
+    assert all(v == ["cmd:", "end:"] for v in seen.values()) and len(seen) == 40, seen
