@@ -31,7 +31,7 @@ static const char *const compare_aliases[] = {"diff", NULL};
 /* clmgr's own classes: the runbook short forms, the status view and
  * snapshots (kept in the repository, not in the configuration schema). */
 static const char *const modify_extra[] = {"failover", "fallback", "snapshot", NULL};
-static const char *const view_extra[] = {"status", "snapshot", NULL};
+static const char *const view_extra[] = {"status", "log", "snapshot", NULL};
 static const char *const snapshot_extra[] = {"snapshot", NULL};
 
 #define RG_ONLY      CLI_CLASS_BIT(CONF_CLASS_RESOURCE_GROUP)
@@ -93,7 +93,7 @@ static const struct cli_action_def action_table[CLI_ACT_COUNT] = {
                       .aliases = view_aliases,
                       .classes = 0,
                       .extra = view_extra,
-                      .help = "view status, or a snapshot's text"},
+                      .help = "view status, a log (clutils.log, hamrd), or a snapshot's text"},
     [CLI_ACT_MANAGE] = {.name = "manage",
                         .aliases = no_names,
                         .classes = CLI_CLASS_BIT(CONF_CLASS_APPLICATION_CONTROLLER),

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/cli_log.h"
 #include "common/hamr_alloc.h"
 
 #define MAX_REPLY (64u * 1024 * 1024)
@@ -208,62 +209,52 @@ static void mkdir_parents(const char *path)
         free(copy);
 }
 
-/* Writes s shell-quoted when it needs quoting. */
-static void put_arg(FILE *f, const char *s)
-{
-        if (*s && !strpbrk(s, " \t\n'\"\\$`;&|<>()*?[]{}!#~")) {
-                fputs(s, f);
-                return;
-        }
-        fputc('\'', f);
-        for (; *s; s++) {
-                if (*s == '\'')
-                        fputs("'\\''", f);
-                else if (*s == '\n')
-                        fputs("\\n", f);
-                else
-                        fputc(*s, f);
-        }
-        fputc('\'', f);
-}
-
-void cli_client_log_invocation(int argc, char *const argv[], const char *trans_id)
+static const char *log_path(void)
 {
         const char *path = getenv("HAMR_CLUTILS_LOG");
-        char *line = NULL, stamp[64];
-        size_t len = 0;
-        struct timespec ts;
-        struct tm tm;
-        FILE *f;
+        return path && *path ? path : CLI_DEFAULT_LOG_PATH;
+}
+
+/* One write per line: lines of concurrent clmgrs do not mix (O_APPEND). */
+static void log_append(const char *line)
+{
+        const char *path = log_path();
         int fd;
 
-        if (!path || !*path)
-                path = CLI_DEFAULT_LOG_PATH;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        gmtime_r(&ts.tv_sec, &tm);
-        strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
-        f = open_memstream(&line, &len);
-        if (!f)
+        if (!line)
                 return;
-        fprintf(f, "%s.%03ldZ uid=%u pid=%ld", stamp, ts.tv_nsec / 1000000, (unsigned)getuid(),
-                (long)getpid());
-        if (trans_id) {
-                fputs(" tid=", f);
-                put_arg(f, trans_id);
-        }
-        fputs(" cmd:", f);
-        for (int i = 0; i < argc; i++) {
-                fputc(' ', f);
-                put_arg(f, argv[i]);
-        }
-        fputc('\n', f);
-        fclose(f);
         mkdir_parents(path);
         fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
         if (fd >= 0) {
-                (void)!write(fd, line,
-                             len); /* one write: lines from concurrent clmgrs do not mix */
+                (void)!write(fd, line, strlen(line));
                 close(fd);
         }
+}
+
+static struct timespec log_started;
+static char *log_tid;
+
+void cli_client_log_start(int argc, char *const argv[], const char *trans_id)
+{
+        char *line;
+
+        clock_gettime(CLOCK_REALTIME, &log_started);
+        free(log_tid);
+        log_tid = trans_id ? zstrdup(trans_id) : NULL;
+        line = cli_log_start_line(&log_started, getuid(), getpid(), log_tid, argc, argv);
+        log_append(line);
         free(line);
+}
+
+void cli_client_log_end(int rc, const char *error)
+{
+        struct timespec now;
+        char *line;
+
+        clock_gettime(CLOCK_REALTIME, &now);
+        line = cli_log_end_line(&now, getuid(), getpid(), log_tid, rc, &log_started, error);
+        log_append(line);
+        free(line);
+        free(log_tid);
+        log_tid = NULL;
 }

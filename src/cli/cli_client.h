@@ -1,5 +1,5 @@
 /* cli_client: clmgr's I/O edge: one JSON request/reply over hamrd's unix
- * socket, and the clutils.log invocation line. */
+ * socket, and the clutils.log lines. */
 #pragma once
 #include <jansson.h>
 #include <stddef.h>
@@ -26,7 +26,10 @@ int cli_client_call(const char *path, json_t *req, usec_t timeout_usec, json_t *
 int cli_client_reply_parse(const char *line, const char *path, json_t **ret_reply, char *err,
                            size_t errlen);
 
-/* Appends one line (time, uid, pid, transaction id, argv) to
- * $HAMR_CLUTILS_LOG or /var/log/hamr/clutils.log, creating the directory.
- * Best effort: failures are ignored. trans_id may be NULL. */
-void cli_client_log_invocation(int argc, char *const argv[], const char *trans_id);
+/* clutils.log ($HAMR_CLUTILS_LOG or /var/log/hamr/clutils.log, directory
+ * created): start appends the command line (time, uid, pid, transaction id,
+ * argv; cli_log.h) and remembers the start time; end appends the return
+ * code, the elapsed time and the error message (NULL or "" = none). Best
+ * effort: failures are ignored. trans_id may be NULL. */
+void cli_client_log_start(int argc, char *const argv[], const char *trans_id);
+void cli_client_log_end(int rc, const char *error);

@@ -3,7 +3,9 @@
  * usage and help (classes, attributes, allowed values and defaults from the
  * schema). Writes only to the FILE* it is given. */
 #include "cli/cli_output.h"
+#include "cli/cli_logview.h"
 #include "cli/cli_parse_build.h"
+#include "cli/cli_rginfo.h"
 
 #include <errno.h>
 #include <fnmatch.h>
@@ -511,7 +513,11 @@ int cli_output_status(FILE *f, const struct cli_opts *o, json_t *status, json_t 
                 }
                 break;
         case CLI_FMT_DELIM:
-                if (o->show_monitors)
+                if (o->show_location)
+                        cli_rginfo_location(f, o, status, group_filter);
+                else if (o->show_policies)
+                        cli_rginfo_verbose(f, o, status, group_filter);
+                else if (o->show_monitors)
                         print_monitors_delim(f, o->delim ? o->delim : ":", status, group_filter);
                 else
                         print_status_delim(f, o->delim ? o->delim : ":", status, group_filter,
@@ -519,7 +525,11 @@ int cli_output_status(FILE *f, const struct cli_opts *o, json_t *status, json_t 
                 break;
         case CLI_FMT_TEXT:
         default:
-                if (o->show_monitors)
+                if (o->show_location)
+                        cli_rginfo_location(f, o, status, group_filter);
+                else if (o->show_policies)
+                        cli_rginfo_verbose(f, o, status, group_filter);
+                else if (o->show_monitors)
                         print_monitors_text(f, status, group_filter);
                 else
                         print_status_text(f, status, group_filter, o->show_pol, o->show_timers);
@@ -699,10 +709,11 @@ static void print_main_usage(FILE *f)
                    "<CLASS> [<NAME>] [ATTR=VALUE ...]\n"
                    "       clmgr <ACTION>                list the CLASSes of an ACTION\n"
                    "       clmgr <ACTION> <CLASS> -h     help for an ACTION and CLASS\n"
-                   "       clRGinfo [-s] [-p] [-t] [-m] [-j] [<resource_group> ...]   same as "
-                   "clmgr status "
+                   "       clRGinfo [-s] [-p] [-t] [-m] [-v] [-a] [-j] [<resource_group> ...]   "
+                   "same as clmgr status "
                    "(-p: priority override locations, -t: settling and fallback timers, -m: "
-                   "application monitoring)\n\n"
+                   "application monitoring, -v: policies, -a: current location and expected "
+                   "destination)\n\n"
                    "ACTIONs (case-insensitive; aliases and unambiguous prefixes accepted):\n");
         for (size_t i = 0; i < n; i++) {
                 char al[80] = "";
@@ -788,9 +799,18 @@ static void print_help(FILE *f, const struct cli_cmd *cmd)
                 fprintf(f,
                         "usage: clmgr [-c|-d DELIM] [-j] status [<resource_group> ...]\n"
                         "       clmgr view status\n"
-                        "       clRGinfo [-s|-c] [-p] [-t] [-m] [-j] [<resource_group> ...]\n"
+                        "       clRGinfo [-s|-c] [-p] [-t] [-m] [-v] [-a] [-j] [<resource_group> "
+                        "...]\n"
                         "Shows the cluster, the state of cluster services on each node and where\n"
-                        "each resource group is; -c/-s prints group:state:node lines.\n");
+                        "each resource group is; -c/-s prints group:state:node lines.\n"
+                        "  -p priority override location, -t settling and fallback timers,\n"
+                        "  -m application monitoring, -v verbose: each group's startup, fallover\n"
+                        "  and fallback policies and its nodes in priority order, -a current\n"
+                        "  location and expected destination (\"n1 -> n2\" while it moves).\n");
+                return;
+        }
+        if (strcmp(a->name, "view") == 0 && cls && cli_has_prefix_ci("log", cls)) {
+                cli_logview_help(f);
                 return;
         }
         if (!cls) {

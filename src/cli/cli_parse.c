@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "api/api_ops.h"
+#include "cli/cli_logview.h"
 #include "cli/cli_schema.h"
 #include "common/hamr_alloc.h"
 #include "common/hamr_error.h"
@@ -100,6 +101,14 @@ static int parse_flag(struct cli_cmd *cmd, struct cli_flags *fl, bool clrginfo, 
 
                 if (c == 'm' && clrginfo) { /* clRGinfo -m: application monitors */
                         cmd->opts.show_monitors = true;
+                        continue;
+                }
+                if (c == 'v' && clrginfo) { /* clRGinfo -v: verbose (policies) */
+                        cmd->opts.show_policies = true;
+                        continue;
+                }
+                if (c == 'a' && clrginfo) { /* clRGinfo -a: location and destination */
+                        cmd->opts.show_location = true;
                         continue;
                 }
                 if (strchr("daTlomg", c)) {
@@ -398,11 +407,15 @@ int cli_parse(int argc, char *const argv[], struct cli_cmd *cmd)
                              cli_action_def(act)->name, pos[1]);
                 goto out;
         }
+        if (act == CLI_ACT_VIEW && cli_has_prefix_ci("log", pos[1])) {
+                r = cli_build_view_log(cmd, pos + 2, npos - 2);
+                goto out;
+        }
         if (act == CLI_ACT_VIEW) {
                 if (!cli_has_prefix_ci("status", pos[1])) {
                         r = cli_fail(
                             cmd, CLMGR_RC_INVALID,
-                            "view: class '%s' is not supported (allowed: status, snapshot)",
+                            "view: class '%s' is not supported (allowed: status, log, snapshot)",
                             pos[1]);
                         goto out;
                 }
@@ -428,6 +441,7 @@ void cli_cmd_clear(struct cli_cmd *cmd)
         free(cmd->opts.trans_id);
         free(cmd->class_name);
         free(cmd->file);
+        cli_logq_free(cmd->logq);
         json_decref(cmd->requests);
         json_decref(cmd->group_filter);
         json_decref(cmd->wait.names);

@@ -25,6 +25,8 @@ struct cli_opts {
         bool show_pol;      /* clRGinfo -p: priority override locations */
         bool show_timers;   /* clRGinfo -t: pending settling and fallback timers (every group) */
         bool show_monitors; /* clRGinfo -m: application state and monitoring per group */
+        bool show_policies; /* clRGinfo -v: policies and node list per group (verbose) */
+        bool show_location; /* clRGinfo -a: current location and expected destination */
         char **attrs;   /* -a: NULL-terminated patterns (case-insensitive), or NULL = all; owned */
         char *trans_id; /* -T, or NULL; owned */
 };
@@ -48,6 +50,7 @@ enum cli_show {
         CLI_SHOW_SNAP_RESTORE, /* reply {"name","generation","diff","changes"} */
         CLI_SHOW_WHY,          /* reply {"GROUP","TARGET","REASON","HISTORY",...} */
         CLI_SHOW_SIMULATE,     /* reply {"EVENT","NODE","GROUPS","NODES",...} */
+        CLI_SHOW_LOG,          /* clmgr view log: no request; cmd->logq (cli_logview.h) */
 };
 
 enum cli_wait_kind {
@@ -82,9 +85,10 @@ struct cli_cmd {
         enum cli_show show;   /* how to print the last reply */
         json_t *group_filter; /* status: array of group names to show, or NULL = all; owned */
         struct cli_wait wait;
-        char *file;  /* snapshot FILE=path: add imports it, query writes it; owned */
-        int rc;      /* after a failed parse: clmgr exit code (3 or 4) */
-        char *error; /* after a failed parse: message without "ERROR: "; owned */
+        char *file;            /* snapshot FILE=path: add imports it, query writes it; owned */
+        struct cli_logq *logq; /* view log: the log and its filters; owned */
+        int rc;                /* after a failed parse: clmgr exit code (3 or 4) */
+        char *error;           /* after a failed parse: message without "ERROR: "; owned */
 };
 
 /* Classes clmgr itself understands (for the runtime actions). */

@@ -1,13 +1,19 @@
 /* clmgr: main of the hamr command-line tool (also run as clRGinfo): parse,
  * send the request(s) to the local hamrd, print the reply, and for runtime
  * operations poll status until the effect is visible or TIMEOUT passes. */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli/cli_client.h"
+#include "cli/cli_clstat.h"
+#include "cli/cli_logview.h"
 #include "cli/cli_output.h"
 #include "cli/cli_parse.h"
 #include "cli/cli_snapshot.h"
@@ -41,6 +47,41 @@ static const char *reply_error(json_t *reply)
 {
         const char *e = json_string_value(json_object_get(reply, "error"));
         return e && *e ? e : "hamrd refused the request without saying why";
+}
+
+/* The first error clmgr reported, for the end line of clutils.log. */
+static char *first_error;
+
+static void remember_error(const char *text)
+{
+        if (!first_error) {
+                first_error = zstrdup(text);
+                return;
+        }
+        /* a detail of the first error (the last status observed): keep it */
+        char *both = NULL;
+        if (asprintf(&both, "%s%s", first_error, text) >= 0) {
+                free(first_error);
+                first_error = both;
+        }
+}
+
+/* Prints "ERROR: " and the message (fmt ends with a newline) to stderr and
+ * remembers it for clutils.log. */
+static void report_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void report_error(const char *fmt, ...)
+{
+        char *msg = NULL;
+        va_list ap;
+
+        va_start(ap, fmt);
+        if (vasprintf(&msg, fmt, ap) < 0)
+                msg = NULL;
+        va_end(ap);
+        fprintf(stderr, "ERROR: %s", msg ? msg : "(out of memory)\n");
+        if (msg && !first_error)
+                first_error = zstrdup(msg);
+        free(msg);
 }
 
 static void sleep_usec(usec_t us)
@@ -94,6 +135,7 @@ static int wait_for(struct cli_cmd *cmd, const char *path)
                                 rc = CLMGR_RC_OK;
                         } else if (res == CLI_WAIT_FAILED) {
                                 fprintf(stderr, "%s\n", text);
+                                remember_error(text);
                                 rc = CLMGR_RC_ERROR;
                         }
                         if (res != CLI_WAIT_PENDING) {
@@ -116,9 +158,10 @@ static int wait_for(struct cli_cmd *cmd, const char *path)
                 if (now >= deadline) {
                         char *goal = cli_wait_goal(w);
 
-                        fprintf(stderr,
-                                "ERROR: timed out after %g s waiting for %s; last observed:\n",
-                                (double)w->timeout_usec / (double)USEC_PER_SEC, goal);
+                        report_error("timed out after %g s waiting for %s; last observed:\n",
+                                     (double)w->timeout_usec / (double)USEC_PER_SEC, goal);
+                        if (last)
+                                remember_error(last);
                         print_indented(stderr, last ? last : "nothing (no status answer)");
                         free(goal);
                         rc = CLMGR_RC_ERROR;
@@ -147,17 +190,16 @@ static int snapshot_import(struct cli_cmd *cmd)
                 return CLMGR_RC_OK;
         f = fopen(cmd->file, "re");
         if (!f) {
-                fprintf(stderr, "ERROR: add snapshot: FILE=%s cannot be read: %m\n", cmd->file);
+                report_error("add snapshot: FILE=%s cannot be read: %m\n", cmd->file);
                 return CLMGR_RC_INVALID;
         }
         buf = zalloc(SNAPSHOT_FILE_MAX + 1);
         n = fread(buf, 1, SNAPSHOT_FILE_MAX + 1, f);
         fclose(f);
         if (n > SNAPSHOT_FILE_MAX || memchr(buf, 0, n)) {
-                fprintf(stderr,
-                        "ERROR: add snapshot: FILE=%s is not a snapshot text (binary, or over "
-                        "%u bytes)\n",
-                        cmd->file, SNAPSHOT_FILE_MAX);
+                report_error("add snapshot: FILE=%s is not a snapshot text (binary, or over "
+                             "%u bytes)\n",
+                             cmd->file, SNAPSHOT_FILE_MAX);
                 free(buf);
                 return CLMGR_RC_INVALID;
         }
@@ -175,13 +217,12 @@ static int snapshot_export(const struct cli_cmd *cmd, json_t *reply)
         if (!cmd->file || cmd->show != CLI_SHOW_SNAP_QUERY)
                 return CLMGR_RC_OK;
         if (!text) {
-                fprintf(stderr, "ERROR: unexpected reply from hamrd (no snapshot text)\n");
+                report_error("unexpected reply from hamrd (no snapshot text)\n");
                 return CLMGR_RC_ERROR;
         }
         f = fopen(cmd->file, "we");
         if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
-                fprintf(stderr, "ERROR: query snapshot: FILE=%s cannot be written: %m\n",
-                        cmd->file);
+                report_error("query snapshot: FILE=%s cannot be written: %m\n", cmd->file);
                 return CLMGR_RC_ERROR;
         }
         return CLMGR_RC_OK;
@@ -240,20 +281,20 @@ static int sync_precheck(const char *path, const struct cli_cmd *cmd, json_t **r
 
         *ret_nodes = NULL;
         if (cli_client_call(path, req, REQUEST_TIMEOUT_USEC, &rep, err, sizeof(err)) < 0) {
-                fprintf(stderr, "ERROR: %s\n", err);
+                report_error("%s\n", err);
                 rc = CLMGR_RC_ERROR;
                 goto out;
         }
         rc = reply_rc(rep);
         if (rc != CLMGR_RC_OK) {
-                fprintf(stderr, "ERROR: %s\n", reply_error(rep));
+                report_error("%s\n", reply_error(rep));
                 goto out;
         }
         if (verify_on_nodes(path, rep, into) > 0) {
                 cli_output_node_checks(stdout, &cmd->opts, into);
-                fprintf(stderr, "ERROR: verification on the nodes failed: nothing was "
-                                "synchronized (fix the errors above, or their nodes' files, "
-                                "then sync again)\n");
+                report_error("verification on the nodes failed: nothing was "
+                             "synchronized (fix the errors above, or their nodes' files, "
+                             "then sync again)\n");
                 rc = CLMGR_RC_ERROR;
                 goto out;
         }
@@ -307,7 +348,7 @@ static int run(struct cli_cmd *cmd)
                 for (;;) {
                         if (cli_client_call(path, req, REQUEST_TIMEOUT_USEC, &reply, err,
                                             sizeof(err)) < 0) {
-                                fprintf(stderr, "ERROR: %s\n", err);
+                                report_error("%s\n", err);
                                 return CLMGR_RC_ERROR;
                         }
                         if (cmd->wait.kind == CLI_WAIT_NONE || reply_rc(reply) == CLMGR_RC_OK ||
@@ -319,7 +360,7 @@ static int run(struct cli_cmd *cmd)
                 }
                 rc = reply_rc(reply);
                 if (rc != CLMGR_RC_OK) {
-                        fprintf(stderr, "ERROR: %s\n", reply_error(reply));
+                        report_error("%s\n", reply_error(reply));
                         goto out;
                 }
         }
@@ -368,7 +409,7 @@ static int run(struct cli_cmd *cmd)
                 goto out;
         if ((cli_snapshot_shows(cmd) ? cli_output_snapshot(stdout, cmd, reply)
                                      : cli_output_reply(stdout, cmd, reply)) < 0) {
-                fprintf(stderr, "ERROR: unexpected reply from hamrd\n");
+                report_error("unexpected reply from hamrd\n");
                 rc = CLMGR_RC_ERROR;
                 goto out;
         }
@@ -376,11 +417,180 @@ static int run(struct cli_cmd *cmd)
         if (cmd->wait.kind != CLI_WAIT_NONE)
                 rc = wait_for(cmd, path);
         if (cmd->show == CLI_SHOW_VERIFY &&
-            json_integer_value(json_object_get(reply, "node_errors")))
+            json_integer_value(json_object_get(reply, "node_errors"))) {
+                char msg[96];
+                snprintf(msg, sizeof(msg),
+                         "verification failed on the nodes (%" JSON_INTEGER_FORMAT " error(s))",
+                         json_integer_value(json_object_get(reply, "node_errors")));
+                remember_error(msg);
                 rc = CLMGR_RC_ERROR;
+        }
 out:
         json_decref(reply);
         json_decref(node_checks);
+        return rc;
+}
+
+/* Where clutils.log is ($HAMR_CLUTILS_LOG or the default). */
+static const char *clutils_path(void)
+{
+        const char *p = getenv("HAMR_CLUTILS_LOG");
+        return p && *p ? p : CLI_DEFAULT_LOG_PATH;
+}
+
+/* clmgr view log: asks the local hamrd's status (where it logs, the local
+ * node, the groups), then lists the logs or prints one through the filters
+ * (cli_logview.c): clutils.log and a hamrd log file are read directly, the
+ * journal through journalctl -u hamrd. */
+static int view_log(const struct cli_cmd *cmd)
+{
+        const struct cli_logq *q = cmd->logq;
+        json_t *req = json_pack("{ss}", "op", "status"), *st = NULL;
+        char err[1024], msg[1400];
+        const char *src;
+        FILE *in = NULL;
+        bool journal = false;
+        int rc, r;
+
+        if (cli_client_call(cli_client_socket_path(), req, STATUS_CALL_TIMEOUT_USEC, &st, err,
+                            sizeof(err)) == 0 &&
+            reply_rc(st) != CLMGR_RC_OK) {
+                snprintf(err, sizeof(err), "%s", reply_error(st));
+                json_decref(st);
+                st = NULL;
+        }
+        json_decref(req);
+        if (q->log == CLI_LOG_LIST) {
+                rc = cli_logview_check(q, st, err, msg, sizeof(msg));
+                if (rc == CLMGR_RC_OK)
+                        cli_logview_list(stdout, clutils_path(), st);
+                goto out;
+        }
+        rc = cli_logview_check(q, st, err, msg, sizeof(msg));
+        if (rc != CLMGR_RC_OK)
+                goto out;
+        src = q->log == CLI_LOG_CLUTILS ? clutils_path() : cli_logview_hamrd_log(st);
+        if (q->log == CLI_LOG_HAMRD && !*src) {
+                snprintf(msg, sizeof(msg),
+                         "view log hamrd: hamrd's log is not kept: its stderr is a terminal or "
+                         "a pipe (run it under systemd, or with its stderr to a file)");
+                rc = CLMGR_RC_NOT_FOUND;
+                goto out;
+        }
+        journal = q->log == CLI_LOG_HAMRD && !strcmp(src, "journal");
+        signal(SIGPIPE, SIG_IGN); /* a closed output ends the view (EPIPE) */
+        in = journal ? popen("journalctl -u hamrd -o cat --no-pager", "re") : fopen(src, "re");
+        if (!in) {
+                int e = errno;
+                snprintf(msg, sizeof(msg), "view log %s: cannot read %s: %m",
+                         q->log == CLI_LOG_CLUTILS ? "clutils.log" : "hamrd",
+                         journal ? "the journal (journalctl)" : src);
+                rc = e == ENOENT ? CLMGR_RC_NOT_FOUND : CLMGR_RC_ERROR;
+                goto out;
+        }
+        r = cli_logview_filter(q, in, stdout);
+        if (r == -EPIPE) {
+                /* the reader went away (clmgr view log hamrd | head): done;
+                 * nothing more is written to the closed pipe */
+                if (!freopen("/dev/null", "w", stdout)) {
+                        snprintf(msg, sizeof(msg), "view log: the output was closed");
+                        rc = CLMGR_RC_ERROR;
+                }
+        } else if (r < 0) {
+                snprintf(msg, sizeof(msg), "view log: %s %s failed",
+                         r == -ENODATA ? "reading" : "writing the output of",
+                         journal ? "the journal" : src);
+                rc = CLMGR_RC_ERROR;
+        }
+        if (journal) {
+                int status = pclose(in);
+                /* journalctl killed by the closed pipe is not a failure */
+                if (rc == CLMGR_RC_OK && r != -EPIPE &&
+                    (!WIFEXITED(status) || WEXITSTATUS(status) != 0)) {
+                        snprintf(msg, sizeof(msg),
+                                 "view log hamrd: journalctl -u hamrd failed (%s %d)",
+                                 WIFEXITED(status) ? "exit status" : "signal",
+                                 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+                        rc = CLMGR_RC_ERROR;
+                }
+        } else {
+                fclose(in);
+        }
+out:
+        if (rc != CLMGR_RC_OK)
+                report_error("%s\n", msg);
+        json_decref(st);
+        return rc;
+}
+
+static volatile sig_atomic_t clstat_stop;
+
+static void clstat_on_signal(int sig)
+{
+        (void)sig;
+        clstat_stop = 1;
+}
+
+/* clstat: asks the local hamrd's status every -r seconds and redraws it
+ * (ANSI clear when stdout is a terminal); -o once. Runs until SIGINT or
+ * SIGTERM (exit 0) or a write error; a hamrd that does not answer is shown
+ * on the screen (exit 1 with -o). */
+static int clstat(int argc, char *argv[])
+{
+        struct sigaction sa = {.sa_handler = clstat_on_signal}; /* no SA_RESTART */
+        struct cli_clstat o;
+        json_t *req = json_pack("{ss}", "op", "status");
+        bool tty = isatty(STDOUT_FILENO);
+        char err[1024];
+        int rc = cli_clstat_parse(argc, argv, &o, err, sizeof(err));
+
+        if (rc != CLMGR_RC_OK) {
+                fprintf(stderr, "ERROR: %s\n", err);
+                cli_clstat_usage(stderr);
+                goto out;
+        }
+        if (o.help) {
+                cli_clstat_usage(stdout);
+                goto out;
+        }
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        while (!clstat_stop) {
+                json_t *st = NULL;
+                usec_t until;
+                int r = cli_client_call(cli_client_socket_path(), req, STATUS_CALL_TIMEOUT_USEC,
+                                        &st, err, sizeof(err));
+
+                if (r == 0 && reply_rc(st) != CLMGR_RC_OK) {
+                        snprintf(err, sizeof(err), "%s", reply_error(st));
+                        r = -EPROTO;
+                }
+                if (clstat_stop) {
+                        json_decref(st);
+                        break;
+                }
+                if (tty && !o.once)
+                        fputs("\033[H\033[2J", stdout);
+                else if (!o.once)
+                        fputs("\n", stdout);
+                cli_clstat_screen(stdout, &o, r == 0 ? st : NULL, err, time(NULL));
+                json_decref(st);
+                if (fflush(stdout) != 0 || ferror(stdout)) {
+                        rc = CLMGR_RC_ERROR;
+                        break;
+                }
+                if (o.once) {
+                        if (r != 0)
+                                rc = CLMGR_RC_ERROR;
+                        break;
+                }
+                until = now_usec() + (usec_t)o.refresh * USEC_PER_SEC;
+                for (usec_t now = now_usec(); !clstat_stop && now < until; now = now_usec())
+                        sleep_usec(until - now < 100 * USEC_PER_MSEC ? until - now
+                                                                     : 100 * USEC_PER_MSEC);
+        }
+out:
+        json_decref(req);
         return rc;
 }
 
@@ -389,13 +599,16 @@ int main(int argc, char *argv[])
         struct cli_cmd cmd;
         int rc;
 
+        if (cli_clstat_wanted(argc, argv))
+                return clstat(argc, argv);
+
         if (cli_parse(argc, argv, &cmd) < 0) {
-                cli_client_log_invocation(argc, argv, cmd.opts.trans_id);
-                fprintf(stderr, "ERROR: %s\n", cmd.error);
+                cli_client_log_start(argc, argv, cmd.opts.trans_id);
+                report_error("%s\n", cmd.error);
                 rc = cmd.rc;
                 goto out;
         }
-        cli_client_log_invocation(argc, argv, cmd.opts.trans_id);
+        cli_client_log_start(argc, argv, cmd.opts.trans_id);
         if (cmd.kind != CLI_KIND_RUN) {
                 if (cli_snapshot_help_wanted(&cmd))
                         cli_snapshot_help(stdout);
@@ -404,10 +617,14 @@ int main(int argc, char *argv[])
                 rc = CLMGR_RC_OK;
                 goto out;
         }
-        rc = run(&cmd);
+        rc = cmd.show == CLI_SHOW_LOG ? view_log(&cmd) : run(&cmd);
 out:
         cli_cmd_clear(&cmd);
-        if (fflush(stdout) != 0 && rc == CLMGR_RC_OK)
+        if (fflush(stdout) != 0 && rc == CLMGR_RC_OK) {
+                report_error("writing the output: %m\n");
                 rc = CLMGR_RC_ERROR;
+        }
+        cli_client_log_end(rc, first_error);
+        free(first_error);
         return rc;
 }

@@ -4,6 +4,7 @@
  * node coordinates (docs/control-protocol.md, "Configuration edits");
  * status is built from what this node knows of every node. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -79,6 +80,17 @@ static bool stable(hamrd_t *d, usec_t now)
         return true;
 }
 
+/* The schema's text of a resource group policy value ("OHN"), or "". */
+static const char *rg_policy_text(const char *attr, unsigned value)
+{
+        const conf_class_def_t *cd = conf_class_def(CONF_CLASS_RESOURCE_GROUP);
+        int a = conf_attr_index(CONF_CLASS_RESOURCE_GROUP, attr);
+
+        if (a < 0 || !cd->attrs[a].enum_values || value >= cd->attrs[a].enum_count)
+                return "";
+        return cd->attrs[a].enum_values[value];
+}
+
 json_t *hamrd_status_json(hamrd_t *d)
 {
         usec_t now = now_usec();
@@ -88,12 +100,15 @@ json_t *hamrd_status_json(hamrd_t *d)
         const memb_view_t *v = &d->memb->view;
         const cstate_ctl_t *ctl;
         bool any_active = false;
+        char log[PATH_MAX];
 
+        hamr_log_target(log, sizeof(log));
         json_object_set_new(root, "ok", json_true());
         if (!d->cfg || !d->member) {
                 json_object_set_new(cl, "NAME", json_string(d->cfg ? d->cfg->cluster_name : ""));
                 json_object_set_new(cl, "STATE", json_string("NOT_CONFIGURED"));
                 json_object_set_new(cl, "LOCAL_NODE", json_string(d->node_name));
+                json_object_set_new(cl, "LOG", json_string(log));
                 json_object_set_new(root, "cluster", cl);
                 json_object_set_new(root, "nodes", nodes);
                 json_object_set_new(root, "groups", groups);
@@ -207,6 +222,9 @@ json_t *hamrd_status_json(hamrd_t *d)
                 json_object_set_new(o, "CURRENT_NODE", json_string(cur));
                 json_object_set_new(o, "TARGET",
                                     json_string(target >= 0 ? d->cfg->nodes[target].name : ""));
+                /* false: no current decision of the coordinator to follow
+                 * (TARGET "" then means unknown, not offline; clRGinfo -a) */
+                json_object_set_new(o, "TARGET_KNOWN", json_boolean(ctl && ctl->targets_valid));
                 /* priority override location (clmgr move to a node other
                  * than the highest-priority one; clRGinfo -p) */
                 int pol = -1;
@@ -214,7 +232,14 @@ json_t *hamrd_status_json(hamrd_t *d)
                         pol = hamr_config_node_by_id(d->cfg, ctl->ctl[g].pol_node);
                 json_object_set_new(o, "PRIORITY_OVERRIDE",
                                     json_string(pol >= 0 ? d->cfg->nodes[pol].name : ""));
-                json_object_set_new(o, "NODES", per);
+                json_object_set_new(o, "NODES", per); /* in priority order */
+                /* its policies as the schema writes them (clRGinfo -v) */
+                json_object_set_new(o, "STARTUP",
+                                    json_string(rg_policy_text("STARTUP", rg->startup)));
+                json_object_set_new(o, "FALLOVER",
+                                    json_string(rg_policy_text("FALLOVER", rg->fallover)));
+                json_object_set_new(o, "FALLBACK",
+                                    json_string(rg_policy_text("FALLBACK", rg->fallback)));
                 json_object_set_new(o, "ERROR", json_string(error));
                 json_object_set_new(o, "ERRORS", errs); /* each node's ERROR reason */
                 /* why it is offline, when a dependency holds it */
@@ -290,6 +315,7 @@ json_t *hamrd_status_json(hamrd_t *d)
         json_object_set_new(cl, "MEMBERS", members);
         json_object_set_new(cl, "QUORUM", json_boolean(memb_quorate(d->memb, now)));
         json_object_set_new(cl, "LOCAL_NODE", json_string(d->node_name));
+        json_object_set_new(cl, "LOG", json_string(log)); /* clmgr view log hamrd */
         /* application controllers whose monitoring is suspended (the
          * control state followed: cluster-wide, kept until resumed) */
         json_t *susp_all = json_array();
