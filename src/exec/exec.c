@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agents/agent_fs.h"
 #include "agents/agent_ipaddr.h"
 #include "common/hamr_alloc.h"
 #include "common/hamr_log.h"
@@ -89,10 +90,11 @@ static void set_state(exec_t *x, unsigned gi, rg_state_t s)
         x->changed(x->ud);
 }
 
-/* Steps: acquire = sips in order, then apps in order; release = the reverse. */
+/* Steps: acquire = filesystems in order, then sips in order, then apps in
+ * order; release = the reverse. */
 static unsigned nsteps(const conf_rg_t *rg)
 {
-        return rg->nsips + rg->napps;
+        return rg->nfss + rg->nsips + rg->napps;
 }
 
 static void finish_job(exec_t *x, unsigned gi)
@@ -173,6 +175,55 @@ static void step_done(void *ud, int status, const char *reason)
         free(sc);
 }
 
+/* A filesystem step ended: a mount counts as done only once it worked
+ * (its undo would unmount what is not ours otherwise). */
+static void fs_step_done(void *ud, int status, const char *reason)
+{
+        step_ctx_t *sc = ud;
+        exec_t *x = sc->x;
+        int gi = exec_group_index(x, sc->group);
+
+        if (gi >= 0 && x->g[gi].job && x->g[gi].token == sc->token && status == 0 &&
+            x->g[gi].acquiring && !x->g[gi].undoing)
+                x->g[gi].done_steps++;
+        step_done(ud, status, reason);
+}
+
+static const char *const fs_type_names[] = {
+    [CONF_FS_EXT4] = "ext4", [CONF_FS_EXT3] = "ext3",   [CONF_FS_EXT2] = "ext2",
+    [CONF_FS_XFS] = "xfs",   [CONF_FS_BTRFS] = "btrfs",
+};
+
+/* Mount (forward) or unmount filesystem fsi of group gi off the loop
+ * (RECOVERY_METHOD parallel runs as sequential: one at a time). 0: the
+ * step continues in fs_step_done; or -errno with reason filled. */
+static int fs_step(exec_t *x, unsigned gi, int fsi, bool forward, char *reason, size_t rlen)
+{
+        const conf_rg_t *rg = &x->cfg->rgs[gi];
+        const conf_filesystem_t *f = &x->cfg->filesystems[fsi];
+        agent_fs_spec_t spec = {
+            .name = f->name,
+            .device = f->device,
+            .mount_point = f->mount_point,
+            .fs_type = fs_type_names[f->fs_type],
+            .options = f->options,
+            .fsck = rg->fsck_tool == CONF_FSCK_FSCK,
+        };
+        step_ctx_t *sc = zalloc(sizeof(*sc));
+        int r;
+
+        sc->x = x;
+        sc->group = x->g[gi].id;
+        sc->token = x->g[gi].token = ++x->next_token;
+        r = agent_fs_start(x->loop, &spec, forward, fs_step_done, sc);
+        if (r < 0) {
+                free(sc);
+                snprintf(reason, rlen, "file_system %s: cannot %s: %s", f->name,
+                         forward ? "mount" : "unmount", strerror(-r));
+        }
+        return r;
+}
+
 static int ip_step(exec_t *x, const conf_rg_t *rg, int sip, bool add, char *reason, size_t rlen)
 {
         const conf_service_ip_t *s = &x->cfg->service_ips[sip];
@@ -197,7 +248,7 @@ static int ip_step(exec_t *x, const conf_rg_t *rg, int sip, bool add, char *reas
 }
 
 /* Run steps until one goes asynchronous or the job ends. Step numbering for
- * acquire: 0..nsips-1 IPs, then apps. Release and undo walk the same list
+ * acquire: 0..nfss-1 filesystems, then IPs, then apps. Release and undo walk the same list
  * backwards: release step k means acquire step (n-1-k). */
 static void run_job(exec_t *x, unsigned gi)
 {
@@ -219,6 +270,25 @@ static void run_job(exec_t *x, unsigned gi)
                         k = n - 1 - (unsigned)g->step;
                 }
                 g->step++;
+                if (k < rg->nfss) {
+                        char reason[CSTATE_REASON_LEN];
+                        int r = fs_step(x, gi, rg->fss[k], forward, reason, sizeof(reason));
+
+                        if (r == 0)
+                                return; /* continues in fs_step_done */
+                        log_err("rgm", "group %s: %s", g->name, reason);
+                        if (!g->failed)
+                                snprintf(g->reason, sizeof(g->reason), "%s", reason);
+                        g->failed = true;
+                        if (g->acquiring && !forward)
+                                g->undo_failed = true;
+                        if (forward) {
+                                g->undoing = true;
+                                g->step = (int)n - g->done_steps;
+                        }
+                        continue;
+                }
+                k -= rg->nfss;
                 if (k < rg->nsips) {
                         char reason[CSTATE_REASON_LEN];
                         int r = ip_step(x, rg, rg->sips[k], forward, reason, sizeof(reason));
