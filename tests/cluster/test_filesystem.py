@@ -107,6 +107,38 @@ def test_fsck_failure_moves_on_then_error(flab):
         flab.clmgr("n1", "sync", "cluster", check=False)
 
 
+def test_release_that_cannot_free_the_device_stays_held(flab):
+    """A process of the owner node in a mount namespace of its own, made
+    while the filesystem was mounted, keeps the filesystem alive after
+    hamrd's unmount: the device is not free, so the release fails and the
+    group stays ERROR on that node, held: no other node mounts it."""
+    owner = flab.wait_group_online(WEB, timeout=60)
+    other = "n3" if owner != "n3" else "n2"
+    keeper = flab.run_in_node_ns(owner, ["unshare", "--mount", "--propagation", "private",
+                                         "sleep", "600"])
+    try:
+        with S1Sampler(flab):
+            flab.wait_for(lambda: os.readlink("/proc/%d/ns/mnt" % keeper.pid) != os.readlink(
+                "/proc/%d/ns/mnt" % flab.node(owner).proc.pid), 10, what="keeper's namespace")
+            r = flab.clmgr("n1", "move", "resource_group", WEB, "NODE=" + other, check=False,
+                           timeout=120)
+            assert r.returncode != 0
+            g = flab.wait_for(lambda: (lambda x: x["NODES"][owner] == "ERROR" and x)(
+                _group(flab, "n1", WEB)), 60, what="web_rg ERROR on " + owner)
+            time.sleep(2.0)  # the planner had every chance to move it
+            g = _group(flab, "n1", WEB)
+            assert g["NODES"][owner] == "ERROR" and g["NODES"][other] != "ONLINE", g
+            assert "file_system webfs: " in g["ERROR"] and "still in use" in g["ERROR"], g
+            assert not any(_mounted(flab, n) for n in flab.node_names if n != owner)
+    finally:
+        keeper.kill()
+        keeper.wait(10)
+    # the administrator removed what held it: the move goes through
+    flab.clmgr("n1", "move", "resource_group", WEB, "NODE=" + other, timeout=120)
+    flab.wait_group_online(WEB, other, timeout=60)
+    assert _mounted(flab, other) and not _mounted(flab, owner)
+
+
 def test_sampler_sees_a_double_mount(flab):
     """The S1 check itself: a second mount of the filesystem on another
     node (made by hand, behind hamr's back) is reported."""
