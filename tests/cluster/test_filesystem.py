@@ -139,6 +139,35 @@ def test_release_that_cannot_free_the_device_stays_held(flab):
     assert _mounted(flab, other) and not _mounted(flab, owner)
 
 
+def test_verify_checks_devices_and_leftover_mounts(flab):
+    """clmgr verify runs the filesystem checks on the group's nodes: DEVICE
+    is a block device there; MOUNT_POINT is not mounted on a node that does
+    not hold the group (a leftover)."""
+    out = flab.clmgr("n2", "verify", "cluster").stdout
+    assert "Verification passed." in out, out
+    vmp = os.path.join(flab.run_dir, "mnt", "v")
+    staged = [["add", "file_system", "vfs", "DEVICE=/dev/hamr-no-such-disk", "MOUNT_POINT=" + vmp],
+              ["add", "resource_group", "vrg", "NODES=n2 n3", "FILESYSTEM=vfs"]]
+    for c in staged:
+        flab.clmgr("n1", *c)
+    os.makedirs(vmp, exist_ok=True)
+    r = flab.node_ns_run("n3", ["mount", "-t", "tmpfs", "none", vmp])
+    assert r.returncode == 0, r.stderr
+    try:
+        r = flab.clmgr("n1", "verify", "cluster", check=False)
+        assert r.returncode == 1, r
+        assert ("n2: ERROR: file_system vfs: DEVICE /dev/hamr-no-such-disk: No such file or "
+                "directory") in r.stdout, r.stdout
+        assert ("n3: ERROR: file_system vfs: MOUNT_POINT %s is already mounted on this node, "
+                "which does not hold resource group vrg" % vmp) in r.stdout, r.stdout
+        assert "n1: ok" in r.stdout, r.stdout
+    finally:
+        flab.node_ns_run("n3", ["umount", vmp])
+        for c in reversed(staged):
+            flab.clmgr("n1", "delete", c[1], c[2], check=False)
+    assert "Verification passed." in flab.clmgr("n1", "verify", "cluster").stdout
+
+
 def test_sampler_sees_a_double_mount(flab):
     """The S1 check itself: a second mount of the filesystem on another
     node (made by hand, behind hamr's back) is reported."""
