@@ -242,8 +242,9 @@ static int run_fsck(fs_job_t *j, const char *dev)
                                         memcpy(last, cur, cl + 1);
                                 }
                                 cl = 0;
-                        } else if (cl + 1 < sizeof(cur)) {
-                                cur[cl++] = buf[i];
+                        } else if (cl + 1 < sizeof(cur) &&
+                                   (cl || (buf[i] != ' ' && buf[i] != '\t'))) {
+                                cur[cl++] = buf[i]; /* without leading blanks */
                         }
                 }
         }

@@ -410,8 +410,9 @@ static const conf_attr_def_t rg_attrs[] = {
                 ENUM(enum_recovery),
                 .def = "sequential",
                 .help = "How the group's filesystems are checked and mounted: sequential (one "
-                        "after another, in FILESYSTEM order) or parallel (accepted; hamr runs it "
-                        "as sequential).",
+                        "after another, in FILESYSTEM order) or parallel (all at once; when one "
+                        "fails, those mounted are unmounted). Unmounting is always one after "
+                        "another, in reverse order.",
         },
         {
                 .name = "ID",

@@ -25,11 +25,21 @@ def _extra(lab):
     subprocess.run(["dd", "if=/dev/zero", "of=" + lab.bad_dev, "bs=1024", "seek=1", "count=1",
                     "conv=notrunc", "status=none"], check=True)
     lab.mp = os.path.join(lab.run_dir, "mnt", "data")
+    # RECOVERY_METHOD=parallel: two good filesystems and a corrupt one
+    lab.par_devs = [lab.add_block_device(size_mb=16), lab.add_block_device(size_mb=16)]
+    lab.pbad_dev = lab.add_block_device(size_mb=16)
+    subprocess.run(["dd", "if=/dev/zero", "of=" + lab.pbad_dev, "bs=1024", "seek=1", "count=1",
+                    "conv=notrunc", "status=none"], check=True)
+    par = [["add", "file_system", "pfs%d" % (i + 1), "DEVICE=" + d,
+            "MOUNT_POINT=" + os.path.join(lab.run_dir, "mnt", "p%d" % (i + 1))]
+           for i, d in enumerate(lab.par_devs)]
+    par.append(["add", "file_system", "pbad", "DEVICE=" + lab.pbad_dev,
+                "MOUNT_POINT=" + os.path.join(lab.run_dir, "mnt", "pbad")])
     return [["add", "file_system", "webfs", "DEVICE=LABEL=" + lab.fs_label,
              "MOUNT_POINT=" + lab.mp, "FS_TYPE=ext4", "MOUNT_OPTIONS=noatime"],
             ["modify", "resource_group", WEB, "FILESYSTEM=webfs"],
             ["add", "file_system", "badfs", "DEVICE=" + lab.bad_dev,
-             "MOUNT_POINT=" + os.path.join(lab.run_dir, "mnt", "bad")]]
+             "MOUNT_POINT=" + os.path.join(lab.run_dir, "mnt", "bad")]] + par
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +114,44 @@ def test_fsck_failure_moves_on_then_error(flab):
     finally:
         flab.clmgr("n1", "offline", "resource_group", "bad_rg", timeout=120, check=False)
         flab.clmgr("n1", "delete", "resource_group", "bad_rg")
+        flab.clmgr("n1", "sync", "cluster", check=False)
+
+
+def test_parallel_recovery(flab):
+    """RECOVERY_METHOD=parallel: the group's filesystems are mounted at
+    once; with a corrupt one among them, the acquisition fails on each
+    node and the ones mounted are unmounted again (nothing left mounted)."""
+    flab.clmgr("n1", "add", "resource_group", "par_rg", "NODES=n2 n3", "FILESYSTEM=pfs1 pfs2",
+               "RECOVERY_METHOD=parallel", "STARTUP=OHN", "FALLOVER=FNPN", "FALLBACK=NFB")
+    flab.clmgr("n1", "sync", "cluster")
+    try:
+        with S1Sampler(flab):
+            flab.clmgr("n1", "online", "resource_group", "par_rg", timeout=120)
+            flab.wait_group_online("par_rg", "n2", timeout=60)
+            assert set(flab.par_devs) <= set(flab.mounted_block_devices("n2"))
+            flab.clmgr("n1", "offline", "resource_group", "par_rg", timeout=120)
+            assert not set(flab.par_devs) & set(flab.mounted_block_devices("n2"))
+            flab.clmgr("n1", "modify", "resource_group", "par_rg",
+                       "FILESYSTEM=pfs1 pbad pfs2")
+            flab.clmgr("n1", "sync", "cluster")
+            r = flab.clmgr("n1", "online", "resource_group", "par_rg", check=False, timeout=120)
+            assert r.returncode != 0
+            g = flab.wait_for(
+                lambda: (lambda x: x["NODES"] == {"n2": "ERROR", "n3": "ERROR"} and x)(
+                    _group(flab, "n1", "par_rg")), 60, what="par_rg ERROR on n2 and n3")
+            assert all("file_system pbad: fsck -p" in e for e in g["ERRORS"].values()), g
+            for n in flab.node_names:
+                assert not set(flab.par_devs + [flab.pbad_dev]) & set(
+                    flab.mounted_block_devices(n)), n
+        log = open(flab.node("n3").log, errors="replace").read()
+        # n3 mounted the good ones (at once), then unmounted them in the undo
+        for k in (1, 2):
+            mp = os.path.join(flab.run_dir, "mnt", "p%d" % k)
+            assert "file_system pfs%d: %s mounted on %s" % (k, flab.par_devs[k - 1], mp) in log
+            assert "file_system pfs%d: %s unmounted" % (k, mp) in log
+    finally:
+        flab.clmgr("n1", "offline", "resource_group", "par_rg", timeout=120, check=False)
+        flab.clmgr("n1", "delete", "resource_group", "par_rg")
         flab.clmgr("n1", "sync", "cluster", check=False)
 
 
