@@ -1,10 +1,12 @@
 """Shared filesystems (file_system, FILESYSTEM) in a 3-node lab on a real
 shared block device (a loop device every node sees at the same path): the
 web group holds a filesystem, a service IP and the web app. Data written on
-n1 is there after a crash failover to n2; a process holding the mount is
-killed at release on a planned move; an fsck failure makes the acquisition
-fail on each node (undone), the group moving on, and ERROR on every node
-with fsck's reason. The S1 sampler checks throughout that the filesystem is
+n1 is there after a crash failover to n2; a hung owner is fenced by its
+watchdog before another node mounts the filesystem; a process holding the
+mount is killed at release on a planned move; an fsck failure makes the
+acquisition fail on each node (undone), the group moving on, and ERROR on
+every node with fsck's reason; RECOVERY_METHOD=parallel; a release that
+cannot free the device stays held; verify's filesystem checks. The S1 sampler checks throughout that the filesystem is
 never mounted on two nodes at once. One lab for the whole file."""
 import os
 import subprocess
@@ -115,6 +117,28 @@ def test_fsck_failure_moves_on_then_error(flab):
         flab.clmgr("n1", "offline", "resource_group", "bad_rg", timeout=120, check=False)
         flab.clmgr("n1", "delete", "resource_group", "bad_rg")
         flab.clmgr("n1", "sync", "cluster", check=False)
+
+
+def test_owner_hang_fenced_before_the_filesystem_moves(flab):
+    """The owner freezes with the filesystem mounted: its watchdog resets it
+    (the lab powers it off, its mount namespace goes) before another node
+    mounts the filesystem. The sampler reads the frozen node's mounts too."""
+    owner = flab.wait_group_online(WEB, timeout=60)
+    with S1Sampler(flab):
+        t0 = time.monotonic()
+        flab.hang(owner)
+        new = flab.wait_for(lambda: (lambda o: o if o and o != owner else None)(
+            flab.owner_of(WEB, via=[n for n in flab.node_names if n != owner][0])), 60,
+            what="web_rg online on another node")
+        fired = flab.wait_for(lambda: flab.watchdog_fired(owner), 30, what="watchdog fired")
+        assert t0 < fired[-1][0]
+        assert _mounted(flab, new)
+    print(f"\nhang: {owner}'s watchdog fired, web_rg and its filesystem on {new}")
+    flab.thaw(owner)
+    flab.restart(owner)
+    flab.wait_for(lambda: _group(flab, new, WEB)["NODES"].get(owner) == "OFFLINE", 60,
+                  what=owner + " back, web_rg OFFLINE there")
+    assert not _mounted(flab, owner)
 
 
 def test_parallel_recovery(flab):
