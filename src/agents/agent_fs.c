@@ -123,7 +123,9 @@ static void unescape(char *s)
         *w = '\0';
 }
 
-int agent_fs_mounted(const char *mount_point, unsigned long *ret_dev)
+/* The top mount on mount_point in this mount namespace: 1 with its device
+ * number and mount id, 0 if none, -errno. */
+static int mount_entry(const char *mount_point, unsigned long *ret_dev, int *ret_id)
 {
         FILE *f = fopen("/proc/self/mountinfo", "re");
         char line[8192];
@@ -133,9 +135,10 @@ int agent_fs_mounted(const char *mount_point, unsigned long *ret_dev)
                 return -errno;
         while (fgets(line, sizeof(line), f)) {
                 unsigned maj, min;
+                int id;
                 char mp[4096];
 
-                if (sscanf(line, "%*u %*u %u:%u %*s %4095s", &maj, &min, mp) != 3)
+                if (sscanf(line, "%d %*u %u:%u %*s %4095s", &id, &maj, &min, mp) != 4)
                         continue;
                 unescape(mp);
                 if (strcmp(mp, mount_point) != 0)
@@ -143,9 +146,16 @@ int agent_fs_mounted(const char *mount_point, unsigned long *ret_dev)
                 found = 1; /* the last entry is the one on top */
                 if (ret_dev)
                         *ret_dev = (unsigned long)makedev(maj, min);
+                if (ret_id)
+                        *ret_id = id;
         }
         fclose(f);
         return found;
+}
+
+int agent_fs_mounted(const char *mount_point, unsigned long *ret_dev)
+{
+        return mount_entry(mount_point, ret_dev, NULL);
 }
 
 /* ---- device ---- */
@@ -317,16 +327,54 @@ static int do_mount(fs_job_t *j)
 
 /* ---- forced unmount ---- */
 
-static bool on_dev(const char *path, dev_t fsdev)
-{
-        struct stat st;
+/* What a holder holds: the mount (its id), its filesystem's device, the
+ * mount point. */
+typedef struct target {
+        int mnt_id;
+        dev_t dev;
+        const char *mp;
+} target_t;
 
-        return stat(path, &st) == 0 && st.st_dev == fsdev;
+/* Link (cwd, root, exe) of a process naming a path at or under the mount
+ * point. readlink only: nothing here waits on a filesystem (a stat could
+ * hang on a dead NFS or FUSE file another process has open). */
+static bool link_under(const char *path, const char *mp)
+{
+        char t[4096];
+        ssize_t n = readlink(path, t, sizeof(t) - 1);
+        size_t l = strlen(mp);
+
+        if (n <= 0)
+                return false;
+        t[n] = '\0';
+        return strncmp(t, mp, l) == 0 && (t[l] == '\0' || t[l] == '/' || t[l] == ' ');
 }
 
-/* Whether process pid (of this mount namespace) uses the filesystem fsdev:
- * cwd, root, executable, an open file or a mapped file on it. */
-static bool holds(const char *pid, dev_t fsdev, const char *self_ns)
+/* An open file of the process on the mount (/proc/PID/fdinfo/N mnt_id). */
+static bool fd_on_mount(const char *pid, const char *fd, int mnt_id)
+{
+        char p[300], line[256];
+        FILE *f;
+        bool yes = false;
+
+        snprintf(p, sizeof(p), "/proc/%s/fdinfo/%s", pid, fd);
+        f = fopen(p, "re");
+        while (f && fgets(line, sizeof(line), f)) {
+                int id;
+
+                if (sscanf(line, "mnt_id: %d", &id) == 1) {
+                        yes = id == mnt_id;
+                        break;
+                }
+        }
+        if (f)
+                fclose(f);
+        return yes;
+}
+
+/* Whether process pid (of this mount namespace) uses the mount: cwd, root,
+ * executable, an open file or a mapped file on it. */
+static bool holds(const char *pid, const target_t *t, const char *self_ns)
 {
         char p[300], ns[128];
         ssize_t n;
@@ -342,16 +390,12 @@ static bool holds(const char *pid, dev_t fsdev, const char *self_ns)
         static const char *const links[] = {"cwd", "root", "exe"};
         for (size_t i = 0; i < 3 && !yes; i++) {
                 snprintf(p, sizeof(p), "/proc/%s/%s", pid, links[i]);
-                yes = on_dev(p, fsdev);
+                yes = link_under(p, t->mp);
         }
         snprintf(p, sizeof(p), "/proc/%s/fd", pid);
         DIR *d = yes ? NULL : opendir(p);
-        for (struct dirent *e; d && !yes && (e = readdir(d));) {
-                if (e->d_name[0] == '.')
-                        continue;
-                snprintf(p, sizeof(p), "/proc/%s/fd/%s", pid, e->d_name);
-                yes = on_dev(p, fsdev);
-        }
+        for (struct dirent *e; d && !yes && (e = readdir(d));)
+                yes = e->d_name[0] != '.' && fd_on_mount(pid, e->d_name, t->mnt_id);
         if (d)
                 closedir(d);
         snprintf(p, sizeof(p), "/proc/%s/maps", pid);
@@ -362,7 +406,7 @@ static bool holds(const char *pid, dev_t fsdev, const char *self_ns)
                 unsigned long ino;
 
                 if (sscanf(line, "%*s %*s %*s %x:%x %lu", &maj, &min, &ino) == 3 && ino &&
-                    makedev(maj, min) == fsdev)
+                    makedev(maj, min) == t->dev)
                         yes = true;
         }
         if (f)
@@ -370,8 +414,8 @@ static bool holds(const char *pid, dev_t fsdev, const char *self_ns)
         return yes;
 }
 
-/* Signals every process of this mount namespace holding fsdev; returns how many. */
-static unsigned kill_holders(fs_job_t *j, dev_t fsdev, int sig)
+/* Signals every process of this mount namespace holding the mount; returns how many. */
+static unsigned kill_holders(fs_job_t *j, const target_t *t, int sig)
 {
         char self_ns[128];
         ssize_t n = readlink("/proc/self/ns/mnt", self_ns, sizeof(self_ns) - 1);
@@ -389,7 +433,7 @@ static unsigned kill_holders(fs_job_t *j, dev_t fsdev, int sig)
                 char *end;
                 long pid = strtol(e->d_name, &end, 10);
 
-                if (*end || pid <= 1 || pid == self || !holds(e->d_name, fsdev, self_ns))
+                if (*end || pid <= 1 || pid == self || !holds(e->d_name, t, self_ns))
                         continue;
                 log_info("rgm", "file_system %s: %s process %ld holding %s", j->name,
                          sig == SIGKILL ? "killing" : "terminating", pid, j->mount_point);
@@ -406,11 +450,12 @@ static int do_umount(fs_job_t *j)
         unsigned long mdev;
         dev_t rdev = 0, fsdev;
         bool have_dev, lazy = false;
-        int r, fd;
+        int r, fd, mnt_id = -1;
+        target_t t;
 
         have_dev = resolve(j, dev, sizeof(dev), &rdev) == 0;
         j->reason[0] = '\0';
-        r = agent_fs_mounted(j->mount_point, &mdev);
+        r = mount_entry(j->mount_point, &mdev, &mnt_id);
         if (r < 0)
                 return fail(j, r, "/proc/self/mountinfo: %s", strerror(-r));
         if (r == 0)
@@ -421,6 +466,7 @@ static int do_umount(fs_job_t *j)
                 return 0;
         }
         fsdev = (dev_t)mdev;
+        t = (target_t){.mnt_id = mnt_id, .dev = fsdev, .mp = j->mount_point};
         for (int round = 0;; round++) {
                 if (umount2(j->mount_point, UMOUNT_NOFOLLOW) == 0 || errno == EINVAL)
                         break;
@@ -439,7 +485,7 @@ static int do_umount(fs_job_t *j)
                         lazy = true;
                         break;
                 }
-                kill_holders(j, fsdev, round < KILL_ROUNDS / 2 ? SIGTERM : SIGKILL);
+                kill_holders(j, &t, round < KILL_ROUNDS / 2 ? SIGTERM : SIGKILL);
                 usleep(round < KILL_ROUNDS / 2 ? 500000 : 200000);
         }
         if (agent_fs_mounted(j->mount_point, &mdev) == 1 && mdev == (unsigned long)fsdev)

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -111,19 +113,39 @@ static void test_loop_device(void **state)
         assert_int_equal(agent_fs_mounted(mp, NULL), 1);
         assert_int_equal(run(&fs, true), 0); /* already mounted here: fine */
 
-        /* a process holding the mount (its cwd) is killed at unmount */
-        pid_t pid = fork();
-        if (pid == 0) {
-                if (chdir(mp) == 0)
+        /* processes holding the mount (a cwd, an open file, a mapped
+         * file) are killed at unmount */
+        char file[400];
+        snprintf(file, sizeof(file), "%s/f", mp);
+        FILE *ff = fopen(file, "w");
+        assert_non_null(ff);
+        fputs("data\n", ff);
+        fclose(ff);
+        pid_t pids[3];
+        for (int k = 0; k < 3; k++) {
+                pids[k] = fork();
+                if (pids[k] == 0) {
+                        int fd = open(file, O_RDONLY);
+                        if (chdir(k == 0 ? mp : "/") < 0 || fd < 0)
+                                _exit(1);
+                        if (k == 2) {
+                                void *m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+                                close(fd);
+                                if (m == MAP_FAILED)
+                                        _exit(1);
+                        }
                         pause();
-                _exit(1);
+                        _exit(1);
+                }
         }
-        usleep(100000);
+        usleep(200000);
         assert_int_equal(run(&fs, false), 0);
         assert_int_equal(agent_fs_mounted(mp, NULL), 0);
         int st;
-        assert_int_equal(waitpid(pid, &st, 0), pid);
-        assert_true(WIFSIGNALED(st));
+        for (int k = 0; k < 3; k++) {
+                assert_int_equal(waitpid(pids[k], &st, 0), pids[k]);
+                assert_true(WIFSIGNALED(st));
+        }
         assert_int_equal(run(&fs, false), 0); /* not mounted: fine */
 
         /* LABEL= through libblkid */
