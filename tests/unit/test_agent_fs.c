@@ -87,6 +87,29 @@ static int sh(const char *cmd, char *out, size_t len)
         return rc;
 }
 
+/* what test_loop_device made, undone by its teardown even when it fails */
+static char made_dev[128], made_dir[64];
+
+static int loop_teardown(void **state)
+{
+        char cmd[300];
+
+        (void)state;
+        if (made_dir[0]) {
+                snprintf(cmd, sizeof(cmd), "umount -l %s/mnt/data 2>/dev/null", made_dir);
+                sh(cmd, NULL, 0);
+        }
+        if (made_dev[0]) {
+                snprintf(cmd, sizeof(cmd), "losetup -d %s", made_dev);
+                sh(cmd, NULL, 0);
+        }
+        if (made_dir[0]) {
+                snprintf(cmd, sizeof(cmd), "rm -rf %s", made_dir);
+                sh(cmd, NULL, 0);
+        }
+        return 0;
+}
+
 static void test_loop_device(void **state)
 {
         char dir[] = "/tmp/hamr_agent_fs.XXXXXX", img[256], dev[128], cmd[1024], mp[300];
@@ -98,8 +121,10 @@ static void test_loop_device(void **state)
         snprintf(img, sizeof(img), "%s/img", dir);
         snprintf(mp, sizeof(mp), "%s/mnt/data", dir);
         snprintf(cmd, sizeof(cmd), "truncate -s 16M %s && losetup -f --show %s", img, img);
+        snprintf(made_dir, sizeof(made_dir), "%s", dir);
         if (sh(cmd, dev, sizeof(dev)) != 0 || dev[0] != '/')
                 skip(); /* no loop devices here */
+        snprintf(made_dev, sizeof(made_dev), "%s", dev);
         snprintf(cmd, sizeof(cmd), "mkfs.ext4 -q -F -L hamrut%d %s", (int)getpid(), dev);
         assert_int_equal(sh(cmd, NULL, 0), 0);
 
@@ -168,9 +193,6 @@ static void test_loop_device(void **state)
         assert_int_not_equal(run(&fs, true), 0);
         assert_non_null(strstr(last_reason, "file_system fs1: fsck -p"));
         assert_int_equal(agent_fs_mounted(mp, NULL), 0);
-
-        snprintf(cmd, sizeof(cmd), "losetup -d %s; rm -rf %s", dev, dir);
-        sh(cmd, NULL, 0);
 }
 
 int main(void)
@@ -178,7 +200,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_options),
             cmocka_unit_test(test_mounted),
-            cmocka_unit_test(test_loop_device),
+            cmocka_unit_test_teardown(test_loop_device, loop_teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
