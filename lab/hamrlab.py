@@ -88,6 +88,7 @@ _SYS_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 IP = shutil.which('ip', path=_SYS_PATH) or 'ip'
 UNSHARE = shutil.which('unshare', path=_SYS_PATH) or 'unshare'
 NSENTER = shutil.which('nsenter', path=_SYS_PATH) or 'nsenter'
+LOSETUP = shutil.which('losetup', path=_SYS_PATH) or 'losetup'
 NFT = shutil.which('nft', path=_SYS_PATH) or 'nft'
 FUSERMOUNT = shutil.which('fusermount3', path=_SYS_PATH) or 'fusermount3'
 MNT_DETACH = 2
@@ -701,6 +702,7 @@ def teardown_prefix(prefix, timeout=10.0):
     if cgtop and not _cg_rmtree(cgtop, timeout=timeout / 2):
         problems.append('cgroup %s still there' % cgtop)
     rd = os.path.join(RUN_ROOT, prefix)
+    problems += _detach_loops(rd)
     # the repository filesystem (hamr-repofs, killed with the cgroup above):
     # detach its mount before removing the run dir, never walk into it
     left = _unmount_under(rd) if os.path.isdir(rd) else []
@@ -714,6 +716,25 @@ def teardown_prefix(prefix, timeout=10.0):
         os.rmdir(RUN_ROOT)  # only when empty; other labs may be running
     except OSError:
         pass
+    return problems
+
+
+def _detach_loops(rd):
+    """Detach the loop devices a lab recorded in rd/loop-devices (one
+    'device image' per line), each only while it is still backed by that
+    lab's image (never another lab's device).  Returns problems."""
+    problems = []
+    for line in _read(os.path.join(rd, 'loop-devices')).splitlines():
+        parts = line.split(None, 1)
+        if len(parts) != 2 or not re.match(r'^/dev/loop[0-9]+$', parts[0]):
+            continue
+        dev, img = parts
+        backing = _read('/sys/block/%s/loop/backing_file' % os.path.basename(dev)).strip()
+        if backing != img:
+            continue
+        r = _run([LOSETUP, '-d', dev], check=False)
+        if r.returncode != 0:
+            problems.append('losetup -d %s: %s' % (dev, r.stderr.strip()))
     return problems
 
 
@@ -919,6 +940,7 @@ class Lab:
         for i in range(1, nodes + 1):
             nd = Node(self, i)
             self.nodes[nd.name] = nd
+        self.block_devices = []  # shared block devices (add_block_device), /dev/loopN
         self._procs = []         # every Popen we started (reaped at cleanup)
         self._sockets = {}       # ns name -> _NetnsSockets
         self._lock = threading.RLock()
@@ -1983,16 +2005,32 @@ class Lab:
         """{node: {'ip': bool, 'app': bool}} for powered-on nodes: the
         service address configured in the node's namespace, and the web
         app's own ownership record (its pid file naming a live webapp
-        process: true on a hung or cut-off node too)."""
+        process: true on a hung or cut-off node too).  With shared block
+        devices (add_block_device), also 'fs': the devices mounted in any
+        mount namespace of the node's processes (mounted_block_devices)."""
         ip = ip or self.service_ip
         self._sync_watchdog()
         names = [n for n, nd in self.nodes.items() if nd.powered]
-        return {n: {'ip': self._has_ip_nl(n, ip), 'app': self.app_pid(n) is not None}
-                for n in names}
+        out = {n: {'ip': self._has_ip_nl(n, ip), 'app': self.app_pid(n) is not None}
+               for n in names}
+        if self.block_devices:
+            for n in names:
+                out[n]['fs'] = sorted(self.mounted_block_devices(n))
+        return out
+
+    @staticmethod
+    def fs_double_mounts(sample):
+        """[(device, [nodes])] for each shared device mounted on >1 node."""
+        on = {}
+        for n, v in sample.items():
+            for dev in v.get('fs', ()):
+                on.setdefault(dev, []).append(n)
+        return sorted((d, sorted(ns)) for d, ns in on.items() if len(ns) > 1)
 
     @staticmethod
     def assert_s1(sample):
-        """Raise AssertionError if >1 node holds the service IP or runs the app."""
+        """Raise AssertionError if >1 node holds the service IP, runs the
+        app or has a shared filesystem mounted."""
         ips = sorted(n for n, v in sample.items() if v.get('ip'))
         apps = sorted(n for n, v in sample.items() if v.get('app'))
         problems = []
@@ -2000,6 +2038,8 @@ class Lab:
             problems.append('service IP on %s' % ', '.join(ips))
         if len(apps) > 1:
             problems.append('application running on %s' % ', '.join(apps))
+        for dev, ns in Lab.fs_double_mounts(sample):
+            problems.append('%s mounted on %s' % (dev, ', '.join(ns)))
         if problems:
             raise AssertionError('S1 violated: ' + '; '.join(problems))
 
@@ -2015,6 +2055,74 @@ class Lab:
                 except ValueError:
                     pass
         return out
+
+    # ------------------------------------------------- shared block devices
+    def add_block_device(self, size_mb=32, mkfs='ext4', label=None):
+        """A shared block device, the same path on every node (like a LUN
+        on a SAN): a loop device over a file in the run dir (the nodes
+        share /dev).  mkfs: filesystem made on it once ('ext4', or None).
+        Detached at cleanup, also of a lab that died (loop-devices in the
+        run dir).  Returns its path, /dev/loopN."""
+        img = os.path.join(self.run_dir, 'blockdev%d.img' % len(self.block_devices))
+        fd = os.open(img, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.ftruncate(fd, size_mb << 20)
+        finally:
+            os.close(fd)
+        dev = _run([LOSETUP, '--find', '--show', img]).stdout.strip()
+        with open(os.path.join(self.run_dir, 'loop-devices'), 'a') as f:
+            f.write('%s %s\n' % (dev, img))
+        self.block_devices.append(dev)
+        if mkfs:
+            _run(['mkfs.' + mkfs, '-q', '-F'] + (['-L', label] if label else []) + [dev],
+                 timeout=60)
+        return dev
+
+    def mounted_block_devices(self, name):
+        """{device: mount point} of the shared block devices mounted in the
+        mount namespaces of node `name`'s processes (its cgroup)."""
+        if not self.block_devices:
+            return {}
+        rdevs = {}
+        for d in self.block_devices:
+            try:
+                rdevs[os.stat(d).st_rdev] = d
+            except OSError:
+                pass
+        out, seen = {}, set()
+        for pid in _cg_procs(self.node(name).cgroup):
+            try:
+                ns = os.readlink('/proc/%d/ns/mnt' % pid)
+            except OSError:
+                continue
+            if ns in seen:
+                continue
+            seen.add(ns)
+            for line in _read('/proc/%d/mountinfo' % pid).splitlines():
+                f = line.split()
+                if len(f) < 5 or ':' not in f[2]:
+                    continue
+                maj, mi = f[2].split(':', 1)
+                dev = rdevs.get(os.makedev(int(maj), int(mi)))
+                if dev:
+                    out[dev] = _unescape_mount(f[4])
+        return out
+
+    def run_in_node_ns(self, name, argv, **popen_kw):
+        """argv in the mount namespace of node `name`'s hamrd (where the
+        group's filesystems are mounted), its netns and its cgroup."""
+        nd = self.node(name)
+        if not self.daemon_running(name):
+            raise LabError('hamrd not running on %s' % name)
+        return self._spawn(nd.cgroup, [NSENTER, '-t', str(nd.proc.pid), '-m', '-n', '--']
+                           + list(argv), **popen_kw)
+
+    def node_ns_run(self, name, argv, timeout=10):
+        """Run argv to completion in hamrd's mount and network namespaces
+        on node `name` (not in its cgroup).  Returns the CompletedProcess."""
+        nd = self.node(name)
+        return subprocess.run([NSENTER, '-t', str(nd.proc.pid), '-m', '-n', '--'] + list(argv),
+                              capture_output=True, text=True, timeout=timeout)
 
     # ---------------------------------------------------------------- probe
     def probe_argv(self, url=None, interval=0.01, timeout=0.1, duration=30):

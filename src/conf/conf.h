@@ -34,6 +34,7 @@ typedef enum {
         CONF_CLASS_FALLBACK_TIMER,
         CONF_CLASS_APPLICATION_MONITOR,
         CONF_CLASS_DEPENDENCY,
+        CONF_CLASS_FILE_SYSTEM,
         CONF_CLASS_COUNT
 } conf_class_t;
 
@@ -191,6 +192,21 @@ typedef enum {
         CONF_AM_MODE_COUNT
 } conf_am_mode_t;
 typedef enum { CONF_AM_FALLOVER = 0, CONF_AM_NOTIFY, CONF_AM_ACTION_COUNT } conf_am_action_t;
+/* file_system FS_TYPE; resource_group FSCHECK_TOOL, RECOVERY_METHOD */
+typedef enum {
+        CONF_FS_EXT4 = 0,
+        CONF_FS_EXT3,
+        CONF_FS_EXT2,
+        CONF_FS_XFS,
+        CONF_FS_BTRFS,
+        CONF_FS_TYPE_COUNT
+} conf_fs_type_t;
+typedef enum { CONF_FSCK_FSCK = 0, CONF_FSCK_TOOL_COUNT } conf_fsck_tool_t;
+typedef enum {
+        CONF_RECOVERY_SEQUENTIAL = 0,
+        CONF_RECOVERY_PARALLEL,
+        CONF_RECOVERY_COUNT
+} conf_recovery_t;
 /* dependency TYPE (only what is implemented) */
 typedef enum {
         CONF_DEP_PARENT_CHILD = 0,
@@ -231,6 +247,17 @@ typedef struct conf_service_ip {
         int network; /* index into hamr_config_t.networks */
 } conf_service_ip_t;
 
+/* A filesystem on a shared block device (file_system): mounted on one
+ * node at a time, with its group. device: a block device path, LABEL=..
+ * or UUID=..; options: MOUNT_OPTIONS as mount -o takes them ("" none). */
+typedef struct conf_filesystem {
+        char name[CONF_MAX_NAME + 1];
+        char device[4096];
+        char mount_point[4096];
+        conf_fs_type_t fs_type;
+        char options[1024];
+} conf_filesystem_t;
+
 typedef struct conf_appctl {
         char name[CONF_MAX_NAME + 1];
         char startscript[4096];
@@ -252,6 +279,10 @@ typedef struct conf_rg {
         unsigned napps;
         int apps[CONF_MAX_RG_RES]; /* indexes into appctls, start order */
         unsigned fallback_at;      /* FALLBACK_AT: 1 + index into timers, 0 = none */
+        unsigned nfss;
+        int fss[CONF_MAX_RG_RES];        /* FILESYSTEM: indexes into filesystems, mount order */
+        conf_fsck_tool_t fsck_tool;      /* FSCHECK_TOOL */
+        conf_recovery_t recovery_method; /* RECOVERY_METHOD */
 } conf_rg_t;
 
 /* A delayed fallback timer (fallback_timer): when an FBHPN group whose
@@ -347,6 +378,8 @@ typedef struct hamr_config {
         unsigned nappmons;
         conf_dep_t *deps; /* dependency objects */
         unsigned ndeps;
+        conf_filesystem_t *filesystems; /* file_system objects */
+        unsigned nfilesystems;
 } hamr_config_t;
 
 /* Whole-configuration check done by `clmgr sync cluster` (and at load):

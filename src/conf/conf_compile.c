@@ -159,6 +159,8 @@ static void check_objects(const conf_db_t *db, problems_t *p)
                         problem(p, -HAMR_E_REFERENCE, "%s", msg);
                 else if (conf_object_check_rules(o, msg, sizeof(msg)) < 0)
                         problem(p, -HAMR_E_BAD_VALUE, "%s", msg);
+                else if (conf_fs_check_owner(db, o, msg, sizeof(msg)) < 0)
+                        problem(p, -HAMR_E_BAD_VALUE, "%s", msg);
         }
         if (conf_deps_check(db, NULL, msg, sizeof(msg)) < 0)
                 problem(p, -HAMR_E_BAD_VALUE, "%s", msg);
@@ -772,6 +774,7 @@ static hamr_config_t *build(const conf_db_t *db, problems_t *p)
         build_rgs(db, cfg, p);
         build_appmons(db, cfg, p);
         conf_deps_build(db, cfg);
+        conf_fs_build(db, cfg);
         return cfg;
 }
 
@@ -862,6 +865,7 @@ void hamr_config_free(hamr_config_t *cfg)
         free(cfg->timers);
         free(cfg->appmons);
         free(cfg->deps);
+        free(cfg->filesystems);
         free(cfg);
 }
 

@@ -447,6 +447,8 @@ int conf_db_add(conf_db_t *db, conf_class_t cls, const char *name, const conf_kv
         r = conf_object_check_refs(db, &tmp, err, errlen);
         if (r == 0)
                 r = conf_object_check_rules(&tmp, err, errlen);
+        if (r == 0)
+                r = conf_fs_check_owner(db, &tmp, err, errlen);
         if (r < 0)
                 goto fail;
         r = conf_db_insert(db, cls, name, values, err, errlen);
@@ -510,6 +512,8 @@ int conf_db_modify(conf_db_t *db, conf_class_t cls, const char *name, const conf
         r = conf_object_check_refs(db, &tmp, err, errlen);
         if (r == 0)
                 r = conf_object_check_rules(&tmp, err, errlen);
+        if (r == 0)
+                r = conf_fs_check_owner(db, &tmp, err, errlen);
         if (r < 0)
                 goto fail;
         if (cls == CONF_CLASS_DEPENDENCY) {

@@ -97,3 +97,16 @@ int conf_deps_check(const conf_db_t *db, const char *name, char *err, size_t err
 /* The compiled dependencies (cfg->deps, cfg->ndeps), group references as
  * indexes into the groups in insertion order (-1: none). */
 void conf_deps_build(const conf_db_t *db, hamr_config_t *cfg);
+
+/* file_system (conf_fs.c). One object (lb: its label): DEVICE is an
+ * absolute path, LABEL=.. or UUID=..; MOUNT_POINT is not /; MOUNT_OPTIONS
+ * are comma separated without blanks. */
+int conf_fs_check_object(const conf_object_t *obj, const char *lb, char *err, size_t errlen);
+/* obj (being added or modified, or in db at verify) against the other
+ * objects of db: a group's FILESYSTEM names no file_system of another
+ * group; a file_system shares its DEVICE and MOUNT_POINT with no other. */
+int conf_fs_check_owner(const conf_db_t *db, const conf_object_t *obj, char *err, size_t errlen);
+/* The compiled filesystems (cfg->filesystems) and, for each group of
+ * cfg->rgs (built already, insertion order), its FILESYSTEM indexes,
+ * FSCHECK_TOOL and RECOVERY_METHOD. */
+void conf_fs_build(const conf_db_t *db, hamr_config_t *cfg);

@@ -132,6 +132,8 @@ int conf_object_check_rules(const conf_object_t *obj, char *err, size_t errlen)
                 return check_timer(obj, lb, err, errlen);
         if (obj->cls == CONF_CLASS_DEPENDENCY)
                 return conf_dep_check_object(obj, lb, err, errlen);
+        if (obj->cls == CONF_CLASS_FILE_SYSTEM)
+                return conf_fs_check_object(obj, lb, err, errlen);
         if (obj->cls == CONF_CLASS_RESOURCE_GROUP && value_of(obj, "FALLBACK_AT")) {
                 const char *fb = value_or_default(obj, "FALLBACK");
 

@@ -76,6 +76,24 @@ static const char *const enum_dep_same[] = {
 static const char *const enum_dep_different[] = {
         [CONF_DIFFERENT_NODES] = "NODES",
 };
+static const char *const enum_fs_type[] = {
+        [CONF_FS_EXT4] = "ext4",
+        [CONF_FS_EXT3] = "ext3",
+        [CONF_FS_EXT2] = "ext2",
+        [CONF_FS_XFS] = "xfs",
+        [CONF_FS_BTRFS] = "btrfs",
+};
+static const char *const enum_fsck_tool[] = {
+        [CONF_FSCK_FSCK] = "fsck",
+};
+static const char *const enum_recovery[] = {
+        [CONF_RECOVERY_SEQUENTIAL] = "sequential",
+        [CONF_RECOVERY_PARALLEL] = "parallel",
+};
+static_assert(N(enum_fs_type) == CONF_FS_TYPE_COUNT, "enum_fs_type must cover conf_fs_type_t");
+static_assert(N(enum_fsck_tool) == CONF_FSCK_TOOL_COUNT,
+              "enum_fsck_tool must cover conf_fsck_tool_t");
+static_assert(N(enum_recovery) == CONF_RECOVERY_COUNT, "enum_recovery must cover conf_recovery_t");
 static_assert(N(enum_dep_same) == CONF_SAME_COUNT, "enum_dep_same must cover SAME");
 static_assert(N(enum_dep_different) == CONF_DIFFERENT_COUNT,
               "enum_dep_different must cover DIFFERENT");
@@ -374,6 +392,33 @@ static const conf_attr_def_t rg_attrs[] = {
                         "reverse.",
         },
         {
+                .name = "FILESYSTEM",
+                .type = CONF_T_REF_LIST,
+                .max = CONF_MAX_RG_RES,
+                .ref_class = CONF_CLASS_FILE_SYSTEM,
+                .help = "Filesystems (file_system objects) mounted with the group, in this "
+                        "order, before its service IPs and applications; unmounted in reverse "
+                        "after them.",
+        },
+        {
+                .name = "FSCHECK_TOOL",
+                ENUM(enum_fsck_tool),
+                .def = "fsck",
+                .help = "Check run on each filesystem's device before it is mounted: fsck "
+                        "(fsck -p, preening). A check that fails fails the acquisition on "
+                        "that node (undone; the group moves to the next node). PowerHA's "
+                        "logredo is JFS2's and does not exist on Linux.",
+        },
+        {
+                .name = "RECOVERY_METHOD",
+                ENUM(enum_recovery),
+                .def = "sequential",
+                .help = "How the group's filesystems are checked and mounted: sequential (one "
+                        "after another, in FILESYSTEM order) or parallel (all at once; when one "
+                        "fails, those mounted are unmounted). Unmounting is always one after "
+                        "another, in reverse order.",
+        },
+        {
                 .name = "ID",
                 .type = CONF_T_UINT,
                 .flags = CONF_F_READONLY,
@@ -404,6 +449,38 @@ static const conf_attr_def_t rg_attrs[] = {
                         "when a higher-priority node rejoins, the group falls back at the "
                         "timer's next occurrence (coordinator's local time) instead of at "
                         "once. Unset: fall back at once.",
+        },
+};
+
+static const conf_attr_def_t file_system_attrs[] = {
+        {
+                .name = "DEVICE",
+                .type = CONF_T_STRING,
+                .flags = CONF_F_REQUIRED,
+                .help = "The shared block device holding the filesystem, the same on every node "
+                        "of its groups: an absolute device path (/dev/sdb1), LABEL=<label> or "
+                        "UUID=<uuid>.",
+        },
+        {
+                .name = "MOUNT_POINT",
+                .type = CONF_T_PATH,
+                .flags = CONF_F_REQUIRED,
+                .help = "Absolute directory the filesystem is mounted on (created if missing; "
+                        "not /).",
+        },
+        {
+                .name = "FS_TYPE",
+                ENUM(enum_fs_type),
+                .def = "ext4",
+                .help = "Filesystem type.",
+        },
+        {
+                .name = "MOUNT_OPTIONS",
+                .type = CONF_T_STRING,
+                .def = "",
+                .help = "Mount options as mount -o takes them, separated by commas (noatime, "
+                        "ro, nosuid, nodev, noexec, sync, ...; others are passed to the "
+                        "filesystem).",
         },
 };
 
@@ -697,6 +774,7 @@ static const char *const sip_aliases[] = {"sip", "serviceip", NULL};
 static const char *const ac_aliases[] = {"ac", "app", NULL};
 static const char *const rg_aliases[] = {"rg", NULL};
 static const char *const am_aliases[] = {"am", NULL};
+static const char *const fs_aliases[] = {"fs", "filesystem", NULL};
 static const char *const dep_aliases[] = {"dep", NULL};
 
 static const conf_class_def_t classes[] = {
@@ -769,6 +847,14 @@ static const conf_class_def_t classes[] = {
                         "HIGH=.. INTERMEDIATE=.. LOW=..; START=<rg>[,..] AFTER=<rg>; "
                         "STOP=<rg>[,..] AFTER=<rg>. At add the name may be omitted (dep1, "
                         "dep2, ...).",
+        },
+        [CONF_CLASS_FILE_SYSTEM] = {
+                .name = "file_system",
+                .aliases = fs_aliases,
+                .attrs = file_system_attrs,
+                .nattrs = N(file_system_attrs),
+                .help = "A filesystem on a shared block device, mounted with its resource group "
+                        "on one node at a time.",
         },
 };
 static_assert(N(classes) == CONF_CLASS_COUNT, "classes[] must cover conf_class_t");

@@ -1,6 +1,7 @@
 /* daemon_facts.c: verification on the nodes: the checks of a configuration
  * (built on the configuration worker), this node's own checks (stat and
- * access of files, getifaddrs for service addresses: local and quick, run
+ * access of files, getifaddrs for service addresses, stat of filesystem
+ * devices and the mount table for their mount points: local and quick, run
  * on the loop), and the gathering of every member's answers. */
 #include "daemon/daemon_facts.h"
 
@@ -14,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "agents/agent_fs.h"
 #include "common/hamr_buf.h"
 #include "common/hamr_error.h"
 #include "common/hamr_log.h"
@@ -113,6 +115,23 @@ json_t *hamrd_facts_checks(const hamr_config_t *cfg)
                                  a->name);
                         add_file(checks, a->stopscript, what, rg);
                 }
+                for (unsigned k = 0; k < rg->nfss; k++) {
+                        const conf_filesystem_t *f = &cfg->filesystems[rg->fss[k]];
+                        if (json_array_size(checks) + 2 > HAMRD_FACTS_MAX_CHECKS)
+                                break;
+                        snprintf(what, sizeof(what), "file_system %s", f->name);
+                        /* LABEL=/UUID= are resolved at mount time only
+                         * (a probe of every device is no quick check) */
+                        if (f->device[0] == '/')
+                                json_array_append_new(
+                                    checks, json_pack("{s:s, s:s, s:s, s:o}", "KIND", "DEVICE",
+                                                      "PATH", f->device, "WHAT", what, "NODES",
+                                                      group_nodes(rg, json_array())));
+                        json_array_append_new(
+                            checks, json_pack("{s:s, s:s, s:s, s:s, s:o}", "KIND", "MOUNT", "PATH",
+                                              f->mount_point, "WHAT", what, "GROUP", rg->name,
+                                              "NODES", group_nodes(rg, json_array())));
+                }
                 for (unsigned k = 0; k < rg->nsips; k++) {
                         const conf_service_ip_t *sip = &cfg->service_ips[rg->sips[k]];
                         inet_ntop(AF_INET, &sip->addr, addr, sizeof(addr));
@@ -198,6 +217,31 @@ static void check_one(hamrd_t *d, json_t *c, json_t *errors)
                         snprintf(line, sizeof(line), "%s: %s is not executable", what, path);
                 else
                         return;
+                json_array_append_new(errors, json_string(line));
+        } else if (kind && !strcmp(kind, "DEVICE")) {
+                const char *path = json_string_value(json_object_get(c, "PATH"));
+                struct stat st;
+                if (!path)
+                        return;
+                if (stat(path, &st) < 0)
+                        snprintf(line, sizeof(line), "%s: DEVICE %s: %s", what, path,
+                                 strerror(errno));
+                else if (!S_ISBLK(st.st_mode))
+                        snprintf(line, sizeof(line), "%s: DEVICE %s is not a block device", what,
+                                 path);
+                else
+                        return;
+                json_array_append_new(errors, json_string(line));
+        } else if (kind && !strcmp(kind, "MOUNT")) {
+                const char *mp = json_string_value(json_object_get(c, "PATH"));
+                const char *group = json_string_value(json_object_get(c, "GROUP"));
+                if (!mp || agent_fs_mounted(mp, NULL) != 1 || holds_group(d, group))
+                        return;
+                snprintf(line, sizeof(line),
+                         "%s: MOUNT_POINT %s is already mounted on this node, which does not "
+                         "hold resource group %s (a leftover: unmount it before the group comes "
+                         "online)",
+                         what, mp, group ? group : "?");
                 json_array_append_new(errors, json_string(line));
         } else if (kind && !strcmp(kind, "ADDRESS")) {
                 const char *addr = json_string_value(json_object_get(c, "ADDR"));

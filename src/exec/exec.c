@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agents/agent_fs.h"
 #include "agents/agent_ipaddr.h"
 #include "common/hamr_alloc.h"
 #include "common/hamr_log.h"
@@ -18,6 +19,7 @@ typedef struct step_ctx {
         exec_t *x;
         uint32_t group;
         uint64_t token;
+        unsigned fs; /* filesystem steps: the index in the group's FILESYSTEM */
 } step_ctx_t;
 
 static void run_job(exec_t *x, unsigned gi);
@@ -89,10 +91,11 @@ static void set_state(exec_t *x, unsigned gi, rg_state_t s)
         x->changed(x->ud);
 }
 
-/* Steps: acquire = sips in order, then apps in order; release = the reverse. */
+/* Steps: acquire = filesystems in order, then sips in order, then apps in
+ * order; release = the reverse. */
 static unsigned nsteps(const conf_rg_t *rg)
 {
-        return rg->nsips + rg->napps;
+        return rg->nfss + rg->nsips + rg->napps;
 }
 
 static void finish_job(exec_t *x, unsigned gi)
@@ -173,6 +176,92 @@ static void step_done(void *ud, int status, const char *reason)
         free(sc);
 }
 
+/* A filesystem step ended: a mount counts as done only once it worked
+ * (its undo would unmount what is not ours otherwise). */
+static void fs_step_done(void *ud, int status, const char *reason)
+{
+        step_ctx_t *sc = ud;
+        exec_t *x = sc->x;
+        int gi = exec_group_index(x, sc->group);
+
+        if (gi >= 0 && x->g[gi].job && x->g[gi].token == sc->token && status == 0 &&
+            x->g[gi].acquiring && !x->g[gi].undoing) {
+                x->g[gi].done_steps++;
+                x->g[gi].fs_mounted |= 1u << sc->fs;
+        }
+        step_done(ud, status, reason);
+}
+
+/* One mount of a parallel batch (RECOVERY_METHOD parallel) ended; the last
+ * one goes on: forward when all worked, else undo (the mounted ones). */
+static void fs_batch_done(void *ud, int status, const char *reason)
+{
+        step_ctx_t *sc = ud;
+        exec_t *x = sc->x;
+        int gi = exec_group_index(x, sc->group);
+        group_rt_t *g = gi >= 0 ? &x->g[gi] : NULL;
+
+        if (g && g->job && g->token == sc->token && g->fs_pending > 0) {
+                if (status == 0) {
+                        g->fs_mounted |= 1u << sc->fs;
+                } else {
+                        log_err("rgm", "group %s: %s", g->name, reason);
+                        if (!g->failed)
+                                snprintf(g->reason, sizeof(g->reason), "%s", reason);
+                        g->failed = true;
+                }
+                if (--g->fs_pending == 0) {
+                        const conf_rg_t *rg = &x->cfg->rgs[gi];
+
+                        g->done_steps = (int)rg->nfss; /* an undo skips what is not mounted */
+                        if (g->failed) {
+                                g->undoing = true;
+                                g->step = (int)nsteps(rg) - g->done_steps;
+                        }
+                        run_job(x, (unsigned)gi);
+                }
+        }
+        free(sc);
+}
+
+static const char *const fs_type_names[] = {
+    [CONF_FS_EXT4] = "ext4", [CONF_FS_EXT3] = "ext3",   [CONF_FS_EXT2] = "ext2",
+    [CONF_FS_XFS] = "xfs",   [CONF_FS_BTRFS] = "btrfs",
+};
+
+/* Mount (forward) or unmount FILESYSTEM entry k of group gi off the loop.
+ * 0: the step continues in fs_step_done (fs_batch_done for one of a
+ * parallel batch, all with the token already set); or -errno with reason
+ * filled. */
+static int fs_step(exec_t *x, unsigned gi, unsigned k, bool forward, bool batch, char *reason,
+                   size_t rlen)
+{
+        const conf_rg_t *rg = &x->cfg->rgs[gi];
+        const conf_filesystem_t *f = &x->cfg->filesystems[rg->fss[k]];
+        agent_fs_spec_t spec = {
+            .name = f->name,
+            .device = f->device,
+            .mount_point = f->mount_point,
+            .fs_type = fs_type_names[f->fs_type],
+            .options = f->options,
+            .fsck = rg->fsck_tool == CONF_FSCK_FSCK,
+        };
+        step_ctx_t *sc = zalloc(sizeof(*sc));
+        int r;
+
+        sc->x = x;
+        sc->group = x->g[gi].id;
+        sc->fs = k;
+        sc->token = batch ? x->g[gi].token : (x->g[gi].token = ++x->next_token);
+        r = agent_fs_start(x->loop, &spec, forward, batch ? fs_batch_done : fs_step_done, sc);
+        if (r < 0) {
+                free(sc);
+                snprintf(reason, rlen, "file_system %s: cannot %s: %s", f->name,
+                         forward ? "mount" : "unmount", strerror(-r));
+        }
+        return r;
+}
+
 static int ip_step(exec_t *x, const conf_rg_t *rg, int sip, bool add, char *reason, size_t rlen)
 {
         const conf_service_ip_t *s = &x->cfg->service_ips[sip];
@@ -197,7 +286,7 @@ static int ip_step(exec_t *x, const conf_rg_t *rg, int sip, bool add, char *reas
 }
 
 /* Run steps until one goes asynchronous or the job ends. Step numbering for
- * acquire: 0..nsips-1 IPs, then apps. Release and undo walk the same list
+ * acquire: 0..nfss-1 filesystems, then IPs, then apps. Release and undo walk the same list
  * backwards: release step k means acquire step (n-1-k). */
 static void run_job(exec_t *x, unsigned gi)
 {
@@ -219,6 +308,50 @@ static void run_job(exec_t *x, unsigned gi)
                         k = n - 1 - (unsigned)g->step;
                 }
                 g->step++;
+                if (k < rg->nfss && g->acquiring && !forward && !(g->fs_mounted & (1u << k)))
+                        continue; /* undo: this acquisition did not mount it */
+                if (k == 0 && forward && rg->nfss > 1 &&
+                    rg->recovery_method == CONF_RECOVERY_PARALLEL) {
+                        /* RECOVERY_METHOD parallel: check and mount them all at once */
+                        char reason[CSTATE_REASON_LEN];
+
+                        g->token = ++x->next_token;
+                        g->step = (int)rg->nfss;
+                        for (unsigned i = 0; i < rg->nfss; i++) {
+                                if (fs_step(x, gi, i, true, true, reason, sizeof(reason)) == 0) {
+                                        g->fs_pending++;
+                                        continue;
+                                }
+                                log_err("rgm", "group %s: %s", g->name, reason);
+                                if (!g->failed)
+                                        snprintf(g->reason, sizeof(g->reason), "%s", reason);
+                                g->failed = true;
+                        }
+                        if (g->fs_pending)
+                                return; /* continues in fs_batch_done */
+                        g->undoing = true;
+                        g->step = (int)n - g->done_steps;
+                        continue;
+                }
+                if (k < rg->nfss) {
+                        char reason[CSTATE_REASON_LEN];
+                        int r = fs_step(x, gi, k, forward, false, reason, sizeof(reason));
+
+                        if (r == 0)
+                                return; /* continues in fs_step_done */
+                        log_err("rgm", "group %s: %s", g->name, reason);
+                        if (!g->failed)
+                                snprintf(g->reason, sizeof(g->reason), "%s", reason);
+                        g->failed = true;
+                        if (g->acquiring && !forward)
+                                g->undo_failed = true;
+                        if (forward) {
+                                g->undoing = true;
+                                g->step = (int)n - g->done_steps;
+                        }
+                        continue;
+                }
+                k -= rg->nfss;
                 if (k < rg->nsips) {
                         char reason[CSTATE_REASON_LEN];
                         int r = ip_step(x, rg, rg->sips[k], forward, reason, sizeof(reason));
@@ -303,6 +436,8 @@ static void start_job(exec_t *x, unsigned gi, bool acquire)
         g->reason[0] = '\0';
         g->startup_begun = false;
         g->startup = EXEC_STARTUP_NONE;
+        g->fs_mounted = 0;
+        g->fs_pending = 0;
         set_state(x, gi, acquire ? RG_S_ACQUIRING : RG_S_RELEASING);
         run_job(x, gi);
 }

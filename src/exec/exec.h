@@ -1,6 +1,7 @@
 /* exec: the executor. Holds this node's state of every resource group and
- * runs acquire (service IPs, then applications in order) and release (the
- * reverse) as a sequence of agent steps on the loop. A failed step puts the
+ * runs acquire (filesystems, then service IPs, then applications in order)
+ * and release (the reverse) as a sequence of agent steps on the loop (a
+ * filesystem step runs in libuv's thread pool, agent_fs). A failed step puts the
  * group in ERROR with a reason; after a failed acquire the steps already done
  * are undone first. Level-triggered: exec_reconcile() is called on every
  * change and starts whatever job the inputs call for. */

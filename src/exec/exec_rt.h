@@ -49,6 +49,11 @@ typedef struct group_rt {
         bool startup_begun; /* this acquisition's startup monitoring started */
         uint8_t startup;    /* exec_startup_t */
         char startup_reason[CSTATE_REASON_LEN];
+        /* filesystems of this acquisition: bit k = FILESYSTEM entry k
+         * mounted (an undo unmounts only those); mounts still running
+         * (RECOVERY_METHOD parallel) */
+        uint32_t fs_mounted;
+        unsigned fs_pending;
 } group_rt_t;
 
 /* One application monitor running for its group on this node. Heap

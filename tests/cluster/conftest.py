@@ -88,8 +88,9 @@ def check_sanitizer_reports(lab):
 
 
 class S1Sampler:
-    """Samples every powered-on node's addresses and web app in the
-    background and records any moment where two nodes hold the group."""
+    """Samples every powered-on node's addresses, web app and (with shared
+    block devices) mounted filesystems in the background and records any
+    moment where two nodes hold the group or mount one filesystem."""
 
     def __init__(self, lab, interval=0.05):
         self.lab = lab
@@ -106,7 +107,7 @@ class S1Sampler:
             self.samples += 1
             ip = [n for n, s in sample.items() if s["ip"]]
             app = [n for n, s in sample.items() if s["app"]]
-            if len(ip) > 1 or len(app) > 1:
+            if len(ip) > 1 or len(app) > 1 or hamrlab.Lab.fs_double_mounts(sample):
                 self.violations.append((time.monotonic(), sample))
             self._stop.wait(self.interval)
 

@@ -236,7 +236,7 @@ static void test_schema_enums(void **state)
                         assert_null(conf_enum_name((conf_class_t)c, (int)i, -1));
                 }
         }
-        assert_int_equal(nenums, 12);
+        assert_int_equal(nenums, 15);
         assert_int_equal(conf_class_def(RG)->attrs[startup].enum_count, RG_STARTUP_COUNT);
         assert_int_equal(conf_class_def(RG)->attrs[fallover].enum_count, RG_FALLOVER_COUNT);
         assert_int_equal(conf_class_def(RG)->attrs[fallback].enum_count, RG_FALLBACK_COUNT);
@@ -262,7 +262,8 @@ static void test_schema_enums(void **state)
         conf_class_names(buf, sizeof(buf));
         assert_string_equal(buf, "cluster, node, network (net), service_ip (sip, serviceip), "
                                  "application_controller (ac, app), resource_group (rg), "
-                                 "fallback_timer, application_monitor (am), dependency (dep)");
+                                 "fallback_timer, application_monitor (am), dependency (dep), "
+                                 "file_system (fs, filesystem)");
 }
 
 static void check_canon(conf_class_t cls, const char *attr, const char *in, const char *want)
@@ -800,7 +801,9 @@ static void test_json(void **state)
 
         assert_string_equal(s, "{\"NAME\":\"app_rg\",\"NODES\":\"n1 n2 n3\",\"STARTUP\":\"OFAN\","
                                "\"FALLOVER\":\"FNPN\",\"FALLBACK\":\"FBHPN\",\"SERVICE_LABEL\":"
-                               "\"svc1\",\"APPLICATIONS\":\"app1\",\"ID\":\"1024\","
+                               "\"svc1\",\"APPLICATIONS\":\"app1\",\"FILESYSTEM\":\"\","
+                               "\"FSCHECK_TOOL\":\"fsck\",\"RECOVERY_METHOD\":\"sequential\","
+                               "\"ID\":\"1024\","
                                "\"FALLBACK_AT\":\"\"}");
         free(s);
         json_decref(j);
