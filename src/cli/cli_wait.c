@@ -244,7 +244,19 @@ static enum cli_wait_result check_groups(struct cli_wait *w, json_t *status, cha
                         stale = false;
                 }
                 const char *on_node = w->node ? str_of(json_object_get(g, "NODES"), w->node) : "";
-                if (want_online && w->node && strcmp(on_node, "ERROR") == 0 && !stale &&
+                char key[160]; /* "group@node": two names of at most 64 */
+                bool node_stale;
+
+                /* an ERROR on the node asked for that was there before the
+                 * request (its failure mark) is not the answer: it is gone
+                 * once the request cleared it */
+                snprintf(key, sizeof(key), "%s@%s", name, w->node ? w->node : "");
+                node_stale = json_object_get(w->stale, key) != NULL;
+                if (node_stale && strcmp(on_node, "ERROR") != 0) {
+                        json_object_del(w->stale, key);
+                        node_stale = false;
+                }
+                if (want_online && w->node && strcmp(on_node, "ERROR") == 0 && !node_stale &&
                     strcmp(state, "ERROR") != 0) {
                         /* it failed on the node asked for and moved on */
                         const char *why = str_of(json_object_get(g, "ERRORS"), w->node);
@@ -299,6 +311,14 @@ void cli_wait_prime(struct cli_wait *w, json_t *status)
         {
                 json_t *g = find_named(groups, json_string_value(gname));
 
+                if (g && w->node &&
+                    strcmp(str_of(json_object_get(g, "NODES"), w->node), "ERROR") == 0) {
+                        char key[160]; /* "group@node": two names of at most 64 */
+                        snprintf(key, sizeof(key), "%s@%s", json_string_value(gname), w->node);
+                        if (!w->stale)
+                                w->stale = json_object();
+                        json_object_set_new(w->stale, key, json_true());
+                }
                 if (g && strcmp(str_of(g, "STATE"), "ERROR") == 0) {
                         if (!w->stale)
                                 w->stale = json_object();
