@@ -1,7 +1,8 @@
 /* daemon_core: what every part of hamrd uses and that calls back into none
  * of them: sending a message to a node, asking for a step soon (the loop's
  * step, registered by daemon_loop), the path of a repository, handing the
- * repository to the disk worker, and applying a new configuration. The
+ * repository to the disk worker, applying a new configuration, and the
+ * event log's node_up/node_down for the view's members. The
  * bottom of the daemon's files: daemon_loop, daemon_api, daemon_config and
  * daemon_repo call it; it calls none of them. */
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agents/agent_evlog.h"
 #include "common/hamr_log.h"
 #include "daemon/daemon.h"
 
@@ -157,4 +159,36 @@ void hamrd_set_autostart(hamrd_t *d, bool on)
         d->autostart = on;
         d->dirty = true;
         log_info("daemon", "start at restart %s", on ? "set" : "cleared");
+}
+
+/* node_up/node_down in the event log (PowerHA's events, logged by every
+ * node that sees them) when the view's members change; the first view
+ * this daemon holds brings node_up for each of its members. */
+void hamrd_view_events(hamrd_t *d)
+{
+        uint64_t now, was = d->ev_members;
+
+        if (!d->cfg || !d->member || !d->memb->have_view)
+                return;
+        now = d->memb->view.members;
+        if (now == was)
+                return;
+        d->ev_members = now;
+        for (unsigned i = 0; i < 64; i++) {
+                bool up = (now >> i) & 1, before = (was >> i) & 1;
+                int ci = hamr_config_node_by_id(d->cfg, (uint16_t)i);
+                const char *name = ci >= 0 ? d->cfg->nodes[ci].name : "?";
+                const char *ev = up ? "node_up" : "node_down";
+                char done[32];
+                evlog_event_t e;
+
+                if (up == before)
+                        continue;
+                evlog_start(&e, NULL, ev, "%s", name);
+                evlog_line(&e, up ? "the node joined the cluster view"
+                                  : "the node left the cluster view");
+                evlog_end(&e, 0, NULL);
+                snprintf(done, sizeof(done), "%s_complete", ev);
+                evlog_instant(NULL, done, "%s", name);
+        }
 }

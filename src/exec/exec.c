@@ -19,8 +19,34 @@ typedef struct step_ctx {
         exec_t *x;
         uint32_t group;
         uint64_t token;
-        unsigned fs; /* filesystem steps: the index in the group's FILESYSTEM */
+        unsigned fs;      /* filesystem steps: the index in the group's FILESYSTEM */
+        evlog_event_t ev; /* the step's event in the event log */
 } step_ctx_t;
+
+/* This node's name (for the event log). */
+static const char *self_name(const exec_t *x)
+{
+        for (unsigned i = 0; i < x->cfg->nnodes; i++)
+                if (x->cfg->nodes[i].id == x->self_id)
+                        return x->cfg->nodes[i].name;
+        return "?";
+}
+
+/* The event of a step of group gi's job (inside its rg_move_ event):
+ * forward names the acquisition's event, else the release's. */
+static void step_event(exec_t *x, unsigned gi, evlog_event_t *ev, bool forward, const char *acq,
+                       const char *rel, const char *resource)
+{
+        evlog_start(ev, &x->g[gi].ev, forward ? acq : rel, "%s %s", resource, x->g[gi].name);
+}
+
+/* A step's event ended: COMPLETED, after an event_error when it failed. */
+static void step_event_end(evlog_event_t *ev, int status, const char *reason)
+{
+        if (status != 0)
+                evlog_error(ev, reason);
+        evlog_end(ev, status != 0, status != 0 ? reason : NULL);
+}
 
 static void run_job(exec_t *x, unsigned gi);
 static void start_job(exec_t *x, unsigned gi, bool acquire);
@@ -103,6 +129,10 @@ static void finish_job(exec_t *x, unsigned gi)
         group_rt_t *g = &x->g[gi];
 
         g->job = false;
+        if (g->failed)
+                evlog_error(&g->ev, g->reason);
+        evlog_end(&g->ev, g->failed, g->failed ? g->reason : NULL);
+        evlog_instant(NULL, "rg_move_complete", "%s %s", self_name(x), g->name);
         if (g->acquiring) {
                 if (g->failed && g->undo_failed) {
                         /* the undo failed too: what runs here is not known,
@@ -157,6 +187,7 @@ static void step_done(void *ud, int status, const char *reason)
         exec_t *x = sc->x;
         int gi = exec_group_index(x, sc->group);
 
+        step_event_end(&sc->ev, status, reason);
         if (gi >= 0 && x->g[gi].job && x->g[gi].token == sc->token) {
                 group_rt_t *g = &x->g[gi];
                 if (status != 0) {
@@ -201,6 +232,7 @@ static void fs_batch_done(void *ud, int status, const char *reason)
         int gi = exec_group_index(x, sc->group);
         group_rt_t *g = gi >= 0 ? &x->g[gi] : NULL;
 
+        step_event_end(&sc->ev, status, reason);
         if (g && g->job && g->token == sc->token && g->fs_pending > 0) {
                 if (status == 0) {
                         g->fs_mounted |= 1u << sc->fs;
@@ -253,27 +285,32 @@ static int fs_step(exec_t *x, unsigned gi, unsigned k, bool forward, bool batch,
         sc->group = x->g[gi].id;
         sc->fs = k;
         sc->token = batch ? x->g[gi].token : (x->g[gi].token = ++x->next_token);
+        step_event(x, gi, &sc->ev, forward, "get_disk_vg_fs", "release_vg_fs", f->name);
         r = agent_fs_start(x->loop, &spec, forward, batch ? fs_batch_done : fs_step_done, sc);
         if (r < 0) {
-                free(sc);
                 snprintf(reason, rlen, "file_system %s: cannot %s: %s", f->name,
                          forward ? "mount" : "unmount", strerror(-r));
+                step_event_end(&sc->ev, r, reason);
+                free(sc);
         }
         return r;
 }
 
-static int ip_step(exec_t *x, const conf_rg_t *rg, int sip, bool add, char *reason, size_t rlen)
+static int ip_step(exec_t *x, unsigned gi, int sip, bool add, char *reason, size_t rlen)
 {
         const conf_service_ip_t *s = &x->cfg->service_ips[sip];
         struct in_addr local = x->cfg->networks[s->network].addr[x->self_id];
         char ifname[64];
+        evlog_event_t ev;
         int r;
 
+        step_event(x, gi, &ev, add, "acquire_service_addr", "release_service_addr", s->name);
         r = agent_ipaddr_find_ifname(local, ifname);
         if (r < 0) {
                 snprintf(reason, rlen,
                          "service_ip %s: no interface holds this node's address on network %s",
                          s->name, x->cfg->networks[s->network].name);
+                step_event_end(&ev, r, reason);
                 return r;
         }
         r = add ? agent_ipaddr_add(ifname, s->addr, s->prefix, 3)
@@ -281,7 +318,9 @@ static int ip_step(exec_t *x, const conf_rg_t *rg, int sip, bool add, char *reas
         if (r < 0)
                 snprintf(reason, rlen, "service_ip %s: %s %s failed: %s", s->name,
                          add ? "adding" : "removing", ifname, strerror(-r));
-        (void)rg;
+        else
+                evlog_line(&ev, add ? "added on" : "removed from");
+        step_event_end(&ev, r, reason);
         return r;
 }
 
@@ -354,7 +393,7 @@ static void run_job(exec_t *x, unsigned gi)
                 k -= rg->nfss;
                 if (k < rg->nsips) {
                         char reason[CSTATE_REASON_LEN];
-                        int r = ip_step(x, rg, rg->sips[k], forward, reason, sizeof(reason));
+                        int r = ip_step(x, gi, rg->sips[k], forward, reason, sizeof(reason));
                         if (r < 0) {
                                 if (g->acquiring && !forward)
                                         g->undo_failed = true;
@@ -376,6 +415,7 @@ static void run_job(exec_t *x, unsigned gi)
                 char envbuf[4][4200];
                 const char *env[4] = {envbuf[0], envbuf[1], envbuf[2], NULL};
                 step_ctx_t *sc = zalloc(sizeof(*sc));
+                agent_app_job_t *job = NULL;
                 int r;
 
                 exec_app_env(x, rg, envbuf);
@@ -384,18 +424,22 @@ static void run_job(exec_t *x, unsigned gi)
                 sc->token = g->token = ++x->next_token;
                 if (forward)
                         g->done_steps++; /* counted before it runs: undo must stop it too */
+                step_event(x, gi, &sc->ev, forward, "start_server", "stop_server", app->name);
                 r = agent_app_run(x->loop, forward ? "STARTSCRIPT" : "STOPSCRIPT",
                                   forward ? app->startscript : app->stopscript, env,
                                   forward ? app->start_timeout_usec : app->stop_timeout_usec,
-                                  step_done, sc, NULL);
-                if (r == 0)
+                                  step_done, sc, &job);
+                if (r == 0) {
+                        agent_app_log_output(job, &sc->ev);
                         return; /* continues in step_done */
-                free(sc);
+                }
                 char reason[CSTATE_REASON_LEN];
                 snprintf(reason, sizeof(reason),
                          "%s %s of application_controller %s cannot run: %s",
                          forward ? "STARTSCRIPT" : "STOPSCRIPT",
                          forward ? app->startscript : app->stopscript, app->name, strerror(-r));
+                step_event_end(&sc->ev, r, reason);
+                free(sc);
                 log_err("rgm", "group %s: %s", g->name, reason);
                 if (!g->failed)
                         snprintf(g->reason, sizeof(g->reason), "%s", reason);
@@ -438,6 +482,8 @@ static void start_job(exec_t *x, unsigned gi, bool acquire)
         g->startup = EXEC_STARTUP_NONE;
         g->fs_mounted = 0;
         g->fs_pending = 0;
+        evlog_start(&g->ev, NULL, acquire ? "rg_move_acquire" : "rg_move_release", "%s %s",
+                    self_name(x), g->name);
         set_state(x, gi, acquire ? RG_S_ACQUIRING : RG_S_RELEASING);
         run_job(x, gi);
 }

@@ -10,6 +10,7 @@
 #include <uv.h>
 
 #include "agents/agent_app.h"
+#include "agents/agent_evlog.h"
 #include "conf/conf.h"
 #include "cstate/cstate_msg.h"
 #include "exec/exec.h"
@@ -54,6 +55,8 @@ typedef struct group_rt {
          * (RECOVERY_METHOD parallel) */
         uint32_t fs_mounted;
         unsigned fs_pending;
+        /* the event log's rg_move_acquire/rg_move_release of the job */
+        evlog_event_t ev;
 } group_rt_t;
 
 /* One application monitor running for its group on this node. Heap
@@ -71,6 +74,7 @@ typedef struct mon_rt {
         char last_failure[CSTATE_REASON_LEN]; /* of the last failed check */
         unsigned step;                        /* restart: cleanup steps, then restart steps */
         uint64_t step_token; /* of the job: a cancelled job's late callback is ignored */
+        evlog_event_t ev;    /* server_restart while restarting: its scripts' output */
 } mon_rt_t;
 
 struct rgm_exec {
