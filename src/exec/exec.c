@@ -1,6 +1,7 @@
 /* exec: acquire/release jobs for this node's resource groups. */
 #include "exec/exec.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -318,8 +319,14 @@ static int ip_step(exec_t *x, unsigned gi, int sip, bool add, char *reason, size
         if (r < 0)
                 snprintf(reason, rlen, "service_ip %s: %s %s failed: %s", s->name,
                          add ? "adding" : "removing", ifname, strerror(-r));
-        else
-                evlog_line(&ev, add ? "added on" : "removed from");
+        else {
+                char line[160], a[INET_ADDRSTRLEN];
+
+                inet_ntop(AF_INET, &s->addr, a, sizeof(a));
+                snprintf(line, sizeof(line), "%s/%u %s %s", a, s->prefix,
+                         add ? "added on" : "removed from", ifname);
+                evlog_line(&ev, line);
+        }
         step_event_end(&ev, r, reason);
         return r;
 }

@@ -1,0 +1,145 @@
+"""The event log hamr.out (PowerHA's hacmp.out) in a 3-node lab: the
+acquisition of web_rg logged on the node that runs it (rg_move_acquire with
+acquire_service_addr and start_server inside, every line of the start
+script's output under start_server, EVENT COMPLETED lines), node_up on
+every node, clmgr view log hamr.out / hacmp.out with EVENT= and GROUP=,
+and after a crash node_down on the survivors and the takeover's events on
+the new owner."""
+import os
+import re
+
+import pytest
+
+import hamrlab
+from conftest import started_lab
+
+WEB = "web_rg"
+LINES = ("events: line one", "events: line two (stderr)", "events: line three")
+
+
+def _wrapper(build_dir):
+    """webapp's start script, printing three lines first (stdout and
+    stderr), at the same path on every node (the build directory)."""
+    path = os.path.join(os.path.abspath(build_dir), "test_events_start.sh")
+    with open(path, "w") as f:
+        f.write("#!/bin/sh\n"
+                f"echo '{LINES[0]}'\n"
+                f"echo '{LINES[1]}' >&2\n"
+                f"echo '{LINES[2]}'\n"
+                "exec %s\n" % os.path.join(hamrlab.APP_DIR, "webapp_start.sh"))
+    os.chmod(path, 0o755)
+    return path
+
+
+@pytest.fixture(scope="module")
+def elab(build_dir):
+    yield from started_lab(build_dir, extra_commands=[
+        ["modify", "application_controller", "webapp", "STARTSCRIPT=" + _wrapper(build_dir)]])
+
+
+def _log(lab, node):
+    with open(os.path.join(lab.node(node).state_dir, "hamr.out"), errors="replace") as f:
+        return f.read()
+
+
+def _event_ids(text, start):
+    """The ids of the events whose START line begins with start."""
+    return re.findall(r"^\S+ #(\d+) EVENT START: " + re.escape(start), text, re.M)
+
+
+def _lines_of(text, eid):
+    return [l.split(" ", 2)[2] for l in text.splitlines() if l.split(" ")[1:2] == ["#" + eid]]
+
+
+def _check_acquisition(text, node):
+    """web_rg's acquisition on node: the last rg_move_acquire, with the
+    service address and the start script inside, all COMPLETED 0."""
+    acq = _event_ids(text, f"rg_move_acquire {node} {WEB}")
+    assert acq, text[-3000:]
+    rg = acq[-1]
+    sip = _event_ids(text, f"acquire_service_addr websvc {WEB} (in #{rg})")
+    srv = _event_ids(text, f"start_server webapp {WEB} (in #{rg})")
+    assert len(sip) == 1 and len(srv) == 1, text[-3000:]
+    out = _lines_of(text, srv[0])
+    # every line of the script's output, in order, between START and COMPLETED
+    assert [l for l in out if l.startswith("start_server: events:")] == \
+        ["start_server: " + l for l in LINES], out
+    assert out[0].startswith("EVENT START: start_server")
+    assert out[-2].startswith(f"EVENT COMPLETED: start_server webapp {WEB} 0 ("), out
+    assert out[-1].startswith(f"EVENT SUMMARY: start_server webapp {WEB}: start "), out
+    assert any(l.startswith(f"EVENT COMPLETED: acquire_service_addr websvc {WEB} 0 (")
+               for l in _lines_of(text, sip[0]))
+    assert any(l.startswith(f"EVENT COMPLETED: rg_move_acquire {node} {WEB} 0 (")
+               for l in _lines_of(text, rg))
+    assert f"EVENT COMPLETED: rg_move_complete {node} {WEB} 0" in text
+    # the group's steps come before its end
+    assert text.index(f"#{srv[0]} EVENT COMPLETED") < text.index(f"#{rg} EVENT COMPLETED")
+
+
+def test_acquisition_and_node_up_are_logged(elab):
+    text = elab.wait_for(lambda: (lambda t: t if f"EVENT COMPLETED: rg_move_complete n1 {WEB}"
+                                  in t else None)(_log(elab, "n1")),
+                         30, what="web_rg's acquisition in n1's hamr.out")
+    _check_acquisition(text, "n1")
+    for n in elab.node_names:  # each node logs the members it sees join
+        t = _log(elab, n)
+        for m in elab.node_names:
+            assert f"EVENT START: node_up {m}\n" in t, (n, m, t[-2000:])
+            assert f"EVENT COMPLETED: node_up_complete {m} 0" in t, (n, m)
+    # only the node that runs the group logs its acquisition
+    assert "rg_move_acquire" not in _log(elab, "n2")
+
+
+def test_view_log_hamr_out_event_filter(elab):
+    out = elab.clmgr("n1", "view", "log", "hamr.out", "EVENT=start_server").stdout
+    lines = out.splitlines()
+    assert lines, out
+    assert all(" start_server" in l or "EVENT START: start_server" in l for l in lines), out
+    for l in LINES:
+        assert f"start_server: {l}" in out, out
+    assert "rg_move_acquire" not in out and "node_up" not in out, out
+    # PowerHA's name, GROUP= (the group's events and those inside them), TAIL=
+    out = elab.clmgr("n1", "view", "log", "hacmp.out", f"GROUP={WEB}").stdout
+    assert "EVENT START: rg_move_acquire n1 web_rg" in out and LINES[1] in out, out
+    assert "node_up" not in out, out
+    out = elab.clmgr("n1", "view", "log", "hamr.out", "EVENT=node_up", "TAIL=1").stdout
+    assert len(out.splitlines()) == 1 and "node_up" in out, out
+    r = elab.clmgr("n1", "view", "log", "hamr.out", "EVENT=bogus", check=False)
+    assert r.returncode != 0 and "EVENT='bogus' is not an event of hamr.out" in r.stderr, r.stderr
+    listing = elab.clmgr("n1", "view", "log").stdout
+    assert os.path.join(elab.node("n1").state_dir, "hamr.out") in listing, listing
+
+
+def test_crash_logs_node_down_and_the_takeover(elab):
+    elab.crash("n1")
+    elab.wait_group_online(WEB, "n2", timeout=60)
+    for n in ("n2", "n3"):
+        t = elab.wait_for(lambda: (lambda t: t if "EVENT COMPLETED: node_down_complete n1 0" in t
+                                   else None)(_log(elab, n)),
+                          30, what=f"node_down n1 in {n}'s hamr.out")
+        assert "EVENT START: node_down n1\n" in t
+        assert re.search(r"EVENT COMPLETED: node_down n1 0 \(", t), t[-2000:]
+    text = elab.wait_for(lambda: (lambda t: t if f"EVENT COMPLETED: rg_move_complete n2 {WEB}"
+                                  in t else None)(_log(elab, "n2")),
+                         30, what="web_rg's takeover in n2's hamr.out")
+    _check_acquisition(text, "n2")
+    assert "rg_move_acquire" not in _log(elab, "n3")
+
+
+def test_move_logs_the_release(elab):
+    elab.clmgr("n2", "move", "resource_group", WEB, "NODE=n3", timeout=120)
+    elab.wait_group_online(WEB, "n3", timeout=60)
+    text = elab.wait_for(lambda: (lambda t: t if f"EVENT COMPLETED: rg_move_release n2 {WEB} 0"
+                                  in t else None)(_log(elab, "n2")),
+                         30, what="web_rg's release in n2's hamr.out")
+    rel = _event_ids(text, f"rg_move_release n2 {WEB}")[-1]
+    for start in (f"stop_server webapp {WEB} (in #{rel})",
+                  f"release_service_addr websvc {WEB} (in #{rel})"):
+        ids = _event_ids(text, start)
+        assert len(ids) == 1, (start, text[-3000:])
+        name = start.split(" ")[0]
+        assert any(l.startswith(f"EVENT COMPLETED: {name} ") and f" {WEB} 0 (" in l
+                   for l in _lines_of(text, ids[0])), _lines_of(text, ids[0])
+    # release order: the application stops before its address goes
+    assert text.index("EVENT START: stop_server") < text.index("EVENT START: release_service_addr")
+    _check_acquisition(_log(elab, "n3"), "n3")
