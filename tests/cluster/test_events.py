@@ -4,9 +4,11 @@ acquire_service_addr and start_server inside, every line of the start
 script's output under start_server, EVENT COMPLETED lines), node_up on
 every node, clmgr view log hamr.out / hacmp.out with EVENT= and GROUP=,
 and after a crash node_down on the survivors and the takeover's events on
-the new owner."""
+the new owner; a monitor's restart (server_down, server_restart with the
+start script's output) and a failing start script (event_error)."""
 import os
 import re
+import time
 
 import pytest
 
@@ -34,7 +36,11 @@ def _wrapper(build_dir):
 @pytest.fixture(scope="module")
 def elab(build_dir):
     yield from started_lab(build_dir, extra_commands=[
-        ["modify", "application_controller", "webapp", "STARTSCRIPT=" + _wrapper(build_dir)]])
+        ["modify", "application_controller", "webapp", "STARTSCRIPT=" + _wrapper(build_dir)],
+        ["add", "application_monitor", "webmon", "TYPE=Custom", "APPLICATIONS=webapp",
+         "MODE=longrunning", "MONITORMETHOD=" + os.path.join(hamrlab.APP_DIR, "webapp_check.sh"),
+         "MONITORINTERVAL=0.3", "STABILIZATION=1", "RESTARTCOUNT=2", "RESTARTINTERVAL=60",
+         "FAILUREACTION=fallover"]])
 
 
 def _log(lab, node):
@@ -143,3 +149,61 @@ def test_move_logs_the_release(elab):
     # release order: the application stops before its address goes
     assert text.index("EVENT START: stop_server") < text.index("EVENT START: release_service_addr")
     _check_acquisition(_log(elab, "n3"), "n3")
+
+
+def test_monitor_restart_logs_server_down_and_server_restart(elab):
+    owner = elab.owner_of(WEB, via="n2")
+    old = elab.wait_for(lambda: elab.app_pid(owner), 20, what=f"web app running on {owner}")
+    time.sleep(1.5)  # past STABILIZATION: the monitor acts on a failure
+    assert elab.kill_app(owner)
+    elab.wait_for(lambda: (elab.app_pid(owner) or 0) not in (0, old), 20,
+                  what=f"web app restarted on {owner}")
+    text = elab.wait_for(lambda: (lambda t: t if "EVENT COMPLETED: server_restart" in t else None)(
+        _log(elab, owner)), 30, what="server_restart completed")
+    down = _event_ids(text, f"server_down webapp {WEB}")
+    assert down, text[-3000:]
+    assert any(l.startswith("server_down: application_monitor webmon: ")
+               for l in _lines_of(text, down[0])), _lines_of(text, down[0])
+    assert any(l.startswith("server_down: restart 1 of 2") for l in _lines_of(text, down[0]))
+    rs = _event_ids(text, f"server_restart webapp {WEB}")[0]
+    out = _lines_of(text, rs)
+    # the start script's whole output is under server_restart
+    assert [l for l in out if l.startswith("server_restart: events:")] == \
+        ["server_restart: " + l for l in LINES], out
+    assert out[-2].startswith(f"EVENT COMPLETED: server_restart webapp {WEB} 0 ("), out
+    assert elab.owner_of(WEB, via="n2") == owner
+
+
+def test_failing_start_script_logs_event_error(elab):
+    app = os.path.join(hamrlab.APP_DIR, "fail_start.sh")
+    elab.clmgr("n2", "add", "application_controller", "badapp", f"STARTSCRIPT={app}",
+               "STOPSCRIPT=/bin/true", "START_TIMEOUT=10", "STOP_TIMEOUT=10")
+    elab.clmgr("n2", "add", "resource_group", "bad_rg", "NODES=n2", "APPLICATIONS=badapp")
+    elab.clmgr("n2", "sync", "cluster")
+    try:
+        r = elab.clmgr("n2", "online", "resource_group", "bad_rg", check=False, timeout=120)
+        assert r.returncode != 0
+        text = elab.wait_for(lambda: (lambda t: t if "EVENT COMPLETED: rg_move_acquire n2 bad_rg"
+                                      in t else None)(_log(elab, "n2")),
+                             30, what="bad_rg's acquisition in n2's hamr.out")
+        rg = _event_ids(text, "rg_move_acquire n2 bad_rg")[-1]
+        srv = _event_ids(text, f"start_server badapp bad_rg (in #{rg})")[-1]
+        out = _lines_of(text, srv)
+        assert "start_server: fail_start: cannot start: license server unreachable (lab test)" \
+            in out, out
+        assert any(l.startswith("EVENT COMPLETED: start_server badapp bad_rg 1 (")
+                   and "exited with status 3" in l for l in out), out
+        err = _event_ids(text, f"event_error start_server badapp bad_rg (in #{srv})")
+        assert len(err) == 1, text[-3000:]
+        assert any("exited with status 3" in l for l in _lines_of(text, err[0]))
+        # the undo (the stop script) inside the failed acquisition, which ends 1
+        assert _event_ids(text, f"stop_server badapp bad_rg (in #{rg})"), text[-3000:]
+        assert any(l.startswith("EVENT COMPLETED: rg_move_acquire n2 bad_rg 1 (")
+                   for l in _lines_of(text, rg)), _lines_of(text, rg)
+        got = elab.clmgr("n2", "view", "log", "hamr.out", "EVENT=event_error").stdout
+        assert "EVENT START: event_error start_server badapp bad_rg" in got, got
+    finally:
+        elab.clmgr("n2", "offline", "resource_group", "bad_rg", timeout=120, check=False)
+        elab.clmgr("n2", "delete", "resource_group", "bad_rg")
+        elab.clmgr("n2", "delete", "application_controller", "badapp")
+        elab.clmgr("n2", "sync", "cluster")
