@@ -100,6 +100,9 @@ static void put(uint64_t id, const char *text)
 }
 
 static void start_v(evlog_event_t *ev, const evlog_event_t *parent, const char *name,
+                    const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+
+static void start_v(evlog_event_t *ev, const evlog_event_t *parent, const char *name,
                     const char *fmt, va_list ap)
 {
         char text[EVLOG_LINE_MAX];
