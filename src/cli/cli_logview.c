@@ -46,6 +46,7 @@ static const char *const event_names[] = {
     "server_down",
     "server_restart",
     "event_error",
+    "notify",
 };
 #define NLOGS (sizeof(logs) / sizeof(logs[0]))
 #define ATTRS "NODE, GROUP, SINCE, TAIL, FILTER, EVENT (hamr.out)"
@@ -139,7 +140,8 @@ static int set_attr(struct cli_cmd *cmd, struct cli_logq *q, const char *key, co
                                         "release_vg_fs, acquire_service_addr, "
                                         "release_service_addr, start_server, stop_server, "
                                         "server_down, server_restart, event_error, "
-                                        "node_up_complete, node_down_complete)",
+                                        "node_up_complete, node_down_complete, notify; a "
+                                        "custom event shows with the event it runs in)",
                                         val);
                 free(q->event);
                 q->event = zstrdup(val);

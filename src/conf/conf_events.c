@@ -54,9 +54,12 @@ bool conf_event_implicit(conf_class_t cls, const char *name)
         return cls == CONF_CLASS_EVENT && name && predefined(name) >= 0;
 }
 
+/* attr's value when set and not empty (none of these has a default). */
 static const char *set(const conf_object_t *o, const char *attr)
 {
-        const char *v = conf_object_get(o, attr);
+        int a = conf_attr_index(o->cls, attr);
+        const char *v = a >= 0 ? o->values[a] : NULL;
+
         return v && *v ? v : NULL;
 }
 

@@ -11,6 +11,7 @@
 #include "agents/agent_ipaddr.h"
 #include "common/hamr_alloc.h"
 #include "common/hamr_log.h"
+#include "exec/exec_hooks.h"
 #include "exec/exec_monrun.h"
 #include "exec/exec_rt.h"
 
@@ -23,15 +24,6 @@ typedef struct step_ctx {
         unsigned fs;      /* filesystem steps: the index in the group's FILESYSTEM */
         evlog_event_t ev; /* the step's event in the event log */
 } step_ctx_t;
-
-/* This node's name (for the event log). */
-static const char *self_name(const exec_t *x)
-{
-        for (unsigned i = 0; i < x->cfg->nnodes; i++)
-                if (x->cfg->nodes[i].id == x->self_id)
-                        return x->cfg->nodes[i].name;
-        return "?";
-}
 
 /* The event of a step of group gi's job (inside its rg_move_ event):
  * forward names the acquisition's event, else the release's. */
@@ -130,10 +122,7 @@ static void finish_job(exec_t *x, unsigned gi)
         group_rt_t *g = &x->g[gi];
 
         g->job = false;
-        if (g->failed)
-                evlog_error(&g->ev, g->reason);
-        evlog_end(&g->ev, g->failed, g->failed ? g->reason : NULL);
-        evlog_instant(NULL, "rg_move_complete", "%s %s", self_name(x), g->name);
+        exec_hooks_end(x, gi, g->acquiring, g->failed, g->reason);
         if (g->acquiring) {
                 if (g->failed && g->undo_failed) {
                         /* the undo failed too: what runs here is not known,
@@ -489,9 +478,13 @@ static void start_job(exec_t *x, unsigned gi, bool acquire)
         g->startup = EXEC_STARTUP_NONE;
         g->fs_mounted = 0;
         g->fs_pending = 0;
+        g->hooks_wait = false;
+        g->hooks_ready = false;
         evlog_start(&g->ev, NULL, acquire ? "rg_move_acquire" : "rg_move_release", "%s %s",
-                    self_name(x), g->name);
+                    exec_self_name(x), g->name);
         set_state(x, gi, acquire ? RG_S_ACQUIRING : RG_S_RELEASING);
+        if (exec_hooks_pre(x, gi, acquire))
+                return; /* the commands before the event first: exec_reconcile goes on */
         run_job(x, gi);
 }
 
@@ -534,6 +527,10 @@ void exec_reconcile(exec_t *x, const exec_input_t *in)
 
                 if (in->targets_valid)
                         g->clear_last = in->clear_seq[gi];
+                if (g->job && g->hooks_ready) { /* the pre-event commands ran */
+                        g->hooks_ready = false;
+                        run_job(x, gi);
+                }
                 if (g->job && g->startup == EXEC_STARTUP_OK) {
                         g->startup = EXEC_STARTUP_NONE;
                         finish_job(x, gi);

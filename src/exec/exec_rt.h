@@ -57,6 +57,9 @@ typedef struct group_rt {
         unsigned fs_pending;
         /* the event log's rg_move_acquire/rg_move_release of the job */
         evlog_event_t ev;
+        /* the event's pre-event commands (exec_hooks): running, done (the
+         * job's steps go on at the next exec_reconcile) */
+        bool hooks_wait, hooks_ready;
 } group_rt_t;
 
 /* One application monitor running for its group on this node. Heap
@@ -99,5 +102,7 @@ struct rgm_exec {
 
 /* Index of the group with ID id in x->g, or -1. */
 int exec_group_index(const exec_t *x, uint32_t id);
+/* This node's name in the configuration. */
+const char *exec_self_name(const exec_t *x);
 /* The environment of group rg's scripts: HAMR_NODE, HAMR_RG, HAMR_STATE_DIR. */
 void exec_app_env(const exec_t *x, const conf_rg_t *rg, char env[4][4200]);

@@ -207,3 +207,74 @@ def test_failing_start_script_logs_event_error(elab):
         elab.clmgr("n2", "delete", "resource_group", "bad_rg")
         elab.clmgr("n2", "delete", "application_controller", "badapp")
         elab.clmgr("n2", "sync", "cluster")
+
+
+def _script(build_dir, name, body):
+    path = os.path.join(os.path.abspath(build_dir), f"test_events_{name}.sh")
+    with open(path, "w") as f:
+        f.write("#!/bin/sh\n" + body)
+    os.chmod(path, 0o755)
+    return path
+
+
+def test_custom_events_around_rg_move_acquire_and_node_up(elab, build_dir):
+    warn = _script(build_dir, "warn", 'echo "pre: $EVENT_NAME $HAMR_RG $HAMR_NODE '
+                                      '$HAMR_EVENT_STAGE"\n')
+    broken = _script(build_dir, "broken", 'echo "broken: refusing"\nexit 5\n')
+    after = _script(build_dir, "after", 'echo "post: $EVENT_NAME status=$HAMR_EVENT_STATUS '
+                                        'node=$HAMR_EVENT_NODE"\n')
+    notify = _script(build_dir, "notify", 'echo "notify: $EVENT_NAME $HAMR_EVENT_STAGE"\n')
+    c = lambda *a, **k: elab.clmgr("n2", *a, **k)  # noqa: E731
+    c("add", "event", "warn_users", f"FILE={warn}", "DESCRIPTION=tell the users")
+    c("add", "event", "broken_pre", f"FILE={broken}")
+    c("add", "event", "after_move", f"FILE={after}")
+    c("modify", "event", "rg_move_acquire", "PREEVENT=broken_pre,warn_users",
+      "POSTEVENT=after_move", f"NOTIFYMETHOD={notify}")
+    c("modify", "event", "node_up", "POSTEVENT=after_move")
+    r = c("add", "event", "start_server", f"FILE={warn}", check=False)
+    assert r.returncode != 0 and "cannot be customised" in r.stderr, r.stderr
+    c("sync", "cluster")
+    try:
+        c("move", "resource_group", WEB, "NODE=n2", timeout=120)
+        elab.wait_group_online(WEB, "n2", timeout=60)
+        text = elab.wait_for(lambda: (lambda t: t if t.count(f"rg_move_complete n2 {WEB}") >= 2
+                                      else None)(_log(elab, "n2")),
+                             30, what="the second acquisition in n2's hamr.out")
+        rg = _event_ids(text, f"rg_move_acquire n2 {WEB}")[-1]
+        inside = f"(in #{rg})"
+        args = f"rg_move_acquire n2 {WEB} {inside}"
+        ids = {name: _event_ids(text, f"{name} {args}")
+               for name in ("notify", "broken_pre", "warn_users", "after_move")}
+        assert [len(v) for v in ids.values()] == [2, 1, 1, 1], (ids, text[-4000:])
+        lines = {k: [ln for i in v for ln in _lines_of(text, i)] for k, v in ids.items()}
+        assert "notify: notify: rg_move_acquire before" in lines["notify"], lines
+        assert "notify: notify: rg_move_acquire after" in lines["notify"], lines
+        assert "warn_users: pre: rg_move_acquire web_rg n2 before" in lines["warn_users"], lines
+        assert "post: rg_move_acquire status=0" in " ".join(lines["after_move"]), lines
+        # the failing pre-event: event_error, and the event goes on
+        assert "broken_pre: broken: refusing" in lines["broken_pre"], lines
+        assert _event_ids(text, f"event_error broken_pre rg_move_acquire n2 {WEB} "
+                                f"(in #{ids['broken_pre'][0]})"), text[-4000:]
+        assert any(ln.startswith("EVENT COMPLETED: broken_pre ") and " 1 (" in ln
+                   for ln in lines["broken_pre"]), lines
+        assert any(ln.startswith(f"EVENT COMPLETED: rg_move_acquire n2 {WEB} 0 (")
+                   for ln in _lines_of(text, rg))
+        # order: notify, pre-events, the steps, post-event, notify, the end
+        pos = lambda s: text.index(s)  # noqa: E731
+        assert pos(f"#{ids['broken_pre'][0]} EVENT START") < pos(f"#{ids['warn_users'][0]} EVENT START")
+        assert pos(f"#{ids['warn_users'][0]} EVENT COMPLETED") < \
+            pos(f"EVENT START: acquire_service_addr websvc {WEB} {inside}")
+        assert pos(f"EVENT START: start_server webapp {WEB} {inside}") < \
+            pos(f"#{ids['after_move'][0]} EVENT START")
+        assert pos(f"#{ids['after_move'][0]} EVENT COMPLETED") < pos(f"#{rg} EVENT COMPLETED")
+        out = c("view", "log", "hamr.out", "EVENT=rg_move_acquire").stdout
+        assert "warn_users: pre: rg_move_acquire web_rg n2 before" in out, out
+        # node_up's post-event on every node that sees n1 come back
+        elab.restart("n1")
+        for n in ("n2", "n3"):
+            elab.wait_for(lambda: "after_move: post: node_up status= node=n1" in _log(elab, n),
+                          60, what=f"node_up n1's post-event in {n}'s hamr.out")
+    finally:
+        for obj in ("rg_move_acquire", "node_up", "warn_users", "broken_pre", "after_move"):
+            c("delete", "event", obj, check=False)
+        c("sync", "cluster", check=False)

@@ -1,6 +1,7 @@
 /* Unit tests of the event log (agent_evlog): the line format, START /
- * COMPLETED / SUMMARY and event_error, and a script's whole output under
- * its event through agent_app (every line, stdout and stderr, bounded). */
+ * COMPLETED / SUMMARY and event_error, a script's whole output under its
+ * event through agent_app (every line, stdout and stderr, bounded), and
+ * a chain of event commands (agent_hook). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 
 #include "agents/agent_app.h"
 #include "agents/agent_evlog.h"
+#include "agents/agent_hook.h"
 
 static char tmpdir[] = "/tmp/hamr-evlog-XXXXXX";
 static char logpath[sizeof(tmpdir) + 16];
@@ -210,13 +212,74 @@ static void test_script_output_bounded(void **state)
         free(text);
 }
 
+static void hook_done(void *ud)
+{
+        (*(int *)ud)++;
+}
+
+/* agent_hook: the commands in order under their parent, a failing or
+ * missing one logged (event_error) and the next one run, the stage and
+ * the caller's environment given, the callback once after the last. */
+static void test_hook_chain(void **state)
+{
+        char ok[sizeof(tmpdir) + 16], bad[sizeof(tmpdir) + 16], *text;
+        const char *env[] = {"EVENT_NAME=rg_move_acquire", NULL};
+        agent_hook_cmd_t cmds[] = {
+            {"first", bad, "before"},
+            {"second", "/nonexistent/cmd", "before"},
+            {"third", ok, "after"},
+        };
+        evlog_event_t parent;
+        uv_loop_t loop;
+        int done = 0;
+        FILE *f;
+
+        (void)state;
+        snprintf(ok, sizeof(ok), "%s/ok.sh", tmpdir);
+        snprintf(bad, sizeof(bad), "%s/bad.sh", tmpdir);
+        f = fopen(ok, "we");
+        fprintf(f, "#!/bin/sh\necho \"ok $EVENT_NAME $HAMR_EVENT_STAGE\"\n");
+        fclose(f);
+        f = fopen(bad, "we");
+        fprintf(f, "#!/bin/sh\necho \"bad $HAMR_EVENT_STAGE\"\nexit 4\n");
+        fclose(f);
+        assert_int_equal(chmod(ok, 0755), 0);
+        assert_int_equal(chmod(bad, 0755), 0);
+        assert_int_equal(uv_loop_init(&loop), 0);
+        evlog_start(&parent, NULL, "rg_move_acquire", "n1 rg1");
+        assert_int_equal(
+            agent_hook_run(&loop, cmds, 0, env, "x", &parent, USEC_PER_SEC, hook_done, &done),
+            -EINVAL);
+        assert_int_equal(agent_hook_run(&loop, cmds, 3, env, "rg_move_acquire n1 rg1", &parent,
+                                        10 * USEC_PER_SEC, hook_done, &done),
+                         0);
+        assert_int_equal(done, 0); /* never from inside */
+        while (uv_run(&loop, UV_RUN_ONCE) != 0)
+                ;
+        assert_int_equal(uv_loop_close(&loop), 0);
+        assert_int_equal(done, 1);
+        evlog_end(&parent, 0, NULL);
+        text = take_log();
+        assert_non_null(strstr(text, " first: bad before\n"));
+        assert_non_null(
+            strstr(text, "EVENT START: event_error first rg_move_acquire n1 rg1 (in #"));
+        assert_non_null(strstr(text, "EVENT COMPLETED: first rg_move_acquire n1 rg1 1 ("));
+        assert_non_null(strstr(text, "EVENT COMPLETED: second rg_move_acquire n1 rg1 1 ("));
+        assert_non_null(strstr(text, "/nonexistent/cmd cannot run"));
+        assert_non_null(strstr(text, " third: ok rg_move_acquire after\n"));
+        assert_true(strstr(text, "EVENT START: first") < strstr(text, "EVENT START: second"));
+        assert_true(strstr(text, "EVENT START: second") < strstr(text, "EVENT START: third"));
+        assert_true(strstr(text, "EVENT COMPLETED: third") <
+                    strstr(text, "EVENT COMPLETED: rg_move_acquire"));
+        free(text);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_format),
-            cmocka_unit_test(test_events),
-            cmocka_unit_test(test_script_output),
-            cmocka_unit_test(test_script_output_bounded),
+            cmocka_unit_test(test_format),        cmocka_unit_test(test_events),
+            cmocka_unit_test(test_script_output), cmocka_unit_test(test_script_output_bounded),
+            cmocka_unit_test(test_hook_chain),
         };
 
         return cmocka_run_group_tests_name("evlog", tests, setup, teardown);
