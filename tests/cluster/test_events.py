@@ -233,6 +233,14 @@ def test_custom_events_around_rg_move_acquire_and_node_up(elab, build_dir):
     c("modify", "event", "node_up", "POSTEVENT=after_move")
     r = c("add", "event", "start_server", f"FILE={warn}", check=False)
     assert r.returncode != 0 and "cannot be customised" in r.stderr, r.stderr
+    # verify checks the commands on every node
+    c("add", "event", "ghost", "FILE=/nonexistent/ghost")
+    r = c("verify", "cluster", check=False)
+    assert r.returncode == 1, r
+    for n in ("n2", "n3"):
+        assert (f"{n}: ERROR: FILE of event ghost: /nonexistent/ghost: No such file or "
+                "directory") in r.stdout, r.stdout
+    c("delete", "event", "ghost")
     c("sync", "cluster")
     try:
         c("move", "resource_group", WEB, "NODE=n2", timeout=120)
