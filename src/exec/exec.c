@@ -518,6 +518,7 @@ void exec_reconcile(exec_t *x, const exec_input_t *in)
 {
         if (!x->cfg)
                 return;
+        x->may_hold = in->may_hold;
         if (in->have_suspended)
                 exec_mons_suspend(x, in->suspended, in->nsuspended);
         for (unsigned gi = 0; gi < x->ng; gi++) {
@@ -527,6 +528,13 @@ void exec_reconcile(exec_t *x, const exec_input_t *in)
 
                 if (in->targets_valid)
                         g->clear_last = in->clear_seq[gi];
+                if (g->job && g->hooks_wait && !g->acquiring && !in->may_hold) {
+                        /* a release may no longer wait for its commands */
+                        g->hooks_wait = false;
+                        g->hooks_ready = true;
+                        evlog_line(&g->ev, "released at once: this node may no longer hold the "
+                                           "group (its commands before it go on)");
+                }
                 if (g->job && g->hooks_ready) { /* the pre-event commands ran */
                         g->hooks_ready = false;
                         run_job(x, gi);

@@ -85,6 +85,13 @@ bool exec_hooks_pre(exec_t *x, unsigned gi, bool acquire)
 
         if (n == 0)
                 return false;
+        if (!acquire && !x->may_hold) {
+                /* quorum or fencing lost, or hamrd stopping: the release
+                 * may not wait (the others take over at the hold deadline) */
+                evlog_line(&g->ev, "the commands before it are not run: this node may no longer "
+                                   "hold the group, it is released at once");
+                return false;
+        }
         hook_env(x, gi, ev, -1, buf, env);
         snprintf(args, sizeof(args), "%s %s %s", conf_ev_name(ev), exec_self_name(x), g->name);
         c = zalloc(sizeof(*c));

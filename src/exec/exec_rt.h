@@ -91,6 +91,7 @@ struct rgm_exec {
         unsigned ng;
         uint64_t next_token;
         bool unmanaged;
+        bool may_hold; /* the last exec_reconcile's: a release without it waits for nothing */
         mon_rt_t **mons;
         unsigned nmons;
         uint64_t next_mon;

@@ -209,6 +209,15 @@ def test_failing_start_script_logs_event_error(elab):
         elab.clmgr("n2", "sync", "cluster")
 
 
+def _wait_config(lab, nodes):
+    """Until nodes run the newest configuration generation any node has."""
+    running = [n for n in lab.node_names if not lab.is_crashed(n)]
+    gen = max(lab.status(n)["cluster"].get("GENERATION", 0) for n in running)
+    for node in nodes:
+        lab.wait_for(lambda: lab.status(node)["cluster"]["GENERATION"] >= gen, 30,
+                     what=f"{node} runs configuration generation {gen}")
+
+
 def _script(build_dir, name, body):
     path = os.path.join(os.path.abspath(build_dir), f"test_events_{name}.sh")
     with open(path, "w") as f:
@@ -243,6 +252,7 @@ def test_custom_events_around_rg_move_acquire_and_node_up(elab, build_dir):
     c("delete", "event", "ghost")
     c("sync", "cluster")
     try:
+        _wait_config(elab, ["n2", "n3"])
         c("move", "resource_group", WEB, "NODE=n2", timeout=120)
         elab.wait_group_online(WEB, "n2", timeout=60)
         text = elab.wait_for(lambda: (lambda t: t if t.count(f"rg_move_complete n2 {WEB}") >= 2
@@ -285,4 +295,38 @@ def test_custom_events_around_rg_move_acquire_and_node_up(elab, build_dir):
     finally:
         for obj in ("rg_move_acquire", "node_up", "warn_users", "broken_pre", "after_move"):
             c("delete", "event", obj, check=False)
+        c("sync", "cluster", check=False)
+
+
+def test_graceful_stop_runs_the_release_pre_event_first(elab, build_dir):
+    """hamrd stopping (SIGTERM, --shutdown move): the group's release waits
+    for its PREEVENT, then stops the application and completes."""
+    slow = _script(build_dir, "slow", "sleep 2\necho 'slow_pre: done'\n")
+    c = lambda *a, **k: elab.clmgr("n3", *a, **k)  # noqa: E731
+    c("add", "event", "slow_pre", f"FILE={slow}")
+    c("modify", "event", "rg_move_release", "PREEVENT=slow_pre")
+    c("sync", "cluster")
+    try:
+        owner = elab.owner_of(WEB, via="n3")
+        _wait_config(elab, [owner])
+        t0 = time.monotonic()
+        assert elab.stop_daemon(owner, graceful=True, timeout=30) == 0
+        assert time.monotonic() - t0 >= 2
+        text = _log(elab, owner)
+        rel = _event_ids(text, f"rg_move_release {owner} {WEB}")[-1]
+        pre = _event_ids(text, f"slow_pre rg_move_release {owner} {WEB} (in #{rel})")
+        assert len(pre) == 1, text[-3000:]
+        out = _lines_of(text, pre[0])
+        assert "slow_pre: slow_pre: done" in out, out
+        assert any(ln.startswith("EVENT COMPLETED: slow_pre ") and " 0 (" in ln for ln in out)
+        assert text.index(f"#{pre[0]} EVENT COMPLETED") < \
+            text.index(f"EVENT START: stop_server webapp {WEB} (in #{rel})")
+        assert any(ln.startswith(f"EVENT COMPLETED: rg_move_release {owner} {WEB} 0 (")
+                   for ln in _lines_of(text, rel))
+        other = [n for n in elab.node_names if n != owner]
+        elab.wait_for(lambda: elab.owner_of(WEB, via=other[0]) in other, 60,
+                      what="web_rg online on another node")
+    finally:
+        c("delete", "event", "rg_move_release", check=False)
+        c("delete", "event", "slow_pre", check=False)
         c("sync", "cluster", check=False)
