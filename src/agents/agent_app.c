@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agents/agent_evlog.h"
 #include "common/hamr_alloc.h"
 #include "common/hamr_log.h"
 
@@ -56,6 +57,13 @@ struct agent_app_job {
         size_t cur_len;
         char last[AGENT_APP_REASON_LEN];
         char rbuf[4096];
+
+        /* The event the whole output goes under (agent_app_log_output),
+         * its line being read and how much was logged (EVLOG_OUTPUT_MAX). */
+        evlog_event_t ev;
+        char lcur[EVLOG_LINE_MAX];
+        size_t lcur_len, logged;
+        bool log_cut;
 };
 
 static void kill_group(agent_app_job_t *job, int sig)
@@ -66,7 +74,25 @@ static void kill_group(agent_app_job_t *job, int sig)
                 (void)kill(-job->proc.pid, sig);
 }
 
-/* ----- output: keep the last non-empty line ----- */
+/* ----- output: every line to the event log, the last non-empty one kept ----- */
+
+static void log_line(agent_app_job_t *job, bool at_exit)
+{
+        size_t n = job->lcur_len;
+
+        job->lcur_len = 0;
+        if (!job->ev.id || (at_exit && n == 0))
+                return;
+        if (job->logged >= EVLOG_OUTPUT_MAX) {
+                if (!job->log_cut)
+                        evlog_line(&job->ev, "(output cut: only its first 65536 bytes are kept)");
+                job->log_cut = true;
+                return;
+        }
+        job->lcur[n] = '\0';
+        job->logged += n + 1;
+        evlog_line(&job->ev, job->lcur);
+}
 
 static void end_line(agent_app_job_t *job)
 {
@@ -88,8 +114,11 @@ static void feed_output(agent_app_job_t *job, const char *data, size_t len)
 
                 if (c == '\n') {
                         end_line(job);
+                        log_line(job, false);
                         continue;
                 }
+                if (job->lcur_len < sizeof(job->lcur) - 1)
+                        job->lcur[job->lcur_len++] = (char)c; /* evlog_line cleans it */
                 if (job->cur_len >= sizeof(job->cur) - 1)
                         continue; /* overlong line: keep its beginning */
                 /* Reasons end up in logs and JSON: no control characters. */
@@ -212,6 +241,7 @@ static void exit_cb(uv_process_t *proc, int64_t exit_status, int term_signal)
                 return;
         drain_output(job);
         end_line(job);
+        log_line(job, true);
 
         if (job->cancelled) {
                 kill_group(job, SIGKILL); /* background children too */
@@ -258,6 +288,7 @@ static void timer_cb(uv_timer_t *t)
                  * process handle leaves it unreaped, which is the lesser evil. */
                 drain_output(job);
                 end_line(job);
+                log_line(job, true);
                 if (job->cancelled)
                         finish(job, -ECANCELED, "%s %s cancelled, but pid %d will not die",
                                job->what, job->script, job->proc.pid);
@@ -397,6 +428,12 @@ void agent_app_set_timeout_signal(agent_app_job_t *job, int sig)
 {
         if (job && sig > 0)
                 job->timeout_signal = sig;
+}
+
+void agent_app_log_output(agent_app_job_t *job, const evlog_event_t *ev)
+{
+        if (job && ev)
+                job->ev = *ev;
 }
 
 void agent_app_cancel(agent_app_job_t *job)

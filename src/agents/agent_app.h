@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "agents/agent_evlog.h"
 #include "common/hamr_time.h"
 
 #define AGENT_APP_KILL_GRACE_USEC (2 * USEC_PER_SEC)
@@ -30,5 +31,9 @@ int agent_app_run(uv_loop_t *loop, const char *what, const char *script, const c
 /* Signal sent to the process group first when the timeout expires
  * (default SIGTERM; an application monitor's HUNG_MONITOR_SIGNAL). */
 void agent_app_set_timeout_signal(agent_app_job_t *job, int sig);
+/* Every line of the job's output (stdout and stderr, the first
+ * EVLOG_OUTPUT_MAX bytes) goes into the event log under ev (copied; set
+ * right after agent_app_run, before the loop runs again). */
+void agent_app_log_output(agent_app_job_t *job, const evlog_event_t *ev);
 /* Kill a running job's process group now (SIGKILL); its callback still runs once. */
 void agent_app_cancel(agent_app_job_t *job);

@@ -13,6 +13,7 @@ enum cli_log_id {
         CLI_LOG_LIST = -1,   /* no name: list the logs */
         CLI_LOG_CLUTILS = 0, /* clutils.log: clmgr's commands and results */
         CLI_LOG_HAMRD,       /* hamrd's log (the cluster manager's) */
+        CLI_LOG_EVENTS,      /* hamr.out (hacmp.out): the event log */
 };
 
 struct cli_logq {
@@ -20,6 +21,7 @@ struct cli_logq {
         char *node;   /* NODE=: must be the local node, or NULL; owned */
         char *group;  /* GROUP=: only lines naming it (as a word), or NULL; owned */
         char *filter; /* FILTER=: only lines containing it, or NULL; owned */
+        char *event;  /* EVENT= (hamr.out): only that event's lines, or NULL; owned */
         bool have_since;
         time_t since; /* SINCE= (local time): lines from then on */
         long tail;    /* TAIL=: only the last N lines that pass, 0 = all */
@@ -48,7 +50,9 @@ int cli_logview_check(const struct cli_logq *q, json_t *status, const char *stat
 
 /* Copies the lines of in that pass q's filters to out (with TAIL the last
  * N of them). Lines without a time of their own (script output,
- * continuations) follow the previous line for SINCE. Stops at the first
+ * continuations) follow the previous line for SINCE. In hamr.out, GROUP=
+ * and EVENT= select whole events (the lines of "#ID"): an event whose
+ * START line is EVENT (and names GROUP), and the events inside it. Stops at the first
  * write error. 0; -EPIPE when out's reader went away; -EIO another write
  * error; -ENODATA a read error. */
 int cli_logview_filter(const struct cli_logq *q, FILE *in, FILE *out);
@@ -56,6 +60,9 @@ int cli_logview_filter(const struct cli_logq *q, FILE *in, FILE *out);
 /* The table of logs: name, where it is on this node, content. status
  * (borrowed, may be NULL) tells where hamrd logs. */
 void cli_logview_list(FILE *f, const char *clutils_path, json_t *status);
+/* Where the event log is from a status reply: a path or "" (status
+ * NULL or an older hamrd). Borrowed. */
+const char *cli_logview_event_log(json_t *status);
 /* Where hamrd logs from a status reply: a path, "journal", or "" (not
  * kept, or status NULL). Borrowed from status or static. */
 const char *cli_logview_hamrd_log(json_t *status);

@@ -469,7 +469,16 @@ static int view_log(const struct cli_cmd *cmd)
         rc = cli_logview_check(q, st, err, msg, sizeof(msg));
         if (rc != CLMGR_RC_OK)
                 goto out;
-        src = q->log == CLI_LOG_CLUTILS ? clutils_path() : cli_logview_hamrd_log(st);
+        src = q->log == CLI_LOG_CLUTILS  ? clutils_path()
+              : q->log == CLI_LOG_EVENTS ? cli_logview_event_log(st)
+                                         : cli_logview_hamrd_log(st);
+        if (q->log == CLI_LOG_EVENTS && !*src) {
+                snprintf(msg, sizeof(msg),
+                         "view log hamr.out: the event log is not kept: hamrd could not open it "
+                         "(see its log; hamrd --event-log PATH)");
+                rc = CLMGR_RC_NOT_FOUND;
+                goto out;
+        }
         if (q->log == CLI_LOG_HAMRD && !*src) {
                 snprintf(msg, sizeof(msg),
                          "view log hamrd: hamrd's log is not kept: its stderr is a terminal or "
@@ -483,7 +492,9 @@ static int view_log(const struct cli_cmd *cmd)
         if (!in) {
                 int e = errno;
                 snprintf(msg, sizeof(msg), "view log %s: cannot read %s: %m",
-                         q->log == CLI_LOG_CLUTILS ? "clutils.log" : "hamrd",
+                         q->log == CLI_LOG_CLUTILS  ? "clutils.log"
+                         : q->log == CLI_LOG_EVENTS ? "hamr.out"
+                                                    : "hamrd",
                          journal ? "the journal (journalctl)" : src);
                 rc = e == ENOENT ? CLMGR_RC_NOT_FOUND : CLMGR_RC_ERROR;
                 goto out;

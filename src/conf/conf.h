@@ -35,6 +35,7 @@ typedef enum {
         CONF_CLASS_APPLICATION_MONITOR,
         CONF_CLASS_DEPENDENCY,
         CONF_CLASS_FILE_SYSTEM,
+        CONF_CLASS_EVENT,
         CONF_CLASS_COUNT
 } conf_class_t;
 
@@ -344,6 +345,31 @@ typedef struct conf_dep {
         uint8_t prio[CONF_MAX_DEP_GROUPS];
 } conf_dep_t;
 
+/* The events whose PREEVENT, POSTEVENT and NOTIFYMETHOD hamr runs
+ * (`clmgr modify event <event> ...`, an event object of that name). */
+typedef enum {
+        CONF_EV_NODE_UP = 0,
+        CONF_EV_NODE_DOWN,
+        CONF_EV_RG_MOVE_ACQUIRE,
+        CONF_EV_RG_MOVE_RELEASE,
+        CONF_EV_COUNT
+} conf_ev_t;
+#define CONF_MAX_EV_CMDS 8
+
+/* A custom event (clmgr add event NAME FILE=/path): a named command. */
+typedef struct conf_custom_event {
+        char name[CONF_MAX_NAME + 1];
+        char file[4096];
+} conf_custom_event_t;
+
+/* One customisable event's commands: custom events (indexes into
+ * hamr_config_t.events) before and after it, and its NOTIFYMETHOD ("" none). */
+typedef struct conf_ev_hook {
+        unsigned npre, npost;
+        int pre[CONF_MAX_EV_CMDS], post[CONF_MAX_EV_CMDS];
+        char notify[4096];
+} conf_ev_hook_t;
+
 /* DEADMAN_MODE: a (assert: the watchdog resets the node), e (event only). */
 typedef enum { DMS_MODE_ASSERT = 0, DMS_MODE_EVENT, DMS_MODE_COUNT } dms_mode_t;
 
@@ -380,7 +406,13 @@ typedef struct hamr_config {
         unsigned ndeps;
         conf_filesystem_t *filesystems; /* file_system objects */
         unsigned nfilesystems;
+        conf_custom_event_t *events; /* custom events (event objects with FILE) */
+        unsigned nevents;
+        conf_ev_hook_t ev_hooks[CONF_EV_COUNT];
 } hamr_config_t;
+
+/* The name of a customisable event ("node_up", ...). */
+const char *conf_ev_name(conf_ev_t e);
 
 /* Whole-configuration check done by `clmgr sync cluster` (and at load):
  * cluster exists with a name and repository; at least one node; node ids

@@ -499,6 +499,10 @@ int conf_db_modify(conf_db_t *db, conf_class_t cls, const char *name, const conf
                 conf_errf(err, errlen, "class %d is unknown", (int)cls);
                 return -HAMR_E_BAD_CLASS;
         }
+        if (!conf_db_find(db, cls, name) && conf_event_implicit(cls, name))
+                /* PowerHA's modify event <predefined>: its first
+                 * customisation creates the object */
+                return conf_db_add(db, cls, name, kv, nkv, err, errlen);
         o = find_or_err(db, cls, name, err, errlen);
         if (!o)
                 return name || conf_class_def(cls)->singleton ? -HAMR_E_NOT_FOUND : -HAMR_E_MISSING;

@@ -476,6 +476,42 @@ static const conf_attr_def_t file_system_attrs[] = {
         },
 };
 
+static const conf_attr_def_t event_attrs[] = {
+        {
+                .name = "FILE",
+                .type = CONF_T_PATH,
+                .help = "A custom event's command: an executable on every node (clmgr add "
+                        "event NAME FILE=/path). Not for the predefined events.",
+        },
+        {
+                .name = "DESCRIPTION",
+                .type = CONF_T_STRING,
+                .def = "",
+                .help = "Free text.",
+        },
+        {
+                .name = "PREEVENT",
+                .type = CONF_T_REF_LIST,
+                .max = CONF_MAX_EV_CMDS,
+                .ref_class = CONF_CLASS_EVENT,
+                .help = "Predefined events only (node_up, node_down, rg_move_acquire, "
+                        "rg_move_release): custom events run, in order, before it (a failing "
+                        "one is logged as event_error; the event goes on).",
+        },
+        {
+                .name = "POSTEVENT",
+                .type = CONF_T_REF_LIST,
+                .max = CONF_MAX_EV_CMDS,
+                .ref_class = CONF_CLASS_EVENT,
+                .help = "Predefined events only: custom events run, in order, after it.",
+        },
+        {
+                .name = "NOTIFYMETHOD",
+                .type = CONF_T_PATH,
+                .help = "Predefined events only: a command run before and after the event.",
+        },
+};
+
 static const conf_attr_def_t fallback_timer_attrs[] = {
         {
                 .name = "REPEATS",
@@ -847,6 +883,16 @@ static const conf_class_def_t classes[] = {
                 .nattrs = N(file_system_attrs),
                 .help = "A filesystem on a shared block device, mounted with its resource group "
                         "on one node at a time.",
+        },
+        [CONF_CLASS_EVENT] = {
+                .name = "event",
+                .aliases = no_aliases,
+                .attrs = event_attrs,
+                .nattrs = N(event_attrs),
+                .help = "A custom event (add event NAME FILE=/path: a named command), or the "
+                        "commands around a predefined event (modify event rg_move_acquire "
+                        "PREEVENT=.. POSTEVENT=.. NOTIFYMETHOD=..; node_up, node_down, "
+                        "rg_move_acquire, rg_move_release).",
         },
 };
 static_assert(N(classes) == CONF_CLASS_COUNT, "classes[] must cover conf_class_t");

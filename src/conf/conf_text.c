@@ -125,7 +125,7 @@ static void section_begin(parse_state_t *st, char *line)
                 fail(st, -HAMR_E_BAD_CLASS,
                      "class \"%s\" is unknown; known: cluster, node, network, service_ip, "
                      "application_controller, resource_group, fallback_timer, application_monitor, "
-                     "dependency, file_system",
+                     "dependency, file_system, event",
                      cls_s);
                 return;
         }

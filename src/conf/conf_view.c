@@ -59,6 +59,7 @@ void hamr_config_free(hamr_config_t *cfg)
         free(cfg->appmons);
         free(cfg->deps);
         free(cfg->filesystems);
+        free(cfg->events);
         free(cfg);
 }
 

@@ -87,6 +87,8 @@ typedef struct hamrd {
         char socket_path[4096];
         char state_dir[4096];
         char watchdog_path[4096]; /* --watchdog, "" = none */
+        char event_log[4096];     /* --event-log, default STATE_DIR/hamr.out */
+        uint64_t ev_members;      /* the view members the event log last saw */
         uint64_t incarnation;
 
         repo_t *repo;       /* NULL until the repository is formatted */
@@ -170,6 +172,7 @@ void hamrd_repo_attach(hamrd_t *d); /* hand d->repo to the disk worker */
  * written when the coordinator orders a change (a small local file). */
 void hamrd_load_autostart(hamrd_t *d);
 void hamrd_set_autostart(hamrd_t *d, bool on);
+void hamrd_view_events(hamrd_t *d); /* node_up/node_down in the event log */
 
 /* daemon_config.c: repository I/O runs on the configuration worker */
 void hamrd_config_start(hamrd_t *d);  /* hamrd.c: the first read, the cached-config fallback */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "agents/agent_evlog.h"
 #include "common/hamr_alloc.h"
 #include "common/hamr_buf.h"
 #include "common/hamr_error.h"
@@ -109,6 +110,7 @@ json_t *hamrd_status_json(hamrd_t *d)
                 json_object_set_new(cl, "STATE", json_string("NOT_CONFIGURED"));
                 json_object_set_new(cl, "LOCAL_NODE", json_string(d->node_name));
                 json_object_set_new(cl, "LOG", json_string(log));
+                json_object_set_new(cl, "EVENT_LOG", json_string(evlog_path()));
                 json_object_set_new(root, "cluster", cl);
                 json_object_set_new(root, "nodes", nodes);
                 json_object_set_new(root, "groups", groups);
@@ -315,7 +317,8 @@ json_t *hamrd_status_json(hamrd_t *d)
         json_object_set_new(cl, "MEMBERS", members);
         json_object_set_new(cl, "QUORUM", json_boolean(memb_quorate(d->memb, now)));
         json_object_set_new(cl, "LOCAL_NODE", json_string(d->node_name));
-        json_object_set_new(cl, "LOG", json_string(log)); /* clmgr view log hamrd */
+        json_object_set_new(cl, "LOG", json_string(log));                /* clmgr view log hamrd */
+        json_object_set_new(cl, "EVENT_LOG", json_string(evlog_path())); /* view log hamr.out */
         /* application controllers whose monitoring is suspended (the
          * control state followed: cluster-wide, kept until resumed) */
         json_t *susp_all = json_array();

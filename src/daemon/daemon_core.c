@@ -1,7 +1,8 @@
 /* daemon_core: what every part of hamrd uses and that calls back into none
  * of them: sending a message to a node, asking for a step soon (the loop's
  * step, registered by daemon_loop), the path of a repository, handing the
- * repository to the disk worker, and applying a new configuration. The
+ * repository to the disk worker, applying a new configuration, and the
+ * event log's node_up/node_down for the view's members. The
  * bottom of the daemon's files: daemon_loop, daemon_api, daemon_config and
  * daemon_repo call it; it calls none of them. */
 #include <errno.h>
@@ -10,8 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agents/agent_evlog.h"
+#include "common/hamr_alloc.h"
 #include "common/hamr_log.h"
 #include "daemon/daemon.h"
+#include "exec/exec_hooks.h"
 
 static usec_t interval(const hamrd_t *d)
 {
@@ -157,4 +161,68 @@ void hamrd_set_autostart(hamrd_t *d, bool on)
         d->autostart = on;
         d->dirty = true;
         log_info("daemon", "start at restart %s", on ? "set" : "cleared");
+}
+
+/* A node event kept open while its commands run. */
+typedef struct node_ev {
+        evlog_event_t ev;
+        char done[32], node[CONF_MAX_NAME + 1];
+} node_ev_t;
+
+static void node_ev_done(void *ud)
+{
+        node_ev_t *n = ud;
+
+        evlog_end(&n->ev, 0, NULL);
+        evlog_instant(NULL, n->done, "%s", n->node);
+        free(n);
+}
+
+/* One node_up/node_down: logged, then its commands (modify event node_up
+ * PREEVENT/POSTEVENT/NOTIFYMETHOD) in order, then its end and _complete.
+ * Nothing waits for them: the groups' recovery is the coordinator's. */
+static void node_event(hamrd_t *d, bool up, const char *name)
+{
+        conf_ev_t ce = up ? CONF_EV_NODE_UP : CONF_EV_NODE_DOWN;
+        agent_hook_cmd_t cmds[AGENT_HOOK_MAX];
+        unsigned n = exec_hook_cmds(d->cfg, ce, false, cmds);
+        node_ev_t *ne = zalloc(sizeof(*ne));
+        char env[4][4200];
+        const char *envp[5] = {env[0], env[1], env[2], env[3], NULL};
+
+        n += exec_hook_cmds(d->cfg, ce, true, cmds + n);
+        snprintf(ne->done, sizeof(ne->done), "%s_complete", conf_ev_name(ce));
+        snprintf(ne->node, sizeof(ne->node), "%s", name);
+        evlog_start(&ne->ev, NULL, conf_ev_name(ce), "%s", name);
+        evlog_line(&ne->ev,
+                   up ? "the node joined the cluster view" : "the node left the cluster view");
+        snprintf(env[0], sizeof(env[0]), "EVENT_NAME=%s", conf_ev_name(ce));
+        snprintf(env[1], sizeof(env[1]), "HAMR_NODE=%s", d->node_name);
+        snprintf(env[2], sizeof(env[2]), "HAMR_EVENT_NODE=%s", name);
+        snprintf(env[3], sizeof(env[3]), "HAMR_STATE_DIR=%s", d->state_dir);
+        if (n == 0 || agent_hook_run(d->loop, cmds, n, envp, name, &ne->ev, EXEC_HOOK_TIMEOUT_USEC,
+                                     node_ev_done, ne) < 0)
+                node_ev_done(ne);
+}
+
+/* node_up/node_down in the event log (PowerHA's events, logged by every
+ * node that sees them) when the view's members change; the first view
+ * this daemon holds brings node_up for each of its members. */
+void hamrd_view_events(hamrd_t *d)
+{
+        uint64_t now, was = d->ev_members;
+
+        if (!d->cfg || !d->member || !d->memb->have_view)
+                return;
+        now = d->memb->view.members;
+        if (now == was)
+                return;
+        d->ev_members = now;
+        for (unsigned i = 0; i < 64; i++) {
+                bool up = (now >> i) & 1, before = (was >> i) & 1;
+                int ci = hamr_config_node_by_id(d->cfg, (uint16_t)i);
+
+                if (up != before)
+                        node_event(d, up, ci >= 0 ? d->cfg->nodes[ci].name : "?");
+        }
 }

@@ -172,7 +172,7 @@ static int resolve_class(hamrd_t *d, uint32_t conn, const char *cname, conf_clas
                 snprintf(err, sizeof(err),
                          "class \"%s\" is unknown; known: cluster, node, network, service_ip, "
                          "application_controller, resource_group, fallback_timer, "
-                         "application_monitor, dependency, file_system",
+                         "application_monitor, dependency, file_system, event",
                          cname ? cname : "");
                 hamrd_config_reply(d, conn, r, err);
         }

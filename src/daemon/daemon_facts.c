@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "agents/agent_fs.h"
+#include "common/hamr_alloc.h"
 #include "common/hamr_buf.h"
 #include "common/hamr_error.h"
 #include "common/hamr_log.h"
@@ -156,6 +157,23 @@ json_t *hamrd_facts_checks(const hamr_config_t *cfg)
                                  am->name);
                         add_file(checks, paths[k], what, &cfg->rgs[am->rg]);
                 }
+        }
+        if (cfg && (cfg->nevents || cfg->nnodes)) {
+                /* event commands run on every node that sees the event */
+                conf_rg_t *all = zalloc(sizeof(*all));
+
+                for (unsigned k = 0; k < cfg->nnodes && k < CONF_MAX_NODES; k++)
+                        all->nodes[all->nnodes++] = cfg->nodes[k].id;
+                for (unsigned e = 0; e < cfg->nevents; e++) {
+                        snprintf(what, sizeof(what), "FILE of event %s", cfg->events[e].name);
+                        add_file(checks, cfg->events[e].file, what, all);
+                }
+                for (int e = 0; e < CONF_EV_COUNT; e++) {
+                        snprintf(what, sizeof(what), "NOTIFYMETHOD of event %s",
+                                 conf_ev_name((conf_ev_t)e));
+                        add_file(checks, cfg->ev_hooks[e].notify, what, all);
+                }
+                free(all);
         }
         return checks;
 }

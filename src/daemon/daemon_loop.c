@@ -387,6 +387,7 @@ static void step(hamrd_t *d)
                 }
         }
         hamrd_repo_step(d, now);
+        hamrd_view_events(d);
         quorate = memb_quorate(d->memb, now);
         services_step(d, quorate);
         k = current_ctl(d);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "agents/agent_evlog.h"
 #include "common/hamr_alloc.h"
 #include "common/hamr_log.h"
 #include "daemon/daemon.h"
@@ -24,12 +25,14 @@ static void usage(FILE *f)
         fputs("usage: hamrd --node NAME [--repository PATH] [--key PATH] [--socket PATH]\n"
               "             [--state-dir DIR] [--watchdog PATH] [--debug] [--realtime]\n"
               "             [--shutdown offline|move] [--shutdown-timeout SECONDS]\n"
+              "             [--event-log PATH]\n"
               "  --node        this node's name in the cluster configuration (default: hostname)\n"
               "  --repository  repository disk or file (default /var/lib/hamr/repository)\n"
               "  --key         cluster key file, 32 bytes, mode 0600 (default "
               "/etc/hamr/cluster.key)\n"
               "  --socket      control socket (default /run/hamr/hamrd.sock)\n"
               "  --state-dir   local state directory (default /var/lib/hamr)\n"
+              "  --event-log   the event log (PowerHA's hacmp.out; default STATE_DIR/hamr.out)\n"
               "  --watchdog    deadman switch watchdog (it resets this machine when hamrd dies,\n"
               "                hangs or holds groups it may no longer hold): auto (default:\n"
               "                /dev/watchdog if present, hardware or a loaded softdog), softdog\n"
@@ -123,6 +126,7 @@ int main(int argc, char **argv)
             {"realtime", no_argument, NULL, 'R'},
             {"shutdown", required_argument, NULL, 'S'},
             {"shutdown-timeout", required_argument, NULL, 'T'},
+            {"event-log", required_argument, NULL, 'E'},
             {"help", no_argument, NULL, 'h'},
             {NULL, 0, NULL, 0},
         };
@@ -153,6 +157,9 @@ int main(int argc, char **argv)
                         break;
                 case 'd':
                         snprintf(d->state_dir, sizeof(d->state_dir), "%s", optarg);
+                        break;
+                case 'E':
+                        snprintf(d->event_log, sizeof(d->event_log), "%s", optarg);
                         break;
                 case 'w':
                         snprintf(d->watchdog_path, sizeof(d->watchdog_path), "%s", optarg);
@@ -187,6 +194,12 @@ int main(int argc, char **argv)
         mkdir_p(d->state_dir);
         parent_dir(d->socket_path, dir, sizeof(dir));
         mkdir_p(dir);
+        if (!d->event_log[0])
+                snprintf(d->event_log, sizeof(d->event_log), "%s/hamr.out", d->state_dir);
+        r = evlog_open(d->event_log);
+        if (r < 0)
+                log_err("daemon", "event log %s cannot be opened: %s (events are not logged)",
+                        d->event_log, strerror(-r));
         signal(SIGPIPE, SIG_IGN);
         raise_priority(realtime);
 

@@ -1,6 +1,7 @@
 /* exec: acquire/release jobs for this node's resource groups. */
 #include "exec/exec.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "agents/agent_ipaddr.h"
 #include "common/hamr_alloc.h"
 #include "common/hamr_log.h"
+#include "exec/exec_hooks.h"
 #include "exec/exec_monrun.h"
 #include "exec/exec_rt.h"
 
@@ -19,8 +21,25 @@ typedef struct step_ctx {
         exec_t *x;
         uint32_t group;
         uint64_t token;
-        unsigned fs; /* filesystem steps: the index in the group's FILESYSTEM */
+        unsigned fs;      /* filesystem steps: the index in the group's FILESYSTEM */
+        evlog_event_t ev; /* the step's event in the event log */
 } step_ctx_t;
+
+/* The event of a step of group gi's job (inside its rg_move_ event):
+ * forward names the acquisition's event, else the release's. */
+static void step_event(exec_t *x, unsigned gi, evlog_event_t *ev, bool forward, const char *acq,
+                       const char *rel, const char *resource)
+{
+        evlog_start(ev, &x->g[gi].ev, forward ? acq : rel, "%s %s", resource, x->g[gi].name);
+}
+
+/* A step's event ended: COMPLETED, after an event_error when it failed. */
+static void step_event_end(evlog_event_t *ev, int status, const char *reason)
+{
+        if (status != 0)
+                evlog_error(ev, reason);
+        evlog_end(ev, status != 0, status != 0 ? reason : NULL);
+}
 
 static void run_job(exec_t *x, unsigned gi);
 static void start_job(exec_t *x, unsigned gi, bool acquire);
@@ -103,6 +122,7 @@ static void finish_job(exec_t *x, unsigned gi)
         group_rt_t *g = &x->g[gi];
 
         g->job = false;
+        exec_hooks_end(x, gi, g->acquiring, g->failed, g->reason);
         if (g->acquiring) {
                 if (g->failed && g->undo_failed) {
                         /* the undo failed too: what runs here is not known,
@@ -157,6 +177,7 @@ static void step_done(void *ud, int status, const char *reason)
         exec_t *x = sc->x;
         int gi = exec_group_index(x, sc->group);
 
+        step_event_end(&sc->ev, status, reason);
         if (gi >= 0 && x->g[gi].job && x->g[gi].token == sc->token) {
                 group_rt_t *g = &x->g[gi];
                 if (status != 0) {
@@ -201,6 +222,7 @@ static void fs_batch_done(void *ud, int status, const char *reason)
         int gi = exec_group_index(x, sc->group);
         group_rt_t *g = gi >= 0 ? &x->g[gi] : NULL;
 
+        step_event_end(&sc->ev, status, reason);
         if (g && g->job && g->token == sc->token && g->fs_pending > 0) {
                 if (status == 0) {
                         g->fs_mounted |= 1u << sc->fs;
@@ -253,27 +275,32 @@ static int fs_step(exec_t *x, unsigned gi, unsigned k, bool forward, bool batch,
         sc->group = x->g[gi].id;
         sc->fs = k;
         sc->token = batch ? x->g[gi].token : (x->g[gi].token = ++x->next_token);
+        step_event(x, gi, &sc->ev, forward, "get_disk_vg_fs", "release_vg_fs", f->name);
         r = agent_fs_start(x->loop, &spec, forward, batch ? fs_batch_done : fs_step_done, sc);
         if (r < 0) {
-                free(sc);
                 snprintf(reason, rlen, "file_system %s: cannot %s: %s", f->name,
                          forward ? "mount" : "unmount", strerror(-r));
+                step_event_end(&sc->ev, r, reason);
+                free(sc);
         }
         return r;
 }
 
-static int ip_step(exec_t *x, const conf_rg_t *rg, int sip, bool add, char *reason, size_t rlen)
+static int ip_step(exec_t *x, unsigned gi, int sip, bool add, char *reason, size_t rlen)
 {
         const conf_service_ip_t *s = &x->cfg->service_ips[sip];
         struct in_addr local = x->cfg->networks[s->network].addr[x->self_id];
         char ifname[64];
+        evlog_event_t ev;
         int r;
 
+        step_event(x, gi, &ev, add, "acquire_service_addr", "release_service_addr", s->name);
         r = agent_ipaddr_find_ifname(local, ifname);
         if (r < 0) {
                 snprintf(reason, rlen,
                          "service_ip %s: no interface holds this node's address on network %s",
                          s->name, x->cfg->networks[s->network].name);
+                step_event_end(&ev, r, reason);
                 return r;
         }
         r = add ? agent_ipaddr_add(ifname, s->addr, s->prefix, 3)
@@ -281,7 +308,15 @@ static int ip_step(exec_t *x, const conf_rg_t *rg, int sip, bool add, char *reas
         if (r < 0)
                 snprintf(reason, rlen, "service_ip %s: %s %s failed: %s", s->name,
                          add ? "adding" : "removing", ifname, strerror(-r));
-        (void)rg;
+        else {
+                char line[160], a[INET_ADDRSTRLEN];
+
+                inet_ntop(AF_INET, &s->addr, a, sizeof(a));
+                snprintf(line, sizeof(line), "%s/%u %s %s", a, s->prefix,
+                         add ? "added on" : "removed from", ifname);
+                evlog_line(&ev, line);
+        }
+        step_event_end(&ev, r, reason);
         return r;
 }
 
@@ -354,7 +389,7 @@ static void run_job(exec_t *x, unsigned gi)
                 k -= rg->nfss;
                 if (k < rg->nsips) {
                         char reason[CSTATE_REASON_LEN];
-                        int r = ip_step(x, rg, rg->sips[k], forward, reason, sizeof(reason));
+                        int r = ip_step(x, gi, rg->sips[k], forward, reason, sizeof(reason));
                         if (r < 0) {
                                 if (g->acquiring && !forward)
                                         g->undo_failed = true;
@@ -376,6 +411,7 @@ static void run_job(exec_t *x, unsigned gi)
                 char envbuf[4][4200];
                 const char *env[4] = {envbuf[0], envbuf[1], envbuf[2], NULL};
                 step_ctx_t *sc = zalloc(sizeof(*sc));
+                agent_app_job_t *job = NULL;
                 int r;
 
                 exec_app_env(x, rg, envbuf);
@@ -384,18 +420,22 @@ static void run_job(exec_t *x, unsigned gi)
                 sc->token = g->token = ++x->next_token;
                 if (forward)
                         g->done_steps++; /* counted before it runs: undo must stop it too */
+                step_event(x, gi, &sc->ev, forward, "start_server", "stop_server", app->name);
                 r = agent_app_run(x->loop, forward ? "STARTSCRIPT" : "STOPSCRIPT",
                                   forward ? app->startscript : app->stopscript, env,
                                   forward ? app->start_timeout_usec : app->stop_timeout_usec,
-                                  step_done, sc, NULL);
-                if (r == 0)
+                                  step_done, sc, &job);
+                if (r == 0) {
+                        agent_app_log_output(job, &sc->ev);
                         return; /* continues in step_done */
-                free(sc);
+                }
                 char reason[CSTATE_REASON_LEN];
                 snprintf(reason, sizeof(reason),
                          "%s %s of application_controller %s cannot run: %s",
                          forward ? "STARTSCRIPT" : "STOPSCRIPT",
                          forward ? app->startscript : app->stopscript, app->name, strerror(-r));
+                step_event_end(&sc->ev, r, reason);
+                free(sc);
                 log_err("rgm", "group %s: %s", g->name, reason);
                 if (!g->failed)
                         snprintf(g->reason, sizeof(g->reason), "%s", reason);
@@ -438,7 +478,13 @@ static void start_job(exec_t *x, unsigned gi, bool acquire)
         g->startup = EXEC_STARTUP_NONE;
         g->fs_mounted = 0;
         g->fs_pending = 0;
+        g->hooks_wait = false;
+        g->hooks_ready = false;
+        evlog_start(&g->ev, NULL, acquire ? "rg_move_acquire" : "rg_move_release", "%s %s",
+                    exec_self_name(x), g->name);
         set_state(x, gi, acquire ? RG_S_ACQUIRING : RG_S_RELEASING);
+        if (exec_hooks_pre(x, gi, acquire))
+                return; /* the commands before the event first: exec_reconcile goes on */
         run_job(x, gi);
 }
 
@@ -472,6 +518,7 @@ void exec_reconcile(exec_t *x, const exec_input_t *in)
 {
         if (!x->cfg)
                 return;
+        x->may_hold = in->may_hold;
         if (in->have_suspended)
                 exec_mons_suspend(x, in->suspended, in->nsuspended);
         for (unsigned gi = 0; gi < x->ng; gi++) {
@@ -481,6 +528,17 @@ void exec_reconcile(exec_t *x, const exec_input_t *in)
 
                 if (in->targets_valid)
                         g->clear_last = in->clear_seq[gi];
+                if (g->job && g->hooks_wait && !g->acquiring && !in->may_hold) {
+                        /* a release may no longer wait for its commands */
+                        g->hooks_wait = false;
+                        g->hooks_ready = true;
+                        evlog_line(&g->ev, "released at once: this node may no longer hold the "
+                                           "group (its commands before it go on)");
+                }
+                if (g->job && g->hooks_ready) { /* the pre-event commands ran */
+                        g->hooks_ready = false;
+                        run_job(x, gi);
+                }
                 if (g->job && g->startup == EXEC_STARTUP_OK) {
                         g->startup = EXEC_STARTUP_NONE;
                         finish_job(x, gi);

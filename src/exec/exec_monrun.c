@@ -79,6 +79,7 @@ static int mon_run(mon_rt_t *m, const char *what, const char *script, usec_t tim
                 m->job = job;
                 m->step_token = c->token;
         }
+        agent_app_log_output(job, &m->ev); /* while restarting */
         return 0;
 }
 
@@ -114,6 +115,41 @@ static void mon_record(mon_rt_t *m, const char *reason)
 
 static void restart_step(mon_rt_t *m);
 static void mon_halt(mon_rt_t *m);
+
+/* The monitor's event arguments: its (first) application controller and
+ * its group. */
+static void mon_args(const mon_rt_t *m, char *buf, size_t len)
+{
+        const exec_t *x = m->x;
+        const conf_appmon_t *am = mon_conf(m);
+        int gi = exec_group_index(x, m->group);
+
+        snprintf(buf, len, "%s %s", x->cfg->appctls[am->apps[0]].name,
+                 gi >= 0 ? x->g[gi].name : "?");
+}
+
+/* server_down: the monitor found its application failed; what follows. */
+static void mon_server_down(mon_rt_t *m, const char *then)
+{
+        char args[EVLOG_ARGS_LEN], line[EVLOG_LINE_MAX];
+        evlog_event_t ev;
+
+        mon_args(m, args, sizeof(args));
+        evlog_start(&ev, NULL, "server_down", "%s", args);
+        snprintf(line, sizeof(line), "application_monitor %s: %s", mon_conf(m)->name,
+                 m->last_failure);
+        evlog_line(&ev, line);
+        evlog_line(&ev, then);
+        evlog_end(&ev, 0, NULL);
+}
+
+/* The server_restart event ends (the restart's end or its failure). */
+static void mon_restart_end(mon_rt_t *m, const char *failure)
+{
+        if (failure)
+                evlog_error(&m->ev, failure);
+        evlog_end(&m->ev, failure != NULL, failure);
+}
 
 /* A startup monitor decided: when every startup monitor of the group saw
  * its application run, the acquisition goes on (g->startup OK); the first
@@ -190,15 +226,23 @@ static void mon_act(mon_rt_t *m, exec_mon_act_t act)
                 x->changed(x->ud);
         }
         switch (act) {
-        case EXEC_MON_ACT_RESTART:
+        case EXEC_MON_ACT_RESTART: {
+                char then[96], args[EVLOG_ARGS_LEN];
+
                 log_warn("rgm", "group %s: application_monitor %s: restart %u of %u",
                          g ? g->name : "?", am->name, m->sm.restarts, am->restart_count);
+                snprintf(then, sizeof(then), "restart %u of %u", m->sm.restarts, am->restart_count);
+                mon_server_down(m, then);
+                mon_args(m, args, sizeof(args));
+                evlog_start(&m->ev, NULL, "server_restart", "%s", args);
                 mon_notify(m);
                 m->restarting = true;
                 m->step = 0;
                 restart_step(m);
                 return;
+        }
         case EXEC_MON_ACT_NOTIFY:
+                mon_server_down(m, "restarts used up (FAILUREACTION=notify): the group stays");
                 log_err("rgm",
                         "group %s: application_monitor %s: restarts used up "
                         "(FAILUREACTION=notify): the group stays here",
@@ -210,6 +254,8 @@ static void mon_act(mon_rt_t *m, exec_mon_act_t act)
                 startup_done(m, act == EXEC_MON_ACT_STARTED);
                 return;
         case EXEC_MON_ACT_FALLOVER:
+                mon_server_down(m, "restarts used up (FAILUREACTION=fallover): the group is "
+                                   "released here and moves");
                 mon_notify(m);
                 if (!g)
                         return;
@@ -248,6 +294,7 @@ static void restart_done(void *ud, int status, const char *reason)
                 return;
         if (status != 0) {
                 m->restarting = false;
+                mon_restart_end(m, reason);
                 mon_record(m, reason);
                 mon_act(m, exec_mon_restarted(&m->sm, now_usec(), false));
                 return;
@@ -273,6 +320,7 @@ static void restart_step(mon_rt_t *m)
                 m->restarting = false;
                 log_info("rgm", "application_monitor %s: restart %u done", am->name,
                          m->sm.restarts);
+                mon_restart_end(m, NULL);
                 mon_act(m, exec_mon_restarted(&m->sm, now_usec(), true));
                 return;
         }
@@ -293,6 +341,7 @@ static void restart_step(mon_rt_t *m)
                 return;
         snprintf(reason, sizeof(reason), "%s %s cannot run: %s", what, script, strerror(-r));
         m->restarting = false;
+        mon_restart_end(m, reason);
         mon_record(m, reason);
         mon_act(m, exec_mon_restarted(&m->sm, now_usec(), false));
 }
@@ -434,6 +483,8 @@ static void mon_halt(mon_rt_t *m)
         if (m->job)
                 agent_app_cancel(m->job); /* its callback finds no job: ignored */
         m->job = NULL;
+        if (m->restarting)
+                mon_restart_end(m, "monitoring stopped (the group is released)");
         m->restarting = false;
         uv_timer_stop(&m->timer);
 }

@@ -19,3 +19,9 @@ void exec_app_env(const exec_t *x, const conf_rg_t *rg, char env[4][4200])
         snprintf(env[2], 4200, "HAMR_STATE_DIR=%s", x->state_dir);
         env[3][0] = '\0';
 }
+
+const char *exec_self_name(const exec_t *x)
+{
+        int i = hamr_config_node_by_id(x->cfg, x->self_id);
+        return i >= 0 ? x->cfg->nodes[i].name : "?";
+}

@@ -10,6 +10,7 @@
 #include <uv.h>
 
 #include "agents/agent_app.h"
+#include "agents/agent_evlog.h"
 #include "conf/conf.h"
 #include "cstate/cstate_msg.h"
 #include "exec/exec.h"
@@ -54,6 +55,11 @@ typedef struct group_rt {
          * (RECOVERY_METHOD parallel) */
         uint32_t fs_mounted;
         unsigned fs_pending;
+        /* the event log's rg_move_acquire/rg_move_release of the job */
+        evlog_event_t ev;
+        /* the event's pre-event commands (exec_hooks): running, done (the
+         * job's steps go on at the next exec_reconcile) */
+        bool hooks_wait, hooks_ready;
 } group_rt_t;
 
 /* One application monitor running for its group on this node. Heap
@@ -71,6 +77,7 @@ typedef struct mon_rt {
         char last_failure[CSTATE_REASON_LEN]; /* of the last failed check */
         unsigned step;                        /* restart: cleanup steps, then restart steps */
         uint64_t step_token; /* of the job: a cancelled job's late callback is ignored */
+        evlog_event_t ev;    /* server_restart while restarting: its scripts' output */
 } mon_rt_t;
 
 struct rgm_exec {
@@ -84,6 +91,7 @@ struct rgm_exec {
         unsigned ng;
         uint64_t next_token;
         bool unmanaged;
+        bool may_hold; /* the last exec_reconcile's: a release without it waits for nothing */
         mon_rt_t **mons;
         unsigned nmons;
         uint64_t next_mon;
@@ -95,5 +103,7 @@ struct rgm_exec {
 
 /* Index of the group with ID id in x->g, or -1. */
 int exec_group_index(const exec_t *x, uint32_t id);
+/* This node's name in the configuration. */
+const char *exec_self_name(const exec_t *x);
 /* The environment of group rg's scripts: HAMR_NODE, HAMR_RG, HAMR_STATE_DIR. */
 void exec_app_env(const exec_t *x, const conf_rg_t *rg, char env[4][4200]);

@@ -9,6 +9,7 @@ every node with fsck's reason; RECOVERY_METHOD=parallel; a release that
 cannot free the device stays held; verify's filesystem checks. The S1 sampler checks throughout that the filesystem is
 never mounted on two nodes at once. One lab for the whole file."""
 import os
+import re
 import subprocess
 import time
 
@@ -53,6 +54,11 @@ def _group(lab, via, name):
     return [g for g in lab.status(via)["groups"] if g["NAME"] == name][0]
 
 
+def _events(lab, node):
+    with open(os.path.join(lab.node(node).state_dir, "hamr.out"), errors="replace") as f:
+        return f.read()
+
+
 def _mounted(lab, node):
     return lab.fs_dev in lab.mounted_block_devices(node)
 
@@ -71,6 +77,12 @@ def test_data_survives_crash_failover(flab):
         assert _mounted(flab, "n2")
         r = flab.node_ns_run("n2", ["cat", flab.mp + "/data.txt"])
         assert r.stdout.strip() == "written-on-n1", (r.stdout, r.stderr)
+        # the event log: the mount inside the acquisition, before the address
+        ev = _events(flab, "n2")
+        assert re.search(r"EVENT START: get_disk_vg_fs webfs web_rg \(in #\d+\)", ev), ev[-3000:]
+        assert "EVENT COMPLETED: get_disk_vg_fs webfs web_rg 0 (" in ev
+        assert ev.rindex("EVENT START: get_disk_vg_fs webfs") < \
+            ev.rindex("EVENT START: acquire_service_addr")
         flab.restart("n1")
         flab.wait_for(lambda: _group(flab, "n3", WEB)["NODES"].get("n1") == "OFFLINE", 30,
                       what="n1 back, web_rg OFFLINE there")
@@ -94,6 +106,9 @@ def test_holder_killed_on_planned_move(flab):
         assert r.stdout.strip() == "before-move", (r.stdout, r.stderr)
     log = open(flab.node(owner).log, errors="replace").read()
     assert "holding " + flab.mp in log
+    ev = _events(flab, owner)  # the unmount last in the release
+    assert "EVENT COMPLETED: release_vg_fs webfs web_rg 0 (" in ev, ev[-3000:]
+    assert ev.rindex("EVENT START: release_service_addr") < ev.rindex("EVENT START: release_vg_fs")
 
 
 def test_fsck_failure_moves_on_then_error(flab):

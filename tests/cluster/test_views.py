@@ -1,6 +1,6 @@
 """Logs and views on a 2-node lab cluster: clutils.log records each clmgr
 command and its result (start line, end line with rc and the error);
-clRGinfo -v and -a; clmgr view log (clutils.log, hamrd, filters, errors);
+clRGinfo -v and -a; clmgr view log (clutils.log, hamrd, hamr.out, filters, errors);
 clstat one shot and live (redraws, exits 0 on SIGINT)."""
 import os
 import re
@@ -120,11 +120,16 @@ def test_view_log(lab, monkeypatch):
     assert r.returncode == 4 and "only this node's logs" in r.stderr, r.stderr
     r = lab.clmgr("n1", "view", "log", "hamrd", "GROUP=nope_rg", check=False)
     assert r.returncode == 2 and "GROUP=nope_rg" in r.stderr, r.stderr
-    r = lab.clmgr("n1", "view", "log", "hacmp.out", check=False)
-    assert r.returncode == 4 and "unknown log 'hacmp.out'" in r.stderr, r.stderr
+    r = lab.clmgr("n1", "view", "log", "hacmp.log", check=False)
+    assert r.returncode == 4 and "unknown log 'hacmp.log'" in r.stderr, r.stderr
     # and the failure is in clutils.log with its message
     out = lab.clmgr("n1", "view", "log", "clutils.log", "TAIL=3").stdout
-    assert "end: rc=4 " in out and "unknown log 'hacmp.out'" in out, out
+    assert "end: rc=4 " in out and "unknown log 'hacmp.log'" in out, out
+    # the event log (PowerHA's hacmp.out) is listed and shown by both names
+    out = lab.clmgr("n1", "view", "log").stdout
+    assert re.search(r"^hamr\.out\s+/\S+/hamr\.out$", out, re.M), out
+    out = lab.clmgr("n1", "view", "log", "hacmp.out", "EVENT=node_up").stdout
+    assert "EVENT START: node_up n1" in out and "EVENT START: node_up n2" in out, out
 
 
 def test_clstat_one_shot_and_live(lab, monkeypatch):

@@ -389,7 +389,7 @@ static void test_errors(void **state)
         EXPECT_ERR(4, "-x", "-x", "query", "rg");
         EXPECT_ERR(4, "-q", "-q", "query", "rg");
         EXPECT_ERR(3, "-d", "query", "rg", "-d");
-        EXPECT_ERR(4, "log", "view", "log", "hacmp.out");
+        EXPECT_ERR(4, "log", "view", "log", "hacmp.log");
 }
 
 static void test_flags(void **state)

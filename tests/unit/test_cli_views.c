@@ -287,8 +287,23 @@ static void test_view_log_parse(void **state)
         assert_int_equal(cli_logview_parse_since("2026-12-05T08:01:02", &t), 0);
         assert_int_equal((long long)t, 1796457662LL);
 
-        EXPECT_ERR(CLMGR_RC_INVALID, "unknown log 'hacmp.out' (allowed: clutils.log, hamrd", "view",
-                   "log", "hacmp.out");
+        /* the event log, by both names; EVENT= only there, only known events */
+        assert_int_equal(PARSE(&c, "clmgr", "view", "log", "hacmp.out", "EVENT=start_server"), 0);
+        assert_int_equal(c.logq->log, CLI_LOG_EVENTS);
+        assert_string_equal(c.logq->event, "start_server");
+        cli_cmd_clear(&c);
+        assert_int_equal(PARSE(&c, "clmgr", "view", "log", "hamr.out", "GROUP=rg1"), 0);
+        assert_int_equal(c.logq->log, CLI_LOG_EVENTS);
+        cli_cmd_clear(&c);
+        EXPECT_ERR(CLMGR_RC_INVALID,
+                   "unknown log 'hamr.log' (allowed: clutils.log, hamrd, hamr.out (hacmp.out)",
+                   "view", "log", "hamr.log");
+        EXPECT_ERR(CLMGR_RC_INVALID,
+                   "EVENT='start' is not an event of hamr.out (allowed: node_up, node_down,",
+                   "view", "log", "hamr.out", "EVENT=start");
+        EXPECT_ERR(CLMGR_RC_INVALID, "view log hamrd: EVENT= is an attribute of hamr.out", "view",
+                   "log", "hamrd", "EVENT=node_up");
+        EXPECT_ERR(CLMGR_RC_MISSING, "need a log name", "view", "log", "EVENT=node_up");
         EXPECT_ERR(CLMGR_RC_INVALID, "unknown attribute 'LINES' (allowed: NODE, GROUP, SINCE",
                    "view", "log", "hamrd", "LINES=3");
         EXPECT_ERR(CLMGR_RC_INVALID, "SINCE='yesterday' is not a time", "view", "log", "hamrd",
@@ -317,6 +332,99 @@ static char *filtered(struct cli_logq *q, const char *text)
         fclose(in);
         fclose(f);
         return out;
+}
+
+/* hamr.out: GROUP= and EVENT= select whole events (interleaved, nested) */
+static void test_view_log_events(void **state)
+{
+        static const char log[] =
+            "2026-12-05T08:00:00.000Z #5 EVENT START: node_up n2\n"
+            "2026-12-05T08:00:00.001Z #5 EVENT COMPLETED: node_up n2 0 (0.001 s)\n"
+            "2026-12-05T08:00:00.001Z #5 EVENT SUMMARY: node_up n2: start ...\n"
+            "2026-12-05T08:00:01.000Z #6 EVENT START: rg_move_acquire n1 rg1\n"
+            "2026-12-05T08:00:01.000Z #7 EVENT START: rg_move_acquire n1 rg2\n"
+            "2026-12-05T08:00:01.100Z #8 EVENT START: start_server app1 rg1 (in #6)\n"
+            "2026-12-05T08:00:01.100Z #9 EVENT START: start_server app2 rg2 (in #7)\n"
+            "2026-12-05T08:00:01.200Z #8 start_server: line one\n"
+            "2026-12-05T08:00:01.200Z #9 start_server: other\n"
+            "2026-12-05T08:00:01.300Z #8 EVENT COMPLETED: start_server app1 rg1 0 (0.2 s)\n"
+            "2026-12-05T08:00:01.300Z #8 EVENT SUMMARY: start_server app1 rg1: start ...\n"
+            "2026-12-05T08:00:01.300Z #9 EVENT COMPLETED: start_server app2 rg2 0 (0.2 s)\n"
+            "2026-12-05T08:00:01.300Z #9 EVENT SUMMARY: start_server app2 rg2: start ...\n"
+            "2026-12-05T08:00:01.400Z #6 EVENT COMPLETED: rg_move_acquire n1 rg1 0 (0.4 s)\n"
+            "2026-12-05T08:00:01.400Z #6 EVENT SUMMARY: rg_move_acquire n1 rg1: start ...\n"
+            "2026-12-05T08:00:01.400Z #7 EVENT COMPLETED: rg_move_acquire n1 rg2 0 (0.4 s)\n"
+            "2026-12-05T08:00:01.400Z #7 EVENT SUMMARY: rg_move_acquire n1 rg2: start ...\n"
+            /* an id used again after a restart: a new event */
+            "2026-12-05T09:00:00.000Z #8 EVENT START: node_down n2\n"
+            "2026-12-05T09:00:00.000Z #8 node_down: left\n";
+        struct cli_logq q = {.log = CLI_LOG_EVENTS};
+        char *out;
+
+        (void)state;
+        q.event = "start_server";
+        out = filtered(&q, log);
+        assert_string_equal(out,
+                            "2026-12-05T08:00:01.100Z #8 EVENT START: start_server app1 rg1 (in "
+                            "#6)\n"
+                            "2026-12-05T08:00:01.100Z #9 EVENT START: start_server app2 rg2 (in "
+                            "#7)\n"
+                            "2026-12-05T08:00:01.200Z #8 start_server: line one\n"
+                            "2026-12-05T08:00:01.200Z #9 start_server: other\n"
+                            "2026-12-05T08:00:01.300Z #8 EVENT COMPLETED: start_server app1 "
+                            "rg1 0 (0.2 s)\n"
+                            "2026-12-05T08:00:01.300Z #8 EVENT SUMMARY: start_server app1 rg1: "
+                            "start ...\n"
+                            "2026-12-05T08:00:01.300Z #9 EVENT COMPLETED: start_server app2 "
+                            "rg2 0 (0.2 s)\n"
+                            "2026-12-05T08:00:01.300Z #9 EVENT SUMMARY: start_server app2 rg2: "
+                            "start ...\n");
+        free(out);
+        /* GROUP: the group's events and the events inside them */
+        q.event = NULL;
+        q.group = "rg1";
+        out = filtered(&q, log);
+        assert_non_null(strstr(out, "#6 EVENT START: rg_move_acquire n1 rg1\n"));
+        assert_non_null(strstr(out, "#8 start_server: line one\n"));
+        assert_non_null(strstr(out, "#6 EVENT SUMMARY"));
+        assert_null(strstr(out, "#7 "));
+        assert_null(strstr(out, "#9 "));
+        assert_null(strstr(out, "node_"));
+        free(out);
+        /* EVENT and GROUP together; an enclosing event brings its inner ones */
+        q.event = "rg_move_acquire";
+        q.group = "rg2";
+        out = filtered(&q, log);
+        assert_non_null(strstr(out, "#9 start_server: other\n"));
+        assert_null(strstr(out, "#8 "));
+        assert_null(strstr(out, "#6 "));
+        free(out);
+        /* the reused id belongs to its new event */
+        q.event = "node_down";
+        q.group = NULL;
+        out = filtered(&q, log);
+        assert_string_equal(out, "2026-12-05T09:00:00.000Z #8 EVENT START: node_down n2\n"
+                                 "2026-12-05T09:00:00.000Z #8 node_down: left\n");
+        free(out);
+        /* FILTER, SINCE and TAIL on top */
+        q.event = "start_server";
+        q.filter = "COMPLETED";
+        q.tail = 1;
+        out = filtered(&q, log);
+        assert_string_equal(out, "2026-12-05T08:00:01.300Z #9 EVENT COMPLETED: start_server app2 "
+                                 "rg2 0 (0.2 s)\n");
+        free(out);
+        q.event = NULL;
+        q.filter = NULL;
+        q.tail = 0;
+        setenv("TZ", "UTC", 1); /* SINCE is local time */
+        tzset();
+        assert_int_equal(cli_logview_parse_since("2026-12-05T08:30:00", &q.since), 0);
+        q.have_since = true;
+        out = filtered(&q, log);
+        assert_non_null(strstr(out, "node_down"));
+        assert_null(strstr(out, "node_up"));
+        free(out);
 }
 
 static void test_view_log_filter(void **state)
@@ -403,9 +511,9 @@ static void test_view_log_filter(void **state)
 
 static void test_view_log_check_and_list(void **state)
 {
-        json_t *st =
-            load("{\"ok\":true,\"cluster\":{\"NAME\":\"demo\",\"LOCAL_NODE\":\"n1\","
-                 "\"LOG\":\"/var/lib/hamr/hamrd.log\"},\"groups\":[{\"NAME\":\"web_rg\"}]}");
+        json_t *st = load("{\"ok\":true,\"cluster\":{\"NAME\":\"demo\",\"LOCAL_NODE\":\"n1\","
+                          "\"LOG\":\"/var/lib/hamr/hamrd.log\",\"EVENT_LOG\":\"/var/lib/hamr/"
+                          "hamr.out\"},\"groups\":[{\"NAME\":\"web_rg\"}]}");
         struct cli_logq q = {.log = CLI_LOG_HAMRD};
         char err[512], *text = NULL;
 
@@ -427,6 +535,10 @@ static void test_view_log_check_and_list(void **state)
         assert_int_equal(cli_logview_check(&q, NULL, "cannot reach hamrd", err, sizeof(err)),
                          CLMGR_RC_ERROR);
         assert_non_null(strstr(err, "needs the local hamrd: cannot reach hamrd"));
+        q.log = CLI_LOG_EVENTS;
+        assert_int_equal(cli_logview_check(&q, NULL, "cannot reach hamrd", err, sizeof(err)),
+                         CLMGR_RC_ERROR);
+        assert_non_null(strstr(err, "finding the event log needs the local hamrd"));
         q.log = CLI_LOG_CLUTILS;
         assert_int_equal(cli_logview_check(&q, NULL, "x", err, sizeof(err)), 0);
 
@@ -435,6 +547,9 @@ static void test_view_log_check_and_list(void **state)
         CAPTURE(text, (cli_logview_list(f, "/var/log/hamr/clutils.log", st), 0));
         assert_non_null(strstr(text, "clutils.log  /var/log/hamr/clutils.log\n"));
         assert_non_null(strstr(text, "hamrd        /var/lib/hamr/hamrd.log\n"));
+        assert_non_null(strstr(text, "hamr.out     /var/lib/hamr/hamr.out\n"));
+        assert_string_equal(cli_logview_event_log(st), "/var/lib/hamr/hamr.out");
+        assert_string_equal(cli_logview_event_log(NULL), "");
         free(text);
         json_object_set_new(json_object_get(st, "cluster"), "LOG", json_string("journal"));
         CAPTURE(text, (cli_logview_list(f, "/x", st), 0));
@@ -507,6 +622,7 @@ int main(void)
             cmocka_unit_test(test_rginfo_verbose),          cmocka_unit_test(test_rginfo_location),
             cmocka_unit_test(test_view_log_parse),          cmocka_unit_test(test_view_log_filter),
             cmocka_unit_test(test_view_log_check_and_list), cmocka_unit_test(test_clstat),
+            cmocka_unit_test(test_view_log_events),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -263,7 +263,7 @@ static void test_schema_enums(void **state)
         assert_string_equal(buf, "cluster, node, network (net), service_ip (sip, serviceip), "
                                  "application_controller (ac, app), resource_group (rg), "
                                  "fallback_timer, application_monitor (am), dependency (dep), "
-                                 "file_system (fs, filesystem)");
+                                 "file_system (fs, filesystem), event");
 }
 
 static void check_canon(conf_class_t cls, const char *attr, const char *in, const char *want)
