@@ -89,6 +89,7 @@ typedef struct hamrd {
         char watchdog_path[4096]; /* --watchdog, "" = none */
         char event_log[4096];     /* --event-log, default STATE_DIR/hamr.out */
         uint64_t ev_members;      /* the view members the event log last saw */
+        int ev_carrier;           /* carrier the event log last saw: -1 not yet, 0, 1 */
         uint64_t incarnation;
 
         repo_t *repo;       /* NULL until the repository is formatted */
@@ -173,6 +174,9 @@ void hamrd_repo_attach(hamrd_t *d); /* hand d->repo to the disk worker */
 void hamrd_load_autostart(hamrd_t *d);
 void hamrd_set_autostart(hamrd_t *d, bool on);
 void hamrd_view_events(hamrd_t *d); /* node_up/node_down in the event log */
+/* network_down/network_up in the event log: this node's network
+ * interfaces lose or regain carrier (as the service network state sees it). */
+void hamrd_network_events(hamrd_t *d);
 
 /* daemon_config.c: repository I/O runs on the configuration worker */
 void hamrd_config_start(hamrd_t *d);  /* hamrd.c: the first read, the cached-config fallback */

@@ -226,3 +226,26 @@ void hamrd_view_events(hamrd_t *d)
                         node_event(d, up, ci >= 0 ? d->cfg->nodes[ci].name : "?");
         }
 }
+
+void hamrd_network_events(hamrd_t *d)
+{
+        evlog_event_t ev = {0};
+        int now;
+
+        if (!d->cfg || !d->member || !d->net_check_usec)
+                return; /* no carrier check yet */
+        now = d->carrier ? 1 : 0;
+        if (d->ev_carrier < 0 || now == d->ev_carrier) {
+                d->ev_carrier = now; /* the first check is no change */
+                return;
+        }
+        d->ev_carrier = now;
+        /* PowerHA's network_down/network_up (local: this node's view of
+         * its own interfaces); selective fallover is the planner's */
+        evlog_start(&ev, NULL, now ? "network_up" : "network_down", "%s", d->node_name);
+        evlog_line(&ev, now ? "every network interface of this node has carrier again"
+                            : "a network interface of this node lost carrier");
+        evlog_end(&ev, 0, NULL);
+        evlog_instant(NULL, now ? "network_up_complete" : "network_down_complete", "%s",
+                      d->node_name);
+}

@@ -388,6 +388,7 @@ static void step(hamrd_t *d)
         }
         hamrd_repo_step(d, now);
         hamrd_view_events(d);
+        hamrd_network_events(d);
         quorate = memb_quorate(d->memb, now);
         services_step(d, quorate);
         k = current_ctl(d);

@@ -141,6 +141,7 @@ int main(int argc, char **argv)
         snprintf(d->socket_path, sizeof(d->socket_path), "/run/hamr/hamrd.sock");
         snprintf(d->state_dir, sizeof(d->state_dir), "/var/lib/hamr");
         hamrd_shutdown_init(d);
+        d->ev_carrier = -1; /* the event log has seen no carrier check yet */
         while ((c = getopt_long(argc, argv, "n:r:k:s:d:w:Dh", opts, NULL)) != -1) {
                 switch (c) {
                 case 'n':

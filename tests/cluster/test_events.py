@@ -330,3 +330,26 @@ def test_graceful_stop_runs_the_release_pre_event_first(elab, build_dir):
         c("delete", "event", "rg_move_release", check=False)
         c("delete", "event", "slow_pre", check=False)
         c("sync", "cluster", check=False)
+
+
+def test_link_loss_logs_network_down_then_network_up(elab):
+    """A node whose interface loses carrier logs network_down (PowerHA's
+    local network event), and network_up when it has carrier again."""
+    owner = elab.owner_of(WEB)
+    node = [n for n in elab.node_names if n != owner and elab.daemon_running(n)][0]
+    elab.cut_link(node)
+    try:
+        t = elab.wait_for(lambda: (lambda t: t if "EVENT COMPLETED: network_down_complete" in t
+                                   else None)(_log(elab, node)),
+                          30, what=f"network_down in {node}'s hamr.out")
+        assert f"EVENT START: network_down {node}\n" in t, t[-2000:]
+        assert "a network interface of this node lost carrier" in t
+    finally:
+        elab.restore_link(node)
+    t = elab.wait_for(lambda: (lambda t: t if "EVENT COMPLETED: network_up_complete" in t
+                               else None)(_log(elab, node)),
+                      30, what=f"network_up in {node}'s hamr.out")
+    assert f"EVENT START: network_up {node}\n" in t
+    out = elab.clmgr(node, "view", "log", "hamr.out", "EVENT=network_down").stdout
+    assert "network_down" in out and "network_up" not in out, out
+    assert elab.owner_of(WEB) == owner  # a non-owner's link: nothing moved
