@@ -50,6 +50,7 @@ static const char *const event_names[] = {
     "server_down",
     "server_restart",
     "event_error",
+    "config_too_long",
     "notify",
 };
 #define NLOGS (sizeof(logs) / sizeof(logs[0]))

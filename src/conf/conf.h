@@ -388,6 +388,8 @@ typedef struct hamr_config {
         dms_mode_t deadman_mode; /* DEADMAN_MODE */
         usec_t watchdog_usec;    /* WATCHDOG_TIMEOUT */
         usec_t settling_usec;    /* RG_SETTLING_TIME (0: none) */
+        usec_t max_event_usec;   /* MAX_EVENT_TIME */
+        usec_t max_rg_usec;      /* MAX_RG_PROCESSING_TIME */
         conf_node_t *nodes;
         unsigned nnodes;
         conf_network_t *networks;

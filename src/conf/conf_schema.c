@@ -207,6 +207,27 @@ static const conf_attr_def_t cluster_attrs[] = {
                         "fallover.",
         },
         {
+                .name = "MAX_EVENT_TIME",
+                .type = CONF_T_UINT,
+                .def = "180",
+                .min = 1,
+                .max = 86400,
+                .help = "Seconds an event without resource group processing may run before "
+                        "config_too_long warns (PowerHA's max. event-only duration). A group's "
+                        "acquisition or release may run MAX_EVENT_TIME + "
+                        "MAX_RG_PROCESSING_TIME. The event is never stopped: the warning "
+                        "repeats each time the running time doubles.",
+        },
+        {
+                .name = "MAX_RG_PROCESSING_TIME",
+                .type = CONF_T_UINT,
+                .def = "180",
+                .min = 1,
+                .max = 86400,
+                .help = "Seconds of resource group processing added to MAX_EVENT_TIME for a "
+                        "group's acquisition or release before config_too_long warns.",
+        },
+        {
                 .name = "STATE",
                 .type = CONF_T_STRING,
                 .flags = CONF_F_RUNTIME,

@@ -472,6 +472,7 @@ static void on_tick(uv_timer_t *t)
                 pet(d, now);
         }
         hamrd_forwards_tick(d);
+        exec_check_too_long(d->exec, now_usec());
         hamrd_facts_tick(d);
         hamrd_shutdown_tick(d);
 }

@@ -480,6 +480,7 @@ static void start_job(exec_t *x, unsigned gi, bool acquire)
         g->fs_pending = 0;
         g->hooks_wait = false;
         g->hooks_ready = false;
+        g->too_long_at = 0;
         evlog_start(&g->ev, NULL, acquire ? "rg_move_acquire" : "rg_move_release", "%s %s",
                     exec_self_name(x), g->name);
         set_state(x, gi, acquire ? RG_S_ACQUIRING : RG_S_RELEASING);

@@ -40,6 +40,11 @@ typedef struct exec_input {
 void exec_reconcile(exec_t *x, const exec_input_t *in);
 /* Groups held or in progress (not OFFLINE/ERROR-after-acquire). */
 unsigned exec_busy_count(const exec_t *x);
+/* config_too_long (exec_toolong.c): warns, in the log and the event log,
+ * about each group acquisition or release running longer than
+ * MAX_EVENT_TIME + MAX_RG_PROCESSING_TIME, again each time its running
+ * time doubles; never stops it. The loop's tick calls it. */
+void exec_check_too_long(exec_t *x, usec_t now);
 /* Fill the per-group part of this node's report (groups by ascending ID;
  * r's old groups are freed). */
 void exec_fill_report(const exec_t *x, cstate_report_t *r);

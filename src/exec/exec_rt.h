@@ -60,6 +60,8 @@ typedef struct group_rt {
         /* the event's pre-event commands (exec_hooks): running, done (the
          * job's steps go on at the next exec_reconcile) */
         bool hooks_wait, hooks_ready;
+        /* config_too_long: the job's running time at which to warn next */
+        usec_t too_long_at;
 } group_rt_t;
 
 /* One application monitor running for its group on this node. Heap

@@ -353,3 +353,39 @@ def test_link_loss_logs_network_down_then_network_up(elab):
     out = elab.clmgr(node, "view", "log", "hamr.out", "EVENT=network_down").stdout
     assert "network_down" in out and "network_up" not in out, out
     assert elab.owner_of(WEB) == owner  # a non-owner's link: nothing moved
+
+
+def test_config_too_long_warns_and_the_event_goes_on(elab, build_dir):
+    """An acquisition longer than MAX_EVENT_TIME + MAX_RG_PROCESSING_TIME
+    gets config_too_long in hamr.out (inside the event) and in hamrd's log,
+    and still completes (PowerHA only warns)."""
+    node = elab.owner_of(WEB)
+    slow = os.path.join(os.path.abspath(build_dir), "test_events_slow_start.sh")
+    with open(slow, "w") as f:
+        f.write("#!/bin/sh\necho slow start\nsleep 3\nexit 0\n")
+    os.chmod(slow, 0o755)
+    cmds = [["modify", "cluster", "MAX_EVENT_TIME=1", "MAX_RG_PROCESSING_TIME=1"],
+            ["add", "application_controller", "slowapp", f"STARTSCRIPT={slow}",
+             "STOPSCRIPT=/bin/true", "START_TIMEOUT=30"],
+            ["add", "resource_group", "slow_rg", f"NODES={node}", "APPLICATIONS=slowapp",
+             "FALLBACK=NFB"]]
+    for c in cmds:
+        elab.clmgr(node, *c)
+    elab.clmgr(node, "sync", "cluster")
+    try:
+        elab.clmgr(node, "online", "resource_group", "slow_rg", timeout=120)
+        t = elab.wait_for(lambda: (lambda t: t if f"EVENT COMPLETED: rg_move_complete {node} slow_rg"
+                                   in t else None)(_log(elab, node)),
+                          30, what="slow_rg's acquisition completed")
+        acq = _event_ids(t, f"rg_move_acquire {node} slow_rg")[-1]
+        assert re.search(r"EVENT START: config_too_long rg_move_acquire slow_rg \d+ \(in #"
+                         + acq + r"\)", t), t[-3000:]
+        assert f"EVENT COMPLETED: rg_move_acquire {node} slow_rg 0 (" in t
+        assert "config_too_long: group slow_rg: rg_move_acquire has been running for" in \
+            elab.log_tail(node, 400)
+    finally:
+        elab.clmgr(node, "offline", "resource_group", "slow_rg", timeout=60, check=False)
+        elab.clmgr(node, "delete", "resource_group", "slow_rg", check=False)
+        elab.clmgr(node, "delete", "application_controller", "slowapp", check=False)
+        elab.clmgr(node, "modify", "cluster", "MAX_EVENT_TIME=180", "MAX_RG_PROCESSING_TIME=180")
+        elab.clmgr(node, "sync", "cluster")

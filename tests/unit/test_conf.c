@@ -820,7 +820,9 @@ static void test_json(void **state)
         assert_string_equal(json_string_value(json_object_get(j, "DEADMAN_MODE")), "a");
         assert_string_equal(json_string_value(json_object_get(j, "WATCHDOG_TIMEOUT")), "1");
         assert_string_equal(json_string_value(json_object_get(j, "RG_SETTLING_TIME")), "0");
-        assert_int_equal(json_object_size(j), 12);
+        assert_string_equal(json_string_value(json_object_get(j, "MAX_EVENT_TIME")), "180");
+        assert_string_equal(json_string_value(json_object_get(j, "MAX_RG_PROCESSING_TIME")), "180");
+        assert_int_equal(json_object_size(j), 14);
         json_decref(j);
         assert_null(conf_object_to_json(NULL));
 }
