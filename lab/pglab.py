@@ -30,6 +30,7 @@ shared_buffers = 16MB
 fsync = on
 synchronous_commit = on
 full_page_writes = on
+recovery_init_sync_method = syncfs   # one syncfs() before crash recovery, not an fsync per file
 """
 HBA = """
 host all all 127.0.0.1/32 trust

@@ -11,13 +11,11 @@ then, killed again, fallover), planned move. After each, every acknowledged
 row is in the table; at the end the filesystem checks clean (fsck -fn with
 the group offline). A sampler checks throughout that no filesystem is
 mounted on two nodes, no service address or PostgreSQL runs on two."""
-import os
 import threading
 import time
 
 import pytest
 
-import hamrlab
 import pglab
 from conftest import started_lab
 
@@ -168,7 +166,10 @@ def test_planned_move(dlab):
         print(f"\nmove {owner} -> {target}: commits acknowledged after {t1 - t0:.2f} s")
         dlab.wait_group_online(RG, target, timeout=30)
         ev = pglab.events(dlab, owner)
-        assert "pgsql-stop: stopped (fast)" in ev[ev.rindex("EVENT START: rg_move_release"):]
+        ev = ev[ev.rindex("EVENT START: rg_move_release"):]
+        assert "pgsql-stop: stopped (fast)" in ev, ev
+        # the monitor stood aside while the release stopped PostgreSQL
+        assert "server_down" not in ev and "server_restart" not in ev, ev
         _all_acked_present(dlab)
 
 

@@ -41,11 +41,11 @@ pg_leftovers() {
 # SIGKILL what pg_leftovers finds, until nothing is left (bounded: 10 s).
 pg_kill_leftovers() {
     local i=0 pids
-    while [ $i -lt 100 ]; do
+    while [ $i -lt 500 ]; do
         pids=$(pg_leftovers)
         [ -n "$pids" ] || return 0
         kill -9 $pids 2>/dev/null
-        sleep 0.1
+        sleep 0.02
         i=$((i + 1))
     done
     die "processes in $PGDATA will not die: $(pg_leftovers | tr '\n' ' ')"
