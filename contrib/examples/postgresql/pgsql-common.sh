@@ -27,15 +27,19 @@ pg_postmaster_pid() {
     [ -r "$PGDATA/postmaster.pid" ] || return 1
     read -r pid < "$PGDATA/postmaster.pid" 2>/dev/null || return 1
     case $pid in '' | *[!0-9]*) return 1 ;; esac
-    [ "$(find -L "/proc/$pid/cwd" -maxdepth 0 -samefile "$PGDATA" 2>/dev/null)" ] || return 1
+    [ "/proc/$pid/cwd" -ef "$PGDATA" ] || return 1
     echo "$pid"
 }
 
-# Every process of this node working in $PGDATA: the server's processes,
-# including backends a killed postmaster left behind.
+# Every process of this node working in $PGDATA (the same device and
+# inode: test -ef, no fork per process): the server's processes, including
+# backends a killed postmaster left behind.
 pg_leftovers() {
-    find -L /proc/[0-9]*/cwd -maxdepth 0 -samefile "$PGDATA" 2>/dev/null |
-        sed -n 's|^/proc/\([0-9]*\)/cwd$|\1|p'
+    local p
+    for p in /proc/[0-9]*; do
+        [ "$p/cwd" -ef "$PGDATA" ] && echo "${p#/proc/}"
+    done
+    return 0
 }
 
 # SIGKILL what pg_leftovers finds, until nothing is left (bounded: 10 s).
