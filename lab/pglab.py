@@ -171,27 +171,20 @@ class PgLab:
 
     # ----------------------------------------------------------- server
     def postmaster_pid(self, node):
-        """The postmaster's pid on `node` (a postgres process of the node's
-        cgroup whose parent is not one), or None."""
-        procs = set(self.lab.cgroup_pids(node))
-        for pid in sorted(procs):
-            try:
-                with open('/proc/%d/stat' % pid) as f:
-                    st = f.read()
-            except OSError:
-                continue
-            comm = st[st.index('(') + 1:st.rindex(')')]
-            ppid = int(st[st.rindex(')') + 2:].split()[1])
-            if comm != 'postgres':
-                continue
-            try:
-                with open('/proc/%d/comm' % ppid) as f:
-                    pcomm = f.read().strip()
-            except OSError:
-                pcomm = ''
-            if pcomm != 'postgres':
-                return pid
-        return None
+        """The postmaster's pid on `node`: the pid in postmaster.pid (read
+        through the mount namespace of the node's hamrd) when it is a
+        postgres process of the node's cgroup, else None."""
+        nd = self.lab.node(node)
+        if nd.proc is None or nd.proc.poll() is not None:
+            return None
+        try:
+            with open('/proc/%d/root%s/postmaster.pid' % (nd.proc.pid, self.pgdata)) as f:
+                pid = int(f.readline().strip())
+            with open('/proc/%d/comm' % pid) as f:
+                comm = f.read().strip()
+        except (OSError, ValueError):
+            return None
+        return pid if comm == 'postgres' and pid in self.lab.cgroup_pids(node) else None
 
     def postgres_nodes(self):
         """Nodes where a postgres process runs (powered nodes only)."""
