@@ -1191,19 +1191,21 @@ static void test_policy_words_follow_schema(void **state)
         EXPECT_REQ("[{\"op\":\"modify\",\"class\":\"resource_group\",\"name\":\"g\","
                    "\"attrs\":{\"FALLOVER\":\"FNPN\"}},{\"op\":\"sync\"}]",
                    "modify", "failover", "-g", "g", "-m", "fnpn");
-        /* PowerHA's dynamic (FUDNP) and offline (BO) are not in the schema */
+        /* PowerHA's dynamic (FUDNP) is not in the schema */
         assert_int_equal(PARSE(&c, "set", "failover", "-g", "g", "-m", "dynamic"), -EINVAL);
         assert_int_equal(c.rc, 4);
-        assert_string_equal(c.error,
-                            "modify failover: unknown policy -m dynamic (allowed: next (FNPN))");
+        assert_string_equal(
+            c.error,
+            "modify failover: unknown policy -m dynamic (allowed: next (FNPN), offline (BO))");
         assert_int_equal(json_array_size(c.requests), 0);
         cli_cmd_clear(&c);
-        EXPECT_ERR(4, "allowed: next (FNPN)", "set", "failover", "-g", "g", "-m", "offline");
-        EXPECT_ERR(4, "allowed: next (FNPN)", "set", "failover", "-g", "g", "-m", "BO");
+        EXPECT_REQ("[{\"op\":\"modify\",\"class\":\"resource_group\",\"name\":\"g\","
+                   "\"attrs\":{\"FALLOVER\":\"BO\"}},{\"op\":\"sync\"}]",
+                   "modify", "failover", "-g", "g", "-m", "offline");
         EXPECT_ERR(4, "allowed: never (NFB), higher or home (FBHPN)", "set", "fallback", "-g", "g",
                    "-m", "next");
-        EXPECT_ERR(3, "-m <policy> is required (allowed: next (FNPN))", "set", "failover", "-g",
-                   "g");
+        EXPECT_ERR(3, "-m <policy> is required (allowed: next (FNPN), offline (BO))", "set",
+                   "failover", "-g", "g");
         /* the help offers the same */
         text = USAGE("modify", "failover", "-h");
         expect_in(text, "-m: next (FNPN)");
@@ -1248,7 +1250,7 @@ static void test_help_from_schema(void **state)
                 }
         }
         expect_in(text, "  NODES (required at add)\n");
-        expect_in(text, "allowed: OHN, OFAN, OUDP\n      default: OHN\n");
+        expect_in(text, "allowed: OHN, OFAN, OUDP, OAAN\n      default: OHN\n");
         free(text);
         /* query shows every attribute, read-only and runtime ones marked */
         text = USAGE("query", "resource_group", "-h");
