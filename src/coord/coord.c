@@ -707,6 +707,16 @@ int coord_command(coord_t *c, const memb_t *m, cstate_t *cs, const hamr_config_t
                         }
                 }
                 for (unsigned k = 0; k < ng; k++)
+                        if (!CONF_RG_CONCURRENT(&cfg->rgs[groups[k]]) && nidx >= 0 &&
+                            !strcmp(op, "rg_offline")) {
+                                snprintf(err, errlen,
+                                         "offline resource_group \"%s\": NODE is only for "
+                                         "concurrent groups (STARTUP=OAAN); this group is taken "
+                                         "offline wherever it is online",
+                                         cfg->rgs[groups[k]].name);
+                                return -HAMR_E_BAD_VALUE;
+                        }
+                for (unsigned k = 0; k < ng; k++)
                         if (CONF_RG_CONCURRENT(&cfg->rgs[groups[k]]) &&
                             (r = plan_concurrent_command(v, cfg, (unsigned)groups[k], op, -1, true,
                                                          err, errlen)) < 0)
