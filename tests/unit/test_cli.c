@@ -645,6 +645,53 @@ static void test_app_manage(void **state)
                          "\"CURRENT_NODE\":\"" cur "\",\"TARGET\":\"\",\"NODES\":{" nodes          \
                          "},\"ERROR\":\"" err "\"}]}"
 
+#define CGROUP(state, cur, target, nodes)                                                          \
+        "{" CL("STABLE") ",\"nodes\":[],\"groups\":[{\"NAME\":\"c\",\"CONCURRENT\":true,"          \
+                         "\"STATE\":\"" state "\",\"CURRENT_NODE\":\"" cur                         \
+                         "\",\"TARGET\":\"" target "\",\"NODES\":{" nodes                          \
+                         "},\"ERRORS\":{\"n2\":\"exit 1\"}}]}"
+
+/* A concurrent group: waits per instance. */
+static void test_wait_concurrent(void **state)
+{
+        struct cli_cmd c;
+        char *t;
+
+        (void)state;
+        assert_int_equal(PARSE(&c, "online", "rg", "c"), 0);
+        assert_int_equal(
+            check(&c.wait,
+                  CGROUP("ONLINE", "n1", "n1 n2", "\"n1\":\"ONLINE\",\"n2\":\"ACQUIRING\""), &t),
+            CLI_WAIT_PENDING);
+        free(t);
+        assert_int_equal(
+            check(&c.wait,
+                  CGROUP("ONLINE", "n1 n2", "n1 n2", "\"n1\":\"ONLINE\",\"n2\":\"ONLINE\""), &t),
+            CLI_WAIT_DONE);
+        assert_string_equal(t, "resource_group \"c\" is ONLINE on n1 n2");
+        free(t);
+        cli_cmd_clear(&c);
+        assert_int_equal(PARSE(&c, "online", "rg", "c", "NODE=n2"), 0);
+        assert_int_equal(
+            check(&c.wait, CGROUP("ONLINE", "n1", "n1", "\"n1\":\"ONLINE\",\"n2\":\"ERROR\""), &t),
+            CLI_WAIT_FAILED);
+        assert_string_equal(t, "resource_group c: ERROR on n2: exit 1");
+        free(t);
+        cli_cmd_clear(&c);
+        assert_int_equal(PARSE(&c, "offline", "rg", "c", "NODE=n1"), 0);
+        assert_int_equal(
+            check(&c.wait,
+                  CGROUP("ONLINE", "n1 n2", "n2", "\"n1\":\"RELEASING\",\"n2\":\"ONLINE\""), &t),
+            CLI_WAIT_PENDING);
+        free(t);
+        assert_int_equal(check(&c.wait,
+                               CGROUP("ONLINE", "n2", "n2", "\"n1\":\"OFFLINE\",\"n2\":\"ONLINE\""),
+                               &t),
+                         CLI_WAIT_DONE);
+        free(t);
+        cli_cmd_clear(&c);
+}
+
 static void test_wait_groups(void **state)
 {
         struct cli_cmd c;
@@ -1644,6 +1691,7 @@ int main(void)
             cmocka_unit_test(test_wait_start_stop),
             cmocka_unit_test(test_app_manage),
             cmocka_unit_test(test_wait_groups),
+            cmocka_unit_test(test_wait_concurrent),
             cmocka_unit_test(test_output_status),
             cmocka_unit_test(test_output_query),
             cmocka_unit_test(test_output_reply_and_usage),
