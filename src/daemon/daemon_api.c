@@ -93,44 +93,6 @@ static const char *rg_policy_text(const char *attr, unsigned value)
         return cd->attrs[a].enum_values[value];
 }
 
-/* Appends name to the space-separated list buf. */
-static void add_name(char *buf, size_t len, const char *name)
-{
-        size_t n = strlen(buf);
-
-        snprintf(buf + n, len - n, "%s%s", n ? " " : "", name);
-}
-
-/* Concurrent group g: its state (ONLINE if an instance is, else a busy
- * one's, else ERROR if one is, else OFFLINE), the nodes it is ONLINE on
- * and the nodes that should hold an instance, in priority order. */
-static void concurrent_status(hamrd_t *d, const conf_rg_t *rg, unsigned g, const cstate_ctl_t *ctl,
-                              uint64_t reach, const char **ret_state, char *cur, char *tgt,
-                              size_t len)
-{
-        bool online = false, error = false;
-        const char *busy = NULL;
-
-        for (unsigned k = 0; k < rg->nnodes; k++) {
-                uint32_t id = rg->nodes[k];
-                int ni = hamr_config_node_by_id(d->cfg, id);
-                rg_state_t rs = (reach & (1ULL << id)) ? cstate_group_state(d->cs, (uint16_t)id, g)
-                                                       : RG_S_UNKNOWN;
-                if (ni < 0)
-                        continue;
-                if (rs == RG_S_ONLINE || rs == RG_S_UNMANAGED) {
-                        online = true;
-                        add_name(cur, len, d->cfg->nodes[ni].name);
-                }
-                if (rs == RG_S_ACQUIRING || rs == RG_S_RELEASING)
-                        busy = rg_state_str(rs);
-                error = error || rs == RG_S_ERROR;
-                if (ctl && ctl->targets_valid && (ctl->cnodes[g] >> id & 1u))
-                        add_name(tgt, len, d->cfg->nodes[ni].name);
-        }
-        *ret_state = online ? "ONLINE" : busy ? busy : error ? "ERROR" : "OFFLINE";
-}
-
 json_t *hamrd_status_json(hamrd_t *d)
 {
         usec_t now = now_usec();
@@ -264,7 +226,8 @@ json_t *hamrd_status_json(hamrd_t *d)
                 char ccur[CONF_MAX_NODES * (CONF_MAX_NAME + 1) + 1] = "";
                 char ctgt[sizeof(ccur)] = "";
                 if (CONF_RG_CONCURRENT(rg)) {
-                        concurrent_status(d, rg, g, ctl, reach, &gstate, ccur, ctgt, sizeof(ccur));
+                        gstate = cstate_concurrent_status(d->cs, g, ctl, reach, ccur, ctgt,
+                                                          sizeof(ccur));
                         cur = ccur;
                         if (*ctgt)
                                 target = -1;

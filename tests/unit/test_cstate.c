@@ -317,6 +317,44 @@ static void test_store_maps_by_id(void **state)
         cstate_free(cs);
 }
 
+/* A concurrent group's status: ONLINE while an instance is, the nodes it
+ * is online on, the nodes that should hold one; nodes out of reach count
+ * as holding nothing. */
+static void test_concurrent_status(void **state)
+{
+        static conf_node_t nodes[3] = {
+            {.name = "n1", .id = 0}, {.name = "n2", .id = 1}, {.name = "n3", .id = 2}};
+        static uint32_t list[3] = {2, 0, 1};
+        static conf_rg_t rgs[1] = {{.name = "c", .id = 256, .nnodes = 3}};
+        static cstate_ctl_t ctl;
+        hamr_config_t cfg = {.nodes = nodes, .nnodes = 3, .rgs = rgs, .nrgs = 1, .generation = 1};
+        cstate_t *cs = cstate_new();
+        char cur[200], tgt[200];
+
+        (void)state;
+        memcpy(rgs[0].nodes, list, sizeof(list));
+        rgs[0].startup = RG_STARTUP_OAAN;
+        cstate_set_config(cs, &cfg, 0);
+        assert_string_equal(cstate_concurrent_status(cs, 0, NULL, 7, cur, tgt, sizeof(cur)),
+                            "OFFLINE");
+        report(cs, 0, 1, 1, 256, RG_S_ONLINE, true);
+        report(cs, 1, 1, 1, 256, RG_S_ERROR, true);
+        report(cs, 2, 1, 1, 256, RG_S_ACQUIRING, true);
+        ctl.targets_valid = true;
+        ctl.cnodes[0] = 0x5; /* n1 n3 */
+        assert_string_equal(cstate_concurrent_status(cs, 0, &ctl, 7, cur, tgt, sizeof(cur)),
+                            "ONLINE");
+        assert_string_equal(cur, "n1");
+        assert_string_equal(tgt, "n3 n1"); /* priority order */
+        /* n1 out of reach: its instance does not count */
+        assert_string_equal(cstate_concurrent_status(cs, 0, &ctl, 6, cur, tgt, sizeof(cur)),
+                            "ACQUIRING");
+        assert_string_equal(cur, "");
+        assert_string_equal(cstate_concurrent_status(cs, 0, &ctl, 2, cur, tgt, sizeof(cur)),
+                            "ERROR");
+        cstate_free(cs);
+}
+
 /* Control state is taken only from the coordinator of our view, newest
  * publication first. */
 static void test_ctl_acceptance(void **state)
@@ -370,7 +408,7 @@ int main(void)
             cmocka_unit_test(test_report_roundtrip), cmocka_unit_test(test_ctl_roundtrip),
             cmocka_unit_test(test_store_maps_by_id), cmocka_unit_test(test_ctl_acceptance),
             cmocka_unit_test(test_services_next),    cmocka_unit_test(test_ctl_suspended),
-            cmocka_unit_test(test_ctl_concurrent),
+            cmocka_unit_test(test_ctl_concurrent),   cmocka_unit_test(test_concurrent_status),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
