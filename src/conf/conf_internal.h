@@ -116,3 +116,10 @@ void conf_fs_build(const conf_db_t *db, hamr_config_t *cfg);
 int conf_event_check_object(const conf_object_t *obj, const char *lb, char *err, size_t errlen);
 bool conf_event_implicit(conf_class_t cls, const char *name);
 void conf_events_build(const conf_db_t *db, hamr_config_t *cfg);
+/* conf_concurrent.c: a concurrent group (STARTUP=OAAN) only with
+ * FALLOVER=BO and FALLBACK=NFB, without SERVICE_LABEL or FILESYSTEM
+ * (obj: any object; only resource groups are checked); and no dependency
+ * (`name`, or every one if NULL) names an OAAN group. */
+int conf_concurrent_check_object(const conf_object_t *obj, const char *lb, char *err,
+                                 size_t errlen);
+int conf_concurrent_check_deps(const conf_db_t *db, const char *name, char *err, size_t errlen);
