@@ -489,8 +489,10 @@ static void build_appctls(const conf_db_t *db, hamr_config_t *cfg)
 static const struct {
         unsigned fallover, fallback;
 } policy_ok[] = {
-    [RG_STARTUP_OHN] = {1u << RG_FALLOVER_FNPN, 1u << RG_FALLBACK_NFB | 1u << RG_FALLBACK_FBHPN},
-    [RG_STARTUP_OFAN] = {1u << RG_FALLOVER_FNPN, 1u << RG_FALLBACK_NFB | 1u << RG_FALLBACK_FBHPN},
+    [RG_STARTUP_OHN] = {1u << RG_FALLOVER_FNPN | 1u << RG_FALLOVER_FUDNP,
+                        1u << RG_FALLBACK_NFB | 1u << RG_FALLBACK_FBHPN},
+    [RG_STARTUP_OFAN] = {1u << RG_FALLOVER_FNPN | 1u << RG_FALLOVER_FUDNP,
+                         1u << RG_FALLBACK_NFB | 1u << RG_FALLBACK_FBHPN},
     [RG_STARTUP_OUDP] = {1u << RG_FALLOVER_FNPN, 1u << RG_FALLBACK_NFB},
 };
 
@@ -592,12 +594,19 @@ static void build_rgs(const conf_db_t *db, hamr_config_t *cfg, problems_t *p)
                 r->startup = (rg_startup_t)enum_index(o, "STARTUP");
                 r->fallover = (rg_fallover_t)enum_index(o, "FALLOVER");
                 r->fallback = (rg_fallback_t)enum_index(o, "FALLBACK");
+                if (get(o, "NODE_PRIORITY_POLICY"))
+                        r->dnp_policy = (conf_dnp_t)enum_index(o, "NODE_PRIORITY_POLICY");
+                snprintf(r->dnp_script, sizeof(r->dnp_script), "%s",
+                         get(o, "NODE_PRIORITY_POLICY_SCRIPT") ? get(o, "NODE_PRIORITY_POLICY_SCRIPT")
+                                                               : "");
+                r->dnp_timeout_usec =
+                    (usec_t)uint_of(o, "NODE_PRIORITY_POLICY_TIMEOUT") * USEC_PER_SEC;
                 if (!(policy_ok[r->startup].fallover & (1u << r->fallover)) ||
                     !(policy_ok[r->startup].fallback & (1u << r->fallback)))
                         problem(p, -HAMR_E_BAD_VALUE,
                                 "%s: STARTUP=\"%s\" FALLOVER=\"%s\" FALLBACK=\"%s\" is not an "
                                 "allowed combination; allowed: STARTUP OHN or OFAN with FALLOVER "
-                                "FNPN and FALLBACK NFB or FBHPN, STARTUP OUDP with FALLOVER FNPN "
+                                "FNPN or FUDNP and FALLBACK NFB or FBHPN, STARTUP OUDP with FALLOVER FNPN "
                                 "and FALLBACK NFB (PowerHA: a distributed group never falls "
                                 "back)",
                                 label(lb, o), get(o, "STARTUP"), get(o, "FALLOVER"),

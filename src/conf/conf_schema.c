@@ -25,7 +25,18 @@ static const char *const enum_startup[] = {
 };
 static const char *const enum_fallover[] = {
         [RG_FALLOVER_FNPN] = "FNPN",
+        [RG_FALLOVER_FUDNP] = "FUDNP",
 };
+/* NODE_PRIORITY_POLICY */
+static const char *const enum_dnp[] = {
+        [CONF_DNP_FREE_MEM] = "cl_highest_free_mem",
+        [CONF_DNP_IDLE_CPU] = "cl_highest_idle_cpu",
+        [CONF_DNP_DISK_BUSY] = "cl_lowest_disk_busy",
+        [CONF_DNP_SCRIPT_HIGH] = "cl_highest_udscript_rc",
+        [CONF_DNP_SCRIPT_LOW] = "cl_lowest_nonzero_udscript_rc",
+};
+static_assert(sizeof(enum_dnp) / sizeof(enum_dnp[0]) == CONF_DNP_COUNT,
+              "enum_dnp must cover conf_dnp_t");
 static const char *const enum_fallback[] = {
         [RG_FALLBACK_NFB] = "NFB",
         [RG_FALLBACK_FBHPN] = "FBHPN",
@@ -380,7 +391,9 @@ static const conf_attr_def_t rg_attrs[] = {
                 .name = "FALLOVER",
                 ENUM(enum_fallover),
                 .def = "FNPN",
-                .help = "Fallover policy: FNPN fallover to next priority node in the list.",
+                .help = "Fallover policy: FNPN fallover to next priority node in the list, "
+                        "FUDNP fallover using dynamic node priority (the eligible node with "
+                        "the best NODE_PRIORITY_POLICY value; only with STARTUP OHN or OFAN).",
         },
         {
                 .name = "FALLBACK",
@@ -462,6 +475,36 @@ static const conf_attr_def_t rg_attrs[] = {
                         "when a higher-priority node rejoins, the group falls back at the "
                         "timer's next occurrence (coordinator's local time) instead of at "
                         "once. Unset: fall back at once.",
+        },
+        {
+                .name = "NODE_PRIORITY_POLICY",
+                ENUM(enum_dnp),
+                .help = "Dynamic node priority policy, with FALLOVER=FUDNP (required there, "
+                        "refused otherwise): at fallover the group goes to the eligible node "
+                        "with the best value, sampled by every node every few seconds "
+                        "(ties: NODES order; a node without a value ranks last): "
+                        "cl_highest_free_mem (most MemAvailable), cl_highest_idle_cpu (most "
+                        "idle CPU), cl_lowest_disk_busy (least busy disks), "
+                        "cl_highest_udscript_rc (highest exit code of "
+                        "NODE_PRIORITY_POLICY_SCRIPT), cl_lowest_nonzero_udscript_rc (lowest "
+                        "non-zero exit code; 0 counts as no value).",
+        },
+        {
+                .name = "NODE_PRIORITY_POLICY_SCRIPT",
+                .type = CONF_T_PATH,
+                .help = "Script run on every node of the group every few seconds for the "
+                        "udscript policies (required with them, refused otherwise); its exit "
+                        "code is the node's value. One that fails to run, is killed by a "
+                        "signal or outlives NODE_PRIORITY_POLICY_TIMEOUT gives no value.",
+        },
+        {
+                .name = "NODE_PRIORITY_POLICY_TIMEOUT",
+                .type = CONF_T_UINT,
+                .def = "10",
+                .min = 1,
+                .max = 3600,
+                .help = "Seconds NODE_PRIORITY_POLICY_SCRIPT may run before it is killed (no "
+                        "value).",
         },
 };
 

@@ -1191,24 +1191,25 @@ static void test_policy_words_follow_schema(void **state)
         EXPECT_REQ("[{\"op\":\"modify\",\"class\":\"resource_group\",\"name\":\"g\","
                    "\"attrs\":{\"FALLOVER\":\"FNPN\"}},{\"op\":\"sync\"}]",
                    "modify", "failover", "-g", "g", "-m", "fnpn");
-        /* PowerHA's dynamic (FUDNP) and offline (BO) are not in the schema */
-        assert_int_equal(PARSE(&c, "set", "failover", "-g", "g", "-m", "dynamic"), -EINVAL);
+        EXPECT_REQ("[{\"op\":\"modify\",\"class\":\"resource_group\",\"name\":\"g\","
+                   "\"attrs\":{\"FALLOVER\":\"FUDNP\"}},{\"op\":\"sync\"}]",
+                   "set", "failover", "-g", "g", "-m", "dynamic");
+        /* PowerHA's offline (BO) is not in the schema */
+        assert_int_equal(PARSE(&c, "set", "failover", "-g", "g", "-m", "offline"), -EINVAL);
         assert_int_equal(c.rc, 4);
-        assert_string_equal(c.error,
-                            "modify failover: unknown policy -m dynamic (allowed: next (FNPN))");
+        assert_string_equal(
+            c.error, "modify failover: unknown policy -m offline (allowed: next (FNPN), dynamic (FUDNP))");
         assert_int_equal(json_array_size(c.requests), 0);
         cli_cmd_clear(&c);
-        EXPECT_ERR(4, "allowed: next (FNPN)", "set", "failover", "-g", "g", "-m", "offline");
-        EXPECT_ERR(4, "allowed: next (FNPN)", "set", "failover", "-g", "g", "-m", "BO");
+        EXPECT_ERR(4, "allowed: next (FNPN), dynamic (FUDNP)", "set", "failover", "-g", "g", "-m",
+                   "BO");
         EXPECT_ERR(4, "allowed: never (NFB), higher or home (FBHPN)", "set", "fallback", "-g", "g",
                    "-m", "next");
-        EXPECT_ERR(3, "-m <policy> is required (allowed: next (FNPN))", "set", "failover", "-g",
-                   "g");
+        EXPECT_ERR(3, "-m <policy> is required (allowed: next (FNPN), dynamic (FUDNP))", "set",
+                   "failover", "-g", "g");
         /* the help offers the same */
         text = USAGE("modify", "failover", "-h");
-        expect_in(text, "-m: next (FNPN)");
-        assert_null(strstr(text, "dynamic"));
-        assert_null(strstr(text, "FUDNP"));
+        expect_in(text, "-m: next (FNPN), dynamic (FUDNP)");
         free(text);
         text = USAGE("set", "fallback", "-h");
         expect_in(text, "-m: never (NFB), higher or home (FBHPN)");
@@ -1244,7 +1245,12 @@ static void test_help_from_schema(void **state)
                 if (ad->type == CONF_T_ENUM) {
                         conf_attr_describe(RG, (int)i, allowed, sizeof(allowed));
                         snprintf(line, sizeof(line), "allowed: %s\n", allowed);
-                        expect_in(text, line);
+                        if (strlen(line) < 70) {
+                                expect_in(text, line);
+                        } else { /* wrapped: every value is offered */
+                                for (int v = 0; conf_enum_name(RG, (int)i, v); v++)
+                                        expect_in(text, conf_enum_name(RG, (int)i, v));
+                        }
                 }
         }
         expect_in(text, "  NODES (required at add)\n");

@@ -174,7 +174,11 @@ static void test_schema_defaults_and_flags(void **state)
                             (ad->def || (ad->flags & (CONF_F_READONLY | CONF_F_RUNTIME))))
                                 fail_msg("%s %s: required with a default or not settable", cd->name,
                                          ad->name);
-                        if (ad->type == CONF_T_ENUM && !ad->def)
+                        /* an enum meaningful only with another attribute's value
+                         * (NODE_PRIORITY_POLICY, with FALLOVER=FUDNP) has none:
+                         * unset is a value of its own */
+                        if (ad->type == CONF_T_ENUM && !ad->def &&
+                            strcmp(ad->name, "NODE_PRIORITY_POLICY") != 0)
                                 fail_msg("%s %s: enum without a default", cd->name, ad->name);
                         if (!ad->def)
                                 continue;
@@ -236,7 +240,7 @@ static void test_schema_enums(void **state)
                         assert_null(conf_enum_name((conf_class_t)c, (int)i, -1));
                 }
         }
-        assert_int_equal(nenums, 15);
+        assert_int_equal(nenums, 16);
         assert_int_equal(conf_class_def(RG)->attrs[startup].enum_count, RG_STARTUP_COUNT);
         assert_int_equal(conf_class_def(RG)->attrs[fallover].enum_count, RG_FALLOVER_COUNT);
         assert_int_equal(conf_class_def(RG)->attrs[fallback].enum_count, RG_FALLBACK_COUNT);
@@ -249,8 +253,8 @@ static void test_schema_enums(void **state)
         assert_int_equal(conf_enum_value(C, dm, "a"), DMS_MODE_ASSERT);
         assert_int_equal(conf_enum_value(C, dm, "E"), DMS_MODE_EVENT);
         assert_int_equal(conf_enum_value(CONF_CLASS_NETWORK, type, "ether"), CONF_NET_ETHER);
+        assert_int_equal(conf_enum_value(RG, fallover, "fudnp"), RG_FALLOVER_FUDNP);
         /* not (yet) in the schema: refused */
-        assert_int_equal(conf_enum_value(RG, fallover, "FUDNP"), -HAMR_E_BAD_VALUE);
         assert_int_equal(conf_enum_value(RG, fallover, "BO"), -HAMR_E_BAD_VALUE);
         assert_int_equal(conf_enum_value(RG, fallover, NULL), -HAMR_E_BAD_VALUE);
         assert_int_equal(conf_enum_value(RG, -1, "OHN"), -HAMR_E_BAD_ATTR);
@@ -804,7 +808,9 @@ static void test_json(void **state)
                                "\"svc1\",\"APPLICATIONS\":\"app1\",\"FILESYSTEM\":\"\","
                                "\"FSCHECK_TOOL\":\"fsck\",\"RECOVERY_METHOD\":\"sequential\","
                                "\"ID\":\"1024\","
-                               "\"FALLBACK_AT\":\"\"}");
+                               "\"FALLBACK_AT\":\"\",\"NODE_PRIORITY_POLICY\":\"\","
+                               "\"NODE_PRIORITY_POLICY_SCRIPT\":\"\","
+                               "\"NODE_PRIORITY_POLICY_TIMEOUT\":\"10\"}");
         free(s);
         json_decref(j);
         j = conf_object_to_json(conf_db_find(db, CONF_CLASS_SERVICE_IP, "svc1"));
@@ -1005,12 +1011,65 @@ static void test_oudp_combinations(void **state)
         assert_int_equal(MOD(db, RG, "app_rg", {"STARTUP", "oudp"}, {"FALLBACK", "FBHPN"}), 0);
         verify_fails(db, "resource_group \"app_rg\": STARTUP=\"OUDP\" FALLOVER=\"FNPN\" "
                          "FALLBACK=\"FBHPN\" is not an allowed combination; allowed: STARTUP OHN "
-                         "or OFAN with FALLOVER FNPN and FALLBACK NFB or FBHPN, STARTUP OUDP with "
-                         "FALLOVER FNPN and FALLBACK NFB");
+                         "or OFAN with FALLOVER FNPN or FUDNP and FALLBACK NFB or FBHPN, STARTUP "
+                         "OUDP with FALLOVER FNPN and FALLBACK NFB");
         assert_int_equal(MOD(db, RG, "app_rg", {"FALLBACK", "NFB"}), 0);
         assert_int_equal(conf_compile(db, &cfg, err, sizeof(err)), 0);
         assert_int_equal(cfg->rgs[hamr_config_rg_by_name(cfg, "app_rg")].startup, RG_STARTUP_OUDP);
         hamr_config_free(cfg);
+}
+
+/* FUDNP: NODE_PRIORITY_POLICY goes with FALLOVER=FUDNP, the script with the
+ * udscript policies (at add, modify and verify, the refusal naming the
+ * rule, nothing changed); not with OUDP; compiled. */
+static void test_fudnp_rules(void **state)
+{
+        conf_db_t *db = *state;
+        const conf_class_t RG = CONF_CLASS_RESOURCE_GROUP;
+        hamr_config_t *cfg = NULL;
+        const conf_rg_t *r;
+
+        assert_int_equal(MOD(db, RG, "app_rg", {"FALLOVER", "FUDNP"}), -HAMR_E_BAD_VALUE);
+        assert_non_null(strstr(err, "resource_group \"app_rg\": FALLOVER=\"FUDNP\" needs "
+                                    "NODE_PRIORITY_POLICY; allowed: NODE_PRIORITY_POLICY only with "
+                                    "FALLOVER=FUDNP"));
+        assert_string_equal(conf_object_get(conf_db_find(db, RG, "app_rg"), "FALLOVER"), "FNPN");
+        assert_int_equal(MOD(db, RG, "app_rg", {"NODE_PRIORITY_POLICY", "cl_highest_free_mem"}),
+                         -HAMR_E_BAD_VALUE);
+        assert_non_null(strstr(err, "NODE_PRIORITY_POLICY=\"cl_highest_free_mem\" is not "
+                                    "allowed with FALLOVER=\"FNPN\""));
+        assert_int_equal(MOD(db, RG, "app_rg", {"FALLOVER", "FUDNP"},
+                             {"NODE_PRIORITY_POLICY", "cl_highest_udscript_rc"}),
+                         -HAMR_E_BAD_VALUE);
+        assert_non_null(strstr(err, "needs NODE_PRIORITY_POLICY_SCRIPT"));
+        assert_int_equal(MOD(db, RG, "app_rg", {"FALLOVER", "FUDNP"},
+                             {"NODE_PRIORITY_POLICY", "cl_lowest_disk_busy"},
+                             {"NODE_PRIORITY_POLICY_SCRIPT", "/bin/true"}),
+                         -HAMR_E_BAD_VALUE);
+        assert_non_null(strstr(err, "NODE_PRIORITY_POLICY_SCRIPT=\"/bin/true\" is not allowed "
+                                    "with NODE_PRIORITY_POLICY=\"cl_lowest_disk_busy\""));
+        assert_int_equal(MOD(db, RG, "app_rg", {"FALLOVER", "FUDNP"},
+                             {"NODE_PRIORITY_POLICY", "bogus"}),
+                         -HAMR_E_BAD_VALUE);
+        assert_non_null(strstr(err, "cl_highest_free_mem, cl_highest_idle_cpu, "
+                                    "cl_lowest_disk_busy, cl_highest_udscript_rc, "
+                                    "cl_lowest_nonzero_udscript_rc"));
+        assert_int_equal(MOD(db, RG, "app_rg", {"FALLOVER", "FUDNP"},
+                             {"NODE_PRIORITY_POLICY", "cl_lowest_nonzero_udscript_rc"},
+                             {"NODE_PRIORITY_POLICY_SCRIPT", "/bin/true"},
+                             {"NODE_PRIORITY_POLICY_TIMEOUT", "5"}),
+                         0);
+        assert_int_equal(conf_compile(db, &cfg, err, sizeof(err)), 0);
+        r = &cfg->rgs[hamr_config_rg_by_name(cfg, "app_rg")];
+        assert_int_equal(r->fallover, RG_FALLOVER_FUDNP);
+        assert_int_equal(r->dnp_policy, CONF_DNP_SCRIPT_LOW);
+        assert_string_equal(r->dnp_script, "/bin/true");
+        assert_int_equal(r->dnp_timeout_usec, 5 * USEC_PER_SEC);
+        hamr_config_free(cfg);
+        /* PowerHA: no dynamic node priority with the distribution policy */
+        assert_int_equal(MOD(db, RG, "app_rg", {"STARTUP", "OUDP"}, {"FALLBACK", "NFB"}), 0);
+        verify_fails(db, "STARTUP=\"OUDP\" FALLOVER=\"FUDNP\" FALLBACK=\"NFB\" is not an "
+                         "allowed combination");
 }
 
 /* RG_SETTLING_TIME, fallback_timer and FALLBACK_AT: the fields REPEATS
@@ -1361,6 +1420,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_netmon_targets, setup, teardown),
             cmocka_unit_test_setup_teardown(test_verify_errors, setup, teardown),
             cmocka_unit_test_setup_teardown(test_fallback_timers, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_fudnp_rules, setup, teardown),
             cmocka_unit_test_setup_teardown(test_oudp_combinations, setup, teardown),
             cmocka_unit_test_setup_teardown(test_verify_handbuilt, setup, teardown),
             cmocka_unit_test_setup_teardown(test_application_monitor, setup, teardown),
