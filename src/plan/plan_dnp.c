@@ -210,3 +210,25 @@ void plan_dnp_value_str(plan_why_t code, int64_t value, char *buf, size_t len)
                 break;
         }
 }
+
+void plan_dnp_describe(plan_why_t code, const char *node, int64_t value, char *buf, size_t len)
+{
+        static const char *const WORDS[] = {
+            "highest free memory",
+            "highest idle CPU",
+            "lowest disk busy",
+            "highest user script exit code",
+            "lowest non-zero user script exit code",
+        };
+        char v[48];
+
+        if (code == PLAN_WHY_DNP_NO_VALUE || !plan_why_is_dnp(code)) {
+                snprintf(buf, len,
+                         "fallover to %s: next priority node (no eligible node has a dynamic "
+                         "node priority value)",
+                         node);
+                return;
+        }
+        plan_dnp_value_str(code, value, v, sizeof(v));
+        snprintf(buf, len, "fallover to %s: %s (%s)", node, WORDS[code - PLAN_WHY_DNP_FREE_MEM], v);
+}

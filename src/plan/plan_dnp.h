@@ -39,5 +39,9 @@ void plan_dnp_apply(const plan_input_t *in, const rgm_input_t *rin, const cstate
  * a value of code's policy; "no value" for INT64_MIN. */
 void plan_dnp_value_str(plan_why_t code, int64_t value, char *buf, size_t len);
 
+/* "fallover to n3: highest free memory (2048 MiB free)": a FUDNP reason
+ * in plain words, with the node chosen and its value. */
+void plan_dnp_describe(plan_why_t code, const char *node, int64_t value, char *buf, size_t len);
+
 /* Whether code is one of the FUDNP reasons. */
 bool plan_why_is_dnp(plan_why_t code);
