@@ -12,6 +12,7 @@
 #include "agents/agent_app.h"
 #include "agents/agent_dnp.h"
 #include "common/hamr_log.h"
+#include "conf/conf.h"
 
 /* A udscript group's script: by group ID. */
 typedef struct script_slot {
@@ -166,4 +167,77 @@ void hamrd_dnp_fill(hamrd_t *d, cstate_report_t *r, usec_t now)
                 r->groups[k].dnp_have = s && s->have;
                 r->groups[k].dnp_rc = s && s->have ? s->rc : 0;
         }
+}
+
+void hamrd_dnp_node_json(json_t *o, const cstate_report_t *st)
+{
+        json_t *v;
+
+        if (!st || !st->dnp.have)
+                return;
+        v = json_object();
+        if (st->dnp.have & CSTATE_DNP_MEM)
+                json_object_set_new(v, "FREE_MEM_MB", json_integer(st->dnp.mem_free_mb));
+        if (st->dnp.have & CSTATE_DNP_CPU)
+                json_object_set_new(v, "IDLE_CPU_PERCENT", json_real(st->dnp.cpu_idle_pm / 10.0));
+        if (st->dnp.have & CSTATE_DNP_DISK)
+                json_object_set_new(v, "DISK_BUSY_PERCENT",
+                                    json_real(st->dnp.disk_busy_pm / 10.0));
+        json_object_set_new(o, "DNP", v);
+}
+
+/* The value of group g's policy in report st, in words. */
+static void value_text(const hamr_config_t *cfg, unsigned g, const cstate_report_t *st, char *buf,
+                       size_t len)
+{
+        const conf_rg_t *rg = &cfg->rgs[g];
+
+        snprintf(buf, len, "no value");
+        if (!st)
+                return;
+        switch (rg->dnp_policy) {
+        case CONF_DNP_FREE_MEM:
+                if (st->dnp.have & CSTATE_DNP_MEM)
+                        snprintf(buf, len, "%u MiB free", (unsigned)st->dnp.mem_free_mb);
+                break;
+        case CONF_DNP_IDLE_CPU:
+                if (st->dnp.have & CSTATE_DNP_CPU)
+                        snprintf(buf, len, "%.1f%% idle CPU", st->dnp.cpu_idle_pm / 10.0);
+                break;
+        case CONF_DNP_DISK_BUSY:
+                if (st->dnp.have & CSTATE_DNP_DISK)
+                        snprintf(buf, len, "%.1f%% disk busy", st->dnp.disk_busy_pm / 10.0);
+                break;
+        default:
+                for (uint32_t k = 0; k < st->ngroups; k++)
+                        if (st->groups[k].id == rg->id && st->groups[k].dnp_have)
+                                snprintf(buf, len, "exit code %u", (unsigned)st->groups[k].dnp_rc);
+                break;
+        }
+}
+
+void hamrd_dnp_group_json(hamrd_t *d, json_t *o, unsigned g, uint64_t reach)
+{
+        const conf_rg_t *rg = &d->cfg->rgs[g];
+        json_t *v;
+        char text[64];
+        int a = conf_attr_index(CONF_CLASS_RESOURCE_GROUP, "NODE_PRIORITY_POLICY");
+
+        if (rg->fallover != RG_FALLOVER_FUDNP)
+                return;
+        json_object_set_new(o, "NODE_PRIORITY_POLICY",
+                            json_string(conf_enum_name(CONF_CLASS_RESOURCE_GROUP, a,
+                                                       (int)rg->dnp_policy)));
+        v = json_object();
+        for (unsigned k = 0; k < rg->nnodes; k++) {
+                int ni = hamr_config_node_by_id(d->cfg, rg->nodes[k]);
+                const cstate_report_t *st = (reach & (UINT64_C(1) << rg->nodes[k]))
+                                                ? cstate_report_of(d->cs, (uint16_t)rg->nodes[k])
+                                                : NULL;
+                if (ni < 0)
+                        continue;
+                value_text(d->cfg, g, st, text, sizeof(text));
+                json_object_set_new(v, d->cfg->nodes[ni].name, json_string(text));
+        }
+        json_object_set_new(o, "DNP_VALUES", v);
 }
