@@ -156,9 +156,11 @@ void plan_dnp_apply(const plan_input_t *in, const rgm_input_t *rin, const cstate
                     plan_why_of_rgm(ro[g].why) != PLAN_WHY_FALLOVER || holder(in, g) >= 0)
                         continue;
                 ok = ok_nodes(in, rin, g);
-                /* released by a node that may still host it (a fallback
-                 * on its way): not a fallover */
-                if (rin->ctl[g].last_node < CONF_MAX_NODES && (ok & BIT(rin->ctl[g].last_node)))
+                /* a fallover: the node it was last online on may no longer
+                 * host it. Never online (an administrator's online), or
+                 * released by a node that still may (a fallback on its
+                 * way): not a fallover */
+                if (rin->ctl[g].last_node >= CONF_MAX_NODES || (ok & BIT(rin->ctl[g].last_node)))
                         continue;
                 /* a fallover in progress keeps its target */
                 if (ctl->target[g] < CONF_MAX_NODES && (ok & BIT(ctl->target[g]))) {

@@ -21,8 +21,9 @@ bool plan_dnp_value(const plan_input_t *in, unsigned g, int id, int64_t *ret_val
  * highest exit code, lowest non-zero exit code; ties: NODES order; a node
  * without a value ranks after every node with one; no node with a value:
  * the next priority node). A fallover is a group nobody holds whose last
- * node (rgm_ctl_t.last_node) may no longer host it; one released by a node
- * that still may (a fallback on its way) is left to the scheduler. A
+ * node (rgm_ctl_t.last_node) may no longer host it; one never online (an
+ * administrator's online) or released by a node that still may (a
+ * fallback on its way) is left to the scheduler. A
  * target already chosen that is still
  * eligible (ctl: the control state being decided) is kept, so that changing values do not move a
  * fallover in progress. The nodes passed over are remembered
