@@ -301,6 +301,9 @@ typedef struct conf_rg {
         /* FALLOVER=FUDNP: NODE_PRIORITY_POLICY, and for the script policies
          * NODE_PRIORITY_POLICY_SCRIPT ("" none) and its timeout (the policy
          * is meaningful only with FUDNP, where it is required) */
+        /* the cluster's SERIAL_ACQUISITION_ORDER, SERIAL_RELEASE_ORDER:
+         * 1 + the group's position in the list, 0 when not listed */
+        unsigned serial_acquire, serial_release;
         conf_dnp_t dnp_policy;
         char dnp_script[4096];
         usec_t dnp_timeout_usec;

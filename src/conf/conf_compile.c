@@ -772,6 +772,7 @@ static hamr_config_t *build(const conf_db_t *db, problems_t *p)
         build_appctls(db, cfg);
         build_timers(db, cfg);
         build_rgs(db, cfg, p);
+        conf_serial_build(db, cfg);
         build_appmons(db, cfg, p);
         conf_deps_build(db, cfg);
         conf_fs_build(db, cfg);

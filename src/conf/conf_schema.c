@@ -239,6 +239,30 @@ static const conf_attr_def_t cluster_attrs[] = {
                         "group's acquisition or release before config_too_long warns.",
         },
         {
+                .name = "SERIAL_ACQUISITION_ORDER",
+                .type = CONF_T_REF_LIST,
+                .max = CONF_MAX_RGS,
+                .ref_class = CONF_CLASS_RESOURCE_GROUP,
+                .help = "Resource groups acquired serially, in this order, on a node (PowerHA's "
+                        "customised resource group processing order, \"serial acquisition "
+                        "order\"): a listed group's acquisition starts once every group before "
+                        "it in the list that is to be acquired on the same node is ONLINE or "
+                        "has failed there. Groups not listed are acquired in parallel, as by "
+                        "default; dependencies between groups come first.",
+        },
+        {
+                .name = "SERIAL_RELEASE_ORDER",
+                .type = CONF_T_REF_LIST,
+                .max = CONF_MAX_RGS,
+                .ref_class = CONF_CLASS_RESOURCE_GROUP,
+                .help = "Resource groups released serially, in this order, on a node (PowerHA's "
+                        "\"serial release order\"): a listed group's release starts once every "
+                        "group before it in the list that is to be released on the same node is "
+                        "released (or failed to be). Groups not listed are released in "
+                        "parallel; dependencies come first; a node that may no longer hold its "
+                        "groups releases them all at once.",
+        },
+        {
                 .name = "STATE",
                 .type = CONF_T_STRING,
                 .flags = CONF_F_RUNTIME,

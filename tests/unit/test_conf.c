@@ -828,7 +828,8 @@ static void test_json(void **state)
         assert_string_equal(json_string_value(json_object_get(j, "RG_SETTLING_TIME")), "0");
         assert_string_equal(json_string_value(json_object_get(j, "MAX_EVENT_TIME")), "180");
         assert_string_equal(json_string_value(json_object_get(j, "MAX_RG_PROCESSING_TIME")), "180");
-        assert_int_equal(json_object_size(j), 14);
+        assert_string_equal(json_string_value(json_object_get(j, "SERIAL_ACQUISITION_ORDER")), "");
+        assert_int_equal(json_object_size(j), 16);
         json_decref(j);
         assert_null(conf_object_to_json(NULL));
 }
@@ -1070,6 +1071,29 @@ static void test_fudnp_rules(void **state)
         assert_int_equal(MOD(db, RG, "app_rg", {"STARTUP", "OUDP"}, {"FALLBACK", "NFB"}), 0);
         verify_fails(db, "STARTUP=\"OUDP\" FALLOVER=\"FUDNP\" FALLBACK=\"NFB\" is not an "
                          "allowed combination");
+}
+
+/* The customised processing order: cluster lists of existing groups, each
+ * at most once; compiled into each group's position. */
+static void test_serial_order(void **state)
+{
+        conf_db_t *db = *state;
+        const conf_class_t C = CONF_CLASS_CLUSTER;
+        hamr_config_t *cfg = NULL;
+
+        assert_int_equal(MOD(db, C, NULL, {"SERIAL_ACQUISITION_ORDER", "app_rg app_rg"}),
+                         -HAMR_E_BAD_VALUE);
+        assert_non_null(strstr(err, "SERIAL_ACQUISITION_ORDER=\"app_rg app_rg\" is not allowed "
+                                    "(resource_group \"app_rg\" is listed twice)"));
+        assert_int_not_equal(MOD(db, C, NULL, {"SERIAL_RELEASE_ORDER", "no_such_rg"}), 0);
+        assert_non_null(strstr(err, "no_such_rg"));
+        assert_int_equal(MOD(db, C, NULL, {"SERIAL_ACQUISITION_ORDER", "app_rg"},
+                             {"SERIAL_RELEASE_ORDER", "app_rg"}),
+                         0);
+        assert_int_equal(conf_compile(db, &cfg, err, sizeof(err)), 0);
+        assert_int_equal(cfg->rgs[hamr_config_rg_by_name(cfg, "app_rg")].serial_acquire, 1);
+        assert_int_equal(cfg->rgs[hamr_config_rg_by_name(cfg, "app_rg")].serial_release, 1);
+        hamr_config_free(cfg);
 }
 
 /* RG_SETTLING_TIME, fallback_timer and FALLBACK_AT: the fields REPEATS
@@ -1421,6 +1445,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_verify_errors, setup, teardown),
             cmocka_unit_test_setup_teardown(test_fallback_timers, setup, teardown),
             cmocka_unit_test_setup_teardown(test_fudnp_rules, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_serial_order, setup, teardown),
             cmocka_unit_test_setup_teardown(test_oudp_combinations, setup, teardown),
             cmocka_unit_test_setup_teardown(test_verify_handbuilt, setup, teardown),
             cmocka_unit_test_setup_teardown(test_application_monitor, setup, teardown),
