@@ -1094,6 +1094,16 @@ static void test_serial_order(void **state)
         assert_int_equal(cfg->rgs[hamr_config_rg_by_name(cfg, "app_rg")].serial_acquire, 1);
         assert_int_equal(cfg->rgs[hamr_config_rg_by_name(cfg, "app_rg")].serial_release, 1);
         hamr_config_free(cfg);
+        /* a listed group is not deleted; the lists are emptied with "" */
+        assert_int_not_equal(conf_db_delete(db, CONF_CLASS_RESOURCE_GROUP, "app_rg", err,
+                                            sizeof(err)),
+                             0);
+        assert_non_null(strstr(err, "SERIAL_ACQUISITION_ORDER"));
+        assert_int_equal(MOD(db, C, NULL, {"SERIAL_ACQUISITION_ORDER", ""},
+                             {"SERIAL_RELEASE_ORDER", ""}),
+                         0);
+        assert_int_equal(
+            conf_db_delete(db, CONF_CLASS_RESOURCE_GROUP, "app_rg", err, sizeof(err)), 0);
 }
 
 /* RG_SETTLING_TIME, fallback_timer and FALLBACK_AT: the fields REPEATS
