@@ -40,6 +40,9 @@ def test_fudnp_user_script_chooses_n3(cluster, s1):
         g = lab.wait_for(lambda: (lambda x: x.get("DNP_VALUES") == want and x)(
             _group(lab, "n2", RG)), 60, what="DNP values of every node in the status")
         assert g["NODE_PRIORITY_POLICY"] == "cl_highest_udscript_rc"
+        # values that change every few seconds do not keep the cluster unstable
+        lab.wait_for(lambda: lab.status("n3")["cluster"]["STATE"] == "STABLE", 30,
+                     what="cluster STABLE with DNP values reported")
         nodes = lab.status("n1")["nodes"]
         assert all("FREE_MEM_MB" in n["DNP"] for n in nodes), nodes
         saved = lab.clmgr_bin  # clRGinfo: clmgr under its other name
@@ -65,3 +68,5 @@ def test_fudnp_user_script_chooses_n3(cluster, s1):
         lab.clmgr("n1", "offline", "resource_group", RG, timeout=120, check=False)
         lab.clmgr("n1", "delete", "resource_group", RG, check=False)
         lab.clmgr("n1", "sync", "cluster", check=False)
+        lab.wait_for(lambda: lab.status("n1")["cluster"]["STATE"] == "STABLE", 60,
+                     what="cluster STABLE again")

@@ -60,3 +60,5 @@ def test_serial_acquisition_and_release_order(cluster):
             lab.clmgr("n1", "delete", "resource_group", g)
             lab.clmgr("n1", "delete", "application_controller", g + "_app")
         lab.clmgr("n1", "sync", "cluster")
+        lab.wait_for(lambda: lab.status("n1")["cluster"]["STATE"] == "STABLE", 60,
+                     what="cluster STABLE again")
