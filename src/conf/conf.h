@@ -178,11 +178,11 @@ typedef enum {
 } rg_fallover_t;
 /* resource_group NODE_PRIORITY_POLICY (FALLOVER=FUDNP), PowerHA's names */
 typedef enum {
-        CONF_DNP_FREE_MEM = 0,   /* cl_highest_free_mem: most MemAvailable */
-        CONF_DNP_IDLE_CPU,       /* cl_highest_idle_cpu: most idle CPU */
-        CONF_DNP_DISK_BUSY,      /* cl_lowest_disk_busy: least busy disks */
-        CONF_DNP_SCRIPT_HIGH,    /* cl_highest_udscript_rc: highest exit code of the script */
-        CONF_DNP_SCRIPT_LOW,     /* cl_lowest_nonzero_udscript_rc: lowest non-zero exit code */
+        CONF_DNP_FREE_MEM = 0, /* cl_highest_free_mem: most MemAvailable */
+        CONF_DNP_IDLE_CPU,     /* cl_highest_idle_cpu: most idle CPU */
+        CONF_DNP_DISK_BUSY,    /* cl_lowest_disk_busy: least busy disks */
+        CONF_DNP_SCRIPT_HIGH,  /* cl_highest_udscript_rc: highest exit code of the script */
+        CONF_DNP_SCRIPT_LOW,   /* cl_lowest_nonzero_udscript_rc: lowest non-zero exit code */
         CONF_DNP_COUNT
 } conf_dnp_t;
 #define CONF_DNP_SCRIPTED(p) ((p) == CONF_DNP_SCRIPT_HIGH || (p) == CONF_DNP_SCRIPT_LOW)

@@ -597,8 +597,9 @@ static void build_rgs(const conf_db_t *db, hamr_config_t *cfg, problems_t *p)
                 if (get(o, "NODE_PRIORITY_POLICY"))
                         r->dnp_policy = (conf_dnp_t)enum_index(o, "NODE_PRIORITY_POLICY");
                 snprintf(r->dnp_script, sizeof(r->dnp_script), "%s",
-                         get(o, "NODE_PRIORITY_POLICY_SCRIPT") ? get(o, "NODE_PRIORITY_POLICY_SCRIPT")
-                                                               : "");
+                         get(o, "NODE_PRIORITY_POLICY_SCRIPT")
+                             ? get(o, "NODE_PRIORITY_POLICY_SCRIPT")
+                             : "");
                 r->dnp_timeout_usec =
                     (usec_t)uint_of(o, "NODE_PRIORITY_POLICY_TIMEOUT") * USEC_PER_SEC;
                 if (!(policy_ok[r->startup].fallover & (1u << r->fallover)) ||
@@ -606,7 +607,8 @@ static void build_rgs(const conf_db_t *db, hamr_config_t *cfg, problems_t *p)
                         problem(p, -HAMR_E_BAD_VALUE,
                                 "%s: STARTUP=\"%s\" FALLOVER=\"%s\" FALLBACK=\"%s\" is not an "
                                 "allowed combination; allowed: STARTUP OHN or OFAN with FALLOVER "
-                                "FNPN or FUDNP and FALLBACK NFB or FBHPN, STARTUP OUDP with FALLOVER FNPN "
+                                "FNPN or FUDNP and FALLBACK NFB or FBHPN, STARTUP OUDP with "
+                                "FALLOVER FNPN "
                                 "and FALLBACK NFB (PowerHA: a distributed group never falls "
                                 "back)",
                                 label(lb, o), get(o, "STARTUP"), get(o, "FALLOVER"),

@@ -1,8 +1,8 @@
 /* conf_rules: relations inside one object, checked when it is added or
  * modified and again at verify: a group's FALLBACK_AT only with
  * FALLBACK=FBHPN, its NODE_PRIORITY_POLICY (and _SCRIPT) only with
- * FALLOVER=FUDNP (and the udscript policies), a fallback timer's fields are those of its REPEATS and
- * name a date that exists; and the recurrence clmgr add infers. */
+ * FALLOVER=FUDNP (and the udscript policies), a fallback timer's fields are those of its REPEATS
+ * and name a date that exists; and the recurrence clmgr add infers. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,7 +133,8 @@ static const char DNP_RULE[] =
  * script with the script policies (PowerHA's rules). */
 static int check_dnp(const conf_object_t *o, const char *lb, char *err, size_t errlen)
 {
-        const char *fo = value_or_default(o, "FALLOVER"), *pol = value_of(o, "NODE_PRIORITY_POLICY");
+        const char *fo = value_or_default(o, "FALLOVER"),
+                   *pol = value_of(o, "NODE_PRIORITY_POLICY");
         const char *script = value_of(o, "NODE_PRIORITY_POLICY_SCRIPT");
         bool fudnp = fo && strcasecmp(fo, "FUDNP") == 0;
         bool scripted = pol && strstr(pol, "udscript") != NULL;

@@ -4,14 +4,12 @@
  * cluster services, its view of its service network and repository, and the
  * state of every group it knows (and whether it reaches its networks'
  * NETMON_TARGETS), and the dynamic node priority values it sampled; it
- * names the control publication it answers. CONTROL (the coordinator -> all): what the cluster wants: the
- * wanted services per node, the active repository and, per group ID, the
- * target node and the group's control state; it names, per node, the newest
- * report the coordinator holds (so that each side resends until the other
- * has it). Both are sent when they change and until acknowledged, and
- * written into the node's repository slot; bodies are encoded with hamr_buf
- * (big-endian), and the decoders take untrusted input (after wire
- * authentication) and are fuzzed. */
+ * names the control publication it answers. CONTROL (the coordinator -> all): what the cluster
+ * wants: the wanted services per node, the active repository and, per group ID, the target node and
+ * the group's control state; it names, per node, the newest report the coordinator holds (so that
+ * each side resends until the other has it). Both are sent when they change and until acknowledged,
+ * and written into the node's repository slot; bodies are encoded with hamr_buf (big-endian), and
+ * the decoders take untrusted input (after wire authentication) and are fuzzed. */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>

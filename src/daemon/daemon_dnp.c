@@ -181,8 +181,7 @@ void hamrd_dnp_node_json(json_t *o, const cstate_report_t *st)
         if (st->dnp.have & CSTATE_DNP_CPU)
                 json_object_set_new(v, "IDLE_CPU_PERCENT", json_real(st->dnp.cpu_idle_pm / 10.0));
         if (st->dnp.have & CSTATE_DNP_DISK)
-                json_object_set_new(v, "DISK_BUSY_PERCENT",
-                                    json_real(st->dnp.disk_busy_pm / 10.0));
+                json_object_set_new(v, "DISK_BUSY_PERCENT", json_real(st->dnp.disk_busy_pm / 10.0));
         json_object_set_new(o, "DNP", v);
 }
 
@@ -225,9 +224,9 @@ void hamrd_dnp_group_json(hamrd_t *d, json_t *o, unsigned g, uint64_t reach)
 
         if (rg->fallover != RG_FALLOVER_FUDNP)
                 return;
-        json_object_set_new(o, "NODE_PRIORITY_POLICY",
-                            json_string(conf_enum_name(CONF_CLASS_RESOURCE_GROUP, a,
-                                                       (int)rg->dnp_policy)));
+        json_object_set_new(
+            o, "NODE_PRIORITY_POLICY",
+            json_string(conf_enum_name(CONF_CLASS_RESOURCE_GROUP, a, (int)rg->dnp_policy)));
         v = json_object();
         for (unsigned k = 0; k < rg->nnodes; k++) {
                 int ni = hamr_config_node_by_id(d->cfg, rg->nodes[k]);

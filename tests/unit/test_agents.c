@@ -627,12 +627,11 @@ static void test_dnp_parsers(void **state)
         assert_int_equal(a.mem_avail_kb, 2097152);
         assert_int_equal(agent_dnp_parse_meminfo("MemTotal: 1000 kB\n", &b), -EINVAL);
         assert_false(b.have_mem);
-        assert_int_equal(agent_dnp_parse_stat("cpu  100 0 100 700 100 0 0 0 0 0\ncpu0 1 2 3 4\n",
-                                              &a),
-                         0);
+        assert_int_equal(
+            agent_dnp_parse_stat("cpu  100 0 100 700 100 0 0 0 0 0\ncpu0 1 2 3 4\n", &a), 0);
         assert_int_equal(agent_dnp_parse_stat("cpu  150 0 150 1450 150 0 0 0 0 0\n", &b), 0);
         assert_true(agent_dnp_cpu_idle_pm(&a, &b, &pm));
-        assert_int_equal(pm, 888); /* (750 + 50) idle of 900 jiffies */
+        assert_int_equal(pm, 888);                        /* (750 + 50) idle of 900 jiffies */
         assert_false(agent_dnp_cpu_idle_pm(&b, &a, &pm)); /* counters went back */
         assert_int_equal(agent_dnp_parse_stat("intr 1 2 3\n", &b), -EINVAL);
         a.at = 1000 * USEC_PER_MSEC;

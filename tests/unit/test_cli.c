@@ -1198,7 +1198,8 @@ static void test_policy_words_follow_schema(void **state)
         assert_int_equal(PARSE(&c, "set", "failover", "-g", "g", "-m", "offline"), -EINVAL);
         assert_int_equal(c.rc, 4);
         assert_string_equal(
-            c.error, "modify failover: unknown policy -m offline (allowed: next (FNPN), dynamic (FUDNP))");
+            c.error,
+            "modify failover: unknown policy -m offline (allowed: next (FNPN), dynamic (FUDNP))");
         assert_int_equal(json_array_size(c.requests), 0);
         cli_cmd_clear(&c);
         EXPECT_ERR(4, "allowed: next (FNPN), dynamic (FUDNP)", "set", "failover", "-g", "g", "-m",

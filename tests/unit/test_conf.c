@@ -1049,9 +1049,9 @@ static void test_fudnp_rules(void **state)
                          -HAMR_E_BAD_VALUE);
         assert_non_null(strstr(err, "NODE_PRIORITY_POLICY_SCRIPT=\"/bin/true\" is not allowed "
                                     "with NODE_PRIORITY_POLICY=\"cl_lowest_disk_busy\""));
-        assert_int_equal(MOD(db, RG, "app_rg", {"FALLOVER", "FUDNP"},
-                             {"NODE_PRIORITY_POLICY", "bogus"}),
-                         -HAMR_E_BAD_VALUE);
+        assert_int_equal(
+            MOD(db, RG, "app_rg", {"FALLOVER", "FUDNP"}, {"NODE_PRIORITY_POLICY", "bogus"}),
+            -HAMR_E_BAD_VALUE);
         assert_non_null(strstr(err, "cl_highest_free_mem, cl_highest_idle_cpu, "
                                     "cl_lowest_disk_busy, cl_highest_udscript_rc, "
                                     "cl_lowest_nonzero_udscript_rc"));
@@ -1095,15 +1095,13 @@ static void test_serial_order(void **state)
         assert_int_equal(cfg->rgs[hamr_config_rg_by_name(cfg, "app_rg")].serial_release, 1);
         hamr_config_free(cfg);
         /* a listed group is not deleted; the lists are emptied with "" */
-        assert_int_not_equal(conf_db_delete(db, CONF_CLASS_RESOURCE_GROUP, "app_rg", err,
-                                            sizeof(err)),
-                             0);
-        assert_non_null(strstr(err, "SERIAL_ACQUISITION_ORDER"));
-        assert_int_equal(MOD(db, C, NULL, {"SERIAL_ACQUISITION_ORDER", ""},
-                             {"SERIAL_RELEASE_ORDER", ""}),
-                         0);
-        assert_int_equal(
+        assert_int_not_equal(
             conf_db_delete(db, CONF_CLASS_RESOURCE_GROUP, "app_rg", err, sizeof(err)), 0);
+        assert_non_null(strstr(err, "SERIAL_ACQUISITION_ORDER"));
+        assert_int_equal(
+            MOD(db, C, NULL, {"SERIAL_ACQUISITION_ORDER", ""}, {"SERIAL_RELEASE_ORDER", ""}), 0);
+        assert_int_equal(conf_db_delete(db, CONF_CLASS_RESOURCE_GROUP, "app_rg", err, sizeof(err)),
+                         0);
 }
 
 /* RG_SETTLING_TIME, fallback_timer and FALLBACK_AT: the fields REPEATS

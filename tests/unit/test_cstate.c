@@ -81,9 +81,8 @@ static void test_report_roundtrip(void **state)
         a.groups[0].failed_here = false;
         a.groups[0].mon_restarts = 0;
         /* the DNP block: node values and a group's script value */
-        a.dnp = (cstate_dnp_t){.have = CSTATE_DNP_MEM | CSTATE_DNP_DISK,
-                               .mem_free_mb = 2048,
-                               .disk_busy_pm = 125};
+        a.dnp = (cstate_dnp_t){
+            .have = CSTATE_DNP_MEM | CSTATE_DNP_DISK, .mem_free_mb = 2048, .disk_busy_pm = 125};
         a.groups[1].dnp_have = true;
         a.groups[1].dnp_rc = 7;
         n = cstate_report_encode(&a, CSTATE_REASON_LEN, buf, sizeof(buf));

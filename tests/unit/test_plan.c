@@ -1037,8 +1037,7 @@ static int expect_group(scn_t *s, tokens_t *t)
                         else if (strcmp(k, "value") == 0) {
                                 snprintf(at, sizeof(at), "%lld", e ? (long long)e->value : 0LL);
                                 got = e && e->value != INT64_MIN ? at : "-";
-                        }
-                        else if (strcmp(k, "timer") == 0)
+                        } else if (strcmp(k, "timer") == 0)
                                 got = TIMERS[s->out.timer[g].kind % 3];
                         else if (strcmp(k, "timer_node") == 0)
                                 got =
@@ -1291,10 +1290,9 @@ static int end_step(scn_t *s)
 static int do_line(scn_t *s, tokens_t *t)
 {
         static const char *const inputs[] = {
-            "at",       "members", "quorate", "agreed",      "node",       "state",
-            "ack",      "want",    "ctl",     "home_only",   "repo_index", "repo_bad",
-            "want_inc", "boot",    "wall",    "fallback_at", "failed",     "dnp",
-            "dnp_rc"};
+            "at",   "members",     "quorate",   "agreed",     "node",     "state",    "ack",
+            "want", "ctl",         "home_only", "repo_index", "repo_bad", "want_inc", "boot",
+            "wall", "fallback_at", "failed",    "dnp",        "dnp_rc"};
         const char *d = t->v[0];
         bool input = lookup(inputs, sizeof(inputs) / sizeof(inputs[0]), d) >= 0;
         bool checks = !strcmp(d, "expect") || !strcmp(d, "log") || !strcmp(d, "nolog") ||
