@@ -29,9 +29,15 @@ def test_fudnp_user_script_chooses_n3(cluster, s1):
             f.write("%d\n" % score)
     lab.clmgr("n1", "add", "resource_group", RG, "NODES=n1 n2 n3", "STARTUP=OHN",
               "FALLOVER=FUDNP", "FALLBACK=NFB", "NODE_PRIORITY_POLICY=cl_highest_udscript_rc",
-              f"NODE_PRIORITY_POLICY_SCRIPT={script}", "NODE_PRIORITY_POLICY_TIMEOUT=5")
-    lab.clmgr("n1", "sync", "cluster")
+              f"NODE_PRIORITY_POLICY_SCRIPT={script}.missing", "NODE_PRIORITY_POLICY_TIMEOUT=5")
     try:
+        # the sync's verify checks the script on the group's nodes
+        r = lab.clmgr("n1", "sync", "cluster", check=False)
+        assert r.returncode != 0 and \
+            f"NODE_PRIORITY_POLICY_SCRIPT of resource_group {RG}: {script}.missing" in \
+            r.stdout + r.stderr, r
+        lab.clmgr("n1", "modify", "resource_group", RG, f"NODE_PRIORITY_POLICY_SCRIPT={script}")
+        lab.clmgr("n1", "sync", "cluster")
         # an administrator's online is no fallover: the home node, whatever the values
         lab.clmgr("n1", "online", "resource_group", RG, timeout=120)
         lab.wait_group_online(RG, "n1", timeout=60)
