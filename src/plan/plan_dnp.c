@@ -111,7 +111,7 @@ static uint64_t ok_nodes(const plan_input_t *in, const rgm_input_t *rin, unsigne
 static void fallback_skipping(const plan_input_t *in, const rgm_input_t *rin, uint64_t skip,
                               unsigned g, rgm_output_t *ro)
 {
-        static rgm_output_t tmp[CONF_MAX_RGS]; /* planner state is single-threaded: 40 KiB */
+        rgm_output_t tmp[CONF_MAX_RGS]; /* as monitor_fallover in plan.c */
         int h = active_holder(in, g);
         rgm_input_t r = *rin;
 
