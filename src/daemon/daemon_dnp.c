@@ -19,6 +19,7 @@ typedef struct script_slot {
         uint32_t id;  /* 0: free */
         bool running; /* a run is in progress (at most one) */
         bool have;    /* its last run gave an exit code */
+        bool failing; /* its last run gave none (logged once until it gives one) */
         uint8_t rc;
         agent_app_job_t *job;
 } script_slot_t;
@@ -90,9 +91,10 @@ static void script_done(void *userdata, int status, const char *reason)
         s->job = NULL;
         s->have = rc >= 0;
         s->rc = (uint8_t)(rc >= 0 ? rc : 0);
-        if (rc < 0)
+        if (rc < 0 && !s->failing) /* once, not every run */
                 log_warn("dnp", "NODE_PRIORITY_POLICY_SCRIPT gave no value (ranks last): %s",
                          reason);
+        s->failing = rc < 0;
         (void)status;
 }
 
