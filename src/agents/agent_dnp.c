@@ -91,7 +91,7 @@ static void read_file(const char *path, char *buf, size_t cap, bool *ok)
 
 void agent_dnp_read(agent_dnp_sample_t *s, usec_t now)
 {
-        static _Thread_local char buf[65536];
+        static char buf[65536]; /* the loop's thread only */
         bool ok;
 
         s->at = now;

@@ -2,7 +2,8 @@
  * the kernel's text files: free memory (/proc/meminfo MemAvailable), idle
  * CPU (/proc/stat deltas) and disk busy (/proc/diskstats io_ticks deltas).
  * The parsers take the files' text (pure, unit-tested); agent_dnp_read
- * reads the files (small procfs reads: meant for a worker thread). */
+ * reads the files (small procfs reads that never wait for a disk, a few
+ * microseconds: fit for the loop, like agent_proc's /proc scan). */
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,9 +1,12 @@
 /* daemon_dnp: samples this node's dynamic node priority values (FUDNP):
- * free memory, idle CPU and disk busy read off the loop (a libuv work
- * item, src/agents/agent_dnp), and the exit code of each udscript
- * group's NODE_PRIORITY_POLICY_SCRIPT (agent_app, with its timeout). The
- * values go into this node's report, from which the coordinator's planner
- * takes them (plan_dnp.c). Nothing is sampled while no group is FUDNP. */
+ * free memory, idle CPU and disk busy (src/agents/agent_dnp: three small
+ * procfs reads, which never wait for a disk, on the loop like agent_proc's
+ * /proc scan; a libuv work item would start libuv's thread pool, and that
+ * start waits on the loop for its threads), and the exit code of each
+ * udscript group's NODE_PRIORITY_POLICY_SCRIPT (agent_app, with its
+ * timeout). The values go into this node's report, from which the
+ * coordinator's planner takes them (plan_dnp.c). Nothing is sampled while
+ * no group is FUDNP. */
 #include "daemon/daemon_dnp.h"
 
 #include <stdio.h>
@@ -25,32 +28,20 @@ typedef struct script_slot {
 } script_slot_t;
 
 static struct {
-        uv_work_t work;
-        bool busy;                         /* the work item runs */
-        agent_dnp_sample_t prev, cur, out; /* out: written by the worker */
+        agent_dnp_sample_t prev, cur;
         bool have_prev;
         usec_t next; /* next sample due */
         cstate_dnp_t values;
         script_slot_t slot[CONF_MAX_RGS];
 } dnp;
 
-static void work_cb(uv_work_t *w)
-{
-        (void)w;
-        agent_dnp_read(&dnp.out, now_usec());
-}
-
-static void after_cb(uv_work_t *w, int status)
+static void sample(usec_t now)
 {
         cstate_dnp_t v = {0};
         uint16_t pm;
 
-        (void)w;
-        dnp.busy = false;
-        if (status < 0)
-                return;
         dnp.prev = dnp.cur;
-        dnp.cur = dnp.out;
+        agent_dnp_read(&dnp.cur, now);
         if (dnp.cur.have_mem) {
                 v.have |= CSTATE_DNP_MEM;
                 v.mem_free_mb = (uint32_t)(dnp.cur.mem_avail_kb / 1024);
@@ -145,8 +136,7 @@ void hamrd_dnp_fill(hamrd_t *d, cstate_report_t *r, usec_t now)
                              !CONF_DNP_SCRIPTED(cfg->rgs[g].dnp_policy)))
                                 dnp.slot[k] = (script_slot_t){0};
                 }
-                if (!dnp.busy && uv_queue_work(d->loop, &dnp.work, work_cb, after_cb) == 0)
-                        dnp.busy = true;
+                sample(now);
                 for (unsigned g = 0; g < cfg->nrgs; g++) {
                         const conf_rg_t *rg = &cfg->rgs[g];
                         if (rg->fallover == RG_FALLOVER_FUDNP &&

@@ -7,7 +7,7 @@
 #include "daemon/daemon.h"
 
 /* Every HAMRD_DNP_INTERVAL_USEC while the configuration has a FUDNP group,
- * samples free memory, idle CPU and disk busy (on a worker thread) and runs
+ * samples free memory, idle CPU and disk busy (procfs reads) and runs
  * the NODE_PRIORITY_POLICY_SCRIPT of every udscript group this node is in
  * (agent_app, with its timeout; one run per group at a time); fills r with
  * the last values (r's groups as exec_fill_report made them). Called from
