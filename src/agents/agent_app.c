@@ -50,6 +50,7 @@ struct agent_app_job {
         bool cancelled;
         int timeout_signal; /* first signal on timeout */
         int status;
+        int exit_code; /* -1 unless the script exited by itself */
         char reason[AGENT_APP_REASON_LEN];
 
         /* The line being read and the last complete non-empty one. */
@@ -202,6 +203,11 @@ static void close_cb(uv_handle_t *h)
         free(job);
 }
 
+int agent_app_exit_code(const agent_app_job_t *job)
+{
+        return job ? job->exit_code : -1;
+}
+
 static void close_all(agent_app_job_t *job)
 {
         uv_handle_t *handles[] = {(uv_handle_t *)&job->proc, (uv_handle_t *)&job->out,
@@ -255,9 +261,11 @@ static void exit_cb(uv_process_t *proc, int64_t exit_status, int term_signal)
                 finish(job, -ECHILD, "%s %s killed by signal %d%s%s", job->what, job->script,
                        term_signal, job->last[0] ? ": " : "", job->last);
         } else if (exit_status != 0) {
+                job->exit_code = (int)(exit_status & 0xff);
                 finish(job, -ECHILD, "%s %s exited with status %lld%s%s", job->what, job->script,
                        (long long)exit_status, job->last[0] ? ": " : "", job->last);
         } else {
+                job->exit_code = 0;
                 finish(job, 0, "%s", "");
         }
 }
@@ -371,6 +379,7 @@ int agent_app_run(uv_loop_t *loop, const char *what, const char *script, const c
         job->script = zstrdup(script);
         job->timeout_usec = timeout_usec;
         job->timeout_signal = SIGTERM;
+        job->exit_code = -1;
         job->userdata = userdata;
         job->proc.data = job->out.data = job->timer.data = job;
         uv_timer_init(loop, &job->timer);

@@ -35,5 +35,9 @@ void agent_app_set_timeout_signal(agent_app_job_t *job, int sig);
  * EVLOG_OUTPUT_MAX bytes) goes into the event log under ev (copied; set
  * right after agent_app_run, before the loop runs again). */
 void agent_app_log_output(agent_app_job_t *job, const evlog_event_t *ev);
+/* Inside the job's done callback only: the script's exit code when it
+ * exited by itself (0..255), -1 when it did not (timeout, signal, not
+ * started, cancelled). */
+int agent_app_exit_code(const agent_app_job_t *job);
 /* Kill a running job's process group now (SIGKILL); its callback still runs once. */
 void agent_app_cancel(agent_app_job_t *job);

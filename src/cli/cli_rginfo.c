@@ -36,6 +36,7 @@ const char *cli_rginfo_policy_name(const char *code)
             {"OAAN", "Online On All Available Nodes"},
             {"BO", "Bring Offline (On Error Node Only)"},
             {"FNPN", "Fallover To Next Priority Node In The List"},
+            {"FUDNP", "Fallover Using Dynamic Node Priority"},
             {"FBHPN", "Fallback To Higher Priority Node In The List"},
             {"NFB", "Never Fallback"},
         };
@@ -80,6 +81,18 @@ void cli_rginfo_verbose(FILE *f, const struct cli_opts *o, json_t *status, json_
                 fprintf(f, "%-64s %s\n%s %s\n", "Node", "Group State", RULE_NODE, RULE_STATE);
                 json_object_foreach(json_object_get(g, "NODES"), node, st) fprintf(
                     f, "%-64s %s\n", node, json_string_value(st) ? json_string_value(st) : "-");
+                if (*str_or(g, "NODE_PRIORITY_POLICY", "")) {
+                        /* FUDNP: the policy and each node's value (PowerHA's DNP values) */
+                        const char *dn;
+                        json_t *dv;
+
+                        fprintf(f, "Dynamic Node Priority Policy: %s\nDNP values:",
+                                str_or(g, "NODE_PRIORITY_POLICY", ""));
+                        json_object_foreach(json_object_get(g, "DNP_VALUES"), dn, dv)
+                            fprintf(f, " %s %s;", dn,
+                                    json_string_value(dv) ? json_string_value(dv) : "no value");
+                        fprintf(f, "\n");
+                }
                 if (*str_or(g, "PRIORITY_OVERRIDE", ""))
                         fprintf(f, "Priority Override Information: Primary Instance POL: %s\n",
                                 str_or(g, "PRIORITY_OVERRIDE", ""));

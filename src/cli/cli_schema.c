@@ -74,10 +74,11 @@ void cli_class_list(unsigned mask, char *buf, size_t len)
 }
 
 /* PowerHA's runbook words. A word names a C enum value, so a word for a
- * policy the schema does not have (FUDNP "dynamic", BO "offline") cannot be
- * written down until the schema and the enum have it. */
+ * policy the schema does not have cannot be written down until the schema
+ * and the enum have it. */
 static const struct cli_policy_word policy_words[] = {
     {.attr = "FALLOVER", .value = RG_FALLOVER_FNPN, .word = "next"},
+    {.attr = "FALLOVER", .value = RG_FALLOVER_FUDNP, .word = "dynamic"},
     {.attr = "FALLOVER", .value = RG_FALLOVER_BO, .word = "offline"},
     {.attr = "FALLBACK", .value = RG_FALLBACK_NFB, .word = "never"},
     {.attr = "FALLBACK", .value = RG_FALLBACK_FBHPN, .word = "higher"},

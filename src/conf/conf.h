@@ -174,11 +174,22 @@ typedef enum {
 } rg_startup_t;
 typedef enum {
         RG_FALLOVER_FNPN = 0,
-        RG_FALLOVER_BO, /* bring offline (on error node only) */
+        RG_FALLOVER_FUDNP, /* fallover using dynamic node priority (NODE_PRIORITY_POLICY) */
+        RG_FALLOVER_BO,    /* bring offline (on error node only) */
         RG_FALLOVER_COUNT
 } rg_fallover_t;
 /* A concurrent group (STARTUP=OAAN): an instance on every available node. */
 #define CONF_RG_CONCURRENT(rg) ((rg)->startup == RG_STARTUP_OAAN)
+/* resource_group NODE_PRIORITY_POLICY (FALLOVER=FUDNP), PowerHA's names */
+typedef enum {
+        CONF_DNP_FREE_MEM = 0, /* cl_highest_free_mem: most MemAvailable */
+        CONF_DNP_IDLE_CPU,     /* cl_highest_idle_cpu: most idle CPU */
+        CONF_DNP_DISK_BUSY,    /* cl_lowest_disk_busy: least busy disks */
+        CONF_DNP_SCRIPT_HIGH,  /* cl_highest_udscript_rc: highest exit code of the script */
+        CONF_DNP_SCRIPT_LOW,   /* cl_lowest_nonzero_udscript_rc: lowest non-zero exit code */
+        CONF_DNP_COUNT
+} conf_dnp_t;
+#define CONF_DNP_SCRIPTED(p) ((p) == CONF_DNP_SCRIPT_HIGH || (p) == CONF_DNP_SCRIPT_LOW)
 typedef enum { RG_FALLBACK_NFB = 0, RG_FALLBACK_FBHPN, RG_FALLBACK_COUNT } rg_fallback_t;
 /* fallback_timer REPEATS */
 typedef enum {
@@ -291,6 +302,15 @@ typedef struct conf_rg {
         int fss[CONF_MAX_RG_RES];        /* FILESYSTEM: indexes into filesystems, mount order */
         conf_fsck_tool_t fsck_tool;      /* FSCHECK_TOOL */
         conf_recovery_t recovery_method; /* RECOVERY_METHOD */
+        /* FALLOVER=FUDNP: NODE_PRIORITY_POLICY, and for the script policies
+         * NODE_PRIORITY_POLICY_SCRIPT ("" none) and its timeout (the policy
+         * is meaningful only with FUDNP, where it is required) */
+        /* the cluster's SERIAL_ACQUISITION_ORDER, SERIAL_RELEASE_ORDER:
+         * 1 + the group's position in the list, 0 when not listed */
+        unsigned serial_acquire, serial_release;
+        conf_dnp_t dnp_policy;
+        char dnp_script[4096];
+        usec_t dnp_timeout_usec;
 } conf_rg_t;
 
 /* A delayed fallback timer (fallback_timer): when an FBHPN group whose

@@ -489,9 +489,9 @@ static void build_appctls(const conf_db_t *db, hamr_config_t *cfg)
 static const struct {
         unsigned fallover, fallback;
 } policy_ok[] = {
-    [RG_STARTUP_OHN] = {1u << RG_FALLOVER_FNPN | 1u << RG_FALLOVER_BO,
+    [RG_STARTUP_OHN] = {1u << RG_FALLOVER_FNPN | 1u << RG_FALLOVER_FUDNP | 1u << RG_FALLOVER_BO,
                         1u << RG_FALLBACK_NFB | 1u << RG_FALLBACK_FBHPN},
-    [RG_STARTUP_OFAN] = {1u << RG_FALLOVER_FNPN | 1u << RG_FALLOVER_BO,
+    [RG_STARTUP_OFAN] = {1u << RG_FALLOVER_FNPN | 1u << RG_FALLOVER_FUDNP | 1u << RG_FALLOVER_BO,
                          1u << RG_FALLBACK_NFB | 1u << RG_FALLBACK_FBHPN},
     [RG_STARTUP_OUDP] = {1u << RG_FALLOVER_FNPN | 1u << RG_FALLOVER_BO, 1u << RG_FALLBACK_NFB},
     [RG_STARTUP_OAAN] = {1u << RG_FALLOVER_BO, 1u << RG_FALLBACK_NFB},
@@ -595,15 +595,23 @@ static void build_rgs(const conf_db_t *db, hamr_config_t *cfg, problems_t *p)
                 r->startup = (rg_startup_t)enum_index(o, "STARTUP");
                 r->fallover = (rg_fallover_t)enum_index(o, "FALLOVER");
                 r->fallback = (rg_fallback_t)enum_index(o, "FALLBACK");
+                if (get(o, "NODE_PRIORITY_POLICY"))
+                        r->dnp_policy = (conf_dnp_t)enum_index(o, "NODE_PRIORITY_POLICY");
+                snprintf(r->dnp_script, sizeof(r->dnp_script), "%s",
+                         get(o, "NODE_PRIORITY_POLICY_SCRIPT")
+                             ? get(o, "NODE_PRIORITY_POLICY_SCRIPT")
+                             : "");
+                r->dnp_timeout_usec =
+                    (usec_t)uint_of(o, "NODE_PRIORITY_POLICY_TIMEOUT") * USEC_PER_SEC;
                 if (!(policy_ok[r->startup].fallover & (1u << r->fallover)) ||
                     !(policy_ok[r->startup].fallback & (1u << r->fallback)))
                         problem(p, -HAMR_E_BAD_VALUE,
                                 "%s: STARTUP=\"%s\" FALLOVER=\"%s\" FALLBACK=\"%s\" is not an "
                                 "allowed combination; allowed: STARTUP OHN or OFAN with FALLOVER "
-                                "FNPN or BO and FALLBACK NFB or FBHPN, STARTUP OUDP with FALLOVER "
-                                "FNPN or BO and FALLBACK NFB (PowerHA: a distributed group never "
-                                "falls back), STARTUP OAAN with FALLOVER BO and FALLBACK NFB (a "
-                                "concurrent group neither moves nor falls back)",
+                                "FNPN, FUDNP or BO and FALLBACK NFB or FBHPN, STARTUP OUDP with "
+                                "FALLOVER FNPN or BO and FALLBACK NFB (PowerHA: a distributed "
+                                "group never falls back), STARTUP OAAN with FALLOVER BO and "
+                                "FALLBACK NFB (a concurrent group neither moves nor falls back)",
                                 label(lb, o), get(o, "STARTUP"), get(o, "FALLOVER"),
                                 get(o, "FALLBACK"));
                 r->nsips = resolve_members(db, cfg, o, "SERVICE_LABEL", CONF_CLASS_SERVICE_IP,
@@ -767,6 +775,7 @@ static hamr_config_t *build(const conf_db_t *db, problems_t *p)
         build_appctls(db, cfg);
         build_timers(db, cfg);
         build_rgs(db, cfg, p);
+        conf_serial_build(db, cfg);
         build_appmons(db, cfg, p);
         conf_deps_build(db, cfg);
         conf_fs_build(db, cfg);

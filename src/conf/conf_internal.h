@@ -97,6 +97,10 @@ int conf_deps_check(const conf_db_t *db, const char *name, char *err, size_t err
 /* The compiled dependencies (cfg->deps, cfg->ndeps), group references as
  * indexes into the groups in insertion order (-1: none). */
 void conf_deps_build(const conf_db_t *db, hamr_config_t *cfg);
+/* conf_serial.c: the cluster's SERIAL_ACQUISITION_ORDER and
+ * SERIAL_RELEASE_ORDER into conf_rg_t.serial_acquire/serial_release
+ * (after the groups are built). */
+void conf_serial_build(const conf_db_t *db, hamr_config_t *cfg);
 
 /* file_system (conf_fs.c). One object (lb: its label): DEVICE is an
  * absolute path, LABEL=.. or UUID=..; MOUNT_POINT is not /; MOUNT_OPTIONS

@@ -1,7 +1,8 @@
 /* conf_rules: relations inside one object, checked when it is added or
  * modified and again at verify: a group's FALLBACK_AT only with
- * FALLBACK=FBHPN, a fallback timer's fields are those of its REPEATS and
- * name a date that exists; and the recurrence clmgr add infers. */
+ * FALLBACK=FBHPN, its NODE_PRIORITY_POLICY (and _SCRIPT) only with
+ * FALLOVER=FUDNP (and the udscript policies), a fallback timer's fields are those of its REPEATS
+ * and name a date that exists; and the recurrence clmgr add infers. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +124,51 @@ static int check_timer(const conf_object_t *o, const char *lb, char *err, size_t
         return 0;
 }
 
+static const char DNP_RULE[] =
+    "NODE_PRIORITY_POLICY only with FALLOVER=FUDNP, which requires it; "
+    "NODE_PRIORITY_POLICY_SCRIPT only with NODE_PRIORITY_POLICY cl_highest_udscript_rc or "
+    "cl_lowest_nonzero_udscript_rc, which require it (unset an attribute with ATTR=\"\")";
+
+/* Dynamic node priority (FUDNP): the policy goes with the fallover, the
+ * script with the script policies (PowerHA's rules). */
+static int check_dnp(const conf_object_t *o, const char *lb, char *err, size_t errlen)
+{
+        const char *fo = value_or_default(o, "FALLOVER"),
+                   *pol = value_of(o, "NODE_PRIORITY_POLICY");
+        const char *script = value_of(o, "NODE_PRIORITY_POLICY_SCRIPT");
+        bool fudnp = fo && strcasecmp(fo, "FUDNP") == 0;
+        bool scripted = pol && strstr(pol, "udscript") != NULL;
+
+        if (fudnp && !pol) {
+                conf_errf(err, errlen,
+                          "%s: FALLOVER=\"FUDNP\" needs NODE_PRIORITY_POLICY; allowed: %s", lb,
+                          DNP_RULE);
+                return -HAMR_E_BAD_VALUE;
+        }
+        if (!fudnp && pol) {
+                conf_errf(err, errlen,
+                          "%s: NODE_PRIORITY_POLICY=\"%s\" is not allowed with FALLOVER=\"%s\"; "
+                          "allowed: %s",
+                          lb, pol, fo ? fo : "", DNP_RULE);
+                return -HAMR_E_BAD_VALUE;
+        }
+        if (scripted && !script) {
+                conf_errf(err, errlen,
+                          "%s: NODE_PRIORITY_POLICY=\"%s\" needs NODE_PRIORITY_POLICY_SCRIPT; "
+                          "allowed: %s",
+                          lb, pol, DNP_RULE);
+                return -HAMR_E_BAD_VALUE;
+        }
+        if (!scripted && script) {
+                conf_errf(err, errlen,
+                          "%s: NODE_PRIORITY_POLICY_SCRIPT=\"%s\" is not allowed with "
+                          "NODE_PRIORITY_POLICY=\"%s\"; allowed: %s",
+                          lb, script, pol ? pol : "", DNP_RULE);
+                return -HAMR_E_BAD_VALUE;
+        }
+        return 0;
+}
+
 int conf_object_check_rules(const conf_object_t *obj, char *err, size_t errlen)
 {
         char lb[LABEL_LEN];
@@ -137,7 +183,8 @@ int conf_object_check_rules(const conf_object_t *obj, char *err, size_t errlen)
         if (obj->cls == CONF_CLASS_EVENT)
                 return conf_event_check_object(obj, lb, err, errlen);
         if (obj->cls == CONF_CLASS_RESOURCE_GROUP &&
-            conf_concurrent_check_object(obj, lb, err, errlen) < 0)
+            (conf_concurrent_check_object(obj, lb, err, errlen) < 0 ||
+             check_dnp(obj, lb, err, errlen) < 0))
                 return -HAMR_E_BAD_VALUE;
         if (obj->cls == CONF_CLASS_RESOURCE_GROUP && value_of(obj, "FALLBACK_AT")) {
                 const char *fb = value_or_default(obj, "FALLBACK");

@@ -26,8 +26,19 @@ static const char *const enum_startup[] = {
 };
 static const char *const enum_fallover[] = {
         [RG_FALLOVER_FNPN] = "FNPN",
+        [RG_FALLOVER_FUDNP] = "FUDNP",
         [RG_FALLOVER_BO] = "BO",
 };
+/* NODE_PRIORITY_POLICY */
+static const char *const enum_dnp[] = {
+        [CONF_DNP_FREE_MEM] = "cl_highest_free_mem",
+        [CONF_DNP_IDLE_CPU] = "cl_highest_idle_cpu",
+        [CONF_DNP_DISK_BUSY] = "cl_lowest_disk_busy",
+        [CONF_DNP_SCRIPT_HIGH] = "cl_highest_udscript_rc",
+        [CONF_DNP_SCRIPT_LOW] = "cl_lowest_nonzero_udscript_rc",
+};
+static_assert(sizeof(enum_dnp) / sizeof(enum_dnp[0]) == CONF_DNP_COUNT,
+              "enum_dnp must cover conf_dnp_t");
 static const char *const enum_fallback[] = {
         [RG_FALLBACK_NFB] = "NFB",
         [RG_FALLBACK_FBHPN] = "FBHPN",
@@ -230,6 +241,30 @@ static const conf_attr_def_t cluster_attrs[] = {
                         "group's acquisition or release before config_too_long warns.",
         },
         {
+                .name = "SERIAL_ACQUISITION_ORDER",
+                .type = CONF_T_REF_LIST,
+                .max = CONF_MAX_RGS,
+                .ref_class = CONF_CLASS_RESOURCE_GROUP,
+                .help = "Resource groups acquired serially, in this order, on a node (PowerHA's "
+                        "customised resource group processing order, \"serial acquisition "
+                        "order\"): a listed group's acquisition starts once every group before "
+                        "it in the list that is to be acquired on the same node is ONLINE or "
+                        "has failed there. Groups not listed are acquired in parallel, as by "
+                        "default; dependencies between groups come first.",
+        },
+        {
+                .name = "SERIAL_RELEASE_ORDER",
+                .type = CONF_T_REF_LIST,
+                .max = CONF_MAX_RGS,
+                .ref_class = CONF_CLASS_RESOURCE_GROUP,
+                .help = "Resource groups released serially, in this order, on a node (PowerHA's "
+                        "\"serial release order\"): a listed group's release starts once every "
+                        "group before it in the list that is to be released on the same node is "
+                        "released (or failed to be). Groups not listed are released in "
+                        "parallel; dependencies come first; a node that may no longer hold its "
+                        "groups releases them all at once.",
+        },
+        {
                 .name = "STATE",
                 .type = CONF_T_STRING,
                 .flags = CONF_F_RUNTIME,
@@ -385,8 +420,10 @@ static const conf_attr_def_t rg_attrs[] = {
                 .name = "FALLOVER",
                 ENUM(enum_fallover),
                 .def = "FNPN",
-                .help = "Fallover policy: FNPN fallover to next priority node in the list, BO "
-                        "bring offline (on the failed node only: the group is not moved).",
+                .help = "Fallover policy: FNPN fallover to next priority node in the list, "
+                        "FUDNP fallover using dynamic node priority (the eligible node with "
+                        "the best NODE_PRIORITY_POLICY value; only with STARTUP OHN or OFAN), "
+                        "BO bring offline (on the failed node only: the group is not moved).",
         },
         {
                 .name = "FALLBACK",
@@ -468,6 +505,36 @@ static const conf_attr_def_t rg_attrs[] = {
                         "when a higher-priority node rejoins, the group falls back at the "
                         "timer's next occurrence (coordinator's local time) instead of at "
                         "once. Unset: fall back at once.",
+        },
+        {
+                .name = "NODE_PRIORITY_POLICY",
+                ENUM(enum_dnp),
+                .help = "Dynamic node priority policy, with FALLOVER=FUDNP (required there, "
+                        "refused otherwise): at fallover the group goes to the eligible node "
+                        "with the best value, sampled by every node every few seconds "
+                        "(ties: NODES order; a node without a value ranks last): "
+                        "cl_highest_free_mem (most MemAvailable), cl_highest_idle_cpu (most "
+                        "idle CPU), cl_lowest_disk_busy (least busy disks), "
+                        "cl_highest_udscript_rc (highest exit code of "
+                        "NODE_PRIORITY_POLICY_SCRIPT), cl_lowest_nonzero_udscript_rc (lowest "
+                        "non-zero exit code; 0 counts as no value).",
+        },
+        {
+                .name = "NODE_PRIORITY_POLICY_SCRIPT",
+                .type = CONF_T_PATH,
+                .help = "Script run on every node of the group every few seconds for the "
+                        "udscript policies (required with them, refused otherwise); its exit "
+                        "code is the node's value. One that fails to run, is killed by a "
+                        "signal or outlives NODE_PRIORITY_POLICY_TIMEOUT gives no value.",
+        },
+        {
+                .name = "NODE_PRIORITY_POLICY_TIMEOUT",
+                .type = CONF_T_UINT,
+                .def = "10",
+                .min = 1,
+                .max = 3600,
+                .help = "Seconds NODE_PRIORITY_POLICY_SCRIPT may run before it is killed (no "
+                        "value).",
         },
 };
 

@@ -104,6 +104,7 @@ void coord_snapshot(plan_input_t *in, const memb_t *m, const cstate_t *cs, const
                         n->ctl_view = st->ctl_view;
                         n->ctl_seq = st->ctl_seq;
                         n->held = cstate_held_count(cs, (uint16_t)i);
+                        n->dnp = st->dnp;
                 }
                 for (unsigned g = 0; cfg && g < cfg->nrgs && g < CONF_MAX_RGS; g++)
                         in->state[(size_t)g * CONF_MAX_NODES + i] =
@@ -111,10 +112,18 @@ void coord_snapshot(plan_input_t *in, const memb_t *m, const cstate_t *cs, const
                 /* application monitors: groups this node failed (by ID) */
                 for (unsigned g = 0; cfg && g < cfg->nrgs && g < CONF_MAX_RGS; g++) {
                         if (i == 0)
-                                in->failed_here[g] = 0;
-                        for (uint32_t k = 0; st && k < st->ngroups; k++)
-                                if (st->groups[k].id == cfg->rgs[g].id && st->groups[k].failed_here)
+                                in->failed_here[g] = in->dnp_have[g] = 0;
+                        for (uint32_t k = 0; st && k < st->ngroups; k++) {
+                                const cstate_grp_t *rg = &st->groups[k];
+                                if (rg->id != cfg->rgs[g].id)
+                                        continue;
+                                if (rg->failed_here)
                                         in->failed_here[g] |= UINT64_C(1) << i;
+                                /* dynamic node priority: its script's value */
+                                if (rg->dnp_have)
+                                        in->dnp_have[g] |= UINT64_C(1) << i;
+                                in->dnp_rc[(size_t)g * CONF_MAX_NODES + (size_t)i] = rg->dnp_rc;
+                        }
                 }
         }
         memcpy(&in->ctl, &cs->ctl, sizeof(in->ctl));

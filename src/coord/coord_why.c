@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "plan/plan_dnp.h"
 #include "plan/plan_why.h"
 #include "rgm/rgm.h"
 
@@ -87,11 +88,12 @@ void coord_history_record(coord_history_t *h, const plan_input_t *in, const plan
         for (unsigned k = 0; k < out->nlog; k++) {
                 const plan_entry_t *e = &out->log[k];
 
-                if (e->group >= 0 && e->changed && (unsigned)e->group < cfg->nrgs)
+                if (e->group >= 0 && e->changed && (unsigned)e->group < cfg->nrgs) {
                         push(h, wall_ms, COORD_EV_TARGET, cfg->rgs[e->group].id, e->node,
                              e->prev == RGM_NO_NODE ? PLAN_NONE : e->prev, (plan_why_t)e->code);
-                else if (e->group < 0 && e->node >= 0 && e->node < CONF_MAX_NODES &&
-                         node_code_recorded((plan_why_t)e->code))
+                        h->ev[(h->head + COORD_HISTORY - 1) % COORD_HISTORY].value = e->value;
+                } else if (e->group < 0 && e->node >= 0 && e->node < CONF_MAX_NODES &&
+                           node_code_recorded((plan_why_t)e->code))
                         code[e->node] = e->code;
         }
         for (int i = 0; i < CONF_MAX_NODES; i++) {
@@ -142,10 +144,16 @@ static void event_text(const coord_event_t *e, const hamr_config_t *cfg, const c
 
         switch (e->kind) {
         case COORD_EV_TARGET:
-                if (e->code == PLAN_WHY_CONCURRENT || e->code == PLAN_WHY_CONCURRENT_NONE)
+                if (e->code == PLAN_WHY_CONCURRENT || e->code == PLAN_WHY_CONCURRENT_NONE) {
                         snprintf(buf, len, "%s: the nodes that hold an instance changed (%s)",
                                  rg->name, plan_why_str((plan_why_t)e->code));
-                else if (e->node < 0)
+                } else if (e->node >= 0 && plan_why_is_dnp((plan_why_t)e->code)) {
+                        char d[160];
+
+                        plan_dnp_describe((plan_why_t)e->code, n, e->value, d, sizeof(d));
+                        snprintf(buf, len, "%s: target %s -> %s (%s)", rg->name,
+                                 coord_node_name(cfg, e->prev), n, d);
+                } else if (e->node < 0)
                         snprintf(buf, len, "%s: target %s -> none (%s)", rg->name,
                                  coord_node_name(cfg, e->prev), plan_why_str((plan_why_t)e->code));
                 else
@@ -221,7 +229,8 @@ json_t *coord_why_json(const coord_history_t *h, const plan_output_t *out, const
         unsigned npick = 0, k;
         plan_why_t code = PLAN_WHY_NONE;
         int target = PLAN_NONE;
-        char since[40] = "", when[40], text[256];
+        int64_t value = INT64_MIN;
+        char since[40] = "", when[40], text[256], dnp[160] = "";
         json_t *hist, *ans;
 
         if (rg < 0) {
@@ -234,9 +243,13 @@ json_t *coord_why_json(const coord_history_t *h, const plan_output_t *out, const
         if (k < out->ctl.ngroups && k < CONF_MAX_RGS) {
                 target = out->ctl.target[k] == RGM_NO_NODE ? PLAN_NONE : out->ctl.target[k];
                 for (unsigned j = 0; j < out->nlog; j++)
-                        if (out->log[j].group == (int)k)
+                        if (out->log[j].group == (int)k) {
                                 code = (plan_why_t)out->log[j].code;
+                                value = out->log[j].value;
+                        }
         }
+        if (target >= 0 && plan_why_is_dnp(code))
+                plan_dnp_describe(code, coord_node_name(cfg, target), value, dnp, sizeof(dnp));
         /* newest first into pick[], then printed oldest first */
         for (unsigned i = 0; i < h->count && npick < COORD_WHY_EVENTS; i++) {
                 const coord_event_t *e = &h->ev[(h->head + COORD_HISTORY - 1 - i) % COORD_HISTORY];
@@ -255,6 +268,7 @@ json_t *coord_why_json(const coord_history_t *h, const plan_output_t *out, const
         snprintf(reason, sizeof(reason), "%s",
                  code == PLAN_WHY_NONE ? "no decision yet (the coordinator has not planned since "
                                          "it started or since the last sync)"
+                 : dnp[0]              ? dnp
                                        : plan_why_str(code));
         if (CONF_RG_CONCURRENT(&cfg->rgs[rg]) && k < out->ctl.ngroups && k < CONF_MAX_RGS)
                 concurrent_words(cfg, &cfg->rgs[rg], &out->ctl, k, reason, sizeof(reason), tgt,

@@ -34,6 +34,7 @@ typedef struct coord_event {
         int16_t prev;    /* TARGET: the previous target, or PLAN_NONE */
         uint8_t kind;    /* coord_event_kind_t */
         uint8_t code;    /* plan_why_t (TARGET, NODE) */
+        int64_t value;   /* TARGET with a FUDNP reason: the chosen node's value */
 } coord_event_t;
 
 typedef struct coord_history {

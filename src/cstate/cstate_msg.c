@@ -124,6 +124,68 @@ static int decode_monitors(bufr_t *b, cstate_report_t *r)
         return 0;
 }
 
+/* ----- the DNP block (dynamic node priority), after the monitor block,
+ * only when some value is set: u8 tag, u8 have, u32 free memory MiB, u16
+ * idle CPU per mille, u16 disk busy per mille, u32 count, then per group
+ * with a script value: u32 index into the groups (ascending), u8 exit
+ * code. A report without it has no values. */
+#define DNP_TAG 0xd7
+
+static void encode_dnp(bufw_t *w, const cstate_report_t *r)
+{
+        uint32_t n = 0;
+
+        for (uint32_t k = 0; k < r->ngroups; k++)
+                n += r->groups[k].dnp_have;
+        if (!n && !r->dnp.have)
+                return;
+        bufw_u8(w, DNP_TAG);
+        bufw_u8(w, r->dnp.have);
+        bufw_u32(w, r->dnp.mem_free_mb);
+        bufw_u16(w, r->dnp.cpu_idle_pm);
+        bufw_u16(w, r->dnp.disk_busy_pm);
+        bufw_u32(w, n);
+        for (uint32_t k = 0; k < r->ngroups; k++)
+                if (r->groups[k].dnp_have) {
+                        bufw_u32(w, k);
+                        bufw_u8(w, r->groups[k].dnp_rc);
+                }
+}
+
+/* Canonical: known bits, per mille up to 1000, a value only where its bit
+ * is set, ascending indexes, not empty. */
+static int decode_dnp(bufr_t *b, cstate_report_t *r)
+{
+        uint32_t n;
+        int64_t prev = -1;
+
+        if (bufr_u8(b) != DNP_TAG)
+                return -EBADMSG;
+        r->dnp.have = bufr_u8(b);
+        r->dnp.mem_free_mb = bufr_u32(b);
+        r->dnp.cpu_idle_pm = bufr_u16(b);
+        r->dnp.disk_busy_pm = bufr_u16(b);
+        n = bufr_u32(b);
+        if (b->error || r->dnp.have & ~(CSTATE_DNP_MEM | CSTATE_DNP_CPU | CSTATE_DNP_DISK) ||
+            r->dnp.cpu_idle_pm > 1000 || r->dnp.disk_busy_pm > 1000 ||
+            (!(r->dnp.have & CSTATE_DNP_MEM) && r->dnp.mem_free_mb) ||
+            (!(r->dnp.have & CSTATE_DNP_CPU) && r->dnp.cpu_idle_pm) ||
+            (!(r->dnp.have & CSTATE_DNP_DISK) && r->dnp.disk_busy_pm) || n > r->ngroups ||
+            (!n && !r->dnp.have))
+                return -EBADMSG;
+        for (uint32_t i = 0; i < n; i++) {
+                uint32_t k = bufr_u32(b);
+                uint8_t rc = bufr_u8(b);
+
+                if (b->error || k >= r->ngroups || (int64_t)k <= prev)
+                        return -EBADMSG;
+                prev = k;
+                r->groups[k].dnp_have = true;
+                r->groups[k].dnp_rc = rc;
+        }
+        return 0;
+}
+
 int cstate_report_encode(const cstate_report_t *r, size_t reason_cap, void *buf, size_t cap)
 {
         char reason[CSTATE_REASON_LEN];
@@ -160,6 +222,7 @@ int cstate_report_encode(const cstate_report_t *r, size_t reason_cap, void *buf,
                 bufw_str(&w, reason);
         }
         encode_monitors(&w, r, reason_cap);
+        encode_dnp(&w, r);
         return w.overflow ? -EMSGSIZE : (int)w.len;
 }
 
@@ -210,6 +273,8 @@ int cstate_report_decode(const void *buf, size_t len, cstate_report_t *ret)
                 g->reason = reason[0] ? zstrdup(reason) : NULL;
         }
         if (!b.error && b.pos < len && decode_monitors(&b, &r) < 0)
+                goto bad;
+        if (!b.error && b.pos < len && decode_dnp(&b, &r) < 0)
                 goto bad;
         if (b.error || b.pos != len)
                 goto bad;

@@ -3,15 +3,13 @@
  * REPORT (every node -> all): what the node does, keyed by group ID: its
  * cluster services, its view of its service network and repository, and the
  * state of every group it knows (and whether it reaches its networks'
- * NETMON_TARGETS); it names the control publication it
- * answers. CONTROL (the coordinator -> all): what the cluster wants: the
- * wanted services per node, the active repository and, per group ID, the
- * target node and the group's control state; it names, per node, the newest
- * report the coordinator holds (so that each side resends until the other
- * has it). Both are sent when they change and until acknowledged, and
- * written into the node's repository slot; bodies are encoded with hamr_buf
- * (big-endian), and the decoders take untrusted input (after wire
- * authentication) and are fuzzed. */
+ * NETMON_TARGETS), and the dynamic node priority values it sampled; it
+ * names the control publication it answers. CONTROL (the coordinator -> all): what the cluster
+ * wants: the wanted services per node, the active repository and, per group ID, the target node and
+ * the group's control state; it names, per node, the newest report the coordinator holds (so that
+ * each side resends until the other has it). Both are sent when they change and until acknowledged,
+ * and written into the node's repository slot; bodies are encoded with hamr_buf (big-endian), and
+ * the decoders take untrusted input (after wire authentication) and are fuzzed. */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
@@ -87,7 +85,23 @@ typedef struct cstate_grp {
                              host it */
         uint8_t mon_restarts; /* restarts in the current RESTARTINTERVAL */
         char *mon_failure;    /* owned; the last monitor failure here, or NULL */
+        /* dynamic node priority (the REPORT's DNP block): the exit code of
+         * the group's NODE_PRIORITY_POLICY_SCRIPT here, if it gave one */
+        bool dnp_have;
+        uint8_t dnp_rc;
 } cstate_grp_t;
+
+/* Dynamic node priority values a node samples (FUDNP), node-wide; the
+ * script values are per group (cstate_grp_t). */
+#define CSTATE_DNP_MEM  0x1 /* mem_free_mb is valid */
+#define CSTATE_DNP_CPU  0x2 /* cpu_idle_pm is valid */
+#define CSTATE_DNP_DISK 0x4 /* disk_busy_pm is valid */
+typedef struct cstate_dnp {
+        uint8_t have;          /* CSTATE_DNP_* */
+        uint32_t mem_free_mb;  /* MemAvailable, MiB */
+        uint16_t cpu_idle_pm;  /* idle CPU over the last sample interval, per mille */
+        uint16_t disk_busy_pm; /* busiest disk's busy time over the interval, per mille */
+} cstate_dnp_t;
 
 /* A node's report. Owns groups[] and their reasons (cstate_report_clear). */
 typedef struct cstate_report {
@@ -105,6 +119,7 @@ typedef struct cstate_report {
         uint64_t ctl_seq;
         uint32_t ngroups;
         cstate_grp_t *groups;
+        cstate_dnp_t dnp; /* the DNP block: sent only when it or a group's value is set */
 } cstate_report_t;
 
 /* The coordinator's control state, in the group order of `generation`

@@ -15,6 +15,7 @@
 #include "common/hamr_log.h"
 #include "api/api_ops.h"
 #include "daemon/daemon.h"
+#include "daemon/daemon_dnp.h"
 #include "coord/coord_sim.h"
 #include "daemon/daemon_facts.h"
 #include "daemon/daemon_config.h"
@@ -166,6 +167,8 @@ json_t *hamrd_status_json(hamrd_t *d)
                                  : (st->reach & CSTATE_REACH_OK)     ? "REACHED"
                                                                      : "UNREACHED";
                 json_object_set_new(o, "NETMON", json_string(netmon));
+                if (up)
+                        hamrd_dnp_node_json(o, st); /* dynamic node priority values */
                 json_object_set_new(
                     o, "REPOSITORY",
                     json_string(up && st ? (st->disk_ok ? "UP" : "DOWN") : "UNKNOWN"));
@@ -256,6 +259,7 @@ json_t *hamrd_status_json(hamrd_t *d)
                                     json_string(rg_policy_text("FALLOVER", rg->fallover)));
                 json_object_set_new(o, "FALLBACK",
                                     json_string(rg_policy_text("FALLBACK", rg->fallback)));
+                hamrd_dnp_group_json(d, o, g, reach); /* FUDNP: policy and values */
                 json_object_set_new(o, "ERROR", json_string(error));
                 json_object_set_new(o, "ERRORS", errs); /* each node's ERROR reason */
                 /* why it is offline, when a dependency holds it */

@@ -116,6 +116,11 @@ json_t *hamrd_facts_checks(const hamr_config_t *cfg)
                                  a->name);
                         add_file(checks, a->stopscript, what, rg);
                 }
+                if (rg->fallover == RG_FALLOVER_FUDNP && CONF_DNP_SCRIPTED(rg->dnp_policy)) {
+                        snprintf(what, sizeof(what),
+                                 "NODE_PRIORITY_POLICY_SCRIPT of resource_group %s", rg->name);
+                        add_file(checks, rg->dnp_script, what, rg);
+                }
                 for (unsigned k = 0; k < rg->nfss; k++) {
                         const conf_filesystem_t *f = &cfg->filesystems[rg->fss[k]];
                         if (json_array_size(checks) + 2 > HAMRD_FACTS_MAX_CHECKS)

@@ -12,6 +12,7 @@
 #include "common/hamr_buf.h"
 #include "common/hamr_log.h"
 #include "daemon/daemon.h"
+#include "daemon/daemon_dnp.h"
 #include "daemon/daemon_facts.h"
 #include "netmon/netmon.h"
 
@@ -160,6 +161,7 @@ static void build_report(hamrd_t *d, usec_t now)
         r.ctl_view = d->cs->have_ctl ? d->cs->ctl.view_id : 0;
         r.ctl_seq = d->cs->have_ctl ? d->cs->ctl.ctl_seq : 0;
         exec_fill_report(d->exec, &r);
+        hamrd_dnp_fill(d, &r, now);
         n = cstate_report_encode(&r, CSTATE_REASON_LEN, now_enc, sizeof(now_enc));
         if (d->report.report_seq && n == held_len && n > 0 && memcmp(now_enc, held, (size_t)n) == 0)
                 return; /* unchanged */

@@ -489,32 +489,6 @@ static void start_job(exec_t *x, unsigned gi, bool acquire)
         run_job(x, gi);
 }
 
-static bool busy_here(const exec_t *x, int g)
-{
-        return g >= 0 && (unsigned)g < x->ng && (x->g[g].job || x->g[g].state == RG_S_ONLINE);
-}
-
-/* A group this node holds or is busy with that group gi's release waits
- * for: a child of gi (parent/child: PowerHA releases children before their
- * parent), or the AFTER group of a STOP_AFTER dependency gi is a source
- * of. A group in ERROR holds nothing back. */
-static bool release_waits_here(const exec_t *x, unsigned gi)
-{
-        for (unsigned d = 0; d < x->cfg->ndeps; d++) {
-                const conf_dep_t *dep = &x->cfg->deps[d];
-
-                for (unsigned k = 0; k < dep->nchildren; k++) {
-                        if (dep->type == CONF_DEP_PARENT_CHILD && dep->parent == (int)gi &&
-                            busy_here(x, dep->children[k]))
-                                return true;
-                        if (dep->type == CONF_DEP_STOP_AFTER && dep->children[k] == (int)gi &&
-                            busy_here(x, dep->parent))
-                                return true;
-                }
-        }
-        return false;
-}
-
 void exec_reconcile(exec_t *x, const exec_input_t *in)
 {
         if (!x->cfg)
@@ -591,12 +565,15 @@ void exec_reconcile(exec_t *x, const exec_input_t *in)
                         /* children (and STOP_AFTER targets) first: their
                          * job's end reconciles again; without the right
                          * to hold, all at once */
-                        if (release && in->may_hold && release_waits_here(x, gi))
-                                continue;
+                        if (release && in->may_hold &&
+                            (exec_release_waits_deps(x, gi) ||
+                             exec_serial_release_waits(x, in, gi) >= 0))
+                                continue; /* SERIAL_RELEASE_ORDER: one after another */
                         if (release)
                                 start_job(x, gi, false);
                 } else if (g->state == RG_S_OFFLINE) {
-                        if (want_here && in->may_hold && in->services == SVC_ACTIVE)
+                        if (want_here && in->may_hold && in->services == SVC_ACTIVE &&
+                            exec_serial_acquire_waits(x, in, gi) < 0) /* SERIAL_ACQUISITION_ORDER */
                                 start_job(x, gi, true);
                 }
         }

@@ -109,3 +109,15 @@ int exec_group_index(const exec_t *x, uint32_t id);
 const char *exec_self_name(const exec_t *x);
 /* The environment of group rg's scripts: HAMR_NODE, HAMR_RG, HAMR_STATE_DIR. */
 void exec_app_env(const exec_t *x, const conf_rg_t *rg, char env[4][4200]);
+
+/* exec_serial.c: group gi's release here waits for a group it depends on
+ * (a child of it, or the AFTER group of a STOP_AFTER it is a source of)
+ * that this node holds or is busy with; a group in ERROR holds nothing
+ * back. */
+bool exec_release_waits_deps(const exec_t *x, unsigned gi);
+/* The cluster's serial processing order: the index of a group before gi
+ * in SERIAL_ACQUISITION_ORDER (SERIAL_RELEASE_ORDER) still to be acquired
+ * (released) here, which gi's acquisition (release) waits for; -1 if none
+ * (or gi is not listed). */
+int exec_serial_acquire_waits(const exec_t *x, const exec_input_t *in, unsigned gi);
+int exec_serial_release_waits(const exec_t *x, const exec_input_t *in, unsigned gi);

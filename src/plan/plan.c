@@ -6,6 +6,7 @@
 
 #include "plan/plan_concurrent.h"
 #include "plan/plan_deps.h"
+#include "plan/plan_dnp.h"
 #include "plan/plan_timers.h"
 
 #define BIT(id) (UINT64_C(1) << (id))
@@ -47,6 +48,7 @@ void plan_adopt_generation(cstate_ctl_t *v, plan_memory_t *c, const hamr_config_
                         c->target_pub[g] = oldc.target_pub[k];
                         c->settle_since[g] = oldc.settle_since[k];
                         c->fallback_due[g] = oldc.fallback_due[k];
+                        c->dnp_skip[g] = oldc.dnp_skip[k];
                         continue;
                 }
                 v->target[g] = RGM_NO_NODE;
@@ -62,6 +64,7 @@ void plan_adopt_generation(cstate_ctl_t *v, plan_memory_t *c, const hamr_config_
                 c->target_pub[g] = 0;
                 c->settle_since[g] = 0;
                 c->fallback_due[g] = 0;
+                c->dnp_skip[g] = 0;
         }
 }
 
@@ -94,6 +97,7 @@ static void note(plan_output_t *out, int group, int node, plan_why_t code)
                                                .code = (uint8_t)code,
                                                .prev = RGM_NO_NODE,
                                                .waits = PLAN_NONE,
+                                               .value = INT64_MIN,
                                                .why = plan_why_str(code)};
 }
 
@@ -480,6 +484,7 @@ static bool schedule(const plan_input_t *in, plan_output_t *out, uint64_t eligib
         const plan_memory_t *c = &out->mem;
         rgm_output_t ro[CONF_MAX_RGS];
         plan_why_t timer_code[CONF_MAX_RGS];
+        int64_t dnp_value[CONF_MAX_RGS];
         int16_t waits[CONF_MAX_RGS];
         bool pending[CONF_MAX_RGS] = {0};
         memset(ro, 0, sizeof(ro[0]) * (cfg->nrgs < CONF_MAX_RGS ? cfg->nrgs : CONF_MAX_RGS));
@@ -504,6 +509,7 @@ static bool schedule(const plan_input_t *in, plan_output_t *out, uint64_t eligib
         rgm_schedule(&rin, ro);
         monitor_fallover(in, &rin, ro);
         plan_timers_apply(in, out, eligible, net_down, ro, timer_code);
+        plan_dnp_apply(in, &rin, v, &out->mem, ro, timer_code, dnp_value);
         plan_deps_apply(in, eligible, net_down, ro, timer_code, waits);
         uint64_t cnodes_before[CONF_MAX_RGS];
         memcpy(cnodes_before, v->cnodes, sizeof(cnodes_before));
@@ -537,6 +543,8 @@ static bool schedule(const plan_input_t *in, plan_output_t *out, uint64_t eligib
                 out->log[out->nlog - 1].prev = v->target[g];
                 out->log[out->nlog - 1].waits =
                     code == PLAN_WHY_REVOKE_FIRST ? PLAN_NONE : waits[g];
+                if (plan_why_is_dnp(code))
+                        out->log[out->nlog - 1].value = dnp_value[g];
                 v->target[g] = ro[g].target;
                 v->ctl[g] = ro[g].ctl;
                 settled = settled && !changed[g] && ro[g].settled;

@@ -49,6 +49,13 @@ typedef enum {
         PLAN_WHY_WAIT_STOP_AFTER,  /* STOP_AFTER: release waits for the AFTER group's */
         PLAN_WHY_CONCURRENT,       /* OAAN: an instance on every available node */
         PLAN_WHY_CONCURRENT_NONE,  /* OAAN: no node available for an instance */
+        /* FUDNP: fallover to the eligible node with the best value (plan_dnp.c) */
+        PLAN_WHY_DNP_FREE_MEM,    /* cl_highest_free_mem */
+        PLAN_WHY_DNP_IDLE_CPU,    /* cl_highest_idle_cpu */
+        PLAN_WHY_DNP_DISK_BUSY,   /* cl_lowest_disk_busy */
+        PLAN_WHY_DNP_SCRIPT_HIGH, /* cl_highest_udscript_rc */
+        PLAN_WHY_DNP_SCRIPT_LOW,  /* cl_lowest_nonzero_udscript_rc */
+        PLAN_WHY_DNP_NO_VALUE,    /* no eligible node has a value: next priority node */
         /* per node */
         PLAN_WHY_STOP_DONE,          /* stop completed: wanted inactive */
         PLAN_WHY_NET_WORSE,          /* network worse, not yet for the detection time */
@@ -92,6 +99,11 @@ typedef struct plan_memory {
          * due (local wall-clock seconds; 0: not waiting, or no occurrence). */
         usec_t settle_since[CONF_MAX_RGS];
         int64_t fallback_due[CONF_MAX_RGS];
+        /* FUDNP: the eligible nodes each group's dynamic node priority
+         * passed over when it chose the node it fell over to; an FBHPN
+         * fallback goes only to a higher-priority node that (re)joined
+         * since (a node leaves the set when it stops being eligible). */
+        uint64_t dnp_skip[CONF_MAX_RGS];
 } plan_memory_t;
 
 /* What is known about one node. */
@@ -112,6 +124,7 @@ typedef struct plan_node {
         bool autostart;             /* it starts cluster services when its daemon starts */
         uint64_t ctl_view, ctl_seq; /* control publication it answers */
         unsigned held;              /* groups it holds or is busy with (lease candidate) */
+        cstate_dnp_t dnp;           /* dynamic node priority values it sampled (FUDNP) */
 } plan_node_t;
 
 /* The snapshot: plain data, borrowed configuration. */
@@ -139,6 +152,11 @@ typedef struct plan_input {
          * fallover; or an acquisition that failed and was undone), bit per
          * node id: not eligible for it, and their ERROR counts as released */
         uint64_t failed_here[CONF_MAX_RGS];
+        /* per group: members whose report has a value of the group's
+         * NODE_PRIORITY_POLICY_SCRIPT (bit per node id), and the values
+         * (exit codes), dnp_rc[g * CONF_MAX_NODES + id] (FUDNP) */
+        uint64_t dnp_have[CONF_MAX_RGS];
+        uint8_t dnp_rc[CONF_MAX_RGS * CONF_MAX_NODES];
         /* the current control state, of this view (any generation: it is
          * remapped to the configuration's groups by ID) */
         cstate_ctl_t ctl;
@@ -153,6 +171,7 @@ typedef struct plan_entry {
         bool changed;    /* group entries: the target changed (from prev) */
         uint16_t prev;   /* group entries: the previous target */
         int16_t waits;   /* group entries: the group waited for (dependency), or PLAN_NONE */
+        int64_t value;   /* group entries, FUDNP reasons: the chosen node's value, or INT64_MIN */
         const char *why; /* static string: plan_why_str(code) */
 } plan_entry_t;
 

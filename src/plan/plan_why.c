@@ -48,6 +48,17 @@ static const struct {
     [PLAN_WHY_CONCURRENT] = {"CONCURRENT",
                              "concurrent: online on every available node of its list"},
     [PLAN_WHY_CONCURRENT_NONE] = {"CONCURRENT_NONE", "concurrent: no node of its list available"},
+    [PLAN_WHY_DNP_FREE_MEM] = {"DNP_FREE_MEM", "fallover to the node with the highest free memory"},
+    [PLAN_WHY_DNP_IDLE_CPU] = {"DNP_IDLE_CPU", "fallover to the node with the highest idle CPU"},
+    [PLAN_WHY_DNP_DISK_BUSY] = {"DNP_DISK_BUSY", "fallover to the node with the lowest disk busy"},
+    [PLAN_WHY_DNP_SCRIPT_HIGH] = {"DNP_SCRIPT_HIGH",
+                                  "fallover to the node with the highest user script exit code"},
+    [PLAN_WHY_DNP_SCRIPT_LOW] = {"DNP_SCRIPT_LOW",
+                                 "fallover to the node with the lowest non-zero user script exit "
+                                 "code"},
+    [PLAN_WHY_DNP_NO_VALUE] = {"DNP_NO_VALUE",
+                               "fallover using dynamic node priority: no eligible node has a "
+                               "value, next priority node"},
     [PLAN_WHY_STOP_DONE] = {"STOP_DONE", "cluster services stopped"},
     [PLAN_WHY_NET_WORSE] = {"NET_WORSE",
                             "service network worse than another member's (not yet for the "

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "agents/agent_app.h"
+#include "agents/agent_dnp.h"
 #include "agents/agent_ipaddr.h"
 #include "agents/agent_proc.h"
 #include "common/hamr_time.h"
@@ -609,12 +610,60 @@ static void test_app_cancel(void **state)
         assert_true(wait_gone(pids[1], USEC_PER_SEC));
 }
 
+/* Dynamic node priority values from /proc text: MemAvailable, idle CPU
+ * (idle + iowait) over a delta, the busiest disk's io_ticks over the time
+ * delta (loop devices left out); the real files parse here too. */
+static void test_dnp_parsers(void **state)
+{
+        agent_dnp_sample_t a = {0}, b = {0}, live = {0};
+        uint16_t pm = 0;
+
+        (void)state;
+        assert_int_equal(agent_dnp_parse_meminfo("MemTotal: 1000 kB\nMemFree: 10 kB\n"
+                                                 "MemAvailable:    2097152 kB\n",
+                                                 &a),
+                         0);
+        assert_true(a.have_mem);
+        assert_int_equal(a.mem_avail_kb, 2097152);
+        assert_int_equal(agent_dnp_parse_meminfo("MemTotal: 1000 kB\n", &b), -EINVAL);
+        assert_false(b.have_mem);
+        assert_int_equal(
+            agent_dnp_parse_stat("cpu  100 0 100 700 100 0 0 0 0 0\ncpu0 1 2 3 4\n", &a), 0);
+        assert_int_equal(agent_dnp_parse_stat("cpu  150 0 150 1450 150 0 0 0 0 0\n", &b), 0);
+        assert_true(agent_dnp_cpu_idle_pm(&a, &b, &pm));
+        assert_int_equal(pm, 888);                        /* (750 + 50) idle of 900 jiffies */
+        assert_false(agent_dnp_cpu_idle_pm(&b, &a, &pm)); /* counters went back */
+        assert_int_equal(agent_dnp_parse_stat("intr 1 2 3\n", &b), -EINVAL);
+        a.at = 1000 * USEC_PER_MSEC;
+        b.at = 3000 * USEC_PER_MSEC;
+        assert_int_equal(
+            agent_dnp_parse_diskstats("   7       0 loop0 1 0 2 3 0 0 0 0 0 9000 0\n"
+                                      "   8       0 sda 10 0 20 30 1 0 2 3 0 500 600\n"
+                                      " 253       0 vda 10 0 20 30 1 0 2 3 0 100 600\n",
+                                      &a),
+            0);
+        assert_int_equal(a.ndisks, 2);
+        assert_int_equal(
+            agent_dnp_parse_diskstats("   7       0 loop0 1 0 2 3 0 0 0 0 0 11000 0\n"
+                                      "   8       0 sda 10 0 20 30 1 0 2 3 0 800 600\n"
+                                      " 253       0 vda 10 0 20 30 1 0 2 3 0 1100 600\n",
+                                      &b),
+            0);
+        assert_true(agent_dnp_disk_busy_pm(&a, &b, &pm));
+        assert_int_equal(pm, 500); /* vda: 1000 ms busy of 2000 (loop0 left out) */
+        /* this machine's files */
+        agent_dnp_read(&live, 1);
+        assert_true(live.have_mem);
+        assert_true(live.have_cpu);
+        assert_true(live.mem_avail_kb > 0);
+}
+
 int main(void)
 {
         const struct CMUnitTest ipaddr_tests[] = {
             cmocka_unit_test(test_ipaddr_find_ifname), cmocka_unit_test(test_ipaddr_add_del),
             cmocka_unit_test(test_ipaddr_host_route),  cmocka_unit_test(test_ipaddr_errors),
-            cmocka_unit_test(test_ipaddr_garp),
+            cmocka_unit_test(test_ipaddr_garp),        cmocka_unit_test(test_dnp_parsers),
         };
         const struct CMUnitTest app_tests[] = {
             cmocka_unit_test(test_app_exit0),

@@ -200,6 +200,24 @@ static void test_rginfo_verbose(void **state)
                                   "db_rg:OFFLINE:n1:OFAN:FNPN:NFB\n");
         free(text);
         assert_string_equal(cli_rginfo_policy_name("XYZ"), "XYZ");
+        /* FUDNP: the policy and each node's value (PowerHA's DNP values) */
+        {
+                struct cli_opts o2 = {.show_policies = true};
+                json_t *dst =
+                    load("{\"cluster\":{\"NAME\":\"demo\"},\"groups\":[{\"NAME\":\"d_rg\","
+                         "\"STARTUP\":\"OHN\",\"FALLOVER\":\"FUDNP\",\"FALLBACK\":\"NFB\","
+                         "\"NODES\":{\"n1\":\"ONLINE\",\"n2\":\"OFFLINE\"},"
+                         "\"NODE_PRIORITY_POLICY\":\"cl_highest_free_mem\","
+                         "\"DNP_VALUES\":{\"n1\":\"2048 MiB free\",\"n2\":\"no value\"}}]}");
+
+                CAPTURE(text, cli_output_status(f, &o2, dst, NULL));
+                assert_non_null(
+                    strstr(text, "Fallover Policy: Fallover Using Dynamic Node Priority\n"));
+                assert_non_null(strstr(text, "Dynamic Node Priority Policy: cl_highest_free_mem\n"
+                                             "DNP values: n1 2048 MiB free; n2 no value;\n"));
+                free(text);
+                json_decref(dst);
+        }
         json_decref(filter);
         json_decref(st);
 }

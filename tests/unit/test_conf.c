@@ -174,7 +174,11 @@ static void test_schema_defaults_and_flags(void **state)
                             (ad->def || (ad->flags & (CONF_F_READONLY | CONF_F_RUNTIME))))
                                 fail_msg("%s %s: required with a default or not settable", cd->name,
                                          ad->name);
-                        if (ad->type == CONF_T_ENUM && !ad->def)
+                        /* an enum meaningful only with another attribute's value
+                         * (NODE_PRIORITY_POLICY, with FALLOVER=FUDNP) has none:
+                         * unset is a value of its own */
+                        if (ad->type == CONF_T_ENUM && !ad->def &&
+                            strcmp(ad->name, "NODE_PRIORITY_POLICY") != 0)
                                 fail_msg("%s %s: enum without a default", cd->name, ad->name);
                         if (!ad->def)
                                 continue;
@@ -236,7 +240,7 @@ static void test_schema_enums(void **state)
                         assert_null(conf_enum_name((conf_class_t)c, (int)i, -1));
                 }
         }
-        assert_int_equal(nenums, 15);
+        assert_int_equal(nenums, 16);
         assert_int_equal(conf_class_def(RG)->attrs[startup].enum_count, RG_STARTUP_COUNT);
         assert_int_equal(conf_class_def(RG)->attrs[fallover].enum_count, RG_FALLOVER_COUNT);
         assert_int_equal(conf_class_def(RG)->attrs[fallback].enum_count, RG_FALLBACK_COUNT);
@@ -249,10 +253,11 @@ static void test_schema_enums(void **state)
         assert_int_equal(conf_enum_value(C, dm, "a"), DMS_MODE_ASSERT);
         assert_int_equal(conf_enum_value(C, dm, "E"), DMS_MODE_EVENT);
         assert_int_equal(conf_enum_value(CONF_CLASS_NETWORK, type, "ether"), CONF_NET_ETHER);
-        /* not (yet) in the schema: refused */
-        assert_int_equal(conf_enum_value(RG, fallover, "FUDNP"), -HAMR_E_BAD_VALUE);
+        assert_int_equal(conf_enum_value(RG, fallover, "fudnp"), RG_FALLOVER_FUDNP);
         assert_int_equal(conf_enum_value(RG, fallover, "bo"), RG_FALLOVER_BO);
         assert_int_equal(conf_enum_value(RG, startup, "OAAN"), RG_STARTUP_OAAN);
+        /* not in the schema: refused */
+        assert_int_equal(conf_enum_value(RG, fallover, "sideways"), -HAMR_E_BAD_VALUE);
         assert_int_equal(conf_enum_value(RG, fallover, NULL), -HAMR_E_BAD_VALUE);
         assert_int_equal(conf_enum_value(RG, -1, "OHN"), -HAMR_E_BAD_ATTR);
         assert_int_equal(conf_attr_index(RG, "startup"), -1); /* exact canonical name only */
@@ -805,7 +810,9 @@ static void test_json(void **state)
                                "\"svc1\",\"APPLICATIONS\":\"app1\",\"FILESYSTEM\":\"\","
                                "\"FSCHECK_TOOL\":\"fsck\",\"RECOVERY_METHOD\":\"sequential\","
                                "\"ID\":\"1024\","
-                               "\"FALLBACK_AT\":\"\"}");
+                               "\"FALLBACK_AT\":\"\",\"NODE_PRIORITY_POLICY\":\"\","
+                               "\"NODE_PRIORITY_POLICY_SCRIPT\":\"\","
+                               "\"NODE_PRIORITY_POLICY_TIMEOUT\":\"10\"}");
         free(s);
         json_decref(j);
         j = conf_object_to_json(conf_db_find(db, CONF_CLASS_SERVICE_IP, "svc1"));
@@ -823,7 +830,8 @@ static void test_json(void **state)
         assert_string_equal(json_string_value(json_object_get(j, "RG_SETTLING_TIME")), "0");
         assert_string_equal(json_string_value(json_object_get(j, "MAX_EVENT_TIME")), "180");
         assert_string_equal(json_string_value(json_object_get(j, "MAX_RG_PROCESSING_TIME")), "180");
-        assert_int_equal(json_object_size(j), 14);
+        assert_string_equal(json_string_value(json_object_get(j, "SERIAL_ACQUISITION_ORDER")), "");
+        assert_int_equal(json_object_size(j), 16);
         json_decref(j);
         assert_null(conf_object_to_json(NULL));
 }
@@ -1006,8 +1014,8 @@ static void test_oudp_combinations(void **state)
         assert_int_equal(MOD(db, RG, "app_rg", {"STARTUP", "oudp"}, {"FALLBACK", "FBHPN"}), 0);
         verify_fails(db, "resource_group \"app_rg\": STARTUP=\"OUDP\" FALLOVER=\"FNPN\" "
                          "FALLBACK=\"FBHPN\" is not an allowed combination; allowed: STARTUP OHN "
-                         "or OFAN with FALLOVER FNPN or BO and FALLBACK NFB or FBHPN, STARTUP OUDP "
-                         "with FALLOVER FNPN or BO and FALLBACK NFB");
+                         "or OFAN with FALLOVER FNPN, FUDNP or BO and FALLBACK NFB or FBHPN, "
+                         "STARTUP OUDP with FALLOVER FNPN or BO and FALLBACK NFB");
         assert_int_equal(MOD(db, RG, "app_rg", {"FALLBACK", "NFB"}), 0);
         assert_int_equal(conf_compile(db, &cfg, err, sizeof(err)), 0);
         assert_int_equal(cfg->rgs[hamr_config_rg_by_name(cfg, "app_rg")].startup, RG_STARTUP_OUDP);
@@ -1057,6 +1065,90 @@ static void test_oaan_combinations(void **state)
         assert_false(CONF_RG_CONCURRENT(&cfg->rgs[hamr_config_rg_by_name(cfg, "app_rg")]));
         assert_int_equal(cfg->rgs[hamr_config_rg_by_name(cfg, "app_rg")].fallover, RG_FALLOVER_BO);
         hamr_config_free(cfg);
+}
+
+/* FUDNP: NODE_PRIORITY_POLICY goes with FALLOVER=FUDNP, the script with the
+ * udscript policies (at add, modify and verify, the refusal naming the
+ * rule, nothing changed); not with OUDP; compiled. */
+static void test_fudnp_rules(void **state)
+{
+        conf_db_t *db = *state;
+        const conf_class_t RG = CONF_CLASS_RESOURCE_GROUP;
+        hamr_config_t *cfg = NULL;
+        const conf_rg_t *r;
+
+        assert_int_equal(MOD(db, RG, "app_rg", {"FALLOVER", "FUDNP"}), -HAMR_E_BAD_VALUE);
+        assert_non_null(strstr(err, "resource_group \"app_rg\": FALLOVER=\"FUDNP\" needs "
+                                    "NODE_PRIORITY_POLICY; allowed: NODE_PRIORITY_POLICY only with "
+                                    "FALLOVER=FUDNP"));
+        assert_string_equal(conf_object_get(conf_db_find(db, RG, "app_rg"), "FALLOVER"), "FNPN");
+        assert_int_equal(MOD(db, RG, "app_rg", {"NODE_PRIORITY_POLICY", "cl_highest_free_mem"}),
+                         -HAMR_E_BAD_VALUE);
+        assert_non_null(strstr(err, "NODE_PRIORITY_POLICY=\"cl_highest_free_mem\" is not "
+                                    "allowed with FALLOVER=\"FNPN\""));
+        assert_int_equal(MOD(db, RG, "app_rg", {"FALLOVER", "FUDNP"},
+                             {"NODE_PRIORITY_POLICY", "cl_highest_udscript_rc"}),
+                         -HAMR_E_BAD_VALUE);
+        assert_non_null(strstr(err, "needs NODE_PRIORITY_POLICY_SCRIPT"));
+        assert_int_equal(MOD(db, RG, "app_rg", {"FALLOVER", "FUDNP"},
+                             {"NODE_PRIORITY_POLICY", "cl_lowest_disk_busy"},
+                             {"NODE_PRIORITY_POLICY_SCRIPT", "/bin/true"}),
+                         -HAMR_E_BAD_VALUE);
+        assert_non_null(strstr(err, "NODE_PRIORITY_POLICY_SCRIPT=\"/bin/true\" is not allowed "
+                                    "with NODE_PRIORITY_POLICY=\"cl_lowest_disk_busy\""));
+        assert_int_equal(
+            MOD(db, RG, "app_rg", {"FALLOVER", "FUDNP"}, {"NODE_PRIORITY_POLICY", "bogus"}),
+            -HAMR_E_BAD_VALUE);
+        assert_non_null(strstr(err, "cl_highest_free_mem, cl_highest_idle_cpu, "
+                                    "cl_lowest_disk_busy, cl_highest_udscript_rc, "
+                                    "cl_lowest_nonzero_udscript_rc"));
+        assert_int_equal(MOD(db, RG, "app_rg", {"FALLOVER", "FUDNP"},
+                             {"NODE_PRIORITY_POLICY", "cl_lowest_nonzero_udscript_rc"},
+                             {"NODE_PRIORITY_POLICY_SCRIPT", "/bin/true"},
+                             {"NODE_PRIORITY_POLICY_TIMEOUT", "5"}),
+                         0);
+        assert_int_equal(conf_compile(db, &cfg, err, sizeof(err)), 0);
+        r = &cfg->rgs[hamr_config_rg_by_name(cfg, "app_rg")];
+        assert_int_equal(r->fallover, RG_FALLOVER_FUDNP);
+        assert_int_equal(r->dnp_policy, CONF_DNP_SCRIPT_LOW);
+        assert_string_equal(r->dnp_script, "/bin/true");
+        assert_int_equal(r->dnp_timeout_usec, 5 * USEC_PER_SEC);
+        hamr_config_free(cfg);
+        /* PowerHA: no dynamic node priority with the distribution policy */
+        assert_int_equal(MOD(db, RG, "app_rg", {"STARTUP", "OUDP"}, {"FALLBACK", "NFB"}), 0);
+        verify_fails(db, "STARTUP=\"OUDP\" FALLOVER=\"FUDNP\" FALLBACK=\"NFB\" is not an "
+                         "allowed combination");
+}
+
+/* The customised processing order: cluster lists of existing groups, each
+ * at most once; compiled into each group's position. */
+static void test_serial_order(void **state)
+{
+        conf_db_t *db = *state;
+        const conf_class_t C = CONF_CLASS_CLUSTER;
+        hamr_config_t *cfg = NULL;
+
+        assert_int_equal(MOD(db, C, NULL, {"SERIAL_ACQUISITION_ORDER", "app_rg app_rg"}),
+                         -HAMR_E_BAD_VALUE);
+        assert_non_null(strstr(err, "SERIAL_ACQUISITION_ORDER=\"app_rg app_rg\" is not allowed "
+                                    "(resource_group \"app_rg\" is listed twice)"));
+        assert_int_not_equal(MOD(db, C, NULL, {"SERIAL_RELEASE_ORDER", "no_such_rg"}), 0);
+        assert_non_null(strstr(err, "no_such_rg"));
+        assert_int_equal(MOD(db, C, NULL, {"SERIAL_ACQUISITION_ORDER", "app_rg"},
+                             {"SERIAL_RELEASE_ORDER", "app_rg"}),
+                         0);
+        assert_int_equal(conf_compile(db, &cfg, err, sizeof(err)), 0);
+        assert_int_equal(cfg->rgs[hamr_config_rg_by_name(cfg, "app_rg")].serial_acquire, 1);
+        assert_int_equal(cfg->rgs[hamr_config_rg_by_name(cfg, "app_rg")].serial_release, 1);
+        hamr_config_free(cfg);
+        /* a listed group is not deleted; the lists are emptied with "" */
+        assert_int_not_equal(
+            conf_db_delete(db, CONF_CLASS_RESOURCE_GROUP, "app_rg", err, sizeof(err)), 0);
+        assert_non_null(strstr(err, "SERIAL_ACQUISITION_ORDER"));
+        assert_int_equal(
+            MOD(db, C, NULL, {"SERIAL_ACQUISITION_ORDER", ""}, {"SERIAL_RELEASE_ORDER", ""}), 0);
+        assert_int_equal(conf_db_delete(db, CONF_CLASS_RESOURCE_GROUP, "app_rg", err, sizeof(err)),
+                         0);
 }
 
 /* RG_SETTLING_TIME, fallback_timer and FALLBACK_AT: the fields REPEATS
@@ -1407,6 +1499,8 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_netmon_targets, setup, teardown),
             cmocka_unit_test_setup_teardown(test_verify_errors, setup, teardown),
             cmocka_unit_test_setup_teardown(test_fallback_timers, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_fudnp_rules, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_serial_order, setup, teardown),
             cmocka_unit_test_setup_teardown(test_oudp_combinations, setup, teardown),
             cmocka_unit_test_setup_teardown(test_oaan_combinations, setup, teardown),
             cmocka_unit_test_setup_teardown(test_verify_handbuilt, setup, teardown),

@@ -154,6 +154,45 @@ static void test_chain_of_causes(void **state)
         assert_string_equal(err, "resource group \"nope_rg\" does not exist");
 }
 
+/* FUDNP: the node chosen, the policy in words and its value, in the
+ * history and as the current reason. */
+static void test_dnp_reason(void **state)
+{
+        char err[128] = "";
+        json_t *ans;
+
+        (void)state;
+        in->members = 0x3;
+        log_entry(0, 1, PLAN_WHY_DNP_FREE_MEM, true, 0);
+        out->log[0].value = 2048;
+        out->ctl.target[0] = 1;
+        coord_history_record(h, in, out, T0);
+        ans = coord_why_json(h, out, cfg, "db_rg", err, sizeof(err));
+        assert_non_null(ans);
+        assert_string_equal(json_string_value(json_object_get(ans, "CODE")), "DNP_FREE_MEM");
+        assert_string_equal(json_string_value(json_object_get(ans, "REASON")),
+                            "fallover to n2: highest free memory (2048 MiB free)");
+        assert_int_equal(json_array_size(json_object_get(ans, "HISTORY")), 1);
+        assert_string_equal(event(ans, 0),
+                            "db_rg: target n1 -> n2 (fallover to n2: highest free memory "
+                            "(2048 MiB free))");
+        json_decref(ans);
+        out->nlog = 0;
+        log_entry(0, 1, PLAN_WHY_DNP_NO_VALUE, false, 1);
+        ans = coord_why_json(h, out, cfg, "db_rg", err, sizeof(err));
+        assert_string_equal(json_string_value(json_object_get(ans, "REASON")),
+                            "fallover to n2: next priority node (no eligible node has a dynamic "
+                            "node priority value)");
+        json_decref(ans);
+        out->nlog = 0;
+        log_entry(0, 1, PLAN_WHY_DNP_IDLE_CPU, false, 1);
+        out->log[0].value = 875;
+        ans = coord_why_json(h, out, cfg, "db_rg", err, sizeof(err));
+        assert_string_equal(json_string_value(json_object_get(ans, "REASON")),
+                            "fallover to n2: highest idle CPU (87.5% idle CPU)");
+        json_decref(ans);
+}
+
 static void test_ring_keeps_the_newest(void **state)
 {
         char err[128] = "";
@@ -180,6 +219,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test_setup_teardown(test_chain_of_causes, setup, teardown),
             cmocka_unit_test_setup_teardown(test_ring_keeps_the_newest, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_dnp_reason, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

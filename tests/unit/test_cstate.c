@@ -80,6 +80,38 @@ static void test_report_roundtrip(void **state)
         a.groups[0].mon_failure = NULL;
         a.groups[0].failed_here = false;
         a.groups[0].mon_restarts = 0;
+        /* the DNP block: node values and a group's script value */
+        a.dnp = (cstate_dnp_t){
+            .have = CSTATE_DNP_MEM | CSTATE_DNP_DISK, .mem_free_mb = 2048, .disk_busy_pm = 125};
+        a.groups[1].dnp_have = true;
+        a.groups[1].dnp_rc = 7;
+        n = cstate_report_encode(&a, CSTATE_REASON_LEN, buf, sizeof(buf));
+        assert_int_equal(cstate_report_decode(buf, (size_t)n, &b), 0);
+        assert_int_equal(b.dnp.have, CSTATE_DNP_MEM | CSTATE_DNP_DISK);
+        assert_int_equal(b.dnp.mem_free_mb, 2048);
+        assert_int_equal(b.dnp.cpu_idle_pm, 0);
+        assert_int_equal(b.dnp.disk_busy_pm, 125);
+        assert_false(b.groups[0].dnp_have);
+        assert_true(b.groups[1].dnp_have);
+        assert_int_equal(b.groups[1].dnp_rc, 7);
+        cstate_report_clear(&b);
+        for (int len = 0; len < n; len++) {
+                /* only the prefix without the block (1+1+4+2+2+4+4+1 bytes) decodes,
+                 * and the one without the (empty) monitor block either */
+                assert_int_equal(cstate_report_decode(buf, (size_t)len, &b) == 0,
+                                 len == n - 19 || len == n - 23);
+                cstate_report_clear(&b);
+        }
+        /* canonical: a value only with its bit, per mille up to 1000 */
+        a.dnp.cpu_idle_pm = 10;
+        n = cstate_report_encode(&a, CSTATE_REASON_LEN, buf, sizeof(buf));
+        assert_int_equal(cstate_report_decode(buf, (size_t)n, &b), -EBADMSG);
+        a.dnp.have |= CSTATE_DNP_CPU;
+        a.dnp.cpu_idle_pm = 1001;
+        n = cstate_report_encode(&a, CSTATE_REASON_LEN, buf, sizeof(buf));
+        assert_int_equal(cstate_report_decode(buf, (size_t)n, &b), -EBADMSG);
+        a.dnp = (cstate_dnp_t){0};
+        a.groups[1].dnp_have = false;
         /* shortened reasons still decode */
         n = cstate_report_encode(&a, 8, buf, sizeof(buf));
         assert_int_equal(cstate_report_decode(buf, (size_t)n, &b), 0);

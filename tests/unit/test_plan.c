@@ -12,7 +12,8 @@
  *   nodes N[:ID]...          node names; the first is the coordinator (self)
  *   group G nodes=A,B,C [startup=OHN|OFAN|OUDP|OAAN] [fallover=FNPN|BO]
  *           [fallback=NFB|FBHPN] [sips=N]
- *           [fallback_at=T]
+ *           [fallback_at=T] [dnp=mem|cpu|disk|script_high|script_low]
+ *                            dnp: FALLOVER=FUDNP with that NODE_PRIORITY_POLICY
  *   timer T repeats=once|daily|weekly|monthly|yearly [year=Y] [month=M]
  *           [mday=D] [wday=W] hour=H minute=M
  *                            a fallback timer (before the groups naming it)
@@ -47,6 +48,12 @@
  *                            not / does reach them); heard=-T: last heard T
  *                            before now (fixed from then on)
  *   state G|* N=STATE...     reported group state (initially OFFLINE)
+ *   dnp N [mem=MB|-] [cpu=PM|-] [disk=PM|-]
+ *                            dynamic node priority values node N reports
+ *                            (free MiB, idle CPU and disk busy per mille;
+ *                            -: none, the initial state)
+ *   dnp_rc G N=K|-...        the exit code of G's priority script on N
+ *                            (-: none, the initial state)
  *   failed G|* N...|-        these nodes report the group failed there
  *                            (application monitor, FAILUREACTION=fallover)
  *   ack N...|*               these nodes answer the newest publication
@@ -68,6 +75,7 @@
  *                            (a concurrent group: the nodes that should
  *                            hold an instance, the nodes where the
  *                            administrator took it offline)
+ *              [value=K|-]   (FUDNP: the chosen node's value in the log)
  *                            why and changed are read from the group's
  *                            decision log entry
  *   expect node N [want=...] [net_down=0|1] [want_inc=K] [boot=KEEP|START|MANUAL]
@@ -429,6 +437,15 @@ static int do_group(scn_t *s, tokens_t *t)
                         if (parse_uint(s, v, &n) < 0)
                                 return -1;
                         rg->nsips = (unsigned)n;
+                } else if (strcmp(k, "dnp") == 0) {
+                        static const char *const DNPS[] = {"mem", "cpu", "disk", "script_high",
+                                                           "script_low"};
+                        int x = lookup(DNPS, CONF_DNP_COUNT, v);
+                        if (x < 0)
+                                return scn_fail(s, "dnp must be mem, cpu, disk, script_high or "
+                                                   "script_low");
+                        rg->fallover = RG_FALLOVER_FUDNP;
+                        rg->dnp_policy = (conf_dnp_t)x;
                 } else if (strcmp(k, "fallback_at") == 0) {
                         for (unsigned k2 = 0; k2 < s->cfg.ntimers; k2++)
                                 if (strcmp(s->timers[k2].name, v) == 0)
@@ -798,6 +815,66 @@ static int do_failed(scn_t *s, tokens_t *t)
         return 0;
 }
 
+static int do_dnp(scn_t *s, tokens_t *t)
+{
+        static const char *const KEYS[] = {"mem", "cpu", "disk"};
+        int id = t->n >= 2 ? node_id(s, t->v[1]) : -1;
+        cstate_dnp_t *d;
+
+        if (id < 0)
+                return scn_fail(s, "dnp N [mem=MB|-] [cpu=PM|-] [disk=PM|-]");
+        d = &s->in.node[id].dnp;
+        for (unsigned i = 2; i < t->n; i++) {
+                char *v = scn_split_kv(t->v[i]);
+                int k = v ? lookup(KEYS, 3, t->v[i]) : -1;
+                unsigned long n = 0;
+                uint8_t bit;
+
+                if (k < 0)
+                        return scn_fail(s, "expected mem=, cpu= or disk=, got '%s'", t->v[i]);
+                bit = (uint8_t)(1u << k); /* CSTATE_DNP_MEM, _CPU, _DISK */
+                if (strcmp(v, "-") != 0 && parse_uint(s, v, &n) < 0)
+                        return -1;
+                if (strcmp(v, "-") == 0)
+                        d->have &= (uint8_t)~bit;
+                else
+                        d->have |= bit;
+                if (k == 0)
+                        d->mem_free_mb = (uint32_t)n;
+                else if (k == 1)
+                        d->cpu_idle_pm = (uint16_t)n;
+                else
+                        d->disk_busy_pm = (uint16_t)n;
+        }
+        s->in.node[id].report_seq++;
+        return 0;
+}
+
+static int do_dnp_rc(scn_t *s, tokens_t *t)
+{
+        unsigned lo, hi;
+
+        if (t->n < 3 || parse_groups(s, t->v[1], &lo, &hi) < 0)
+                return t->n < 3 ? scn_fail(s, "dnp_rc G N=K|-...") : -1;
+        for (unsigned i = 2; i < t->n; i++) {
+                char *v = scn_split_kv(t->v[i]);
+                int id = node_id(s, t->v[i]);
+                unsigned long n = 0;
+
+                if (id < 0 || !v || (strcmp(v, "-") != 0 && parse_uint(s, v, &n) < 0))
+                        return scn_fail(s, "expected NODE=K|-, got '%s'", t->v[i]);
+                for (unsigned g = lo; g < hi; g++) {
+                        if (strcmp(v, "-") == 0)
+                                s->in.dnp_have[g] &= ~BIT(id);
+                        else
+                                s->in.dnp_have[g] |= BIT(id);
+                        s->in.dnp_rc[(size_t)g * CONF_MAX_NODES + (unsigned)id] = (uint8_t)n;
+                }
+                s->in.node[id].report_seq++;
+        }
+        return 0;
+}
+
 static int do_ack(scn_t *s, tokens_t *t)
 {
         uint64_t mask;
@@ -1050,7 +1127,10 @@ static int expect_group(scn_t *s, tokens_t *t)
                                 got = mask_names(s, s->out.ctl.cnodes[g], names, sizeof(names));
                         else if (strcmp(k, "offline_on") == 0)
                                 got = mask_names(s, s->out.ctl.coffline[g], names, sizeof(names));
-                        else if (strcmp(k, "timer") == 0)
+                        else if (strcmp(k, "value") == 0) {
+                                snprintf(at, sizeof(at), "%lld", e ? (long long)e->value : 0LL);
+                                got = e && e->value != INT64_MIN ? at : "-";
+                        } else if (strcmp(k, "timer") == 0)
                                 got = TIMERS[s->out.timer[g].kind % 3];
                         else if (strcmp(k, "timer_node") == 0)
                                 got =
@@ -1305,7 +1385,8 @@ static int do_line(scn_t *s, tokens_t *t)
         static const char *const inputs[] = {
             "at",       "members", "quorate", "agreed",      "node",       "state",
             "ack",      "want",    "ctl",     "home_only",   "repo_index", "repo_bad",
-            "want_inc", "boot",    "wall",    "fallback_at", "failed",     "command"};
+            "want_inc", "boot",    "wall",    "fallback_at", "failed",     "command",
+            "dnp",      "dnp_rc"};
         const char *d = t->v[0];
         bool input = lookup(inputs, sizeof(inputs) / sizeof(inputs[0]), d) >= 0;
         bool checks = !strcmp(d, "expect") || !strcmp(d, "log") || !strcmp(d, "nolog") ||
@@ -1362,6 +1443,10 @@ static int do_line(scn_t *s, tokens_t *t)
                 return do_ack(s, t);
         if (!strcmp(d, "failed"))
                 return do_failed(s, t);
+        if (!strcmp(d, "dnp"))
+                return do_dnp(s, t);
+        if (!strcmp(d, "dnp_rc"))
+                return do_dnp_rc(s, t);
         if (!strcmp(d, "want_inc"))
                 return do_want_inc(s, t);
         if (!strcmp(d, "boot"))
