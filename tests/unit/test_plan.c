@@ -1383,10 +1383,9 @@ static int end_step(scn_t *s)
 static int do_line(scn_t *s, tokens_t *t)
 {
         static const char *const inputs[] = {
-            "at",       "members", "quorate", "agreed",      "node",       "state",
-            "ack",      "want",    "ctl",     "home_only",   "repo_index", "repo_bad",
-            "want_inc", "boot",    "wall",    "fallback_at", "failed",     "command",
-            "dnp",      "dnp_rc"};
+            "at",   "members",     "quorate",   "agreed",     "node",     "state",    "ack",
+            "want", "ctl",         "home_only", "repo_index", "repo_bad", "want_inc", "boot",
+            "wall", "fallback_at", "failed",    "command",    "dnp",      "dnp_rc"};
         const char *d = t->v[0];
         bool input = lookup(inputs, sizeof(inputs) / sizeof(inputs[0]), d) >= 0;
         bool checks = !strcmp(d, "expect") || !strcmp(d, "log") || !strcmp(d, "nolog") ||
