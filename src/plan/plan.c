@@ -499,7 +499,13 @@ static bool schedule(const plan_input_t *in, plan_output_t *out, uint64_t eligib
                             (st->ctl_view != v->view_id || st->ctl_seq < c->target_pub[g]))
                                 pending[g] = true;
         }
+        /* an unanswered OUDP target stays: its node is not free for the
+         * next OUDP group (issue 10) */
+        uint16_t kept[CONF_MAX_RGS];
+        for (unsigned g = 0; g < cfg->nrgs && g < CONF_MAX_RGS; g++)
+                kept[g] = pending[g] ? v->target[g] : RGM_NO_NODE;
         rgm_input_t rin = {.cfg = cfg,
+                           .kept = kept,
                            .members = in->members,
                            .eligible = eligible,
                            .net_down = net_down,

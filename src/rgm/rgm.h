@@ -69,6 +69,11 @@ typedef struct rgm_input {
         /* `clmgr start cluster -o home`: a group not yet started comes
          * online on its home node only, whatever its startup policy */
         bool home_only;
+        /* per group [cfg->nrgs], or NULL: a node the caller keeps the group
+         * targeted at whatever this run decides (a target change members
+         * have not answered yet), RGM_NO_NODE if none. An OUDP group's kept
+         * node counts as taken by the distribution policy. */
+        const uint16_t *kept;
 } rgm_input_t;
 
 typedef struct rgm_output {
@@ -113,7 +118,8 @@ typedef struct rgm_output {
  *     - else if !ctl.started: OHN (or home_only) -> NODES[0] if eligible
  *       ("startup on home node"), else none ("home node not available"); OFAN -> highest-priority
  *       eligible node ("startup on first available node"); OUDP ->
- *       highest-priority eligible node that holds no OUDP group and is not
+ *       highest-priority eligible node that holds no OUDP group, is not
+ *       kept for one (in->kept) and is not
  *       the target of an OUDP group earlier in the configuration
  *       ("startup using the distribution policy"), else none ("no node free
  *       of another OUDP group": PowerHA's node distribution policy, at most

@@ -222,8 +222,8 @@ static uint16_t target_node(const rgm_input_t *in, unsigned g, const group_view_
         return desired;
 }
 
-/* Nodes that hold an OUDP group or are its target already (the
- * distribution policy: at most one per node at startup). */
+/* Nodes that hold an OUDP group or are kept as its target by the caller
+ * (the distribution policy: at most one per node at startup). */
 static uint64_t dist_held(const rgm_input_t *in)
 {
         uint64_t taken = 0;
@@ -234,6 +234,8 @@ static uint64_t dist_held(const rgm_input_t *in)
                         continue;
                 build_view(in, g, &v);
                 taken |= v.holders & ~v.error;
+                if (in->kept && in->kept[g] < CONF_MAX_NODES)
+                        taken |= BIT(in->kept[g]);
         }
         return taken;
 }
@@ -254,8 +256,10 @@ void rgm_schedule(const rgm_input_t *in, rgm_output_t *out)
 
                 build_view(in, g, &v);
                 target = target_node(in, g, &v, dist_taken, &why);
-                if (in->cfg->rgs[g].startup == RG_STARTUP_OUDP && target != RGM_NO_NODE)
-                        dist_taken |= BIT(target); /* groups in configuration order */
+                /* groups in configuration order; a kept node is counted already */
+                if (in->cfg->rgs[g].startup == RG_STARTUP_OUDP && target != RGM_NO_NODE &&
+                    !(in->kept && in->kept[g] != RGM_NO_NODE))
+                        dist_taken |= BIT(target);
 
                 out[g].target = target;
                 out[g].why = why;
