@@ -36,27 +36,30 @@ static void append(tt_cmd_result_t *r, size_t *len, const char *buf, size_t n)
         r->out[*len] = '\0';
 }
 
-int tt_cmd_run(char *const argv[], double timeout_s, tt_cmd_result_t *ret)
-{
-        usec_t deadline = now_usec() + (usec_t)(timeout_s * 1e6);
-        usec_t kill_at = 0;
-        int pfd[2], status = 0;
-        size_t len = 0;
-        bool eof = false;
+typedef struct {
         pid_t pid;
+        int fd; /* read end of the output pipe, -1 at EOF */
+        size_t len;
+        int status;
+        bool done;
+        usec_t kill_at; /* SIGKILL time after a SIGTERM, 0 before */
+} child_t;
 
-        *ret = (tt_cmd_result_t){.rc = -1, .out = zstrdup("")};
+static int spawn(char *const argv[], child_t *c)
+{
+        int pfd[2];
+
         if (pipe2(pfd, O_CLOEXEC) < 0)
                 return -errno;
         fflush(NULL);
-        pid = fork();
-        if (pid < 0) {
+        c->pid = fork();
+        if (c->pid < 0) {
                 int r = -errno;
                 close(pfd[0]);
                 close(pfd[1]);
                 return r;
         }
-        if (pid == 0) {
+        if (c->pid == 0) {
                 int null = open("/dev/null", O_RDONLY);
                 setpgid(0, 0);
                 signal(SIGPIPE, SIG_DFL);
@@ -68,57 +71,104 @@ int tt_cmd_run(char *const argv[], double timeout_s, tt_cmd_result_t *ret)
                 dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
                 _exit(127);
         }
-        setpgid(pid, pid);
+        setpgid(c->pid, c->pid);
         close(pfd[1]);
-        for (;;) {
-                usec_t now = now_usec();
-                usec_t until = kill_at ? kill_at : deadline;
-                int ms = now >= until ? 0 : (int)((until - now) / 1000 + 1);
-                struct pollfd p = {.fd = pfd[0], .events = POLLIN};
-                pid_t w;
+        c->fd = pfd[0];
+        return 0;
+}
 
-                if (!eof) {
-                        int n = poll(&p, 1, ms > 100 ? 100 : ms);
-                        if (n > 0) {
-                                char buf[4096];
-                                ssize_t k = read(pfd[0], buf, sizeof(buf));
-                                if (k > 0)
-                                        append(ret, &len, buf, (size_t)k);
-                                else if (k == 0 || (errno != EINTR && errno != EAGAIN))
-                                        eof = true;
+static void drain(child_t *c, tt_cmd_result_t *r, bool all)
+{
+        char buf[4096];
+        ssize_t k;
+
+        if (c->fd < 0)
+                return;
+        if (all)
+                fcntl(c->fd, F_SETFL, O_NONBLOCK);
+        do {
+                k = read(c->fd, buf, sizeof(buf));
+                if (k > 0)
+                        append(r, &c->len, buf, (size_t)k);
+        } while (all && k > 0);
+        if (k == 0 || all || (k < 0 && errno != EINTR && errno != EAGAIN)) {
+                close(c->fd);
+                c->fd = -1;
+        }
+}
+
+int tt_cmd_run_all(char **const argvs[], size_t n, double timeout_s, tt_cmd_result_t *rets)
+{
+        usec_t deadline = now_usec() + (usec_t)(timeout_s * 1e6);
+        child_t *c = zcalloc(n, sizeof(*c));
+        size_t left = 0;
+        int first_err = 0;
+
+        for (size_t i = 0; i < n; i++) {
+                int r;
+                rets[i] = (tt_cmd_result_t){.rc = -1, .out = zstrdup("")};
+                c[i].fd = -1;
+                r = spawn(argvs[i], &c[i]);
+                if (r < 0) {
+                        c[i].done = true;
+                        first_err = first_err ? first_err : r;
+                        continue;
+                }
+                left++;
+        }
+        while (left > 0) {
+                struct pollfd p[64];
+                size_t map[64], np = 0;
+                usec_t now;
+
+                for (size_t i = 0; i < n && np < 64; i++)
+                        if (!c[i].done && c[i].fd >= 0) {
+                                p[np] = (struct pollfd){.fd = c[i].fd, .events = POLLIN};
+                                map[np++] = i;
                         }
-                } else {
+                if (np > 0 && poll(p, np, 50) > 0) {
+                        for (size_t k = 0; k < np; k++)
+                                if (p[k].revents)
+                                        drain(&c[map[k]], &rets[map[k]], false);
+                } else if (np == 0) {
                         usleep(20000);
                 }
-                w = waitpid(pid, &status, WNOHANG);
-                if (w == pid && eof)
-                        break;
-                if (w == pid) {
-                        /* drain what is left, then stop (a grandchild may hold the pipe) */
-                        char buf[4096];
-                        ssize_t k;
-                        fcntl(pfd[0], F_SETFL, O_NONBLOCK);
-                        while ((k = read(pfd[0], buf, sizeof(buf))) > 0)
-                                append(ret, &len, buf, (size_t)k);
-                        break;
-                }
                 now = now_usec();
-                if (!kill_at && now >= deadline) {
-                        ret->timed_out = true;
-                        kill(-pid, SIGTERM);
-                        kill_at = now + 2 * USEC_PER_SEC;
-                } else if (kill_at && now >= kill_at) {
-                        kill(-pid, SIGKILL);
-                        waitpid(pid, &status, 0);
-                        break;
+                for (size_t i = 0; i < n; i++) {
+                        if (c[i].done)
+                                continue;
+                        if (waitpid(c[i].pid, &c[i].status, WNOHANG) == c[i].pid) {
+                                /* what is left; a grandchild may hold the pipe open */
+                                drain(&c[i], &rets[i], true);
+                                c[i].done = true;
+                        } else if (!c[i].kill_at && now >= deadline) {
+                                rets[i].timed_out = true;
+                                kill(-c[i].pid, SIGTERM);
+                                c[i].kill_at = now + 2 * USEC_PER_SEC;
+                        } else if (c[i].kill_at && now >= c[i].kill_at) {
+                                kill(-c[i].pid, SIGKILL);
+                                waitpid(c[i].pid, &c[i].status, 0);
+                                drain(&c[i], &rets[i], true);
+                                c[i].done = true;
+                        }
+                        if (c[i].done) {
+                                left--;
+                                if (WIFEXITED(c[i].status))
+                                        rets[i].rc = WEXITSTATUS(c[i].status);
+                                else if (WIFSIGNALED(c[i].status))
+                                        rets[i].rc = 128 + WTERMSIG(c[i].status);
+                        }
                 }
         }
-        close(pfd[0]);
-        if (WIFEXITED(status))
-                ret->rc = WEXITSTATUS(status);
-        else if (WIFSIGNALED(status))
-                ret->rc = 128 + WTERMSIG(status);
-        return 0;
+        free(c);
+        return first_err;
+}
+
+int tt_cmd_run(char *const argv[], double timeout_s, tt_cmd_result_t *ret)
+{
+        char **const argvs[1] = {(char **)argv};
+
+        return tt_cmd_run_all(argvs, 1, timeout_s, ret);
 }
 
 char **tt_cmd_template(const char *tmpl, const char *node, const char *cmd)

@@ -3,6 +3,7 @@
  * (PowerHA's clrsh: "ssh -o BatchMode=yes root@%n"). */
 #pragma once
 #include <stdbool.h>
+#include <stddef.h>
 
 typedef struct {
         int rc;         /* exit status; 128+N after signal N; -1 not run */
@@ -16,6 +17,11 @@ typedef struct {
  * tt_cmd_result_free), or -errno when it could not start (ret->out says why). */
 int tt_cmd_run(char *const argv[], double timeout_s, tt_cmd_result_t *ret);
 void tt_cmd_result_free(tt_cmd_result_t *r);
+
+/* Runs the n commands argvs (in) at the same time, each as above, all
+ * bounded by the one timeout_s; rets (out, n of them) as above. 0, or the
+ * first -errno of a command that could not start (its ret says -1). */
+int tt_cmd_run_all(char **const argvs[], size_t n, double timeout_s, tt_cmd_result_t *rets);
 
 /* argv of template tmpl (in: words split at blanks, "%n" replaced by node,
  * "%%" by "%") followed by cmd (in, one argument: a shell command line, as

@@ -176,57 +176,70 @@ static char **clmgr_argv(tt_ctx_t *ctx, const char *args)
         return argv;
 }
 
-static int run_action(tt_ctx_t *ctx, const tt_act_t *a, char *why, size_t len)
+static char **action_argv(tt_ctx_t *ctx, const tt_act_t *a)
 {
-        char **argv = NULL;
-        tt_cmd_result_t res;
-        _cleanup_free_ char *shown = NULL;
-        int r;
-
         switch (a->kind) {
         case TT_ACT_CLMGR:
-                argv = clmgr_argv(ctx, a->text);
-                break;
+                return clmgr_argv(ctx, a->text);
         case TT_ACT_RSH:
-                argv = tt_cmd_template(ctx->rsh, a->node, a->text);
-                break;
+                return tt_cmd_template(ctx->rsh, a->node, a->text);
         case TT_ACT_START_HAMRD:
-                argv = ctx->start_hamrd ? tt_cmd_template(ctx->start_hamrd, a->node, NULL)
+                return ctx->start_hamrd ? tt_cmd_template(ctx->start_hamrd, a->node, NULL)
                                         : tt_cmd_template(ctx->rsh, a->node, a->text);
-                break;
         }
-        if (!argv) {
-                snprintf(why, len, "empty command template for node %s", a->node);
-                return -1;
-        }
-        shown = tt_cmd_join(argv);
-        tt_log("Running: %s", shown);
-        r = tt_cmd_run(argv, ctx->cmd_timeout_s, &res);
-        tt_cmd_argv_free(argv);
-        for (char *line = res.out, *nl; line && *line; line = nl ? nl + 1 : NULL) {
-                nl = strchr(line, '\n');
-                tt_log_detail("  %.*s", nl ? (int)(nl - line) : (int)strlen(line), line);
-        }
-        if (r < 0 || res.timed_out || res.rc != 0) {
-                char last[512] = "";
-                size_t ol = strlen(res.out);
-                while (ol > 0 && res.out[ol - 1] == '\n')
-                        res.out[--ol] = '\0';
-                {
-                        const char *l = strrchr(res.out, '\n');
-                        snprintf(last, sizeof(last), "%s", l ? l + 1 : res.out);
+        return NULL;
+}
+
+/* Runs acts[0..n) at the same time (one command when n is 1), logs each
+ * command and its output; 0, or -1 with the first failure in why. */
+static int run_actions(tt_ctx_t *ctx, const tt_act_t *acts, size_t n, char *why, size_t len)
+{
+        char **argvs[TT_MAX_ACTS] = {0};
+        char *shown[TT_MAX_ACTS] = {0};
+        tt_cmd_result_t res[TT_MAX_ACTS];
+        int rc = 0;
+
+        for (size_t i = 0; i < n; i++) {
+                argvs[i] = action_argv(ctx, &acts[i]);
+                if (!argvs[i]) {
+                        snprintf(why, len, "empty command template for node %s", acts[i].node);
+                        for (size_t k = 0; k < i; k++) {
+                                tt_cmd_argv_free(argvs[k]);
+                                free(shown[k]);
+                        }
+                        return -1;
                 }
-                if (res.timed_out)
-                        snprintf(why, len, "%s did not finish within %.0f s", shown,
-                                 ctx->cmd_timeout_s);
-                else
-                        snprintf(why, len, "%s failed (exit %d)%s%s", shown, res.rc,
-                                 *last ? ": " : "", last);
-                tt_cmd_result_free(&res);
-                return -1;
+                shown[i] = tt_cmd_join(argvs[i]);
+                tt_log("Running%s: %s", n > 1 ? " (together)" : "", shown[i]);
         }
-        tt_cmd_result_free(&res);
-        return 0;
+        tt_cmd_run_all(argvs, n, ctx->cmd_timeout_s, res);
+        for (size_t i = 0; i < n; i++) {
+                char *out = res[i].out;
+                size_t ol = strlen(out);
+
+                for (char *line = out, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+                        nl = strchr(line, '\n');
+                        tt_log_detail("  %.*s", nl ? (int)(nl - line) : (int)strlen(line), line);
+                }
+                if (rc == 0 && (res[i].timed_out || res[i].rc != 0)) {
+                        const char *last;
+                        while (ol > 0 && out[ol - 1] == '\n')
+                                out[--ol] = '\0';
+                        last = strrchr(out, '\n');
+                        last = last ? last + 1 : out;
+                        if (res[i].timed_out)
+                                snprintf(why, len, "%s did not finish within %.0f s", shown[i],
+                                         ctx->cmd_timeout_s);
+                        else
+                                snprintf(why, len, "%s failed (exit %d)%s%s", shown[i], res[i].rc,
+                                         *last ? ": " : "", last);
+                        rc = -1;
+                }
+                tt_cmd_result_free(&res[i]);
+                tt_cmd_argv_free(argvs[i]);
+                free(shown[i]);
+        }
+        return rc;
 }
 
 static void log_state(tt_ctx_t *ctx)
@@ -284,9 +297,13 @@ static result_t run_one(tt_ctx_t *ctx, const tt_test_t *t, char *why, size_t len
                 goto out;
         }
         tt_log("Entrance criteria met");
-        for (size_t i = 0; i < st.nacts; i++)
-                if (run_action(ctx, &st.acts[i], why, len) < 0)
+        for (size_t i = 0, n; i < st.nacts; i += n) {
+                /* a run of actions marked together starts at once */
+                for (n = 1; st.acts[i].together && i + n < st.nacts && st.acts[i + n].together;)
+                        n++;
+                if (run_actions(ctx, &st.acts[i], n, why, len) < 0)
                         goto out;
+        }
         tt_log("Waiting for the cluster to become stable (at most %.0f s)", ctx->timeout_s);
         if (!wait_stable(ctx, &st, true, why, len)) {
                 log_state(ctx);

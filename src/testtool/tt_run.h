@@ -31,7 +31,8 @@ typedef enum { TT_ACT_CLMGR, TT_ACT_RSH, TT_ACT_START_HAMRD } tt_act_kind_t;
 typedef struct {
         tt_act_kind_t kind;
         char node[TT_NAME];
-        char *text; /* clmgr arguments (blank-separated) or the shell command; owned */
+        char *text;    /* clmgr arguments (blank-separated) or the shell command; owned */
+        bool together; /* runs at the same time as its neighbours marked so */
 } tt_act_t;
 
 /* One test being run: its resolved parameters, actions and expectations. */

@@ -108,6 +108,8 @@ static int prepare_global(tt_ctx_t *ctx, tt_state_t *st, bool up, char *why, siz
                 if (tt_node_net_up(&ctx->cl, node) != up) {
                         changing++;
                         act_if(st, node, addr, up);
+                        /* on every node at once, as a switch failure would */
+                        st->acts[st->nacts - 1].together = true;
                 }
         }
         if (st->nlist == 0)

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "testtool/tt_cmd.h"
 #include "testtool/tt_plan.h"
@@ -239,6 +240,38 @@ static void cmd_run(void **state)
         tt_cmd_result_free(&r);
 }
 
+static void cmd_run_together(void **state)
+{
+        char dir[] = "/tmp/tt-unit-XXXXXX";
+        char waiter[512], maker[512];
+        tt_cmd_result_t r[2];
+
+        (void)state;
+        assert_non_null(mkdtemp(dir));
+        /* the first waits for the file the second makes: run one after the
+         * other, the first would fail */
+        snprintf(waiter, sizeof(waiter),
+                 "i=0; while [ $i -lt 100 ]; do [ -e %s/f ] && echo seen && exit 0; "
+                 "sleep 0.1; i=$((i+1)); done; exit 1",
+                 dir);
+        snprintf(maker, sizeof(maker), "touch %s/f; echo made", dir);
+        {
+                char *a[] = {"/bin/sh", "-c", waiter, NULL};
+                char *b[] = {"/bin/sh", "-c", maker, NULL};
+                char **const argvs[] = {a, b};
+                assert_int_equal(tt_cmd_run_all(argvs, 2, 30, r), 0);
+        }
+        assert_int_equal(r[0].rc, 0);
+        assert_string_equal(r[0].out, "seen\n");
+        assert_int_equal(r[1].rc, 0);
+        assert_string_equal(r[1].out, "made\n");
+        tt_cmd_result_free(&r[0]);
+        tt_cmd_result_free(&r[1]);
+        snprintf(maker, sizeof(maker), "%s/f", dir);
+        unlink(maker);
+        rmdir(dir);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -251,6 +284,7 @@ int main(void)
             cmocka_unit_test(catalog),
             cmocka_unit_test(cmd_template),
             cmocka_unit_test(cmd_run),
+            cmocka_unit_test(cmd_run_together),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
