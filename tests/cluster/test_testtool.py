@@ -113,7 +113,30 @@ def test_plan_errors_name_file_and_line(tlab, tmp_path):
     assert "Running:" not in open(log).read()
 
 
+def test_failures_are_reported(tlab, tmp_path):
+    """An unmet entrance criterion and a success indicator that never holds
+    are FAILED with the reason; -e stops at the first failure."""
+    plan = tmp_path / "fail.txt"
+    plan.write_text("NODE_UP, n2, already active\n"
+                    "SERVER_DOWN, ANY, webapp, true, nothing fails: no recovery to see\n"
+                    "RG_MOVE, web_rg, ANY, still runs\n")
+    r, log = run_testtool(tlab, tmp_path, "-p", str(plan), "--timeout", "3")
+    out = r.stdout
+    assert r.returncode == 1, out[-3000:]
+    assert results(out) == [("1", "NODE_UP", "FAILED"), ("2", "SERVER_DOWN", "FAILED"),
+                            ("3", "RG_MOVE", "PASSED")], out[-3000:]
+    assert "NODE_UP: FAILED: entrance criteria not met: node n2 is already active (ONLINE)" in out
+    assert "SERVER_DOWN: FAILED: after 3 s: no recovery seen: web_rg still on" in out
+    assert "1 passed, 2 failed, 0 not applicable" in out
+    r, log = run_testtool(tlab, tmp_path, "-p", str(plan), "-e")
+    assert r.returncode == 1
+    assert [k for _, k, _ in results(r.stdout)] == ["NODE_UP"]
+    assert "Abort on error: stopping after test 1" in r.stdout
+
+
 def test_automated_procedure(tlab, tmp_path):
+    if not tlab.watchdog:
+        pytest.skip("CLSTRMGR_KILL needs the lab's watchdog (HAMR_LAB_WATCHDOG=0)")
     with S1Sampler(tlab):
         r, log = run_testtool(tlab, tmp_path)
     out = r.stdout
