@@ -3,10 +3,12 @@
  * run and summary, and the check of a plan against the configuration. */
 #include "testtool/tt_run.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/hamr_alloc.h"
@@ -278,8 +280,11 @@ static result_t run_one(tt_ctx_t *ctx, const tt_test_t *t, char *why, size_t len
         }
         if (t->kind == TT_WAIT) {
                 double s = strtod(t->params[0], NULL);
+                struct timespec ts = {.tv_sec = (time_t)s,
+                                      .tv_nsec = (long)((s - (double)(time_t)s) * 1e9)};
                 tt_log("Waiting %s seconds", t->params[0]);
-                usleep((useconds_t)(s * 1e6));
+                while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+                        ;
                 return RES_PASSED;
         }
         tt_log("Checking entrance criteria (waiting for a stable cluster first)");

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "testtool/tt_log.h"
 #include "testtool/tt_tests_internal.h"
 
 /* kill -9 of the hamrd listening on the node's control socket (its pid from
@@ -84,6 +85,8 @@ static int prepare_node(tt_ctx_t *ctx, tt_state_t *st, char *why, size_t len)
                 if (!all && st->nlist == 0)
                         return fail(why, len, "node %s is already active (%s)", p,
                                     node_state(ctx, p));
+                if (st->nlist == 0)
+                        tt_log("every node is already active");
                 for (i = 0; i < st->nlist; i++) {
                         /* a node whose hamrd does not answer: start it first */
                         if (!tt_node_member(&ctx->cl, st->list[i]))

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/hamr_alloc.h"
 #include "testtool/tt_cmd.h"
@@ -16,7 +17,14 @@
 #define IF_CMD                                                                                     \
         "dev=$(ip -o addr show to %s | { read -r _ d _ && echo \"${d%%%%@*}\"; }); "               \
         "[ -n \"$dev\" ] || { echo \"no interface holds %s\" >&2; exit 1; }; "                     \
-        "ip link set dev \"$dev\" %s && echo \"$dev %s\""
+        "%sip link set dev \"$dev\" %s && echo \"$dev %s\""
+
+/* Before the change: sleep until the wall-clock instant %lld ns (every node
+ * at once, within the nodes' clock agreement, whatever the remote shell's
+ * start-up time on each). */
+#define AT_CMD                                                                                     \
+        "ms=$(( (%lld - $(date +%%s%%N)) / 1000000 )); "                                           \
+        "[ \"$ms\" -gt 0 ] && sleep \"$((ms / 1000)).$(printf %%03d $((ms %% 1000)))\"; "
 
 static int fail(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -30,10 +38,15 @@ static int fail(char *why, size_t len, const char *fmt, ...)
         return -1;
 }
 
-static void act_if(tt_state_t *st, const char *node, const char *addr, bool up)
+/* at_ns: 0 = now, else the wall-clock instant (ns) of the change */
+static void act_if(tt_state_t *st, const char *node, const char *addr, bool up, long long at_ns)
 {
         const char *w = up ? "up" : "down";
-        tt_act_add(st, TT_ACT_RSH, node, IF_CMD, addr, addr, w, w);
+        char at[256] = "";
+
+        if (at_ns)
+                snprintf(at, sizeof(at), AT_CMD, at_ns);
+        tt_act_add(st, TT_ACT_RSH, node, IF_CMD, addr, addr, at, w, w);
 }
 
 /* Groups whose service label is on network net, ONLINE on node, become affected. */
@@ -67,7 +80,7 @@ static int prepare_local(tt_ctx_t *ctx, tt_state_t *st, bool up, char *why, size
                 if (tt_node_net_up(&ctx->cl, node))
                         return fail(why, len, "network %s is already up on %s", net, node);
                 st->any_changes = true; /* groups may come back per policy */
-                act_if(st, node, st->addr, true);
+                act_if(st, node, st->addr, true, 0);
                 return 0;
         }
         if (!tt_node_net_up(&ctx->cl, node))
@@ -85,7 +98,7 @@ static int prepare_local(tt_ctx_t *ctx, tt_state_t *st, bool up, char *why, size
                        net, node);
         affect_net_groups(ctx, st, node, net);
         snprintf(ctx->last_down_node, sizeof(ctx->last_down_node), "%s", node);
-        act_if(st, node, st->addr, false);
+        act_if(st, node, st->addr, false, 0);
         return 0;
 }
 
@@ -93,8 +106,14 @@ static int prepare_global(tt_ctx_t *ctx, tt_state_t *st, bool up, char *why, siz
 {
         const char *net = st->t->params[0];
         size_t i, changing = 0;
+        struct timespec now;
+        long long at_ns;
         json_t *o;
 
+        /* every node changes at the same instant, 2 s from now (the remote
+         * shells start meanwhile) */
+        clock_gettime(CLOCK_REALTIME, &now);
+        at_ns = ((long long)now.tv_sec + 2) * 1000000000LL + now.tv_nsec;
         snprintf(st->net, sizeof(st->net), "%s", net);
         st->any_changes = true; /* every group with a service label on it may move */
         json_array_foreach(ctx->cl.nodes, i, o)
@@ -107,7 +126,7 @@ static int prepare_global(tt_ctx_t *ctx, tt_state_t *st, bool up, char *why, siz
                 snprintf(st->list[st->nlist++], TT_NAME, "%s", node);
                 if (tt_node_net_up(&ctx->cl, node) != up) {
                         changing++;
-                        act_if(st, node, addr, up);
+                        act_if(st, node, addr, up, at_ns);
                         /* on every node at once, as a switch failure would */
                         st->acts[st->nacts - 1].together = true;
                 }
@@ -185,7 +204,7 @@ static int prepare_label(tt_ctx_t *ctx, tt_state_t *st, bool join, char *why, si
                 else
                         affect_net_groups(ctx, st, node, st->net);
         }
-        act_if(st, node, st->addr, join);
+        act_if(st, node, st->addr, join, 0);
         return 0;
 }
 
