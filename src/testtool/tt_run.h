@@ -52,8 +52,8 @@ typedef struct {
         bool any_changes; /* every group may change (NODE_UP, network up) */
         tt_act_t acts[TT_MAX_ACTS];
         size_t nacts;
-        json_t *before; /* the status when the test began, owned */
-        long before_restarts;
+        json_t *before;       /* the status when the test began, owned */
+        long before_restarts; /* SERVER_DOWN: the lowest restart count seen */
         char before_failure[512];
         char before_owner[TT_NAME];
 } tt_state_t;

@@ -321,8 +321,15 @@ bool tt_net_check(tt_ctx_t *ctx, tt_state_t *st, char *why, size_t len)
                                  tt_st_str(g, "STATE"));
                         return false;
                 }
-                if (strcmp(owner, st->before_owner) == 0 && restarts == st->before_restarts &&
-                    strcmp(tt_st_str(g, "MONITOR_FAILURE"), st->before_failure) == 0) {
+                /* recovery seen: a restart more, a fallover, or a new monitor
+                 * failure. The restart count also falls back to 0 once
+                 * RESTARTINTERVAL passes (no recovery): a restart is a count
+                 * above the lowest one seen since the action. */
+                if (restarts < st->before_restarts)
+                        st->before_restarts = restarts;
+                if (strcmp(owner, st->before_owner) == 0 && restarts <= st->before_restarts &&
+                    (!*tt_st_str(g, "MONITOR_FAILURE") ||
+                     strcmp(tt_st_str(g, "MONITOR_FAILURE"), st->before_failure) == 0)) {
                         snprintf(why, len,
                                  "no recovery seen: %s still on %s, no restart and no new "
                                  "monitor failure of %s",
