@@ -37,7 +37,7 @@ VG_DOWN, vg1, ANY, hamr has no volume groups
 def tlab(build_dir):
     yield from started_lab(build_dir, extra_commands=[
         ["add", "application_monitor", "webmon", "TYPE=Custom", "APPLICATIONS=webapp",
-         "MODE=longrunning", "MONITORMETHOD=" + CHECK, "MONITORINTERVAL=0.3",
+         "MODE=longrunning", "MONITORMETHOD=" + CHECK, "MONITORINTERVAL=1",
          "STABILIZATION=1", "RESTARTCOUNT=2", "RESTARTINTERVAL=60",
          "FAILUREACTION=fallover"]])
 
