@@ -33,9 +33,17 @@ VG_DOWN, vg1, ANY, hamr has no volume groups
 """
 
 
+# Twice the test profile's room for a loaded machine: 1 s detection, 0.5 s
+# watchdog (the fence relation holds: 0.5 + 0.1 + 3 x 0.1 <= 1.0). The tool
+# runs many tests in a row on one lab; a node reset by a starved watchdog
+# (seen under ASan at load 20) would fail every test after it.
+TIMERS = {"HEARTBEAT_FREQUENCY": "0.8", "GRACE_PERIOD": "0.2", "HEARTBEAT_INTERVAL": "0.1",
+          "NETWORK_FAILURE_DETECTION_TIME": "0.5", "WATCHDOG_TIMEOUT": "0.5"}
+
+
 @pytest.fixture(scope="module")
 def tlab(build_dir):
-    yield from started_lab(build_dir, extra_commands=[
+    yield from started_lab(build_dir, timers=TIMERS, extra_commands=[
         ["add", "application_monitor", "webmon", "TYPE=Custom", "APPLICATIONS=webapp",
          "MODE=longrunning", "MONITORMETHOD=" + CHECK, "MONITORINTERVAL=1",
          "STABILIZATION=1", "RESTARTCOUNT=2", "RESTARTINTERVAL=60",
