@@ -17,7 +17,7 @@
 #include "testtool/tt_log.h"
 
 #define POLL_USEC   (250 * USEC_PER_MSEC)
-#define STABLE_HOLD 3 /* consecutive polls that must agree */
+#define STABLE_HOLD 2 /* consecutive polls that must agree */
 
 void tt_act_add(tt_state_t *st, tt_act_kind_t kind, const char *node, const char *fmt, ...)
 {
