@@ -1170,7 +1170,8 @@ class Lab:
             'client_ns': self.client_ns, 'client_ip': self.client_ip,
             'service_ip': self.service_ip, 'bridge': self.bridge,
             'cgroup': self.cgroup, 'build_dir': self.build_dir,
-            'profile': self.profile}, indent=1) + '\n')
+            'profile': self.profile, 'watchdog': self.watchdog,
+            'daemon_args': self.daemon_args}, indent=1) + '\n')
         open(self.owners_log, 'a').close()
         # repository: 8 MiB of zeros, 0600
         fd = os.open(self.repository, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -2168,3 +2169,43 @@ class Lab:
         for nd in self.nodes.values():
             lines.append('  %-4s netns %-12s %-14s cgroup %s' % (nd.name, nd.ns, nd.addr, nd.cgroup))
         return '\n'.join(lines)
+
+    # ------------------------------------------------------- other processes
+    @classmethod
+    def attach(cls, prefix):
+        """A Lab object for the running lab `prefix`, made by another
+        process (hamr-lab exec/start, the Cluster Test Tool's remote shell):
+        built from its lab.json, never set up nor cleaned up by this
+        process.  Its node states (crashed, daemon) are not the owner's."""
+        if not PREFIX_RE.match(prefix or ''):
+            raise LabError('bad prefix %r' % prefix)
+        try:
+            with open(os.path.join(RUN_ROOT, prefix, 'lab.json')) as f:
+                info = json.load(f)
+        except (OSError, ValueError) as e:
+            raise LabError('no lab %s: %s' % (prefix, e)) from None
+        lab = cls(nodes=len(info['nodes']), build_dir=info['build_dir'],
+                  profile=info.get('profile', 'fast'), prefix=prefix,
+                  daemon_args=info.get('daemon_args', ()), watchdog=info.get('watchdog'))
+        if os.path.ismount(lab.repofs_dir):
+            lab.repofs_proc = _Serving()
+        return lab
+
+    def hamrd_pids(self, name):
+        """Pids of hamrd (this lab's binary) in node `name`'s cgroup."""
+        out = []
+        for pid in _cg_procs(self.node(name).cgroup):
+            try:
+                if os.readlink('/proc/%d/exe' % pid) == os.path.realpath(self.hamrd):
+                    out.append(pid)
+            except OSError:
+                pass
+        return out
+
+
+class _Serving:
+    """Stands for a helper process another process started (Lab.attach)."""
+
+    @staticmethod
+    def poll():
+        return None

@@ -243,10 +243,20 @@ int agent_ipaddr_add(const char *ifname, struct in_addr addr, unsigned prefix, u
                 r = addr_lookup(&q);
                 if (r == 0 && !q.found)
                         r = -EEXIST;
+                if (r < 0)
+                        return r;
+                return agent_ipaddr_garp(ifname, addr, garp_count);
         }
         if (r < 0)
                 return r;
-        return agent_ipaddr_garp(ifname, addr, garp_count);
+        r = agent_ipaddr_garp(ifname, addr, garp_count);
+        if (r < 0)
+                /* nothing half-applied: an address added here whose
+                 * announcement failed (a link that is down: ENETDOWN) is
+                 * taken away again, so that a failed acquisition leaves it
+                 * on no node */
+                (void)agent_ipaddr_del(ifname, addr, prefix);
+        return r;
 }
 
 int agent_ipaddr_del(const char *ifname, struct in_addr addr, unsigned prefix)

@@ -31,12 +31,15 @@ def require_root():
         pytest.skip("the lab needs root")
 
 
-def started_lab(build_dir, nodes=3, extra_commands=(), need_repofs=False):
+def started_lab(build_dir, nodes=3, extra_commands=(), need_repofs=False, timers=None):
     """Generator for a fixture: a started lab cluster (test timers) with
     web_rg online on n1; checks the sanitizer reports and cleans up.
-    extra_commands: clmgr argument lists, or a function of the lab giving them."""
+    extra_commands: clmgr argument lists, or a function of the lab giving them.
+    timers: cluster timer attributes replacing the test profile's."""
     require_root()
     lab = hamrlab.Lab(nodes=nodes, build_dir=build_dir, profile="test")
+    if timers:
+        lab.timers.update(timers)
     try:
         lab.setup()
         if need_repofs and lab.repofs_proc is None:

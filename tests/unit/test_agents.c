@@ -133,6 +133,23 @@ static void test_ipaddr_errors(void **state)
         assert_int_equal(agent_ipaddr_present(a), 0);
 }
 
+/* A link that is down: the address cannot be announced, the add fails and
+ * leaves no address behind (a failed acquisition must not leave the
+ * service address on the node). */
+static void test_ipaddr_add_link_down(void **state)
+{
+        struct in_addr a = ip4("198.18.7.52");
+        int r;
+
+        if (!netns_ok)
+                skip();
+        assert_int_equal(system("ip link set d0 down"), 0);
+        r = agent_ipaddr_add("d0", a, 24, 1);
+        assert_int_equal(system("ip link set d0 up"), 0);
+        assert_int_equal(r, -ENETDOWN);
+        assert_int_equal(agent_ipaddr_present(a), 0);
+}
+
 /* Capture our own ARP frames on d0 (an ETH_P_ALL packet socket also sees
  * outgoing frames) and check every field of the gratuitous ARP. */
 static void test_ipaddr_garp(void **state)
@@ -661,9 +678,10 @@ static void test_dnp_parsers(void **state)
 int main(void)
 {
         const struct CMUnitTest ipaddr_tests[] = {
-            cmocka_unit_test(test_ipaddr_find_ifname), cmocka_unit_test(test_ipaddr_add_del),
-            cmocka_unit_test(test_ipaddr_host_route),  cmocka_unit_test(test_ipaddr_errors),
-            cmocka_unit_test(test_ipaddr_garp),        cmocka_unit_test(test_dnp_parsers),
+            cmocka_unit_test(test_ipaddr_find_ifname),   cmocka_unit_test(test_ipaddr_add_del),
+            cmocka_unit_test(test_ipaddr_host_route),    cmocka_unit_test(test_ipaddr_errors),
+            cmocka_unit_test(test_ipaddr_garp),          cmocka_unit_test(test_dnp_parsers),
+            cmocka_unit_test(test_ipaddr_add_link_down),
         };
         const struct CMUnitTest app_tests[] = {
             cmocka_unit_test(test_app_exit0),
