@@ -16,6 +16,7 @@ import hamrlab
 from conftest import started_lab
 
 WEB = "web_rg"
+_MARK = {}  # wall-clock times later tests use
 LINES = ("events: line one", "events: line two (stderr)", "events: line three")
 
 
@@ -130,6 +131,8 @@ def test_crash_logs_node_down_and_the_takeover(elab):
                          30, what="web_rg's takeover in n2's hamr.out")
     _check_acquisition(text, "n2")
     assert "rg_move_acquire" not in _log(elab, "n3")
+    time.sleep(1.1)  # a whole second after the takeover: view report's END_TIME
+    _MARK["after_takeover"] = time.time()
 
 
 def test_move_logs_the_release(elab):
@@ -296,6 +299,29 @@ def test_custom_events_around_rg_move_acquire_and_node_up(elab, build_dir):
         for obj in ("rg_move_acquire", "node_up", "warn_users", "broken_pre", "after_move"):
             c("delete", "event", obj, check=False)
         c("sync", "cluster", check=False)
+
+
+def test_view_report_counts_the_fallover(elab):
+    """clmgr view report availability from every node's hamr.out (n1 is
+    back since the previous test): until just after the crash's takeover,
+    web_rg had one failure (the crash) with a non-zero downtime; over the
+    whole log, the monitor's failure too (the moves are planned outages)."""
+    assert "after_takeover" in _MARK, "needs test_crash_logs_node_down_and_the_takeover"
+    end = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(int(_MARK["after_takeover"])))
+    rep = elab.clmgr_json("n3", "view", "report", "availability", f"END_TIME={end}")
+    rg = {g["NAME"]: g for g in rep["RESOURCE_GROUPS"]}[WEB]
+    assert rg["FAILURES"] == 1 and rg["OUTAGES"] == 1, rep
+    assert 0 < rg["DOWNTIME"] < 30 and rg["MTTR"] > 0 and rg["LONGEST_OUTAGE"] > 0, rep
+    assert rg["STATE"] == "up" and rg["NODE"] == "n2", rep
+    assert 0 < rg["AVAILABILITY"] < 100, rep
+    app = {a["NAME"]: a for a in rep["APPLICATION_CONTROLLERS"]}["webapp"]
+    assert app["FAILURES"] == 1 and app["DOWNTIME"] > 0, rep
+    out = elab.clmgr("n2", "view", "report").stdout
+    assert "Resource group analyzed: web_rg" in out and "Uptime:" in out, out
+    whole = elab.clmgr_json("n2", "view", "report")
+    rg = {g["NAME"]: g for g in whole["RESOURCE_GROUPS"]}[WEB]
+    assert rg["FAILURES"] == 2 and rg["OUTAGES"] >= 3, whole  # + the monitor; the moves
+    assert not whole["WARNINGS"], whole  # every node answered
 
 
 def test_graceful_stop_runs_the_release_pre_event_first(elab, build_dir):
