@@ -284,6 +284,7 @@ typedef struct conf_rg {
         int fss[CONF_MAX_RG_RES];        /* FILESYSTEM: indexes into filesystems, mount order */
         conf_fsck_tool_t fsck_tool;      /* FSCHECK_TOOL */
         conf_recovery_t recovery_method; /* RECOVERY_METHOD */
+        usec_t rto_usec;                 /* RTO (hamr extension), 0 = none */
 } conf_rg_t;
 
 /* A delayed fallback timer (fallback_timer): when an FBHPN group whose

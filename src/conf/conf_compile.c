@@ -767,6 +767,7 @@ static hamr_config_t *build(const conf_db_t *db, problems_t *p)
         conf_deps_build(db, cfg);
         conf_fs_build(db, cfg);
         conf_events_build(db, cfg);
+        conf_rto_build(db, cfg);
         return cfg;
 }
 

@@ -423,6 +423,16 @@ static const conf_attr_def_t rg_attrs[] = {
                         "logredo is JFS2's and does not exist on Linux.",
         },
         {
+                .name = "RTO",
+                .type = CONF_T_SECONDS,
+                .min = 0.1,
+                .max = 86400,
+                .help = "hamr extension: recovery time objective in seconds (optional). "
+                        "clmgr verify prints the group's worst-case failover time (detection, "
+                        "the fence wait, and the measured start time of its resources) and "
+                        "warns when it is above RTO.",
+        },
+        {
                 .name = "RECOVERY_METHOD",
                 ENUM(enum_recovery),
                 .def = "sequential",

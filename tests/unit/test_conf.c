@@ -802,7 +802,7 @@ static void test_json(void **state)
         assert_string_equal(s, "{\"NAME\":\"app_rg\",\"NODES\":\"n1 n2 n3\",\"STARTUP\":\"OFAN\","
                                "\"FALLOVER\":\"FNPN\",\"FALLBACK\":\"FBHPN\",\"SERVICE_LABEL\":"
                                "\"svc1\",\"APPLICATIONS\":\"app1\",\"FILESYSTEM\":\"\","
-                               "\"FSCHECK_TOOL\":\"fsck\",\"RECOVERY_METHOD\":\"sequential\","
+                               "\"FSCHECK_TOOL\":\"fsck\",\"RTO\":\"\",\"RECOVERY_METHOD\":\"sequential\","
                                "\"ID\":\"1024\","
                                "\"FALLBACK_AT\":\"\"}");
         free(s);
