@@ -259,6 +259,8 @@ static int verify_on_nodes(const char *path, json_t *verify_reply, json_t *into)
                 return 0;
         }
         json_object_set(into, "nodes", json_object_get(rep, "nodes"));
+        if (json_object_get(rep, "rto"))
+                json_object_set(into, "rto", json_object_get(rep, "rto"));
         json_array_foreach(json_object_get(rep, "warnings"), i, w)
         {
                 if (!json_is_array(json_object_get(into, "warnings")))
@@ -398,6 +400,8 @@ static int run(struct cli_cmd *cmd)
                 json_t *w;
                 size_t k;
                 json_object_set(reply, "nodes", json_object_get(node_checks, "nodes"));
+                if (json_object_get(node_checks, "rto"))
+                        json_object_set(reply, "rto", json_object_get(node_checks, "rto"));
                 json_array_foreach(json_object_get(node_checks, "warnings"), k, w)
                 {
                         if (!json_is_array(json_object_get(reply, "warnings")))
