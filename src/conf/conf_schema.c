@@ -34,6 +34,7 @@ static const char *const enum_deadman[] = {
         [DMS_MODE_ASSERT] = "a",
         [DMS_MODE_EVENT] = "e",
 };
+static const char *const enum_enabled[] = {"Disabled", "Enabled"};
 static const char *const enum_repeats[] = {
         [CONF_REPEATS_ONCE] = "once",
         [CONF_REPEATS_DAILY] = "daily",
@@ -226,6 +227,24 @@ static const conf_attr_def_t cluster_attrs[] = {
                 .max = 86400,
                 .help = "Seconds of resource group processing added to MAX_EVENT_TIME for a "
                         "group's acquisition or release before config_too_long warns.",
+        },
+        {
+                .name = "DAILY_VERIFICATION",
+                ENUM(enum_enabled),
+                .def = "Enabled",
+                .help = "Automatic verification once a day at VERIFICATION_HOUR (as "
+                        "PowerHA's): the coordinator verifies the active configuration on "
+                        "every node (verifies only, never synchronizes) and records the "
+                        "result in clutils.log and hamrd's log.",
+        },
+        {
+                .name = "VERIFICATION_HOUR",
+                .type = CONF_T_UINT,
+                .def = "0",
+                .min = 0,
+                .max = 23,
+                .help = "Hour of the day (0-23, the coordinator's local time) of the automatic "
+                        "verification (DAILY_VERIFICATION); 0: midnight.",
         },
         {
                 .name = "STATE",

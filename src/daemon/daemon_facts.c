@@ -21,6 +21,7 @@
 #include "common/hamr_error.h"
 #include "common/hamr_log.h"
 #include "daemon/daemon.h"
+#include "daemon/daemon_autoverify.h"
 #include "daemon/daemon_facts_more.h"
 
 #define FACTS_TIMEOUT_USEC (3 * USEC_PER_SEC)
@@ -355,7 +356,10 @@ static void finish(hamrd_t *d, hamrd_facts_gather_t *g)
         }
         rep = json_pack("{s:b, s:o}", "ok", 1, "nodes", nodes);
         hamrd_facts_more_finish(d, rep, g->answers, g->text); /* daemon_facts_more.c */
-        api_reply(d->api, g->conn, rep);
+        if (g->conn == HAMRD_AUTOVERIFY_CONN)
+                hamrd_autoverify_done(d, rep);
+        else
+                api_reply(d->api, g->conn, rep);
         json_decref(g->answers);
         free(g->text);
         memset(g, 0, sizeof(*g));

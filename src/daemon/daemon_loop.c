@@ -13,6 +13,7 @@
 #include "common/hamr_log.h"
 #include "daemon/daemon.h"
 #include "daemon/daemon_facts.h"
+#include "daemon/daemon_autoverify.h"
 #include "daemon/daemon_facts_more.h"
 #include "netmon/netmon.h"
 
@@ -476,6 +477,7 @@ static void on_tick(uv_timer_t *t)
         exec_check_too_long(d->exec, now_usec());
         hamrd_facts_tick(d);
         hamrd_facts_more_tick(d);
+        hamrd_autoverify_tick(d);
         hamrd_shutdown_tick(d);
 }
 

@@ -34,9 +34,43 @@ def _wrapper(build_dir):
     return path
 
 
+AUTOVERIFY_AFTER = 25  # s after the lab starts: the daily verification's hour (test hook)
+
+
+def _autoverify_clock(build_dir):
+    """VERIFICATION_HOUR, hamrd's environment (HAMR_TEST_WALL_OFFSET: the
+    clock the schedule reads reaches that hour AUTOVERIFY_AFTER s from now;
+    HAMR_CLUTILS_LOG: a file of this test)."""
+    now = int(time.time())
+    lt = time.localtime(now)
+    next_hour = now - lt.tm_min * 60 - lt.tm_sec + 3600
+    env = {"HAMR_TEST_WALL_OFFSET": str(next_hour - (now + AUTOVERIFY_AFTER)),
+           "HAMR_CLUTILS_LOG": os.path.join(os.path.abspath(build_dir), "test_events_clutils.log")}
+    return time.localtime(next_hour).tm_hour, env
+
+
 @pytest.fixture(scope="module")
 def elab(build_dir):
+    hour, env = _autoverify_clock(build_dir)
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        os.unlink(env["HAMR_CLUTILS_LOG"])
+    except FileNotFoundError:
+        pass
+    try:
+        yield from _elab(build_dir, hour)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _elab(build_dir, hour):
     yield from started_lab(build_dir, extra_commands=[
+        ["modify", "cluster", f"VERIFICATION_HOUR={hour}"],
         ["modify", "application_controller", "webapp", "STARTSCRIPT=" + _wrapper(build_dir)],
         ["add", "application_monitor", "webmon", "TYPE=Custom", "APPLICATIONS=webapp",
          "MODE=longrunning", "MONITORMETHOD=" + os.path.join(hamrlab.APP_DIR, "webapp_check.sh"),
@@ -95,6 +129,34 @@ def test_acquisition_and_node_up_are_logged(elab):
             assert f"EVENT COMPLETED: node_up_complete {m} 0" in t, (n, m)
     # only the node that runs the group logs its acquisition
     assert "rg_move_acquire" not in _log(elab, "n2")
+
+
+def test_daily_automatic_verification_runs_at_its_hour(elab):
+    """DAILY_VERIFICATION (Enabled by default) at VERIFICATION_HOUR: the
+    coordinator verifies every node once the hour comes (its clock shifted
+    by the test hook) and records the result in clutils.log and its log."""
+    q = elab.clmgr("n1", "query", "cluster").stdout
+    assert 'DAILY_VERIFICATION="Enabled"' in q and "VERIFICATION_HOUR=" in q, q
+    path = os.environ["HAMR_CLUTILS_LOG"]
+
+    def done():
+        try:
+            with open(path) as f:
+                text = f.read()
+        except FileNotFoundError:
+            return None
+        return text if re.search(r"pid=\d+ end: rc=0 elapsed=", text.split(
+            "cmd: hamrd automatic verification", 1)[-1]) and \
+            "cmd: hamrd automatic verification" in text else None
+    text = elab.wait_for(done, AUTOVERIFY_AFTER + 60, interval=0.5,
+                         what="the automatic verification in clutils.log")
+    assert "(DAILY_VERIFICATION, VERIFICATION_HOUR=" in text, text
+    logs = ""
+    for n in elab.node_names:
+        with open(elab.node(n).log, errors="replace") as f:
+            logs += f.read()
+    assert "automatic verification passed" in logs
+    assert text.count("cmd: hamrd automatic verification") == 1, text  # once a day
 
 
 def test_view_log_hamr_out_event_filter(elab):
