@@ -799,12 +799,13 @@ static void test_json(void **state)
         json_t *j = conf_object_to_json(conf_db_find(db, CONF_CLASS_RESOURCE_GROUP, "app_rg"));
         char *s = json_dumps(j, JSON_PRESERVE_ORDER | JSON_COMPACT);
 
-        assert_string_equal(s, "{\"NAME\":\"app_rg\",\"NODES\":\"n1 n2 n3\",\"STARTUP\":\"OFAN\","
-                               "\"FALLOVER\":\"FNPN\",\"FALLBACK\":\"FBHPN\",\"SERVICE_LABEL\":"
-                               "\"svc1\",\"APPLICATIONS\":\"app1\",\"FILESYSTEM\":\"\","
-                               "\"FSCHECK_TOOL\":\"fsck\",\"RTO\":\"\",\"RECOVERY_METHOD\":\"sequential\","
-                               "\"ID\":\"1024\","
-                               "\"FALLBACK_AT\":\"\"}");
+        assert_string_equal(
+            s, "{\"NAME\":\"app_rg\",\"NODES\":\"n1 n2 n3\",\"STARTUP\":\"OFAN\","
+               "\"FALLOVER\":\"FNPN\",\"FALLBACK\":\"FBHPN\",\"SERVICE_LABEL\":"
+               "\"svc1\",\"APPLICATIONS\":\"app1\",\"FILESYSTEM\":\"\","
+               "\"FSCHECK_TOOL\":\"fsck\",\"RTO\":\"\",\"RECOVERY_METHOD\":\"sequential\","
+               "\"ID\":\"1024\","
+               "\"FALLBACK_AT\":\"\"}");
         free(s);
         json_decref(j);
         j = conf_object_to_json(conf_db_find(db, CONF_CLASS_SERVICE_IP, "svc1"));

@@ -1291,7 +1291,8 @@ static void test_ident(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            TP(test_format_open), TP(test_ident),
+            TP(test_format_open),
+            TP(test_ident),
             TP(test_bigger_file),
             TP(test_unformatted),
             TP(test_small_refused),
