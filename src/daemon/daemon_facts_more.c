@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "agents/agent_arp.h"
 #include "agents/agent_evlog.h"
 #include "common/hamr_alloc.h"
 #include "common/hamr_log.h"
@@ -22,9 +23,12 @@
 #include "repo/repo.h"
 #include "wire/wire.h"
 
-#define MAX_PATHS  (2 * (1 + CONF_MAX_BACKUP_REPOS))
-#define HUNG_USEC  (3 * USEC_PER_SEC) /* a read pending this long is reported */
-#define MAX_STARTS 256                /* groups whose last start is kept */
+#define MAX_PATHS        (2 * (1 + CONF_MAX_BACKUP_REPOS))
+#define HUNG_USEC        (3 * USEC_PER_SEC) /* a read pending this long is reported */
+#define MAX_STARTS       256                /* groups whose last start is kept */
+#define MAX_PROBES       16                 /* service addresses probed on the network */
+#define PROBE_MS         300                /* an ARP probe waits this long for an answer */
+#define PROBE_FRESH_USEC (30 * USEC_PER_SEC)
 
 /* ---- the readings (loop thread only) ---- */
 
@@ -34,6 +38,16 @@ typedef struct reading {
         int err;
         repo_ident_t id;
 } reading_t;
+
+typedef struct probe {
+        struct in_addr addr;
+        char ifname[IFNAMSIZ];
+        bool have;
+        int result; /* 1 answered, 0 no answer, -errno */
+        uint8_t mac[6];
+        usec_t at;    /* probed */
+        usec_t asked; /* last wanted by a verification */
+} probe_t;
 
 typedef struct start_time {
         char group[CONF_MAX_NAME + 1];
@@ -50,6 +64,8 @@ static struct {
         uint8_t key_digest[WIRE_KEY_DIGEST_LEN];
         start_time_t starts[MAX_STARTS];
         unsigned nstarts;
+        probe_t probes[MAX_PROBES]; /* service addresses of groups held nowhere */
+        unsigned nprobes;
         char evlog[4096];
         uint64_t evlog_off;
         bool busy;
@@ -72,6 +88,8 @@ typedef struct read_job {
         uint64_t off;
         start_time_t starts[MAX_STARTS];
         unsigned nstarts;
+        probe_t probes[MAX_PROBES];
+        unsigned nprobes;
 } read_job_t;
 
 static void hex(const uint8_t *p, size_t n, char *out)
@@ -143,6 +161,11 @@ static void read_work(uv_work_t *req)
                 wire_key_digest(key, j->key_digest);
         memset(key, 0, sizeof(key));
         scan_evlog(j);
+        for (unsigned i = 0; i < j->nprobes; i++) {
+                j->probes[i].result = agent_arp_probe(j->probes[i].ifname, j->probes[i].addr,
+                                                      PROBE_MS, j->probes[i].mac);
+                j->probes[i].have = true;
+        }
 }
 
 static void read_done(uv_work_t *req, int status)
@@ -162,6 +185,14 @@ static void read_done(uv_work_t *req, int status)
                         if (r)
                                 *r = j->out[i];
                 }
+                for (unsigned i = 0; i < j->nprobes; i++)
+                        for (unsigned k = 0; k < rd.nprobes; k++)
+                                if (rd.probes[k].addr.s_addr == j->probes[i].addr.s_addr) {
+                                        usec_t asked = rd.probes[k].asked;
+                                        rd.probes[k] = j->probes[i];
+                                        rd.probes[k].at = now_usec();
+                                        rd.probes[k].asked = asked;
+                                }
                 rd.key_have = true;
                 rd.key_err = j->key_err;
                 memcpy(rd.key_digest, j->key_digest, sizeof(rd.key_digest));
@@ -214,6 +245,14 @@ static void read_now(hamrd_t *d)
         }
         snprintf(j->evlog, sizeof(j->evlog), "%s", rd.evlog);
         j->off = rd.evlog_off;
+        /* addresses no verification asked about for a while are not probed */
+        for (unsigned k = 0; k < rd.nprobes;)
+                if (now_usec() - rd.probes[k].asked > 2 * PROBE_FRESH_USEC)
+                        rd.probes[k] = rd.probes[--rd.nprobes];
+                else
+                        k++;
+        j->nprobes = rd.nprobes;
+        memcpy(j->probes, rd.probes, sizeof(j->probes));
         rd.nbusy = j->npaths;
         for (unsigned i = 0; i < j->npaths; i++)
                 snprintf(rd.busy_paths[i], sizeof(rd.busy_paths[0]), "%s", j->paths[i]);
@@ -375,6 +414,70 @@ static void check_network(hamrd_t *d, json_t *c, json_t *errors, json_t *warn)
         }
 }
 
+/* The service address of a group held on no node, probed on the network
+ * (ARP, from the interface on its subnet) by the readings: an answer means
+ * another host uses it. The result shown is the latest probe (at most
+ * PROBE_FRESH_USEC old); the first verification after a change asks for
+ * it. */
+static void check_probe(hamrd_t *d, json_t *c, json_t *errors)
+{
+        const char *text = json_string_value(json_object_get(c, "ADDR"));
+        const char *group = json_string_value(json_object_get(c, "GROUP"));
+        const char *what = json_string_value(json_object_get(c, "WHAT")) ?: "service_ip";
+        int g = group && d->cfg ? hamr_config_rg_by_name(d->cfg, group) : -1;
+        struct ifaddrs *ifa = NULL, *p;
+        struct in_addr addr;
+        char ifname[IFNAMSIZ] = "";
+        probe_t *pr = NULL;
+
+        if (!text || inet_pton(AF_INET, text, &addr) != 1)
+                return;
+        for (unsigned n = 0; g >= 0 && n < d->cfg->nnodes; n++) {
+                rg_state_t st =
+                    cstate_group_state(d->cs, (uint16_t)d->cfg->nodes[n].id, (unsigned)g);
+                if (st != RG_S_OFFLINE && st != RG_S_UNKNOWN)
+                        return; /* its owner answers for it */
+        }
+        if (getifaddrs(&ifa) < 0)
+                return;
+        for (p = ifa; p; p = p->ifa_next) {
+                struct in_addr a, m;
+                if (!p->ifa_addr || p->ifa_addr->sa_family != AF_INET || !p->ifa_netmask ||
+                    (p->ifa_flags & IFF_LOOPBACK))
+                        continue;
+                a = ((struct sockaddr_in *)p->ifa_addr)->sin_addr;
+                m = ((struct sockaddr_in *)p->ifa_netmask)->sin_addr;
+                if (a.s_addr == addr.s_addr) {
+                        ifname[0] = '\0'; /* on this node: daemon_facts reports it */
+                        break;
+                }
+                if (!ifname[0] && (a.s_addr & m.s_addr) == (addr.s_addr & m.s_addr))
+                        snprintf(ifname, sizeof(ifname), "%s", p->ifa_name);
+        }
+        freeifaddrs(ifa);
+        if (!ifname[0])
+                return;
+        for (unsigned k = 0; k < rd.nprobes && !pr; k++)
+                if (rd.probes[k].addr.s_addr == addr.s_addr)
+                        pr = &rd.probes[k];
+        if (!pr && rd.nprobes < MAX_PROBES) {
+                pr = &rd.probes[rd.nprobes++];
+                memset(pr, 0, sizeof(*pr));
+                pr->addr = addr;
+        }
+        if (!pr)
+                return;
+        snprintf(pr->ifname, sizeof(pr->ifname), "%s", ifname);
+        pr->asked = now_usec();
+        if (pr->have && pr->result == 1 && now_usec() - pr->at <= PROBE_FRESH_USEC)
+                add(errors,
+                    "%s: address %s answers on the network (%s, hardware address "
+                    "%02x:%02x:%02x:%02x:%02x:%02x) while resource group %s is offline on "
+                    "every node: another host uses it",
+                    what, text, ifname, pr->mac[0], pr->mac[1], pr->mac[2], pr->mac[3], pr->mac[4],
+                    pr->mac[5], group);
+}
+
 static reading_t *reading_of(const char *path)
 {
         for (unsigned k = 0; k < rd.nrepos; k++)
@@ -478,6 +581,8 @@ void hamrd_facts_more_local(hamrd_t *d, json_t *req, json_t *errors, json_t *ans
                         check_repos(d, c, errors, warn, ans);
                 else if (!strcmp(kind, "NETWORK"))
                         check_network(d, c, errors, warn);
+                else if (!strcmp(kind, "ADDRESS"))
+                        check_probe(d, c, errors);
                 else if (!strcmp(kind, "RTO")) {
                         const char *g = json_string_value(json_object_get(c, "GROUP"));
                         for (unsigned k = 0; g && k < rd.nstarts; k++)
