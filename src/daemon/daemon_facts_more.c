@@ -152,7 +152,7 @@ static void read_work(uv_work_t *req)
         uint8_t key[WIRE_KEY_LEN];
 
         for (unsigned i = 0; i < j->npaths; i++) {
-                snprintf(j->out[i].path, sizeof(j->out[i].path), "%s", j->paths[i]);
+                memcpy(j->out[i].path, j->paths[i], sizeof(j->out[i].path)); /* same size */
                 j->out[i].err = repo_ident_read(j->paths[i], &j->out[i].id);
                 j->out[i].have = true;
         }
