@@ -267,7 +267,7 @@ static void read_now(hamrd_t *d)
 
 void hamrd_facts_more_tick(hamrd_t *d)
 {
-        if (d->cfg && d->member && now_usec() - rd.last >= HAMRD_FACTS_READ_EVERY_USEC)
+        if (d->cfg && d->member && !rd.last)
                 read_now(d);
 }
 
