@@ -9,6 +9,7 @@
 
 #include "cli/cli_actions.h"
 #include "cli/cli_logview.h"
+#include "cli/cli_report.h"
 #include "cli/cli_schema.h"
 #include "cli/cli_text.h"
 #include "common/hamr_alloc.h"
@@ -135,6 +136,10 @@ static void print_help(FILE *f, const struct cli_cmd *cmd)
         }
         if (strcmp(a->name, "view") == 0 && cls && cli_has_prefix_ci("log", cls)) {
                 cli_logview_help(f);
+                return;
+        }
+        if (strcmp(a->name, "view") == 0 && cls && cli_has_prefix_ci("report", cls)) {
+                cli_report_help(f);
                 return;
         }
         if (!cls) {

@@ -214,6 +214,10 @@ void cli_output_node_checks(FILE *f, const struct cli_opts *o, json_t *reply)
                 json_array_foreach(json_object_get(n, "WARNINGS"), k, e)
                     fprintf(f, "  %s: WARNING: %s\n", name, json_string_value(e));
         }
+        if (json_array_size(json_object_get(reply, "rto")))
+                fprintf(f, "Failover time budget (hamr extension):\n");
+        json_array_foreach(json_object_get(reply, "rto"), i, n)
+            fprintf(f, "  %s\n", cli_str_or(n, "TEXT", "?"));
 }
 
 int cli_output_reply(FILE *f, const struct cli_cmd *cmd, json_t *reply)

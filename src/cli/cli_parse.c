@@ -13,6 +13,7 @@
 
 #include "api/api_ops.h"
 #include "cli/cli_logview.h"
+#include "cli/cli_report.h"
 #include "cli/cli_schema.h"
 #include "common/hamr_alloc.h"
 #include "common/hamr_error.h"
@@ -411,11 +412,15 @@ int cli_parse(int argc, char *const argv[], struct cli_cmd *cmd)
                 r = cli_build_view_log(cmd, pos + 2, npos - 2);
                 goto out;
         }
+        if (act == CLI_ACT_VIEW && cli_has_prefix_ci("report", pos[1])) {
+                r = cli_build_view_report(cmd, pos + 2, npos - 2);
+                goto out;
+        }
         if (act == CLI_ACT_VIEW) {
                 if (!cli_has_prefix_ci("status", pos[1])) {
                         r = cli_fail(
                             cmd, CLMGR_RC_INVALID,
-                            "view: class '%s' is not supported (allowed: status, log, snapshot)",
+                            "view: class '%s' is not supported (allowed: status, log, report, snapshot)",
                             pos[1]);
                         goto out;
                 }
@@ -442,6 +447,7 @@ void cli_cmd_clear(struct cli_cmd *cmd)
         free(cmd->class_name);
         free(cmd->file);
         cli_logq_free(cmd->logq);
+        free(cmd->reportq);
         json_decref(cmd->requests);
         json_decref(cmd->group_filter);
         json_decref(cmd->wait.names);

@@ -51,6 +51,7 @@ enum cli_show {
         CLI_SHOW_WHY,          /* reply {"GROUP","TARGET","REASON","HISTORY",...} */
         CLI_SHOW_SIMULATE,     /* reply {"EVENT","NODE","GROUPS","NODES",...} */
         CLI_SHOW_LOG,          /* clmgr view log: no request; cmd->logq (cli_logview.h) */
+        CLI_SHOW_REPORT,       /* clmgr view report: cmd->reportq (cli_report.h) */
 };
 
 enum cli_wait_kind {
@@ -87,6 +88,7 @@ struct cli_cmd {
         struct cli_wait wait;
         char *file;            /* snapshot FILE=path: add imports it, query writes it; owned */
         struct cli_logq *logq; /* view log: the log and its filters; owned */
+        struct cli_reportq *reportq; /* view report: its period; owned */
         int rc;                /* after a failed parse: clmgr exit code (3 or 4) */
         char *error;           /* after a failed parse: message without "ERROR: "; owned */
 };

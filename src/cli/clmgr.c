@@ -16,6 +16,7 @@
 #include "cli/cli_logview.h"
 #include "cli/cli_output.h"
 #include "cli/cli_parse.h"
+#include "cli/cli_report.h"
 #include "cli/cli_snapshot.h"
 #include "common/hamr_alloc.h"
 #include "common/hamr_error.h"
@@ -258,6 +259,8 @@ static int verify_on_nodes(const char *path, json_t *verify_reply, json_t *into)
                 return 0;
         }
         json_object_set(into, "nodes", json_object_get(rep, "nodes"));
+        if (json_object_get(rep, "rto"))
+                json_object_set(into, "rto", json_object_get(rep, "rto"));
         json_array_foreach(json_object_get(rep, "warnings"), i, w)
         {
                 if (!json_is_array(json_object_get(into, "warnings")))
@@ -397,6 +400,8 @@ static int run(struct cli_cmd *cmd)
                 json_t *w;
                 size_t k;
                 json_object_set(reply, "nodes", json_object_get(node_checks, "nodes"));
+                if (json_object_get(node_checks, "rto"))
+                        json_object_set(reply, "rto", json_object_get(node_checks, "rto"));
                 json_array_foreach(json_object_get(node_checks, "warnings"), k, w)
                 {
                         if (!json_is_array(json_object_get(reply, "warnings")))
@@ -534,6 +539,47 @@ out:
         return rc;
 }
 
+#define AVAIL_CALL_TIMEOUT_USEC (15 * USEC_PER_SEC) /* hamrd gathers for 5 s at most */
+
+/* clmgr view report: every member's availability records (operation
+ * avail), the report computed and printed here (cli_report.c). */
+static int view_report(const struct cli_cmd *cmd)
+{
+        const struct cli_reportq *q = cmd->reportq;
+        json_t *req = json_pack("{s:s}", "op", "avail"), *rep = NULL, *report = NULL;
+        char err[1024];
+        int rc = CLMGR_RC_OK;
+        struct timespec ts;
+
+        if (q->have_end)
+                json_object_set_new(req, "END_MS", json_integer(q->end_ms));
+        if (cli_client_call(cli_client_socket_path(), req, AVAIL_CALL_TIMEOUT_USEC, &rep, err,
+                            sizeof(err)) < 0) {
+                report_error("view report: %s\n", err);
+                rc = CLMGR_RC_ERROR;
+                goto out;
+        }
+        rc = reply_rc(rep);
+        if (rc != CLMGR_RC_OK) {
+                report_error("%s\n", reply_error(rep));
+                goto out;
+        }
+        clock_gettime(CLOCK_REALTIME, &ts);
+        report = cli_report_compute(q, rep, (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+        if (cmd->opts.format == CLI_FMT_JSON) {
+                char *s = json_dumps(report, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+                printf("%s\n", s ? s : "{}");
+                free(s);
+        } else {
+                cli_report_print(stdout, report);
+        }
+out:
+        json_decref(report);
+        json_decref(rep);
+        json_decref(req);
+        return rc;
+}
+
 static volatile sig_atomic_t clstat_stop;
 
 static void clstat_on_signal(int sig)
@@ -628,7 +674,9 @@ int main(int argc, char *argv[])
                 rc = CLMGR_RC_OK;
                 goto out;
         }
-        rc = cmd.show == CLI_SHOW_LOG ? view_log(&cmd) : run(&cmd);
+        rc = cmd.show == CLI_SHOW_LOG      ? view_log(&cmd)
+             : cmd.show == CLI_SHOW_REPORT ? view_report(&cmd)
+                                           : run(&cmd);
 out:
         cli_cmd_clear(&cmd);
         if (fflush(stdout) != 0 && rc == CLMGR_RC_OK) {

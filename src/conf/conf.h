@@ -311,6 +311,7 @@ typedef struct conf_rg {
         conf_dnp_t dnp_policy;
         char dnp_script[4096];
         usec_t dnp_timeout_usec;
+        usec_t rto_usec;                 /* RTO (hamr extension), 0 = none */
 } conf_rg_t;
 
 /* A delayed fallback timer (fallback_timer): when an FBHPN group whose
@@ -417,6 +418,8 @@ typedef struct hamr_config {
         usec_t settling_usec;    /* RG_SETTLING_TIME (0: none) */
         usec_t max_event_usec;   /* MAX_EVENT_TIME */
         usec_t max_rg_usec;      /* MAX_RG_PROCESSING_TIME */
+        bool daily_verify;       /* DAILY_VERIFICATION=Enabled */
+        unsigned verify_hour;    /* VERIFICATION_HOUR, 0..23 */
         conf_node_t *nodes;
         unsigned nnodes;
         conf_network_t *networks;

@@ -221,6 +221,8 @@ static void build_cluster(const conf_db_t *db, hamr_config_t *cfg, problems_t *p
         cfg->settling_usec = (usec_t)uint_of(c, "RG_SETTLING_TIME") * USEC_PER_SEC;
         cfg->max_event_usec = (usec_t)uint_of(c, "MAX_EVENT_TIME") * USEC_PER_SEC;
         cfg->max_rg_usec = (usec_t)uint_of(c, "MAX_RG_PROCESSING_TIME") * USEC_PER_SEC;
+        cfg->daily_verify = enum_index(c, "DAILY_VERIFICATION") == 1;
+        cfg->verify_hour = (unsigned)uint_of(c, "VERIFICATION_HOUR");
         if (cfg->hb_interval_usec * 3 > cfg->hb_freq_usec)
                 problem(p, -HAMR_E_BAD_VALUE,
                         "%s: HEARTBEAT_INTERVAL=\"%s\" is too long for HEARTBEAT_FREQUENCY=\"%s\"; "
@@ -780,6 +782,7 @@ static hamr_config_t *build(const conf_db_t *db, problems_t *p)
         conf_deps_build(db, cfg);
         conf_fs_build(db, cfg);
         conf_events_build(db, cfg);
+        conf_rto_build(db, cfg);
         return cfg;
 }
 

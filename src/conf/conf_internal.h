@@ -114,6 +114,8 @@ int conf_fs_check_owner(const conf_db_t *db, const conf_object_t *obj, char *err
  * cfg->rgs (built already, insertion order), its FILESYSTEM indexes,
  * FSCHECK_TOOL and RECOVERY_METHOD. */
 void conf_fs_build(const conf_db_t *db, hamr_config_t *cfg);
+/* conf_rto.c: the groups' RTO (cfg->rgs filled, in database order). */
+void conf_rto_build(const conf_db_t *db, hamr_config_t *cfg);
 /* conf_events.c: an event object's rules (custom: FILE; a predefined
  * event: PREEVENT, POSTEVENT, NOTIFYMETHOD), whether modify creates one
  * (a customisable event not yet customised), and the compiled hooks. */

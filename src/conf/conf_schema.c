@@ -47,6 +47,7 @@ static const char *const enum_deadman[] = {
         [DMS_MODE_ASSERT] = "a",
         [DMS_MODE_EVENT] = "e",
 };
+static const char *const enum_enabled[] = {"Disabled", "Enabled"};
 static const char *const enum_repeats[] = {
         [CONF_REPEATS_ONCE] = "once",
         [CONF_REPEATS_DAILY] = "daily",
@@ -265,6 +266,24 @@ static const conf_attr_def_t cluster_attrs[] = {
                         "groups releases them all at once.",
         },
         {
+                .name = "DAILY_VERIFICATION",
+                ENUM(enum_enabled),
+                .def = "Enabled",
+                .help = "Automatic verification once a day at VERIFICATION_HOUR (as "
+                        "PowerHA's): the coordinator verifies the active configuration on "
+                        "every node (verifies only, never synchronizes) and records the "
+                        "result in clutils.log and hamrd's log.",
+        },
+        {
+                .name = "VERIFICATION_HOUR",
+                .type = CONF_T_UINT,
+                .def = "0",
+                .min = 0,
+                .max = 23,
+                .help = "Hour of the day (0-23, the coordinator's local time) of the automatic "
+                        "verification (DAILY_VERIFICATION); 0: midnight.",
+        },
+        {
                 .name = "STATE",
                 .type = CONF_T_STRING,
                 .flags = CONF_F_RUNTIME,
@@ -464,6 +483,16 @@ static const conf_attr_def_t rg_attrs[] = {
                         "(fsck -p, preening). A check that fails fails the acquisition on "
                         "that node (undone; the group moves to the next node). PowerHA's "
                         "logredo is JFS2's and does not exist on Linux.",
+        },
+        {
+                .name = "RTO",
+                .type = CONF_T_SECONDS,
+                .min = 0.1,
+                .max = 86400,
+                .help = "hamr extension: recovery time objective in seconds (optional). "
+                        "clmgr verify prints the group's worst-case failover time (detection, "
+                        "the fence wait, and the measured start time of its resources) and "
+                        "warns when it is above RTO.",
         },
         {
                 .name = "RECOVERY_METHOD",

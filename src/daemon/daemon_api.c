@@ -17,6 +17,7 @@
 #include "daemon/daemon.h"
 #include "daemon/daemon_dnp.h"
 #include "coord/coord_sim.h"
+#include "daemon/daemon_avail.h"
 #include "daemon/daemon_facts.h"
 #include "daemon/daemon_config.h"
 #include "plan/plan_deps.h"
@@ -740,6 +741,11 @@ void hamrd_on_command(hamrd_t *d, uint16_t from, const uint8_t *body, size_t len
                 json_decref(req);
                 return;
         }
+        if (!strcmp(json_string_value(json_object_get(req, "op")) ?: "", "node_avail")) {
+                hamrd_avail_peer(d, from, req_id, req); /* answered once the log is read */
+                json_decref(req);
+                return;
+        }
         if (!forwardable(req, &peer, text, sizeof(text)))
                 rep = json_pack("{s:b, s:s, s:i}", "ok", 0, "error", text, "rc", CLMGR_RC_INVALID);
         else if (peer)
@@ -781,7 +787,8 @@ void hamrd_on_reply(hamrd_t *d, const uint8_t *body, size_t len)
                 forward_clear(d, f);
                 return;
         }
-        hamrd_facts_on_reply(d, req_id, text);
+        if (!hamrd_avail_on_reply(d, req_id, text))
+                hamrd_facts_on_reply(d, req_id, text);
 }
 
 /* Entry points of the operation table (daemon_ops.c), which has checked the

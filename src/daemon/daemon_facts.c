@@ -21,6 +21,8 @@
 #include "common/hamr_error.h"
 #include "common/hamr_log.h"
 #include "daemon/daemon.h"
+#include "daemon/daemon_autoverify.h"
+#include "daemon/daemon_facts_more.h"
 
 #define FACTS_TIMEOUT_USEC (3 * USEC_PER_SEC)
 /* The checks travel in one message (a verify forwarded to the coordinator
@@ -180,6 +182,7 @@ json_t *hamrd_facts_checks(const hamr_config_t *cfg)
                 }
                 free(all);
         }
+        hamrd_facts_more_checks(cfg, checks);
         return checks;
 }
 
@@ -282,7 +285,7 @@ static void check_one(hamrd_t *d, json_t *c, json_t *errors)
 
 json_t *hamrd_facts_local(hamrd_t *d, json_t *req)
 {
-        json_t *errors = json_array(), *c;
+        json_t *errors = json_array(), *c, *ans;
         size_t i;
 
         json_array_foreach(json_object_get(req, "checks"), i, c)
@@ -290,8 +293,11 @@ json_t *hamrd_facts_local(hamrd_t *d, json_t *req)
                 if (json_is_object(c) && listed(json_object_get(c, "NODES"), d->self_id))
                         check_one(d, c, errors);
         }
-        return json_pack("{s:b, s:s, s:i, s:o, s:I}", "ok", 1, "NODE", d->node_name, "NODE_ID",
-                         (int)d->self_id, "ERRORS", errors, "WALL_MS", (json_int_t)wall_ms());
+        ans = json_pack("{s:b, s:s, s:i, s:O, s:I}", "ok", 1, "NODE", d->node_name, "NODE_ID",
+                        (int)d->self_id, "ERRORS", errors, "WALL_MS", (json_int_t)wall_ms());
+        hamrd_facts_more_local(d, req, errors, ans); /* daemon_facts_more.c */
+        json_decref(errors);
+        return ans;
 }
 
 void hamrd_op_node_facts(hamrd_t *d, uint32_t conn, json_t *req)
@@ -315,7 +321,7 @@ static void send_to(hamrd_t *d, hamrd_facts_gather_t *g, uint16_t id)
 
 static void finish(hamrd_t *d, hamrd_facts_gather_t *g)
 {
-        json_t *nodes = json_array();
+        json_t *nodes = json_array(), *rep;
         uint64_t members = d->member ? d->memb->view.members : 0;
         char key[16], line[256];
 
@@ -353,7 +359,12 @@ static void finish(hamrd_t *d, hamrd_facts_gather_t *g)
                                       json_pack("{s:s, s:o, s:o}", "NODE", cn->name, "ERRORS",
                                                 errs ? errs : json_array(), "WARNINGS", warn));
         }
-        api_reply(d->api, g->conn, json_pack("{s:b, s:o}", "ok", 1, "nodes", nodes));
+        rep = json_pack("{s:b, s:o}", "ok", 1, "nodes", nodes);
+        hamrd_facts_more_finish(d, rep, g->answers, g->text); /* daemon_facts_more.c */
+        if (g->conn == HAMRD_AUTOVERIFY_CONN)
+                hamrd_autoverify_done(d, rep);
+        else
+                api_reply(d->api, g->conn, rep);
         json_decref(g->answers);
         free(g->text);
         memset(g, 0, sizeof(*g));

@@ -14,6 +14,8 @@
 #include "daemon/daemon.h"
 #include "daemon/daemon_dnp.h"
 #include "daemon/daemon_facts.h"
+#include "daemon/daemon_autoverify.h"
+#include "daemon/daemon_facts_more.h"
 #include "netmon/netmon.h"
 
 static void step(hamrd_t *d);
@@ -477,6 +479,8 @@ static void on_tick(uv_timer_t *t)
         hamrd_forwards_tick(d);
         exec_check_too_long(d->exec, now_usec());
         hamrd_facts_tick(d);
+        hamrd_facts_more_tick(d);
+        hamrd_autoverify_tick(d);
         hamrd_shutdown_tick(d);
 }
 

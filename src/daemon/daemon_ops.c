@@ -9,6 +9,7 @@
 #include "common/hamr_error.h"
 #include "common/hamr_log.h"
 #include "daemon/daemon.h"
+#include "daemon/daemon_avail.h"
 #include "daemon/daemon_facts.h"
 #include "daemon/daemon_snapshot.h"
 
@@ -34,6 +35,8 @@ static hamrd_op_fn *const handlers[] = {
     [API_OP_SIMULATE] = hamrd_api_runtime, /* answered by the coordinator (run_command) */
     [API_OP_FACTS] = hamrd_op_facts,
     [API_OP_NODE_FACTS] = hamrd_op_node_facts,
+    [API_OP_AVAIL] = hamrd_op_avail,
+    [API_OP_NODE_AVAIL] = hamrd_op_node_avail,
     [API_OP_SNAPSHOT_ADD] = hamrd_op_snapshot_add,
     [API_OP_SNAPSHOT_MODIFY] = hamrd_op_snapshot_modify,
     [API_OP_SNAPSHOT_DELETE] = hamrd_op_snapshot_delete,

@@ -121,6 +121,7 @@ static void sb_encode(uint8_t *blk, uint64_t size)
         bufw_u64(&w, size);
         assert(!w.overflow && w.len == REPO_SB_OFF_CKSUM);
         repo_checksum(blk + REPO_SB_OFF_CKSUM, blk, REPO_SB_OFF_CKSUM, NULL, 0);
+        repo_ident_new(blk);
 }
 
 /* Reads and checks the superblock: 0, -ENODATA (none or corrupt), -errno. */
@@ -150,6 +151,27 @@ static int sb_read(int fd, uint64_t *ret_size)
                 return -ENODATA;
         *ret_size = size;
         return 0;
+}
+
+/* A superblock formatted before disks had an identity gets one (the
+ * first 36 bytes are written back unchanged, in the same sector). */
+static int ident_add(int fd)
+{
+        _cleanup_free_ uint8_t *blk = repo_alloc_aligned(REPO_BLOCK);
+        repo_ident_t id;
+        int r;
+
+        r = repo_pread_full(fd, blk, REPO_BLOCK, REPO_OFF_SUPER);
+        if (r < 0)
+                return r;
+        repo_ident_decode(blk, REPO_MIN_SIZE, &id);
+        if (id.kind != REPO_DISK_OLD)
+                return 0;
+        repo_ident_new(blk);
+        r = repo_pwrite_full(fd, blk, REPO_BLOCK, REPO_OFF_SUPER);
+        if (r == 0 && fdatasync(fd) < 0)
+                r = -errno;
+        return r;
 }
 
 /* Zeroes the layout after the superblock so that stale data from an earlier
@@ -196,6 +218,8 @@ int repo_format(const char *path)
                 goto out;
         }
         r = sb_read(fd, &sb_size);
+        if (r == 0)
+                r = ident_add(fd);
         if (r != -ENODATA)
                 goto out; /* already formatted (0), or an I/O error */
 

@@ -37,6 +37,29 @@
 
 typedef struct repo repo_t;
 
+/* The identity of a disk as a node sees it (repo_ident.c): what clmgr
+ * verify compares between the nodes to tell that they all reach the same
+ * repository. */
+#define REPO_IDENT_LEN 16u
+typedef enum {
+        REPO_DISK_REPOSITORY = 0, /* a hamr repository: id = its identity */
+        REPO_DISK_OLD,            /* a repository formatted without an identity: id = digest */
+        REPO_DISK_BLANK,          /* no repository (first block all zero): id = digest */
+        REPO_DISK_FOREIGN,        /* other data: id = digest of the first block and size */
+} repo_disk_kind_t;
+typedef struct repo_ident {
+        repo_disk_kind_t kind;
+        uint8_t id[REPO_IDENT_LEN];
+        uint64_t size; /* bytes */
+} repo_ident_t;
+/* Reads path's first block (read-only; O_DIRECT for a block device) into
+ * ret (out, written on success). 0 or -errno (-ENOTBLK: neither a regular
+ * file nor a block device). Blocks: call it off the event loop. */
+int repo_ident_read(const char *path, repo_ident_t *ret);
+/* Decodes a first block (in, REPO_BLOCK bytes) of a disk of `size` bytes. Pure. */
+void repo_ident_decode(const uint8_t *blk, uint64_t size, repo_ident_t *ret);
+const char *repo_disk_kind_str(repo_disk_kind_t k);
+
 /* Create the file if missing (size REPO_MIN_SIZE, zero-filled) or accept an
  * existing file/device of at least REPO_MIN_SIZE; write the superblock if it
  * has none. Existing content is kept if already formatted. */

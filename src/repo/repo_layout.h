@@ -50,6 +50,20 @@ static_assert(REPO_LOCK_START == (1u << 20) && REPO_LOCK_LEN == (3u << 20), "loc
 #define REPO_SB_OFF_SIZE    12u
 #define REPO_SB_OFF_CKSUM   20u
 #define REPO_SB_LEN         36u
+/* Then the disk's identity (repo_ident.c), in the same first sector:
+ *   36 16 random bytes chosen when the disk is formatted
+ *   52 16 bytes BLAKE2b-128 over bytes 36..51
+ * A superblock written before the identity existed has zeros there (and
+ * repo_format adds one). */
+#define REPO_SB_OFF_IDENT       36u
+#define REPO_SB_OFF_IDENT_CKSUM 52u
+#define REPO_SB_IDENT_END       68u
+static_assert(REPO_SB_OFF_IDENT == REPO_SB_LEN, "the identity follows the superblock header");
+static_assert(REPO_SB_OFF_IDENT_CKSUM == REPO_SB_OFF_IDENT + REPO_IDENT_LEN, "identity length");
+static_assert(REPO_SB_IDENT_END == REPO_SB_OFF_IDENT_CKSUM + REPO_CKSUM_LEN, "identity end");
+static_assert(REPO_SB_IDENT_END <= 512, "superblock and identity in the first sector");
+/* Writes a fresh random identity into superblock block blk (repo_ident.c). */
+void repo_ident_new(uint8_t *blk);
 static_assert(sizeof(REPO_SB_MAGIC) - 1 == 8, "superblock magic is 8 bytes");
 static_assert(REPO_SB_OFF_VERSION == REPO_SB_OFF_MAGIC + 8, "magic is 8 bytes");
 static_assert(REPO_SB_OFF_SIZE == REPO_SB_OFF_VERSION + 4, "version is u32");

@@ -112,6 +112,11 @@ wire_ctx_t *wire_ctx_new(const uint8_t key[WIRE_KEY_LEN], uint32_t cluster_id, u
         return ctx;
 }
 
+void wire_ctx_key_digest(const wire_ctx_t *ctx, uint8_t out[WIRE_KEY_DIGEST_LEN])
+{
+        wire_key_digest(ctx->key, out); /* reading a read-only key is allowed */
+}
+
 void wire_ctx_free(wire_ctx_t *ctx)
 {
         if (!ctx)

@@ -99,3 +99,10 @@ uint64_t wire_ctx_accepted(const wire_ctx_t *ctx);
  * wire_key_generate fails with -EEXIST if the file exists. */
 int wire_key_generate(const char *path);
 int wire_key_load(const char *path, uint8_t key[WIRE_KEY_LEN]);
+/* A digest of a key that can be shown and sent in its place (keyed
+ * BLAKE2b-128 with a fixed hamr label: it says whether two keys are the
+ * same and nothing about them): key in, out written. */
+#define WIRE_KEY_DIGEST_LEN 16
+void wire_key_digest(const uint8_t key[WIRE_KEY_LEN], uint8_t out[WIRE_KEY_DIGEST_LEN]);
+/* The digest of the key ctx uses. */
+void wire_ctx_key_digest(const wire_ctx_t *ctx, uint8_t out[WIRE_KEY_DIGEST_LEN]);

@@ -159,3 +159,10 @@ out:
         close(fd);
         return r;
 }
+
+void wire_key_digest(const uint8_t key[WIRE_KEY_LEN], uint8_t out[WIRE_KEY_DIGEST_LEN])
+{
+        static const uint8_t label[crypto_generichash_KEYBYTES_MIN] = "hamr key digest";
+
+        crypto_generichash(out, WIRE_KEY_DIGEST_LEN, key, WIRE_KEY_LEN, label, sizeof(label));
+}

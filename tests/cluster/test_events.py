@@ -16,6 +16,7 @@ import hamrlab
 from conftest import started_lab
 
 WEB = "web_rg"
+_MARK = {}  # wall-clock times later tests use
 LINES = ("events: line one", "events: line two (stderr)", "events: line three")
 
 
@@ -33,9 +34,43 @@ def _wrapper(build_dir):
     return path
 
 
+AUTOVERIFY_AFTER = 25  # s after the lab starts: the daily verification's hour (test hook)
+
+
+def _autoverify_clock(build_dir):
+    """VERIFICATION_HOUR, hamrd's environment (HAMR_TEST_WALL_OFFSET: the
+    clock the schedule reads reaches that hour AUTOVERIFY_AFTER s from now;
+    HAMR_CLUTILS_LOG: a file of this test)."""
+    now = int(time.time())
+    lt = time.localtime(now)
+    next_hour = now - lt.tm_min * 60 - lt.tm_sec + 3600
+    env = {"HAMR_TEST_WALL_OFFSET": str(next_hour - (now + AUTOVERIFY_AFTER)),
+           "HAMR_CLUTILS_LOG": os.path.join(os.path.abspath(build_dir), "test_events_clutils.log")}
+    return time.localtime(next_hour).tm_hour, env
+
+
 @pytest.fixture(scope="module")
 def elab(build_dir):
+    hour, env = _autoverify_clock(build_dir)
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        os.unlink(env["HAMR_CLUTILS_LOG"])
+    except FileNotFoundError:
+        pass
+    try:
+        yield from _elab(build_dir, hour)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _elab(build_dir, hour):
     yield from started_lab(build_dir, extra_commands=[
+        ["modify", "cluster", f"VERIFICATION_HOUR={hour}"],
         ["modify", "application_controller", "webapp", "STARTSCRIPT=" + _wrapper(build_dir)],
         ["add", "application_monitor", "webmon", "TYPE=Custom", "APPLICATIONS=webapp",
          "MODE=longrunning", "MONITORMETHOD=" + os.path.join(hamrlab.APP_DIR, "webapp_check.sh"),
@@ -96,6 +131,34 @@ def test_acquisition_and_node_up_are_logged(elab):
     assert "rg_move_acquire" not in _log(elab, "n2")
 
 
+def test_daily_automatic_verification_runs_at_its_hour(elab):
+    """DAILY_VERIFICATION (Enabled by default) at VERIFICATION_HOUR: the
+    coordinator verifies every node once the hour comes (its clock shifted
+    by the test hook) and records the result in clutils.log and its log."""
+    q = elab.clmgr("n1", "query", "cluster").stdout
+    assert 'DAILY_VERIFICATION="Enabled"' in q and "VERIFICATION_HOUR=" in q, q
+    path = os.environ["HAMR_CLUTILS_LOG"]
+
+    def done():
+        try:
+            with open(path) as f:
+                text = f.read()
+        except FileNotFoundError:
+            return None
+        return text if re.search(r"pid=\d+ end: rc=0 elapsed=", text.split(
+            "cmd: hamrd automatic verification", 1)[-1]) and \
+            "cmd: hamrd automatic verification" in text else None
+    text = elab.wait_for(done, AUTOVERIFY_AFTER + 60, interval=0.5,
+                         what="the automatic verification in clutils.log")
+    assert "(DAILY_VERIFICATION, VERIFICATION_HOUR=" in text, text
+    logs = ""
+    for n in elab.node_names:
+        with open(elab.node(n).log, errors="replace") as f:
+            logs += f.read()
+    assert "automatic verification passed" in logs
+    assert text.count("cmd: hamrd automatic verification") == 1, text  # once a day
+
+
 def test_view_log_hamr_out_event_filter(elab):
     out = elab.clmgr("n1", "view", "log", "hamr.out", "EVENT=start_server").stdout
     lines = out.splitlines()
@@ -130,6 +193,8 @@ def test_crash_logs_node_down_and_the_takeover(elab):
                          30, what="web_rg's takeover in n2's hamr.out")
     _check_acquisition(text, "n2")
     assert "rg_move_acquire" not in _log(elab, "n3")
+    time.sleep(1.1)  # a whole second after the takeover: view report's END_TIME
+    _MARK["after_takeover"] = time.time()
 
 
 def test_move_logs_the_release(elab):
@@ -296,6 +361,29 @@ def test_custom_events_around_rg_move_acquire_and_node_up(elab, build_dir):
         for obj in ("rg_move_acquire", "node_up", "warn_users", "broken_pre", "after_move"):
             c("delete", "event", obj, check=False)
         c("sync", "cluster", check=False)
+
+
+def test_view_report_counts_the_fallover(elab):
+    """clmgr view report availability from every node's hamr.out (n1 is
+    back since the previous test): until just after the crash's takeover,
+    web_rg had one failure (the crash) with a non-zero downtime; over the
+    whole log, the monitor's failure too (the moves are planned outages)."""
+    assert "after_takeover" in _MARK, "needs test_crash_logs_node_down_and_the_takeover"
+    end = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(int(_MARK["after_takeover"])))
+    rep = elab.clmgr_json("n3", "view", "report", "availability", f"END_TIME={end}")
+    rg = {g["NAME"]: g for g in rep["RESOURCE_GROUPS"]}[WEB]
+    assert rg["FAILURES"] == 1 and rg["OUTAGES"] == 1, rep
+    assert 0 < rg["DOWNTIME"] < 30 and rg["MTTR"] > 0 and rg["LONGEST_OUTAGE"] > 0, rep
+    assert rg["STATE"] == "up" and rg["NODE"] == "n2", rep
+    assert 0 < rg["AVAILABILITY"] < 100, rep
+    app = {a["NAME"]: a for a in rep["APPLICATION_CONTROLLERS"]}["webapp"]
+    assert app["FAILURES"] == 1 and app["DOWNTIME"] > 0, rep
+    out = elab.clmgr("n2", "view", "report").stdout
+    assert "Resource group analyzed: web_rg" in out and "Uptime:" in out, out
+    whole = elab.clmgr_json("n2", "view", "report")
+    rg = {g["NAME"]: g for g in whole["RESOURCE_GROUPS"]}[WEB]
+    assert rg["FAILURES"] == 2 and rg["OUTAGES"] >= 3, whole  # + the monitor; the moves
+    assert not whole["WARNINGS"], whole  # every node answered
 
 
 def test_graceful_stop_runs_the_release_pre_event_first(elab, build_dir):

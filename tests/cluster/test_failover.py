@@ -376,7 +376,9 @@ def test_verify_checks_the_nodes_and_a_failing_check_blocks_the_sync(cluster):
         assert "n1: ok" in r.stdout  # not in vrg's NODES: not checked there
         assert "Verification failed on the nodes (3 error(s))." in r.stdout
         js = json.loads(cluster.clmgr("n2", "-j", "verify", "cluster", check=False).stdout)
-        assert {n["NODE"]: len(n["ERRORS"]) for n in js["nodes"]} == {"n1": 0, "n2": 1, "n3": 2}
+        count = {n["NODE"]: len(n["ERRORS"]) for n in js["nodes"]}
+        # n2 may also have probed the address on the network by now: n3 answers for it
+        assert count["n1"] == 0 and count["n3"] == 2 and count["n2"] in (1, 2), js
         r = cluster.clmgr("n1", "sync", "cluster", check=False)
         print(r.stdout, r.stderr)
         assert r.returncode == 1 and "nothing was synchronized" in r.stderr, r
@@ -386,3 +388,91 @@ def test_verify_checks_the_nodes_and_a_failing_check_blocks_the_sync(cluster):
         for c in reversed(staged):
             cluster.clmgr("n1", "delete", c[1], c[2], check=False)
     assert "Verification passed." in cluster.clmgr("n1", "verify", "cluster").stdout
+
+
+def test_verify_compares_repository_key_subnets_and_the_rto_budget(cluster):
+    """The remaining facts verify checks on the nodes: every node reads the
+    same repository identity; a node whose key file is not the cluster's key
+    is an error (digests compared, the key never sent); a node address that
+    is on no interface, or off the others' subnet, is an error; each group's
+    worst-case failover time (detection + fence + its measured start), with
+    a warning when above its RTO."""
+    def verify(node="n2"):
+        r = cluster.clmgr(node, "-j", "verify", "cluster", check=False)
+        return r.returncode, json.loads(r.stdout)
+
+    # the same repository, as every node reads it
+    rc, js = cluster.wait_for(lambda: (lambda v: v if all(n.get("REPOSITORIES")
+                                                         for n in v[1]["nodes"]) else None)(
+        verify()), 30, interval=0.5, what="every node's repository reading")
+    assert rc == 0, js
+    ids = {n["NODE"]: [(r["INDEX"], r["KIND"], r["ID"]) for r in n["REPOSITORIES"]]
+           for n in js["nodes"]}
+    assert len({tuple(v) for v in ids.values()}) == 1 and ids["n1"][0][1] == "repository", ids
+    # the RTO budget: web_rg's start was measured on the node that runs it
+    rc, js = cluster.wait_for(lambda: (lambda v: v if any(
+        x["GROUP"] == "web_rg" and x["START"] for x in v[1].get("rto", [])) else None)(verify()),
+        30, interval=0.5, what="web_rg's start time measured")
+    web = {x["GROUP"]: x for x in js["rto"]}["web_rg"]
+    assert web["START_NODE"] in ("n1", "n2", "n3") and web["WORST"] > web["DETECTION"] > 0, web
+    assert web["RTO"] is None and "worst-case failover" in web["TEXT"], web
+    cluster.clmgr("n1", "modify", "resource_group", "web_rg", "RTO=0.1")
+    try:
+        r = cluster.clmgr("n2", "verify", "cluster")  # a warning: verify passes
+        print(r.stdout, r.stderr)
+        assert "web_rg: worst-case failover" in r.stdout and "above RTO 0.1 s" in r.stdout, r.stdout
+        assert "resource_group web_rg: worst-case failover" in r.stdout + r.stderr, r
+        cluster.clmgr("n1", "modify", "resource_group", "web_rg", "RTO=3600")
+        assert "within RTO 3600 s" in cluster.clmgr("n2", "verify", "cluster").stdout
+        # node addresses: one on no interface, one off the others' subnet
+        cluster.clmgr("n1", "add", "network", "net_bad", "PREFIX=24",
+                      "INTERFACES=n1=198.18.7.1 n2=198.18.7.2 n3=198.18.8.3")
+        rc, js = verify()
+        errs = {n["NODE"]: n["ERRORS"] for n in js["nodes"]}
+        assert rc == 1, js
+        assert ("network net_bad: this node's address 198.18.7.1 is not on any of its "
+                "interfaces") in " ".join(errs["n1"]), errs
+        assert ("network net_bad: node n3's address 198.18.8.3 is not on this node's subnet "
+                "198.18.7.0/24") in " ".join(errs["n1"]), errs
+    finally:
+        cluster.clmgr("n1", "delete", "network", "net_bad", check=False)
+        cluster.clmgr("n1", "modify", "resource_group", "web_rg", "RTO=", check=False)
+    # a service address of an offline group that another host answers for
+    # (n3, outside the group's NODES, has it): the ARP probe of n1 and n2
+    spare = "198.18.0.78"
+    staged = [["add", "service_ip", "psvc", f"ADDRESS={spare}", "NETWORK=net_ether_01"],
+              ["add", "resource_group", "prg", "NODES=n1 n2", "SERVICE_LABEL=psvc"]]
+    for c in staged:
+        cluster.clmgr("n1", *c)
+    cluster.node_exec("n3", ["ip", "addr", "add", f"{spare}/32", "dev", "lo"], check=True)
+    try:
+        rc, js = cluster.wait_for(lambda: (lambda v: v if all(
+            any("answers on the network" in e for e in n["ERRORS"])
+            for n in v[1]["nodes"] if n["NODE"] in ("n1", "n2")) else None)(verify()),
+            30, interval=0.5, what="n1 and n2 probed the address")
+        assert rc == 1, js
+        errs = {n["NODE"]: n["ERRORS"] for n in js["nodes"]}
+        assert any(f"service_ip psvc: address {spare} answers on the network" in e and
+                   "resource group prg is offline on every node" in e for e in errs["n1"]), errs
+        assert not errs["n3"], errs  # not in prg's NODES
+    finally:
+        cluster.node_exec("n3", ["ip", "addr", "del", f"{spare}/32", "dev", "lo"])
+        for c in reversed(staged):
+            cluster.clmgr("n1", "delete", c[1], c[2], check=False)
+    # the cluster key: n3's key file replaced (its hamrd keeps the key in use)
+    key = cluster.node("n3").key
+    with open(key, "rb") as f:
+        good = f.read()
+    try:
+        with open(key, "wb") as f:
+            f.write(bytes(32))
+        rc, js = cluster.wait_for(lambda: (lambda v: v if v[0] == 1 else None)(verify()), 30,
+                                  interval=0.5, what="verify sees n3's key file")
+        errs = {n["NODE"]: " ".join(n["ERRORS"]) for n in js["nodes"]}
+        assert f"cluster key file {key} is not the key the cluster uses" in errs["n3"], errs
+        assert not errs["n1"] and not errs["n2"], errs
+        assert good.hex() not in json.dumps(js)  # digests only
+    finally:
+        with open(key, "wb") as f:
+            f.write(good)
+    cluster.wait_for(lambda: verify()[0] == 0, 30, interval=0.5, what="verify passes again")

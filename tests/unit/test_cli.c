@@ -1372,7 +1372,7 @@ static void test_op_table(void **state)
         assert_string_equal(err, "unknown operation \"frobnicate\"; known: add, modify, delete, "
                                  "query, sync, verify, start, stop, rg_online, rg_offline, "
                                  "rg_move, app_suspend, app_resume, status, timers, why, simulate, "
-                                 "facts, node_facts, snapshot_add, snapshot_modify, "
+                                 "facts, node_facts, avail, node_avail, snapshot_add, snapshot_modify, "
                                  "snapshot_delete, snapshot_query, snapshot_restore, "
                                  "snapshot_compare");
         assert_int_equal(api_op_lookup("ADD", &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);

@@ -334,7 +334,7 @@ static void test_view_log_parse(void **state)
         EXPECT_ERR(CLMGR_RC_INVALID, "GROUP is empty", "view", "log", "hamrd", "GROUP=");
         EXPECT_ERR(CLMGR_RC_INVALID, "expected ATTR=VALUE", "view", "log", "hamrd", "extra");
         EXPECT_ERR(CLMGR_RC_MISSING, "need a log name", "view", "log", "TAIL=3");
-        EXPECT_ERR(CLMGR_RC_INVALID, "allowed: status, log, snapshot", "view", "nothing");
+        EXPECT_ERR(CLMGR_RC_INVALID, "allowed: status, log, report, snapshot", "view", "nothing");
 }
 
 static char *filtered(struct cli_logq *q, const char *text)

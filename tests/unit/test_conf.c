@@ -240,7 +240,7 @@ static void test_schema_enums(void **state)
                         assert_null(conf_enum_name((conf_class_t)c, (int)i, -1));
                 }
         }
-        assert_int_equal(nenums, 16);
+        assert_int_equal(nenums, 17); /* + NODE_PRIORITY_POLICY, DAILY_VERIFICATION */
         assert_int_equal(conf_class_def(RG)->attrs[startup].enum_count, RG_STARTUP_COUNT);
         assert_int_equal(conf_class_def(RG)->attrs[fallover].enum_count, RG_FALLOVER_COUNT);
         assert_int_equal(conf_class_def(RG)->attrs[fallback].enum_count, RG_FALLBACK_COUNT);
@@ -808,8 +808,8 @@ static void test_json(void **state)
         assert_string_equal(s, "{\"NAME\":\"app_rg\",\"NODES\":\"n1 n2 n3\",\"STARTUP\":\"OFAN\","
                                "\"FALLOVER\":\"FNPN\",\"FALLBACK\":\"FBHPN\",\"SERVICE_LABEL\":"
                                "\"svc1\",\"APPLICATIONS\":\"app1\",\"FILESYSTEM\":\"\","
-                               "\"FSCHECK_TOOL\":\"fsck\",\"RECOVERY_METHOD\":\"sequential\","
-                               "\"ID\":\"1024\","
+                               "\"FSCHECK_TOOL\":\"fsck\",\"RTO\":\"\","
+                               "\"RECOVERY_METHOD\":\"sequential\",\"ID\":\"1024\","
                                "\"FALLBACK_AT\":\"\",\"NODE_PRIORITY_POLICY\":\"\","
                                "\"NODE_PRIORITY_POLICY_SCRIPT\":\"\","
                                "\"NODE_PRIORITY_POLICY_TIMEOUT\":\"10\"}");
@@ -831,7 +831,9 @@ static void test_json(void **state)
         assert_string_equal(json_string_value(json_object_get(j, "MAX_EVENT_TIME")), "180");
         assert_string_equal(json_string_value(json_object_get(j, "MAX_RG_PROCESSING_TIME")), "180");
         assert_string_equal(json_string_value(json_object_get(j, "SERIAL_ACQUISITION_ORDER")), "");
-        assert_int_equal(json_object_size(j), 16);
+        assert_string_equal(json_string_value(json_object_get(j, "DAILY_VERIFICATION")), "Enabled");
+        assert_string_equal(json_string_value(json_object_get(j, "VERIFICATION_HOUR")), "0");
+        assert_int_equal(json_object_size(j), 18);
         json_decref(j);
         assert_null(conf_object_to_json(NULL));
 }
@@ -1228,8 +1230,20 @@ static void test_fallback_timers(void **state)
                     MOD(db, CONF_CLASS_CLUSTER, NULL, {"RG_SETTLING_TIME", "3601"}),
                     "cluster: RG_SETTLING_TIME=\"3601\" is out of range; allowed: 0 to 3600");
         assert_int_equal(MOD(db, CONF_CLASS_CLUSTER, NULL, {"RG_SETTLING_TIME", "30"}), 0);
+        /* the daily verification and a group's RTO (hamr extension) */
+        EXPECT_FAIL(db, -HAMR_E_BAD_VALUE,
+                    MOD(db, CONF_CLASS_CLUSTER, NULL, {"VERIFICATION_HOUR", "24"}),
+                    "cluster: VERIFICATION_HOUR=\"24\" is out of range; allowed: 0 to 23");
+        EXPECT_FAIL(db, -HAMR_E_BAD_VALUE, MOD(db, RG, "app_rg", {"RTO", "0"}), "RTO=\"0\"");
+        assert_int_equal(MOD(db, CONF_CLASS_CLUSTER, NULL, {"VERIFICATION_HOUR", "3"},
+                             {"DAILY_VERIFICATION", "Disabled"}),
+                         0);
+        assert_int_equal(MOD(db, RG, "app_rg", {"RTO", "2.5"}), 0);
 
         assert_int_equal(conf_compile(db, &cfg, err, sizeof(err)), 0);
+        assert_int_equal(cfg->verify_hour, 3);
+        assert_false(cfg->daily_verify);
+        assert_int_equal(cfg->rgs[0].rto_usec, 2500 * USEC_PER_MSEC);
         assert_int_equal(cfg->settling_usec, 30 * USEC_PER_SEC);
         assert_int_equal(cfg->ntimers, 5);
         assert_int_equal(cfg->rgs[0].fallback_at, 1);

@@ -1241,10 +1241,58 @@ static void test_cfglock_no_lost_update(void **state)
         free(text);
 }
 
+/* The identity clmgr verify compares between nodes: random per format,
+ * kept by a second format, added to a superblock that had none; blank
+ * and foreign disks get a digest. */
+static void test_ident(void **state)
+{
+        fx_t *f = *state;
+        repo_ident_t a, b, c;
+        uint8_t zero[32] = {0};
+        char other[64];
+
+        assert_int_equal(repo_ident_read(f->path, &a), -ENOENT);
+        make_file(f->path, REPO_MIN_SIZE, 0);
+        assert_int_equal(repo_ident_read(f->path, &a), 0);
+        assert_int_equal(a.kind, REPO_DISK_BLANK);
+        assert_int_equal(a.size, REPO_MIN_SIZE);
+        assert_int_equal(repo_format(f->path), 0);
+        assert_int_equal(repo_ident_read(f->path, &a), 0);
+        assert_int_equal(a.kind, REPO_DISK_REPOSITORY);
+        assert_int_equal(repo_format(f->path), 0); /* kept */
+        assert_int_equal(repo_ident_read(f->path, &b), 0);
+        assert_memory_equal(a.id, b.id, REPO_IDENT_LEN);
+        /* another disk: another identity */
+        snprintf(other, sizeof(other), "%s.b", f->path);
+        unlink(other);
+        assert_int_equal(repo_format(other), 0);
+        assert_int_equal(repo_ident_read(other, &c), 0);
+        assert_int_equal(c.kind, REPO_DISK_REPOSITORY);
+        assert_memory_not_equal(a.id, c.id, REPO_IDENT_LEN);
+        unlink(other);
+        /* formatted before identities: a digest, until repo_format adds one */
+        raw_write(f->path, 36, zero, sizeof(zero));
+        assert_int_equal(repo_ident_read(f->path, &b), 0);
+        assert_int_equal(b.kind, REPO_DISK_OLD);
+        assert_int_equal(repo_open(f->path, &f->repo), 0);
+        write_config(f->repo, 1, "kept");
+        assert_int_equal(repo_format(f->path), 0);
+        assert_int_equal(repo_ident_read(f->path, &b), 0);
+        assert_int_equal(b.kind, REPO_DISK_REPOSITORY);
+        assert_memory_not_equal(a.id, b.id, REPO_IDENT_LEN);
+        expect_config(f->repo, 1, "kept");
+        /* other data */
+        raw_write(f->path, 0, "XFSB", 4);
+        assert_int_equal(repo_ident_read(f->path, &b), 0);
+        assert_int_equal(b.kind, REPO_DISK_FOREIGN);
+        assert_string_equal(repo_disk_kind_str(b.kind), "not a repository (other data)");
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
             TP(test_format_open),
+            TP(test_ident),
             TP(test_bigger_file),
             TP(test_unformatted),
             TP(test_small_refused),
