@@ -41,9 +41,16 @@ struct agent_app_job {
 
         char *what;
         char *script;
+        char *arg; /* argv[1], or NULL */
         usec_t timeout_usec;
         agent_app_done_cb cb; /* NULL: spawn failed, nobody to tell */
+        agent_app_result_cb rcb;
         void *userdata;
+        int exit_code;
+        /* the output kept for the result (agent_app_opts_t.capture_max) */
+        char *cap;
+        size_t cap_len, cap_max;
+        bool cap_cut;
 
         enum phase phase;
         bool timed_out;
@@ -109,6 +116,13 @@ static void end_line(agent_app_job_t *job)
 
 static void feed_output(agent_app_job_t *job, const char *data, size_t len)
 {
+        if (job->cap) {
+                size_t n = len <= job->cap_max - job->cap_len ? len : job->cap_max - job->cap_len;
+
+                memcpy(job->cap + job->cap_len, data, n);
+                job->cap_len += n;
+                job->cap_cut |= n < len;
+        }
         for (size_t i = 0; i < len; i++) {
                 unsigned char c = (unsigned char)data[i];
 
@@ -195,10 +209,24 @@ static void close_cb(uv_handle_t *h)
 
         if (--job->open_handles > 0)
                 return;
-        if (job->cb)
+        if (job->rcb) {
+                agent_app_result_t res = {
+                    .status = job->status,
+                    .exit_code = job->exit_code,
+                    .reason = job->reason,
+                    .last = job->last,
+                    .output = job->cap,
+                    .output_len = job->cap_len,
+                    .output_cut = job->cap_cut,
+                };
+                job->rcb(job->userdata, &res);
+        } else if (job->cb) {
                 job->cb(job->userdata, job->status, job->reason);
+        }
         free(job->what);
         free(job->script);
+        free(job->arg);
+        free(job->cap);
         free(job);
 }
 
@@ -239,6 +267,8 @@ static void exit_cb(uv_process_t *proc, int64_t exit_status, int term_signal)
 
         if (job->phase == PHASE_DONE)
                 return;
+        if (term_signal == 0 && !job->timed_out && !job->cancelled)
+                job->exit_code = (int)exit_status;
         drain_output(job);
         end_line(job);
         log_line(job, true);
@@ -343,20 +373,21 @@ static int build_env(const char *const *extra, char ***ret_env)
 
 /* ----- public ----- */
 
-/* timeout_usec 0 or USEC_INFINITY: no timeout. */
-int agent_app_run(uv_loop_t *loop, const char *what, const char *script, const char *const *env,
-                  usec_t timeout_usec, agent_app_done_cb cb, void *userdata,
-                  agent_app_job_t **ret_job)
+/* timeout_usec 0 or USEC_INFINITY: no timeout. One of cb and rcb. */
+static int run_common(uv_loop_t *loop, const char *what, const char *script, const char *arg,
+                      const char *const *env, usec_t timeout_usec, size_t capture_max,
+                      agent_app_done_cb cb, agent_app_result_cb rcb, void *userdata,
+                      agent_app_job_t **ret_job)
 {
         _cleanup_free_ char **envp = NULL;
         uv_process_options_t opts = {0};
         uv_stdio_container_t stdio[3];
         agent_app_job_t *job;
-        char *args[2];
+        char *args[3];
         uv_file fds[2];
         int r;
 
-        if (!loop || !what || !script || !script[0] || !cb)
+        if (!loop || !what || !script || !script[0] || (!cb && !rcb))
                 return -EINVAL;
         r = build_env(env, &envp);
         if (r < 0)
@@ -372,6 +403,12 @@ int agent_app_run(uv_loop_t *loop, const char *what, const char *script, const c
         job->timeout_usec = timeout_usec;
         job->timeout_signal = SIGTERM;
         job->userdata = userdata;
+        job->exit_code = -1;
+        job->arg = arg ? zstrdup(arg) : NULL;
+        if (capture_max) {
+                job->cap = zalloc(capture_max);
+                job->cap_max = capture_max;
+        }
         job->proc.data = job->out.data = job->timer.data = job;
         uv_timer_init(loop, &job->timer);
         uv_pipe_init(loop, &job->out, 0);
@@ -389,7 +426,8 @@ int agent_app_run(uv_loop_t *loop, const char *what, const char *script, const c
         }
 
         args[0] = job->script;
-        args[1] = NULL;
+        args[1] = job->arg;
+        args[2] = NULL;
         stdio[0].flags = UV_IGNORE; /* /dev/null */
         stdio[1].flags = UV_INHERIT_FD;
         stdio[1].data.fd = fds[1];
@@ -411,6 +449,7 @@ int agent_app_run(uv_loop_t *loop, const char *what, const char *script, const c
                 return r;
         }
         job->cb = cb;
+        job->rcb = rcb;
 
         r = uv_read_start((uv_stream_t *)&job->out, alloc_cb, read_cb);
         if (r < 0) /* no output for the reason, the job itself is fine */
@@ -422,6 +461,25 @@ int agent_app_run(uv_loop_t *loop, const char *what, const char *script, const c
         if (ret_job)
                 *ret_job = job;
         return 0;
+}
+
+int agent_app_run(uv_loop_t *loop, const char *what, const char *script, const char *const *env,
+                  usec_t timeout_usec, agent_app_done_cb cb, void *userdata,
+                  agent_app_job_t **ret_job)
+{
+        if (!cb)
+                return -EINVAL;
+        return run_common(loop, what, script, NULL, env, timeout_usec, 0, cb, NULL, userdata,
+                          ret_job);
+}
+
+int agent_app_run_opts(uv_loop_t *loop, const agent_app_opts_t *opts, agent_app_result_cb cb,
+                       void *userdata, agent_app_job_t **ret_job)
+{
+        if (!opts || !cb)
+                return -EINVAL;
+        return run_common(loop, opts->what, opts->program, opts->arg, opts->env, opts->timeout_usec,
+                          opts->capture_max, NULL, cb, userdata, ret_job);
 }
 
 void agent_app_set_timeout_signal(agent_app_job_t *job, int sig)

@@ -14,6 +14,8 @@
 #include "daemon/daemon.h"
 #include "daemon/daemon_config.h"
 #include "daemon/daemon_facts.h"
+#include "agents/agent_ocf.h"
+#include "daemon/daemon_ocf.h"
 #include "repo/repo_work.h"
 
 #define EDIT_MAX_NAMES 64
@@ -31,6 +33,7 @@ typedef struct edit_job {
         char *keys[EDIT_MAX_ATTRS], *values[EDIT_MAX_ATTRS];
         size_t nkv;
         bool cluster_add;
+        char node[CONF_MAX_NAME + 1]; /* this node's name (OCF checks) */
         char key_path[4096];
         char *base_text; /* the loop's active configuration (NULL: none) */
         uint64_t base_gen;
@@ -75,6 +78,10 @@ static int edit_apply(edit_job_t *ej, conf_db_t *db)
                 else
                         r = conf_db_delete(db, ej->cls, ej->names[i], ej->err, sizeof(ej->err));
         }
+        if (r == 0 && strcmp(ej->op, "delete"))
+                /* OCF controllers: the agent's meta-data here (daemon_ocf.c) */
+                r = hamrd_ocf_check_edit(db, ej->cls, ej->names, ej->nnames, ej->node, ej->err,
+                                         sizeof(ej->err));
         if (r == 0 && ej->cls == CONF_CLASS_CLUSTER && strcmp(ej->op, "delete"))
                 /* timer relations are refused at modify time, not only at
                  * sync: nothing inconsistent is ever staged */
@@ -276,6 +283,9 @@ void hamrd_config_edit(hamrd_t *d, uint32_t conn, const char *op, json_t *req)
         ej->lock_inc = d->incarnation;
         snprintf(ej->job.path, sizeof(ej->job.path), "%s", hamrd_repo_path(d, d->repo_index));
         ej->job.timeout_usec = HAMRD_REPO_IO_TIMEOUT_USEC;
+        snprintf(ej->node, sizeof(ej->node), "%s", d->node_name);
+        if (cls == CONF_CLASS_APPLICATION_CONTROLLER) /* an OCF agent's meta-data runs */
+                ej->job.timeout_usec += AGENT_OCF_META_TIMEOUT_USEC;
         ej->job.run = edit_run;
         ej->job.done = edit_done;
         ej->job.expire = edit_expire;
