@@ -127,7 +127,7 @@ static void run_done(void *ud, const agent_app_result_t *res)
                 snprintf(reason, sizeof(reason), "%s %s (%s): %s", oj->agent, oj->action,
                          oj->instance, res->reason);
         } else if ((v = agent_ocf_map(oj->action, res->exit_code)) != AGENT_OCF_OK) {
-                status = -ECHILD;
+                status = v == AGENT_OCF_HARD ? AGENT_OCF_STATUS_HARD : -ECHILD;
                 snprintf(reason, sizeof(reason), "%s %s (%s) returned %s%s%s%s", oj->agent,
                          oj->action, oj->instance,
                          agent_ocf_rc_text(res->exit_code, rc, sizeof(rc)),

@@ -4,6 +4,7 @@
  * as Pacemaker does, and reads their meta-data (libxml2) to check
  * parameters. */
 #pragma once
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <uv.h>
@@ -62,10 +63,12 @@ int agent_ocf_path(const agent_ocf_spec_t *spec, char *buf, size_t len);
 
 /* Runs `action` of the agent on loop with timeout (also given to the
  * agent as OCF_RESKEY_CRM_meta_timeout). cb gets 0 when agent_ocf_map
- * says OK, else -ECHILD (-ETIMEDOUT on a timeout), with a reason naming
+ * says OK, AGENT_OCF_STATUS_HARD for a hard error, else -ECHILD
+ * (-ETIMEDOUT on a timeout, ...), with a reason naming
  * the agent, the action, the exit code and its meaning, and the agent's
  * last output line. As agent_app_run otherwise (the job: for
  * agent_app_log_output, agent_app_set_timeout_signal, agent_app_cancel). */
+#define AGENT_OCF_STATUS_HARD (-ENOTRECOVERABLE)
 int agent_ocf_run(uv_loop_t *loop, const agent_ocf_spec_t *spec, const char *action,
                   usec_t timeout_usec, agent_app_done_cb cb, void *userdata,
                   agent_app_job_t **ret_job);

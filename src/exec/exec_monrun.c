@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agents/agent_ocf.h"
 #include "agents/agent_proc.h"
 #include "common/hamr_alloc.h"
 #include "common/hamr_log.h"
@@ -426,7 +427,9 @@ static void ocf_check_done(void *ud, int status, const char *reason)
         }
         if (status != 0)
                 mon_record(m, reason);
-        mon_act(m, exec_mon_result(&m->sm, now_usec(), status == 0));
+        /* a hard error (not installed, not configured...): no restart here */
+        mon_act(m, status == AGENT_OCF_STATUS_HARD ? exec_mon_hard_failure(&m->sm, now_usec())
+                                                   : exec_mon_result(&m->sm, now_usec(), status == 0));
 }
 
 static int ocf_check_next(mon_rt_t *m)
