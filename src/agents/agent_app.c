@@ -47,10 +47,6 @@ struct agent_app_job {
         agent_app_result_cb rcb;
         void *userdata;
         int exit_code;
-        /* the output kept for the result (agent_app_opts_t.capture_max) */
-        char *cap;
-        size_t cap_len, cap_max;
-        bool cap_cut;
 
         enum phase phase;
         bool timed_out;
@@ -116,13 +112,6 @@ static void end_line(agent_app_job_t *job)
 
 static void feed_output(agent_app_job_t *job, const char *data, size_t len)
 {
-        if (job->cap) {
-                size_t n = len <= job->cap_max - job->cap_len ? len : job->cap_max - job->cap_len;
-
-                memcpy(job->cap + job->cap_len, data, n);
-                job->cap_len += n;
-                job->cap_cut |= n < len;
-        }
         for (size_t i = 0; i < len; i++) {
                 unsigned char c = (unsigned char)data[i];
 
@@ -215,9 +204,6 @@ static void close_cb(uv_handle_t *h)
                     .exit_code = job->exit_code,
                     .reason = job->reason,
                     .last = job->last,
-                    .output = job->cap,
-                    .output_len = job->cap_len,
-                    .output_cut = job->cap_cut,
                 };
                 job->rcb(job->userdata, &res);
         } else if (job->cb) {
@@ -226,7 +212,6 @@ static void close_cb(uv_handle_t *h)
         free(job->what);
         free(job->script);
         free(job->arg);
-        free(job->cap);
         free(job);
 }
 
@@ -375,8 +360,7 @@ static int build_env(const char *const *extra, char ***ret_env)
 
 /* timeout_usec 0 or USEC_INFINITY: no timeout. One of cb and rcb. */
 static int run_common(uv_loop_t *loop, const char *what, const char *script, const char *arg,
-                      const char *const *env, usec_t timeout_usec, size_t capture_max,
-                      agent_app_done_cb cb, agent_app_result_cb rcb, void *userdata,
+                      const char *const *env, usec_t timeout_usec, agent_app_done_cb cb, agent_app_result_cb rcb, void *userdata,
                       agent_app_job_t **ret_job)
 {
         _cleanup_free_ char **envp = NULL;
@@ -405,10 +389,6 @@ static int run_common(uv_loop_t *loop, const char *what, const char *script, con
         job->userdata = userdata;
         job->exit_code = -1;
         job->arg = arg ? zstrdup(arg) : NULL;
-        if (capture_max) {
-                job->cap = zalloc(capture_max);
-                job->cap_max = capture_max;
-        }
         job->proc.data = job->out.data = job->timer.data = job;
         uv_timer_init(loop, &job->timer);
         uv_pipe_init(loop, &job->out, 0);
@@ -469,8 +449,7 @@ int agent_app_run(uv_loop_t *loop, const char *what, const char *script, const c
 {
         if (!cb)
                 return -EINVAL;
-        return run_common(loop, what, script, NULL, env, timeout_usec, 0, cb, NULL, userdata,
-                          ret_job);
+        return run_common(loop, what, script, NULL, env, timeout_usec, cb, NULL, userdata, ret_job);
 }
 
 int agent_app_run_opts(uv_loop_t *loop, const agent_app_opts_t *opts, agent_app_result_cb cb,
@@ -479,7 +458,7 @@ int agent_app_run_opts(uv_loop_t *loop, const agent_app_opts_t *opts, agent_app_
         if (!opts || !cb)
                 return -EINVAL;
         return run_common(loop, opts->what, opts->program, opts->arg, opts->env, opts->timeout_usec,
-                          opts->capture_max, NULL, cb, userdata, ret_job);
+                          NULL, cb, userdata, ret_job);
 }
 
 void agent_app_set_timeout_signal(agent_app_job_t *job, int sig)

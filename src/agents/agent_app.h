@@ -36,9 +36,6 @@ typedef struct agent_app_result {
         int exit_code;      /* the exit status if the program exited by itself, else -1 */
         const char *reason; /* as agent_app_done_cb's */
         const char *last;   /* the last non-empty output line ("" none) */
-        const char *output; /* the whole output if captured (opts.capture_max), else NULL */
-        size_t output_len;  /* bytes in output (at most capture_max) */
-        bool output_cut;    /* the output was longer than capture_max */
 } agent_app_result_t;
 typedef void (*agent_app_result_cb)(void *userdata, const agent_app_result_t *res);
 
@@ -48,12 +45,11 @@ typedef struct agent_app_opts {
         const char *arg;        /* its one argument (argv[1]), or NULL for none */
         const char *const *env; /* as agent_app_run's */
         usec_t timeout_usec;    /* as agent_app_run's */
-        size_t capture_max;     /* keep the output's first bytes for the result (0: none) */
 } agent_app_opts_t;
 
-/* agent_app_run with an argument, the exit status and, optionally, the
- * whole output, given to cb (exactly once, later, on the loop; the result
- * and its strings live during the call only). */
+/* agent_app_run with an argument, and the exit status given to cb
+ * (exactly once, later, on the loop; the result and its strings live
+ * during the call only). */
 int agent_app_run_opts(uv_loop_t *loop, const agent_app_opts_t *opts, agent_app_result_cb cb,
                        void *userdata, agent_app_job_t **ret_job);
 /* Signal sent to the process group first when the timeout expires

@@ -7,10 +7,16 @@
 #include "agents/agent_ocf.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "common/hamr_alloc.h"
 
@@ -176,73 +182,190 @@ int agent_ocf_run(uv_loop_t *loop, const agent_ocf_spec_t *spec, const char *act
         return r;
 }
 
-/* ---- synchronous runs (worker threads) ---- */
+/* ---- synchronous runs (worker threads) ----
+ * posix_spawn (clone with CLONE_VM|CLONE_VFORK: the address space is not
+ * copied) rather than libuv's fork: a fork from a worker thread holds the
+ * daemon's memory map while it copies it, and a loaded host may then stall
+ * the loop thread (and its watchdog) behind it. As agent_fs runs fsck. */
 
-typedef struct sync_run {
-        bool done;
-        int exit_code;
-        int status;
-        char *output;
-        char reason[AGENT_APP_REASON_LEN];
-} sync_run_t;
+extern char **environ;
 
-static void sync_done(void *ud, const agent_app_result_t *res)
+static size_t key_len(const char *kv)
 {
-        sync_run_t *s = ud;
+        const char *eq = strchr(kv, '=');
 
-        s->done = true;
-        s->exit_code = res->exit_code;
-        s->status = res->status;
-        snprintf(s->reason, sizeof(s->reason), "%s", res->reason);
-        if (res->output) {
-                s->output = zalloc(res->output_len + 1);
-                memcpy(s->output, res->output, res->output_len);
+        return eq ? (size_t)(eq - kv) : strlen(kv);
+}
+
+/* environ, then extra (a later entry replaces an earlier one of the same
+ * name); the strings are borrowed. */
+static char **merge_env(const char *const *extra)
+{
+        size_t n_env = 0, n_extra = 0, n = 0;
+        char **env;
+
+        for (char **e = environ; e && *e; e++)
+                n_env++;
+        for (const char *const *e = extra; e && *e; e++)
+                n_extra++;
+        env = zcalloc(n_env + n_extra + 1, sizeof(char *));
+        for (size_t i = 0; i < n_env + n_extra; i++) {
+                char *kv = i < n_env ? environ[i] : (char *)extra[i - n_env];
+                size_t kl = key_len(kv), j;
+
+                for (j = 0; j < n; j++)
+                        if (key_len(env[j]) == kl && strncmp(env[j], kv, kl) == 0)
+                                break;
+                env[j] = kv;
+                if (j == n)
+                        n++;
         }
+        return env;
+}
+
+/* Waits for pid until deadline (then SIGTERM to its group, SIGKILL after
+ * AGENT_APP_KILL_GRACE_USEC); reads its output from fd meanwhile into
+ * out (at most max bytes kept). Returns the wait status, or -1 if it
+ * would not die. */
+static int wait_child(pid_t pid, int fd, usec_t deadline, char *out, size_t max, size_t *len,
+                      bool *timed_out)
+{
+        int status = 0, phase = 0;
+        bool eof = false;
+        char buf[4096];
+
+        for (;;) {
+                usec_t now = now_usec();
+                pid_t w = waitpid(pid, &status, WNOHANG);
+                struct pollfd p = {.fd = fd, .events = POLLIN};
+
+                if (w == pid)
+                        break;
+                if (w < 0 && errno != EINTR)
+                        return -1;
+                if (now >= deadline) {
+                        *timed_out = true;
+                        if (phase == 2)
+                                return -1; /* will not die */
+                        (void)kill(-pid, phase == 0 ? SIGTERM : SIGKILL);
+                        deadline = now + AGENT_APP_KILL_GRACE_USEC;
+                        phase++;
+                }
+                if (eof || poll(&p, 1, 20) <= 0) {
+                        if (eof)
+                                (void)poll(NULL, 0, 20);
+                        continue;
+                }
+                ssize_t n = read(fd, buf, sizeof(buf));
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0) {
+                        eof = true;
+                        continue;
+                }
+                if (*len < max) {
+                        size_t k = (size_t)n < max - *len ? (size_t)n : max - *len;
+                        memcpy(out + *len, buf, k);
+                        *len += k;
+                }
+        }
+        /* what it wrote just before exiting (a child it left behind may
+         * hold the pipe: read only what is there) */
+        for (int i = 0; i < 64 && !eof; i++) {
+                struct pollfd p = {.fd = fd, .events = POLLIN};
+                ssize_t n;
+
+                if (poll(&p, 1, 0) <= 0 || (n = read(fd, buf, sizeof(buf))) <= 0)
+                        break;
+                if (*len < max) {
+                        size_t k = (size_t)n < max - *len ? (size_t)n : max - *len;
+                        memcpy(out + *len, buf, k);
+                        *len += k;
+                }
+        }
+        return status;
 }
 
 int agent_ocf_run_sync(const agent_ocf_spec_t *spec, const char *action, usec_t timeout_usec,
                        int *ret_exit, char **ret_output, char *reason, size_t rlen)
 {
-        char path[PATH_MAX], what[64];
-        sync_run_t s = {0};
-        uv_loop_t loop;
+        char path[PATH_MAX], *argv[3];
+        _cleanup_free_ char **envp = NULL;
+        posix_spawn_file_actions_t fa;
+        posix_spawnattr_t at;
+        sigset_t none, all;
+        size_t len = 0;
+        bool timed_out = false;
+        int pfd[2], r, status;
+        char *out;
         ocf_env_t *e;
-        int r;
+        pid_t pid;
 
         if (reason && rlen)
                 reason[0] = '\0';
+        *ret_exit = -1;
         r = agent_ocf_path(spec, path, sizeof(path));
         if (r < 0)
                 return r;
-        r = uv_loop_init(&loop);
-        if (r < 0)
-                return r;
+        if (pipe2(pfd, O_CLOEXEC) < 0)
+                return -errno;
         e = zalloc(sizeof(*e));
         build_env(e, spec, action, timeout_usec);
-        snprintf(what, sizeof(what), "agent %s", action);
-        r = agent_app_run_opts(
-            &loop,
-            &(agent_app_opts_t){.what = what,
-                                .program = path,
-                                .arg = action,
-                                .env = e->envp,
-                                .timeout_usec = timeout_usec,
-                                .capture_max = ret_output ? AGENT_OCF_META_MAX : 0},
-            sync_done, &s, NULL);
+        envp = merge_env(e->envp);
+        argv[0] = path;
+        argv[1] = (char *)action;
+        argv[2] = NULL;
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+        posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
+        posix_spawn_file_actions_adddup2(&fa, pfd[1], 2);
+        posix_spawnattr_init(&at);
+        sigemptyset(&none);
+        sigfillset(&all);
+        posix_spawnattr_setsigmask(&at, &none);
+        posix_spawnattr_setsigdefault(&at, &all);
+        posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK |
+                                          POSIX_SPAWN_SETSIGDEF);
+        r = posix_spawn(&pid, path, &fa, &at, argv, envp);
+        posix_spawn_file_actions_destroy(&fa);
+        posix_spawnattr_destroy(&at);
         free(e);
-        /* the job's handles close before its callback: the loop ends with it */
-        uv_run(&loop, UV_RUN_DEFAULT);
-        (void)uv_loop_close(&loop);
-        if (r < 0)
-                return r;
-        if (reason && rlen)
-                snprintf(reason, rlen, "%s", s.reason);
-        *ret_exit = s.exit_code;
+        close(pfd[1]);
+        if (r != 0) {
+                close(pfd[0]);
+                if (reason && rlen)
+                        snprintf(reason, rlen, "%s %s cannot run: %s", path, action, strerror(r));
+                return -r;
+        }
+        out = zalloc(AGENT_OCF_META_MAX + 1);
+        status = wait_child(pid, pfd[0], now_usec() + timeout_usec, out,
+                            ret_output ? AGENT_OCF_META_MAX : 0, &len, &timed_out);
+        close(pfd[0]);
+        out[len] = '\0';
         if (ret_output)
-                *ret_output = s.output;
+                *ret_output = out;
         else
-                free(s.output);
-        if (s.exit_code < 0)
-                return s.status < 0 ? s.status : -ECHILD;
+                free(out);
+        if (status < 0) {
+                if (reason && rlen)
+                        snprintf(reason, rlen,
+                                 "%s %s timed out after %.1f s and pid %d will not die", path,
+                                 action, (double)timeout_usec / USEC_PER_SEC, (int)pid);
+                return -ETIMEDOUT;
+        }
+        if (timed_out) {
+                if (reason && rlen)
+                        snprintf(reason, rlen,
+                                 "%s %s timed out after %.1f s (process group killed)", path,
+                                 action, (double)timeout_usec / USEC_PER_SEC);
+                return -ETIMEDOUT;
+        }
+        if (!WIFEXITED(status)) {
+                if (reason && rlen)
+                        snprintf(reason, rlen, "%s %s killed by signal %d", path, action,
+                                 WTERMSIG(status));
+                return -ECHILD;
+        }
+        *ret_exit = WEXITSTATUS(status);
         return 0;
 }

@@ -73,12 +73,15 @@ int agent_ocf_run(uv_loop_t *loop, const agent_ocf_spec_t *spec, const char *act
                   usec_t timeout_usec, agent_app_done_cb cb, void *userdata,
                   agent_app_job_t **ret_job);
 
-/* Runs `action` to its end on a private loop in the calling thread (never
- * the daemon's loop: for worker threads), bounded by timeout_usec.
+/* Runs `action` to its end in the calling thread (blocks: worker threads
+ * only, never the daemon's loop), bounded by timeout_usec as agent_app
+ * bounds a script (SIGTERM to its process group, SIGKILL after the grace
+ * period); spawned with posix_spawn, in its own session, stdin /dev/null.
  * ret_exit: its exit code (-1 killed, timed out, not runnable); ret_output
- * (if not NULL): its first AGENT_OCF_META_MAX bytes of output, malloc'd and
- * NUL-terminated. reason: why it failed when it did not exit by itself.
- * Returns 0 if the program ran and exited, else -errno. */
+ * (if not NULL): its first AGENT_OCF_META_MAX bytes of output (stdout and
+ * stderr), malloc'd and NUL-terminated. reason: why it failed when it did
+ * not exit by itself. Returns 0 if the program ran and exited, else
+ * -errno (-ENOENT: no such agent). */
 int agent_ocf_run_sync(const agent_ocf_spec_t *spec, const char *action, usec_t timeout_usec,
                        int *ret_exit, char **ret_output, char *reason, size_t rlen);
 

@@ -4,6 +4,7 @@
  * application controller gives against it. Pure: no processes, no I/O. */
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,15 @@ void agent_ocf_meta_free(agent_ocf_meta_t *m)
         free(m);
 }
 
+/* libxml2's global state, once, before threads parse (the configuration
+ * worker and libuv's threads may parse at the same time) */
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
+static void xml_init(void)
+{
+        xmlInitParser();
+}
+
 int agent_ocf_meta_parse(const char *xml, size_t len, agent_ocf_meta_t **ret_meta, char *err,
                          size_t errlen)
 {
@@ -64,6 +74,7 @@ int agent_ocf_meta_parse(const char *xml, size_t len, agent_ocf_meta_t **ret_met
         agent_ocf_meta_t *m;
         size_t n = 0;
 
+        (void)pthread_once(&xml_once, xml_init);
         if (!xml || len == 0 || len > (size_t)AGENT_OCF_META_MAX * 4) {
                 snprintf(err, errlen, "its meta-data is empty");
                 return -EINVAL;

@@ -182,6 +182,34 @@ int hamrd_ocf_check_edit(const conf_db_t *db, conf_class_t cls, char *const *nam
         return 0;
 }
 
+char *hamrd_ocf_edit_key(const conf_db_t *db, conf_class_t cls, char *const *names, size_t n)
+{
+        size_t len = 1, used = 0;
+        char *key;
+
+        for (size_t pass = 0; pass < 2; pass++) {
+                if (pass == 1)
+                        key = zalloc(len);
+                for (size_t i = 0; i < n; i++) {
+                        const conf_object_t *o = names[i] ? conf_db_find(db, cls, names[i]) : NULL;
+                        const char *t = o ? conf_object_get(o, "TYPE") : NULL;
+                        const char *a = o ? conf_object_get(o, "AGENT") : NULL;
+                        const char *p = o ? conf_object_get(o, "PARAMETERS") : NULL;
+                        int k;
+
+                        if (pass == 0) {
+                                len += strlen(names[i] ? names[i] : "") + strlen(t ? t : "") +
+                                       strlen(a ? a : "") + strlen(p ? p : "") + 8;
+                                continue;
+                        }
+                        k = snprintf(key + used, len - used, "%s|%s|%s|%s\n",
+                                     names[i] ? names[i] : "", t ? t : "", a ? a : "", p ? p : "");
+                        used += k > 0 ? (size_t)k : 0;
+                }
+        }
+        return key;
+}
+
 /* ---- verify ---- */
 
 void hamrd_ocf_facts_checks(const hamr_config_t *cfg, json_t *checks)

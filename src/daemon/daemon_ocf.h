@@ -28,6 +28,10 @@ int hamrd_ocf_check_agent(const char *label, const char *instance, const char *a
 int hamrd_ocf_check_edit(const conf_db_t *db, conf_class_t cls, char *const *names, size_t n,
                          const char *node, char *err, size_t errlen);
 
+/* What hamrd_ocf_check_edit checks of the edit's objects (their TYPE,
+ * AGENT and PARAMETERS), as text to compare (malloc'd). */
+char *hamrd_ocf_edit_key(const conf_db_t *db, conf_class_t cls, char *const *names, size_t n);
+
 /* Adds to checks the verification of every OCF controller of cfg's groups:
  * {"KIND":"OCF","NAME","AGENT","PARAMS","WHAT","NODES":[ids]}. */
 void hamrd_ocf_facts_checks(const hamr_config_t *cfg, json_t *checks);

@@ -28,6 +28,9 @@ int exec_app_run(exec_t *x, const conf_rg_t *rg, const conf_appctl_t *a, const c
                 env[n++] = extra_env;
         if (a->type != CONF_APP_OCF) {
                 bool start = !strcmp(action, "start");
+
+                if (!start && strcmp(action, "stop") != 0)
+                        return -EINVAL; /* a script controller has no such action */
                 return agent_app_run(x->loop, start ? "STARTSCRIPT" : "STOPSCRIPT",
                                      start ? a->startscript : a->stopscript, env, timeout_usec, cb,
                                      userdata, ret_job);
