@@ -221,14 +221,13 @@ void hamrd_ocf_facts_checks(const hamr_config_t *cfg, json_t *checks)
 
                 for (unsigned k = 0; k < rg->napps; k++) {
                         const conf_appctl_t *a = &cfg->appctls[rg->apps[k]];
-                        json_t *nodes = json_array();
+                        json_t *nodes;
 
                         if (a->type != CONF_APP_OCF)
                                 continue;
-                        if (json_array_size(checks) >= HAMRD_FACTS_MAX_CHECKS) {
-                                json_decref(nodes);
+                        if (json_array_size(checks) >= HAMRD_FACTS_MAX_CHECKS)
                                 return;
-                        }
+                        nodes = json_array();
                         for (unsigned j = 0; j < rg->nnodes; j++)
                                 json_array_append_new(nodes, json_integer(rg->nodes[j]));
                         snprintf(what, sizeof(what), "application_controller \"%s\"", a->name);

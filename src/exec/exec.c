@@ -620,8 +620,10 @@ static int cmp_grp(const void *a, const void *b)
 
 void exec_fill_report(const exec_t *x, cstate_report_t *r)
 {
-        for (uint32_t k = 0; r->groups && k < r->ngroups; k++)
+        for (uint32_t k = 0; r->groups && k < r->ngroups; k++) {
                 free(r->groups[k].reason);
+                free(r->groups[k].mon_failure);
+        }
         free(r->groups);
         r->ngroups = x->ng;
         r->groups = x->ng ? zcalloc(x->ng, sizeof(*r->groups)) : NULL;
