@@ -1886,6 +1886,28 @@ class Lab:
         cmd = _read('/proc/%d/cmdline' % pid)
         return pid if 'webapp.py' in cmd else None
 
+    def app_pid_in(self, name, subdir):
+        """Pid of a lab web app started with HAMR_STATE_DIR=<state>/<subdir>
+        on node `name` (an application of another group, e.g. a concurrent
+        one), or None.  The S1 sampler does not look at these."""
+        try:
+            pid = int(_read(os.path.join(self.node(name).state_dir, subdir,
+                                         'webapp.pid')).strip())
+        except ValueError:
+            return None
+        cmd = _read('/proc/%d/cmdline' % pid)
+        return pid if 'webapp.py' in cmd and pid in _cg_procs(self.node(name).cgroup) else None
+
+    @staticmethod
+    def assert_concurrent(pids, services):
+        """A concurrent (OAAN) group is outside S1 by design: it may run on
+        several nodes at once, but only on nodes whose cluster services are
+        up.  pids: {node: pid or None}; services: {node: status STATE}."""
+        bad = sorted(n for n, p in pids.items() if p and services.get(n) != 'ONLINE')
+        if bad:
+            raise AssertionError('concurrent group running where cluster services are not '
+                                 'up: %s (%r)' % (', '.join(bad), services))
+
     def kill_app(self, name, sig=signal.SIGKILL):
         """Application failure: kill the web app of node `name` (by pid,
         after checking it is the web app in that node's cgroup)."""

@@ -410,13 +410,8 @@ int cli_build_rg(struct cli_cmd *cmd, enum cli_action act, const struct cli_flag
                         free(j);
                         goto out;
                 } else if (json_array_size(node_list) == 1) {
-                        if (act == CLI_ACT_OFFLINE) {
-                                r = cli_fail(cmd, CLMGR_RC_INVALID,
-                                             "%s: NODE is not supported (a group is taken offline "
-                                             "wherever it is online)",
-                                             what);
-                                goto out;
-                        }
+                        /* offline with a node: concurrent groups only (the
+                         * coordinator refuses it for the others) */
                         node = json_string_value(json_array_get(node_list, 0));
                 }
         }
@@ -428,7 +423,7 @@ int cli_build_rg(struct cli_cmd *cmd, enum cli_action act, const struct cli_flag
                                           : act == CLI_ACT_OFFLINE ? API_OP_RG_OFFLINE
                                                                    : API_OP_RG_MOVE));
         json_object_set(req, "groups", groups);
-        if (act != CLI_ACT_OFFLINE)
+        if (act != CLI_ACT_OFFLINE || node)
                 json_object_set_new(req, "node", node ? json_string(node) : json_null());
         cli_add_request(cmd, req);
         cmd->wait.kind = act == CLI_ACT_ONLINE    ? CLI_WAIT_RG_ONLINE

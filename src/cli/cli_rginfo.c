@@ -33,6 +33,8 @@ const char *cli_rginfo_policy_name(const char *code)
         } names[] = {
             {"OHN", "Online On Home Node Only"},
             {"OFAN", "Online On First Available Node"},
+            {"OAAN", "Online On All Available Nodes"},
+            {"BO", "Bring Offline (On Error Node Only)"},
             {"FNPN", "Fallover To Next Priority Node In The List"},
             {"FBHPN", "Fallback To Higher Priority Node In The List"},
             {"NFB", "Never Fallback"},

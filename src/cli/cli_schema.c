@@ -78,6 +78,7 @@ void cli_class_list(unsigned mask, char *buf, size_t len)
  * written down until the schema and the enum have it. */
 static const struct cli_policy_word policy_words[] = {
     {.attr = "FALLOVER", .value = RG_FALLOVER_FNPN, .word = "next"},
+    {.attr = "FALLOVER", .value = RG_FALLOVER_BO, .word = "offline"},
     {.attr = "FALLBACK", .value = RG_FALLBACK_NFB, .word = "never"},
     {.attr = "FALLBACK", .value = RG_FALLBACK_FBHPN, .word = "higher"},
     {.attr = "FALLBACK", .value = RG_FALLBACK_FBHPN, .word = "home"},

@@ -214,6 +214,58 @@ static const char *error_node(const struct cli_wait *w, json_t *group)
         return w->node ? w->node : "unknown node";
 }
 
+/* A concurrent group (STATUS CONCURRENT): online/offline on the node asked
+ * for, or, without one, ONLINE on every node that should hold an instance
+ * (TARGET) or held nowhere. */
+static void check_concurrent(const struct cli_wait *w, json_t *g, const char *name,
+                             struct lines *pending, struct lines *done, struct lines *failed)
+{
+        bool want_online = w->kind != CLI_WAIT_RG_OFFLINE;
+        json_t *per = json_object_get(g, "NODES");
+        const char *node, *cur = str_of(g, "CURRENT_NODE");
+        json_t *st;
+        bool all = true, any = false;
+        char tgt[4096], *tok, *save = NULL;
+
+        if (w->node) {
+                const char *on = str_of(per, w->node);
+                char key[160];
+                snprintf(key, sizeof(key), "%s@%s", name, w->node);
+                if (want_online && !strcmp(on, "ONLINE"))
+                        lines_add(done, "resource_group \"%s\" is ONLINE on %s", name, w->node);
+                else if (want_online && !strcmp(on, "ERROR") && !json_object_get(w->stale, key))
+                        lines_add(failed, "resource_group %s: ERROR on %s: %s", name, w->node,
+                                  *str_of(json_object_get(g, "ERRORS"), w->node)
+                                      ? str_of(json_object_get(g, "ERRORS"), w->node)
+                                      : "(no reason given)");
+                else if (!want_online && strcmp(on, "ONLINE") && strcmp(on, "ACQUIRING") &&
+                         strcmp(on, "RELEASING"))
+                        lines_add(done, "resource_group \"%s\" is %s on %s", name, on, w->node);
+                else
+                        lines_add(pending, "resource_group \"%s\" is %s on %s (want %s there)",
+                                  name, *on ? on : "unknown", w->node,
+                                  want_online ? "ONLINE" : "OFFLINE");
+                return;
+        }
+        json_object_foreach(per, node, st)
+        {
+                const char *s = json_is_string(st) ? json_string_value(st) : "";
+                any = any || !strcmp(s, "ONLINE") || !strcmp(s, "ACQUIRING") ||
+                      !strcmp(s, "RELEASING");
+        }
+        snprintf(tgt, sizeof(tgt), "%s", str_of(g, "TARGET"));
+        for (tok = strtok_r(tgt, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+                all = all && !strcmp(str_of(per, tok), "ONLINE");
+        if (want_online && all && *str_of(g, "TARGET"))
+                lines_add(done, "resource_group \"%s\" is ONLINE on %s", name, cur);
+        else if (!want_online && !any)
+                lines_add(done, "resource_group \"%s\" is OFFLINE", name);
+        else
+                lines_add(pending, "resource_group \"%s\" is %s%s%s (want %s)", name,
+                          str_of(g, "STATE"), *cur ? " on " : "", cur,
+                          want_online ? "ONLINE on every available node" : "OFFLINE");
+}
+
 static enum cli_wait_result check_groups(struct cli_wait *w, json_t *status, char **ret_text)
 {
         json_t *groups = json_object_get(status, "groups");
@@ -234,6 +286,10 @@ static enum cli_wait_result check_groups(struct cli_wait *w, json_t *status, cha
 
                 if (!g) {
                         lines_add(&pending, "resource_group \"%s\" is not in the status", name);
+                        continue;
+                }
+                if (json_is_true(json_object_get(g, "CONCURRENT"))) {
+                        check_concurrent(w, g, name, &pending, &done, &failed);
                         continue;
                 }
                 state = str_of(g, "STATE");

@@ -169,9 +169,16 @@ typedef enum {
         RG_STARTUP_OHN = 0,
         RG_STARTUP_OFAN,
         RG_STARTUP_OUDP, /* online using (node) distribution policy */
+        RG_STARTUP_OAAN, /* online on all available nodes: a concurrent group */
         RG_STARTUP_COUNT
 } rg_startup_t;
-typedef enum { RG_FALLOVER_FNPN = 0, RG_FALLOVER_COUNT } rg_fallover_t;
+typedef enum {
+        RG_FALLOVER_FNPN = 0,
+        RG_FALLOVER_BO, /* bring offline (on error node only) */
+        RG_FALLOVER_COUNT
+} rg_fallover_t;
+/* A concurrent group (STARTUP=OAAN): an instance on every available node. */
+#define CONF_RG_CONCURRENT(rg) ((rg)->startup == RG_STARTUP_OAAN)
 typedef enum { RG_FALLBACK_NFB = 0, RG_FALLBACK_FBHPN, RG_FALLBACK_COUNT } rg_fallback_t;
 /* fallback_timer REPEATS */
 typedef enum {

@@ -493,9 +493,12 @@ static void build_appctls(const conf_db_t *db, hamr_config_t *cfg)
 static const struct {
         unsigned fallover, fallback;
 } policy_ok[] = {
-    [RG_STARTUP_OHN] = {1u << RG_FALLOVER_FNPN, 1u << RG_FALLBACK_NFB | 1u << RG_FALLBACK_FBHPN},
-    [RG_STARTUP_OFAN] = {1u << RG_FALLOVER_FNPN, 1u << RG_FALLBACK_NFB | 1u << RG_FALLBACK_FBHPN},
-    [RG_STARTUP_OUDP] = {1u << RG_FALLOVER_FNPN, 1u << RG_FALLBACK_NFB},
+    [RG_STARTUP_OHN] = {1u << RG_FALLOVER_FNPN | 1u << RG_FALLOVER_BO,
+                        1u << RG_FALLBACK_NFB | 1u << RG_FALLBACK_FBHPN},
+    [RG_STARTUP_OFAN] = {1u << RG_FALLOVER_FNPN | 1u << RG_FALLOVER_BO,
+                         1u << RG_FALLBACK_NFB | 1u << RG_FALLBACK_FBHPN},
+    [RG_STARTUP_OUDP] = {1u << RG_FALLOVER_FNPN | 1u << RG_FALLOVER_BO, 1u << RG_FALLBACK_NFB},
+    [RG_STARTUP_OAAN] = {1u << RG_FALLOVER_BO, 1u << RG_FALLBACK_NFB},
 };
 
 /* Resolves the names of a REF_LIST attribute of class cls into indexes;
@@ -601,9 +604,10 @@ static void build_rgs(const conf_db_t *db, hamr_config_t *cfg, problems_t *p)
                         problem(p, -HAMR_E_BAD_VALUE,
                                 "%s: STARTUP=\"%s\" FALLOVER=\"%s\" FALLBACK=\"%s\" is not an "
                                 "allowed combination; allowed: STARTUP OHN or OFAN with FALLOVER "
-                                "FNPN and FALLBACK NFB or FBHPN, STARTUP OUDP with FALLOVER FNPN "
-                                "and FALLBACK NFB (PowerHA: a distributed group never falls "
-                                "back)",
+                                "FNPN or BO and FALLBACK NFB or FBHPN, STARTUP OUDP with FALLOVER "
+                                "FNPN or BO and FALLBACK NFB (PowerHA: a distributed group never "
+                                "falls back), STARTUP OAAN with FALLOVER BO and FALLBACK NFB (a "
+                                "concurrent group neither moves nor falls back)",
                                 label(lb, o), get(o, "STARTUP"), get(o, "FALLOVER"),
                                 get(o, "FALLBACK"));
                 r->nsips = resolve_members(db, cfg, o, "SERVICE_LABEL", CONF_CLASS_SERVICE_IP,

@@ -561,6 +561,8 @@ int conf_deps_check(const conf_db_t *db, const char *name, char *err, size_t err
                 r = check_chains(db, CONF_DEP_STOP_AFTER, name, err, errlen);
         if (r == 0)
                 r = check_orders(db, name, err, errlen);
+        if (r == 0)
+                r = conf_concurrent_check_deps(db, name, err, errlen);
         return r < 0 ? r : check_locations(db, name, err, errlen);
 }
 

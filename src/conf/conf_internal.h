@@ -120,3 +120,10 @@ void conf_events_build(const conf_db_t *db, hamr_config_t *cfg);
  * (script: STARTSCRIPT and STOPSCRIPT; ocf: AGENT, PARAMETERS well formed,
  * no scripts). */
 int conf_appctl_check_object(const conf_object_t *obj, const char *lb, char *err, size_t errlen);
+/* conf_concurrent.c: a concurrent group (STARTUP=OAAN) only with
+ * FALLOVER=BO and FALLBACK=NFB, without SERVICE_LABEL or FILESYSTEM
+ * (obj: any object; only resource groups are checked); and no dependency
+ * (`name`, or every one if NULL) names an OAAN group. */
+int conf_concurrent_check_object(const conf_object_t *obj, const char *lb, char *err,
+                                 size_t errlen);
+int conf_concurrent_check_deps(const conf_db_t *db, const char *name, char *err, size_t errlen);

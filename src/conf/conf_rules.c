@@ -138,6 +138,9 @@ int conf_object_check_rules(const conf_object_t *obj, char *err, size_t errlen)
                 return conf_event_check_object(obj, lb, err, errlen);
         if (obj->cls == CONF_CLASS_APPLICATION_CONTROLLER)
                 return conf_appctl_check_object(obj, lb, err, errlen);
+        if (obj->cls == CONF_CLASS_RESOURCE_GROUP &&
+            conf_concurrent_check_object(obj, lb, err, errlen) < 0)
+                return -HAMR_E_BAD_VALUE;
         if (obj->cls == CONF_CLASS_RESOURCE_GROUP && value_of(obj, "FALLBACK_AT")) {
                 const char *fb = value_or_default(obj, "FALLBACK");
 

@@ -22,9 +22,11 @@ static const char *const enum_startup[] = {
         [RG_STARTUP_OHN] = "OHN",
         [RG_STARTUP_OFAN] = "OFAN",
         [RG_STARTUP_OUDP] = "OUDP",
+        [RG_STARTUP_OAAN] = "OAAN",
 };
 static const char *const enum_fallover[] = {
         [RG_FALLOVER_FNPN] = "FNPN",
+        [RG_FALLOVER_BO] = "BO",
 };
 static const char *const enum_fallback[] = {
         [RG_FALLBACK_NFB] = "NFB",
@@ -400,13 +402,17 @@ static const conf_attr_def_t rg_attrs[] = {
                         "available node, OUDP online using the node distribution policy (at "
                         "startup at most one OUDP group per node: the first node of its list "
                         "that holds no other OUDP group; none free: it stays offline until one "
-                        "is; only with FALLBACK NFB).",
+                        "is; only with FALLBACK NFB), OAAN online on all available nodes (a "
+                        "concurrent group: online at once on every node of its list whose "
+                        "cluster services are active; only with FALLOVER BO and FALLBACK NFB, "
+                        "and without SERVICE_LABEL or FILESYSTEM).",
         },
         {
                 .name = "FALLOVER",
                 ENUM(enum_fallover),
                 .def = "FNPN",
-                .help = "Fallover policy: FNPN fallover to next priority node in the list.",
+                .help = "Fallover policy: FNPN fallover to next priority node in the list, BO "
+                        "bring offline (on the failed node only: the group is not moved).",
         },
         {
                 .name = "FALLBACK",

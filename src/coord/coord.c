@@ -9,6 +9,7 @@
 
 #include "common/hamr_error.h"
 #include "common/hamr_log.h"
+#include "plan/plan_concurrent.h"
 #include "plan/plan_timers.h"
 #include "rgm/rgm.h"
 
@@ -387,7 +388,8 @@ static int cmd_stop(coord_t *c, cstate_t *cs, const hamr_config_t *cfg, json_t *
                 if (want != WANT_STOP_OFFLINE || !st)
                         continue;
                 for (unsigned g = 0; g < cfg->nrgs; g++)
-                        if (holds(cstate_group_state(cs, (uint16_t)i, g)) || v->target[g] == i) {
+                        if (!CONF_RG_CONCURRENT(&cfg->rgs[g]) && /* its instance just goes */
+                            (holds(cstate_group_state(cs, (uint16_t)i, g)) || v->target[g] == i)) {
                                 v->ctl[g].admin = RGM_ADMIN_OFFLINE;
                                 c->mem.stopped_by[g] = (uint16_t)i;
                         }
@@ -704,6 +706,21 @@ int coord_command(coord_t *c, const memb_t *m, cstate_t *cs, const hamr_config_t
                                 return -HAMR_E_BAD_VALUE;
                         }
                 }
+                for (unsigned k = 0; k < ng; k++)
+                        if (!CONF_RG_CONCURRENT(&cfg->rgs[groups[k]]) && nidx >= 0 &&
+                            !strcmp(op, "rg_offline")) {
+                                snprintf(err, errlen,
+                                         "offline resource_group \"%s\": NODE is only for "
+                                         "concurrent groups (STARTUP=OAAN); this group is taken "
+                                         "offline wherever it is online",
+                                         cfg->rgs[groups[k]].name);
+                                return -HAMR_E_BAD_VALUE;
+                        }
+                for (unsigned k = 0; k < ng; k++)
+                        if (CONF_RG_CONCURRENT(&cfg->rgs[groups[k]]) &&
+                            (r = plan_concurrent_command(v, cfg, (unsigned)groups[k], op, -1, true,
+                                                         err, errlen)) < 0)
+                                return r;
                 if (!strcmp(op, "rg_move") && nidx < 0) {
                         snprintf(err, errlen, "move resource_group: NODE=<node> is required");
                         return -HAMR_E_MISSING;
@@ -719,7 +736,11 @@ int coord_command(coord_t *c, const memb_t *m, cstate_t *cs, const hamr_config_t
                         return r;
                 for (unsigned k = 0; k < ng; k++) {
                         rgm_ctl_t *ctl = &v->ctl[groups[k]];
-                        if (!strcmp(op, "rg_offline")) {
+                        if (CONF_RG_CONCURRENT(&cfg->rgs[groups[k]])) {
+                                plan_concurrent_command(v, cfg, (unsigned)groups[k], op,
+                                                        nidx >= 0 ? (int)cfg->nodes[nidx].id : -1,
+                                                        false, err, errlen);
+                        } else if (!strcmp(op, "rg_offline")) {
                                 ctl->admin = RGM_ADMIN_OFFLINE;
                         } else if (!strcmp(op, "rg_online") || !strcmp(op, "rg_move")) {
                                 rgm_ctl_move(ctl, &cfg->rgs[groups[k]],

@@ -142,7 +142,10 @@ static void event_text(const coord_event_t *e, const hamr_config_t *cfg, const c
 
         switch (e->kind) {
         case COORD_EV_TARGET:
-                if (e->node < 0)
+                if (e->code == PLAN_WHY_CONCURRENT || e->code == PLAN_WHY_CONCURRENT_NONE)
+                        snprintf(buf, len, "%s: the nodes that hold an instance changed (%s)",
+                                 rg->name, plan_why_str((plan_why_t)e->code));
+                else if (e->node < 0)
                         snprintf(buf, len, "%s: target %s -> none (%s)", rg->name,
                                  coord_node_name(cfg, e->prev), plan_why_str((plan_why_t)e->code));
                 else
@@ -178,6 +181,35 @@ static void event_text(const coord_event_t *e, const hamr_config_t *cfg, const c
         default:
                 snprintf(buf, len, "?");
                 break;
+        }
+}
+
+/* A concurrent group: which nodes should hold an instance (tgt), and why
+ * each other node of its list holds none (appended to reason). */
+static void concurrent_words(const hamr_config_t *cfg, const conf_rg_t *rg, const cstate_ctl_t *c,
+                             unsigned k, char *reason, size_t len, char *tgt, size_t tlen)
+{
+        for (unsigned i = 0; i < rg->nnodes; i++) {
+                uint32_t id = rg->nodes[i];
+                size_t n = strlen(reason), t = strlen(tgt);
+                const char *name = coord_node_name(cfg, (int)id);
+
+                if (id >= CONF_MAX_NODES)
+                        continue;
+                if (c->cnodes[k] >> id & 1u)
+                        snprintf(tgt + t, tlen - t, "%s%s", t ? " " : "", name);
+                else if (c->ctl[k].admin == RGM_ADMIN_OFFLINE)
+                        continue;
+                else if (c->coffline[k] >> id & 1u)
+                        snprintf(reason + n, len - n,
+                                 "; no instance on %s: taken offline there by the administrator",
+                                 name);
+                else
+                        snprintf(reason + n, len - n,
+                                 "; no instance on %s: not available (not in the cluster view or "
+                                 "its cluster services not active: fallover policy BO), or it "
+                                 "failed the group there (ERROR until an administrator acts)",
+                                 name);
         }
 }
 
@@ -219,12 +251,16 @@ json_t *coord_why_json(const coord_history_t *h, const plan_output_t *out, const
         }
         if (h->since_ms)
                 coord_wall_ms_format(h->since_ms, since, sizeof(since));
+        char reason[1024], tgt[CONF_MAX_NODES * (CONF_MAX_NAME + 1) + 1] = "";
+        snprintf(reason, sizeof(reason), "%s",
+                 code == PLAN_WHY_NONE ? "no decision yet (the coordinator has not planned since "
+                                         "it started or since the last sync)"
+                                       : plan_why_str(code));
+        if (CONF_RG_CONCURRENT(&cfg->rgs[rg]) && k < out->ctl.ngroups && k < CONF_MAX_RGS)
+                concurrent_words(cfg, &cfg->rgs[rg], &out->ctl, k, reason, sizeof(reason), tgt,
+                                 sizeof(tgt));
         ans = json_pack("{s:b, s:s, s:s, s:s, s:s, s:s, s:o}", "ok", 1, "GROUP", cfg->rgs[rg].name,
-                        "TARGET", target >= 0 ? coord_node_name(cfg, target) : "", "CODE",
-                        plan_why_name(code), "REASON",
-                        code == PLAN_WHY_NONE ? "no decision yet (the coordinator has not planned "
-                                                "since it started or since the last sync)"
-                                              : plan_why_str(code),
-                        "SINCE", since, "HISTORY", hist);
+                        "TARGET", target >= 0 ? coord_node_name(cfg, target) : tgt, "CODE",
+                        plan_why_name(code), "REASON", reason, "SINCE", since, "HISTORY", hist);
         return ans;
 }

@@ -13,16 +13,16 @@
 
 typedef struct cstate_node {
         uint64_t incarnation;
-        bool have;               /* a report of this incarnation is held */
+        bool have; /* a report of this incarnation is held */
         cstate_report_t report;
-        int32_t *pos;            /* [cfg->nrgs]: index in report.groups, -1 = not reported */
+        int32_t *pos; /* [cfg->nrgs]: index in report.groups, -1 = not reported */
 } cstate_node_t;
 
 typedef struct cstate {
         const hamr_config_t *cfg; /* borrowed; NULL while unconfigured */
         uint16_t self;
         cstate_node_t nodes[CONF_MAX_NODES];
-        cstate_ctl_t ctl;         /* followed (or, on the coordinator, own) control state */
+        cstate_ctl_t ctl; /* followed (or, on the coordinator, own) control state */
         bool have_ctl;
 } cstate_t;
 
@@ -75,3 +75,13 @@ bool cstate_on_ctl(cstate_t *cs, uint16_t from, const cstate_ctl_t *c, uint64_t 
 bool cstate_ctl_current(const cstate_t *cs, uint64_t view_id, uint16_t view_coord);
 /* The control state held is the one published in view (view_id, view_coord). */
 bool cstate_ctl_of_view(const cstate_t *cs, uint64_t view_id, uint16_t view_coord);
+
+/* Concurrent group gidx (STARTUP=OAAN) as the status shows it, from the
+ * reports held of the nodes in reach (bit per node id) and the control
+ * state ctl (NULL: none current): returns its state (ONLINE if an instance
+ * is, else an ACQUIRING or RELEASING one's state, else ERROR if one is,
+ * else OFFLINE; static string) and writes the nodes it is ONLINE (or
+ * UNMANAGED) on into cur and the nodes that should hold an instance into
+ * tgt, space separated in priority order (each len bytes). cstate_conc.c. */
+const char *cstate_concurrent_status(const cstate_t *cs, unsigned gidx, const cstate_ctl_t *ctl,
+                                     uint64_t reach, char *cur, char *tgt, size_t len);

@@ -273,6 +273,52 @@ int cstate_ctl_set_suspended(cstate_ctl_t *c, const char *name, bool on)
         return 0;
 }
 
+/* The concurrent groups' block (tag, count, then per group with a mask
+ * set: index, cnodes, coffline), only when some mask is set; it follows
+ * the suspended controllers (whose count is never CONCURRENT_TAG). */
+#define CONCURRENT_TAG 0xc0
+static void concurrent_encode(const cstate_ctl_t *c, bufw_t *w)
+{
+        uint16_t n = 0;
+
+        for (uint32_t g = 0; g < c->ngroups && g < CONF_MAX_RGS; g++)
+                n += c->cnodes[g] || c->coffline[g];
+        if (!n)
+                return;
+        bufw_u8(w, CONCURRENT_TAG);
+        bufw_u16(w, n);
+        for (uint32_t g = 0; g < c->ngroups && g < CONF_MAX_RGS; g++)
+                if (c->cnodes[g] || c->coffline[g]) {
+                        bufw_u16(w, (uint16_t)g);
+                        bufw_u64(w, c->cnodes[g]);
+                        bufw_u64(w, c->coffline[g]);
+                }
+}
+
+/* Canonical: ascending indexes below ngroups, masks of configurable node
+ * ids, not both empty. */
+static int concurrent_decode(bufr_t *r, cstate_ctl_t *c)
+{
+        uint16_t n;
+        int prev = -1;
+
+        if (bufr_u8(r) != CONCURRENT_TAG)
+                return -EBADMSG;
+        n = bufr_u16(r);
+        if (r->error || n == 0 || n > c->ngroups)
+                return -EBADMSG;
+        for (unsigned k = 0; k < n; k++) {
+                uint16_t g = bufr_u16(r);
+                uint64_t on = bufr_u64(r), off = bufr_u64(r);
+                if (r->error || (int)g <= prev || g >= c->ngroups || !(on | off))
+                        return -EBADMSG;
+                prev = g;
+                c->cnodes[g] = on;
+                c->coffline[g] = off;
+        }
+        return 0;
+}
+
 int cstate_ctl_encode(const cstate_ctl_t *c, void *buf, size_t cap)
 {
         bufw_t w;
@@ -328,6 +374,7 @@ int cstate_ctl_encode(const cstate_ctl_t *c, void *buf, size_t cap)
                         bufw_bytes(&w, c->suspended[k], n);
                 }
         }
+        concurrent_encode(c, &w);
         return w.overflow ? -EMSGSIZE : (int)w.len;
 }
 
@@ -396,7 +443,7 @@ int cstate_ctl_decode(const void *buf, size_t len, cstate_ctl_t *ret)
                 if (!ok || c.ctl[g].admin > RGM_ADMIN_OFFLINE)
                         return -EBADMSG;
         }
-        if (!r.error && r.pos < len) {
+        if (!r.error && r.pos < len && r.data[r.pos] != CONCURRENT_TAG) {
                 /* canonical: 1..CSTATE_MAX_SUSPENDED names, strictly ascending */
                 c.nsuspended = bufr_u8(&r);
                 if (r.error || c.nsuspended == 0 || c.nsuspended > CSTATE_MAX_SUSPENDED)
@@ -411,6 +458,8 @@ int cstate_ctl_decode(const void *buf, size_t len, cstate_ctl_t *ret)
                                 return -EBADMSG;
                 }
         }
+        if (!r.error && r.pos < len && concurrent_decode(&r, &c) < 0)
+                return -EBADMSG;
         if (r.error || r.pos != len)
                 return -EBADMSG;
         *ret = c;

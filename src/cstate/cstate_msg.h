@@ -135,6 +135,13 @@ typedef struct cstate_ctl {
         uint16_t target[CONF_MAX_RGS];
         rgm_ctl_t ctl[CONF_MAX_RGS];
         uint32_t clear_seq[CONF_MAX_RGS]; /* bumped by admin online/offline/move: clears ERROR */
+        /* Concurrent groups (STARTUP=OAAN; their target[] is RGM_NO_NODE):
+         * the nodes that should hold an instance of the group, and the
+         * nodes on which the administrator took it offline (clmgr offline
+         * resource_group RG NODE=n); bit per node id, 0 for other groups.
+         * Encoded, only when some are set, in a block of their own. */
+        uint64_t cnodes[CONF_MAX_RGS];
+        uint64_t coffline[CONF_MAX_RGS];
         /* Application controllers whose monitors are suspended (clmgr
          * manage application_controller suspend), by name, sorted, unique,
          * zero-padded: cluster-wide, kept across views, coordinators and

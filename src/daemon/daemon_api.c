@@ -63,9 +63,10 @@ static bool stable(hamrd_t *d, usec_t now)
                                 continue;
                         if (s == RG_S_ACQUIRING || s == RG_S_RELEASING)
                                 return false;
-                        if (v->target[g] == i && s != RG_S_ONLINE && s != RG_S_UNMANAGED)
+                        bool there = v->target[g] == i || (v->cnodes[g] >> i & 1u);
+                        if (there && s != RG_S_ONLINE && s != RG_S_UNMANAGED)
                                 return false;
-                        if (v->target[g] != i && s == RG_S_ONLINE)
+                        if (!there && s == RG_S_ONLINE)
                                 return false;
                 }
         }
@@ -219,11 +220,24 @@ json_t *hamrd_status_json(hamrd_t *d)
                         }
                         json_object_set_new(per, d->cfg->nodes[ni].name, json_string(s));
                 }
+                /* a concurrent group: online wherever an instance is (every
+                 * node it is ONLINE on, TARGET every node that should hold
+                 * one), ERROR only when no instance is online anywhere */
+                char ccur[CONF_MAX_NODES * (CONF_MAX_NAME + 1) + 1] = "";
+                char ctgt[sizeof(ccur)] = "";
+                if (CONF_RG_CONCURRENT(rg)) {
+                        gstate = cstate_concurrent_status(d->cs, g, ctl, reach, ccur, ctgt,
+                                                          sizeof(ccur));
+                        cur = ccur;
+                        if (*ctgt)
+                                target = -1;
+                }
+                json_object_set_new(o, "CONCURRENT", json_boolean(CONF_RG_CONCURRENT(rg)));
                 json_object_set_new(o, "NAME", json_string(rg->name));
                 json_object_set_new(o, "STATE", json_string(gstate));
                 json_object_set_new(o, "CURRENT_NODE", json_string(cur));
                 json_object_set_new(o, "TARGET",
-                                    json_string(target >= 0 ? d->cfg->nodes[target].name : ""));
+                                    json_string(target >= 0 ? d->cfg->nodes[target].name : ctgt));
                 /* false: no current decision of the coordinator to follow
                  * (TARGET "" then means unknown, not offline; clRGinfo -a) */
                 json_object_set_new(o, "TARGET_KNOWN", json_boolean(ctl && ctl->targets_valid));

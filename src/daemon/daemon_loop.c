@@ -409,6 +409,7 @@ static void step(hamrd_t *d)
             .services = d->services,
             .target = targets_valid ? k->target : NULL,
             .clear_seq = targets_valid ? k->clear_seq : NULL,
+            .cnodes = targets_valid ? k->cnodes : NULL,
             /* suspended monitoring: cluster-wide, of whatever control
              * state this node follows (kept across views and generations) */
             .have_suspended = d->cs->have_ctl,

@@ -527,7 +527,9 @@ void exec_reconcile(exec_t *x, const exec_input_t *in)
         for (unsigned gi = 0; gi < x->ng; gi++) {
                 group_rt_t *g = &x->g[gi];
                 uint16_t target = in->targets_valid ? in->target[gi] : RGM_NO_NODE;
-                bool want_here = in->targets_valid && target == x->self_id;
+                bool want_here =
+                    in->targets_valid &&
+                    (target == x->self_id || (in->cnodes && (in->cnodes[gi] >> x->self_id & 1u)));
 
                 if (in->targets_valid)
                         g->clear_last = in->clear_seq[gi];
@@ -586,7 +588,7 @@ void exec_reconcile(exec_t *x, const exec_input_t *in)
                         /* Without quorum, release at once. With targets not
                          * (yet) valid, keep what we have. */
                         bool release = !in->may_hold || in->services != SVC_ACTIVE ||
-                                       (in->targets_valid && target != x->self_id) ||
+                                       (in->targets_valid && !want_here) ||
                                        g->failed_here; /* it failed here (monitor, acquisition) */
                         /* children (and STOP_AFTER targets) first: their
                          * job's end reconciles again; without the right

@@ -29,6 +29,9 @@ typedef struct exec_input {
         svc_state_t services;
         const uint16_t *target;    /* [nrgs] from the view */
         const uint32_t *clear_seq; /* [nrgs] from the view */
+        /* [nrgs] from the view: concurrent groups (OAAN), the nodes that
+         * should hold an instance (bit per node id); NULL: none */
+        const uint64_t *cnodes;
         /* application controllers whose monitoring is suspended (from
          * the control state followed, of any view); ignored, the last
          * list kept, without have_suspended */

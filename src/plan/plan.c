@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "plan/plan_concurrent.h"
 #include "plan/plan_deps.h"
 #include "plan/plan_timers.h"
 
@@ -39,6 +40,8 @@ void plan_adopt_generation(cstate_ctl_t *v, plan_memory_t *c, const hamr_config_
                         v->target[g] = old.target[k];
                         v->ctl[g] = old.ctl[k];
                         v->clear_seq[g] = old.clear_seq[k];
+                        v->cnodes[g] = old.cnodes[k];
+                        v->coffline[g] = old.coffline[k];
                         c->stopped_by[g] = oldc.stopped_by[k];
                         c->target_view[g] = oldc.target_view[k];
                         c->target_pub[g] = oldc.target_pub[k];
@@ -53,6 +56,7 @@ void plan_adopt_generation(cstate_ctl_t *v, plan_memory_t *c, const hamr_config_
                                         .last_node = RGM_NO_NODE,
                                         .started = false};
                 v->clear_seq[g] = 0;
+                v->cnodes[g] = v->coffline[g] = 0;
                 c->stopped_by[g] = RGM_NO_NODE;
                 c->target_view[g] = 0;
                 c->target_pub[g] = 0;
@@ -425,7 +429,8 @@ static bool ctl_same(const cstate_ctl_t *a, const cstate_ctl_t *b)
         for (unsigned g = 0; g < CONF_MAX_RGS; g++) {
                 const rgm_ctl_t *x = &a->ctl[g], *y = &b->ctl[g];
                 if (a->gid[g] != b->gid[g] || a->target[g] != b->target[g] ||
-                    a->clear_seq[g] != b->clear_seq[g] || x->admin != y->admin ||
+                    a->clear_seq[g] != b->clear_seq[g] || a->cnodes[g] != b->cnodes[g] ||
+                    a->coffline[g] != b->coffline[g] || x->admin != y->admin ||
                     x->pol_node != y->pol_node || x->move_node != y->move_node ||
                     x->last_node != y->last_node || x->started != y->started)
                         return false;
@@ -500,10 +505,14 @@ static bool schedule(const plan_input_t *in, plan_output_t *out, uint64_t eligib
         monitor_fallover(in, &rin, ro);
         plan_timers_apply(in, out, eligible, net_down, ro, timer_code);
         plan_deps_apply(in, eligible, net_down, ro, timer_code, waits);
+        uint64_t cnodes_before[CONF_MAX_RGS];
+        memcpy(cnodes_before, v->cnodes, sizeof(cnodes_before));
+        plan_concurrent_apply(in, v, eligible, ro, timer_code);
         for (unsigned g = 0; g < cfg->nrgs; g++) {
                 plan_why_t code;
 
                 if (pending[g]) {
+                        v->cnodes[g] = cnodes_before[g];
                         /* a member has not answered the last target change */
                         note(out, (int)g, v->target[g] == RGM_NO_NODE ? PLAN_NONE : v->target[g],
                              PLAN_WHY_PENDING_ANSWERS);
@@ -522,7 +531,7 @@ static bool schedule(const plan_input_t *in, plan_output_t *out, uint64_t eligib
                         ro[g].settled = false;
                         code = PLAN_WHY_REVOKE_FIRST;
                 }
-                changed[g] = v->target[g] != ro[g].target;
+                changed[g] = v->target[g] != ro[g].target || v->cnodes[g] != cnodes_before[g];
                 note(out, (int)g, ro[g].target == RGM_NO_NODE ? PLAN_NONE : ro[g].target, code);
                 out->log[out->nlog - 1].changed = changed[g];
                 out->log[out->nlog - 1].prev = v->target[g];

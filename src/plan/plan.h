@@ -8,6 +8,7 @@
  * by itself: per-group scheduling (rgm_schedule), selective fallover
  * timing, the poison pill, stop completion, eligibility, home-node start,
  * the timers (plan_timers.c), parent/child dependencies (plan_deps.c),
+ * the instances of concurrent groups (plan_concurrent.c),
  * revoke before grant, waiting for answers, stability, the ARR switch and
  * the lease candidate. No I/O, no clock, no globals: golden scenario files
  * (tests/scenarios/plan) drive it, time included. */

@@ -114,7 +114,8 @@ static void members_follow(plan_input_t *in, const plan_output_t *out, uint64_t 
                 for (unsigned g = 0; out->ctl.targets_valid && g < cfg->nrgs && g < CONF_MAX_RGS;
                      g++) {
                         uint8_t *s = &in->state[(size_t)g * CONF_MAX_NODES + i];
-                        bool here = out->ctl.targets_valid && out->ctl.target[g] == i &&
+                        bool here = out->ctl.targets_valid &&
+                                    (out->ctl.target[g] == i || (out->ctl.cnodes[g] >> i & 1u)) &&
                                     n->services == SVC_ACTIVE;
                         if (*s == RG_S_ERROR && !here)
                                 continue;

@@ -33,6 +33,7 @@ typedef enum {
         PLAN_WHY_WAIT_REPORT,
         PLAN_WHY_STARTUP_DIST, /* OUDP: startup using the distribution policy */
         PLAN_WHY_NO_DIST_NODE, /* OUDP: every eligible node holds another OUDP group */
+        PLAN_WHY_BO_OFFLINE,   /* BO: offline after its node failed, not moved */
         /* per group, from the planner */
         PLAN_WHY_REVOKE_FIRST,     /* a target never moves in one publication */
         PLAN_WHY_PENDING_ANSWERS,  /* a member has not answered the last target change */
@@ -46,6 +47,8 @@ typedef enum {
         PLAN_WHY_WAIT_YIELD,       /* ... waits for a lower priority to release the node */
         PLAN_WHY_WAIT_START_AFTER, /* START_AFTER: waits for the AFTER group to be online */
         PLAN_WHY_WAIT_STOP_AFTER,  /* STOP_AFTER: release waits for the AFTER group's */
+        PLAN_WHY_CONCURRENT,       /* OAAN: an instance on every available node */
+        PLAN_WHY_CONCURRENT_NONE,  /* OAAN: no node available for an instance */
         /* per node */
         PLAN_WHY_STOP_DONE,          /* stop completed: wanted inactive */
         PLAN_WHY_NET_WORSE,          /* network worse, not yet for the detection time */

@@ -27,6 +27,8 @@ static const struct {
     [PLAN_WHY_WAIT_REPORT] = {"WAIT_REPORT", "waiting for a member's report"},
     [PLAN_WHY_STARTUP_DIST] = {"STARTUP_DIST", "startup using the distribution policy"},
     [PLAN_WHY_NO_DIST_NODE] = {"NO_DIST_NODE", "no node free of another OUDP group"},
+    [PLAN_WHY_BO_OFFLINE] = {"BRING_OFFLINE",
+                             "brought offline after its node failed (fallover policy BO)"},
     [PLAN_WHY_REVOKE_FIRST] = {"REVOKE_FIRST", "revoking the previous target first"},
     [PLAN_WHY_PENDING_ANSWERS] = {"PENDING_ANSWERS",
                                   "a member has not answered the last target change"},
@@ -43,6 +45,9 @@ static const struct {
     [PLAN_WHY_WAIT_YIELD] = {"WAIT_YIELD", "waiting for the release of lower-priority group"},
     [PLAN_WHY_WAIT_START_AFTER] = {"WAIT_START_AFTER", "starts after (waiting for)"},
     [PLAN_WHY_WAIT_STOP_AFTER] = {"WAIT_STOP_AFTER", "stops after (waiting for the release of)"},
+    [PLAN_WHY_CONCURRENT] = {"CONCURRENT",
+                             "concurrent: online on every available node of its list"},
+    [PLAN_WHY_CONCURRENT_NONE] = {"CONCURRENT_NONE", "concurrent: no node of its list available"},
     [PLAN_WHY_STOP_DONE] = {"STOP_DONE", "cluster services stopped"},
     [PLAN_WHY_NET_WORSE] = {"NET_WORSE",
                             "service network worse than another member's (not yet for the "
@@ -95,7 +100,7 @@ plan_why_t plan_why_by_name(const char *name)
 
 plan_why_t plan_why_of_rgm(const char *why)
 {
-        for (unsigned k = PLAN_WHY_UNMANAGED; k <= PLAN_WHY_NO_DIST_NODE; k++)
+        for (unsigned k = PLAN_WHY_UNMANAGED; k <= PLAN_WHY_BO_OFFLINE; k++)
                 if (why && strcmp(WHY[k].str, why) == 0)
                         return (plan_why_t)k;
         return PLAN_WHY_NONE;

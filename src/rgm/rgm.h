@@ -49,7 +49,8 @@ typedef struct rgm_ctl {
 } rgm_ctl_t;
 
 /* An administrator's online or move of a group to node id `node` (-1: no
- * node named): automatic again, started; to its highest-priority node a
+ * node named): automatic again, started (not a FALLOVER=BO group brought
+ * online without a node: its startup policy places it); to its highest-priority node a
  * one-shot move that clears the priority override location, to another
  * node the priority override location (as PowerHA). */
 void rgm_ctl_move(rgm_ctl_t *ctl, const conf_rg_t *rg, int node);
@@ -117,6 +118,9 @@ typedef struct rgm_output {
  *       ("startup using the distribution policy"), else none ("no node free
  *       of another OUDP group": PowerHA's node distribution policy, at most
  *       one OUDP group per node at startup; fallover may stack them);
+ *     - else FALLOVER=BO -> none ("brought offline after its node failed
+ *       (fallover policy BO)": not moved; an administrator's online
+ *       without a node runs its startup policy again, rgm_ctl_move);
  *     - else FNPN -> highest-priority eligible node ("fallover to next
  *       priority node");
  *     - none if no node qualifies ("no available node");

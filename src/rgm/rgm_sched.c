@@ -30,6 +30,7 @@ static const char WHY_WAIT_RELEASE[] = "waiting for release";
 static const char WHY_WAIT_REPORT[] = "waiting for a member's report";
 static const char WHY_DIST[] = "startup using the distribution policy";
 static const char WHY_NO_DIST[] = "no node free of another OUDP group";
+static const char WHY_BO[] = "brought offline after its node failed (fallover policy BO)";
 
 /* What the members report about one group, as bit masks of node ids. */
 typedef struct group_view {
@@ -167,6 +168,11 @@ static uint16_t desired_node(const conf_rg_t *rg, const rgm_ctl_t *ctl, const gr
                 return node;
         }
 
+        if (rg->fallover == RG_FALLOVER_BO) {
+                /* BO: not moved; offline until the administrator acts */
+                *ret_why = WHY_BO;
+                return RGM_NO_NODE;
+        }
         node = first_in_list(rg, v->ok); /* FNPN */
         *ret_why = node != RGM_NO_NODE ? WHY_FALLOVER : WHY_NO_NODE;
         return node;

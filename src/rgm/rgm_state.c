@@ -35,5 +35,7 @@ void rgm_ctl_move(rgm_ctl_t *ctl, const conf_rg_t *rg, int node)
                 ctl->pol_node = (uint16_t)node;
                 ctl->move_node = RGM_NO_NODE;
         }
-        ctl->started = true;
+        /* a BO group brought online without a node: its startup policy
+         * places it (its fallover policy would leave it offline) */
+        ctl->started = node >= 0 || rg->fallover != RG_FALLOVER_BO;
 }

@@ -311,7 +311,10 @@ static void test_rg_runtime(void **state)
         cli_cmd_clear(&c);
         EXPECT_REQ("[{\"op\":\"rg_offline\",\"groups\":[\"a\",\"b\"]}]", "stop", "rg", "a,b",
                    "NODES=all");
-        EXPECT_ERR(4, "NODE", "offline", "rg", "web", "NODE=n1");
+        /* offline on one node: a concurrent group's instance (the
+         * coordinator refuses it for the others) */
+        EXPECT_REQ("[{\"op\":\"rg_offline\",\"groups\":[\"web\"],\"node\":\"n1\"}]", "offline",
+                   "rg", "web", "NODE=n1");
 
         assert_int_equal(PARSE(&c, "mv", "rg", "web_rg", "NODE=n2"), 0);
         expect_json(c.requests, "[{\"op\":\"rg_move\",\"groups\":[\"web_rg\"],\"node\":\"n2\"}]");
@@ -641,6 +644,53 @@ static void test_app_manage(void **state)
         "{" CL("STABLE") ",\"nodes\":[],\"groups\":[{\"NAME\":\"web_rg\",\"STATE\":\"" state "\"," \
                          "\"CURRENT_NODE\":\"" cur "\",\"TARGET\":\"\",\"NODES\":{" nodes          \
                          "},\"ERROR\":\"" err "\"}]}"
+
+#define CGROUP(state, cur, target, nodes)                                                          \
+        "{" CL("STABLE") ",\"nodes\":[],\"groups\":[{\"NAME\":\"c\",\"CONCURRENT\":true,"          \
+                         "\"STATE\":\"" state "\",\"CURRENT_NODE\":\"" cur                         \
+                         "\",\"TARGET\":\"" target "\",\"NODES\":{" nodes                          \
+                         "},\"ERRORS\":{\"n2\":\"exit 1\"}}]}"
+
+/* A concurrent group: waits per instance. */
+static void test_wait_concurrent(void **state)
+{
+        struct cli_cmd c;
+        char *t;
+
+        (void)state;
+        assert_int_equal(PARSE(&c, "online", "rg", "c"), 0);
+        assert_int_equal(
+            check(&c.wait,
+                  CGROUP("ONLINE", "n1", "n1 n2", "\"n1\":\"ONLINE\",\"n2\":\"ACQUIRING\""), &t),
+            CLI_WAIT_PENDING);
+        free(t);
+        assert_int_equal(
+            check(&c.wait,
+                  CGROUP("ONLINE", "n1 n2", "n1 n2", "\"n1\":\"ONLINE\",\"n2\":\"ONLINE\""), &t),
+            CLI_WAIT_DONE);
+        assert_string_equal(t, "resource_group \"c\" is ONLINE on n1 n2");
+        free(t);
+        cli_cmd_clear(&c);
+        assert_int_equal(PARSE(&c, "online", "rg", "c", "NODE=n2"), 0);
+        assert_int_equal(
+            check(&c.wait, CGROUP("ONLINE", "n1", "n1", "\"n1\":\"ONLINE\",\"n2\":\"ERROR\""), &t),
+            CLI_WAIT_FAILED);
+        assert_string_equal(t, "resource_group c: ERROR on n2: exit 1");
+        free(t);
+        cli_cmd_clear(&c);
+        assert_int_equal(PARSE(&c, "offline", "rg", "c", "NODE=n1"), 0);
+        assert_int_equal(
+            check(&c.wait,
+                  CGROUP("ONLINE", "n1 n2", "n2", "\"n1\":\"RELEASING\",\"n2\":\"ONLINE\""), &t),
+            CLI_WAIT_PENDING);
+        free(t);
+        assert_int_equal(check(&c.wait,
+                               CGROUP("ONLINE", "n2", "n2", "\"n1\":\"OFFLINE\",\"n2\":\"ONLINE\""),
+                               &t),
+                         CLI_WAIT_DONE);
+        free(t);
+        cli_cmd_clear(&c);
+}
 
 static void test_wait_groups(void **state)
 {
@@ -1191,19 +1241,21 @@ static void test_policy_words_follow_schema(void **state)
         EXPECT_REQ("[{\"op\":\"modify\",\"class\":\"resource_group\",\"name\":\"g\","
                    "\"attrs\":{\"FALLOVER\":\"FNPN\"}},{\"op\":\"sync\"}]",
                    "modify", "failover", "-g", "g", "-m", "fnpn");
-        /* PowerHA's dynamic (FUDNP) and offline (BO) are not in the schema */
+        /* PowerHA's dynamic (FUDNP) is not in the schema */
         assert_int_equal(PARSE(&c, "set", "failover", "-g", "g", "-m", "dynamic"), -EINVAL);
         assert_int_equal(c.rc, 4);
-        assert_string_equal(c.error,
-                            "modify failover: unknown policy -m dynamic (allowed: next (FNPN))");
+        assert_string_equal(
+            c.error,
+            "modify failover: unknown policy -m dynamic (allowed: next (FNPN), offline (BO))");
         assert_int_equal(json_array_size(c.requests), 0);
         cli_cmd_clear(&c);
-        EXPECT_ERR(4, "allowed: next (FNPN)", "set", "failover", "-g", "g", "-m", "offline");
-        EXPECT_ERR(4, "allowed: next (FNPN)", "set", "failover", "-g", "g", "-m", "BO");
+        EXPECT_REQ("[{\"op\":\"modify\",\"class\":\"resource_group\",\"name\":\"g\","
+                   "\"attrs\":{\"FALLOVER\":\"BO\"}},{\"op\":\"sync\"}]",
+                   "modify", "failover", "-g", "g", "-m", "offline");
         EXPECT_ERR(4, "allowed: never (NFB), higher or home (FBHPN)", "set", "fallback", "-g", "g",
                    "-m", "next");
-        EXPECT_ERR(3, "-m <policy> is required (allowed: next (FNPN))", "set", "failover", "-g",
-                   "g");
+        EXPECT_ERR(3, "-m <policy> is required (allowed: next (FNPN), offline (BO))", "set",
+                   "failover", "-g", "g");
         /* the help offers the same */
         text = USAGE("modify", "failover", "-h");
         expect_in(text, "-m: next (FNPN)");
@@ -1248,7 +1300,7 @@ static void test_help_from_schema(void **state)
                 }
         }
         expect_in(text, "  NODES (required at add)\n");
-        expect_in(text, "allowed: OHN, OFAN, OUDP\n      default: OHN\n");
+        expect_in(text, "allowed: OHN, OFAN, OUDP, OAAN\n      default: OHN\n");
         free(text);
         /* query shows every attribute, read-only and runtime ones marked */
         text = USAGE("query", "resource_group", "-h");
@@ -1639,6 +1691,7 @@ int main(void)
             cmocka_unit_test(test_wait_start_stop),
             cmocka_unit_test(test_app_manage),
             cmocka_unit_test(test_wait_groups),
+            cmocka_unit_test(test_wait_concurrent),
             cmocka_unit_test(test_output_status),
             cmocka_unit_test(test_output_query),
             cmocka_unit_test(test_output_reply_and_usage),

@@ -251,7 +251,8 @@ static void test_schema_enums(void **state)
         assert_int_equal(conf_enum_value(CONF_CLASS_NETWORK, type, "ether"), CONF_NET_ETHER);
         /* not (yet) in the schema: refused */
         assert_int_equal(conf_enum_value(RG, fallover, "FUDNP"), -HAMR_E_BAD_VALUE);
-        assert_int_equal(conf_enum_value(RG, fallover, "BO"), -HAMR_E_BAD_VALUE);
+        assert_int_equal(conf_enum_value(RG, fallover, "bo"), RG_FALLOVER_BO);
+        assert_int_equal(conf_enum_value(RG, startup, "OAAN"), RG_STARTUP_OAAN);
         assert_int_equal(conf_enum_value(RG, fallover, NULL), -HAMR_E_BAD_VALUE);
         assert_int_equal(conf_enum_value(RG, -1, "OHN"), -HAMR_E_BAD_ATTR);
         assert_int_equal(conf_attr_index(RG, "startup"), -1); /* exact canonical name only */
@@ -310,9 +311,9 @@ static void test_value_check(void **state)
                     "a=10.0.0.1 b=10.0.0.2");
         check_canon(CONF_CLASS_NODE, "COMMPATH", "10.1.2.3", "10.1.2.3");
 
-        check_bad(RG, "STARTUP", "XYZ", "allowed: OHN, OFAN, OUDP");
+        check_bad(RG, "STARTUP", "XYZ", "allowed: OHN, OFAN, OUDP, OAAN");
         assert_string_equal(
-            err, "resource_group: STARTUP=\"XYZ\" is not allowed; allowed: OHN, OFAN, OUDP");
+            err, "resource_group: STARTUP=\"XYZ\" is not allowed; allowed: OHN, OFAN, OUDP, OAAN");
         check_bad(C, "HEARTBEAT_FREQUENCY", "abc", "seconds");
         check_bad(C, "HEARTBEAT_FREQUENCY", "1e3", "seconds");
         check_bad(C, "HEARTBEAT_FREQUENCY", "-1", "seconds");
@@ -1005,11 +1006,56 @@ static void test_oudp_combinations(void **state)
         assert_int_equal(MOD(db, RG, "app_rg", {"STARTUP", "oudp"}, {"FALLBACK", "FBHPN"}), 0);
         verify_fails(db, "resource_group \"app_rg\": STARTUP=\"OUDP\" FALLOVER=\"FNPN\" "
                          "FALLBACK=\"FBHPN\" is not an allowed combination; allowed: STARTUP OHN "
-                         "or OFAN with FALLOVER FNPN and FALLBACK NFB or FBHPN, STARTUP OUDP with "
-                         "FALLOVER FNPN and FALLBACK NFB");
+                         "or OFAN with FALLOVER FNPN or BO and FALLBACK NFB or FBHPN, STARTUP OUDP "
+                         "with FALLOVER FNPN or BO and FALLBACK NFB");
         assert_int_equal(MOD(db, RG, "app_rg", {"FALLBACK", "NFB"}), 0);
         assert_int_equal(conf_compile(db, &cfg, err, sizeof(err)), 0);
         assert_int_equal(cfg->rgs[hamr_config_rg_by_name(cfg, "app_rg")].startup, RG_STARTUP_OUDP);
+        hamr_config_free(cfg);
+}
+
+/* OAAN (a concurrent group): only with FALLOVER BO and FALLBACK NFB,
+ * without SERVICE_LABEL or FILESYSTEM, in no dependency (refused at add
+ * and modify, naming the rule, nothing changed); BO also with OHN, OFAN
+ * and OUDP; compiled. */
+static void test_oaan_combinations(void **state)
+{
+        conf_db_t *db = *state;
+        const conf_class_t RG = CONF_CLASS_RESOURCE_GROUP;
+        hamr_config_t *cfg = NULL;
+
+        EXPECT_FAIL(db, -HAMR_E_BAD_VALUE,
+                    ADD(db, RG, "conc", {"NODES", "n1 n2 n3"}, {"STARTUP", "OAAN"}),
+                    "resource_group \"conc\": STARTUP=\"OAAN\" FALLOVER=\"FNPN\" "
+                    "FALLBACK=\"FBHPN\" is not an allowed combination; allowed: STARTUP OAAN "
+                    "only with FALLOVER BO and FALLBACK NFB");
+        EXPECT_FAIL(db, -HAMR_E_BAD_VALUE,
+                    ADD(db, RG, "conc", {"NODES", "n1 n2 n3"}, {"STARTUP", "OAAN"},
+                        {"FALLOVER", "BO"}, {"FALLBACK", "FBHPN"}),
+                    "FALLBACK=\"FBHPN\" is not an allowed combination");
+        EXPECT_FAIL(
+            db, -HAMR_E_BAD_VALUE,
+            MOD(db, RG, "app_rg", {"STARTUP", "OAAN"}, {"FALLOVER", "BO"}, {"FALLBACK", "NFB"}),
+            "resource_group \"app_rg\": SERVICE_LABEL=\"svc1\" is not allowed with "
+            "STARTUP=\"OAAN\"; allowed: no SERVICE_LABEL in a concurrent group");
+        assert_int_equal(ADD(db, RG, "conc", {"NODES", "n1 n2 n3"}, {"STARTUP", "oaan"},
+                             {"FALLOVER", "bo"}, {"FALLBACK", "nfb"}),
+                         0);
+        EXPECT_FAIL(db, -HAMR_E_BAD_VALUE, MOD(db, RG, "conc", {"FALLOVER", "FNPN"}),
+                    "allowed: STARTUP OAAN only with FALLOVER BO and FALLBACK NFB");
+        EXPECT_FAIL(db, -HAMR_E_BAD_VALUE,
+                    ADD(db, CONF_CLASS_DEPENDENCY, "d1", {"PARENT", "conc"}, {"CHILD", "app_rg"}),
+                    "dependency \"d1\": PARENT=\"conc\" names resource_group \"conc\", a "
+                    "concurrent group (STARTUP=OAAN); allowed: dependencies between "
+                    "non-concurrent groups only");
+        /* BO with the other startup policies */
+        assert_int_equal(MOD(db, RG, "app_rg", {"FALLOVER", "BO"}), 0);
+        assert_int_equal(conf_compile(db, &cfg, err, sizeof(err)), 0);
+        assert_int_equal(cfg->rgs[hamr_config_rg_by_name(cfg, "conc")].startup, RG_STARTUP_OAAN);
+        assert_int_equal(cfg->rgs[hamr_config_rg_by_name(cfg, "conc")].fallover, RG_FALLOVER_BO);
+        assert_true(CONF_RG_CONCURRENT(&cfg->rgs[hamr_config_rg_by_name(cfg, "conc")]));
+        assert_false(CONF_RG_CONCURRENT(&cfg->rgs[hamr_config_rg_by_name(cfg, "app_rg")]));
+        assert_int_equal(cfg->rgs[hamr_config_rg_by_name(cfg, "app_rg")].fallover, RG_FALLOVER_BO);
         hamr_config_free(cfg);
 }
 
@@ -1362,6 +1408,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_verify_errors, setup, teardown),
             cmocka_unit_test_setup_teardown(test_fallback_timers, setup, teardown),
             cmocka_unit_test_setup_teardown(test_oudp_combinations, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_oaan_combinations, setup, teardown),
             cmocka_unit_test_setup_teardown(test_verify_handbuilt, setup, teardown),
             cmocka_unit_test_setup_teardown(test_application_monitor, setup, teardown),
         };

@@ -216,6 +216,56 @@ static void test_ctl_suspended(void **state)
         assert_memory_equal(&a, &b, sizeof(a));
 }
 
+/* Concurrent groups' masks: their own block, only when some is set, after
+ * the suspended controllers; round trip, truncation and canonical form. */
+static void test_ctl_concurrent(void **state)
+{
+        static cstate_ctl_t a, b;
+        uint8_t buf[16384];
+        int n0, n;
+
+        (void)state;
+        memset(&a, 0, sizeof(a));
+        a.coord = 1;
+        a.ngroups = 3;
+        for (int g = 0; g < 3; g++) {
+                a.gid[g] = 256 + (uint32_t)g;
+                a.target[g] = RGM_NO_NODE;
+                a.ctl[g] = (rgm_ctl_t){
+                    .pol_node = RGM_NO_NODE, .move_node = RGM_NO_NODE, .last_node = RGM_NO_NODE};
+        }
+        n0 = cstate_ctl_encode(&a, buf, sizeof(buf));
+        assert_true(n0 > 0);
+        a.cnodes[0] = 0x7;
+        a.cnodes[2] = 0x1;
+        a.coffline[2] = UINT64_C(1) << 63;
+        n = cstate_ctl_encode(&a, buf, sizeof(buf));
+        assert_int_equal(n, n0 + 1 + 2 + 2 * 18);
+        assert_int_equal(cstate_ctl_decode(buf, (size_t)n, &b), 0);
+        assert_memory_equal(&a, &b, sizeof(a));
+        for (int len = n0 + 1; len < n; len++)
+                assert_int_equal(cstate_ctl_decode(buf, (size_t)len, &b), -EBADMSG);
+        /* with suspended controllers before it */
+        assert_int_equal(cstate_ctl_set_suspended(&a, "web", true), 0);
+        n = cstate_ctl_encode(&a, buf, sizeof(buf));
+        assert_int_equal(cstate_ctl_decode(buf, (size_t)n, &b), 0);
+        assert_memory_equal(&a, &b, sizeof(a));
+        assert_int_equal(cstate_ctl_set_suspended(&a, "web", false), 0);
+        /* not canonical: an index beyond ngroups, out of order, empty masks */
+        n = cstate_ctl_encode(&a, buf, sizeof(buf));
+        buf[n0 + 3 + 18 + 1] = 3; /* second entry's index 2 -> 3 */
+        assert_int_equal(cstate_ctl_decode(buf, (size_t)n, &b), -EBADMSG);
+        buf[n0 + 3 + 18 + 1] = 0; /* 0 after 0 */
+        assert_int_equal(cstate_ctl_decode(buf, (size_t)n, &b), -EBADMSG);
+        a.cnodes[2] = a.coffline[2] = 0;
+        n = cstate_ctl_encode(&a, buf, sizeof(buf));
+        memset(buf + n0 + 3 + 2, 0, 8); /* group 0's cnodes emptied */
+        assert_int_equal(cstate_ctl_decode(buf, (size_t)n, &b), -EBADMSG);
+        /* nothing set: the message is what it was without concurrent groups */
+        a.cnodes[0] = 0;
+        assert_int_equal(cstate_ctl_encode(&a, buf, sizeof(buf)), n0);
+}
+
 static void report(cstate_t *cs, uint16_t id, uint64_t inc, uint64_t seq, uint32_t gid,
                    rg_state_t s, bool accepted)
 {
@@ -264,6 +314,44 @@ static void test_store_maps_by_id(void **state)
         report(cs, 1, 6, 2, 257, RG_S_ONLINE, false);                 /* the old life again */
         assert_int_equal(cstate_group_state(cs, 7, 0), RG_S_UNKNOWN); /* not configured */
         report(cs, 7, 1, 1, 257, RG_S_ONLINE, false);
+        cstate_free(cs);
+}
+
+/* A concurrent group's status: ONLINE while an instance is, the nodes it
+ * is online on, the nodes that should hold one; nodes out of reach count
+ * as holding nothing. */
+static void test_concurrent_status(void **state)
+{
+        static conf_node_t nodes[3] = {
+            {.name = "n1", .id = 0}, {.name = "n2", .id = 1}, {.name = "n3", .id = 2}};
+        static uint32_t list[3] = {2, 0, 1};
+        static conf_rg_t rgs[1] = {{.name = "c", .id = 256, .nnodes = 3}};
+        static cstate_ctl_t ctl;
+        hamr_config_t cfg = {.nodes = nodes, .nnodes = 3, .rgs = rgs, .nrgs = 1, .generation = 1};
+        cstate_t *cs = cstate_new();
+        char cur[200], tgt[200];
+
+        (void)state;
+        memcpy(rgs[0].nodes, list, sizeof(list));
+        rgs[0].startup = RG_STARTUP_OAAN;
+        cstate_set_config(cs, &cfg, 0);
+        assert_string_equal(cstate_concurrent_status(cs, 0, NULL, 7, cur, tgt, sizeof(cur)),
+                            "OFFLINE");
+        report(cs, 0, 1, 1, 256, RG_S_ONLINE, true);
+        report(cs, 1, 1, 1, 256, RG_S_ERROR, true);
+        report(cs, 2, 1, 1, 256, RG_S_ACQUIRING, true);
+        ctl.targets_valid = true;
+        ctl.cnodes[0] = 0x5; /* n1 n3 */
+        assert_string_equal(cstate_concurrent_status(cs, 0, &ctl, 7, cur, tgt, sizeof(cur)),
+                            "ONLINE");
+        assert_string_equal(cur, "n1");
+        assert_string_equal(tgt, "n3 n1"); /* priority order */
+        /* n1 out of reach: its instance does not count */
+        assert_string_equal(cstate_concurrent_status(cs, 0, &ctl, 6, cur, tgt, sizeof(cur)),
+                            "ACQUIRING");
+        assert_string_equal(cur, "");
+        assert_string_equal(cstate_concurrent_status(cs, 0, &ctl, 2, cur, tgt, sizeof(cur)),
+                            "ERROR");
         cstate_free(cs);
 }
 
@@ -320,6 +408,7 @@ int main(void)
             cmocka_unit_test(test_report_roundtrip), cmocka_unit_test(test_ctl_roundtrip),
             cmocka_unit_test(test_store_maps_by_id), cmocka_unit_test(test_ctl_acceptance),
             cmocka_unit_test(test_services_next),    cmocka_unit_test(test_ctl_suspended),
+            cmocka_unit_test(test_ctl_concurrent),   cmocka_unit_test(test_concurrent_status),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,7 +10,8 @@
  *                            (defaults 100ms, 300ms, 100ms, 200ms, 0; the
  *                            detection time is hb_freq + grace)
  *   nodes N[:ID]...          node names; the first is the coordinator (self)
- *   group G nodes=A,B,C [startup=OHN|OFAN] [fallback=NFB|FBHPN] [sips=N]
+ *   group G nodes=A,B,C [startup=OHN|OFAN|OUDP|OAAN] [fallover=FNPN|BO]
+ *           [fallback=NFB|FBHPN] [sips=N]
  *           [fallback_at=T]
  *   timer T repeats=once|daily|weekly|monthly|yearly [year=Y] [month=M]
  *           [mday=D] [wday=W] hour=H minute=M
@@ -54,7 +55,8 @@
  *   want_inc N=K...          the incarnation each want was decided for
  *   boot N=KEEP|START|MANUAL...  a pending start-at-restart order
  *   ctl G|* [started=0|1] [pol=N|-] [move=N|-] [last=N|-] [admin=auto|offline]
- *           [target=N|-]     control state (initially: every node wanted
+ *           [target=N|-] [nodes=A,B|-] [offline_on=A,B|-]
+ *                            control state (initially: every node wanted
  *                            ACTIVE, no targets, startup policy not done)
  *   home_only 0|1   repo_index K   repo_bad K...|-
  *   expect G|* [target=N|-] [why=CODE] [changed=0|1] [started=0|1] [last=N|-]
@@ -62,6 +64,10 @@
  *              [timer=none|settling|fallback] [timer_node=N|-]
  *              [timer_at="YYYY-MM-DD HH:MM"|never]
  *              [waits=G|-]   (the group a dependency makes it wait for)
+ *              [nodes=A,B|-] [offline_on=A,B|-]
+ *                            (a concurrent group: the nodes that should
+ *                            hold an instance, the nodes where the
+ *                            administrator took it offline)
  *                            why and changed are read from the group's
  *                            decision log entry
  *   expect node N [want=...] [net_down=0|1] [want_inc=K] [boot=KEEP|START|MANUAL]
@@ -76,6 +82,11 @@
  *   expect sim G|* [after=N|-] [why=CODE] [changed=0|1]
  *   expect sim cluster [settled=0|1] [quorate=0|1]
  *   expect sim node N code=CODE      a node-level decision seen on the way
+ *   command G online|offline|move [node=N] [refused=1]
+ *                            an administrator's command on concurrent
+ *                            group G (plan_concurrent_command), applied to
+ *                            the control state; refused=1: it must be
+ *                            refused and change nothing
  *   log CODE [group=G] [node=N|K]   the decision log has such an entry
  *   nolog CODE [group=G] [node=N|K] it has none
  * The first expect/log of a step runs the planner; inputs may not follow it
@@ -97,6 +108,7 @@
 #include "scn_text.h"
 #include "plan/plan.h"
 #include "plan/plan_sim.h"
+#include "plan/plan_concurrent.h"
 #include "plan/plan_timers.h"
 
 #define BIT(id)     (UINT64_C(1) << (id))
@@ -168,6 +180,34 @@ static const char *node_name(const scn_t *s, int id)
                 if ((int)s->nodes[i].id == id)
                         return s->nodes[i].name;
         return "?";
+}
+
+/* A,B,... or "-": a mask of node ids. */
+static int parse_mask(scn_t *s, char *v, uint64_t *ret)
+{
+        *ret = 0;
+        if (strcmp(v, "-") == 0)
+                return 0;
+        for (char *name = strtok(v, ","); name; name = strtok(NULL, ",")) {
+                int id = node_id(s, name);
+                if (id < 0)
+                        return scn_fail(s, "unknown node '%s'", name);
+                *ret |= BIT(id);
+        }
+        return 0;
+}
+
+/* The nodes of mask in declaration order, "A,B", or "-". */
+static const char *mask_names(const scn_t *s, uint64_t mask, char *buf, size_t len)
+{
+        size_t n = 0;
+
+        buf[0] = '\0';
+        for (unsigned i = 0; i < s->cfg.nnodes; i++)
+                if (mask & BIT(s->nodes[i].id))
+                        n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s", n ? "," : "",
+                                              s->nodes[i].name);
+        return n ? buf : "-";
 }
 
 /* N, or "-" for none (RGM_NO_NODE) */
@@ -369,9 +409,18 @@ static int do_group(scn_t *s, tokens_t *t)
                                 rg->nodes[rg->nnodes++] = (uint32_t)id;
                         }
                 } else if (strcmp(k, "startup") == 0) {
-                        if (strcmp(v, "OHN") && strcmp(v, "OFAN"))
-                                return scn_fail(s, "startup must be OHN or OFAN");
-                        rg->startup = strcmp(v, "OHN") ? RG_STARTUP_OFAN : RG_STARTUP_OHN;
+                        static const char *const SU[] = {[RG_STARTUP_OHN] = "OHN",
+                                                         [RG_STARTUP_OFAN] = "OFAN",
+                                                         [RG_STARTUP_OUDP] = "OUDP",
+                                                         [RG_STARTUP_OAAN] = "OAAN"};
+                        int x = lookup(SU, sizeof(SU) / sizeof(SU[0]), v);
+                        if (x < 0)
+                                return scn_fail(s, "startup must be OHN, OFAN, OUDP or OAAN");
+                        rg->startup = (rg_startup_t)x;
+                } else if (strcmp(k, "fallover") == 0) {
+                        if (strcmp(v, "FNPN") && strcmp(v, "BO"))
+                                return scn_fail(s, "fallover must be FNPN or BO");
+                        rg->fallover = strcmp(v, "BO") ? RG_FALLOVER_FNPN : RG_FALLOVER_BO;
                 } else if (strcmp(k, "fallback") == 0) {
                         if (strcmp(v, "NFB") && strcmp(v, "FBHPN"))
                                 return scn_fail(s, "fallback must be NFB or FBHPN");
@@ -823,6 +872,13 @@ static int do_ctl(scn_t *s, tokens_t *t)
                 } else if (strcmp(k, "admin") == 0) {
                         if (strcmp(v, "auto") && strcmp(v, "offline"))
                                 return scn_fail(s, "admin must be auto or offline, got '%s'", v);
+                } else if (strcmp(k, "offline_on") == 0 || strcmp(k, "nodes") == 0) {
+                        uint64_t m;
+                        if (parse_mask(s, v, &m) < 0)
+                                return -1;
+                        for (unsigned g = lo; g < hi; g++)
+                                *(k[0] == 'n' ? &s->in.ctl.cnodes[g] : &s->in.ctl.coffline[g]) = m;
+                        continue;
                 } else if (parse_node_or_none(s, v, &node) < 0) {
                         return -1;
                 }
@@ -844,6 +900,39 @@ static int do_ctl(scn_t *s, tokens_t *t)
                                 return scn_fail(s, "unknown ctl key '%s'", k);
                 }
         }
+        return 0;
+}
+
+static int do_command(scn_t *s, tokens_t *t)
+{
+        static const char *const OPS[] = {"online", "offline", "move"};
+        static const char *const OP_NAMES[] = {"rg_online", "rg_offline", "rg_move"};
+        unsigned lo, hi;
+        int op = t->n >= 3 ? lookup(OPS, 3, t->v[2]) : -1, node = -1;
+        bool refused = false;
+        char err[512];
+
+        if (op < 0 || parse_groups(s, t->v[1], &lo, &hi) < 0 || hi != lo + 1)
+                return scn_fail(s, "command G online|offline|move [node=N] [refused=1]");
+        for (unsigned i = 3; i < t->n; i++) {
+                char *v = scn_split_kv(t->v[i]);
+                if (v && strcmp(t->v[i], "node") == 0 && (node = node_id(s, v)) >= 0)
+                        continue;
+                if (v && strcmp(t->v[i], "refused") == 0 && parse_bool(s, v, &refused) == 0)
+                        continue;
+                return scn_fail(s, "command: bad argument '%s'", t->v[i]);
+        }
+        cstate_ctl_t before = s->in.ctl;
+        int r = plan_concurrent_command(&s->in.ctl, &s->cfg, lo, OP_NAMES[op], node, false, err,
+                                        sizeof(err));
+        if (refused != (r < 0))
+                return scn_fail(s, "command %s %s: %s", t->v[1], t->v[2],
+                                r < 0 ? err : "accepted, expected refused");
+        if (r < 0 && memcmp(&before, &s->in.ctl, sizeof(before)) != 0)
+                return scn_fail(s, "command %s %s refused but changed the control state", t->v[1],
+                                t->v[2]);
+        if (r < 0 && !strstr(err, s->rgs[lo].name))
+                return scn_fail(s, "the refusal does not name the group: %s", err);
         return 0;
 }
 
@@ -934,7 +1023,7 @@ static int expect_group(scn_t *s, tokens_t *t)
                         const plan_entry_t *e = group_entry(s, g);
                         static const char *const TIMERS[] = {"none", "settling", "fallback"};
                         const char *got;
-                        char what[160], at[32];
+                        char what[160], at[32], names[256];
 
                         snprintf(what, sizeof(what), "%s (target %s, why %s)", s->rgs[g].name,
                                  node_name(s, s->out.ctl.target[g]),
@@ -957,6 +1046,10 @@ static int expect_group(scn_t *s, tokens_t *t)
                                 got = c->admin == RGM_ADMIN_OFFLINE ? "offline" : "auto";
                         else if (strcmp(k, "waits") == 0)
                                 got = e && e->waits >= 0 ? s->rgs[e->waits].name : "-";
+                        else if (strcmp(k, "nodes") == 0)
+                                got = mask_names(s, s->out.ctl.cnodes[g], names, sizeof(names));
+                        else if (strcmp(k, "offline_on") == 0)
+                                got = mask_names(s, s->out.ctl.coffline[g], names, sizeof(names));
                         else if (strcmp(k, "timer") == 0)
                                 got = TIMERS[s->out.timer[g].kind % 3];
                         else if (strcmp(k, "timer_node") == 0)
@@ -1212,7 +1305,7 @@ static int do_line(scn_t *s, tokens_t *t)
         static const char *const inputs[] = {
             "at",       "members", "quorate", "agreed",      "node",       "state",
             "ack",      "want",    "ctl",     "home_only",   "repo_index", "repo_bad",
-            "want_inc", "boot",    "wall",    "fallback_at", "failed"};
+            "want_inc", "boot",    "wall",    "fallback_at", "failed",     "command"};
         const char *d = t->v[0];
         bool input = lookup(inputs, sizeof(inputs) / sizeof(inputs[0]), d) >= 0;
         bool checks = !strcmp(d, "expect") || !strcmp(d, "log") || !strcmp(d, "nolog") ||
@@ -1277,6 +1370,8 @@ static int do_line(scn_t *s, tokens_t *t)
                 return do_want(s, t);
         if (!strcmp(d, "ctl"))
                 return do_ctl(s, t);
+        if (!strcmp(d, "command"))
+                return do_command(s, t);
         if (!strcmp(d, "home_only"))
                 return do_flag(s, t, &s->in.ctl.home_only);
         if (!strcmp(d, "repo_index") || !strcmp(d, "repo_bad"))
