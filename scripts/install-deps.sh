@@ -5,6 +5,7 @@ set -euo pipefail
 pkgs=(meson ninja-build pkg-config gcc clang libuv1-dev libsodium-dev libmnl-dev libinih-dev
       libjansson-dev libcmocka-dev python3 python3-pytest iproute2 nftables procps
       keepalived stress-ng spin curl util-linux fuse3 libfuse3-dev libblkid-dev e2fsprogs
+      libxml2-dev resource-agents kmod redis-server
       postgresql python3-psycopg2)
 missing=()
 for p in "${pkgs[@]}"; do

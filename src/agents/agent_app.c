@@ -41,8 +41,10 @@ struct agent_app_job {
 
         char *what;
         char *script;
+        char *arg; /* argv[1], or NULL */
         usec_t timeout_usec;
         agent_app_done_cb cb; /* NULL: spawn failed, nobody to tell */
+        agent_app_result_cb rcb;
         void *userdata;
 
         enum phase phase;
@@ -196,10 +198,20 @@ static void close_cb(uv_handle_t *h)
 
         if (--job->open_handles > 0)
                 return;
-        if (job->cb)
+        if (job->rcb) {
+                agent_app_result_t res = {
+                    .status = job->status,
+                    .exit_code = job->exit_code,
+                    .reason = job->reason,
+                    .last = job->last,
+                };
+                job->rcb(job->userdata, &res);
+        } else if (job->cb) {
                 job->cb(job->userdata, job->status, job->reason);
+        }
         free(job->what);
         free(job->script);
+        free(job->arg);
         free(job);
 }
 
@@ -245,6 +257,8 @@ static void exit_cb(uv_process_t *proc, int64_t exit_status, int term_signal)
 
         if (job->phase == PHASE_DONE)
                 return;
+        if (term_signal == 0 && !job->timed_out && !job->cancelled)
+                job->exit_code = (int)exit_status;
         drain_output(job);
         end_line(job);
         log_line(job, true);
@@ -351,20 +365,20 @@ static int build_env(const char *const *extra, char ***ret_env)
 
 /* ----- public ----- */
 
-/* timeout_usec 0 or USEC_INFINITY: no timeout. */
-int agent_app_run(uv_loop_t *loop, const char *what, const char *script, const char *const *env,
-                  usec_t timeout_usec, agent_app_done_cb cb, void *userdata,
-                  agent_app_job_t **ret_job)
+/* timeout_usec 0 or USEC_INFINITY: no timeout. One of cb and rcb. */
+static int run_common(uv_loop_t *loop, const char *what, const char *script, const char *arg,
+                      const char *const *env, usec_t timeout_usec, agent_app_done_cb cb, agent_app_result_cb rcb, void *userdata,
+                      agent_app_job_t **ret_job)
 {
         _cleanup_free_ char **envp = NULL;
         uv_process_options_t opts = {0};
         uv_stdio_container_t stdio[3];
         agent_app_job_t *job;
-        char *args[2];
+        char *args[3];
         uv_file fds[2];
         int r;
 
-        if (!loop || !what || !script || !script[0] || !cb)
+        if (!loop || !what || !script || !script[0] || (!cb && !rcb))
                 return -EINVAL;
         r = build_env(env, &envp);
         if (r < 0)
@@ -379,8 +393,9 @@ int agent_app_run(uv_loop_t *loop, const char *what, const char *script, const c
         job->script = zstrdup(script);
         job->timeout_usec = timeout_usec;
         job->timeout_signal = SIGTERM;
-        job->exit_code = -1;
         job->userdata = userdata;
+        job->exit_code = -1;
+        job->arg = arg ? zstrdup(arg) : NULL;
         job->proc.data = job->out.data = job->timer.data = job;
         uv_timer_init(loop, &job->timer);
         uv_pipe_init(loop, &job->out, 0);
@@ -398,7 +413,8 @@ int agent_app_run(uv_loop_t *loop, const char *what, const char *script, const c
         }
 
         args[0] = job->script;
-        args[1] = NULL;
+        args[1] = job->arg;
+        args[2] = NULL;
         stdio[0].flags = UV_IGNORE; /* /dev/null */
         stdio[1].flags = UV_INHERIT_FD;
         stdio[1].data.fd = fds[1];
@@ -420,6 +436,7 @@ int agent_app_run(uv_loop_t *loop, const char *what, const char *script, const c
                 return r;
         }
         job->cb = cb;
+        job->rcb = rcb;
 
         r = uv_read_start((uv_stream_t *)&job->out, alloc_cb, read_cb);
         if (r < 0) /* no output for the reason, the job itself is fine */
@@ -431,6 +448,24 @@ int agent_app_run(uv_loop_t *loop, const char *what, const char *script, const c
         if (ret_job)
                 *ret_job = job;
         return 0;
+}
+
+int agent_app_run(uv_loop_t *loop, const char *what, const char *script, const char *const *env,
+                  usec_t timeout_usec, agent_app_done_cb cb, void *userdata,
+                  agent_app_job_t **ret_job)
+{
+        if (!cb)
+                return -EINVAL;
+        return run_common(loop, what, script, NULL, env, timeout_usec, cb, NULL, userdata, ret_job);
+}
+
+int agent_app_run_opts(uv_loop_t *loop, const agent_app_opts_t *opts, agent_app_result_cb cb,
+                       void *userdata, agent_app_job_t **ret_job)
+{
+        if (!opts || !cb)
+                return -EINVAL;
+        return run_common(loop, opts->what, opts->program, opts->arg, opts->env, opts->timeout_usec,
+                          NULL, cb, userdata, ret_job);
 }
 
 void agent_app_set_timeout_signal(agent_app_job_t *job, int sig)

@@ -4,6 +4,8 @@
  * AGENT_APP_KILL_GRACE_USEC, then a "will not die" failure. The last line the
  * script wrote on stderr/stdout is kept for the failure reason. */
 #pragma once
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
 
@@ -28,6 +30,28 @@ typedef void (*agent_app_done_cb)(void *userdata, int status, const char *reason
 int agent_app_run(uv_loop_t *loop, const char *what, const char *script, const char *const *env,
                   usec_t timeout_usec, agent_app_done_cb cb, void *userdata,
                   agent_app_job_t **ret_job);
+/* The whole result of a run (agent_app_run_opts). */
+typedef struct agent_app_result {
+        int status;         /* as agent_app_done_cb's */
+        int exit_code;      /* the exit status if the program exited by itself, else -1 */
+        const char *reason; /* as agent_app_done_cb's */
+        const char *last;   /* the last non-empty output line ("" none) */
+} agent_app_result_t;
+typedef void (*agent_app_result_cb)(void *userdata, const agent_app_result_t *res);
+
+typedef struct agent_app_opts {
+        const char *what;       /* as agent_app_run's */
+        const char *program;    /* absolute path, run directly */
+        const char *arg;        /* its one argument (argv[1]), or NULL for none */
+        const char *const *env; /* as agent_app_run's */
+        usec_t timeout_usec;    /* as agent_app_run's */
+} agent_app_opts_t;
+
+/* agent_app_run with an argument, and the exit status given to cb
+ * (exactly once, later, on the loop; the result and its strings live
+ * during the call only). */
+int agent_app_run_opts(uv_loop_t *loop, const agent_app_opts_t *opts, agent_app_result_cb cb,
+                       void *userdata, agent_app_job_t **ret_job);
 /* Signal sent to the process group first when the timeout expires
  * (default SIGTERM; an application monitor's HUNG_MONITOR_SIGNAL). */
 void agent_app_set_timeout_signal(agent_app_job_t *job, int sig);

@@ -229,7 +229,7 @@ static int snapshot_export(const struct cli_cmd *cmd, json_t *reply)
         return CLMGR_RC_OK;
 }
 
-#define FACTS_CALL_TIMEOUT_USEC (10 * USEC_PER_SEC) /* hamrd gathers for 3 s at most */
+#define FACTS_CALL_TIMEOUT_USEC (20 * USEC_PER_SEC) /* hamrd gathers for 15 s at most */
 
 /* verify and sync: the checks of the verified configuration (a verify
  * reply's "checks") run on every member (operation facts); their answer

@@ -277,13 +277,31 @@ typedef struct conf_filesystem {
         char options[1024];
 } conf_filesystem_t;
 
+/* application_controller TYPE: start/stop scripts, or an OCF resource
+ * agent (AGENT=ocf:PROVIDER:TYPE, PARAMETERS as OCF_RESKEY_<name>). */
+typedef enum { CONF_APP_SCRIPT = 0, CONF_APP_OCF, CONF_APP_TYPE_COUNT } conf_app_type_t;
+#define CONF_OCF_AGENT_LEN 256 /* longest AGENT value */
+
 typedef struct conf_appctl {
         char name[CONF_MAX_NAME + 1];
         char startscript[4096];
         char stopscript[4096];
         usec_t start_timeout_usec;
         usec_t stop_timeout_usec;
+        conf_app_type_t type;
+        char agent[CONF_OCF_AGENT_LEN]; /* TYPE ocf: "ocf:heartbeat:Dummy" */
+        char parameters[4096];          /* TYPE ocf: "name=value name=value" ("" none) */
 } conf_appctl_t;
+
+/* conf_ocf.c: AGENT and PARAMETERS of an OCF application controller.
+ * The agent's parts: "ocf:PROVIDER:TYPE" (standard ocf only; provider and
+ * type of [A-Za-z0-9_.+-], not starting with '.'). 0, or -EINVAL. */
+int conf_ocf_agent_split(const char *agent, char *ret_provider, size_t plen, char *ret_type,
+                         size_t tlen);
+/* Iterates PARAMETERS ("name=value" items separated by blanks): copies
+ * the next item's name and value and returns the position after it, or
+ * NULL at the end (or at an item without '=': the rules refuse those). */
+const char *conf_ocf_param_next(const char *p, char *name, size_t nlen, char *value, size_t vlen);
 
 typedef struct conf_rg {
         char name[CONF_MAX_NAME + 1];
@@ -442,6 +460,10 @@ typedef struct hamr_config {
         unsigned nevents;
         conf_ev_hook_t ev_hooks[CONF_EV_COUNT];
 } hamr_config_t;
+
+/* Whether monitor m checks with its controllers' OCF monitor action:
+ * TYPE Custom without MONITORMETHOD, every controller of TYPE ocf. */
+bool conf_appmon_ocf(const hamr_config_t *cfg, const conf_appmon_t *m);
 
 /* The name of a customisable event ("node_up", ...). */
 const char *conf_ev_name(conf_ev_t e);

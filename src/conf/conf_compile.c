@@ -484,6 +484,10 @@ static void build_appctls(const conf_db_t *db, hamr_config_t *cfg)
                          get(o, "STOPSCRIPT") ? get(o, "STOPSCRIPT") : "");
                 a->start_timeout_usec = seconds(o, "START_TIMEOUT");
                 a->stop_timeout_usec = seconds(o, "STOP_TIMEOUT");
+                a->type = (conf_app_type_t)enum_index(o, "TYPE");
+                snprintf(a->agent, sizeof(a->agent), "%s", get(o, "AGENT") ? get(o, "AGENT") : "");
+                snprintf(a->parameters, sizeof(a->parameters), "%s",
+                         get(o, "PARAMETERS") ? get(o, "PARAMETERS") : "");
         }
 }
 
@@ -659,6 +663,8 @@ static void build_appmons(const conf_db_t *db, hamr_config_t *cfg, problems_t *p
                 const conf_object_t *o = &db->objs[i];
                 conf_appmon_t *m;
                 usec_t cycle;
+                bool all_ocf = true;
+                unsigned napps_named = 0;
 
                 if (o->cls != CONF_CLASS_APPLICATION_MONITOR)
                         continue;
@@ -672,6 +678,8 @@ static void build_appmons(const conf_db_t *db, hamr_config_t *cfg, problems_t *p
 
                         if (idx < 0)
                                 continue; /* reported by check_objects */
+                        napps_named++;
+                        all_ocf &= cfg->appctls[idx].type == CONF_APP_OCF;
                         for (unsigned g = 0; g < cfg->nrgs && rg < 0; g++)
                                 for (unsigned k = 0; k < cfg->rgs[g].napps; k++)
                                         if (cfg->rgs[g].apps[k] == idx)
@@ -724,10 +732,14 @@ static void build_appmons(const conf_db_t *db, hamr_config_t *cfg, problems_t *p
                                         "user name or a numeric uid",
                                         label(lb, o), ow);
                 }
-                if (m->type == CONF_AM_CUSTOM && !m->monitor[0])
+                /* an OCF controller's monitor action is the check when
+                 * MONITORMETHOD is not given (conf_appmon_ocf) */
+                if (m->type == CONF_AM_CUSTOM && !m->monitor[0] && !(all_ocf && napps_named))
                         problem(p, -HAMR_E_MISSING,
                                 "%s: MONITORMETHOD is missing; allowed: TYPE=Custom needs an "
-                                "absolute path of the monitor script",
+                                "absolute path of the monitor script (it may be omitted when "
+                                "every controller of APPLICATIONS is of TYPE ocf: their "
+                                "agents' monitor action is the check)",
                                 label(lb, o));
                 if (m->type == CONF_AM_PROCESS && conf_count_tokens(m->processes) == 0)
                         problem(p, -HAMR_E_MISSING,

@@ -122,6 +122,10 @@ void conf_rto_build(const conf_db_t *db, hamr_config_t *cfg);
 int conf_event_check_object(const conf_object_t *obj, const char *lb, char *err, size_t errlen);
 bool conf_event_implicit(conf_class_t cls, const char *name);
 void conf_events_build(const conf_db_t *db, hamr_config_t *cfg);
+/* conf_ocf.c: an application controller's TYPE and what it needs
+ * (script: STARTSCRIPT and STOPSCRIPT; ocf: AGENT, PARAMETERS well formed,
+ * no scripts). */
+int conf_appctl_check_object(const conf_object_t *obj, const char *lb, char *err, size_t errlen);
 /* conf_concurrent.c: a concurrent group (STARTUP=OAAN) only with
  * FALLOVER=BO and FALLBACK=NFB, without SERVICE_LABEL or FILESYSTEM
  * (obj: any object; only resource groups are checked); and no dependency

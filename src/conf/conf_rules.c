@@ -182,6 +182,8 @@ int conf_object_check_rules(const conf_object_t *obj, char *err, size_t errlen)
                 return conf_fs_check_object(obj, lb, err, errlen);
         if (obj->cls == CONF_CLASS_EVENT)
                 return conf_event_check_object(obj, lb, err, errlen);
+        if (obj->cls == CONF_CLASS_APPLICATION_CONTROLLER)
+                return conf_appctl_check_object(obj, lb, err, errlen);
         if (obj->cls == CONF_CLASS_RESOURCE_GROUP &&
             (conf_concurrent_check_object(obj, lb, err, errlen) < 0 ||
              check_dnp(obj, lb, err, errlen) < 0))

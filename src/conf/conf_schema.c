@@ -69,6 +69,11 @@ static const char *const enum_am_action[] = {
         [CONF_AM_FALLOVER] = "fallover",
         [CONF_AM_NOTIFY] = "notify",
 };
+static const char *const enum_app_type[] = {
+        [CONF_APP_SCRIPT] = "script",
+        [CONF_APP_OCF] = "ocf",
+};
+static_assert(N(enum_app_type) == CONF_APP_TYPE_COUNT, "enum_app_type must cover conf_app_type_t");
 static const char *const enum_dep_type[] = {
         [CONF_DEP_PARENT_CHILD] = "PARENT_CHILD",
         [CONF_DEP_SAME_NODE] = "SAME_NODE",
@@ -383,14 +388,14 @@ static const conf_attr_def_t appctl_attrs[] = {
         {
                 .name = "STARTSCRIPT",
                 .type = CONF_T_PATH,
-                .flags = CONF_F_REQUIRED,
-                .help = "Absolute path of the script run to start the application.",
+                .help = "Absolute path of the script run to start the application (TYPE "
+                        "script: required).",
         },
         {
                 .name = "STOPSCRIPT",
                 .type = CONF_T_PATH,
-                .flags = CONF_F_REQUIRED,
-                .help = "Absolute path of the script run to stop the application.",
+                .help = "Absolute path of the script run to stop the application (TYPE "
+                        "script: required).",
         },
         {
                 .name = "START_TIMEOUT",
@@ -409,6 +414,27 @@ static const conf_attr_def_t appctl_attrs[] = {
                 .max = 3600,
                 .help = "Seconds the stop script may run before it is killed and counted as "
                         "failed.",
+        },
+        {
+                .name = "TYPE",
+                ENUM(enum_app_type),
+                .def = "script",
+                .help = "script: STARTSCRIPT and STOPSCRIPT; ocf: an OCF resource agent "
+                        "(AGENT, PARAMETERS) run with its start, stop and monitor actions "
+                        "(hamr extension).",
+        },
+        {
+                .name = "AGENT",
+                .type = CONF_T_STRING,
+                .help = "TYPE ocf: the resource agent as ocf:PROVIDER:TYPE, e.g. "
+                        "ocf:heartbeat:Dummy (/usr/lib/ocf/resource.d/PROVIDER/TYPE).",
+        },
+        {
+                .name = "PARAMETERS",
+                .type = CONF_T_STRING,
+                .help = "TYPE ocf: the agent's parameters as name=value items separated by "
+                        "spaces (passed as OCF_RESKEY_name), checked against the agent's "
+                        "meta-data.",
         },
 };
 
@@ -823,7 +849,8 @@ static const conf_attr_def_t appmon_attrs[] = {
                 .name = "MONITORMETHOD",
                 .type = CONF_T_PATH,
                 .help = "TYPE=Custom (required): absolute path of the monitor script: exit 0 = "
-                        "healthy, anything else = failed.",
+                        "healthy, anything else = failed. May be omitted when APPLICATIONS are "
+                        "of TYPE ocf: their agents' monitor action is the check.",
         },
         {
                 .name = "PROCESSES",

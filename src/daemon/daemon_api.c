@@ -749,13 +749,15 @@ void hamrd_on_command(hamrd_t *d, uint16_t from, const uint8_t *body, size_t len
         if (!forwardable(req, &peer, text, sizeof(text)))
                 rep = json_pack("{s:b, s:s, s:i}", "ok", 0, "error", text, "rc", CLMGR_RC_INVALID);
         else if (peer)
-                rep = hamrd_facts_local(d, req);
+                rep = hamrd_facts_local(d, req); /* NULL: its OCF checks run, asked again */
         else if (memb_is_coordinator(d->memb, now_usec()))
                 rep = run_command(d, req);
         else
                 rep = json_pack("{s:b, s:s, s:i}", "ok", 0, "error",
                                 "this node is not the coordinator any more; retry", "rc", 1);
         json_decref(req);
+        if (!rep)
+                return;
         reptext = json_dumps(rep, JSON_COMPACT);
         json_decref(rep);
         bufw_init(&w, out, sizeof(out));

@@ -14,6 +14,8 @@
 #include "daemon/daemon.h"
 #include "daemon/daemon_config.h"
 #include "daemon/daemon_facts.h"
+#include "agents/agent_ocf.h"
+#include "daemon/daemon_ocf.h"
 #include "repo/repo_work.h"
 
 #define EDIT_MAX_NAMES 64
@@ -31,6 +33,8 @@ typedef struct edit_job {
         char *keys[EDIT_MAX_ATTRS], *values[EDIT_MAX_ATTRS];
         size_t nkv;
         bool cluster_add;
+        char node[CONF_MAX_NAME + 1]; /* this node's name (OCF checks) */
+        char *ocf_checked;            /* hamrd_ocf_edit_key of what ocf_precheck checked */
         char key_path[4096];
         char *base_text; /* the loop's active configuration (NULL: none) */
         uint64_t base_gen;
@@ -54,6 +58,7 @@ static void edit_free(edit_job_t *ej)
         }
         free(ej->base_text);
         free(ej->newer_text);
+        free(ej->ocf_checked);
         free(ej);
 }
 
@@ -75,10 +80,49 @@ static int edit_apply(edit_job_t *ej, conf_db_t *db)
                 else
                         r = conf_db_delete(db, ej->cls, ej->names[i], ej->err, sizeof(ej->err));
         }
+        if (r == 0 && ej->ocf_checked) {
+                /* the OCF controllers were checked against their agents
+                 * before the lock (ocf_precheck): still the same ones? */
+                _cleanup_free_ char *key = hamrd_ocf_edit_key(db, ej->cls, ej->names, ej->nnames);
+
+                if (strcmp(key, ej->ocf_checked) != 0) {
+                        snprintf(ej->err, sizeof(ej->err),
+                                 "application_controller: another edit changed it meanwhile; "
+                                 "nothing was written: retry");
+                        r = -HAMR_E_BUSY;
+                }
+        }
         if (r == 0 && ej->cls == CONF_CLASS_CLUSTER && strcmp(ej->op, "delete"))
                 /* timer relations are refused at modify time, not only at
                  * sync: nothing inconsistent is ever staged */
                 r = conf_db_check_cluster(db, ej->err, sizeof(ej->err));
+        return r;
+}
+
+/* OCF controllers of the edit against their agents' meta-data
+ * (daemon_ocf.c), before the configuration lock: an agent's meta-data may
+ * take seconds (redis' 2 s on a loaded host), longer than the lock lasts
+ * without renewal. The edit is applied to an unlocked read of the staged
+ * configuration; edit_apply checks under the lock that the controllers
+ * are still the ones checked. */
+static int ocf_precheck(edit_job_t *ej, repo_t *repo)
+{
+        _cleanup_free_ char *newer = NULL;
+        uint64_t active;
+        bool staged;
+        conf_db_t *db;
+        int r;
+
+        if (ej->cls != CONF_CLASS_APPLICATION_CONTROLLER || !strcmp(ej->op, "delete"))
+                return 0;
+        db = hamrd_config_editable(repo, ej->base_text, ej->base_gen, &active, &newer, &staged);
+        r = edit_apply(ej, db);
+        if (r == 0)
+                r = hamrd_ocf_check_edit(db, ej->cls, ej->names, ej->nnames, ej->node, ej->err,
+                                         sizeof(ej->err));
+        if (r == 0)
+                ej->ocf_checked = hamrd_ocf_edit_key(db, ej->cls, ej->names, ej->nnames);
+        conf_db_free(db);
         return r;
 }
 
@@ -111,6 +155,8 @@ static void edit_run(repo_job_t *job, repo_work_ctx_t *ctx)
                 else
                         ej->key_created = true;
         }
+        if (r == 0)
+                r = ocf_precheck(ej, repo);
         if (r == 0)
                 r = hamrd_config_lock(ctx, repo, ej->lock_owner, ej->lock_inc, ej->err,
                                       sizeof(ej->err));
@@ -276,6 +322,9 @@ void hamrd_config_edit(hamrd_t *d, uint32_t conn, const char *op, json_t *req)
         ej->lock_inc = d->incarnation;
         snprintf(ej->job.path, sizeof(ej->job.path), "%s", hamrd_repo_path(d, d->repo_index));
         ej->job.timeout_usec = HAMRD_REPO_IO_TIMEOUT_USEC;
+        snprintf(ej->node, sizeof(ej->node), "%s", d->node_name);
+        if (cls == CONF_CLASS_APPLICATION_CONTROLLER) /* an OCF agent's meta-data runs */
+                ej->job.timeout_usec += AGENT_OCF_META_TIMEOUT_USEC;
         ej->job.run = edit_run;
         ej->job.done = edit_done;
         ej->job.expire = edit_expire;

@@ -23,6 +23,7 @@
 #include "daemon/daemon.h"
 #include "daemon/daemon_autoverify.h"
 #include "daemon/daemon_facts_more.h"
+#include "daemon/daemon_ocf.h"
 
 #define FACTS_TIMEOUT_USEC (3 * USEC_PER_SEC)
 /* The checks travel in one message (a verify forwarded to the coordinator
@@ -183,6 +184,7 @@ json_t *hamrd_facts_checks(const hamr_config_t *cfg)
                 free(all);
         }
         hamrd_facts_more_checks(cfg, checks);
+        hamrd_ocf_facts_checks(cfg, checks); /* OCF controllers: daemon_ocf.c */
         return checks;
 }
 
@@ -293,6 +295,10 @@ json_t *hamrd_facts_local(hamrd_t *d, json_t *req)
                 if (json_is_object(c) && listed(json_object_get(c, "NODES"), d->self_id))
                         check_one(d, c, errors);
         }
+        if (!hamrd_ocf_facts_local(d, req, errors)) {
+                json_decref(errors); /* the agents' checks still run: asked again */
+                return NULL;
+        }
         ans = json_pack("{s:b, s:s, s:i, s:O, s:I}", "ok", 1, "NODE", d->node_name, "NODE_ID",
                         (int)d->self_id, "ERRORS", errors, "WALL_MS", (json_int_t)wall_ms());
         hamrd_facts_more_local(d, req, errors, ans); /* daemon_facts_more.c */
@@ -302,7 +308,13 @@ json_t *hamrd_facts_local(hamrd_t *d, json_t *req)
 
 void hamrd_op_node_facts(hamrd_t *d, uint32_t conn, json_t *req)
 {
-        api_reply(d->api, conn, hamrd_facts_local(d, req));
+        json_t *ans = hamrd_facts_local(d, req);
+
+        if (ans)
+                api_reply(d->api, conn, ans);
+        else
+                api_reply_error(d->api, conn, CLMGR_RC_ERROR,
+                                "the OCF agents' checks are running: ask again");
 }
 
 /* ---- gathering ---- */
@@ -397,24 +409,50 @@ void hamrd_op_facts(hamrd_t *d, uint32_t conn, json_t *req)
                 return;
         }
         ask = json_pack("{s:s, s:O}", "op", "node_facts", "checks", checks);
-        g->text = json_dumps(ask, JSON_COMPACT);
-        json_decref(ask);
         g->used = true;
         g->conn = conn;
         g->req_id = ++d->next_req_id;
+        {
+                char verify[CONF_MAX_NAME + 48];
+
+                snprintf(verify, sizeof(verify), "%s:%llu:%u", d->node_name,
+                         (unsigned long long)d->incarnation, g->req_id);
+                json_object_set_new(ask, "VERIFY", json_string(verify));
+        }
+        g->text = json_dumps(ask, JSON_COMPACT);
         g->answers = json_object();
         g->sent_ms = wall_ms();
-        g->deadline = now_usec() + FACTS_TIMEOUT_USEC;
+        g->deadline = now_usec() + FACTS_TIMEOUT_USEC +
+                      (hamrd_ocf_facts_any(req) ? HAMRD_OCF_FACTS_EXTRA_USEC : 0);
         g->last_send = now_usec();
-        mine = hamrd_facts_local(d, req);
+        mine = hamrd_facts_local(d, ask);
+        json_decref(ask);
         snprintf(key, sizeof(key), "%u", d->self_id);
-        json_object_set_new(g->answers, key, mine);
         g->waiting = d->memb->view.members & ~(UINT64_C(1) << d->self_id);
+        if (mine)
+                json_object_set_new(g->answers, key, mine);
+        else
+                g->waiting |= UINT64_C(1) << d->self_id; /* OCF checks: hamrd_facts_tick */
         for (uint16_t id = 0; id < CONF_MAX_NODES; id++)
-                if (g->waiting >> id & 1)
+                if ((g->waiting >> id & 1) && id != d->self_id)
                         send_to(d, g, id);
         if (!g->waiting || !g->text)
                 finish(d, g);
+}
+
+/* This node's own answer, while its OCF checks ran (gathering g). */
+static void self_answer(hamrd_t *d, hamrd_facts_gather_t *g)
+{
+        json_t *ask = g->text ? json_loads(g->text, 0, NULL) : NULL, *mine;
+        char key[16];
+
+        mine = ask ? hamrd_facts_local(d, ask) : NULL;
+        json_decref(ask);
+        if (!mine)
+                return;
+        snprintf(key, sizeof(key), "%u", d->self_id);
+        json_object_set_new(g->answers, key, mine);
+        g->waiting &= ~(UINT64_C(1) << d->self_id);
 }
 
 bool hamrd_facts_on_reply(hamrd_t *d, uint32_t req_id, const char *text)
@@ -451,12 +489,19 @@ void hamrd_facts_tick(hamrd_t *d)
                 hamrd_facts_gather_t *g = &d->facts[i];
                 if (!g->used)
                         continue;
+                if (g->waiting >> d->self_id & 1) {
+                        self_answer(d, g);
+                        if (!g->waiting) {
+                                finish(d, g);
+                                continue;
+                        }
+                }
                 if (now >= g->deadline) {
                         finish(d, g);
                 } else if (now - g->last_send >= FACTS_RESEND_USEC) {
                         g->last_send = now;
                         for (uint16_t id = 0; id < CONF_MAX_NODES; id++)
-                                if (g->waiting >> id & 1)
+                                if ((g->waiting >> id & 1) && id != d->self_id)
                                         send_to(d, g, id);
                 }
         }

@@ -408,32 +408,34 @@ static void run_job(exec_t *x, unsigned gi)
                         continue;
                 }
                 const conf_appctl_t *app = &x->cfg->appctls[rg->apps[k - rg->nsips]];
-                char envbuf[4][4200];
-                const char *env[4] = {envbuf[0], envbuf[1], envbuf[2], NULL};
                 step_ctx_t *sc = zalloc(sizeof(*sc));
                 agent_app_job_t *job = NULL;
                 int r;
 
-                exec_app_env(x, rg, envbuf);
                 sc->x = x;
                 sc->group = g->id;
                 sc->token = g->token = ++x->next_token;
                 if (forward)
                         g->done_steps++; /* counted before it runs: undo must stop it too */
                 step_event(x, gi, &sc->ev, forward, "start_server", "stop_server", app->name);
-                r = agent_app_run(x->loop, forward ? "STARTSCRIPT" : "STOPSCRIPT",
-                                  forward ? app->startscript : app->stopscript, env,
-                                  forward ? app->start_timeout_usec : app->stop_timeout_usec,
-                                  step_done, sc, &job);
+                r = exec_app_run(x, rg, app, forward ? "start" : "stop",
+                                 forward ? app->start_timeout_usec : app->stop_timeout_usec, 0,
+                                 NULL, step_done, sc, &job);
                 if (r == 0) {
                         agent_app_log_output(job, &sc->ev);
                         return; /* continues in step_done */
                 }
                 char reason[CSTATE_REASON_LEN];
-                snprintf(reason, sizeof(reason),
-                         "%s %s of application_controller %s cannot run: %s",
-                         forward ? "STARTSCRIPT" : "STOPSCRIPT",
-                         forward ? app->startscript : app->stopscript, app->name, strerror(-r));
+                if (app->type == CONF_APP_OCF)
+                        snprintf(reason, sizeof(reason),
+                                 "%s %s of application_controller %s cannot run: %s", app->agent,
+                                 forward ? "start" : "stop", app->name, strerror(-r));
+                else
+                        snprintf(reason, sizeof(reason),
+                                 "%s %s of application_controller %s cannot run: %s",
+                                 forward ? "STARTSCRIPT" : "STOPSCRIPT",
+                                 forward ? app->startscript : app->stopscript, app->name,
+                                 strerror(-r));
                 step_event_end(&sc->ev, r, reason);
                 free(sc);
                 log_err("rgm", "group %s: %s", g->name, reason);
@@ -597,8 +599,10 @@ static int cmp_grp(const void *a, const void *b)
 
 void exec_fill_report(const exec_t *x, cstate_report_t *r)
 {
-        for (uint32_t k = 0; r->groups && k < r->ngroups; k++)
+        for (uint32_t k = 0; r->groups && k < r->ngroups; k++) {
                 free(r->groups[k].reason);
+                free(r->groups[k].mon_failure);
+        }
         free(r->groups);
         r->ngroups = x->ng;
         r->groups = x->ng ? zcalloc(x->ng, sizeof(*r->groups)) : NULL;

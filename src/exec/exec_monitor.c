@@ -121,6 +121,13 @@ exec_mon_act_t exec_mon_result(exec_mon_t *m, usec_t now, bool healthy)
         return EXEC_MON_ACT_NONE;
 }
 
+exec_mon_act_t exec_mon_hard_failure(exec_mon_t *m, usec_t now)
+{
+        if (m->phase == EXEC_MON_MONITORING && !m->suspended)
+                m->restarts = m->restart_count;
+        return exec_mon_result(m, now, false);
+}
+
 exec_mon_act_t exec_mon_restarted(exec_mon_t *m, usec_t now, bool ok)
 {
         if (m->phase != EXEC_MON_RESTARTING)

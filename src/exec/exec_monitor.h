@@ -71,6 +71,11 @@ exec_mon_act_t exec_mon_tick(exec_mon_t *m, usec_t now);
  * STARTUP: healthy -> STARTED (IDLE until the group is online); failed ->
  * START_FAILED once STABILIZATION is over, else another check. */
 exec_mon_act_t exec_mon_result(exec_mon_t *m, usec_t now, bool healthy);
+/* A check failed so that a restart cannot help (an OCF agent's hard error:
+ * not installed, not configured, invalid parameters, on this node): the
+ * failure action at once, as if the restarts were used up (Pacemaker bans
+ * such a node). Otherwise as exec_mon_result(m, now, false). */
+exec_mon_act_t exec_mon_hard_failure(exec_mon_t *m, usec_t now);
 /* Cleanup + restart ended: ok -> STABILIZING; failed -> as a failed check. */
 exec_mon_act_t exec_mon_restarted(exec_mon_t *m, usec_t now, bool ok);
 /* Suspend monitoring: from now on tick asks for no check and a result

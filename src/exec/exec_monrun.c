@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agents/agent_ocf.h"
 #include "agents/agent_proc.h"
 #include "common/hamr_alloc.h"
 #include "common/hamr_log.h"
@@ -79,6 +80,38 @@ static int mon_run(mon_rt_t *m, const char *what, const char *script, usec_t tim
                 m->job = job;
                 m->step_token = c->token;
         }
+        agent_app_log_output(job, &m->ev); /* while restarting */
+        return 0;
+}
+
+/* Runs `action` of controller a for monitor m (its script or its OCF
+ * agent, exec_app_run); the job is m->job. */
+static int mon_run_app(mon_rt_t *m, const conf_appctl_t *a, const char *action, usec_t timeout,
+                       agent_app_done_cb cb)
+{
+        exec_t *x = m->x;
+        int gi = exec_group_index(x, m->group);
+        char monenv[128];
+        mon_ctx_t *c = zalloc(sizeof(*c));
+        agent_app_job_t *job = NULL;
+        int r;
+
+        if (gi < 0) {
+                free(c);
+                return -ENOENT;
+        }
+        snprintf(monenv, sizeof(monenv), "HAMR_MONITOR=%s", mon_conf(m)->name);
+        c->x = x;
+        c->id = m->id;
+        c->token = ++mon_token;
+        r = exec_app_run(x, &x->cfg->rgs[gi], a, action, timeout, mon_conf(m)->interval_usec,
+                         monenv, cb, c, &job);
+        if (r < 0) {
+                free(c);
+                return r;
+        }
+        m->job = job;
+        m->step_token = c->token;
         agent_app_log_output(job, &m->ev); /* while restarting */
         return 0;
 }
@@ -309,7 +342,7 @@ static void restart_step(mon_rt_t *m)
         const conf_appmon_t *am = mon_conf(m);
         const hamr_config_t *cfg = m->x->cfg;
         unsigned ncl = am->cleanup[0] ? 1 : am->napps, nrs = am->restart[0] ? 1 : am->napps;
-        const conf_appctl_t *first = &cfg->appctls[am->apps[0]];
+        const conf_appctl_t *first = &cfg->appctls[am->apps[0]], *app = NULL;
         const char *what, *script;
         char reason[CSTATE_REASON_LEN];
         usec_t timeout;
@@ -327,19 +360,27 @@ static void restart_step(mon_rt_t *m)
         if (k < ncl && am->cleanup[0]) {
                 what = "CLEANUPMETHOD", script = am->cleanup, timeout = first->stop_timeout_usec;
         } else if (k < ncl) {
-                const conf_appctl_t *a = &cfg->appctls[am->apps[am->napps - 1 - k]];
-                what = "STOPSCRIPT", script = a->stopscript, timeout = a->stop_timeout_usec;
+                app = &cfg->appctls[am->apps[am->napps - 1 - k]];
+                what = "STOPSCRIPT", script = app->stopscript, timeout = app->stop_timeout_usec;
         } else if (am->restart[0]) {
                 what = "RESTARTMETHOD", script = am->restart, timeout = first->start_timeout_usec;
         } else {
-                const conf_appctl_t *a = &cfg->appctls[am->apps[k - ncl]];
-                what = "STARTSCRIPT", script = a->startscript, timeout = a->start_timeout_usec;
+                app = &cfg->appctls[am->apps[k - ncl]];
+                what = "STARTSCRIPT", script = app->startscript, timeout = app->start_timeout_usec;
         }
         m->step++;
-        r = mon_run(m, what, script, timeout, restart_done, true);
+        /* a controller's own stop and start: its scripts or its OCF agent */
+        r = app ? mon_run_app(m, app, k < ncl ? "stop" : "start", timeout, restart_done)
+                : mon_run(m, what, script, timeout, restart_done, true);
         if (r == 0)
                 return;
-        snprintf(reason, sizeof(reason), "%s %s cannot run: %s", what, script, strerror(-r));
+        if (app && app->type == CONF_APP_OCF)
+                snprintf(reason, sizeof(reason),
+                         "%s %s of application_controller %s cannot run: %s", app->agent,
+                         k < ncl ? "stop" : "start", app->name, strerror(-r));
+        else
+                snprintf(reason, sizeof(reason), "%s %s cannot run: %s", what, script,
+                         strerror(-r));
         m->restarting = false;
         mon_restart_end(m, reason);
         mon_record(m, reason);
@@ -359,6 +400,47 @@ static void check_done(void *ud, int status, const char *reason)
                 mon_record(m, reason);
         act = exec_mon_result(&m->sm, now_usec(), status == 0);
         mon_act(m, act);
+}
+
+/* An OCF monitor's check: the monitor action of each controller, in the
+ * group's order (m->check_app), the first failure failing the check. */
+static int ocf_check_next(mon_rt_t *m);
+
+static void ocf_check_done(void *ud, int status, const char *reason)
+{
+        mon_rt_t *m;
+        char why[CSTATE_REASON_LEN];
+        int r;
+
+        if (!take_job(ud, &m))
+                return;
+        if (m->sm.phase != EXEC_MON_MONITORING && m->sm.phase != EXEC_MON_STARTUP)
+                return;
+        if (status == 0 && ++m->check_app < mon_conf(m)->napps) {
+                r = ocf_check_next(m);
+                if (r == 0)
+                        return;
+                snprintf(why, sizeof(why), "%s monitor cannot run: %s",
+                         m->x->cfg->appctls[mon_conf(m)->apps[m->check_app]].agent, strerror(-r));
+                reason = why;
+                status = r;
+        }
+        if (status != 0)
+                mon_record(m, reason);
+        /* a hard error (not installed, not configured...): no restart here */
+        mon_act(m, status == AGENT_OCF_STATUS_HARD ? exec_mon_hard_failure(&m->sm, now_usec())
+                                                   : exec_mon_result(&m->sm, now_usec(), status == 0));
+}
+
+static int ocf_check_next(mon_rt_t *m)
+{
+        const conf_appmon_t *am = mon_conf(m);
+        int r = mon_run_app(m, &m->x->cfg->appctls[am->apps[m->check_app]], "monitor",
+                            am->interval_usec, ocf_check_done);
+
+        if (r == 0)
+                agent_app_set_timeout_signal(m->job, am->hung_signal);
+        return r;
 }
 
 /* TYPE=Process: every name in PROCESSES runs INSTANCECOUNT times (or
@@ -399,6 +481,17 @@ static void mon_timer_cb(uv_timer_t *t)
                 if (!healthy)
                         mon_record(m, reason);
                 mon_act(m, exec_mon_result(&m->sm, now_usec(), healthy));
+                return;
+        }
+        if (conf_appmon_ocf(m->x->cfg, am)) {
+                m->check_app = 0;
+                r = ocf_check_next(m);
+                if (r == 0)
+                        return;
+                snprintf(reason, sizeof(reason), "%s monitor cannot run: %s",
+                         m->x->cfg->appctls[am->apps[0]].agent, strerror(-r));
+                mon_record(m, reason);
+                mon_act(m, exec_mon_result(&m->sm, now_usec(), false));
                 return;
         }
         r = mon_run(m, "MONITORMETHOD", am->monitor, am->interval_usec, check_done, true);
@@ -532,7 +625,8 @@ void exec_mons_rebuild(exec_t *x)
                 mon_rt_t *m;
 
                 if (am->rg < 0 || am->napps == 0 ||
-                    (am->type == CONF_AM_CUSTOM ? !am->monitor[0] : !am->processes[0]))
+                    (am->type == CONF_AM_CUSTOM ? !am->monitor[0] && !conf_appmon_ocf(cfg, am)
+                                                : !am->processes[0]))
                         continue;
                 m = zalloc(sizeof(*m));
                 m->x = x;

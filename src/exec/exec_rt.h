@@ -78,6 +78,7 @@ typedef struct mon_rt {
         bool startup_wait; /* startup monitoring for the group's acquisition not decided yet */
         char last_failure[CSTATE_REASON_LEN]; /* of the last failed check */
         unsigned step;                        /* restart: cleanup steps, then restart steps */
+        unsigned check_app;  /* an OCF check: the controller (of am->apps) being checked */
         uint64_t step_token; /* of the job: a cancelled job's late callback is ignored */
         evlog_event_t ev;    /* server_restart while restarting: its scripts' output */
 } mon_rt_t;
@@ -121,3 +122,10 @@ bool exec_release_waits_deps(const exec_t *x, unsigned gi);
  * (or gi is not listed). */
 int exec_serial_acquire_waits(const exec_t *x, const exec_input_t *in, unsigned gi);
 int exec_serial_release_waits(const exec_t *x, const exec_input_t *in, unsigned gi);
+/* exec_app.c: runs `action` ("start", "stop", or for TYPE ocf also
+ * "monitor") of controller a of group rg: its script or its OCF agent
+ * (interval_usec: a monitor's MONITORINTERVAL), with the group's
+ * environment plus extra_env ("K=V" or NULL). As agent_app_run. */
+int exec_app_run(exec_t *x, const conf_rg_t *rg, const conf_appctl_t *a, const char *action,
+                 usec_t timeout_usec, usec_t interval_usec, const char *extra_env,
+                 agent_app_done_cb cb, void *userdata, agent_app_job_t **ret_job);

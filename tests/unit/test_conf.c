@@ -240,7 +240,8 @@ static void test_schema_enums(void **state)
                         assert_null(conf_enum_name((conf_class_t)c, (int)i, -1));
                 }
         }
-        assert_int_equal(nenums, 17); /* + NODE_PRIORITY_POLICY, DAILY_VERIFICATION */
+        /* + NODE_PRIORITY_POLICY, DAILY_VERIFICATION, application_controller TYPE */
+        assert_int_equal(nenums, 18);
         assert_int_equal(conf_class_def(RG)->attrs[startup].enum_count, RG_STARTUP_COUNT);
         assert_int_equal(conf_class_def(RG)->attrs[fallover].enum_count, RG_FALLOVER_COUNT);
         assert_int_equal(conf_class_def(RG)->attrs[fallback].enum_count, RG_FALLBACK_COUNT);

@@ -229,6 +229,26 @@ static void test_both_and_longrunning_modes(void **state)
         assert_int_equal(exec_mon_tick(&m, 5 * S), EXEC_MON_ACT_NONE);
 }
 
+/* An OCF agent's hard error: no restart, the failure action at once;
+ * suspended or stale: nothing. */
+static void test_hard_failure(void **state)
+{
+        exec_mon_t m;
+
+        (void)state;
+        setup_mon(&m, true);
+        assert_int_equal(exec_mon_tick(&m, 102 * S), EXEC_MON_ACT_CHECK);
+        assert_int_equal(exec_mon_hard_failure(&m, 102 * S), EXEC_MON_ACT_FALLOVER);
+        assert_int_equal(m.phase, EXEC_MON_FAILED);
+        setup_mon(&m, false);
+        assert_int_equal(exec_mon_tick(&m, 102 * S), EXEC_MON_ACT_CHECK);
+        assert_int_equal(exec_mon_hard_failure(&m, 102 * S), EXEC_MON_ACT_NOTIFY);
+        setup_mon(&m, true);
+        assert_int_equal(exec_mon_tick(&m, 102 * S), EXEC_MON_ACT_CHECK);
+        exec_mon_suspend(&m);
+        assert_int_equal(exec_mon_hard_failure(&m, 102 * S), EXEC_MON_ACT_NONE);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -240,6 +260,7 @@ int main(void)
             cmocka_unit_test(test_suspend_resume),
             cmocka_unit_test(test_startup_mode),
             cmocka_unit_test(test_both_and_longrunning_modes),
+            cmocka_unit_test(test_hard_failure),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
