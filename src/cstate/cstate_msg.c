@@ -160,6 +160,8 @@ int cstate_report_encode(const cstate_report_t *r, size_t reason_cap, void *buf,
                 bufw_str(&w, reason);
         }
         encode_monitors(&w, r, reason_cap);
+        if (r->cfg_done) /* live changes: after the monitor block, only when known */
+                bufw_u64(&w, r->cfg_done);
         return w.overflow ? -EMSGSIZE : (int)w.len;
 }
 
@@ -211,6 +213,8 @@ int cstate_report_decode(const void *buf, size_t len, cstate_report_t *ret)
         }
         if (!b.error && b.pos < len && decode_monitors(&b, &r) < 0)
                 goto bad;
+        if (!b.error && b.pos < len && (r.cfg_done = bufr_u64(&b)) == 0)
+                goto bad; /* canonical: 0 is left out */
         if (b.error || b.pos != len)
                 goto bad;
         *ret = r;

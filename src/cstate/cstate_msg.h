@@ -105,6 +105,10 @@ typedef struct cstate_report {
         uint64_t ctl_seq;
         uint32_t ngroups;
         cstate_grp_t *groups;
+        /* The newest configuration generation whose live changes (DARE,
+         * src/exec/exec_dare.c) are complete on the node: what a sync waits
+         * for before it answers. Optional at the end (0: not said). */
+        uint64_t cfg_done;
 } cstate_report_t;
 
 /* The coordinator's control state, in the group order of `generation`

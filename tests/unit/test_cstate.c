@@ -76,6 +76,19 @@ static void test_report_roundtrip(void **state)
                                  len == n - 12 - (int)strlen(a.groups[0].mon_failure));
                 cstate_report_clear(&b);
         }
+        /* the generation whose live changes are over, after the monitor
+         * block: optional (an older sender's report has none) */
+        a.cfg_done = 7;
+        n = cstate_report_encode(&a, CSTATE_REASON_LEN, buf, sizeof(buf));
+        assert_int_equal(cstate_report_decode(buf, (size_t)n, &b), 0);
+        assert_int_equal(b.cfg_done, 7);
+        cstate_report_clear(&b);
+        assert_int_equal(cstate_report_decode(buf, (size_t)n - 8, &b), 0);
+        assert_int_equal(b.cfg_done, 0);
+        cstate_report_clear(&b);
+        for (int len = n - 7; len < n; len++)
+                assert_int_equal(cstate_report_decode(buf, (size_t)len, &b), -EBADMSG);
+        a.cfg_done = 0;
         free(a.groups[0].mon_failure);
         a.groups[0].mon_failure = NULL;
         a.groups[0].failed_here = false;
