@@ -158,6 +158,7 @@ typedef struct hamrd {
 
         hamrd_shutdown_t shutdown;                   /* daemon_shutdown.c */
         hamrd_facts_gather_t facts[HAMRD_MAX_FACTS]; /* daemon_facts.c */
+        struct hamrd_dare_wait *dare_waits;          /* syncs waiting for live changes */
 } hamrd_t;
 
 /* daemon_loop.c: the top (tick, receipt, step) */

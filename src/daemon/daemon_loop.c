@@ -12,6 +12,7 @@
 #include "common/hamr_buf.h"
 #include "common/hamr_log.h"
 #include "daemon/daemon.h"
+#include "daemon/daemon_dare_wait.h"
 #include "daemon/daemon_facts.h"
 #include "netmon/netmon.h"
 
@@ -421,6 +422,7 @@ static void step(hamrd_t *d)
                          (v->pub_seq != d->sent_pub_seq || v->view_id != d->sent_view_id)))
                 publish(d, now, false);
         hamrd_shutdown_tick(d);
+        hamrd_dare_wait_tick(d);
 }
 
 /* The deadman switch is petted from the tick only: a stalled loop does
