@@ -573,6 +573,9 @@ void exec_reconcile(exec_t *x, const exec_input_t *in)
                         }
                         x->changed(x->ud);
                 }
+                if (g->state == RG_S_ERROR && in->targets_valid && g->clear_last != g->clear_seen &&
+                    exec_dare_retry(x, gi))
+                        continue; /* a live change that failed here, tried again */
                 if (g->state == RG_S_ERROR && in->targets_valid && g->clear_last != g->clear_seen) {
                         /* the administrator acted on the group: retry from a clean slate */
                         g->reason[0] = '\0';

@@ -448,3 +448,16 @@ void exec_dare_start(exec_t *x)
         free(ids);
         note_done(x);
 }
+
+bool exec_dare_retry(exec_t *x, unsigned gi)
+{
+        exec_dare_rg_t *r = find(x, x->g[gi].id);
+
+        if (!r || r->running || !r->failed || x->g[gi].job)
+                return false;
+        log_info("rgm", "group %s: the administrator acted on it: the live change is tried again",
+                 x->g[gi].name);
+        x->g[gi].clear_seen = x->g[gi].clear_last;
+        start_one(x, r, gi);
+        return true;
+}

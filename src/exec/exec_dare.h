@@ -16,6 +16,10 @@
 void exec_dare_prepare(exec_t *x, const hamr_config_t *next);
 /* After the switch: start the changes (x->cfg is the new configuration). */
 void exec_dare_start(exec_t *x);
+/* The administrator acted on group gi in ERROR (clear_seq): a live change
+ * that failed here is tried again (true), from what the group holds to what
+ * the configuration gives it; false: not such a group. */
+bool exec_dare_retry(exec_t *x, unsigned gi);
 /* A live change is running for group ID id here. */
 bool exec_dare_running(const exec_t *x, uint32_t id);
 void exec_dare_free(exec_t *x);
