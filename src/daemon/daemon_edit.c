@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "common/hamr_alloc.h"
@@ -64,15 +65,34 @@ static int edit_apply(edit_job_t *ej, conf_db_t *db)
         conf_kv_t kv[EDIT_MAX_ATTRS];
         int r = 0;
 
-        for (size_t i = 0; i < ej->nkv; i++)
-                kv[i] = (conf_kv_t){.key = ej->keys[i], .value = ej->values[i]};
+        const char *new_name = NULL; /* modify ... NAME=: a rename (conf_rename.c) */
+        size_t n = 0;
+
+        for (size_t i = 0; i < ej->nkv; i++) {
+                if (!strcmp(ej->op, "modify") && !strcasecmp(ej->keys[i], "NAME")) {
+                        new_name = ej->values[i];
+                        continue;
+                }
+                kv[n++] = (conf_kv_t){.key = ej->keys[i], .value = ej->values[i]};
+        }
+        if (new_name && ej->nnames > 1) {
+                snprintf(ej->err, sizeof(ej->err), "NAME=\"%s\" renames one object, not %zu",
+                         new_name, ej->nnames);
+                return -HAMR_E_BAD_VALUE;
+        }
         /* every object on the one copy: staged only if all succeed */
         for (size_t i = 0; i < ej->nnames && r == 0; i++) {
-                if (!strcmp(ej->op, "add"))
-                        r = conf_db_add(db, ej->cls, ej->names[i], kv, ej->nkv, ej->err,
-                                        sizeof(ej->err));
+                if (!strcmp(ej->op, "modify") && new_name) {
+                        if (n > 0)
+                                r = conf_db_modify(db, ej->cls, ej->names[i], kv, n, ej->err,
+                                                   sizeof(ej->err));
+                        if (r == 0)
+                                r = conf_db_rename(db, ej->cls, ej->names[i], new_name, ej->err,
+                                                   sizeof(ej->err));
+                } else if (!strcmp(ej->op, "add"))
+                        r = conf_db_add(db, ej->cls, ej->names[i], kv, n, ej->err, sizeof(ej->err));
                 else if (!strcmp(ej->op, "modify"))
-                        r = conf_db_modify(db, ej->cls, ej->names[i], kv, ej->nkv, ej->err,
+                        r = conf_db_modify(db, ej->cls, ej->names[i], kv, n, ej->err,
                                            sizeof(ej->err));
                 else
                         r = conf_db_delete(db, ej->cls, ej->names[i], ej->err, sizeof(ej->err));

@@ -166,6 +166,24 @@ def test_failing_add_rolls_back(dlab):
         _sync(lab, "n3")
 
 
+def test_rename_keeps_the_group_running(dlab):
+    lab = dlab
+    pid = lab.wait_for(lambda: lab.app_pid("n1"), 30, what="web app on n1")
+    rg_id = lab.clmgr_json("n1", "query", "resource_group", WEB)[0]["ID"]
+    lab.clmgr("n2", "modify", "resource_group", WEB, "NAME=www_rg")
+    out = _sync(lab, "n2").stdout
+    assert "Live change: web_rg: renamed to www_rg (ID %s kept, it stays ONLINE)" % rg_id in out, out
+    lab.wait_group_online("www_rg", "n1", timeout=30)
+    assert lab.clmgr_json("n1", "query", "resource_group", "www_rg")[0]["ID"] == rg_id
+    assert lab.app_pid("n1") == pid, "the web app was restarted"
+    r = lab.clmgr("n2", "modify", "service_ip", "websvc", "NAME=x", check=False)
+    assert r.returncode == 4 and "only a resource_group is renamed" in r.stderr, r.stderr
+    lab.clmgr("n2", "modify", "resource_group", "www_rg", "NAME=" + WEB)
+    _sync(lab, "n2")
+    lab.wait_group_online(WEB, "n1", timeout=30)
+    assert lab.app_pid("n1") == pid, "the web app was restarted"
+
+
 def test_owner_removed_from_nodes_moves_the_group(dlab):
     lab = dlab
     with S1Sampler(lab):

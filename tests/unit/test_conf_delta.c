@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "common/hamr_error.h"
 #include "conf/conf.h"
 #include "conf/conf_delta.h"
 
@@ -185,6 +186,42 @@ static void test_group_changes(void **state)
         conf_db_free(db);
 }
 
+/* clmgr modify resource_group rg1 NAME=web_rg: references follow, the ID
+ * stays, and the owner has nothing to do */
+static void test_rename_keeps_the_id(void **state)
+{
+        conf_db_t *db = base();
+        hamr_config_t *a, *b;
+        char s[512];
+
+        (void)state;
+        ADD(db, RG, "rg2", {"NODES", "n1 n2"});
+        ADD(db, CONF_CLASS_DEPENDENCY, "dep1", {"PARENT", "rg1"}, {"CHILD", "rg2"});
+        a = compile(db);
+        ok(conf_db_rename(db, RG, "rg1", "web_rg", err, sizeof(err)));
+        assert_null(conf_db_find(db, RG, "rg1"));
+        assert_string_equal(
+            conf_object_get(conf_db_find(db, CONF_CLASS_DEPENDENCY, "dep1"), "PARENT"), "web_rg");
+        b = compile(db);
+        assert_int_equal(b->rgs[0].id, a->rgs[0].id);
+        assert_string_equal(b->rgs[0].name, "web_rg");
+        assert_int_equal(conf_delta_group(a, &a->rgs[0], b, &b->rgs[0]), CONF_DELTA_RENAMED);
+        steps_of(a, b, s, sizeof(s));
+        assert_string_equal(s, "");
+        /* refused, nothing changed: another class, a name taken, a bad name */
+        assert_int_equal(conf_db_rename(db, CONF_CLASS_SERVICE_IP, "sip1", "x", err, sizeof(err)),
+                         -HAMR_E_BAD_VALUE);
+        assert_non_null(strstr(err, "only a resource_group is renamed"));
+        assert_int_equal(conf_db_rename(db, RG, "web_rg", "rg2", err, sizeof(err)), -HAMR_E_EXISTS);
+        assert_int_equal(conf_db_rename(db, RG, "web_rg", "9x", err, sizeof(err)),
+                         -HAMR_E_BAD_VALUE);
+        assert_int_equal(conf_db_rename(db, RG, "nope", "x", err, sizeof(err)), -HAMR_E_NOT_FOUND);
+        assert_non_null(conf_db_find(db, RG, "web_rg"));
+        hamr_config_free(a);
+        hamr_config_free(b);
+        conf_db_free(db);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -192,6 +229,7 @@ int main(void)
             cmocka_unit_test(test_add_and_remove_in_group_order),
             cmocka_unit_test(test_changed_resources),
             cmocka_unit_test(test_group_changes),
+            cmocka_unit_test(test_rename_keeps_the_id),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
