@@ -499,6 +499,11 @@ static bool on_control(hamrd_t *d, uint16_t from, const uint8_t *body, size_t le
 
         if (from == d->self_id || !d->memb->have_view || cstate_ctl_decode(body, len, &c) < 0)
                 return false;
+        /* the coordinator follows a newer generation (a sync, a live
+         * change): read it now rather than at the disk worker's next
+         * check (the repository stays the source; read off the loop) */
+        if (d->cfg && c.generation > d->cfg->generation && c.generation != d->bad_gen)
+                hamrd_config_reload(d);
         if (d->cs->have_ctl && d->cs->ctl.view_id == c.view_id && d->cs->ctl.coord == from &&
             d->cs->ctl.ctl_seq == c.ctl_seq) {
                 /* the same publication: only its report acknowledgements
