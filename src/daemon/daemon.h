@@ -95,7 +95,10 @@ typedef struct hamrd {
         repo_t *repo;       /* NULL until the repository is formatted */
         conf_db_t *db;      /* active (committed) configuration, NULL if none */
         hamr_config_t *cfg; /* compiled active configuration */
-        bool member;        /* this node is in cfg */
+        /* while this node is not in cfg: the configuration the modules
+         * (memb, cstate, exec) still point at (daemon_config.c), else NULL */
+        hamr_config_t *cfg_modules;
+        bool member; /* this node is in cfg */
         uint16_t self_id;
 
         wire_ctx_t *wire;

@@ -1,8 +1,8 @@
 /* daemon_dare_wait: a sync with live changes answers once their owners
  * applied them. On the node that ran the sync (the coordinator while the
  * cluster runs), after the commit of generation G: each owner's report
- * says when its live changes of G are over (cstate_report_t.cfg_done);
- * a group ERROR there with a "live change:" reason failed. Then:
+ * says when its live changes of G are over (cstate_report_t.cfg_done),
+ * and the last one that failed there (dare_fail). Then:
  *  - all applied: the sync's answer (as before, with the changes made);
  *  - one failed: the cluster rolls back: generation G+1 is written with
  *    the configuration before the sync (the owners undo what the change
@@ -233,16 +233,12 @@ static int check(hamrd_t *d, const hamrd_dare_wait_t *w, char *why, size_t len,
                         pending |= 1ULL << id;
                         continue;
                 }
-                for (uint32_t k = 0; k < rep->ngroups; k++) {
-                        const cstate_grp_t *g = &rep->groups[k];
-                        int gi = hamr_config_rg_by_id(d->cfg, g->id);
-                        if (g->state != RG_S_ERROR || !g->reason ||
-                            strncmp(g->reason, "live change: ", 13))
-                                continue;
+                if (rep->dare_fail && rep->dare_fail_gen >= w->gen) {
+                        int gi = hamr_config_rg_by_id(d->cfg, rep->dare_fail_rg);
                         snprintf(why, len,
                                  "the live change failed on node %s: resource_group %s: %s",
                                  n >= 0 ? d->cfg->nodes[n].name : "?",
-                                 gi >= 0 ? d->cfg->rgs[gi].name : "?", g->reason + 13);
+                                 gi >= 0 ? d->cfg->rgs[gi].name : "?", rep->dare_fail);
                         return 1;
                 }
         }

@@ -472,6 +472,13 @@ static void on_tick(uv_timer_t *t)
                 step(d);
                 publish(d, now, true); /* the periodic heartbeat */
                 pet(d, now);
+        } else if (d->cfg) {
+                /* removed from the cluster (a live change: its services
+                 * were stopped first): holding nothing, the watchdog is
+                 * petted as always; holding something, it is not */
+                unsigned busy = exec_busy_count(d->exec);
+                dms_step(d->dms, busy == 0,
+                         busy ? "holding groups and not in the configuration" : NULL, now);
         }
         hamrd_forwards_tick(d);
         exec_check_too_long(d->exec, now_usec());

@@ -524,6 +524,7 @@ void exec_reconcile(exec_t *x, const exec_input_t *in)
         if (!x->cfg)
                 return;
         x->may_hold = in->may_hold;
+        exec_dare_run_pending(x); /* live changes planned by exec_set_config */
         if (in->have_suspended)
                 exec_mons_suspend(x, in->suspended, in->nsuspended);
         for (unsigned gi = 0; gi < x->ng; gi++) {
@@ -573,9 +574,6 @@ void exec_reconcile(exec_t *x, const exec_input_t *in)
                         }
                         x->changed(x->ud);
                 }
-                if (g->state == RG_S_ERROR && in->targets_valid && g->clear_last != g->clear_seen &&
-                    exec_dare_retry(x, gi))
-                        continue; /* a live change that failed here, tried again */
                 if (g->state == RG_S_ERROR && in->targets_valid && g->clear_last != g->clear_seen) {
                         /* the administrator acted on the group: retry from a clean slate */
                         g->reason[0] = '\0';
@@ -644,6 +642,10 @@ void exec_fill_report(const exec_t *x, cstate_report_t *r)
                     x->g[i].mon_failure[0] ? zstrdup(x->g[i].mon_failure) : NULL;
         }
         r->cfg_done = x->dare_done_gen;
+        free(r->dare_fail);
+        r->dare_fail = x->dare_fail_gen && x->dare_fail[0] ? zstrdup(x->dare_fail) : NULL;
+        r->dare_fail_gen = r->dare_fail ? x->dare_fail_gen : 0;
+        r->dare_fail_rg = r->dare_fail ? x->dare_fail_rg : 0;
         /* reports name groups by ascending ID */
         if (x->ng > 1)
                 qsort(r->groups, x->ng, sizeof(*r->groups), cmp_grp);

@@ -26,6 +26,7 @@ typedef struct exec_dare_rg {
         unsigned nsteps, next; /* the step to run next */
         bool done[CONF_DELTA_MAX_STEPS];
         bool running, failed;
+        bool pending; /* planned, its first step at the next exec_reconcile */
         uint64_t token;
         evlog_event_t ev; /* reconfig_resource_release / _acquire */
         bool ev_acquire;
@@ -107,8 +108,8 @@ void exec_dare_prepare(exec_t *x, const hamr_config_t *next)
                 group_rt_t *g = &x->g[gi];
                 exec_dare_rg_t *r = find(x, g->id);
 
-                if (r && !r->running && !(r->failed && g->state == RG_S_ERROR)) {
-                        drop(x, g->id); /* an administrator's action took over */
+                if (r && !r->running && !(r->failed && g->state == RG_S_ONLINE)) {
+                        drop(x, g->id); /* released, or an administrator's action */
                         r = NULL;
                 }
                 if (r || g->job || g->state != RG_S_ONLINE || x->unmanaged)
@@ -122,7 +123,7 @@ void exec_dare_prepare(exec_t *x, const hamr_config_t *next)
 }
 
 static void run(exec_t *x, exec_dare_rg_t *r);
-static void start_one(exec_t *x, exec_dare_rg_t *r, unsigned gi);
+static void start_one(exec_t *x, exec_dare_rg_t *r, unsigned gi, bool now);
 
 /* A newer generation came while the change ran: more to do? */
 static bool more_to_do(exec_t *x, exec_dare_rg_t *r, unsigned gi)
@@ -180,26 +181,28 @@ static void finish(exec_t *x, exec_dare_rg_t *r, unsigned gi, const char *reason
         r->running = false;
         g->job = false;
         if (reason) {
+                /* the group stays ONLINE with what it holds (the planner
+                 * moves nothing for it); the failure is reported apart
+                 * (cstate_report_t.dare_fail), for the sync that waits */
                 r->failed = true;
-                snprintf(g->reason, sizeof(g->reason), "live change: %s", reason);
                 log_err("rgm", "group %s: live change failed here: %s", g->name, reason);
-                exec_mons_stop(x, gi);
-                g->error_from_release = true; /* what it holds is held */
-                g->clear_seen = g->clear_last;
-                g->state = RG_S_ERROR;
+                x->dare_fail_gen = x->cfg->generation;
+                x->dare_fail_rg = g->id;
+                snprintf(x->dare_fail, sizeof(x->dare_fail), "%s", reason);
+                exec_mons_started(x, gi);
         } else {
-                bool was_error = g->state == RG_S_ERROR;
                 if (more_to_do(x, r, gi)) {
-                        start_one(x, r, gi);
+                        start_one(x, r, gi, true);
                         return;
                 }
                 log_info("rgm", "group %s: live change applied here", g->name);
                 evlog_instant(NULL, "reconfig_resource_complete", "%s %s", exec_self_name(x),
                               g->name);
-                g->reason[0] = '\0';
-                g->state = RG_S_ONLINE;
-                if (was_error)
-                        log_info("rgm", "group %s ERROR -> ONLINE", g->name);
+                if (x->dare_fail_rg == g->id) {
+                        x->dare_fail_gen = 0;
+                        x->dare_fail_rg = 0;
+                        x->dare_fail[0] = '\0';
+                }
                 exec_mons_started(x, gi);
                 drop(x, g->id);
         }
@@ -393,8 +396,10 @@ static void run(exec_t *x, exec_dare_rg_t *r)
 }
 
 /* Start group gi's change if what it holds differs from what the
- * configuration gives it; a failed change with nothing left to do is healed. */
-static void start_one(exec_t *x, exec_dare_rg_t *r, unsigned gi)
+ * configuration gives it (now, or at the next exec_reconcile: the loop
+ * iteration that applied the configuration does not also start scripts); a
+ * failed change with nothing left to do is healed. */
+static void start_one(exec_t *x, exec_dare_rg_t *r, unsigned gi, bool now)
 {
         group_rt_t *g = &x->g[gi];
         char line[300];
@@ -407,8 +412,8 @@ static void start_one(exec_t *x, exec_dare_rg_t *r, unsigned gi)
                 for (unsigned i = 0; i < r->nwant; i++)
                         conf_res_clear(&r->want[i]);
                 r->nwant = 0;
-                if (r->failed && g->state == RG_S_ERROR) {
-                        r->running = true; /* finish() brings it back ONLINE */
+                if (r->failed) {
+                        r->running = true; /* finish() clears the failure */
                         g->job = true;
                         finish(x, r, gi, NULL);
                 } else {
@@ -422,7 +427,24 @@ static void start_one(exec_t *x, exec_dare_rg_t *r, unsigned gi)
         }
         r->running = true;
         g->job = true; /* exec_reconcile leaves it alone meanwhile */
-        run(x, r);
+        if (now) {
+                run(x, r);
+        } else {
+                r->pending = true;
+                x->changed(x->ud); /* a step soon */
+        }
+}
+
+void exec_dare_run_pending(exec_t *x)
+{
+        for (unsigned i = 0; i < x->ndare; i++) {
+                exec_dare_rg_t *r = x->dare[i];
+                if (!r->pending)
+                        continue;
+                r->pending = false;
+                run(x, r);
+                i = (unsigned)-1; /* run() may have dropped records: look again */
+        }
 }
 
 void exec_dare_start(exec_t *x)
@@ -443,21 +465,8 @@ void exec_dare_start(exec_t *x)
                         drop(x, ids[i]);
                         continue;
                 }
-                start_one(x, r, (unsigned)gi);
+                start_one(x, r, (unsigned)gi, false);
         }
         free(ids);
         note_done(x);
-}
-
-bool exec_dare_retry(exec_t *x, unsigned gi)
-{
-        exec_dare_rg_t *r = find(x, x->g[gi].id);
-
-        if (!r || r->running || !r->failed || x->g[gi].job)
-                return false;
-        log_info("rgm", "group %s: the administrator acted on it: the live change is tried again",
-                 x->g[gi].name);
-        x->g[gi].clear_seen = x->g[gi].clear_last;
-        start_one(x, r, gi);
-        return true;
 }

@@ -115,6 +115,30 @@ def test_application_added_and_removed_live(dlab):
         assert lab.owner_of(WEB) == "n1"
 
 
+def test_filesystem_added_and_removed_live(dlab):
+    lab = dlab
+    dev = lab.add_block_device(size_mb=16)
+    mp = os.path.join(lab.run_dir, "mnt", "dare")
+    pid = lab.wait_for(lambda: lab.app_pid("n1"), 30, what="web app on n1")
+    with S1Sampler(lab):
+        lab.clmgr("n1", "add", "file_system", "darefs", "DEVICE=" + dev, "MOUNT_POINT=" + mp)
+        lab.clmgr("n1", "modify", "resource_group", WEB, "FILESYSTEM=darefs")
+        out = _sync(lab).stdout
+        assert "web_rg on n1: acquire file_system darefs (%s)" % mp in out, out
+        lab.wait_for(lambda: lab.mounted_block_devices("n1").get(dev) == mp, 30,
+                     what="darefs mounted on n1")
+        assert dev not in lab.mounted_block_devices("n2")
+        assert lab.app_pid("n1") == pid, "the web app was restarted"
+        lab.clmgr("n1", "modify", "resource_group", WEB, "FILESYSTEM=")
+        lab.clmgr("n1", "delete", "file_system", "darefs")
+        out = _sync(lab).stdout
+        assert "web_rg on n1: release file_system darefs" in out, out
+        lab.wait_for(lambda: dev not in lab.mounted_block_devices("n1"), 30,
+                     what="darefs unmounted on n1")
+        assert lab.app_pid("n1") == pid, "the web app was restarted"
+        assert lab._has_ip_nl("n1", lab.service_ip)
+
+
 def test_preview_prints_the_plan_and_commits_nothing(dlab):
     lab = dlab
     new_ip = lab.extra_service_ip(3)
@@ -265,3 +289,34 @@ def test_unsafe_syncs_refused(dlab):
     lab.clmgr("n1", "delete", "snapshot", "dare_base")
     out = _sync(lab, "n1", "PREVIEW=yes").stdout
     assert "  nothing" in out, out
+
+
+def test_node_removed_and_added_live(dlab):
+    lab = dlab
+    pid = lab.wait_for(lambda: lab.app_pid("n1"), 30, what="web app on n1")
+    ifs = lambda names: "INTERFACES=" + " ".join("%s=%s" % (n, lab.addr(n)) for n in names)
+    with S1Sampler(lab):
+        # a node whose cluster services run is not removed
+        lab.clmgr("n1", "modify", "resource_group", WEB, "NODES=n1 n2")
+        lab.clmgr("n1", "modify", "network", "net_ether_01", ifs(["n1", "n2"]))
+        lab.clmgr("n1", "delete", "node", "n3")
+        r = _sync(lab, "n1", check=False)
+        assert r.returncode != 0 and 'node "n3" runs cluster services' in r.stderr, r.stderr
+        lab.clmgr("n1", "stop", "node", "n3", timeout=60)
+        _sync(lab)
+        lab.wait_for(lambda: sorted(x["NAME"] for x in lab.status("n1")["nodes"]) ==
+                     ["n1", "n2"], 30, what="n3 out of the cluster")
+        assert lab.owner_of(WEB) == "n1" and lab.app_pid("n1") == pid
+        # and back (its hamrd restarted: README, live changes)
+        lab.stop_daemon("n3")
+        lab.clmgr("n1", "add", "node", "n3", "COMMPATH=" + lab.addr("n3"))
+        lab.clmgr("n1", "modify", "network", "net_ether_01", ifs(["n1", "n2", "n3"]))
+        lab.clmgr("n1", "modify", "resource_group", WEB, "NODES=n1 n2 n3")
+        _sync(lab)
+        lab.start_daemon("n3")
+        lab.wait_for(lambda: lab.clmgr("n1", "start", "node", "n3", timeout=60,
+                                       check=False).returncode == 0, 60, interval=0.5,
+                     what="n3's services started")
+        lab.wait_for(lambda: all(x["STATE"] == "ONLINE" for x in lab.status("n1")["nodes"]), 60,
+                     what="every node up")
+        assert lab.owner_of(WEB) == "n1" and lab.app_pid("n1") == pid

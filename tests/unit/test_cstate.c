@@ -88,6 +88,22 @@ static void test_report_roundtrip(void **state)
         cstate_report_clear(&b);
         for (int len = n - 7; len < n; len++)
                 assert_int_equal(cstate_report_decode(buf, (size_t)len, &b), -EBADMSG);
+        /* and the last live change that failed there */
+        a.dare_fail_gen = 7;
+        a.dare_fail_rg = 300;
+        a.dare_fail = strdup("application_controller app2: STARTSCRIPT /x exited with status 3");
+        n = cstate_report_encode(&a, CSTATE_REASON_LEN, buf, sizeof(buf));
+        assert_int_equal(cstate_report_decode(buf, (size_t)n, &b), 0);
+        assert_int_equal(b.dare_fail_gen, 7);
+        assert_int_equal(b.dare_fail_rg, 300);
+        assert_string_equal(b.dare_fail, a.dare_fail);
+        cstate_report_clear(&b);
+        for (int len = n - 8 - 4 - 2 - (int)strlen(a.dare_fail) + 1; len < n; len++)
+                assert_int_equal(cstate_report_decode(buf, (size_t)len, &b), -EBADMSG);
+        free(a.dare_fail);
+        a.dare_fail = NULL;
+        a.dare_fail_gen = 0;
+        a.dare_fail_rg = 0;
         a.cfg_done = 0;
         free(a.groups[0].mon_failure);
         a.groups[0].mon_failure = NULL;
