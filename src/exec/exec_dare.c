@@ -101,7 +101,6 @@ void exec_dare_free(exec_t *x)
 
 void exec_dare_prepare(exec_t *x, const hamr_config_t *next)
 {
-        (void)next;
         if (!x->cfg)
                 return;
         for (unsigned gi = 0; gi < x->ng; gi++) {
@@ -114,6 +113,10 @@ void exec_dare_prepare(exec_t *x, const hamr_config_t *next)
                 }
                 if (r || g->job || g->state != RG_S_ONLINE || x->unmanaged)
                         continue;
+                int ni = hamr_config_rg_by_id(next, g->id);
+                if (ni < 0 || !(conf_delta_group(x->cfg, &x->cfg->rgs[gi], next, &next->rgs[ni]) &
+                                CONF_DELTA_RESOURCES))
+                        continue; /* its resources stay as they are: no record */
                 r = zalloc(sizeof(*r));
                 r->id = g->id;
                 r->nheld = conf_res_list(x->cfg, &x->cfg->rgs[gi], x->self_id, r->held);

@@ -1,17 +1,23 @@
 """Live changes (PowerHA's DARE) on a running 3-node lab cluster, web_rg
-online on n1 (one cluster for the module): a service IP added to the online
-group appears on the owner alone and the web app keeps its pid, and goes
-away again when removed; an application controller added and removed is
-started and stopped alone; NODES without the owner moves the group;
-PREVIEW=yes prints the plan and commits nothing; an added application
-whose start script fails rolls the cluster back (the sync names the node,
-the group and the error); the owner crashing in the middle of a change
-leaves every node on one generation. S1 is sampled throughout."""
+online on n1 (one cluster for the module): a service IP, a file_system and
+an application controller added to the online group are acquired on the
+owner alone and the web app keeps its pid, and are released when removed;
+an application monitor added live monitors; a rename keeps the group
+running; NODES without the owner moves the group; PREVIEW=yes prints the
+plan and commits nothing; an added application whose start script fails
+rolls the cluster back (the sync names the node, the group and the error);
+the owner (and coordinator) crashing in the middle of a change leaves every
+node on one generation; a resource handed between groups in one sync and
+an online group deleted are refused; a node is removed and added back.
+S1 is sampled throughout the changes."""
 import os
 import subprocess
 import threading
+import time
 
 import pytest
+
+import hamrlab
 
 from conftest import S1Sampler, started_lab
 
@@ -137,6 +143,26 @@ def test_filesystem_added_and_removed_live(dlab):
                      what="darefs unmounted on n1")
         assert lab.app_pid("n1") == pid, "the web app was restarted"
         assert lab._has_ip_nl("n1", lab.service_ip)
+
+
+def test_monitor_added_and_removed_live(dlab):
+    lab = dlab
+    check = os.path.join(hamrlab.APP_DIR, "webapp_check.sh")
+    pid = lab.wait_for(lambda: lab.app_pid("n1"), 30, what="web app on n1")
+    lab.clmgr("n1", "add", "application_monitor", "daremon", "TYPE=Custom",
+              "APPLICATIONS=webapp", "MONITORMETHOD=" + check, "MONITORINTERVAL=0.3",
+              "STABILIZATION=1", "RESTARTCOUNT=2", "RESTARTINTERVAL=60",
+              "FAILUREACTION=fallover")
+    _sync(lab)
+    assert lab.app_pid("n1") == pid, "the web app was restarted"
+    # the monitor runs: a killed web app is restarted in place
+    time.sleep(1.5)  # past STABILIZATION
+    assert lab.kill_app("n1")
+    lab.wait_for(lambda: (lab.app_pid("n1") or pid) != pid, 30, what="web app restarted")
+    assert lab.owner_of(WEB) == "n1"
+    lab.clmgr("n1", "delete", "application_monitor", "daremon")
+    _sync(lab)
+    lab.wait_group_online(WEB, "n1", timeout=30)
 
 
 def test_preview_prints_the_plan_and_commits_nothing(dlab):
