@@ -197,7 +197,15 @@ static void print_help(FILE *f, const struct cli_cmd *cmd)
                         "them;\n"
                         "  unmanage/forced: resources keep running, groups become UNMANAGED.\n%s",
                         rt == CLI_RT_CLUSTER ? "cluster" : "node <node>[,<node>...]", t);
-        else if (strcmp(a->name, "sync") == 0 || strcmp(a->name, "verify") == 0)
+        else if (strcmp(a->name, "sync") == 0)
+                fprintf(f,
+                        "usage: clmgr sync cluster [PREVIEW=yes]\n  %s\n"
+                        "  Running groups are changed live (only the resources added or "
+                        "removed);\n"
+                        "  PREVIEW=yes prints what the sync would do to them and commits "
+                        "nothing.\n",
+                        a->help);
+        else if (strcmp(a->name, "verify") == 0)
                 fprintf(f, "usage: clmgr %s cluster\n  %s\n", a->name, a->help);
         else if (strcmp(a->name, "modify") == 0 &&
                  (strcasecmp(cls, "failover") == 0 || strcasecmp(cls, "fallover") == 0))
@@ -214,8 +222,11 @@ static void print_help(FILE *f, const struct cli_cmd *cmd)
         else if (strcmp(a->name, "modify") == 0)
                 fprintf(f,
                         "usage: clmgr modify %s %sATTR=VALUE ...\n"
-                        "  Changes are staged; they take effect at 'clmgr sync cluster'.\n",
-                        cname, singleton ? "" : "<NAME> ");
+                        "  Changes are staged; they take effect at 'clmgr sync cluster'.\n%s",
+                        cname, singleton ? "" : "<NAME> ",
+                        strcmp(cname, "resource_group") == 0
+                            ? "  NAME=<new name> renames the group (its ID is kept).\n"
+                            : "");
         else if (strcmp(a->name, "delete") == 0)
                 fprintf(f, "usage: clmgr delete %s%s\n", cname, singleton ? "" : " <NAME>");
         else

@@ -253,7 +253,20 @@ int cli_output_reply(FILE *f, const struct cli_cmd *cmd, json_t *reply)
                                 json_integer_value(json_object_get(reply, "node_errors")));
                 } else if (cmd->show == CLI_SHOW_VERIFY) {
                         fprintf(f, "Verification passed.\n");
+                } else if (cmd->preview) {
+                        json_t *l;
+                        size_t k;
+                        json_t *plan = json_object_get(reply, "preview");
+                        fprintf(f, "Verification passed. The sync would do, to running groups:\n");
+                        json_array_foreach(plan, k, l) fprintf(f, "  %s\n", json_string_value(l));
+                        if (!json_array_size(plan))
+                                fprintf(f, "  nothing\n");
+                        fprintf(f, "Preview only: nothing was committed.\n");
                 } else {
+                        json_t *l;
+                        size_t k;
+                        json_array_foreach(json_object_get(reply, "live_changes"), k, l)
+                            fprintf(f, "Live change: %s\n", json_string_value(l));
                         json_t *gen = json_object_get(reply, "generation");
 
                         if (json_is_integer(gen))

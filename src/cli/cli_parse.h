@@ -84,6 +84,7 @@ struct cli_cmd {
         char *class_name;     /* class as typed, or NULL; owned */
         json_t *requests;     /* array of request objects sent in order; owned */
         enum cli_show show;   /* how to print the last reply */
+        bool preview;         /* sync PREVIEW=yes: the plan only, nothing committed */
         json_t *group_filter; /* status: array of group names to show, or NULL = all; owned */
         struct cli_wait wait;
         char *file;            /* snapshot FILE=path: add imports it, query writes it; owned */

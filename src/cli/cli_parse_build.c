@@ -452,11 +452,33 @@ int cli_build_sync_verify(struct cli_cmd *cmd, enum cli_action act, const struct
         if (name)
                 return cli_fail(cmd, CLMGR_RC_INVALID, "%s cluster: unexpected argument '%s'", op,
                                 name);
-        if (json_object_size(attrs) > 0)
+        /* PREVIEW=yes (hamr extension): what the sync would do to running
+         * groups, nothing committed */
+        bool preview = false;
+        const char *k;
+        json_t *v;
+        json_object_foreach(attrs, k, v)
+        {
+                const char *val = json_string_value(v);
+                if (act == CLI_ACT_SYNC && !strcasecmp(k, "PREVIEW") && val &&
+                    (!strcasecmp(val, "yes") || !strcasecmp(val, "no"))) {
+                        preview = !strcasecmp(val, "yes");
+                        continue;
+                }
+                if (act == CLI_ACT_SYNC && !strcasecmp(k, "PREVIEW"))
+                        return cli_fail(cmd, CLMGR_RC_INVALID,
+                                        "sync cluster: PREVIEW=\"%s\" is not allowed; allowed: "
+                                        "yes, no",
+                                        val ? val : "");
                 return cli_fail(cmd, CLMGR_RC_INVALID,
-                                "%s cluster: attribute '%s' is not supported", op,
-                                json_object_iter_key(json_object_iter(attrs)));
-        cli_add_request(cmd, cli_new_request(op));
+                                "%s cluster: attribute '%s' is not supported%s", op, k,
+                                act == CLI_ACT_SYNC ? " (allowed: PREVIEW=yes|no)" : "");
+        }
+        json_t *req = cli_new_request(op);
+        if (preview)
+                json_object_set_new(req, "preview", json_true());
+        cli_add_request(cmd, req);
+        cmd->preview = preview;
         cmd->show = act == CLI_ACT_SYNC ? CLI_SHOW_SYNC : CLI_SHOW_VERIFY;
         return 0;
 }

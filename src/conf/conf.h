@@ -144,6 +144,11 @@ int conf_db_add(conf_db_t *db, conf_class_t cls, const char *name, const conf_kv
 int conf_db_modify(conf_db_t *db, conf_class_t cls, const char *name, const conf_kv_t *kv,
                    size_t nkv, char *err, size_t errlen);
 int conf_db_delete(conf_db_t *db, conf_class_t cls, const char *name, char *err, size_t errlen);
+/* Rename resource group `name` to new_name (clmgr modify resource_group
+ * NAME=); references follow, the ID stays (conf_rename.c). Other classes
+ * are refused. 0 or a negative hamr error with err filled. */
+int conf_db_rename(conf_db_t *db, conf_class_t cls, const char *name, const char *new_name,
+                   char *err, size_t errlen);
 
 /* ---- text file (conf_text.c), parsed with inih ----
  * Format:   # comment

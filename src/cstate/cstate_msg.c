@@ -40,6 +40,7 @@ void cstate_report_clear(cstate_report_t *r)
                 free(r->groups[k].mon_failure);
         }
         free(r->groups);
+        free(r->dare_fail);
         memset(r, 0, sizeof(*r));
 }
 
@@ -54,6 +55,7 @@ void cstate_report_copy(cstate_report_t *dst, const cstate_report_t *src)
                 t.groups[k].mon_failure =
                     src->groups[k].mon_failure ? zstrdup(src->groups[k].mon_failure) : NULL;
         }
+        t.dare_fail = src->dare_fail ? zstrdup(src->dare_fail) : NULL;
         cstate_report_clear(dst);
         *dst = t;
 }
@@ -130,6 +132,9 @@ static int decode_monitors(bufr_t *b, cstate_report_t *r)
  * with a script value: u32 index into the groups (ascending), u8 exit
  * code. A report without it has no values. */
 #define DNP_TAG 0xd7
+/* The live-change block after it (cfg_done, the last failure), tagged too:
+ * either block may be left out. */
+#define DARE_TAG 0xda
 
 static void encode_dnp(bufw_t *w, const cstate_report_t *r)
 {
@@ -223,6 +228,18 @@ int cstate_report_encode(const cstate_report_t *r, size_t reason_cap, void *buf,
         }
         encode_monitors(&w, r, reason_cap);
         encode_dnp(&w, r);
+        if (r->cfg_done) { /* live changes: after the DNP block, only when known */
+                bufw_u8(&w, DARE_TAG);
+                bufw_u64(&w, r->cfg_done);
+                if (r->dare_fail) { /* then the last one that failed, if any */
+                        size_t n = strnlen(r->dare_fail, reason_cap);
+                        memcpy(reason, r->dare_fail, n);
+                        reason[n] = '\0';
+                        bufw_u64(&w, r->dare_fail_gen);
+                        bufw_u32(&w, r->dare_fail_rg);
+                        bufw_str(&w, reason);
+                }
+        }
         return w.overflow ? -EMSGSIZE : (int)w.len;
 }
 
@@ -274,8 +291,20 @@ int cstate_report_decode(const void *buf, size_t len, cstate_report_t *ret)
         }
         if (!b.error && b.pos < len && decode_monitors(&b, &r) < 0)
                 goto bad;
-        if (!b.error && b.pos < len && decode_dnp(&b, &r) < 0)
+        if (!b.error && b.pos < len && b.data[b.pos] == DNP_TAG && decode_dnp(&b, &r) < 0)
                 goto bad;
+        if (!b.error && b.pos < len) {
+                if (bufr_u8(&b) != DARE_TAG || (r.cfg_done = bufr_u64(&b)) == 0)
+                        goto bad; /* canonical: 0 is left out */
+        }
+        if (!b.error && b.pos < len) {
+                r.dare_fail_gen = bufr_u64(&b);
+                r.dare_fail_rg = bufr_u32(&b);
+                bufr_str(&b, reason, sizeof(reason));
+                if (b.error || !r.dare_fail_gen || !reason[0])
+                        goto bad;
+                r.dare_fail = zstrdup(reason);
+        }
         if (b.error || b.pos != len)
                 goto bad;
         *ret = r;

@@ -120,6 +120,16 @@ typedef struct cstate_report {
         uint32_t ngroups;
         cstate_grp_t *groups;
         cstate_dnp_t dnp; /* the DNP block: sent only when it or a group's value is set */
+        /* The newest configuration generation whose live changes (DARE,
+         * src/exec/exec_dare.c) are complete on the node: what a sync waits
+         * for before it answers. Optional at the end (0: not said). */
+        uint64_t cfg_done;
+        /* The last live change that failed on the node (with cfg_done;
+         * dare_fail NULL: none): its generation, the group ID, the reason
+         * (owned). */
+        uint64_t dare_fail_gen;
+        uint32_t dare_fail_rg;
+        char *dare_fail;
 } cstate_report_t;
 
 /* The coordinator's control state, in the group order of `generation`

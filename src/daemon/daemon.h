@@ -95,7 +95,10 @@ typedef struct hamrd {
         repo_t *repo;       /* NULL until the repository is formatted */
         conf_db_t *db;      /* active (committed) configuration, NULL if none */
         hamr_config_t *cfg; /* compiled active configuration */
-        bool member;        /* this node is in cfg */
+        /* while this node is not in cfg: the configuration the modules
+         * (memb, cstate, exec) still point at (daemon_config.c), else NULL */
+        hamr_config_t *cfg_modules;
+        bool member; /* this node is in cfg */
         uint16_t self_id;
 
         wire_ctx_t *wire;
@@ -158,6 +161,7 @@ typedef struct hamrd {
 
         hamrd_shutdown_t shutdown;                   /* daemon_shutdown.c */
         hamrd_facts_gather_t facts[HAMRD_MAX_FACTS]; /* daemon_facts.c */
+        struct hamrd_dare_wait *dare_waits;          /* syncs waiting for live changes */
 } hamrd_t;
 
 /* daemon_loop.c: the top (tick, receipt, step) */

@@ -119,7 +119,20 @@ static int apply_text(hamrd_t *d, const char *text, uint64_t gen, char *err, siz
         d->db = db;
         d->cfg = cfg;
         hamrd_apply_config(d);
-        hamr_config_free(old);
+        if (d->member) {
+                /* the modules (memb, cstate, exec) moved to cfg */
+                if (d->cfg_modules && d->cfg_modules != old)
+                        hamr_config_free(d->cfg_modules);
+                d->cfg_modules = NULL;
+                hamr_config_free(old);
+        } else if (!d->cfg_modules) {
+                /* this node is not in cfg (removed from the cluster): the
+                 * modules keep pointing at the configuration they had, kept
+                 * alive until one that holds this node comes */
+                d->cfg_modules = old;
+        } else {
+                hamr_config_free(old); /* one without this node: nobody points at it */
+        }
         return 0;
 }
 

@@ -50,5 +50,5 @@ uint16_t hamrd_config_lock_owner(const hamrd_t *d);
 
 /* daemon_edit.c */
 void hamrd_config_edit(hamrd_t *d, uint32_t conn, const char *op, json_t *req);
-void hamrd_config_sync(hamrd_t *d, uint32_t conn, bool verify_only);
+void hamrd_config_sync(hamrd_t *d, uint32_t conn, bool verify_only, bool preview);
 void hamrd_config_query(hamrd_t *d, uint32_t conn, json_t *req);

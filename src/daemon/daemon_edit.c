@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "common/hamr_alloc.h"
@@ -13,6 +14,8 @@
 #include "common/hamr_log.h"
 #include "daemon/daemon.h"
 #include "daemon/daemon_config.h"
+#include "daemon/daemon_dare.h"
+#include "daemon/daemon_dare_wait.h"
 #include "daemon/daemon_facts.h"
 #include "agents/agent_ocf.h"
 #include "daemon/daemon_ocf.h"
@@ -67,15 +70,34 @@ static int edit_apply(edit_job_t *ej, conf_db_t *db)
         conf_kv_t kv[EDIT_MAX_ATTRS];
         int r = 0;
 
-        for (size_t i = 0; i < ej->nkv; i++)
-                kv[i] = (conf_kv_t){.key = ej->keys[i], .value = ej->values[i]};
+        const char *new_name = NULL; /* modify ... NAME=: a rename (conf_rename.c) */
+        size_t n = 0;
+
+        for (size_t i = 0; i < ej->nkv; i++) {
+                if (!strcmp(ej->op, "modify") && !strcasecmp(ej->keys[i], "NAME")) {
+                        new_name = ej->values[i];
+                        continue;
+                }
+                kv[n++] = (conf_kv_t){.key = ej->keys[i], .value = ej->values[i]};
+        }
+        if (new_name && ej->nnames > 1) {
+                snprintf(ej->err, sizeof(ej->err), "NAME=\"%s\" renames one object, not %zu",
+                         new_name, ej->nnames);
+                return -HAMR_E_BAD_VALUE;
+        }
         /* every object on the one copy: staged only if all succeed */
         for (size_t i = 0; i < ej->nnames && r == 0; i++) {
-                if (!strcmp(ej->op, "add"))
-                        r = conf_db_add(db, ej->cls, ej->names[i], kv, ej->nkv, ej->err,
-                                        sizeof(ej->err));
+                if (!strcmp(ej->op, "modify") && new_name) {
+                        if (n > 0)
+                                r = conf_db_modify(db, ej->cls, ej->names[i], kv, n, ej->err,
+                                                   sizeof(ej->err));
+                        if (r == 0)
+                                r = conf_db_rename(db, ej->cls, ej->names[i], new_name, ej->err,
+                                                   sizeof(ej->err));
+                } else if (!strcmp(ej->op, "add"))
+                        r = conf_db_add(db, ej->cls, ej->names[i], kv, n, ej->err, sizeof(ej->err));
                 else if (!strcmp(ej->op, "modify"))
-                        r = conf_db_modify(db, ej->cls, ej->names[i], kv, ej->nkv, ej->err,
+                        r = conf_db_modify(db, ej->cls, ej->names[i], kv, n, ej->err,
                                            sizeof(ej->err));
                 else
                         r = conf_db_delete(db, ej->cls, ej->names[i], ej->err, sizeof(ej->err));
@@ -334,18 +356,16 @@ void hamrd_config_edit(hamrd_t *d, uint32_t conn, const char *op, json_t *req)
 
 /* ------------------------------------------------------------------ sync */
 
-typedef struct busy_group {
-        char *name, *state;
-} busy_group_t;
-
 typedef struct sync_job {
         repo_job_t job;
         uint32_t conn;
         bool verify_only;
+        bool preview; /* PREVIEW=yes: the plan, nothing committed */
         char *base_text;
         uint64_t base_gen;
-        busy_group_t *busy; /* groups not offline somewhere, at submit time */
+        hamrd_live_rg_t *busy; /* groups not offline somewhere, at submit time */
         size_t nbusy;
+        char *active; /* nodes whose cluster services run, space separated */
         uint16_t lock_owner;
         uint64_t lock_inc;
         /* out */
@@ -357,6 +377,8 @@ typedef struct sync_job {
         uint64_t committed_gen;
         char warn[1024]; /* hamr_config_warnings of the verified configuration */
         json_t *checks;  /* what must hold on the nodes (daemon_facts) */
+        json_t *plan;    /* what the sync does to running groups (daemon_dare) */
+        json_t *owners;  /* the nodes that apply a live change of a resource */
 } sync_job_t;
 
 static void sync_free(sync_job_t *sj)
@@ -364,50 +386,17 @@ static void sync_free(sync_job_t *sj)
         for (size_t i = 0; i < sj->nbusy; i++) {
                 free(sj->busy[i].name);
                 free(sj->busy[i].state);
+                free(sj->busy[i].owner);
         }
         free(sj->busy);
+        free(sj->active);
+        json_decref(sj->plan);
+        json_decref(sj->owners);
         free(sj->base_text);
         free(sj->newer_text);
         free(sj->committed_text);
         json_decref(sj->checks);
         free(sj);
-}
-
-/* Refuse a generation that changes or removes a group that is not offline
- * everywhere (full live reconfiguration is a later step). Pure. */
-static int check_live_change(const hamr_config_t *cur, const hamr_config_t *next,
-                             const busy_group_t *busy, size_t nbusy, char *err, size_t errlen)
-{
-        if (!cur)
-                return 0;
-        for (size_t i = 0; i < nbusy; i++) {
-                const char *name = busy[i].name;
-                int old = hamr_config_rg_by_name(cur, name);
-                int neu = hamr_config_rg_by_name(next, name);
-                if (old < 0)
-                        continue;
-                const conf_rg_t *a = &cur->rgs[old];
-                bool same =
-                    neu >= 0 && next->rgs[neu].nsips == a->nsips &&
-                    next->rgs[neu].napps == a->napps && next->rgs[neu].nnodes == a->nnodes &&
-                    !memcmp(next->rgs[neu].nodes, a->nodes, a->nnodes * sizeof(a->nodes[0]));
-                for (unsigned k = 0; same && k < a->nsips; k++)
-                        same = !strcmp(cur->service_ips[a->sips[k]].name,
-                                       next->service_ips[next->rgs[neu].sips[k]].name) &&
-                               cur->service_ips[a->sips[k]].addr.s_addr ==
-                                   next->service_ips[next->rgs[neu].sips[k]].addr.s_addr;
-                for (unsigned k = 0; same && k < a->napps; k++)
-                        same = !strcmp(cur->appctls[a->apps[k]].name,
-                                       next->appctls[next->rgs[neu].apps[k]].name);
-                if (!same) {
-                        snprintf(err, errlen,
-                                 "resource_group \"%s\" is %s: take it offline before changing its "
-                                 "NODES, SERVICE_LABEL or APPLICATIONS or deleting it",
-                                 name, busy[i].state);
-                        return -HAMR_E_BUSY;
-                }
-        }
-        return 0;
 }
 
 /* The committed configuration the sync builds on, compiled (NULL if none). */
@@ -453,8 +442,15 @@ static void sync_run(repo_job_t *job, repo_work_ctx_t *ctx)
                 hamr_config_warnings(next, sj->warn, sizeof(sj->warn));
                 sj->checks = hamrd_facts_checks(next);
         }
+        /* live changes: what cannot change while it runs is refused; the
+         * rest is the owners' (exec_dare) once the generation is applied */
         if (r == 0)
-                r = check_live_change(cur, next, sj->busy, sj->nbusy, sj->err, sizeof(sj->err));
+                r = hamrd_dare_check(cur, next, sj->busy, sj->nbusy, sj->active, sj->err,
+                                     sizeof(sj->err));
+        if (r == 0) {
+                sj->plan = hamrd_dare_plan(cur, next, sj->busy, sj->nbusy, sj->active);
+                sj->owners = hamrd_dare_owners(cur, next, sj->busy, sj->nbusy);
+        }
         if (r == 0 && !sj->verify_only)
                 r = hamrd_config_lock_keep(ctx, repo, sj->err, sizeof(sj->err));
         if (r == 0 && !sj->verify_only) {
@@ -538,6 +534,10 @@ static void sync_done(void *ud, repo_job_t *job)
                 else
                         log_info("daemon", "sync: generation %llu committed",
                                  (unsigned long long)sj->committed_gen);
+                for (size_t i = 0; r == 0 && i < json_array_size(sj->plan); i++)
+                        log_info("daemon", "sync: generation %llu: %s",
+                                 (unsigned long long)sj->committed_gen,
+                                 json_string_value(json_array_get(sj->plan, i)));
         }
         if (sj->job.expired || !sj->job.ran) {
                 sync_free(sj);
@@ -551,6 +551,8 @@ static void sync_done(void *ud, repo_job_t *job)
                 if (!sj->verify_only)
                         json_object_set_new(rep, "generation",
                                             json_integer((json_int_t)sj->committed_gen));
+                if (sj->plan && (sj->preview || !sj->verify_only))
+                        json_object_set(rep, sj->preview ? "preview" : "live_changes", sj->plan);
                 if (sj->warn[0]) {
                         /* the configuration's warnings first, then the
                          * nodes' watchdogs (add_watchdog_notes) */
@@ -563,7 +565,14 @@ static void sync_done(void *ud, repo_job_t *job)
                                 json_array_extend(w, more);
                         json_object_set_new(rep, "warnings", w);
                 }
-                hamrd_answer(d, sj->conn, rep);
+                if (!sj->verify_only)
+                        /* answered once the owners applied the live changes
+                         * (or after the rollback of one that failed) */
+                        hamrd_dare_wait_start(d, sj->conn, sj->committed_gen,
+                                              sj->newer_text ? sj->newer_text : sj->base_text,
+                                              sj->committed_text, sj->owners, rep);
+                else
+                        hamrd_answer(d, sj->conn, rep);
         } else {
                 hamrd_config_reply(d, sj->conn, r, sj->err);
         }
@@ -576,12 +585,14 @@ static void sync_expire(void *ud, repo_job_t *job, bool running)
         hamrd_config_expired(d, ((sync_job_t *)job)->conn, job, running);
 }
 
-void hamrd_config_sync(hamrd_t *d, uint32_t conn, bool verify_only)
+void hamrd_config_sync(hamrd_t *d, uint32_t conn, bool verify_only, bool preview)
 {
         sync_job_t *sj = zalloc(sizeof(*sj));
+        char active[CONF_MAX_NODES * (CONF_MAX_NAME + 1) + 1] = "";
 
         sj->conn = conn;
-        sj->verify_only = verify_only;
+        sj->verify_only = verify_only || preview;
+        sj->preview = preview;
         sj->base_text = hamrd_config_active_text(d, &sj->base_gen);
         sj->lock_owner = hamrd_config_lock_owner(d);
         sj->lock_inc = d->incarnation;
@@ -593,19 +604,33 @@ void hamrd_config_sync(hamrd_t *d, uint32_t conn, bool verify_only)
                 sj->busy = zcalloc(d->cfg->nrgs + 1, sizeof(*sj->busy));
                 for (unsigned g = 0; g < d->cfg->nrgs; g++) {
                         rg_state_t held = RG_S_OFFLINE;
+                        const char *owner = "";
                         for (unsigned k = 0; k < d->cfg->nnodes; k++) {
                                 uint16_t id = (uint16_t)d->cfg->nodes[k].id;
                                 rg_state_t s = cstate_group_state(d->cs, id, g);
                                 if ((reach & (1ULL << id)) && s != RG_S_UNKNOWN &&
-                                    s != RG_S_OFFLINE && held != RG_S_ONLINE)
+                                    s != RG_S_OFFLINE && held != RG_S_ONLINE) {
                                         held = s;
+                                        owner = d->cfg->nodes[k].name;
+                                }
                         }
                         if (held == RG_S_OFFLINE)
                                 continue;
                         sj->busy[sj->nbusy].name = zstrdup(d->cfg->rgs[g].name);
+                        sj->busy[sj->nbusy].owner = zstrdup(owner);
                         sj->busy[sj->nbusy++].state = zstrdup(rg_state_str(held));
                 }
+                for (unsigned k = 0; k < d->cfg->nnodes; k++) {
+                        const cstate_report_t *st =
+                            cstate_report_of(d->cs, (uint16_t)d->cfg->nodes[k].id);
+                        if (!st || !(reach & (1ULL << d->cfg->nodes[k].id)) ||
+                            st->services == SVC_INACTIVE)
+                                continue;
+                        strcat(active, " ");
+                        strcat(active, d->cfg->nodes[k].name);
+                }
         }
+        sj->active = zstrdup(active);
         snprintf(sj->job.path, sizeof(sj->job.path), "%s", hamrd_repo_path(d, d->repo_index));
         sj->job.timeout_usec = HAMRD_REPO_IO_TIMEOUT_USEC;
         sj->job.run = sync_run;
@@ -779,12 +804,11 @@ void hamrd_op_query(hamrd_t *d, uint32_t conn, json_t *req)
 
 void hamrd_op_sync(hamrd_t *d, uint32_t conn, json_t *req)
 {
-        (void)req;
-        hamrd_config_sync(d, conn, false);
+        hamrd_config_sync(d, conn, false, json_is_true(json_object_get(req, "preview")));
 }
 
 void hamrd_op_verify(hamrd_t *d, uint32_t conn, json_t *req)
 {
         (void)req;
-        hamrd_config_sync(d, conn, true);
+        hamrd_config_sync(d, conn, true, false);
 }

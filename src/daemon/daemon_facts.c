@@ -137,9 +137,10 @@ json_t *hamrd_facts_checks(const hamr_config_t *cfg)
                                                       "PATH", f->device, "WHAT", what, "NODES",
                                                       group_nodes(rg, json_array())));
                         json_array_append_new(
-                            checks, json_pack("{s:s, s:s, s:s, s:s, s:o}", "KIND", "MOUNT", "PATH",
-                                              f->mount_point, "WHAT", what, "GROUP", rg->name,
-                                              "NODES", group_nodes(rg, json_array())));
+                            checks, json_pack("{s:s, s:s, s:s, s:s, s:o, s:I}", "KIND", "MOUNT",
+                                              "PATH", f->mount_point, "WHAT", what, "GROUP",
+                                              rg->name, "NODES", group_nodes(rg, json_array()),
+                                              "GROUP_ID", (json_int_t)rg->id));
                 }
                 for (unsigned k = 0; k < rg->nsips; k++) {
                         const conf_service_ip_t *sip = &cfg->service_ips[rg->sips[k]];
@@ -147,10 +148,11 @@ json_t *hamrd_facts_checks(const hamr_config_t *cfg)
                         snprintf(what, sizeof(what), "service_ip %s", sip->name);
                         if (!room_for(checks, addr, what))
                                 break;
-                        json_array_append_new(checks, json_pack("{s:s, s:s, s:s, s:s, s:o}", "KIND",
-                                                                "ADDRESS", "ADDR", addr, "WHAT",
-                                                                what, "GROUP", rg->name, "NODES",
-                                                                group_nodes(rg, json_array())));
+                        json_array_append_new(
+                            checks, json_pack("{s:s, s:s, s:s, s:s, s:o, s:I}", "KIND", "ADDRESS",
+                                              "ADDR", addr, "WHAT", what, "GROUP", rg->name,
+                                              "NODES", group_nodes(rg, json_array()), "GROUP_ID",
+                                              (json_int_t)rg->id));
                 }
         }
         for (unsigned m = 0; cfg && m < cfg->nappmons; m++) {
@@ -214,10 +216,18 @@ static bool address_present(const char *text)
         return found;
 }
 
-static bool holds_group(hamrd_t *d, const char *name)
+/* The group of check c (by its ID: a group renamed by the sync being
+ * verified keeps it; by name from a node that did not send the ID). */
+static bool holds_group(hamrd_t *d, const char *name, json_t *c)
 {
-        int g = d->cfg && name ? hamr_config_rg_by_name(d->cfg, name) : -1;
+        json_t *id = json_object_get(c, "GROUP_ID");
+        int g = -1;
         rg_state_t s;
+
+        if (d->cfg && json_is_integer(id))
+                g = hamr_config_rg_by_id(d->cfg, (uint32_t)json_integer_value(id));
+        else if (d->cfg && name)
+                g = hamr_config_rg_by_name(d->cfg, name);
 
         if (g < 0)
                 return false;
@@ -263,7 +273,7 @@ static void check_one(hamrd_t *d, json_t *c, json_t *errors)
         } else if (kind && !strcmp(kind, "MOUNT")) {
                 const char *mp = json_string_value(json_object_get(c, "PATH"));
                 const char *group = json_string_value(json_object_get(c, "GROUP"));
-                if (!mp || agent_fs_mounted(mp, NULL) != 1 || holds_group(d, group))
+                if (!mp || agent_fs_mounted(mp, NULL) != 1 || holds_group(d, group, c))
                         return;
                 snprintf(line, sizeof(line),
                          "%s: MOUNT_POINT %s is already mounted on this node, which does not "
@@ -274,7 +284,7 @@ static void check_one(hamrd_t *d, json_t *c, json_t *errors)
         } else if (kind && !strcmp(kind, "ADDRESS")) {
                 const char *addr = json_string_value(json_object_get(c, "ADDR"));
                 const char *group = json_string_value(json_object_get(c, "GROUP"));
-                if (!addr || !address_present(addr) || holds_group(d, group))
+                if (!addr || !address_present(addr) || holds_group(d, group, c))
                         return;
                 snprintf(line, sizeof(line),
                          "%s: address %s is already on an interface of this node, which does "

@@ -13,6 +13,7 @@
 #include "common/hamr_log.h"
 #include "daemon/daemon.h"
 #include "daemon/daemon_dnp.h"
+#include "daemon/daemon_dare_wait.h"
 #include "daemon/daemon_facts.h"
 #include "daemon/daemon_autoverify.h"
 #include "daemon/daemon_facts_more.h"
@@ -426,6 +427,7 @@ static void step(hamrd_t *d)
                          (v->pub_seq != d->sent_pub_seq || v->view_id != d->sent_view_id)))
                 publish(d, now, false);
         hamrd_shutdown_tick(d);
+        hamrd_dare_wait_tick(d);
 }
 
 /* The deadman switch is petted from the tick only: a stalled loop does
@@ -475,6 +477,13 @@ static void on_tick(uv_timer_t *t)
                 step(d);
                 publish(d, now, true); /* the periodic heartbeat */
                 pet(d, now);
+        } else if (d->cfg) {
+                /* removed from the cluster (a live change: its services
+                 * were stopped first): holding nothing, the watchdog is
+                 * petted as always; holding something, it is not */
+                unsigned busy = exec_busy_count(d->exec);
+                dms_step(d->dms, busy == 0,
+                         busy ? "holding groups and not in the configuration" : NULL, now);
         }
         hamrd_forwards_tick(d);
         exec_check_too_long(d->exec, now_usec());
@@ -504,6 +513,11 @@ static bool on_control(hamrd_t *d, uint16_t from, const uint8_t *body, size_t le
 
         if (from == d->self_id || !d->memb->have_view || cstate_ctl_decode(body, len, &c) < 0)
                 return false;
+        /* the coordinator follows a newer generation (a sync, a live
+         * change): read it now rather than at the disk worker's next
+         * check (the repository stays the source; read off the loop) */
+        if (d->cfg && c.generation > d->cfg->generation && c.generation != d->bad_gen)
+                hamrd_config_reload(d);
         if (d->cs->have_ctl && d->cs->ctl.view_id == c.view_id && d->cs->ctl.coord == from &&
             d->cs->ctl.ctl_seq == c.ctl_seq) {
                 /* the same publication: only its report acknowledgements

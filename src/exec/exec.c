@@ -11,6 +11,7 @@
 #include "agents/agent_ipaddr.h"
 #include "common/hamr_alloc.h"
 #include "common/hamr_log.h"
+#include "exec/exec_dare.h"
 #include "exec/exec_hooks.h"
 #include "exec/exec_monrun.h"
 #include "exec/exec_rt.h"
@@ -59,6 +60,7 @@ void exec_free(exec_t *x)
         if (!x)
                 return;
         exec_mons_free(x);
+        exec_dare_free(x);
         free(x->g);
         free(x);
 }
@@ -67,6 +69,7 @@ void exec_set_config(exec_t *x, const hamr_config_t *cfg, uint16_t self_id)
 {
         group_rt_t *ng = zcalloc(cfg->nrgs ? cfg->nrgs : 1, sizeof(*ng));
 
+        exec_dare_prepare(x, cfg); /* live changes: what the groups hold now */
         for (unsigned i = 0; i < cfg->nrgs; i++) {
                 ng[i].id = cfg->rgs[i].id;
                 ng[i].state = RG_S_OFFLINE;
@@ -97,6 +100,7 @@ void exec_set_config(exec_t *x, const hamr_config_t *cfg, uint16_t self_id)
                         x->g[i].startup = EXEC_STARTUP_OK;
                         x->changed(x->ud);
                 }
+        exec_dare_start(x);
 }
 
 static void set_state(exec_t *x, unsigned gi, rg_state_t s)
@@ -496,6 +500,7 @@ void exec_reconcile(exec_t *x, const exec_input_t *in)
         if (!x->cfg)
                 return;
         x->may_hold = in->may_hold;
+        exec_dare_run_pending(x); /* live changes planned by exec_set_config */
         if (in->have_suspended)
                 exec_mons_suspend(x, in->suspended, in->nsuspended);
         for (unsigned gi = 0; gi < x->ng; gi++) {
@@ -619,6 +624,11 @@ void exec_fill_report(const exec_t *x, cstate_report_t *r)
                 r->groups[i].mon_failure =
                     x->g[i].mon_failure[0] ? zstrdup(x->g[i].mon_failure) : NULL;
         }
+        r->cfg_done = x->dare_done_gen;
+        free(r->dare_fail);
+        r->dare_fail = x->dare_fail_gen && x->dare_fail[0] ? zstrdup(x->dare_fail) : NULL;
+        r->dare_fail_gen = r->dare_fail ? x->dare_fail_gen : 0;
+        r->dare_fail_rg = r->dare_fail ? x->dare_fail_rg : 0;
         /* reports name groups by ascending ID */
         if (x->ng > 1)
                 qsort(r->groups, x->ng, sizeof(*r->groups), cmp_grp);

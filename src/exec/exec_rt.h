@@ -102,6 +102,15 @@ struct rgm_exec {
          * control state's list, last given to exec_reconcile) */
         char susp[CSTATE_MAX_SUSPENDED][CONF_MAX_NAME + 1];
         unsigned nsusp;
+        /* live changes (exec_dare.c): one record per group with a change
+         * running or failed here */
+        struct exec_dare_rg **dare;
+        unsigned ndare;
+        uint64_t dare_done_gen; /* newest generation whose live changes ended here */
+        /* the last live change that failed here (0: none, or healed) */
+        uint64_t dare_fail_gen;
+        uint32_t dare_fail_rg; /* group ID */
+        char dare_fail[CSTATE_REASON_LEN];
 };
 
 /* Index of the group with ID id in x->g, or -1. */

@@ -76,6 +76,35 @@ static void test_report_roundtrip(void **state)
                                  len == n - 12 - (int)strlen(a.groups[0].mon_failure));
                 cstate_report_clear(&b);
         }
+        /* the generation whose live changes are over, after the monitor
+         * and DNP blocks, tagged: optional (an older sender's report has none) */
+        a.cfg_done = 7;
+        n = cstate_report_encode(&a, CSTATE_REASON_LEN, buf, sizeof(buf));
+        assert_int_equal(cstate_report_decode(buf, (size_t)n, &b), 0);
+        assert_int_equal(b.cfg_done, 7);
+        cstate_report_clear(&b);
+        assert_int_equal(cstate_report_decode(buf, (size_t)n - 9, &b), 0); /* tag + u64 */
+        assert_int_equal(b.cfg_done, 0);
+        cstate_report_clear(&b);
+        for (int len = n - 8; len < n; len++)
+                assert_int_equal(cstate_report_decode(buf, (size_t)len, &b), -EBADMSG);
+        /* and the last live change that failed there */
+        a.dare_fail_gen = 7;
+        a.dare_fail_rg = 300;
+        a.dare_fail = strdup("application_controller app2: STARTSCRIPT /x exited with status 3");
+        n = cstate_report_encode(&a, CSTATE_REASON_LEN, buf, sizeof(buf));
+        assert_int_equal(cstate_report_decode(buf, (size_t)n, &b), 0);
+        assert_int_equal(b.dare_fail_gen, 7);
+        assert_int_equal(b.dare_fail_rg, 300);
+        assert_string_equal(b.dare_fail, a.dare_fail);
+        cstate_report_clear(&b);
+        for (int len = n - 8 - 4 - 2 - (int)strlen(a.dare_fail) + 1; len < n; len++)
+                assert_int_equal(cstate_report_decode(buf, (size_t)len, &b), -EBADMSG);
+        free(a.dare_fail);
+        a.dare_fail = NULL;
+        a.dare_fail_gen = 0;
+        a.dare_fail_rg = 0;
+        a.cfg_done = 0;
         free(a.groups[0].mon_failure);
         a.groups[0].mon_failure = NULL;
         a.groups[0].failed_here = false;
@@ -110,6 +139,16 @@ static void test_report_roundtrip(void **state)
         a.dnp.cpu_idle_pm = 1001;
         n = cstate_report_encode(&a, CSTATE_REASON_LEN, buf, sizeof(buf));
         assert_int_equal(cstate_report_decode(buf, (size_t)n, &b), -EBADMSG);
+        /* both optional blocks: DNP then the live-change one */
+        a.dnp.cpu_idle_pm = 500;
+        a.cfg_done = 11;
+        n = cstate_report_encode(&a, CSTATE_REASON_LEN, buf, sizeof(buf));
+        assert_int_equal(cstate_report_decode(buf, (size_t)n, &b), 0);
+        assert_int_equal(b.cfg_done, 11);
+        assert_int_equal(b.dnp.cpu_idle_pm, 500);
+        assert_int_equal(b.groups[1].dnp_rc, 7);
+        cstate_report_clear(&b);
+        a.cfg_done = 0;
         a.dnp = (cstate_dnp_t){0};
         a.groups[1].dnp_have = false;
         /* shortened reasons still decode */
