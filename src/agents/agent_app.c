@@ -367,8 +367,8 @@ static int build_env(const char *const *extra, char ***ret_env)
 
 /* timeout_usec 0 or USEC_INFINITY: no timeout. One of cb and rcb. */
 static int run_common(uv_loop_t *loop, const char *what, const char *script, const char *arg,
-                      const char *const *env, usec_t timeout_usec, agent_app_done_cb cb, agent_app_result_cb rcb, void *userdata,
-                      agent_app_job_t **ret_job)
+                      const char *const *env, usec_t timeout_usec, agent_app_done_cb cb,
+                      agent_app_result_cb rcb, void *userdata, agent_app_job_t **ret_job)
 {
         _cleanup_free_ char **envp = NULL;
         uv_process_options_t opts = {0};

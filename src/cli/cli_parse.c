@@ -418,10 +418,10 @@ int cli_parse(int argc, char *const argv[], struct cli_cmd *cmd)
         }
         if (act == CLI_ACT_VIEW) {
                 if (!cli_has_prefix_ci("status", pos[1])) {
-                        r = cli_fail(
-                            cmd, CLMGR_RC_INVALID,
-                            "view: class '%s' is not supported (allowed: status, log, report, snapshot)",
-                            pos[1]);
+                        r = cli_fail(cmd, CLMGR_RC_INVALID,
+                                     "view: class '%s' is not supported (allowed: status, log, "
+                                     "report, snapshot)",
+                                     pos[1]);
                         goto out;
                 }
                 cmd->action = cli_action_def(CLI_ACT_STATUS)->name;

@@ -90,8 +90,8 @@ struct cli_cmd {
         char *file;            /* snapshot FILE=path: add imports it, query writes it; owned */
         struct cli_logq *logq; /* view log: the log and its filters; owned */
         struct cli_reportq *reportq; /* view report: its period; owned */
-        int rc;                /* after a failed parse: clmgr exit code (3 or 4) */
-        char *error;           /* after a failed parse: message without "ERROR: "; owned */
+        int rc;                      /* after a failed parse: clmgr exit code (3 or 4) */
+        char *error;                 /* after a failed parse: message without "ERROR: "; owned */
 };
 
 /* Classes clmgr itself understands (for the runtime actions). */

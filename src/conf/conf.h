@@ -334,7 +334,7 @@ typedef struct conf_rg {
         conf_dnp_t dnp_policy;
         char dnp_script[4096];
         usec_t dnp_timeout_usec;
-        usec_t rto_usec;                 /* RTO (hamr extension), 0 = none */
+        usec_t rto_usec; /* RTO (hamr extension), 0 = none */
 } conf_rg_t;
 
 /* A delayed fallback timer (fallback_timer): when an FBHPN group whose

@@ -119,8 +119,8 @@ int hamrd_ocf_check_agent(const char *label, const char *instance, const char *a
         if (r < 0 || code != 0) {
                 last_line(out, why, sizeof(why));
                 snprintf(err, errlen,
-                         "%s: AGENT=\"%s\": its meta-data action failed on node %s: %s%s%s",
-                         label, agent, node,
+                         "%s: AGENT=\"%s\": its meta-data action failed on node %s: %s%s%s", label,
+                         agent, node,
                          r < 0 && !reason[0] ? strerror(-r)
                          : r < 0             ? reason
                                              : agent_ocf_rc_text(code, rc, sizeof(rc)),

@@ -428,8 +428,9 @@ static void ocf_check_done(void *ud, int status, const char *reason)
         if (status != 0)
                 mon_record(m, reason);
         /* a hard error (not installed, not configured...): no restart here */
-        mon_act(m, status == AGENT_OCF_STATUS_HARD ? exec_mon_hard_failure(&m->sm, now_usec())
-                                                   : exec_mon_result(&m->sm, now_usec(), status == 0));
+        mon_act(m, status == AGENT_OCF_STATUS_HARD
+                       ? exec_mon_hard_failure(&m->sm, now_usec())
+                       : exec_mon_result(&m->sm, now_usec(), status == 0));
 }
 
 static int ocf_check_next(mon_rt_t *m)

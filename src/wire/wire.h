@@ -21,16 +21,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WIRE_MAGIC       0x484d5231u /* "HMR1" */
-#define WIRE_VERSION     1
-#define WIRE_HDR_LEN     32
-#define WIRE_NONCE_LEN   24
-#define WIRE_TAG_LEN     16
-#define WIRE_OVERHEAD    (WIRE_HDR_LEN + WIRE_NONCE_LEN + WIRE_TAG_LEN)
-#define WIRE_MAX_BODY    61440 /* the control state of 1024 groups; UDP fragments it */
-#define WIRE_MAX_PACKET  (WIRE_MAX_BODY + WIRE_OVERHEAD)
-#define WIRE_KEY_LEN     32
-#define WIRE_MAX_SENDERS 64
+#define WIRE_MAGIC         0x484d5231u /* "HMR1" */
+#define WIRE_VERSION       1
+#define WIRE_HDR_LEN       32
+#define WIRE_NONCE_LEN     24
+#define WIRE_TAG_LEN       16
+#define WIRE_OVERHEAD      (WIRE_HDR_LEN + WIRE_NONCE_LEN + WIRE_TAG_LEN)
+#define WIRE_MAX_BODY      61440 /* the control state of 1024 groups; UDP fragments it */
+#define WIRE_MAX_PACKET    (WIRE_MAX_BODY + WIRE_OVERHEAD)
+#define WIRE_KEY_LEN       32
+#define WIRE_MAX_SENDERS   64
 #define WIRE_REPLAY_WINDOW 64
 
 typedef enum {
@@ -44,17 +44,17 @@ typedef enum {
 } wire_type_t;
 
 typedef enum {
-        WIRE_R_SHORT = 0,  /* shorter than header + nonce + tag */
-        WIRE_R_MAGIC,      /* wrong magic */
-        WIRE_R_VERSION,    /* unsupported version */
-        WIRE_R_TYPE,       /* unknown type */
-        WIRE_R_CLUSTER,    /* other cluster id */
-        WIRE_R_SENDER,     /* sender id unknown (not in the allowed set) or self */
-        WIRE_R_OVERSIZE,   /* body_len above WIRE_MAX_BODY or packet above WIRE_MAX_PACKET */
-        WIRE_R_TRUNCATED,  /* packet length disagrees with body_len */
-        WIRE_R_AUTH,       /* tag check failed (wrong key or tampered) */
-        WIRE_R_REPLAY,     /* seq already seen, or too old for the window */
-        WIRE_R_STALE,      /* incarnation older than the newest seen from sender */
+        WIRE_R_SHORT = 0, /* shorter than header + nonce + tag */
+        WIRE_R_MAGIC,     /* wrong magic */
+        WIRE_R_VERSION,   /* unsupported version */
+        WIRE_R_TYPE,      /* unknown type */
+        WIRE_R_CLUSTER,   /* other cluster id */
+        WIRE_R_SENDER,    /* sender id unknown (not in the allowed set) or self */
+        WIRE_R_OVERSIZE,  /* body_len above WIRE_MAX_BODY or packet above WIRE_MAX_PACKET */
+        WIRE_R_TRUNCATED, /* packet length disagrees with body_len */
+        WIRE_R_AUTH,      /* tag check failed (wrong key or tampered) */
+        WIRE_R_REPLAY,    /* seq already seen, or too old for the window */
+        WIRE_R_STALE,     /* incarnation older than the newest seen from sender */
         WIRE_R_COUNT
 } wire_reject_t;
 

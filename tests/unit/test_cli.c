@@ -1369,12 +1369,13 @@ static void test_op_table(void **state)
         }
         assert_null(api_op_def(API_OP_COUNT));
         assert_int_equal(api_op_lookup("frobnicate", &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);
-        assert_string_equal(err, "unknown operation \"frobnicate\"; known: add, modify, delete, "
-                                 "query, sync, verify, start, stop, rg_online, rg_offline, "
-                                 "rg_move, app_suspend, app_resume, status, timers, why, simulate, "
-                                 "facts, node_facts, avail, node_avail, snapshot_add, snapshot_modify, "
-                                 "snapshot_delete, snapshot_query, snapshot_restore, "
-                                 "snapshot_compare");
+        assert_string_equal(err,
+                            "unknown operation \"frobnicate\"; known: add, modify, delete, "
+                            "query, sync, verify, start, stop, rg_online, rg_offline, "
+                            "rg_move, app_suspend, app_resume, status, timers, why, simulate, "
+                            "facts, node_facts, avail, node_avail, snapshot_add, snapshot_modify, "
+                            "snapshot_delete, snapshot_query, snapshot_restore, "
+                            "snapshot_compare");
         assert_int_equal(api_op_lookup("ADD", &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);
         expect_in(err, "unknown operation \"ADD\"");
         assert_int_equal(api_op_lookup(NULL, &op, err, sizeof(err)), -HAMR_E_BAD_VALUE);
