@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/hamr_log.h"
+
 static int log_fd = -1;
 static char log_path[4096];
 static uint64_t next_id;
@@ -173,6 +175,9 @@ void evlog_end(evlog_event_t *ev, int status, const char *reason)
                  ev->name, sp, ev->args, t0, t1, (double)dur / 1e6, status,
                  status == 0 ? "ok" : "failed");
         put(ev->id, text);
+        /* and into hamrd's log, so the journal has every event too */
+        hamr_log(status == 0 ? LOG_LVL_INFO : LOG_LVL_WARN, "event", "#%llu %s",
+                 (unsigned long long)ev->id, text);
         ev->id = 0;
 }
 

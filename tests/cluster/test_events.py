@@ -129,6 +129,10 @@ def test_acquisition_and_node_up_are_logged(elab):
             assert f"EVENT COMPLETED: node_up_complete {m} 0" in t, (n, m)
     # only the node that runs the group logs its acquisition
     assert "rg_move_acquire" not in _log(elab, "n2")
+    # each event's summary is in hamrd's log too (the journal under systemd)
+    with open(elab.node("n1").log, errors="replace") as f:
+        daemon_log = f.read()
+    assert f"EVENT SUMMARY: rg_move_acquire n1 {WEB}: start " in daemon_log, daemon_log[-2000:]
 
 
 def test_daily_automatic_verification_runs_at_its_hour(elab):
