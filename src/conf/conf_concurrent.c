@@ -65,6 +65,17 @@ int conf_concurrent_check_object(const conf_object_t *o, const char *lb, char *e
         return 0;
 }
 
+/* The resource group named name (read directly: the rules sit below
+ * conf_db, which calls them). */
+static const conf_object_t *find_rg(const conf_db_t *db, const char *name)
+{
+        for (size_t i = 0; i < db->nobjs; i++)
+                if (db->objs[i].cls == CONF_CLASS_RESOURCE_GROUP &&
+                    strcmp(db->objs[i].name, name) == 0)
+                        return &db->objs[i];
+        return NULL;
+}
+
 int conf_concurrent_check_deps(const conf_db_t *db, const char *name, char *err, size_t errlen)
 {
         const conf_class_def_t *cd = conf_class_def(CONF_CLASS_DEPENDENCY);
@@ -82,8 +93,7 @@ int conf_concurrent_check_deps(const conf_db_t *db, const char *name, char *err,
                                 continue;
                         for (const char *q = d->values[a];
                              q && (q = conf_next_token(q, tok, sizeof(tok)));) {
-                                const conf_object_t *g =
-                                    conf_db_find(db, CONF_CLASS_RESOURCE_GROUP, tok);
+                                const conf_object_t *g = find_rg(db, tok);
 
                                 if (!g || !is_oaan(g))
                                         continue;

@@ -43,6 +43,7 @@ typedef struct hamrd_remote {
         char *reply;         /* the answer, once given */
 } hamrd_remote_t;
 
+struct hamrd;
 /* A verification on the nodes in progress (daemon_facts.c). */
 #define HAMRD_MAX_FACTS 4
 typedef struct hamrd_facts_gather {
@@ -53,6 +54,8 @@ typedef struct hamrd_facts_gather {
         uint64_t waiting; /* members that have not answered */
         char *text;       /* the node_facts request sent to them */
         json_t *answers;  /* node id (decimal text) -> its answer */
+        /* who gets the gathered answer (stolen): NULL, the client on conn */
+        void (*done)(struct hamrd *d, json_t *rep);
 } hamrd_facts_gather_t;
 
 /* Graceful stop on SIGTERM/SIGINT (daemon_shutdown.c). */

@@ -120,7 +120,7 @@ void hamrd_autoverify_tick(hamrd_t *d)
         clutils(d, text);
         log_info("daemon", "automatic verification (DAILY_VERIFICATION) started");
         req = json_pack("{s:o}", "checks", hamrd_facts_checks(d->cfg));
-        hamrd_op_facts(d, HAMRD_AUTOVERIFY_CONN, req);
+        hamrd_facts_gather(d, HAMRD_AUTOVERIFY_CONN, req, hamrd_autoverify_done);
         json_decref(req);
 }
 

@@ -10,9 +10,8 @@
 
 struct hamrd;
 
-/* The conn id a verification on the nodes answers when it is the
- * automatic one (daemon_facts' finish hands its reply to
- * hamrd_autoverify_done instead of a client). */
+/* The conn id of the automatic verification's gathering (its answer goes
+ * to hamrd_autoverify_done, not to a client). */
 #define HAMRD_AUTOVERIFY_CONN 0x7fffffffu
 
 void hamrd_autoverify_tick(struct hamrd *d);

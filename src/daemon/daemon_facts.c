@@ -21,7 +21,6 @@
 #include "common/hamr_error.h"
 #include "common/hamr_log.h"
 #include "daemon/daemon.h"
-#include "daemon/daemon_autoverify.h"
 #include "daemon/daemon_facts_more.h"
 #include "daemon/daemon_ocf.h"
 
@@ -383,8 +382,8 @@ static void finish(hamrd_t *d, hamrd_facts_gather_t *g)
         }
         rep = json_pack("{s:b, s:o}", "ok", 1, "nodes", nodes);
         hamrd_facts_more_finish(d, rep, g->answers, g->text); /* daemon_facts_more.c */
-        if (g->conn == HAMRD_AUTOVERIFY_CONN)
-                hamrd_autoverify_done(d, rep);
+        if (g->done)
+                g->done(d, rep);
         else
                 api_reply(d->api, g->conn, rep);
         json_decref(g->answers);
@@ -393,6 +392,12 @@ static void finish(hamrd_t *d, hamrd_facts_gather_t *g)
 }
 
 void hamrd_op_facts(hamrd_t *d, uint32_t conn, json_t *req)
+{
+        hamrd_facts_gather(d, conn, req, NULL);
+}
+
+void hamrd_facts_gather(hamrd_t *d, uint32_t conn, json_t *req,
+                        void (*done)(struct hamrd *d, json_t *rep))
 {
         json_t *checks = json_object_get(req, "checks"), *ask, *mine;
         hamrd_facts_gather_t *g = NULL;
@@ -421,6 +426,7 @@ void hamrd_op_facts(hamrd_t *d, uint32_t conn, json_t *req)
         ask = json_pack("{s:s, s:O}", "op", "node_facts", "checks", checks);
         g->used = true;
         g->conn = conn;
+        g->done = done;
         g->req_id = ++d->next_req_id;
         {
                 char verify[CONF_MAX_NAME + 48];

@@ -32,6 +32,11 @@ json_t *hamrd_facts_local(struct hamrd *d, json_t *req);
  * that do not answer and configured nodes outside the view are listed with
  * a warning. */
 void hamrd_op_facts(struct hamrd *d, uint32_t conn, json_t *req);
+/* The same gathering, its answer handed to done (stolen) instead of a
+ * client (conn then only names the gathering in the logs); done NULL: as
+ * hamrd_op_facts. */
+void hamrd_facts_gather(struct hamrd *d, uint32_t conn, json_t *req,
+                        void (*done)(struct hamrd *d, json_t *rep));
 void hamrd_op_node_facts(struct hamrd *d, uint32_t conn, json_t *req);
 
 /* A REPLY whose req_id belongs to a gathering (true: taken). */

@@ -325,3 +325,45 @@ void repo_config_unlock(repo_t *repo)
         (void)config_lock_op(repo, F_OFD_SETLK, F_UNLCK);
         repo->locked = false;
 }
+
+/* The superblock's disk identity (see repo_ident.c for reading a disk). */
+void repo_ident_new(uint8_t *blk)
+{
+        randombytes_buf(blk + REPO_SB_OFF_IDENT, REPO_IDENT_LEN);
+        repo_checksum(blk + REPO_SB_OFF_IDENT_CKSUM, blk + REPO_SB_OFF_IDENT, REPO_IDENT_LEN, NULL,
+                      0);
+}
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                if (p[i])
+                        return false;
+        return true;
+}
+
+void repo_ident_decode(const uint8_t *blk, uint64_t size, repo_ident_t *ret)
+{
+        uint8_t sum[REPO_CKSUM_LEN], sz[8];
+        repo_ident_t id = {.size = size};
+
+        for (int i = 0; i < 8; i++)
+                sz[i] = (uint8_t)(size >> (56 - 8 * i));
+        repo_checksum(sum, blk, REPO_SB_OFF_CKSUM, NULL, 0);
+        if (!memcmp(blk, REPO_SB_MAGIC, 8) &&
+            sodium_memcmp(sum, blk + REPO_SB_OFF_CKSUM, REPO_CKSUM_LEN) == 0) {
+                repo_checksum(sum, blk + REPO_SB_OFF_IDENT, REPO_IDENT_LEN, NULL, 0);
+                if (!all_zero(blk + REPO_SB_OFF_IDENT, REPO_IDENT_LEN) &&
+                    sodium_memcmp(sum, blk + REPO_SB_OFF_IDENT_CKSUM, REPO_CKSUM_LEN) == 0) {
+                        id.kind = REPO_DISK_REPOSITORY;
+                        memcpy(id.id, blk + REPO_SB_OFF_IDENT, REPO_IDENT_LEN);
+                        *ret = id;
+                        return;
+                }
+                id.kind = REPO_DISK_OLD;
+        } else {
+                id.kind = all_zero(blk, REPO_BLOCK) ? REPO_DISK_BLANK : REPO_DISK_FOREIGN;
+        }
+        repo_checksum(id.id, blk, REPO_BLOCK, sz, sizeof(sz));
+        *ret = id;
+}

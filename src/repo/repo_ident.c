@@ -1,6 +1,8 @@
 /* repo_ident: a disk's identity as one node reads it (clmgr verify compares
  * them between the nodes): a repository's random identity from its
- * superblock, else a digest of the first block and the size. */
+ * superblock, else a digest of the first block and the size. Reading the
+ * disk is here; making and decoding an identity block are repo.c's (the
+ * superblock's writer). */
 #include "repo/repo_layout.h"
 
 #include <errno.h>
@@ -12,13 +14,6 @@
 #include <sodium.h>
 
 #include "common/hamr_alloc.h"
-
-void repo_ident_new(uint8_t *blk)
-{
-        randombytes_buf(blk + REPO_SB_OFF_IDENT, REPO_IDENT_LEN);
-        repo_checksum(blk + REPO_SB_OFF_IDENT_CKSUM, blk + REPO_SB_OFF_IDENT, REPO_IDENT_LEN, NULL,
-                      0);
-}
 
 const char *repo_disk_kind_str(repo_disk_kind_t k)
 {
@@ -33,40 +28,6 @@ const char *repo_disk_kind_str(repo_disk_kind_t k)
                 return "not a repository (other data)";
         }
         return "?";
-}
-
-static bool all_zero(const uint8_t *p, size_t n)
-{
-        for (size_t i = 0; i < n; i++)
-                if (p[i])
-                        return false;
-        return true;
-}
-
-void repo_ident_decode(const uint8_t *blk, uint64_t size, repo_ident_t *ret)
-{
-        uint8_t sum[REPO_CKSUM_LEN], sz[8];
-        repo_ident_t id = {.size = size};
-
-        for (int i = 0; i < 8; i++)
-                sz[i] = (uint8_t)(size >> (56 - 8 * i));
-        repo_checksum(sum, blk, REPO_SB_OFF_CKSUM, NULL, 0);
-        if (!memcmp(blk, REPO_SB_MAGIC, 8) &&
-            sodium_memcmp(sum, blk + REPO_SB_OFF_CKSUM, REPO_CKSUM_LEN) == 0) {
-                repo_checksum(sum, blk + REPO_SB_OFF_IDENT, REPO_IDENT_LEN, NULL, 0);
-                if (!all_zero(blk + REPO_SB_OFF_IDENT, REPO_IDENT_LEN) &&
-                    sodium_memcmp(sum, blk + REPO_SB_OFF_IDENT_CKSUM, REPO_CKSUM_LEN) == 0) {
-                        id.kind = REPO_DISK_REPOSITORY;
-                        memcpy(id.id, blk + REPO_SB_OFF_IDENT, REPO_IDENT_LEN);
-                        *ret = id;
-                        return;
-                }
-                id.kind = REPO_DISK_OLD;
-        } else {
-                id.kind = all_zero(blk, REPO_BLOCK) ? REPO_DISK_BLANK : REPO_DISK_FOREIGN;
-        }
-        repo_checksum(id.id, blk, REPO_BLOCK, sz, sizeof(sz));
-        *ret = id;
 }
 
 int repo_ident_read(const char *path, repo_ident_t *ret)

@@ -13,6 +13,7 @@
 #include "cli/cli_client.h"
 #include "testtool/tt_log.h"
 #include "testtool/tt_run.h"
+#include "testtool/tt_validate.h"
 
 #define DEFAULT_RSH "ssh -o BatchMode=yes root@%n"
 

@@ -19,55 +19,6 @@
 #define POLL_USEC   (250 * USEC_PER_MSEC)
 #define STABLE_HOLD 2 /* consecutive polls that must agree */
 
-void tt_act_add(tt_state_t *st, tt_act_kind_t kind, const char *node, const char *fmt, ...)
-{
-        tt_act_t *a;
-        char text[2048];
-        va_list ap;
-
-        if (st->nacts >= TT_MAX_ACTS)
-                return;
-        va_start(ap, fmt);
-        vsnprintf(text, sizeof(text), fmt, ap);
-        va_end(ap);
-        a = &st->acts[st->nacts++];
-        a->kind = kind;
-        snprintf(a->node, sizeof(a->node), "%s", node ? node : "");
-        a->text = zstrdup(text);
-}
-
-void tt_affect(tt_state_t *st, const char *rg)
-{
-        for (size_t i = 0; i < st->naffected; i++)
-                if (strcmp(st->affected[i], rg) == 0)
-                        return;
-        if (st->naffected < TT_MAX_LIST)
-                snprintf(st->affected[st->naffected++], TT_NAME, "%s", rg);
-}
-
-size_t tt_affect_on_node(tt_ctx_t *ctx, tt_state_t *st, const char *node)
-{
-        json_t *groups = json_object_get(ctx->cl.status, "groups");
-        size_t i, n = 0;
-        json_t *g;
-
-        json_array_foreach(groups, i, g)
-        {
-                const char *owner = tt_group_owner(&ctx->cl, tt_st_str(g, "NAME"));
-                const char *on = tt_group_state_on(&ctx->cl, tt_st_str(g, "NAME"), node);
-                if ((owner && strcmp(owner, node) == 0) || strcmp(on, "UNMANAGED") == 0) {
-                        tt_affect(st, tt_st_str(g, "NAME"));
-                        n++;
-                }
-        }
-        return n;
-}
-
-size_t tt_random(tt_ctx_t *ctx, size_t n)
-{
-        return n ? (size_t)rand_r(&ctx->seed) % n : 0;
-}
-
 static void state_free(tt_state_t *st)
 {
         for (size_t i = 0; i < st->nacts; i++)

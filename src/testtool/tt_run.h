@@ -1,83 +1,9 @@
-/* tt_run: running tests: the tool's context, one test's state (resolved
- * parameters, actions, what it expects), the bounded wait for a stable
- * cluster, and the run of a whole plan with its summary. */
+/* tt_run: running tests: one test's life (the bounded wait for a stable
+ * cluster, entrance criteria, actions, success indicators) and the run of
+ * a whole plan with its summary. */
 #pragma once
-#include <jansson.h>
-#include <stdbool.h>
-#include <stddef.h>
-
-#include "testtool/tt_cluster.h"
-#include "testtool/tt_plan.h"
-
-#define TT_NAME     64
-#define TT_MAX_LIST 64
-#define TT_MAX_ACTS 70
-
-typedef struct {
-        const char *rsh;         /* remote shell template (%n = node) */
-        const char *start_hamrd; /* command starting hamrd on %n; NULL: rsh + systemctl */
-        const char *clmgr;       /* clmgr program */
-        double timeout_s;        /* bound of each wait for a stable cluster */
-        double cmd_timeout_s;    /* bound of each command */
-        bool abort_on_error;
-        unsigned seed;
-        tt_cluster_t cl;
-        char last_down_node[TT_NAME]; /* node of the last NETWORK_DOWN_LOCAL */
-        int passed, failed, not_applicable;
-} tt_ctx_t;
-
-typedef enum { TT_ACT_CLMGR, TT_ACT_RSH, TT_ACT_START_HAMRD } tt_act_kind_t;
-
-typedef struct {
-        tt_act_kind_t kind;
-        char node[TT_NAME];
-        char *text;    /* clmgr arguments (blank-separated) or the shell command; owned */
-        bool together; /* runs at the same time as its neighbours marked so */
-} tt_act_t;
-
-/* One test being run: its resolved parameters, actions and expectations. */
-typedef struct {
-        const tt_test_t *t;
-        char node[TT_NAME];   /* the node it acts on */
-        char rg[TT_NAME];     /* the group */
-        char net[TT_NAME];    /* the network */
-        char addr[TT_NAME];   /* the interface's address on node */
-        char target[TT_NAME]; /* where the group is expected */
-        char app[TT_NAME];
-        bool svc_label;                  /* JOIN/FAIL_LABEL of a service label */
-        char list[TT_MAX_LIST][TT_NAME]; /* nodes of ALL / GLOBAL */
-        size_t nlist;
-        char affected[TT_MAX_LIST][TT_NAME]; /* groups allowed to change */
-        size_t naffected;
-        bool any_changes; /* every group may change (NODE_UP, network up) */
-        tt_act_t acts[TT_MAX_ACTS];
-        size_t nacts;
-        json_t *before;       /* the status when the test began, owned */
-        long before_restarts; /* SERVER_DOWN: the lowest restart count seen */
-        char before_failure[512];
-        char before_owner[TT_NAME];
-} tt_state_t;
-
-/* tt_tests.c: resolves parameters and checks the entrance criteria against
- * ctx->cl (fresh status), filling st's actions and expectations; 0, or -1
- * with the unmet criterion in why. */
-int tt_tests_prepare(tt_ctx_t *ctx, tt_state_t *st, char *why, size_t len);
-/* Whether the success indicators hold on ctx->cl's status; false with the
- * violated indicator in why. */
-bool tt_tests_check(tt_ctx_t *ctx, tt_state_t *st, char *why, size_t len);
-
-/* Helpers for the tests. */
-void tt_act_add(tt_state_t *st, tt_act_kind_t kind, const char *node, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-void tt_affect(tt_state_t *st, const char *rg);
-/* Groups ONLINE on node (status) become affected; returns how many. */
-size_t tt_affect_on_node(tt_ctx_t *ctx, tt_state_t *st, const char *node);
-/* Random index below n from ctx's seed. */
-size_t tt_random(tt_ctx_t *ctx, size_t n);
-
-/* Checks the plan against the configuration (names exist); 0 or -1 with
- * one line per error in err. */
-int tt_run_validate(tt_ctx_t *ctx, const tt_plan_t *plan, char *err, size_t errlen);
+#include "testtool/tt_state.h"
+#include "testtool/tt_tests.h"
 
 /* Runs every test of plan in order with its log lines and the summary.
  * Returns the exit code: 0 every test passed (or not applicable), 1 some
@@ -87,10 +13,3 @@ int tt_run_plan(tt_ctx_t *ctx, tt_plan_t *plan);
 /* tt_auto.c: the automated test procedure's plan for the configuration
  * in ctx->cl (into plan, out), its choices logged. */
 void tt_auto_plan(tt_ctx_t *ctx, tt_plan_t *plan);
-
-/* tt_validate.c: an IP label (a service_ip's name, an address listed in a
- * network's INTERFACES, or a host name resolving to one) -> the address
- * and network, the node owning the interface (interfaces only) and whether
- * it is a service label; false when it is none of them. */
-bool tt_resolve_label(tt_ctx_t *ctx, const char *label, char *addr, char *net, char *node,
-                      bool *ret_service);

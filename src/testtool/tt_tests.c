@@ -36,32 +36,6 @@ static const char *node_state(tt_ctx_t *ctx, const char *node)
         return tt_st_str(tt_st_node(&ctx->cl, node), "STATE");
 }
 
-bool tt_check_moved_off(tt_ctx_t *ctx, const char *rg, const char *from, bool need_net, char *why,
-                        size_t len)
-{
-        const char *nodes[TT_MAX_LIST];
-        size_t n = tt_group_nodes(&ctx->cl, rg, nodes, TT_MAX_LIST);
-        const char *owner = tt_group_owner(&ctx->cl, rg);
-        bool candidate = false;
-
-        for (size_t i = 0; i < n; i++)
-                if (strcmp(nodes[i], from) != 0 && tt_node_active(&ctx->cl, nodes[i]) &&
-                    (!need_net || tt_node_net_up(&ctx->cl, nodes[i])))
-                        candidate = true;
-        if (owner && strcmp(owner, from) == 0) {
-                snprintf(why, len, "resource group %s is still ONLINE on %s", rg, from);
-                return false;
-        }
-        if (candidate && !owner) {
-                snprintf(why, len,
-                         "resource group %s is %s, expected ONLINE on another of its nodes "
-                         "(per its fallover policy)",
-                         rg, tt_st_str(tt_st_group(&ctx->cl, rg), "STATE"));
-                return false;
-        }
-        return true;
-}
-
 static int prepare_node(tt_ctx_t *ctx, tt_state_t *st, char *why, size_t len)
 {
         const tt_test_t *t = st->t;

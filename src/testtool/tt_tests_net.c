@@ -11,6 +11,7 @@
 #include "testtool/tt_cmd.h"
 #include "testtool/tt_log.h"
 #include "testtool/tt_tests_internal.h"
+#include "testtool/tt_validate.h"
 
 /* The interface holding ADDR on the node, set up or down (PowerHA's
  * ifconfig up/down of the interface). */

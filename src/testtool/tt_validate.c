@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "testtool/tt_run.h"
+#include "testtool/tt_validate.h"
 
 bool tt_resolve_label(tt_ctx_t *ctx, const char *label, char *addr, char *net, char *node,
                       bool *ret_service)
