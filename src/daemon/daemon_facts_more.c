@@ -438,6 +438,23 @@ static void check_probe(hamrd_t *d, json_t *c, json_t *errors)
                 if (st != RG_S_OFFLINE && st != RG_S_UNKNOWN)
                         return; /* its owner answers for it */
         }
+        /* Any group of the applied configuration holding this address (the
+         * group may be renamed or the address moved by the change being
+         * verified): its owner answers for it. */
+        for (unsigned r = 0; d->cfg && r < d->cfg->nrgs; r++)
+                for (unsigned k = 0; k < d->cfg->rgs[r].nsips; k++) {
+                        int si = d->cfg->rgs[r].sips[k];
+
+                        if (si < 0 || (unsigned)si >= d->cfg->nservice_ips ||
+                            d->cfg->service_ips[si].addr.s_addr != addr.s_addr)
+                                continue;
+                        for (unsigned n = 0; n < d->cfg->nnodes; n++) {
+                                rg_state_t st = cstate_group_state(
+                                    d->cs, (uint16_t)d->cfg->nodes[n].id, r);
+                                if (st != RG_S_OFFLINE && st != RG_S_UNKNOWN)
+                                        return;
+                        }
+                }
         if (getifaddrs(&ifa) < 0)
                 return;
         for (p = ifa; p; p = p->ifa_next) {
