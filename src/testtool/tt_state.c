@@ -84,3 +84,13 @@ bool tt_check_moved_off(tt_ctx_t *ctx, const char *rg, const char *from, bool ne
         }
         return true;
 }
+
+int tt_fail(char *why, size_t len, const char *fmt, ...)
+{
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(why, len, fmt, ap);
+        va_end(ap);
+        return -1;
+}

@@ -72,3 +72,7 @@ size_t tt_random(tt_ctx_t *ctx, size_t n);
  * up when need_net), else not ONLINE on from. */
 bool tt_check_moved_off(tt_ctx_t *ctx, const char *rg, const char *from, bool need_net, char *why,
                         size_t len);
+
+/* Writes the reason into why (len bytes) and returns -1: a test's
+ * prepare step that cannot go on. */
+int tt_fail(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

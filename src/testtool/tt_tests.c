@@ -17,18 +17,6 @@
         "[ -n \"$pid\" ] || { echo \"no hamrd listens on $sock\" >&2; exit 1; }; "                 \
         "echo \"kill -9 $pid (hamrd)\"; kill -9 \"$pid\""
 
-static int fail(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int fail(char *why, size_t len, const char *fmt, ...)
-{
-        va_list ap;
-
-        va_start(ap, fmt);
-        vsnprintf(why, len, fmt, ap);
-        va_end(ap);
-        return -1;
-}
-
 static const char *node_state(tt_ctx_t *ctx, const char *node)
 {
         if (!tt_node_member(&ctx->cl, node))
@@ -57,8 +45,8 @@ static int prepare_node(tt_ctx_t *ctx, tt_state_t *st, char *why, size_t len)
                                 snprintf(st->list[st->nlist++], TT_NAME, "%s", n);
                 }
                 if (!all && st->nlist == 0)
-                        return fail(why, len, "node %s is already active (%s)", p,
-                                    node_state(ctx, p));
+                        return tt_fail(why, len, "node %s is already active (%s)", p,
+                                       node_state(ctx, p));
                 if (st->nlist == 0)
                         tt_log("every node is already active");
                 for (i = 0; i < st->nlist; i++) {
@@ -79,9 +67,9 @@ static int prepare_node(tt_ctx_t *ctx, tt_state_t *st, char *why, size_t len)
                                 snprintf(st->list[st->nlist++], TT_NAME, "%s", n);
                 }
                 if (st->nlist == 0)
-                        return all ? fail(why, len, "no node is active")
-                                   : fail(why, len, "node %s is not active (%s)", p,
-                                          node_state(ctx, p));
+                        return all ? tt_fail(why, len, "no node is active")
+                                   : tt_fail(why, len, "node %s is not active (%s)", p,
+                                             node_state(ctx, p));
                 for (i = 0; i < st->nlist; i++) {
                         tt_affect_on_node(ctx, st, st->list[i]);
                         if (!all)
@@ -96,7 +84,7 @@ static int prepare_node(tt_ctx_t *ctx, tt_state_t *st, char *why, size_t len)
         }
         /* one node: TAKEOVER, FORCED, CLSTRMGR_KILL */
         if (!tt_node_active(&ctx->cl, p))
-                return fail(why, len, "node %s is not active (%s)", p, node_state(ctx, p));
+                return tt_fail(why, len, "node %s is not active (%s)", p, node_state(ctx, p));
         tt_affect_on_node(ctx, st, p);
         switch (t->kind) {
         case TT_NODE_DOWN_TAKEOVER:
@@ -106,25 +94,25 @@ static int prepare_node(tt_ctx_t *ctx, tt_state_t *st, char *why, size_t len)
                 json_array_foreach(json_object_get(ctx->cl.status, "nodes"), i, o)
                 {
                         if (strcmp(tt_st_str(o, "STATE"), "UNMANAGED") == 0)
-                                return fail(why, len,
-                                            "node %s is already stopped with its groups "
-                                            "unmanaged (one forced stop at a time)",
-                                            tt_st_str(o, "NAME"));
+                                return tt_fail(why, len,
+                                               "node %s is already stopped with its groups "
+                                               "unmanaged (one forced stop at a time)",
+                                               tt_st_str(o, "NAME"));
                 }
                 tt_act_add(st, TT_ACT_CLMGR, NULL, "stop node %s MANAGE=unmanage", p);
                 break;
         case TT_CLSTRMGR_KILL:
                 if (strcmp(p, tt_local_node(&ctx->cl)) == 0)
-                        return fail(why, len,
-                                    "%s is the control node (the tool runs here): run "
-                                    "CLSTRMGR_KILL of it from another node",
-                                    p);
+                        return tt_fail(why, len,
+                                       "%s is the control node (the tool runs here): run "
+                                       "CLSTRMGR_KILL of it from another node",
+                                       p);
                 if (!strstr(tt_st_str(tt_st_node(&ctx->cl, p), "WATCHDOG"), "(armed)"))
-                        return fail(why, len,
-                                    "node %s has no armed watchdog (WATCHDOG %s): without the "
-                                    "deadman switch its resources would stay up while other "
-                                    "nodes take them over",
-                                    p, tt_st_str(tt_st_node(&ctx->cl, p), "WATCHDOG"));
+                        return tt_fail(why, len,
+                                       "node %s has no armed watchdog (WATCHDOG %s): without the "
+                                       "deadman switch its resources would stay up while other "
+                                       "nodes take them over",
+                                       p, tt_st_str(tt_st_node(&ctx->cl, p), "WATCHDOG"));
                 tt_act_add(st, TT_ACT_RSH, p, "%s", KILL_HAMRD);
                 break;
         default:
@@ -243,53 +231,54 @@ static int prepare_rg(tt_ctx_t *ctx, tt_state_t *st, char *why, size_t len)
         snprintf(st->rg, sizeof(st->rg), "%s", rg);
         tt_affect(st, rg);
         if (!tt_st_group(&ctx->cl, rg))
-                return fail(why, len, "resource group %s is not in the status", rg);
+                return tt_fail(why, len, "resource group %s is not in the status", rg);
         for (size_t i = 0; i < n; i++)
                 in_list |= strcmp(nodes[i], p) == 0;
         if (strcmp(p, "ALL") == 0 && !concurrent(ctx, rg))
-                return fail(why, len,
-                            "ALL applies to concurrent resource groups (STARTUP=OAAN); %s is "
-                            "STARTUP=%s",
-                            rg, tt_st_str(tt_st_group(&ctx->cl, rg), "STARTUP"));
+                return tt_fail(why, len,
+                               "ALL applies to concurrent resource groups (STARTUP=OAAN); %s is "
+                               "STARTUP=%s",
+                               rg, tt_st_str(tt_st_group(&ctx->cl, rg), "STARTUP"));
         if (strcmp(p, "ALL") == 0)
-                return fail(why, len, "concurrent resource groups are not tested yet");
+                return tt_fail(why, len, "concurrent resource groups are not tested yet");
         switch (t->kind) {
         case TT_RG_ONLINE:
                 if (owner)
-                        return fail(why, len, "resource group %s is already ONLINE on %s", rg,
-                                    owner);
+                        return tt_fail(why, len, "resource group %s is already ONLINE on %s", rg,
+                                       owner);
                 target = strcmp(p, "ANY") == 0       ? any_node(ctx, rg, NULL)
                          : strcmp(p, "RESTORE") == 0 ? restore_node(ctx, rg, NULL)
                                                      : p;
                 if (!target)
-                        return fail(why, len, "no node of resource group %s is active", rg);
+                        return tt_fail(why, len, "no node of resource group %s is active", rg);
                 break;
         case TT_RG_OFFLINE:
                 if (!owner)
-                        return fail(why, len, "resource group %s is not ONLINE (%s)", rg,
-                                    tt_st_str(tt_st_group(&ctx->cl, rg), "STATE"));
+                        return tt_fail(why, len, "resource group %s is not ONLINE (%s)", rg,
+                                       tt_st_str(tt_st_group(&ctx->cl, rg), "STATE"));
                 if (strcmp(p, "ANY") != 0 && strcmp(owner, p) != 0)
-                        return fail(why, len, "resource group %s is ONLINE on %s, not on %s", rg,
-                                    owner, p);
+                        return tt_fail(why, len, "resource group %s is ONLINE on %s, not on %s", rg,
+                                       owner, p);
                 tt_act_add(st, TT_ACT_CLMGR, NULL, "offline resource_group %s", rg);
                 return 0;
         case TT_RG_MOVE:
                 if (concurrent(ctx, rg))
-                        return fail(why, len,
-                                    "RG_MOVE applies to non-concurrent groups; %s is "
-                                    "STARTUP=OAAN",
-                                    rg);
+                        return tt_fail(why, len,
+                                       "RG_MOVE applies to non-concurrent groups; %s is "
+                                       "STARTUP=OAAN",
+                                       rg);
                 if (!owner)
-                        return fail(why, len, "resource group %s is not ONLINE (%s)", rg,
-                                    tt_st_str(tt_st_group(&ctx->cl, rg), "STATE"));
+                        return tt_fail(why, len, "resource group %s is not ONLINE (%s)", rg,
+                                       tt_st_str(tt_st_group(&ctx->cl, rg), "STATE"));
                 target = strcmp(p, "ANY") == 0       ? any_node(ctx, rg, owner)
                          : strcmp(p, "RESTORE") == 0 ? restore_node(ctx, rg, NULL)
                                                      : p;
                 if (!target)
-                        return fail(why, len, "no active node of resource group %s other than %s",
-                                    rg, owner);
+                        return tt_fail(why, len,
+                                       "no active node of resource group %s other than %s", rg,
+                                       owner);
                 if (strcmp(target, owner) == 0)
-                        return fail(
+                        return tt_fail(
                             why, len, "resource group %s is already ONLINE on %s%s", rg, owner,
                             strcmp(p, "RESTORE") == 0 ? " (its highest-priority available node)"
                                                       : "");
@@ -298,10 +287,10 @@ static int prepare_rg(tt_ctx_t *ctx, tt_state_t *st, char *why, size_t len)
                 return 0;
         }
         if (strcmp(p, "ANY") && strcmp(p, "RESTORE") && !in_list)
-                return fail(why, len, "node %s is not one of the nodes of %s", p, rg);
+                return tt_fail(why, len, "node %s is not one of the nodes of %s", p, rg);
         if (!tt_node_active(&ctx->cl, target))
-                return fail(why, len, "node %s is not active (%s)", target,
-                            node_state(ctx, target));
+                return tt_fail(why, len, "node %s is not active (%s)", target,
+                               node_state(ctx, target));
         snprintf(st->target, sizeof(st->target), "%s", target);
         tt_act_add(st, TT_ACT_CLMGR, NULL, "%s resource_group %s NODE=%s",
                    t->kind == TT_RG_ONLINE ? "online" : "move", rg, target);

@@ -27,18 +27,6 @@
         "ms=$(( (%lld - $(date +%%s%%N)) / 1000000 )); "                                           \
         "[ \"$ms\" -gt 0 ] && sleep \"$((ms / 1000)).$(printf %%03d $((ms %% 1000)))\"; "
 
-static int fail(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int fail(char *why, size_t len, const char *fmt, ...)
-{
-        va_list ap;
-
-        va_start(ap, fmt);
-        vsnprintf(why, len, fmt, ap);
-        va_end(ap);
-        return -1;
-}
-
 /* at_ns: 0 = now, else the wall-clock instant (ns) of the change */
 static void act_if(tt_state_t *st, const char *node, const char *addr, bool up, long long at_ns)
 {
@@ -74,25 +62,25 @@ static int prepare_local(tt_ctx_t *ctx, tt_state_t *st, bool up, char *why, size
         snprintf(st->node, sizeof(st->node), "%s", node);
         snprintf(st->net, sizeof(st->net), "%s", net);
         if (!tt_network_addr(&ctx->cl, net, node, st->addr, sizeof(st->addr)))
-                return fail(why, len, "node %s has no interface on network %s", node, net);
+                return tt_fail(why, len, "node %s has no interface on network %s", node, net);
         if (!tt_node_member(&ctx->cl, node))
-                return fail(why, len, "node %s is not a member of the cluster", node);
+                return tt_fail(why, len, "node %s is not a member of the cluster", node);
         if (up) {
                 if (tt_node_net_up(&ctx->cl, node))
-                        return fail(why, len, "network %s is already up on %s", net, node);
+                        return tt_fail(why, len, "network %s is already up on %s", net, node);
                 st->any_changes = true; /* groups may come back per policy */
                 act_if(st, node, st->addr, true, 0);
                 return 0;
         }
         if (!tt_node_net_up(&ctx->cl, node))
-                return fail(why, len, "network %s is not up on %s (NETWORK %s)", net, node,
-                            tt_st_str(tt_st_node(&ctx->cl, node), "NETWORK"));
+                return tt_fail(why, len, "network %s is not up on %s (NETWORK %s)", net, node,
+                               tt_st_str(tt_st_node(&ctx->cl, node), "NETWORK"));
         if (strcmp(tt_st_str(tt_st_node(&ctx->cl, node), "REPOSITORY"), "UP") != 0 &&
             json_array_size(ctx->cl.networks) < 2)
-                return fail(why, len,
-                            "node %s would have no path to the cluster without %s (its "
-                            "repository path is %s and there is no other network)",
-                            node, net, tt_st_str(tt_st_node(&ctx->cl, node), "REPOSITORY"));
+                return tt_fail(why, len,
+                               "node %s would have no path to the cluster without %s (its "
+                               "repository path is %s and there is no other network)",
+                               node, net, tt_st_str(tt_st_node(&ctx->cl, node), "REPOSITORY"));
         if (json_array_size(ctx->cl.networks) < 2)
                 tt_log("WARNING: %s is the only IP network: the remote shell must reach %s "
                        "another way to bring it back (PowerHA asks for two IP networks here)",
@@ -133,11 +121,11 @@ static int prepare_global(tt_ctx_t *ctx, tt_state_t *st, bool up, char *why, siz
                 }
         }
         if (st->nlist == 0)
-                return fail(why, len, "no member of the cluster has an interface on network %s",
-                            net);
+                return tt_fail(why, len, "no member of the cluster has an interface on network %s",
+                               net);
         if (changing == 0)
-                return fail(why, len, "network %s is already %s on every node", net,
-                            up ? "up" : "down");
+                return tt_fail(why, len, "network %s is already %s on every node", net,
+                               up ? "up" : "down");
         if (!up)
                 tt_log("WARNING: network %s goes down on every node: the remote shell must "
                        "reach them another way to bring it back",
@@ -152,8 +140,8 @@ static int prepare_label(tt_ctx_t *ctx, tt_state_t *st, bool join, char *why, si
         bool svc;
 
         if (!tt_resolve_label(ctx, label, st->addr, st->net, node, &svc))
-                return fail(why, len, "IP label %s is not a service_ip nor an interface address",
-                            label);
+                return tt_fail(why, len, "IP label %s is not a service_ip nor an interface address",
+                               label);
         st->svc_label = svc;
         if (svc) {
                 /* the label's group; the interface is its node's one on the network */
@@ -165,12 +153,12 @@ static int prepare_label(tt_ctx_t *ctx, tt_state_t *st, bool join, char *why, si
                                 snprintf(st->rg, sizeof(st->rg), "%s", tt_st_str(g, "NAME"));
                 }
                 if (!st->rg[0])
-                        return fail(why, len, "service_ip %s is in no resource group", label);
+                        return tt_fail(why, len, "service_ip %s is in no resource group", label);
                 if (!join) {
                         const char *owner = tt_group_owner(&ctx->cl, st->rg);
                         if (!owner)
-                                return fail(why, len, "resource group %s of %s is not ONLINE",
-                                            st->rg, label);
+                                return tt_fail(why, len, "resource group %s of %s is not ONLINE",
+                                               st->rg, label);
                         snprintf(node, sizeof(node), "%s", owner);
                 } else {
                         const char *nodes[TT_MAX_LIST];
@@ -181,25 +169,26 @@ static int prepare_label(tt_ctx_t *ctx, tt_state_t *st, bool join, char *why, si
                                     !tt_node_net_up(&ctx->cl, nodes[k]))
                                         snprintf(node, sizeof(node), "%s", nodes[k]);
                         if (!node[0])
-                                return fail(why, len, "no node of %s has its interface on %s down",
-                                            st->rg, st->net);
+                                return tt_fail(why, len,
+                                               "no node of %s has its interface on %s down", st->rg,
+                                               st->net);
                 }
                 if (!tt_network_addr(&ctx->cl, st->net, node, st->addr, sizeof(st->addr)))
-                        return fail(why, len, "node %s has no interface on network %s", node,
-                                    st->net);
+                        return tt_fail(why, len, "node %s has no interface on network %s", node,
+                                       st->net);
         }
         snprintf(st->node, sizeof(st->node), "%s", node);
         if (!tt_node_member(&ctx->cl, node))
-                return fail(why, len, "node %s is not a member of the cluster", node);
+                return tt_fail(why, len, "node %s is not a member of the cluster", node);
         if (join) {
                 if (tt_node_net_up(&ctx->cl, node))
-                        return fail(why, len, "the interface of %s on %s (%s) is already up", label,
-                                    node, st->addr);
+                        return tt_fail(why, len, "the interface of %s on %s (%s) is already up",
+                                       label, node, st->addr);
                 st->any_changes = true;
         } else {
                 if (!tt_node_net_up(&ctx->cl, node))
-                        return fail(why, len, "the interface of %s on %s (%s) is not up", label,
-                                    node, st->addr);
+                        return tt_fail(why, len, "the interface of %s on %s (%s) is not up", label,
+                                       node, st->addr);
                 if (svc)
                         tt_affect(st, st->rg);
                 else
@@ -221,25 +210,25 @@ static int prepare_server(tt_ctx_t *ctx, tt_state_t *st, char *why, size_t len)
 
         snprintf(st->app, sizeof(st->app), "%s", app);
         if (!g)
-                return fail(why, len, "application_controller %s is in no resource group", app);
+                return tt_fail(why, len, "application_controller %s is in no resource group", app);
         snprintf(st->rg, sizeof(st->rg), "%s", tt_st_str(g, "NAME"));
         if (!tt_app_monitored(&ctx->cl, app))
-                return fail(why, len,
-                            "no application_monitor watches %s (without one nothing detects "
-                            "the failure)",
-                            app);
+                return tt_fail(why, len,
+                               "no application_monitor watches %s (without one nothing detects "
+                               "the failure)",
+                               app);
         owner = tt_group_owner(&ctx->cl, st->rg);
         if (!owner)
-                return fail(why, len, "resource group %s of %s is not ONLINE", st->rg, app);
+                return tt_fail(why, len, "resource group %s of %s is not ONLINE", st->rg, app);
         if (strcmp(node, "ANY") != 0 && strcmp(node, owner) != 0)
-                return fail(why, len, "resource group %s of %s is ONLINE on %s, not on %s", st->rg,
-                            app, owner, node);
+                return tt_fail(why, len, "resource group %s of %s is ONLINE on %s, not on %s",
+                               st->rg, app, owner, node);
         sg = tt_st_group(&ctx->cl, st->rg);
         susp = json_object_get(sg, "MONITOR_SUSPENDED");
         json_array_foreach(susp, i, v)
         {
                 if (strcmp(json_string_value(v) ? json_string_value(v) : "", app) == 0)
-                        return fail(why, len, "the monitoring of %s is suspended", app);
+                        return tt_fail(why, len, "the monitoring of %s is suspended", app);
         }
         snprintf(st->node, sizeof(st->node), "%s", owner);
         snprintf(st->before_owner, sizeof(st->before_owner), "%s", owner);
@@ -272,7 +261,7 @@ int tt_net_prepare(tt_ctx_t *ctx, tt_state_t *st, char *why, size_t len)
         case TT_SERVER_DOWN:
                 return prepare_server(ctx, st, why, len);
         default:
-                return fail(why, len, "no such test in hamr");
+                return tt_fail(why, len, "no such test in hamr");
         }
 }
 
